@@ -1,0 +1,116 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings every target of ours shares (Hummingbird's set): explicit `any`, imports that say
+/// what they expose.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "switchyard",
+    products: [
+        .executable(name: "switchyard", targets: ["SwitchyardCLI"]),
+        .library(name: "Switchyard", targets: ["Switchyard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, found by pkg-config; only their one Swift wrapper imports each.
+        .systemLibrary(
+            name: "CSwitchyardAMQP",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSwitchyardPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSwitchyardCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+
+        // Dedicated-thread executors for blocking C calls.
+        .target(name: "SwitchyardConcurrency", swiftSettings: swiftSettings),
+
+        // The three wrappers.
+        .target(
+            name: "SwitchyardAMQP",
+            dependencies: [
+                "CSwitchyardAMQP",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SwitchyardPostgres",
+            dependencies: ["CSwitchyardPostgres", "SwitchyardConcurrency"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SwitchyardHTTP",
+            dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Configuration, migrations, topology: what the subcommands run.
+        .target(
+            name: "Switchyard",
+            dependencies: [
+                "SwitchyardAMQP",
+                "SwitchyardPostgres",
+                "SwitchyardHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SwitchyardCLI",
+            dependencies: [
+                "Switchyard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: the integration suites talk to the servers `scripts/services up` starts.
+        .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardConcurrencyTests",
+            dependencies: ["SwitchyardConcurrency"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardAMQPTests",
+            dependencies: ["SwitchyardAMQP", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardPostgresTests",
+            dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardHTTPTests",
+            dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardTests",
+            dependencies: ["Switchyard", "SwitchyardCLI", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,155 @@
+// The public handle of one AMQP channel: declares, bindings, publishing, consuming, settling.
+
+/// A channel on an ``AMQPConnection``.
+///
+/// A broker error on a channel (declaring a queue with other arguments, acking an unknown
+/// tag, ...) closes it: that call throws ``AMQPError`` with code `channelClosed` and the
+/// broker's reply code and text, and later calls throw the same error. Open a new channel to
+/// go on; the connection stays open.
+public final class AMQPChannel: Sendable {
+    /// The connection the channel belongs to.
+    public let connection: AMQPConnection
+    /// The channel number.
+    public let number: UInt16
+
+    init(connection: AMQPConnection, number: UInt16) {
+        self.connection = connection
+        self.number = number
+    }
+
+    var loop: ConnectionLoop { connection.loop }
+
+    /// Closes the channel; its consumers end and its unacked deliveries return to their queues.
+    public func close() async {
+        let number = number
+        _ = try? await loop.call { loop throws(AMQPError) in loop.closeChannel(number) }
+    }
+
+    // MARK: Publishing
+
+    /// Publishes a message and waits until the broker confirmed it (on a confirm channel) or
+    /// the frames were written (otherwise).
+    ///
+    /// Many tasks may publish at once on one channel: their messages are pipelined and each
+    /// confirm is matched to its publish by sequence number.
+    /// - Throws: ``AMQPError``: `nacked`, `unroutable` (a mandatory message matched no queue;
+    ///   needs a confirm channel), `channelClosed`, `connectionClosed`.
+    public func publish(_ message: AMQPOutgoingMessage) async throws {
+        let loop = loop
+        let number = number
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            do {
+                try loop.submit(.publish(channel: number, message: message, waiter: .single(continuation)))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Publishes a message and waits for its confirm.
+    /// - Parameters:
+    ///   - body: The message body.
+    ///   - exchange: The exchange (`""` routes by queue name).
+    ///   - routingKey: The routing key.
+    ///   - properties: The message properties.
+    ///   - mandatory: Report a message that matches no queue as `unroutable`.
+    /// - Throws: ``AMQPError`` as ``publish(_:)``.
+    public func publish(
+        _ body: [UInt8], exchange: String, routingKey: String,
+        properties: AMQPProperties = AMQPProperties(), mandatory: Bool = false
+    ) async throws {
+        try await publish(AMQPOutgoingMessage(
+            exchange: exchange, routingKey: routingKey, body: body, properties: properties, mandatory: mandatory))
+    }
+
+    /// Publishes many messages in one hand-over to the connection thread and waits until the
+    /// broker has confirmed or refused each.
+    /// - Parameter messages: The messages, published in order.
+    /// - Returns: One outcome per message, in the same order.
+    public func publish(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
+        guard !messages.isEmpty else { return [] }
+        let loop = loop
+        let number = number
+        return await withUnsafeContinuation { continuation in
+            let batch = PublishBatch(count: messages.count, continuation: continuation)
+            do throws(AMQPError) {
+                try loop.submit(.perform { loop in
+                    for (index, message) in messages.enumerated() {
+                        loop.publish(message, on: number, waiter: .batch(batch, index: index))
+                    }
+                })
+            } catch {
+                for index in messages.indices { batch.complete(index, with: .failure(error)) }
+            }
+        }
+    }
+
+    // MARK: Consuming
+
+    /// Starts a consumer with manual acknowledgement.
+    /// - Parameters:
+    ///   - queue: The queue to consume from.
+    ///   - prefetch: The most unacknowledged deliveries the broker sends this channel.
+    ///   - exclusive: Refuse other consumers on the queue.
+    ///   - arguments: Consumer arguments (e.g. `x-priority`).
+    /// - Returns: The deliveries, in order. Settle each with ``ack(_:multiple:)``,
+    ///   ``nack(_:multiple:requeue:)`` or ``reject(_:requeue:)``.
+    /// - Throws: ``AMQPError`` (e.g. `channelClosed` with 404 when the queue does not exist).
+    public func consume(
+        queue: String, prefetch: UInt16, exclusive: Bool = false, arguments: AMQPTable = [:]
+    ) async throws -> AMQPConsumer {
+        let (stream, continuation) = AsyncThrowingStream<AMQPDelivery, any Error>.makeStream()
+        let number = number
+        let tag = try await loop.call { loop throws(AMQPError) in
+            try loop.consume(
+                on: number, queue: queue, prefetch: prefetch, exclusive: exclusive, arguments: arguments,
+                continuation: continuation)
+        }
+        let loop = loop
+        continuation.onTermination = { termination in
+            if case .cancelled = termination {
+                try? loop.submit(.perform { $0.cancelConsumer(tag, on: number) })
+            }
+        }
+        return AMQPConsumer(channel: self, tag: tag, deliveries: stream)
+    }
+
+    /// Fetches one message (`basic.get`).
+    /// - Parameters:
+    ///   - queue: The queue.
+    ///   - autoAck: Let the broker consider the message acknowledged when it is sent.
+    /// - Returns: The message, or nil when the queue is empty.
+    public func get(queue: String, autoAck: Bool = false) async throws -> AMQPDelivery? {
+        let number = number
+        return try await loop.call { loop throws(AMQPError) in try loop.get(on: number, queue: queue, autoAck: autoAck) }
+    }
+
+    /// Acknowledges a delivery received on this channel.
+    /// - Parameters:
+    ///   - deliveryTag: The delivery's tag.
+    ///   - multiple: Also acknowledge every earlier unacknowledged delivery.
+    /// - Throws: ``AMQPError`` when the connection is closed (the broker then requeues it).
+    public func ack(_ deliveryTag: UInt64, multiple: Bool = false) throws {
+        try loop.submit(.settle(channel: number, deliveryTag: deliveryTag, settlement: .ack(multiple: multiple)))
+    }
+
+    /// Negatively acknowledges a delivery.
+    /// - Parameters:
+    ///   - deliveryTag: The delivery's tag.
+    ///   - multiple: Also settle every earlier unacknowledged delivery.
+    ///   - requeue: Put it back in the queue; otherwise it is dead-lettered or dropped.
+    /// - Throws: ``AMQPError`` when the connection is closed.
+    public func nack(_ deliveryTag: UInt64, multiple: Bool = false, requeue: Bool = true) throws {
+        try loop.submit(.settle(
+            channel: number, deliveryTag: deliveryTag, settlement: .nack(multiple: multiple, requeue: requeue)))
+    }
+
+    /// Rejects a delivery.
+    /// - Parameters:
+    ///   - deliveryTag: The delivery's tag.
+    ///   - requeue: Put it back in the queue; otherwise it is dead-lettered or dropped.
+    /// - Throws: ``AMQPError`` when the connection is closed.
+    public func reject(_ deliveryTag: UInt64, requeue: Bool) throws {
+        try loop.submit(.settle(channel: number, deliveryTag: deliveryTag, settlement: .reject(requeue: requeue)))
+    }
+}

@@ -1,0 +1,108 @@
+// What the loop knows about one open channel: publisher-confirm bookkeeping, consumers, and
+// the message whose content frames are arriving.
+
+internal import DequeModule
+
+/// A message whose method frame has arrived and whose header and body frames are awaited.
+struct ContentAssembly {
+    enum Purpose {
+        case delivery(consumerTag: String)
+        case returned(replyCode: UInt16, replyText: String)
+        case fetched
+    }
+
+    var purpose: Purpose
+    var delivery: AMQPDelivery
+    var expectedSize = -1
+
+    var isComplete: Bool { expectedSize >= 0 && delivery.body.count >= expectedSize }
+}
+
+/// One publish awaiting its confirm.
+struct PendingConfirm {
+    var waiter: PublishWaiter
+    /// Set when the broker returned the message (`basic.return` precedes its `basic.ack`).
+    var returned: AMQPError?
+}
+
+/// The loop's state for one open channel. Touched only by the loop thread.
+final class ChannelState {
+    let number: UInt16
+    /// Why the channel closed, once it has.
+    var closeError: AMQPError?
+    var confirmMode = false
+    /// The sequence number the next publish gets (publisher confirms count from 1).
+    var nextPublishSequence: UInt64 = 1
+    /// Sequence number of `pending.first`; entries are consecutive, `nil` once confirmed.
+    private var pendingBase: UInt64 = 1
+    private var pending: Deque<PendingConfirm?> = []
+    var consumers: [String: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation] = [:]
+    var content: ContentAssembly?
+    var fetched: AMQPDelivery?
+
+    init(number: UInt16) {
+        self.number = number
+    }
+
+    /// Records a publish that awaits its confirm.
+    func awaitConfirm(_ waiter: PublishWaiter) {
+        if pending.isEmpty { pendingBase = nextPublishSequence }
+        pending.append(PendingConfirm(waiter: waiter))
+        nextPublishSequence += 1
+    }
+
+    /// Marks a pending publish as returned by the broker.
+    func markReturned(sequence: UInt64, _ error: AMQPError) {
+        guard sequence >= pendingBase, sequence - pendingBase < UInt64(pending.count) else { return }
+        pending[Int(sequence - pendingBase)]?.returned = error
+    }
+
+    /// Applies a `basic.ack` or `basic.nack` from the broker.
+    func confirm(upTo tag: UInt64, multiple: Bool, nack: Bool) {
+        func outcome(_ entry: PendingConfirm) -> Result<Void, AMQPError> {
+            if let returned = entry.returned { return .failure(returned) }
+            if nack {
+                return .failure(AMQPError(.nacked, "the broker did not take responsibility for the message (basic.nack)"))
+            }
+            return .success(())
+        }
+        if multiple {
+            while let first = pending.first, pendingBase <= tag {
+                pending.removeFirst()
+                pendingBase += 1
+                if let first { first.waiter.resolve(outcome(first)) }
+            }
+        } else if tag >= pendingBase, tag - pendingBase < UInt64(pending.count) {
+            let index = Int(tag - pendingBase)
+            if let entry = pending[index] {
+                pending[index] = nil
+                entry.waiter.resolve(outcome(entry))
+            }
+        }
+        while let first = pending.first, first == nil {
+            pending.removeFirst()
+            pendingBase += 1
+        }
+    }
+
+    /// Fails every pending publish and ends every consumer.
+    /// - Parameters:
+    ///   - error: Why the channel ended.
+    ///   - finishConsumersCleanly: End consumer streams without an error (the client closed).
+    func end(_ error: AMQPError, finishConsumersCleanly: Bool) {
+        closeError = error
+        let waiting = pending
+        pending.removeAll()
+        for entry in waiting {
+            entry?.waiter.resolve(.failure(entry?.returned ?? error))
+        }
+        for consumer in consumers.values {
+            if finishConsumersCleanly {
+                consumer.finish()
+            } else {
+                consumer.finish(throwing: error)
+            }
+        }
+        consumers.removeAll()
+    }
+}

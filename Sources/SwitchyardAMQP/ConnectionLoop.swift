@@ -1,0 +1,250 @@
+// The thread that owns one rabbitmq-c connection: it runs queued commands (publishes, acks,
+// RPCs) and reads frames (deliveries, confirms, returns, closes) in one loop, so the C
+// connection is only ever touched by this thread and never by Swift's cooperative pool.
+
+internal import CSwitchyardAMQP
+import Foundation
+import Synchronization
+
+/// Work handed to the loop thread.
+enum LoopCommand: Sendable {
+    /// Publish one message; the waiter hears the broker's confirm (or the write, without confirms).
+    case publish(channel: UInt16, message: AMQPOutgoingMessage, waiter: PublishWaiter)
+    /// Settle a delivery.
+    case settle(channel: UInt16, deliveryTag: UInt64, settlement: Settlement)
+    /// Run a closure on the loop thread (RPCs: declares, consume, get, close, ...).
+    case perform(@Sendable (ConnectionLoop) -> Void)
+}
+
+/// How a delivery is settled.
+enum Settlement: Sendable {
+    case ack(multiple: Bool)
+    case nack(multiple: Bool, requeue: Bool)
+    case reject(requeue: Bool)
+}
+
+/// Owns a rabbitmq-c connection and the thread that drives it.
+///
+/// `@unchecked Sendable`: `shared` is behind a `Mutex`; every other stored property is touched
+/// only by the loop thread (commands reach it through `shared`), which is the invariant that
+/// makes rabbitmq-c's single-threaded connection safe to use from many tasks.
+final class ConnectionLoop: @unchecked Sendable {
+    private struct Shared {
+        var commands: [LoopCommand] = []
+        var sleeping = false
+        var closed: AMQPError?
+    }
+
+    private let shared = Mutex(Shared())
+    private let wakeDescriptor: Int32
+    let configuration: AMQPConnection.Configuration
+
+    // Loop thread only.
+    var connection: amqp_connection_state_t?
+    let scratch = ScratchPool()
+    var channels: [UInt16: ChannelState] = [:]
+    /// A failure that ends the connection, noticed while running a command or reading frames.
+    var failure: AMQPError?
+    /// Why the connection ended, once it has.
+    private(set) var closedError: AMQPError?
+    private var nextChannel: UInt16 = 1
+    private var nextConsumerTag: UInt64 = 1
+    private var batch: [LoopCommand] = []
+
+    init(configuration: AMQPConnection.Configuration) {
+        self.configuration = configuration
+        wakeDescriptor = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+    }
+
+    deinit {
+        close(wakeDescriptor)
+    }
+
+    /// Connects on a new thread and, once connected, keeps that thread running the loop.
+    /// - Throws: ``AMQPError`` (`connectionFailed`, `accessRefused`) when the connection fails.
+    func start() async throws {
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            let thread = Thread { [self] in
+                do throws(AMQPError) {
+                    try self.open()
+                } catch {
+                    self.shared.withLock { $0.closed = error }
+                    continuation.resume(throwing: error)
+                    return
+                }
+                continuation.resume()
+                self.run()
+            }
+            thread.name = "amqp \(configuration.host):\(configuration.port)"
+            thread.start()
+        }
+    }
+
+    /// Hands a command to the loop thread.
+    /// - Throws: The error that closed the connection, if it is closed.
+    func submit(_ command: LoopCommand) throws(AMQPError) {
+        let wake = try shared.withLock { (shared: inout Shared) throws(AMQPError) -> Bool in
+            if let closed = shared.closed { throw closed }
+            shared.commands.append(command)
+            defer { shared.sleeping = false }
+            return shared.sleeping
+        }
+        if wake {
+            var one: UInt64 = 1
+            _ = write(wakeDescriptor, &one, MemoryLayout<UInt64>.size)
+        }
+    }
+
+    /// Runs `body` on the loop thread and returns its result.
+    /// - Throws: What `body` throws, or the error that closed the connection.
+    func call<T: Sendable>(_ body: @escaping @Sendable (ConnectionLoop) throws(AMQPError) -> T) async throws -> T {
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
+            do {
+                try submit(.perform { loop in
+                    guard loop.connection != nil else {
+                        continuation.resume(throwing: loop.closedError ?? AMQPError(.connectionClosed, "connection closed"))
+                        return
+                    }
+                    do throws(AMQPError) {
+                        continuation.resume(returning: try body(loop))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                })
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Whether the connection is still usable.
+    var isOpen: Bool {
+        shared.withLock { $0.closed == nil }
+    }
+
+    // MARK: - The loop
+
+    private func run() {
+        while connection != nil {
+            let worked = runCommands()
+            guard connection != nil else { break }
+            var read = 0
+            if failure == nil {
+                do throws(AMQPError) {
+                    read = try readFrames()
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure {
+                tearDown(failure)
+                break
+            }
+            if !worked && read == 0 {
+                waitForActivity()
+            }
+        }
+    }
+
+    private func runCommands() -> Bool {
+        shared.withLock { swap(&$0.commands, &batch) }
+        guard !batch.isEmpty else { return false }
+        // After a teardown the rest of the batch still runs: each command then fails with
+        // the error that ended the connection.
+        for command in batch {
+            execute(command)
+            if let failure, connection != nil {
+                tearDown(failure)
+            }
+        }
+        batch.removeAll(keepingCapacity: true)
+        return true
+    }
+
+    private func execute(_ command: LoopCommand) {
+        switch command {
+        case .publish(let channel, let message, let waiter):
+            publish(message, on: channel, waiter: waiter)
+        case .settle(let channel, let tag, let settlement):
+            settle(tag, settlement, on: channel)
+        case .perform(let body):
+            body(self)
+        }
+    }
+
+    /// Sleeps until the socket is readable, a command arrives or the poll interval passes
+    /// (the interval keeps heartbeats flowing while idle).
+    private func waitForActivity() {
+        guard let connection else { return }
+        let mustStayAwake = shared.withLock { shared -> Bool in
+            if !shared.commands.isEmpty { return true }
+            shared.sleeping = true
+            return false
+        }
+        if mustStayAwake { return }
+        if amqp_frames_enqueued(connection) == 0 && amqp_data_in_buffer(connection) == 0 {
+            var descriptors = [
+                pollfd(fd: amqp_get_sockfd(connection), events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
+            _ = poll(&descriptors, 2, 250)
+            if descriptors[1].revents != 0 {
+                var count: UInt64 = 0
+                _ = read(wakeDescriptor, &count, MemoryLayout<UInt64>.size)
+            }
+        }
+        shared.withLock { $0.sleeping = false }
+    }
+
+    // MARK: - Channels and tags
+
+    /// A free channel number.
+    func allocateChannel() throws(AMQPError) -> UInt16 {
+        let limit = UInt16(clamping: max(1, Int(amqp_get_channel_max(connection))))
+        for _ in 0..<limit {
+            let candidate = nextChannel
+            nextChannel = nextChannel >= limit ? 1 : nextChannel + 1
+            if channels[candidate] == nil { return candidate }
+        }
+        throw AMQPError(.protocolError, "all \(limit) channels of the connection are in use")
+    }
+
+    /// A consumer tag unique on this connection.
+    func makeConsumerTag() -> String {
+        defer { nextConsumerTag += 1 }
+        return "sy-\(nextConsumerTag)"
+    }
+
+    /// The open state of a channel, or the error saying why it is not open.
+    func openChannel(_ number: UInt16) throws(AMQPError) -> ChannelState {
+        guard let state = channels[number] else {
+            throw AMQPError(.channelClosed, "channel \(number) is closed")
+        }
+        if let closeError = state.closeError { throw closeError }
+        return state
+    }
+
+    // MARK: - Ending
+
+    /// Ends the connection: destroys the C state and fails or finishes everything still waiting.
+    /// - Parameter error: Why the connection ended.
+    func tearDown(_ error: AMQPError) {
+        guard let connection else { return }
+        closedError = error
+        let leftovers = shared.withLock { shared -> [LoopCommand] in
+            shared.closed = error
+            defer { shared.commands = [] }
+            return shared.commands
+        }
+        amqp_destroy_connection(connection)
+        self.connection = nil
+        let closedByUs = error.code == .connectionClosed && error.replyCode == nil && error.libraryStatus == nil
+        for state in channels.values {
+            state.end(error, finishConsumersCleanly: closedByUs)
+        }
+        channels.removeAll()
+        for command in leftovers {
+            execute(command)
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import SwitchyardAMQP
+import SwitchyardTestSupport
+import Testing
+
+@Suite(.timeLimit(.minutes(3))) struct AMQPPublishConsumeTests {
+    /// 20,000 persistent messages with pipelined confirms, consumed with manual acks on a
+    /// separate connection: each arrives exactly once.
+    @Test(arguments: ["classic", "quorum"])
+    func everyConfirmedMessageArrivesExactlyOnce(queueType: String) async throws {
+        let count = 20_000
+        let publisher = try await connectToTestBroker(name: "test-publisher")
+        let consumer = try await connectToTestBroker(name: "test-consumer")
+        let channel = try await publisher.openChannel(confirms: true)
+        let queue = try await makeQueue(channel, type: queueType)
+
+        let payload = [UInt8](repeating: 0x61, count: 512)
+        for start in stride(from: 0, to: count, by: 500) {
+            let messages = (start..<min(start + 500, count)).map { index in
+                AMQPOutgoingMessage(
+                    exchange: "", routingKey: queue, body: payload,
+                    properties: AMQPProperties(deliveryMode: AMQPProperties.persistent, messageID: String(index)))
+            }
+            let outcomes = await channel.publish(messages)
+            #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
+        }
+        #expect(try await channel.declareQueuePassive(queue).messageCount == UInt32(count))
+
+        let consuming = try await consumer.openChannel()
+        var seen = Set<Int>()
+        var duplicates = 0
+        for try await delivery in try await consuming.consume(queue: queue, prefetch: 300) {
+            let index = Int(delivery.properties.messageID ?? "") ?? -1
+            if !seen.insert(index).inserted { duplicates += 1 }
+            #expect(delivery.body == payload)
+            try consuming.ack(delivery.deliveryTag)
+            if seen.count == count { break }
+        }
+        #expect(duplicates == 0)
+        #expect(seen == Set(0..<count))
+        await consuming.close()
+        #expect(try await channel.declareQueuePassive(queue).messageCount == 0)
+        try await channel.deleteQueue(queue)
+        await publisher.close()
+        await consumer.close()
+    }
+
+    @Test func concurrentSinglePublishesArePipelinedAndEachConfirmed() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<1_000 {
+                group.addTask {
+                    try await channel.publish(Array("m\(index)".utf8), exchange: "", routingKey: queue)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await channel.declareQueuePassive(queue).messageCount == 1_000)
+        try await channel.deleteQueue(queue)
+        await connection.close()
+    }
+
+    @Test func aMandatoryMessageThatMatchesNoQueueIsReportedUnroutable() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let exchange = TestEnvironment.uniqueName("test.amqp.direct")
+        try await channel.declareExchange(exchange, type: "direct", durable: false, autoDelete: false)
+        let queue = try await makeQueue(channel)
+        try await channel.bindQueue(queue, exchange: exchange, routingKey: "routed")
+
+        let outcomes = await channel.publish([
+            AMQPOutgoingMessage(exchange: exchange, routingKey: "routed", body: [1], mandatory: true),
+            AMQPOutgoingMessage(exchange: exchange, routingKey: "nowhere", body: [2], mandatory: true),
+            AMQPOutgoingMessage(exchange: exchange, routingKey: "routed", body: [3], mandatory: true),
+            AMQPOutgoingMessage(exchange: exchange, routingKey: "nowhere", body: [4], mandatory: false),
+        ])
+        #expect((try? outcomes[0].get()) != nil)
+        #expect((try? outcomes[2].get()) != nil)
+        #expect((try? outcomes[3].get()) != nil, "a non-mandatory unroutable message is dropped silently")
+        guard case .failure(let error) = outcomes[1] else {
+            Issue.record("the unroutable mandatory message was confirmed")
+            return
+        }
+        #expect(error.code == .unroutable)
+        #expect(error.replyCode == 312)
+        #expect(error.message.contains("nowhere"))
+        await #expect(throws: AMQPError.self) {
+            try await channel.publish([9], exchange: exchange, routingKey: "nowhere", mandatory: true)
+        }
+        #expect(try await channel.declareQueuePassive(queue).messageCount == 2)
+        try await channel.deleteQueue(queue)
+        try await channel.deleteExchange(exchange)
+        await connection.close()
+    }
+
+    @Test func propertiesAndHeadersRoundTrip() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        let headers: AMQPTable = [
+            "bool": true, "int8": .int8(-8), "int16": .int16(-16), "int32": .int32(-32), "int64": .int64(-64),
+            "double": .double(2.5), "float": .float(1.5), "text": "grüße ✓", "bytes": .bytes([0, 255, 7]),
+            "timestamp": .timestamp(1_700_000_000), "array": .array([1, "two", .bool(false)]),
+            "table": .table(["nested": "yes", "n": 3]), "void": .void, "decimal": .decimal(scale: 2, value: 314),
+        ]
+        let properties = AMQPProperties(
+            contentType: "application/json", contentEncoding: "identity", headers: headers,
+            deliveryMode: AMQPProperties.persistent, priority: 3, correlationID: "job-1", replyTo: "replies",
+            expiration: "60000", messageID: "7c0e8d1c-0a8e-4d3e-9a53-8f6c1b1b3b6e", timestamp: 1_700_000_001,
+            type: "probe.run", userID: "guest", appID: "switchyard-tests")
+        try await channel.publish(Array(#"{"v":1}"#.utf8), exchange: "", routingKey: queue, properties: properties)
+        let delivery = try #require(try await channel.get(queue: queue))
+        #expect(delivery.properties == properties)
+        #expect(delivery.body == Array(#"{"v":1}"#.utf8))
+        #expect(delivery.routingKey == queue)
+        #expect(delivery.exchange == "")
+        try channel.ack(delivery.deliveryTag)
+        #expect(try await channel.get(queue: queue) == nil)
+        try await channel.deleteQueue(queue)
+        await connection.close()
+    }
+
+    @Test func anEmptyAndALargeMultiFrameBodyArriveIntact() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        let large = (0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try await channel.publish([], exchange: "", routingKey: queue)
+        try await channel.publish(large, exchange: "", routingKey: queue)
+        let consumer = try await channel.consume(queue: queue, prefetch: 10)
+        var bodies: [[UInt8]] = []
+        for try await delivery in consumer {
+            bodies.append(delivery.body)
+            try channel.ack(delivery.deliveryTag)
+            if bodies.count == 2 { break }
+        }
+        #expect(bodies.first == [])
+        #expect(bodies.last == large)
+        try await channel.deleteQueue(queue)
+        await connection.close()
+    }
+
+    @Test func nackWithRequeueRedeliversAndRejectWithoutRequeueDrops() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        try await channel.publish([1], exchange: "", routingKey: queue)
+        let first = try #require(try await channel.get(queue: queue))
+        #expect(!first.redelivered)
+        try channel.nack(first.deliveryTag, requeue: true)
+        let second = try #require(try await channel.get(queue: queue))
+        #expect(second.redelivered)
+        #expect(second.body == [1])
+        try channel.reject(second.deliveryTag, requeue: false)
+        #expect(try await channel.get(queue: queue) == nil)
+        try await channel.deleteQueue(queue)
+        await connection.close()
+    }
+
+    @Test func unackedDeliveriesReturnToTheQueueWhenTheConsumerConnectionCloses() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        for index in 0..<5 { try await channel.publish([UInt8(index)], exchange: "", routingKey: queue) }
+
+        let consumerConnection = try await connectToTestBroker()
+        let consuming = try await consumerConnection.openChannel()
+        var received = 0
+        for try await _ in try await consuming.consume(queue: queue, prefetch: 5) {
+            received += 1
+            if received == 5 { break }
+        }
+        await consumerConnection.close()
+        #expect(!consumerConnection.isOpen)
+        #expect(try await channel.declareQueuePassive(queue).messageCount == 5)
+        try await channel.deleteQueue(queue)
+        await connection.close()
+    }
+}

@@ -1,0 +1,20 @@
+import SwitchyardAMQP
+import SwitchyardTestSupport
+
+/// Connects to the test broker, saying how to start it when it is not running.
+func connectToTestBroker(name: String = "switchyard-tests") async throws -> AMQPConnection {
+    do {
+        return try await AMQPConnection.connect(url: TestEnvironment.amqpURL, connectionName: name)
+    } catch let error as AMQPError where error.code == .connectionFailed {
+        throw AMQPError(.connectionFailed, "\(error.message); \(TestEnvironment.startHint)")
+    }
+}
+
+/// A durable queue with a unique name, deleted again by the caller.
+func makeQueue(_ channel: AMQPChannel, type: String = "classic", arguments: AMQPTable = [:]) async throws -> String {
+    let name = TestEnvironment.uniqueName("test.amqp")
+    var arguments = arguments
+    arguments["x-queue-type"] = .string(type)
+    try await channel.declareQueue(name, arguments: arguments)
+    return name
+}
