@@ -85,6 +85,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Benchmarks (see bench/README.md); built with the package so they never rot.
+        .executableTarget(
+            name: "SwitchyardBench",
+            dependencies: ["SwitchyardAMQP"],
+            path: "bench/SwitchyardBench",
+            swiftSettings: swiftSettings
+        ),
+
         // Tests: the integration suites talk to the servers `scripts/services up` starts.
         .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,93 @@
+// Start-up configuration from SWITCHYARD_* environment variables, validated in one place.
+
+public import Foundation
+public import SwitchyardAMQP
+
+/// The settings every subcommand reads from the environment at start-up.
+///
+/// | variable | default |
+/// |---|---|
+/// | `SWITCHYARD_AMQP_URL` | `amqp://guest:guest@127.0.0.1:5680/%2F` (the broker `scripts/services` starts) |
+/// | `SWITCHYARD_DATABASE_URL` | `postgresql://switchyard@127.0.0.1:5440/switchyard` |
+/// | `SWITCHYARD_RABBITMQ_MANAGEMENT_URL` | `http://guest:guest@127.0.0.1:15680` |
+/// | `SWITCHYARD_TOPOLOGY_FILE` | `topology/switchyard.yaml` |
+/// | `SWITCHYARD_MIGRATIONS_DIR` | `migrations` |
+public struct SwitchyardConfiguration: Sendable {
+    /// The broker.
+    public var amqp: AMQPConnection.Configuration
+    /// The AMQP URL as given (with its password), for child processes.
+    public var amqpURL: String
+    /// The libpq connection URL.
+    public var databaseURL: String
+    /// The RabbitMQ management API base URL (with credentials).
+    public var managementURL: URL
+    /// The topology file.
+    public var topologyFile: String
+    /// The folder of numbered SQL migrations.
+    public var migrationsDirectory: String
+
+    /// Reads and validates the configuration.
+    /// - Parameter environment: The variables (the process environment by default).
+    /// - Throws: ``ConfigurationError`` naming the variable and what is wrong with it.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
+        func value(_ name: String, default fallback: String) throws(ConfigurationError) -> String {
+            guard let value = environment[name] else { return fallback }
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ConfigurationError(variable: name, problem: "set but empty; unset it or give a value")
+            }
+            return value
+        }
+
+        amqpURL = try value("SWITCHYARD_AMQP_URL", default: "amqp://guest:guest@127.0.0.1:5680/%2F")
+        do {
+            amqp = try AMQPConnection.Configuration(url: amqpURL, connectionName: "switchyard")
+        } catch {
+            throw ConfigurationError(variable: "SWITCHYARD_AMQP_URL", problem: error.message)
+        }
+
+        databaseURL = try value("SWITCHYARD_DATABASE_URL", default: "postgresql://switchyard@127.0.0.1:5440/switchyard")
+        guard let database = URLComponents(string: databaseURL),
+              database.scheme == "postgresql" || database.scheme == "postgres",
+              database.host?.isEmpty == false || database.queryItems?.contains(where: { $0.name == "host" }) == true
+        else {
+            throw ConfigurationError(
+                variable: "SWITCHYARD_DATABASE_URL",
+                problem: "expected postgresql://user[:password]@host[:port]/database, got '\(Self.redacted(databaseURL))'")
+        }
+
+        let management = try value("SWITCHYARD_RABBITMQ_MANAGEMENT_URL", default: "http://guest:guest@127.0.0.1:15680")
+        guard let managementURL = URL(string: management), ["http", "https"].contains(managementURL.scheme ?? ""),
+              managementURL.host?.isEmpty == false
+        else {
+            throw ConfigurationError(
+                variable: "SWITCHYARD_RABBITMQ_MANAGEMENT_URL",
+                problem: "expected http(s)://user:password@host:port, got '\(Self.redacted(management))'")
+        }
+        self.managementURL = managementURL
+        topologyFile = try value("SWITCHYARD_TOPOLOGY_FILE", default: "topology/switchyard.yaml")
+        migrationsDirectory = try value("SWITCHYARD_MIGRATIONS_DIR", default: "migrations")
+    }
+
+    /// A URL with its password replaced by `***`.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
+    }
+}
+
+/// A configuration variable with a bad value.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The variable's name.
+    public var variable: String
+    /// What is wrong with its value.
+    public var problem: String
+
+    /// Creates an error.
+    public init(variable: String, problem: String) {
+        self.variable = variable
+        self.problem = problem
+    }
+
+    public var description: String { "\(variable): \(problem)" }
+}

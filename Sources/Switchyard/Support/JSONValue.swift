@@ -1,0 +1,80 @@
+// A JSON (and YAML scalar) value: queue arguments in the topology file and in RabbitMQ's
+// definitions, compared and converted to AMQP field values.
+
+public import SwitchyardAMQP
+
+/// Any JSON value, decoded without a schema.
+public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// The value as people write it: `20`, `quorum`, `true`.
+    public var description: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): String(value)
+        case .int(let value): String(value)
+        case .double(let value): String(value)
+        case .string(let value): value
+        case .array(let values): "[" + values.map(\.description).joined(separator: ", ") + "]"
+        case .object(let values):
+            "{" + values.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// The AMQP field value a declare sends for this value (integers as 64-bit `l`, as
+    /// RabbitMQ's own tools send them).
+    public var amqpValue: AMQPFieldValue {
+        switch self {
+        case .null: .void
+        case .bool(let value): .bool(value)
+        case .int(let value): .int64(value)
+        case .double(let value): .double(value)
+        case .string(let value): .string(value)
+        case .array(let values): .array(values.map(\.amqpValue))
+        case .object(let values): .table(values.mapValues(\.amqpValue))
+        }
+    }
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+    /// The arguments as an AMQP field table.
+    public var amqpTable: AMQPTable { mapValues(\.amqpValue) }
+}

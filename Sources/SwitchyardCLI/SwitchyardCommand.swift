@@ -1,0 +1,59 @@
+// The `switchyard` executable: one root command whose subcommands are thin over library code.
+
+import ArgumentParser
+import Foundation
+import Switchyard
+
+/// `switchyard`: the one executable every Switchyard process runs.
+@main
+struct SwitchyardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchyard",
+        abstract: "A worker fleet for AI pipelines on RabbitMQ and PostgreSQL.",
+        discussion: """
+            Configuration comes from SWITCHYARD_* environment variables: SWITCHYARD_AMQP_URL, \
+            SWITCHYARD_DATABASE_URL, SWITCHYARD_RABBITMQ_MANAGEMENT_URL, SWITCHYARD_TOPOLOGY_FILE, \
+            SWITCHYARD_MIGRATIONS_DIR.
+            """,
+        subcommands: [MigrateCommand.self, TopologyCommand.self]
+    )
+
+    /// Runs the command line. Usage and configuration errors exit 2 with one line saying what to
+    /// fix; failures at run time (broker down, migration failed) exit 1.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ConfigurationError {
+            fail(error.description, exitCode: 2)
+        } catch let error as CommandFailure {
+            fail(error.message, exitCode: error.exitCode)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                fail("\(message(for: error)) (see `switchyard --help`)", exitCode: 2)
+            } else if code == .success {
+                exit(withError: error)
+            } else {
+                fail(String(describing: error), exitCode: 1)
+            }
+        }
+    }
+
+    private static func fail(_ message: String, exitCode: Int32) -> Never {
+        FileHandle.standardError.write(Data("switchyard: error: \(message)\n".utf8))
+        Foundation.exit(exitCode)
+    }
+}
+
+/// A subcommand's failure: its one-line message and exit status.
+struct CommandFailure: Error {
+    var message: String
+    var exitCode: Int32 = 1
+}

@@ -1,0 +1,51 @@
+// Checks a request before it takes a worker, so a malformed one fails fast and permanently.
+
+extension HTTPRequest {
+    /// Rejects what libcurl would refuse late or, worse, reinterpret: a URL without an
+    /// `http`/`https` scheme (libcurl would guess one), whitespace or control characters in the
+    /// URL, method or header names that are not tokens, header values that could inject lines,
+    /// and non-positive limits.
+    /// - Throws: ``HTTPClientError`` with code ``HTTPClientError/Code/invalidRequest``.
+    func validate() throws(HTTPClientError) {
+        guard isToken(method.name) else {
+            throw .invalidRequest("method \"\(method.name)\" is not a token")
+        }
+        let scheme = url.prefix { $0 != ":" }.lowercased()
+        guard scheme == "http" || scheme == "https", url.dropFirst(scheme.count).hasPrefix("://") else {
+            throw .invalidRequest("URL is not an absolute http:// or https:// URL: \(url.prefix(200))")
+        }
+        guard !url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
+            throw .invalidRequest("URL contains whitespace or control characters: \(url.prefix(200))")
+        }
+        for header in headers {
+            guard isToken(header.name) else {
+                throw .invalidRequest("header name \"\(header.name)\" is not a token")
+            }
+            guard !header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
+                throw .invalidRequest("value of header \(header.name) contains CR, LF or NUL")
+            }
+        }
+        if let connectTimeout, connectTimeout <= .zero {
+            throw .invalidRequest("connectTimeout must be positive, got \(connectTimeout)")
+        }
+        if let timeout, timeout <= .zero {
+            throw .invalidRequest("timeout must be positive, got \(timeout)")
+        }
+        if let maxResponseSize, maxResponseSize < 0 {
+            throw .invalidRequest("maxResponseSize must not be negative, got \(maxResponseSize)")
+        }
+    }
+}
+
+/// Whether `text` is an RFC 9110 token: one or more of `!#$%&'*+-.^_`|~`, digits and letters.
+private func isToken(_ text: String) -> Bool {
+    !text.isEmpty && text.utf8.allSatisfy { byte in
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "a")...UInt8(ascii: "z"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}

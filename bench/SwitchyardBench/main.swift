@@ -1,0 +1,36 @@
+// SwitchyardBench -- the raw broker benchmark of SwitchyardAMQP, mirroring
+// shared/bench/anchors/raw_broker.py (pika) so the figures sit beside it. See bench/README.md.
+//
+// For each queue type (classic, quorum):
+//   1. delete + declare a durable queue `bench.raw.<type>` (x-queue-type)
+//   2. publish N persistent (delivery_mode 2) SIZE-byte messages with publisher confirms,
+//      at most WINDOW unconfirmed in flight; time = first publish -> last confirm
+//        headline: `publish([AMQPOutgoingMessage])` batches of BATCH, WINDOW/BATCH batches in flight
+//   3. check the depth, consume all N with manual ack (one basic.ack per message), prefetch
+//      PREFETCH, on a separate connection; time = first delivery -> last ack
+//   4. check the queue is empty
+//   5. variant: publish N again with `publish(_:)` per message from WINDOW tasks (each awaits
+//      its confirm before its next publish), then delete the queue (with its messages)
+// One JSON record per figure goes to stdout and, when set, is appended to $BENCH_JSONL.
+
+import Foundation
+import SwitchyardAMQP
+
+let options: Options
+do {
+    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("switchyard-bench: \(error)\n\n\(Options.usage)\n".utf8))
+    exit(2)
+}
+
+do {
+    for run in options.firstRun..<(options.firstRun + options.runs) {
+        for type in options.types {
+            try await RawBroker(options: options, queueType: type, run: run).runOnce()
+        }
+    }
+} catch {
+    FileHandle.standardError.write(Data("switchyard-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench/broker.sh -- SwitchyardAMQP beside the pika anchor, same broker, same session.
+#
+#   bench/broker.sh                 RUNS=3 interleaved runs (ours k, then pika k), then a table
+#   RUNS=1 N=5000 bench/broker.sh   quick smoke test
+#
+# Environment: RUNS (3), N (50000 messages per phase), OUT (output folder, default
+# /tmp/switchyard-bench-out/<UTC timestamp>), ANCHORS (/work/shared/bench/anchors or
+# ../shared/bench/anchors next to the repo), VENV (/tmp/switchyard-bench-venv).
+# Starts our services (scripts/services up: RabbitMQ on 127.0.0.1:5680), creates a venv with
+# pika==1.4.4, builds SwitchyardBench in release (scratch path .build-bench), runs, and
+# writes OUT/records.jsonl, OUT/meta.txt and OUT/summary.md. Loopback only; every step is
+# bounded in time.
+set -euo pipefail
+umask 022
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+
+RUNS="${RUNS:-3}"
+N="${N:-50000}"
+VENV="${VENV:-/tmp/switchyard-bench-venv}"
+OUT="${OUT:-/tmp/switchyard-bench-out/$(date -u +%Y%m%dT%H%M%SZ)}"
+PHASE_TIMEOUT=120   # seconds per phase, inside both programs
+RUN_TIMEOUT=900     # seconds per program invocation (hard stop)
+if [ -z "${ANCHORS:-}" ]; then
+  for d in /work/shared/bench/anchors "$ROOT/../shared/bench/anchors"; do
+    [ -f "$d/raw_broker.py" ] && { ANCHORS="$d"; break; }
+  done
+fi
+[ -f "${ANCHORS:-}/raw_broker.py" ] || { echo "broker.sh: raw_broker.py not found; set ANCHORS" >&2; exit 2; }
+[[ "$RUNS" =~ ^[0-9]+$ ]] && [ "$RUNS" -ge 1 ] && [ "$RUNS" -le 20 ] || { echo "broker.sh: RUNS must be 1..20" >&2; exit 2; }
+
+log() { echo "[broker.sh] $*" >&2; }
+
+# ---- services -------------------------------------------------------------
+timeout 300 scripts/services up
+eval "$(scripts/services env)"
+source scripts/lib/services-env.sh   # RMQ_PIDFILE, PG_DATA, PG_PORT
+export BENCH_AMQP_URL="$SWITCHYARD_AMQP_URL"
+export BENCH_PG_DSN="host=127.0.0.1 port=$PG_PORT dbname=switchyard user=switchyard"  # raw_broker only checks it is loopback
+export BENCH_RMQ_PIDFILE="$RMQ_PIDFILE"
+export BENCH_PG_PIDFILE="$PG_DATA/postmaster.pid"
+export BENCH_RMQCTL="$ROOT/bench/.rmqctl-unused"   # raw_broker.py never calls rabbitmqctl
+[ -s "$BENCH_RMQ_PIDFILE" ] || { log "no broker pid file at $BENCH_RMQ_PIDFILE"; exit 1; }
+
+# ---- pika venv --------------------------------------------------------------
+if ! "$VENV/bin/python" -c 'import pika, sys; sys.exit(pika.__version__ != "1.4.4")' 2>/dev/null; then
+  log "creating $VENV with pika==1.4.4"
+  rm -rf "$VENV"
+  timeout 120 python3 -m venv "$VENV"
+  timeout 300 "$VENV/bin/pip" install -q --disable-pip-version-check pika==1.4.4
+fi
+
+# ---- build ------------------------------------------------------------------
+log "building SwitchyardBench (release)"
+PATH=/opt/swift/usr/bin:$PATH timeout 1800 swift build -c release --product SwitchyardBench --scratch-path .build-bench >&2
+BENCH_BIN="$ROOT/.build-bench/release/SwitchyardBench"
+
+# ---- meta -------------------------------------------------------------------
+mkdir -p "$OUT"
+export BENCH_JSONL="$OUT/records.jsonl"
+: >"$BENCH_JSONL"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+[ -n "$(git status --porcelain -- bench 2>/dev/null)" ] && commit="$commit + uncommitted bench"
+[ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ] && commit="$commit + uncommitted Sources/Package.swift"
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "commit: $commit"
+  echo "machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null || echo '?')"
+  echo "rabbitmq-server: $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?'), librabbitmq: $(dpkg-query -W -f='${Version}' librabbitmq4 2>/dev/null || echo '?'), swift: $(/opt/swift/usr/bin/swift --version 2>/dev/null | head -1)"
+  echo "pika: $("$VENV/bin/python" -c 'import pika; print(pika.__version__)'), python: $("$VENV/bin/python" -V 2>&1)"
+  echo "broker: $BENCH_AMQP_URL (pid $(cat "$BENCH_RMQ_PIDFILE"))"
+  echo "command: RUNS=$RUNS N=$N bench/broker.sh"
+} >"$OUT/meta.txt"
+cat "$OUT/meta.txt" >&2
+
+# ---- interleaved runs -------------------------------------------------------
+for k in $(seq 1 "$RUNS"); do
+  log "run $k/$RUNS: switchyard"
+  timeout "$RUN_TIMEOUT" "$BENCH_BIN" --n "$N" --runs 1 --first-run "$k" --timeout "$PHASE_TIMEOUT" \
+    >>"$OUT/switchyard.log"
+  log "run $k/$RUNS: pika (raw_broker.py)"
+  timeout "$RUN_TIMEOUT" "$VENV/bin/python" "$ANCHORS/raw_broker.py" --n "$N" --runs 1 --first-run "$k" \
+    --timeout "$PHASE_TIMEOUT" >>"$OUT/pika.log"
+done
+
+# ---- report -----------------------------------------------------------------
+python3 "$ROOT/bench/broker_report.py" "$BENCH_JSONL" --md "$OUT/summary.md"
+log "records: $BENCH_JSONL; summary: $OUT/summary.md; meta: $OUT/meta.txt"
