@@ -62,7 +62,7 @@ export BENCH_JSONL="$OUT/records.jsonl"
 : >"$BENCH_JSONL"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 [ -n "$(git status --porcelain -- bench 2>/dev/null)" ] && commit="$commit + uncommitted bench"
-[ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ] && commit="$commit + uncommitted Sources/Package.swift"
+[ -n "$(git status --porcelain -- Sources/SwitchyardAMQP Sources/CSwitchyardAMQP Package.swift 2>/dev/null)" ] && commit="$commit + uncommitted SwitchyardAMQP/Package.swift"
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "commit: $commit"

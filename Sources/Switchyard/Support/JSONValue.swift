@@ -78,3 +78,9 @@ extension Dictionary where Key == String, Value == JSONValue {
     /// The arguments as an AMQP field table.
     public var amqpTable: AMQPTable { mapValues(\.amqpValue) }
 }
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
