@@ -17,7 +17,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -63,15 +62,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Configuration, migrations, topology: what the subcommands run.
+        // Migrations: numbered SQL files applied once, under an advisory lock.
+        .target(
+            name: "SwitchyardMigrations",
+            dependencies: ["SwitchyardPostgres", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Configuration and topology: what the subcommands run.
         .target(
             name: "Switchyard",
             dependencies: [
                 "SwitchyardAMQP",
                 "SwitchyardPostgres",
                 "SwitchyardHTTP",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SwitchyardMigrations",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -94,7 +99,12 @@ let package = Package(
         ),
 
         // Tests: the integration suites talk to the servers `scripts/services up` starts.
-        .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "SwitchyardTestSupport",
+            dependencies: ["SwitchyardPostgres"],
+            path: "Tests/SwitchyardTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SwitchyardConcurrencyTests",
             dependencies: ["SwitchyardConcurrency"],
@@ -108,6 +118,11 @@ let package = Package(
         .testTarget(
             name: "SwitchyardPostgresTests",
             dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardMigrationsTests",
+            dependencies: ["SwitchyardMigrations", "SwitchyardPostgres", "SwitchyardTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -75,14 +75,36 @@ commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 cat "$OUT/meta.txt" >&2
 
 # ---- interleaved runs -------------------------------------------------------
+# The broker is shared with the test suites (scripts/test), whose outage tests stop its app
+# for a while: wait (bounded) until it accepts AMQP, and retry a failed run (at most
+# ATTEMPTS times; a retried run's records replace the failed attempt's in the report).
+ATTEMPTS=3
+wait_broker() {
+  local i
+  for i in $(seq 1 120); do
+    amqp_ready && return 0
+    [ "$i" = 1 ] && log "waiting for the broker to accept AMQP on 127.0.0.1:$AMQP_PORT"
+    sleep 1
+  done
+  log "broker not accepting AMQP after 120 s"; return 1
+}
+attempt() {  # attempt NAME LOGFILE CMD...
+  local name="$1" logfile="$2" try; shift 2
+  for try in $(seq 1 "$ATTEMPTS"); do
+    wait_broker || true
+    log "run $k/$RUNS: $name${try:+ (attempt $try)}"
+    if timeout "$RUN_TIMEOUT" "$@" >>"$logfile" 2>>"$OUT/errors.log"; then return 0; fi
+    log "run $k/$RUNS: $name failed: $(tail -1 "$OUT/errors.log")"
+  done
+  log "giving up on run $k of $name"; return 1
+}
 for k in $(seq 1 "$RUNS"); do
-  log "run $k/$RUNS: switchyard"
-  timeout "$RUN_TIMEOUT" "$BENCH_BIN" --n "$N" --runs 1 --first-run "$k" --timeout "$PHASE_TIMEOUT" \
-    >>"$OUT/switchyard.log"
-  log "run $k/$RUNS: pika (raw_broker.py)"
-  timeout "$RUN_TIMEOUT" "$VENV/bin/python" "$ANCHORS/raw_broker.py" --n "$N" --runs 1 --first-run "$k" \
-    --timeout "$PHASE_TIMEOUT" >>"$OUT/pika.log"
+  attempt switchyard "$OUT/switchyard.log" \
+    "$BENCH_BIN" --n "$N" --runs 1 --first-run "$k" --timeout "$PHASE_TIMEOUT" || exit 1
+  attempt "pika (raw_broker.py)" "$OUT/pika.log" \
+    "$VENV/bin/python" "$ANCHORS/raw_broker.py" --n "$N" --runs 1 --first-run "$k" --timeout "$PHASE_TIMEOUT" || exit 1
 done
+[ -s "$OUT/errors.log" ] && log "warnings/errors of the runs: $OUT/errors.log"
 
 # ---- report -----------------------------------------------------------------
 python3 "$ROOT/bench/broker_report.py" "$BENCH_JSONL" --md "$OUT/summary.md"

@@ -24,6 +24,7 @@ FIGURES = [
     ("raw-publish-confirms-per-message", "raw-publish-confirms", "publish, per message"),
     ("raw-consume-ack", "raw-consume-ack", "consume + ack"),
 ]
+FOREIGN_WARN = 0.25  # cores, as in the anchors' aggregate.py
 HEADLINE = {"raw-publish-confirms", "raw-consume-ack"}
 
 
@@ -49,9 +50,11 @@ def main() -> int:
     types = sorted({s.split("-", 1)[1] for s, _ in recs if s.startswith("switchyard-")},
                    key=lambda t: (t != "classic", t))
     out = ["| queue | figure | switchyard median | switchyard runs | pika median | pika runs "
-           "| ratio (medians) | ratio per run | broker CPU ours / pika (cores, median) |",
-           "|---|---|---:|---|---:|---|---:|---|---|"]
+           "| ratio (medians) | ratio per run | broker CPU ours / pika (cores, median) "
+           "| foreign load ours / pika (cores, per run) |",
+           "|---|---|---:|---|---:|---|---:|---|---|---|"]
     verdicts = []
+    flagged: set[int] = set()
     for qtype in types:
         for ours_sc, pika_sc, label in FIGURES:
             ours = recs.get((f"switchyard-{qtype}", ours_sc), {})
@@ -63,6 +66,8 @@ def main() -> int:
             om = statistics.median(ov)
             unit = ours[runs[0]]["unit"]
             ocpu = statistics.median(ours[k].get("cpu_broker_cores", float("nan")) for k in runs)
+            ofor = "/".join(f"{ours[k].get('cpu_foreign_cores', float('nan')):.2f}" for k in runs)
+            flagged |= {k for k in runs if ours[k].get("cpu_foreign_cores", 0) > FOREIGN_WARN}
             if pika:
                 pruns = sorted(pika)
                 pv = [pika[k]["value"] for k in pruns]
@@ -72,14 +77,21 @@ def main() -> int:
                 ratio = om / pm
                 pika_cells = f"{fmt(pm)} | {' / '.join(fmt(v) for v in pv)} | **{ratio:.2f}** | {' / '.join(per_run)}"
                 cpu = f"{ocpu:.2f} / {pcpu:.2f}"
+                pfor = "/".join(f"{pika[k].get('cpu_foreign_cores', float('nan')):.2f}" for k in pruns)
+                flagged |= {k for k in pruns if pika[k].get("cpu_foreign_cores", 0) > FOREIGN_WARN}
                 if ours_sc in HEADLINE:
                     verdicts.append((qtype, label, ratio, min(float(x) for x in per_run) if per_run else ratio))
             else:
                 pika_cells = "- | - | - | -"
                 cpu = f"{ocpu:.2f} / -"
+                pfor = "-"
             out.append(f"| {qtype} | {label} ({unit}) | {fmt(om)} | {' / '.join(fmt(v) for v in ov)} | "
-                       f"{pika_cells} | {cpu} |")
+                       f"{pika_cells} | {cpu} | {ofor} / {pfor} |")
     out.append("")
+    if flagged:
+        out.append(f"Runs {sorted(flagged)} had foreign load > {FOREIGN_WARN} cores (processes outside the benchmark) "
+                   "in at least one phase: their figures are less reliable.")
+        out.append("")
     if verdicts:
         slower = [v for v in verdicts if v[2] < 1.0]
         for qtype, label, ratio, worst in verdicts:

@@ -46,8 +46,12 @@ struct SwitchyardCommand: AsyncParsableCommand {
         }
     }
 
+    /// Prints the message as one line (libraries' messages may span several) and exits.
     private static func fail(_ message: String, exitCode: Int32) -> Never {
-        FileHandle.standardError.write(Data("switchyard: error: \(message)\n".utf8))
+        let line = message.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ")
+        FileHandle.standardError.write(Data("switchyard: error: \(line)\n".utf8))
         Foundation.exit(exitCode)
     }
 }

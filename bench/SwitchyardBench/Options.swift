@@ -19,15 +19,18 @@ struct Options: Sendable {
     var firstRun = 1
     var timeout = 120.0
     var quietWait = 20.0
+    /// CPU accounting (scans /proc at each phase's start and end); off for allocation counts.
+    var cpu = true
 
     static let usage = """
         usage: SwitchyardBench [--url amqp://...] [--n 50000] [--size 512] [--window 1000]
                                [--batch 250] [--prefetch 300] [--types classic,quorum]
                                [--variants batch,single] [--runs 1] [--first-run 1]
-                               [--timeout 120] [--quiet-wait 20]
+                               [--timeout 120] [--quiet-wait 20] [--cpu on|off]
           --url        broker (default $BENCH_AMQP_URL, else $SWITCHYARD_AMQP_URL); loopback only
           --variants   batch = publish([msgs]) in batches (then consume); single = publish(msg) per message
           --quiet-wait max seconds to wait for an idle machine before each publish phase (0: don't)
+          --cpu        off: no CPU accounting (no /proc scans; for counting allocations under valgrind)
         Records: one JSON line per figure on stdout, also appended to $BENCH_JSONL when set.
         CPU: broker pid from $BENCH_RMQ_PIDFILE, Postgres pid from $BENCH_PG_PIDFILE.
         """
@@ -69,6 +72,9 @@ struct Options: Sendable {
             case "--first-run": options.firstRun = try int(min: 0)
             case "--timeout": options.timeout = try seconds()
             case "--quiet-wait": options.quietWait = try seconds()
+            case "--cpu":
+                guard value == "on" || value == "off" else { throw Invalid(description: "--cpu: on or off") }
+                options.cpu = value == "on"
             default: throw Invalid(description: "unknown option \(flag)")
             }
         }

@@ -80,7 +80,7 @@ struct RawBroker {
             exchange: "", routingKey: queue, body: [UInt8](repeating: UInt8(ascii: "x"), count: options.size),
             properties: AMQPProperties(deliveryMode: AMQPProperties.persistent))
 
-        let meter = CpuMeter.start()
+        let meter = CpuMeter.start(enabled: options.cpu)
         let watchdog = Watchdog(timeout: options.timeout, closing: connection)
         let t0 = clock.now
         let counts = batched
@@ -88,7 +88,7 @@ struct RawBroker {
             : await publishEach(message, on: channel)
         let t1 = clock.now
         let timedOut = await watchdog.stop()
-        let usage = meter.stop()
+        let usage = meter?.stop() ?? []
         await connection.close()
 
         let label = batched ? "batch" : "per-message"
@@ -184,7 +184,7 @@ struct RawBroker {
         var wrongSize = 0
         var t0: ContinuousClock.Instant?
         var t1: ContinuousClock.Instant?
-        let meter = CpuMeter.start()
+        let meter = CpuMeter.start(enabled: options.cpu)
         let watchdog = Watchdog(timeout: options.timeout, closing: connection)
         do {
             let channel = try await connection.openChannel()
@@ -205,7 +205,7 @@ struct RawBroker {
             throw BenchFailure(description: "consume (\(queueType)) failed after \(count)/\(n): \(error)")
         }
         let timedOut = await watchdog.stop()
-        let usage = meter.stop()
+        let usage = meter?.stop() ?? []
         await connection.close()  // after the queued acks: the loop thread runs commands in order
         guard let t0, let t1, !timedOut else {
             throw BenchFailure(description: "consume (\(queueType)) got \(count)/\(n)\(timedOut ? " (timeout after \(options.timeout) s)" : "")")

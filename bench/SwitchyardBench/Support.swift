@@ -91,8 +91,8 @@ struct CpuMeter {
     let machine0: (busy: Int, total: Int)
     let ours0: (ours: Int, broker: Int)
 
-    static func start() -> CpuMeter {
-        CpuMeter()
+    static func start(enabled: Bool = true) -> CpuMeter? {
+        enabled ? CpuMeter() : nil
     }
 
     private init() {
@@ -184,7 +184,7 @@ func waitForQuiet(maxWait: Double, threshold: Double = 0.25) async {
     guard maxWait > 0 else { return }
     let deadline = clock.now + .seconds(maxWait)
     while true {
-        let meter = CpuMeter.start()
+        guard let meter = CpuMeter.start() else { return }
         try? await Task.sleep(for: .seconds(1))
         let foreign = CpuMeter.foreign(meter.stop())
         if foreign < threshold || clock.now > deadline {

@@ -1,0 +1,61 @@
+// Transactions on one connection: BEGIN, the caller's work, COMMIT, or ROLLBACK on any failure.
+
+extension PostgresConnection {
+    /// Runs `body` inside a transaction: `BEGIN`, then `body`, then `COMMIT`.
+    ///
+    /// If `body` throws, or `COMMIT` fails, the transaction is rolled back and the error is
+    /// rethrown, so either everything `body` did takes effect or nothing does. A statement that
+    /// fails inside `body` aborts the transaction even if `body` catches its error: `COMMIT` then
+    /// throws too. Should `ROLLBACK` itself fail, the connection is closed rather than left
+    /// inside a transaction.
+    ///
+    /// ```swift
+    /// let id = try await connection.withTransaction { connection in
+    ///     try connection.execute("INSERT INTO inbox (consumer, message_id) VALUES ($1, $2)", [consumer, messageID])
+    ///     return try connection.query("INSERT INTO outbox ... RETURNING id", [...])[0].decode(Int.self, at: 0)
+    /// }
+    /// ```
+    /// - Parameter body: The work to do, isolated to this connection.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws; ``PostgresError`` when `BEGIN` or `COMMIT` fails, or with
+    ///   code ``PostgresError/Code/transactionInProgress`` when a transaction is already open.
+    @discardableResult
+    public nonisolated(nonsending) func withTransaction<T>(
+        _ body: (isolated PostgresConnection) async throws -> sending T
+    ) async throws -> sending T {
+        try await begin()
+        do {
+            let value = try await body(self)
+            try await commit()
+            return value
+        } catch {
+            await rollBack()
+            throw error
+        }
+    }
+
+    private func begin() throws {
+        guard !isInTransaction else {
+            throw PostgresError(.transactionInProgress, "a transaction is already open on this connection")
+        }
+        try executeScript("BEGIN")
+    }
+
+    /// Commits, failing when the server answered `ROLLBACK` (the transaction had failed).
+    private func commit() throws {
+        let tag = try query("COMMIT").commandTag
+        guard tag == "COMMIT" else {
+            throw PostgresError(.server, "the transaction was rolled back: a statement in it had failed (COMMIT answered \(tag))")
+        }
+    }
+
+    /// Ends an open transaction, closing the connection if even that fails.
+    private func rollBack() {
+        guard isInTransaction else { return }
+        do {
+            try executeScript("ROLLBACK")
+        } catch {
+            close()
+        }
+    }
+}

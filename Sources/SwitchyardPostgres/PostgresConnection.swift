@@ -1,0 +1,213 @@
+// Owns one libpq connection (PGconn*) and the dedicated thread that every call on it runs on.
+
+import CSwitchyardPostgres
+import Foundation
+import SwitchyardConcurrency
+
+/// One connection to PostgreSQL, on a thread of its own.
+///
+/// libpq blocks, so each connection is an actor bound to its own ``ThreadExecutor``: its methods
+/// run on that thread and a slow query stalls only this connection, never Swift's cooperative
+/// thread pool. From outside, call it with `await`; inside ``withTransaction(_:)`` or
+/// ``PostgresPool/withConnection(_:)`` the closure is isolated to the connection and calls it
+/// directly.
+///
+/// ```swift
+/// let connection = try await PostgresConnection.connect(url: "postgresql://app@127.0.0.1/app")
+/// let rows = try await connection.query("SELECT name FROM tenants WHERE id = $1", [tenantID])
+/// await connection.close()
+/// ```
+///
+/// Values are only ever sent as parameters, never spliced into SQL. Every connection sets
+/// `client_encoding` UTF8, `DateStyle` ISO, `TimeZone` UTC, `bytea_output` hex and
+/// `extra_float_digits` 3, so values read back the same whatever the server's defaults.
+///
+/// A connection runs one statement at a time; a transaction spans several calls, so give a
+/// connection to one task at a time (``PostgresPool`` does).
+public actor PostgresConnection {
+    private static let sessionSetup = """
+        SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, MDY'; SET TimeZone = 'UTC';
+        SET bytea_output = 'hex'; SET extra_float_digits = 3
+        """
+
+    private let executor: ThreadExecutor
+    /// The libpq connection; `nil` once closed. Only touched on `executor`'s thread (and in
+    /// `deinit`, when nothing else can reach it).
+    private var handle: OpaquePointer?
+
+    /// The connection's dedicated thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
+
+    private init(executor: ThreadExecutor) {
+        self.executor = executor
+    }
+
+    /// Runs on the connection's thread, like every other use of `handle`.
+    isolated deinit {
+        if let handle {
+            PQfinish(handle)
+        }
+        executor.shutdown()
+    }
+
+    /// Opens a connection on a new dedicated thread.
+    /// - Parameter url: A libpq connection string: a URL
+    ///   (`postgresql://user@host:5432/db?application_name=x`) or keyword/value pairs
+    ///   (`host=127.0.0.1 port=5432 dbname=db`).
+    /// - Returns: The open connection.
+    /// - Throws: ``PostgresError`` with code ``PostgresError/Code/connectionFailed`` and
+    ///   libpq's message when the server cannot be reached or refuses the connection.
+    public static func connect(url: String) async throws -> PostgresConnection {
+        let connection = PostgresConnection(executor: ThreadExecutor(name: "postgres"))
+        try await connection.open(url)
+        return connection
+    }
+
+    /// Whether the connection is open and libpq considers it healthy.
+    public var isOpen: Bool {
+        handle.map { PQstatus($0) == CONNECTION_OK } ?? false
+    }
+
+    /// Runs one statement and returns its rows.
+    /// - Parameters:
+    ///   - sql: One SQL statement; refer to parameters as `$1`, `$2`, ...
+    ///   - parameters: The values of `$1`, `$2`, ..., sent separately from the SQL.
+    /// - Returns: The rows, columns and command tag, copied out of libpq.
+    /// - Throws: ``PostgresError``: ``PostgresError/Code/server`` with the SQLSTATE when the
+    ///   server rejects the statement, ``PostgresError/Code/connectionClosed`` when the
+    ///   connection is gone (it is then closed for good).
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresRows {
+        let handle = try openHandle()
+        var texts: [UnsafeMutablePointer<CChar>?] = []
+        defer { texts.forEach { free($0) } }
+        for (offset, parameter) in parameters.enumerated() {
+            let text = parameter.postgresText
+            if let text, text.utf8.contains(0) {
+                throw PostgresError(.unsupported, "parameter $\(offset + 1) contains a NUL character, which PostgreSQL text cannot hold")
+            }
+            texts.append(text.map { strdup($0) })
+        }
+        let types = parameters.map { type(of: $0).postgresType.oid }
+        let values = texts.map { $0.map { UnsafePointer($0) } }
+        let result = PQexecParams(handle, sql, Int32(parameters.count), types, values, nil, nil, 0)
+        return try rows(of: result, on: handle)
+    }
+
+    /// Runs one statement and returns how many rows it affected.
+    /// - Parameters:
+    ///   - sql: One SQL statement; refer to parameters as `$1`, `$2`, ...
+    ///   - parameters: The values of `$1`, `$2`, ..., sent separately from the SQL.
+    /// - Returns: The row count of the command tag (`UPDATE 3` gives 3; 0 where there is none).
+    /// - Throws: ``PostgresError``, as ``query(_:_:)``.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> Int {
+        try query(sql, parameters).affectedRows
+    }
+
+    /// Runs SQL text that may hold several statements separated by `;` and has no parameters
+    /// (a migration file, `BEGIN`, `LISTEN "x"`).
+    ///
+    /// Outside a transaction the server runs the statements as one implicit transaction: if
+    /// one fails, none of them takes effect.
+    /// - Parameter sql: The statements.
+    /// - Throws: ``PostgresError``, as ``query(_:_:)``, for the first statement that fails.
+    public func executeScript(_ sql: String) throws {
+        let handle = try openHandle()
+        _ = try rows(of: PQexec(handle, sql), on: handle)
+    }
+
+    /// Closes the connection. Later calls throw ``PostgresError/Code/connectionClosed``; the
+    /// thread ends when the connection is released.
+    public func close() {
+        if let handle {
+            PQfinish(handle)
+            self.handle = nil
+        }
+    }
+
+    /// Whether a transaction (or a failed one) is open on this connection.
+    var isInTransaction: Bool {
+        handle.map { PQtransactionStatus($0) != PQTRANS_IDLE } ?? false
+    }
+
+    /// The open libpq connection.
+    /// - Throws: ``PostgresError/Code/connectionClosed`` when there is none.
+    func openHandle() throws -> OpaquePointer {
+        guard let handle else { throw PostgresError(.connectionClosed, "the connection is closed") }
+        return handle
+    }
+
+    /// The error for a failure libpq reports on the connection itself, closing the connection
+    /// when libpq considers it lost.
+    func connectionError(_ handle: OpaquePointer) -> PostgresError {
+        let message = Self.trimmed(PQerrorMessage(handle))
+        guard PQstatus(handle) != CONNECTION_OK else { return PostgresError(.server, message) }
+        close()
+        return PostgresError(.connectionClosed, message.isEmpty ? "the connection was lost" : message)
+    }
+
+    private func open(_ url: String) throws {
+        guard let handle = PQconnectdb(url) else {
+            throw PostgresError(.connectionFailed, "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = Self.trimmed(PQerrorMessage(handle))
+            PQfinish(handle)
+            throw PostgresError(.connectionFailed, message)
+        }
+        // Server notices ("relation ... already exists, skipping") are informational; libpq's
+        // default processor would print them on the process's stderr.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        self.handle = handle
+        do {
+            try executeScript(Self.sessionSetup)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// Copies a result into ``PostgresRows`` (or turns it into an error) and clears it.
+    private func rows(of result: OpaquePointer?, on handle: OpaquePointer) throws -> PostgresRows {
+        guard let result else { throw connectionError(handle) }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PostgresRows(copying: result)
+        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            close()
+            throw PostgresError(.unsupported, "COPY is not supported; the connection was closed")
+        default:
+            throw serverError(result, on: handle)
+        }
+    }
+
+    /// The error a failed result describes; a lost connection gives
+    /// ``PostgresError/Code/connectionClosed`` (keeping the server's SQLSTATE, such as `57P01`
+    /// for a terminated backend, when it sent one).
+    private func serverError(_ result: OpaquePointer, on handle: OpaquePointer) -> PostgresError {
+        func field(_ code: Unicode.Scalar) -> String? {
+            PQresultErrorField(result, Int32(UInt8(ascii: code))).map { String(cString: $0) }
+        }
+        let message = field("M") ?? Self.trimmed(PQresultErrorMessage(result))
+        let lost = PQstatus(handle) != CONNECTION_OK
+        if lost {
+            close()
+        }
+        return PostgresError(
+            lost ? .connectionClosed : .server,
+            message.isEmpty ? "the connection was lost" : message,
+            sqlState: field("C"),
+            detail: field("D"),
+            hint: field("H")
+        )
+    }
+
+    /// A libpq message as a Swift string, without its trailing newline.
+    private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "" }
+        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

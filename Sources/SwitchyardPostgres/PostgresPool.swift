@@ -1,0 +1,260 @@
+// A bounded set of connections lent to one task at a time, with a FIFO queue of waiters.
+
+/// A bounded pool of ``PostgresConnection``s.
+///
+/// Connections open lazily, up to ``Configuration/maxConnections``; each is lent to one task
+/// at a time through ``withConnection(_:)`` or ``withTransaction(_:)``. When all are busy,
+/// callers wait in FIFO order, for at most ``Configuration/acquireTimeout``. A connection that
+/// comes back lost (the server or network ended it) or still inside a transaction is closed
+/// and a fresh one opens for the next caller.
+///
+/// The pool only does bookkeeping (its connections block on their own threads), so it is an
+/// actor on the default executor.
+///
+/// ```swift
+/// let pool = PostgresPool(configuration: .init(url: url, maxConnections: 4))
+/// let count = try await pool.withConnection { connection in
+///     try connection.query("SELECT count(*) FROM outbox")[0].decode(Int.self, at: 0)
+/// }
+/// await pool.close()
+/// ```
+public actor PostgresPool {
+    /// How to connect and how many connections to keep.
+    public struct Configuration: Sendable {
+        /// A libpq connection string, as for ``PostgresConnection/connect(url:)``.
+        public var url: String
+        /// The most connections open at once (at least 1).
+        public var maxConnections: Int
+        /// How long a caller waits for a free connection before failing with
+        /// ``PostgresError/Code/poolTimeout``; `nil` waits as long as it takes.
+        public var acquireTimeout: Duration?
+
+        /// Creates a configuration.
+        /// - Parameters:
+        ///   - url: A libpq connection string.
+        ///   - maxConnections: The most connections open at once (at least 1).
+        ///   - acquireTimeout: The longest wait for a free connection; `nil` for no limit.
+        public init(url: String, maxConnections: Int, acquireTimeout: Duration? = nil) {
+            self.url = url
+            self.maxConnections = maxConnections
+            self.acquireTimeout = acquireTimeout
+        }
+    }
+
+    /// A snapshot of the pool's counters.
+    public struct Statistics: Sendable, Equatable {
+        /// Connections open or being opened.
+        public var open = 0
+        /// Connections lent out (or being opened for a caller) right now.
+        public var inUse = 0
+        /// The highest ``inUse`` has been.
+        public var peakInUse = 0
+        /// Callers waiting for a connection.
+        public var waiting = 0
+    }
+
+    /// A caller waiting for a connection: resumed with one, or with `nil` when it was given a
+    /// free slot to open its own.
+    private struct Waiter {
+        let id: Int
+        let continuation: CheckedContinuation<PostgresConnection?, any Error>
+        let timer: Task<Void, Never>?
+    }
+
+    /// The pool's configuration.
+    public nonisolated let configuration: Configuration
+    /// The pool's counters now.
+    public private(set) var statistics = Statistics()
+    private var idle: [PostgresConnection] = []
+    private var waiters: [Waiter] = []
+    private var nextWaiterID = 0
+    private var isClosed = false
+
+    /// Creates a pool; no connection opens until the first caller needs one.
+    /// - Parameter configuration: How to connect and how many connections to keep.
+    public init(configuration: Configuration) {
+        precondition(configuration.maxConnections > 0, "PostgresPool needs maxConnections > 0")
+        self.configuration = configuration
+    }
+
+    /// Lends a connection to `body` and takes it back afterwards, whether `body` returns or
+    /// throws.
+    /// - Parameter body: The work to do, isolated to the lent connection.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws; ``PostgresError`` when no connection can be opened, with
+    ///   code ``PostgresError/Code/poolTimeout`` when none became free in time or
+    ///   ``PostgresError/Code/poolClosed`` after ``close()``; `CancellationError` when the
+    ///   task is cancelled while waiting.
+    @discardableResult
+    public nonisolated(nonsending) func withConnection<T>(
+        _ body: (isolated PostgresConnection) async throws -> sending T
+    ) async throws -> sending T {
+        try await lend { connection in try await body(connection) }
+    }
+
+    /// Runs `body` in a transaction on a lent connection; see
+    /// ``PostgresConnection/withTransaction(_:)``.
+    /// - Parameter body: The work to do, isolated to the lent connection.
+    /// - Returns: What `body` returns.
+    /// - Throws: What ``withConnection(_:)`` and ``PostgresConnection/withTransaction(_:)``
+    ///   throw.
+    @discardableResult
+    public nonisolated(nonsending) func withTransaction<T>(
+        _ body: (isolated PostgresConnection) async throws -> sending T
+    ) async throws -> sending T {
+        try await lend { connection in try await connection.withTransaction(body) }
+    }
+
+    /// Closes the idle connections and fails every waiting caller with
+    /// ``PostgresError/Code/poolClosed``; connections lent out close when they come back.
+    /// Later calls fail with ``PostgresError/Code/poolClosed``.
+    public func close() async {
+        guard !isClosed else { return }
+        isClosed = true
+        let waiting = waiters
+        waiters = []
+        statistics.waiting = 0
+        for waiter in waiting {
+            waiter.timer?.cancel()
+            waiter.continuation.resume(throwing: Self.closedError)
+        }
+        let connections = idle
+        idle = []
+        statistics.open -= connections.count
+        for connection in connections {
+            await connection.close()
+        }
+    }
+
+    private static let closedError = PostgresError(.poolClosed, "the pool is closed")
+
+    /// Runs `work` with a lent connection and takes the connection back afterwards.
+    private nonisolated(nonsending) func lend<T>(
+        _ work: (PostgresConnection) async throws -> sending T
+    ) async throws -> sending T {
+        let connection = try await lease()
+        let value: T
+        do {
+            value = try await work(connection)
+        } catch {
+            await giveBack(connection)
+            throw error
+        }
+        await giveBack(connection)
+        return value
+    }
+
+    /// Takes an idle connection, opens one if there is room, or waits for one.
+    private func lease() async throws -> PostgresConnection {
+        guard !isClosed else { throw Self.closedError }
+        if let connection = idle.popLast() {
+            markLent()
+            return connection
+        }
+        if statistics.open < configuration.maxConnections {
+            statistics.open += 1
+            markLent()
+            return try await openLentConnection()
+        }
+        if let connection = try await waitForConnection() {
+            return connection
+        }
+        return try await openLentConnection()
+    }
+
+    /// Opens a connection for a slot already counted as open and lent.
+    private func openLentConnection() async throws -> PostgresConnection {
+        do {
+            return try await PostgresConnection.connect(url: configuration.url)
+        } catch {
+            freeSlot()
+            throw error
+        }
+    }
+
+    /// Queues the caller until a connection (or a slot to open one) is handed over.
+    private func waitForConnection() async throws -> PostgresConnection? {
+        let id = nextWaiterID
+        nextWaiterID += 1
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard !Task.isCancelled else {
+                    continuation.resume(throwing: CancellationError())
+                    return
+                }
+                let timer = configuration.acquireTimeout.map { timeout in
+                    Task {
+                        do { try await Task.sleep(for: timeout) } catch { return }
+                        self.fail(waiter: id, with: PostgresError(
+                            .poolTimeout,
+                            "no connection became free within \(timeout) (maxConnections \(configuration.maxConnections))"
+                        ))
+                    }
+                }
+                waiters.append(Waiter(id: id, continuation: continuation, timer: timer))
+                statistics.waiting = waiters.count
+            }
+        } onCancel: {
+            Task { await self.fail(waiter: id, with: CancellationError()) }
+        }
+    }
+
+    /// Takes a connection back: to the next waiter, to the idle list, or closed when it is
+    /// lost, mid-transaction, or the pool is closed.
+    private nonisolated func giveBack(_ connection: PostgresConnection) async {
+        await release(connection, reusable: connection.isReusable)
+    }
+
+    private func release(_ connection: PostgresConnection, reusable: Bool) async {
+        guard reusable, !isClosed else {
+            freeSlot()
+            await connection.close()
+            return
+        }
+        if let waiter = nextWaiter() {
+            waiter.continuation.resume(returning: connection)
+        } else {
+            statistics.inUse -= 1
+            idle.append(connection)
+        }
+    }
+
+    /// Gives up a slot counted as open and lent, handing it to the next waiter (who then opens
+    /// a connection of its own).
+    private func freeSlot() {
+        statistics.open -= 1
+        statistics.inUse -= 1
+        guard !isClosed, let waiter = nextWaiter() else { return }
+        statistics.open += 1
+        markLent()
+        waiter.continuation.resume(returning: nil)
+    }
+
+    private func nextWaiter() -> Waiter? {
+        guard !waiters.isEmpty else { return nil }
+        let waiter = waiters.removeFirst()
+        waiter.timer?.cancel()
+        statistics.waiting = waiters.count
+        return waiter
+    }
+
+    private func fail(waiter id: Int, with error: any Error) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = waiters.remove(at: index)
+        waiter.timer?.cancel()
+        statistics.waiting = waiters.count
+        waiter.continuation.resume(throwing: error)
+    }
+
+    private func markLent() {
+        statistics.inUse += 1
+        statistics.peakInUse = max(statistics.peakInUse, statistics.inUse)
+    }
+}
+
+extension PostgresConnection {
+    /// Whether the connection can go back to the pool: open, and not inside a transaction.
+    fileprivate var isReusable: Bool {
+        isOpen && !isInTransaction
+    }
+}

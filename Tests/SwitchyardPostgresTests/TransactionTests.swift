@@ -1,0 +1,92 @@
+// withTransaction: commit on success; rollback of everything on a server error, a thrown
+// Swift error, or a swallowed failure.
+
+import SwitchyardPostgres
+import Testing
+
+@Suite struct TransactionTests {
+    private struct Abort: Error {}
+
+    private func connectionWithTable() async throws -> PostgresConnection {
+        let connection = try await TestDatabase.connect()
+        try await connection.executeScript("CREATE TEMP TABLE items (id int PRIMARY KEY)")
+        return connection
+    }
+
+    private func count(on connection: PostgresConnection) async throws -> Int {
+        try await connection.query("SELECT count(*) FROM items")[0].decode(Int.self, at: 0)
+    }
+
+    @Test func successCommitsAndReturnsTheBodysValue() async throws {
+        let connection = try await connectionWithTable()
+
+        let inserted = try await connection.withTransaction { connection in
+            try connection.execute("INSERT INTO items VALUES (1), (2)")
+        }
+
+        #expect(inserted == 2)
+        #expect(try await count(on: connection) == 2)
+        await connection.close()
+    }
+
+    @Test func failingStatementRollsBackTheWholeTransaction() async throws {
+        let connection = try await connectionWithTable()
+
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.withTransaction { connection in
+                try connection.execute("INSERT INTO items VALUES (1)")
+                try connection.execute("INSERT INTO items VALUES (2)")
+                try connection.execute("INSERT INTO items VALUES (1)")
+            }
+        }
+
+        #expect(error?.sqlState == "23505")
+        #expect(try await count(on: connection) == 0)
+        #expect(try await connection.withTransaction { try $0.execute("INSERT INTO items VALUES (3)") } == 1)
+        await connection.close()
+    }
+
+    @Test func thrownSwiftErrorRollsBack() async throws {
+        let connection = try await connectionWithTable()
+
+        await #expect(throws: Abort.self) {
+            try await connection.withTransaction { connection in
+                try connection.execute("INSERT INTO items VALUES (1)")
+                throw Abort()
+            }
+        }
+
+        #expect(try await count(on: connection) == 0)
+        await connection.close()
+    }
+
+    @Test func swallowedStatementFailureStillFailsTheCommit() async throws {
+        let connection = try await connectionWithTable()
+
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.withTransaction { connection in
+                try connection.execute("INSERT INTO items VALUES (1)")
+                _ = try? connection.execute("INSERT INTO items VALUES (1)")
+            }
+        }
+
+        #expect(error?.message.contains("rolled back") == true)
+        #expect(try await count(on: connection) == 0)
+        await connection.close()
+    }
+
+    @Test func nestedTransactionIsRefused() async throws {
+        let connection = try await connectionWithTable()
+
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.withTransaction { connection in
+                try connection.execute("INSERT INTO items VALUES (1)")
+                try await connection.withTransaction { try $0.execute("INSERT INTO items VALUES (2)") }
+            }
+        }
+
+        #expect(error?.code == .transactionInProgress)
+        #expect(try await count(on: connection) == 0)
+        await connection.close()
+    }
+}
