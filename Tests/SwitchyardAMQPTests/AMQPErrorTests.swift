@@ -104,3 +104,22 @@ import Testing
         #expect(throws: AMQPError.self) { try channel.ack(1) }
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct AMQPHeartbeatTests {
+    /// With a 1 s heartbeat the broker drops a silent client after about 2 s; an idle
+    /// connection that outlives 4 s proves the idle loop thread still reads the broker's
+    /// heartbeats and answers with its own (a loop that slept until the next command would not).
+    @Test func anIdleConnectionStaysOpenOnHeartbeats() async throws {
+        var configuration = try AMQPConnection.Configuration(url: TestEnvironment.amqpURL)
+        configuration.heartbeat = 1
+        let connection = try await AMQPConnection.connect(configuration)
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        try await Task.sleep(for: .seconds(4))
+        #expect(connection.isOpen)
+        try await channel.publish([1], exchange: "", routingKey: queue)
+        #expect(try await channel.declareQueuePassive(queue).messageCount == 1)
+        try await channel.deleteQueue(queue)
+        await connection.close()
+    }
+}
