@@ -39,6 +39,10 @@ final class ChannelState {
     var consumers: [String: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation] = [:]
     var content: ContentAssembly?
     var fetched: AMQPDelivery?
+    /// The exchange and routing key of the last message received: consecutive deliveries
+    /// usually repeat them, and reusing the string saves an allocation per delivery.
+    var lastExchange = ""
+    var lastRoutingKey = ""
 
     init(number: UInt16) {
         self.number = number

@@ -130,8 +130,8 @@ extension ConnectionLoop {
         state.content = ContentAssembly(
             purpose: purpose,
             delivery: AMQPDelivery(
-                deliveryTag: tag, redelivered: redelivered, exchange: String(copying: exchange),
-                routingKey: String(copying: routingKey), properties: AMQPProperties(), body: []))
+                deliveryTag: tag, redelivered: redelivered, exchange: state.lastExchange.reusing(exchange),
+                routingKey: state.lastRoutingKey.reusing(routingKey), properties: AMQPProperties(), body: []))
     }
 
     private func completeIfReady(_ state: ChannelState) {

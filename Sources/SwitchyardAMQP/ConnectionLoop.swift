@@ -183,12 +183,13 @@ final class ConnectionLoop: @unchecked Sendable {
         }
         if mustStayAwake { return }
         if amqp_frames_enqueued(connection) == 0 && amqp_data_in_buffer(connection) == 0 {
-            var descriptors = [
-                pollfd(fd: amqp_get_sockfd(connection), events: Int16(POLLIN), revents: 0),
-                pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0),
-            ]
-            _ = poll(&descriptors, 2, 250)
-            if descriptors[1].revents != 0 {
+            let woken = withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { descriptors in
+                descriptors[0] = pollfd(fd: amqp_get_sockfd(connection), events: Int16(POLLIN), revents: 0)
+                descriptors[1] = pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(descriptors.baseAddress, 2, 250)
+                return descriptors[1].revents != 0
+            }
+            if woken {
                 var count: UInt64 = 0
                 _ = read(wakeDescriptor, &count, MemoryLayout<UInt64>.size)
             }

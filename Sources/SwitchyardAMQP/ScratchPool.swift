@@ -143,6 +143,17 @@ extension String {
     }
 }
 
+extension String {
+    /// The string for `bytes`: this one when it already holds them, else a copy that also
+    /// becomes the cached value.
+    mutating func reusing(_ bytes: amqp_bytes_t) -> String {
+        let matches = bytes.len == utf8.count
+            && (bytes.len == 0 || utf8.elementsEqual(UnsafeRawBufferPointer(start: bytes.bytes, count: bytes.len)))
+        if !matches { self = String(copying: bytes) }
+        return self
+    }
+}
+
 extension Array where Element == UInt8 {
     /// Copies rabbitmq-c bytes into a Swift array.
     init(copying bytes: amqp_bytes_t) {
