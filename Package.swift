@@ -18,6 +18,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -77,14 +79,39 @@ let package = Package(
                 "SwitchyardPostgres",
                 "SwitchyardHTTP",
                 "SwitchyardMigrations",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The worker runtime: consume, handle, commit-then-ack, retry tiers, dead letters, outbox.
+        .target(
+            name: "SwitchyardRuntime",
+            dependencies: [
+                "Switchyard",
+                "SwitchyardAMQP",
+                "SwitchyardPostgres",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The worker roles: one file each.
+        .target(
+            name: "SwitchyardRoles",
+            dependencies: ["SwitchyardRuntime", "SwitchyardPostgres"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "SwitchyardCLI",
             dependencies: [
                 "Switchyard",
+                "SwitchyardRuntime",
+                "SwitchyardRoles",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -101,7 +128,7 @@ let package = Package(
         // Tests: the integration suites talk to the servers `scripts/services up` starts.
         .target(
             name: "SwitchyardTestSupport",
-            dependencies: ["SwitchyardPostgres"],
+            dependencies: ["Switchyard", "SwitchyardHTTP", "SwitchyardPostgres"],
             path: "Tests/SwitchyardTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -128,6 +155,11 @@ let package = Package(
         .testTarget(
             name: "SwitchyardHTTPTests",
             dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardRuntimeTests",
+            dependencies: ["SwitchyardRuntime", "SwitchyardRoles", "SwitchyardCLI", "SwitchyardTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

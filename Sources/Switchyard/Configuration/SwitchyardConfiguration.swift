@@ -1,6 +1,7 @@
 // Start-up configuration from SWITCHYARD_* environment variables, validated in one place.
 
 public import Foundation
+public import Logging
 public import SwitchyardAMQP
 
 /// The settings every subcommand reads from the environment at start-up.
@@ -12,6 +13,7 @@ public import SwitchyardAMQP
 /// | `SWITCHYARD_RABBITMQ_MANAGEMENT_URL` | `http://guest:guest@127.0.0.1:15680` |
 /// | `SWITCHYARD_TOPOLOGY_FILE` | `topology/switchyard.yaml` |
 /// | `SWITCHYARD_MIGRATIONS_DIR` | `migrations` |
+/// | `SWITCHYARD_LOG_LEVEL` | `info` (trace, debug, info, notice, warning, error, critical) |
 public struct SwitchyardConfiguration: Sendable {
     /// The broker.
     public var amqp: AMQPConnection.Configuration
@@ -25,6 +27,8 @@ public struct SwitchyardConfiguration: Sendable {
     public var topologyFile: String
     /// The folder of numbered SQL migrations.
     public var migrationsDirectory: String
+    /// The least severe log level written.
+    public var logLevel: Logger.Level
 
     /// Reads and validates the configuration.
     /// - Parameter environment: The variables (the process environment by default).
@@ -66,6 +70,13 @@ public struct SwitchyardConfiguration: Sendable {
         self.managementURL = managementURL
         topologyFile = try value("SWITCHYARD_TOPOLOGY_FILE", default: "topology/switchyard.yaml")
         migrationsDirectory = try value("SWITCHYARD_MIGRATIONS_DIR", default: "migrations")
+        let level = try value("SWITCHYARD_LOG_LEVEL", default: "info")
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw ConfigurationError(
+                variable: "SWITCHYARD_LOG_LEVEL",
+                problem: "expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got '\(level)'")
+        }
+        self.logLevel = logLevel
     }
 
     /// A URL with its password replaced by `***`.

@@ -30,7 +30,7 @@ extension Topology {
         do {
             file = try YAMLDecoder().decode(TopologyFile.self, from: yaml)
         } catch let error as DecodingError {
-            throw TopologyError("\(source): \(describe(error))")
+            throw TopologyError("\(source): \(error.fieldDescription)")
         } catch {
             throw TopologyError("\(source): not valid YAML: \(error)")
         }
@@ -150,23 +150,5 @@ extension Topology {
             return .milliseconds(amount * unit.milliseconds)
         }
         return nil
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let keys = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return keys.hasPrefix(".") ? String(keys.dropFirst()) : keys
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let parent = path(context.codingPath)
-            return "\(parent.isEmpty ? "" : parent + ": ")missing key '\(key.stringValue)'"
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)): expected \(type)"
-        case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }

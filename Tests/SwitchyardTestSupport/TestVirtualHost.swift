@@ -1,28 +1,32 @@
+// A RabbitMQ virtual host per test, created and deleted through the management API.
+
 import Foundation
-import Switchyard
+public import Switchyard
 import SwitchyardHTTP
-import SwitchyardTestSupport
 
 /// A RabbitMQ virtual host of its own for a test, so that re-creating topology queues never
 /// touches what other tests use. Deleted by ``delete()``.
-struct TestVirtualHost {
-    let name: String
-    let management: RabbitMQManagement
+public struct TestVirtualHost: Sendable {
+    /// The vhost's name.
+    public let name: String
+    /// The management API client.
+    public let management: RabbitMQManagement
     let http: HTTPClient
 
     /// The AMQP URL of this vhost.
-    var amqpURL: String {
+    public var amqpURL: String {
         var components = URLComponents(string: TestEnvironment.amqpURL)!
         components.percentEncodedPath = "/" + RabbitMQManagement.encode(name)
         return components.string!
     }
 
     /// The environment that points `switchyard` at this vhost.
-    var environment: [String: String] {
+    public var environment: [String: String] {
         ["SWITCHYARD_AMQP_URL": amqpURL, "SWITCHYARD_RABBITMQ_MANAGEMENT_URL": TestEnvironment.managementURL]
     }
 
-    static func create() async throws -> TestVirtualHost {
+    /// Creates a vhost with a unique name and gives `guest` every permission on it.
+    public static func create() async throws -> TestVirtualHost {
         let http = HTTPClient()
         let management = RabbitMQManagement(baseURL: URL(string: TestEnvironment.managementURL)!, http: http)
         let name = TestEnvironment.uniqueName("sy-test")
@@ -32,7 +36,8 @@ struct TestVirtualHost {
         return TestVirtualHost(name: name, management: management, http: http)
     }
 
-    func delete() async {
+    /// Deletes the vhost and everything in it.
+    public func delete() async {
         _ = try? await management.request(.delete, "/api/vhosts/\(name)")
         await http.shutdown()
     }

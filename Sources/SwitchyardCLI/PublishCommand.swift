@@ -1,0 +1,75 @@
+// `switchyard publish TYPE --data JSON|@file`: publish one event to sy.events with confirms.
+
+import ArgumentParser
+import Foundation
+import Switchyard
+import SwitchyardAMQP
+import SwitchyardRuntime
+
+/// Publishes one event, for producers and operators.
+struct PublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Publish one event to the events exchange and wait for the broker's confirm.")
+
+    @Argument(help: "The event type, also the routing key (e.g. probe.run).")
+    var type: String
+
+    @Option(help: "The JSON body, or @path to read it from a file.")
+    var data: String
+
+    @Option(name: .customLong("message-id"), help: "The message id (default: a new UUID).")
+    var messageID: String?
+
+    @Option(name: .customLong("correlation-id"), help: "The correlation id (job or project).")
+    var correlationID: String?
+
+    @Option(help: "The owning tenant's id (sy-tenant).")
+    var tenant: String?
+
+    @Flag(help: "Publish to the high-priority lane.")
+    var high = false
+
+    func run() async throws {
+        let configuration = try SwitchyardConfiguration()
+        let body = try readBody()
+        let topology = try loadTopology(configuration)
+        let exchange = high ? (topology.lanes.first?.exchange ?? topology.eventsExchange) : topology.eventsExchange
+        let event = OutgoingEvent(
+            type: type, body: body, messageID: messageID ?? UUID().uuidString.lowercased(),
+            correlationID: correlationID, tenantID: tenant)
+        let connection = try await connect(configuration)
+        do {
+            let channel = try await connection.openChannel(confirms: true)
+            try await channel.publish(event.message(exchange: exchange, appID: "switchyard-cli"))
+        } catch let error as AMQPError where error.code == .unroutable {
+            await connection.close()
+            throw CommandFailure(message: "no queue takes events of type '\(type)' on \(exchange) (is the topology applied?)")
+        } catch {
+            await connection.close()
+            throw CommandFailure(message: "publishing failed: \(error)")
+        }
+        await connection.close()
+        print(event.messageID)
+    }
+
+    /// The body from `--data`, checked to be JSON.
+    private func readBody() throws -> [UInt8] {
+        var bytes: [UInt8]
+        if data.hasPrefix("@") {
+            let path = String(data.dropFirst())
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("--data: cannot read the file '\(path)'")
+            }
+            bytes = [UInt8](contents)
+        } else {
+            bytes = Array(data.utf8)
+        }
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            throw ValidationError("--data: not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error))")
+        }
+        return bytes
+    }
+}

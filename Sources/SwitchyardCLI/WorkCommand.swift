@@ -1,0 +1,119 @@
+// `switchyard work ROLE...`: run one or more worker roles (and the outbox relay) in one process.
+
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchyardAMQP
+import UnixSignals
+import Switchyard
+import SwitchyardPostgres
+import SwitchyardRoles
+import SwitchyardRuntime
+
+/// Runs worker roles until SIGTERM or SIGINT.
+struct WorkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work",
+        abstract: "Run worker roles: consume, handle, commit, then acknowledge.",
+        discussion: """
+            Roles: \(WorkCommand.availableRoles.joined(separator: ", ")). `dead-letters` archives the DLQs \
+            into the dead_letters table. Every worker also runs the outbox relay unless --no-relay.
+            """)
+
+    /// The roles this build can run.
+    static let availableRoles = ["probe", "dead-letters"]
+
+    @Argument(help: "The roles to run.")
+    var roles: [String]
+
+    @Option(help: "Handlers in flight at once.")
+    var concurrency: Int = 16
+
+    @Option(help: "Unacknowledged deliveries per work queue.")
+    var prefetch: Int = 64
+
+    @Option(name: .customLong("grace-period"), help: "Seconds in-flight handlers get to finish after SIGTERM.")
+    var gracePeriod: Double = 20
+
+    @Flag(name: .customLong("no-relay"), help: "Do not run the outbox relay in this process.")
+    var noRelay = false
+
+    func validate() throws {
+        for role in roles where !Self.availableRoles.contains(role) {
+            throw ValidationError("unknown role '\(role)'; available: \(Self.availableRoles.joined(separator: ", "))")
+        }
+        guard (1...1_000).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1000, got \(concurrency)") }
+        guard (1...65_535).contains(prefetch) else { throw ValidationError("--prefetch must be 1...65535, got \(prefetch)") }
+        guard gracePeriod > 0 else { throw ValidationError("--grace-period must be positive, got \(gracePeriod)") }
+    }
+
+    func run() async throws {
+        let configuration = try SwitchyardConfiguration()
+        bootstrapLogging(configuration)
+        let logger = Logger(label: "switchyard.work")
+        let topology = try loadTopology(configuration)
+        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 4))
+
+        var services: [any Service] = []
+        let workerRoles: [any WorkerRole] = roles.compactMap { name in
+            name == "probe" ? ProbeRole(allowCrash: ProcessInfo.processInfo.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1") : nil
+        }
+        if !workerRoles.isEmpty {
+            services.append(try WorkerRuntime(
+                roles: workerRoles, topology: topology, pool: pool,
+                configuration: .init(
+                    amqp: configuration.amqp, concurrency: concurrency, prefetch: UInt16(prefetch),
+                    gracePeriod: .milliseconds(Int64(gracePeriod * 1000))),
+                logger: logger))
+        }
+        if roles.contains("dead-letters") {
+            services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
+        }
+        if !noRelay {
+            services.append(OutboxRelay(
+                pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await pool.close()
+    }
+}
+
+/// `switchyard relay`: the outbox relay on its own.
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay", abstract: "Publish committed outbox rows with confirms (also runs inside every worker).")
+
+    func run() async throws {
+        let configuration = try SwitchyardConfiguration()
+        bootstrapLogging(configuration)
+        let logger = Logger(label: "switchyard.relay")
+        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 2))
+        let relay = OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: relay)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await pool.close()
+    }
+}
+
+/// Loads the configured topology, as a command-line failure naming the file when it is bad.
+func loadTopology(_ configuration: SwitchyardConfiguration) throws -> Topology {
+    do {
+        return try Topology.load(path: configuration.topologyFile, virtualHost: configuration.amqp.virtualHost)
+    } catch {
+        throw CommandFailure(message: error.message, exitCode: 2)
+    }
+}
+
+/// JSON lines on stderr at the configured level.
+func bootstrapLogging(_ configuration: SwitchyardConfiguration) {
+    let level = configuration.logLevel
+    LoggingSystem.bootstrap { label in
+        var handler = JSONLogHandler(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}

@@ -1,0 +1,223 @@
+// Writes handler effects: the inbox row, the handler's rows and the outbox rows of every
+// delivery that is ready, in one transaction, never waiting to fill a batch.
+
+import Foundation
+public import Logging
+public import SwitchyardPostgres
+import Synchronization
+
+/// The result of committing one delivery's effects.
+public enum CommitResult: Sendable {
+    /// Written and committed: acknowledge.
+    case committed
+    /// The inbox already held this message: its effects were written before; acknowledge.
+    case duplicate
+    /// The database refused this delivery's effects (the rest of the batch committed).
+    case failed(PostgresError)
+    /// Stopped before the database was reachable again; leave the delivery unacknowledged.
+    case abandoned
+}
+
+/// Commits the effects of many deliveries per transaction.
+///
+/// Handler tasks call ``commit(consumer:messageID:tenantID:effects:)`` and wait; the committer
+/// takes everything waiting at that moment (at most `maxBatch`) into one transaction. The
+/// fast path inserts all inbox rows with one statement; if any handler's write fails, the
+/// batch is redone with a savepoint per delivery, so that only that delivery fails. A lost
+/// database connection is retried with capped backoff, holding the deliveries unacknowledged.
+public final class Committer: Sendable {
+    struct Request: Sendable {
+        var consumer: String
+        var messageID: String
+        var tenantID: String?
+        var effects: HandlerEffects
+        var continuation: CheckedContinuation<CommitResult, Never>
+    }
+
+    private let pool: PostgresPool
+    private let outbox: OutboxWriter
+    private let maxBatch: Int
+    private let logger: Logger
+    private struct Pending {
+        var requests: [Request] = []
+        var isFinished = false
+    }
+
+    private let pending = Mutex(Pending())
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakes: AsyncStream<Void>
+
+    /// Creates a committer.
+    /// - Parameters:
+    ///   - pool: Where to write.
+    ///   - outbox: How follow-up events are written.
+    ///   - maxBatch: The most deliveries per transaction.
+    ///   - logger: For database outages.
+    public init(pool: PostgresPool, outbox: OutboxWriter, maxBatch: Int = 500, logger: Logger) {
+        self.pool = pool
+        self.outbox = outbox
+        self.maxBatch = maxBatch
+        self.logger = logger
+        (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Commits one delivery's effects with whatever else is ready, and waits for the outcome.
+    public func commit(consumer: String, messageID: String, tenantID: String?, effects: HandlerEffects) async -> CommitResult {
+        await withCheckedContinuation { continuation in
+            let accepted = pending.withLock { pending in
+                guard !pending.isFinished else { return false }
+                pending.requests.append(Request(
+                    consumer: consumer, messageID: messageID, tenantID: tenantID, effects: effects,
+                    continuation: continuation))
+                return true
+            }
+            if accepted {
+                wake.yield()
+            } else {
+                continuation.resume(returning: .abandoned)
+            }
+        }
+    }
+
+    /// Commits batches until ``finish()`` or cancellation; then commits what is left (or, when
+    /// cancelled while the database is down, abandons it) and returns. Later commits are
+    /// abandoned at once.
+    public func run() async {
+        for await _ in wakes {
+            await drain()
+        }
+        pending.withLock { $0.isFinished = true }
+        await drain()
+    }
+
+    /// Lets ``run()`` return once everything pending is committed.
+    public func finish() {
+        wake.finish()
+    }
+
+    private func drain() async {
+        while true {
+            let batch = pending.withLock { pending -> [Request] in
+                let batch = Array(pending.requests.prefix(maxBatch))
+                pending.requests.removeFirst(batch.count)
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let results = await commitWithRetry(batch)
+            for (request, result) in zip(batch, results) {
+                request.continuation.resume(returning: result)
+            }
+        }
+    }
+
+    private func commitWithRetry(_ batch: [Request]) async -> [CommitResult] {
+        var backoff = Duration.milliseconds(100)
+        while true {
+            do {
+                return try await commit(batch)
+            } catch let error as PostgresError where error.code != .server && error.code != .decoding {
+                logger.warning("database unavailable; holding \(batch.count) deliveries", metadata: ["error": "\(error)"])
+            } catch {
+                logger.error("commit failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await Task.sleep(for: backoff)
+            } catch {
+                return Array(repeating: .abandoned, count: batch.count)
+            }
+            backoff = min(backoff * 2, .seconds(5))
+        }
+    }
+
+    private func commit(_ batch: [Request]) async throws -> [CommitResult] {
+        let outbox = outbox
+        do {
+            return try await pool.withTransaction { connection in
+                try Self.writeTogether(batch, outbox: outbox, on: connection)
+            }
+        } catch let failure as HandlerWriteFailed {
+            logger.debug("a handler's write failed; committing one savepoint per delivery", metadata: ["error": "\(failure.error)"])
+            return try await pool.withTransaction { connection in
+                try Self.writeOneByOne(batch, outbox: outbox, on: connection)
+            }
+        }
+    }
+
+    /// A handler's write failed in the fast path: redo the batch one delivery at a time.
+    private struct HandlerWriteFailed: Error {
+        var error: any Error
+    }
+
+    private static func writeTogether(
+        _ batch: [Request], outbox: OutboxWriter, on connection: isolated PostgresConnection
+    ) throws -> [CommitResult] {
+        var fresh = Set<InboxKey>()
+        for consumer in Set(batch.map(\.consumer)) {
+            let ids = batch.filter { $0.consumer == consumer }.map(\.messageID)
+            let json = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+            let rows = try connection.query(
+                """
+                INSERT INTO inbox (consumer, message_id)
+                SELECT $1, id FROM jsonb_array_elements_text($2::jsonb) AS ids(id)
+                ON CONFLICT DO NOTHING RETURNING message_id
+                """, [consumer, json])
+            for row in rows { fresh.insert(InboxKey(consumer: consumer, messageID: try row.decode(String.self, at: 0))) }
+        }
+        var results: [CommitResult] = []
+        var followUps = false
+        for request in batch {
+            // `remove`: a message delivered twice into one batch has its effects written once.
+            guard fresh.remove(InboxKey(consumer: request.consumer, messageID: request.messageID)) != nil else {
+                results.append(.duplicate)
+                continue
+            }
+            do {
+                try request.effects.write?(connection)
+                try outbox.insert(request.effects.followUps, tenantID: request.tenantID, on: connection)
+            } catch {
+                throw HandlerWriteFailed(error: error)
+            }
+            followUps = followUps || !request.effects.followUps.isEmpty
+            results.append(.committed)
+        }
+        if followUps { try outbox.notify(on: connection) }
+        return results
+    }
+
+    private static func writeOneByOne(
+        _ batch: [Request], outbox: OutboxWriter, on connection: isolated PostgresConnection
+    ) throws -> [CommitResult] {
+        var results: [CommitResult] = []
+        var followUps = false
+        for request in batch {
+            try connection.execute("SAVEPOINT sy_delivery")
+            do {
+                let inserted = try connection.execute(
+                    "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    [request.consumer, request.messageID])
+                if inserted == 1 {
+                    try request.effects.write?(connection)
+                    try outbox.insert(request.effects.followUps, tenantID: request.tenantID, on: connection)
+                    followUps = followUps || !request.effects.followUps.isEmpty
+                }
+                try connection.execute("RELEASE SAVEPOINT sy_delivery")
+                results.append(inserted == 1 ? .committed : .duplicate)
+            } catch let error as PostgresError where error.code == .server || error.code == .decoding {
+                try connection.execute("ROLLBACK TO SAVEPOINT sy_delivery")
+                results.append(.failed(error))
+            } catch let error as PostgresError {
+                throw error
+            } catch {
+                try connection.execute("ROLLBACK TO SAVEPOINT sy_delivery")
+                results.append(.failed(PostgresError(.server, "the handler's write failed: \(error)")))
+            }
+        }
+        if followUps { try outbox.notify(on: connection) }
+        return results
+    }
+}
+
+private struct InboxKey: Hashable {
+    var consumer: String
+    var messageID: String
+}

@@ -1,0 +1,103 @@
+// `switchyard work dead-letters`: moves every dead letter from the DLQs into the
+// `dead_letters` table, once, then acknowledges it.
+
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import Switchyard
+public import SwitchyardAMQP
+public import SwitchyardPostgres
+
+/// Archives dead letters: consumes every DLQ of the topology and inserts each message (body,
+/// properties, headers, why it died, where it came from) into `dead_letters`, then acks.
+///
+/// The archive key makes the insert idempotent: a dead letter published twice (a worker that
+/// died between publishing it and acking the original) or redelivered is archived once.
+public struct DeadLetterArchiver: Service {
+    let topology: Topology
+    let pool: PostgresPool
+    let amqp: AMQPConnection.Configuration
+    let logger: Logger
+
+    /// Creates an archiver.
+    public init(topology: Topology, pool: PostgresPool, amqp: AMQPConnection.Configuration, logger: Logger) {
+        self.topology = topology
+        self.pool = pool
+        self.amqp = amqp
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let stop = StopSignal()
+        await withGracefulShutdownHandler {
+            var backoff = Duration.milliseconds(250)
+            while !stop.isTriggered && !Task.isCancelled {
+                do {
+                    try await session(until: stop)
+                    return
+                } catch {
+                    logger.warning("dead-letter archiver session ended; reconnecting", metadata: ["error": "\(error)"])
+                }
+                await stop.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
+            }
+        } onGracefulShutdown: {
+            stop.trigger()
+        }
+    }
+
+    private func session(until stop: StopSignal) async throws {
+        var amqp = amqp
+        amqp.connectionName = "switchyard dead-letters"
+        let connection = try await AMQPConnection.connect(amqp)
+        do {
+            let channel = try await connection.openChannel()
+            let queues = Set(topology.roles.values.map(\.deadLetterQueue)).sorted()
+            var consumers: [AMQPConsumer] = []
+            for queue in queues {
+                consumers.append(try await channel.consume(queue: queue, prefetch: 50))
+            }
+            let all = consumers
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (queue, consumer) in zip(queues, all) {
+                    group.addTask {
+                        for try await delivery in consumer {
+                            try await archive(delivery, from: queue)
+                            try channel.ack(delivery.deliveryTag)
+                        }
+                        if !stop.isTriggered { throw SessionFailure(description: "consumer of \(queue) ended") }
+                    }
+                }
+                group.addTask {
+                    await stop.wait()
+                    for consumer in all { await consumer.cancel() }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+    }
+
+    /// Inserts one dead letter unless its archive key is already there.
+    func archive(_ delivery: AMQPDelivery, from deadLetterQueue: String) async throws {
+        let record = DeadLetterRecord(delivery: delivery, deadLetterQueue: deadLetterQueue)
+        var backoff = Duration.milliseconds(100)
+        while true {
+            do {
+                try await pool.withConnection { connection in try record.insert(on: connection) }
+                logger.info("archived dead letter", metadata: [
+                    "message_id": "\(record.messageID ?? "-")", "origin_queue": "\(record.originQueue)",
+                    "reason": "\(record.reason)", "error_class": "\(record.errorClass ?? "-")",
+                ])
+                return
+            } catch let error as PostgresError where error.code != .server && error.code != .decoding {
+                logger.warning("database unavailable; holding a dead letter", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+    }
+}

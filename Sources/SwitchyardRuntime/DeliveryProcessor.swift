@@ -1,0 +1,149 @@
+// One delivery, start to finish: run the handler, then commit-then-ack, retry through a tier,
+// or dead-letter, and only then acknowledge.
+
+import Foundation
+import Logging
+import Switchyard
+import SwitchyardAMQP
+
+/// A delivery and where it came from.
+struct Work: Sendable {
+    var delivery: AMQPDelivery
+    var role: any WorkerRole
+    var queue: String
+    var maxAttempts: Int
+}
+
+/// A broker failure that ends the session: the connections are re-established.
+struct SessionFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Applies the delivery rules to one delivery. Acknowledges only after the outcome is durable:
+/// the commit, or the confirmed publish of the retry or dead letter.
+struct DeliveryProcessor: Sendable {
+    let topology: Topology
+    let retryPolicy: RetryPolicy
+    let committer: Committer
+    let consumerChannel: AMQPChannel
+    let publisher: AMQPChannel
+    let workerID: String
+    let logger: Logger
+
+    /// Processes one delivery.
+    /// - Throws: ``SessionFailure`` when the broker can't take the retry, the dead letter or the
+    ///   ack; the delivery stays unacknowledged and returns to its queue.
+    func process(_ work: Work) async throws {
+        let started = ContinuousClock.now
+        let message: WorkMessage
+        do {
+            message = try WorkMessage(delivery: work.delivery, queue: work.queue)
+        } catch {
+            try await deadLetter(work, failure: error, attempts: 1)
+            return
+        }
+        let outcome = await work.role.handle(message)
+        var metadata: Logger.Metadata = [
+            "message_id": "\(message.messageID)", "role": "\(work.role.name)", "attempt": "\(message.attempt)",
+        ]
+        if let correlationID = message.correlationID { metadata["correlation_id"] = "\(correlationID)" }
+        switch outcome {
+        case .success(let effects):
+            let result = await committer.commit(
+                consumer: work.role.name, messageID: message.messageID, tenantID: message.tenantID, effects: effects)
+            switch result {
+            case .committed:
+                try ack(work)
+                metadata["outcome"] = "success"
+            case .duplicate:
+                try ack(work)
+                metadata["outcome"] = "duplicate"
+            case .failed(let error):
+                try await deadLetter(work, failure: HandlerFailure("database", "\(error)"), attempts: message.attempt)
+                metadata["outcome"] = "dead_letter"
+            case .abandoned:
+                metadata["outcome"] = "abandoned"
+            }
+        case .transientFailure(let failure):
+            metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(afterAttempt: message.attempt)))"
+        case .rateLimited(let retryAfter, let failure):
+            metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(atLeast: retryAfter)))"
+        case .permanentFailure(let failure):
+            try await deadLetter(work, failure: failure, attempts: message.attempt)
+            metadata["outcome"] = "dead_letter"
+        }
+        metadata["duration_ms"] = "\((ContinuousClock.now - started) / .milliseconds(1))"
+        logger.info("processed", metadata: metadata)
+    }
+
+    /// Republishes to the retry exchange (the tier header picks the delay, the routing key is the
+    /// origin queue), or dead-letters once the role's attempts are spent.
+    private func retry(_ work: Work, _ message: WorkMessage, _ failure: HandlerFailure, tier: Topology.RetryTier) async throws -> String {
+        guard message.attempt < work.maxAttempts else {
+            let exhausted = HandlerFailure(
+                failure.errorClass, "gave up after \(message.attempt) attempts: \(failure.message)")
+            try await deadLetter(work, failure: exhausted, attempts: message.attempt)
+            return "dead_letter"
+        }
+        var properties = work.delivery.properties
+        var headers = Self.ownHeaders(properties.headers)
+        let now = Self.epochMilliseconds()
+        headers[MessageHeaders.attempt] = .int64(Int64(message.attempt + 1))
+        headers[topology.retryHeader] = .string(tier.name)
+        headers[MessageHeaders.firstFailure] = headers[MessageHeaders.firstFailure] ?? .int64(now)
+        headers[MessageHeaders.lastFailure] = .int64(now)
+        headers[MessageHeaders.error] = .string(String(failure.message.prefix(1000)))
+        headers[MessageHeaders.originRoutingKey] = headers[MessageHeaders.originRoutingKey] ?? .string(work.delivery.routingKey)
+        properties.headers = headers
+        try await publish(AMQPOutgoingMessage(
+            exchange: topology.retryExchange, routingKey: work.queue, body: work.delivery.body,
+            properties: properties, mandatory: true), what: "retry")
+        try ack(work)
+        return "retry_\(tier.name)"
+    }
+
+    /// Publishes the message to the dead-letter exchange with headers saying why, then acks.
+    private func deadLetter(_ work: Work, failure: HandlerFailure, attempts: Int) async throws {
+        var properties = work.delivery.properties
+        var headers = Self.ownHeaders(properties.headers)
+        let now = Int64(Self.epochMilliseconds())
+        headers[MessageHeaders.errorClass] = .string(failure.errorClass)
+        headers[MessageHeaders.error] = .string(String(failure.message.prefix(1000)))
+        headers[MessageHeaders.attempts] = .int64(Int64(attempts))
+        headers[MessageHeaders.firstFailure] = headers[MessageHeaders.firstFailure] ?? .int64(now)
+        headers[MessageHeaders.lastFailure] = .int64(now)
+        headers[MessageHeaders.worker] = .string(workerID)
+        headers[MessageHeaders.originQueue] = .string(work.queue)
+        headers[MessageHeaders.originRoutingKey] = headers[MessageHeaders.originRoutingKey] ?? .string(work.delivery.routingKey)
+        properties.headers = headers
+        try await publish(AMQPOutgoingMessage(
+            exchange: topology.deadLetterExchange, routingKey: work.queue, body: work.delivery.body,
+            properties: properties, mandatory: true), what: "dead letter")
+        try ack(work)
+    }
+
+    private func publish(_ message: AMQPOutgoingMessage, what: String) async throws {
+        do {
+            try await publisher.publish(message)
+        } catch {
+            throw SessionFailure(description: "publishing a \(what) to \(message.exchange) failed: \(error)")
+        }
+    }
+
+    private func ack(_ work: Work) throws {
+        do {
+            try consumerChannel.ack(work.delivery.deliveryTag)
+        } catch {
+            throw SessionFailure(description: "acknowledging failed: \(error)")
+        }
+    }
+
+    /// The message's headers without the broker's own (`x-death`, `x-delivery-count`, ...).
+    private static func ownHeaders(_ headers: AMQPTable?) -> AMQPTable {
+        (headers ?? [:]).filter { !$0.key.hasPrefix("x-") }
+    }
+
+    private static func epochMilliseconds() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1000)
+    }
+}

@@ -1,0 +1,149 @@
+// `switchyard relay` (and inside every worker): publishes committed outbox rows with
+// confirms, then marks them sent. A row is never lost between a commit and its publish.
+
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import SwitchyardAMQP
+public import SwitchyardPostgres
+
+/// Publishes pending outbox rows with publisher confirms and marks them sent.
+///
+/// Rows are claimed with `FOR UPDATE SKIP LOCKED`, so any number of relays share the work and a
+/// row is published by one at a time; a row is marked sent only after the broker confirmed it,
+/// so a relay that dies between publish and mark leads to a second publish of the same
+/// `message_id`, which consumers' inboxes absorb. New rows wake the relay through
+/// `NOTIFY sy_outbox`; it also looks every second.
+public struct OutboxRelay: Service {
+    let pool: PostgresPool
+    let databaseURL: String
+    let amqp: AMQPConnection.Configuration
+    let batchSize: Int
+    let logger: Logger
+
+    /// Creates a relay.
+    /// - Parameters:
+    ///   - pool: The database.
+    ///   - databaseURL: For the LISTEN connection.
+    ///   - amqp: The broker.
+    ///   - batchSize: Rows claimed per transaction.
+    ///   - logger: Where to log.
+    public init(pool: PostgresPool, databaseURL: String, amqp: AMQPConnection.Configuration, batchSize: Int = 200, logger: Logger) {
+        self.pool = pool
+        self.databaseURL = databaseURL
+        self.amqp = amqp
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let stop = StopSignal()
+        await withGracefulShutdownHandler {
+            var backoff = Duration.milliseconds(250)
+            while !stop.isTriggered && !Task.isCancelled {
+                do {
+                    try await session(until: stop)
+                    return
+                } catch {
+                    logger.warning("outbox relay session ended; reconnecting", metadata: ["error": "\(error)"])
+                }
+                await stop.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
+            }
+        } onGracefulShutdown: {
+            stop.trigger()
+        }
+    }
+
+    private func session(until stop: StopSignal) async throws {
+        var amqp = amqp
+        amqp.connectionName = "switchyard relay"
+        let connection = try await AMQPConnection.connect(amqp)
+        let listener: PostgresListener
+        do {
+            listener = try await PostgresListener.listen(url: databaseURL, channels: [OutboxWriter.notificationChannel])
+        } catch {
+            await connection.close()
+            throw error
+        }
+        let wake = WakeUp()
+        do {
+            let channel = try await connection.openChannel(confirms: true)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await _ in listener.notifications { wake.poke() }
+                    throw SessionFailure(description: "the LISTEN connection ended")
+                }
+                group.addTask {
+                    while !stop.isTriggered {
+                        let published = try await relayOnce(on: channel)
+                        if published < batchSize { await wake.wait(atMost: .seconds(1), or: stop) }
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            await listener.close()
+            await connection.close()
+            throw error
+        }
+        await listener.close()
+        await connection.close()
+    }
+
+    /// Claims up to `batchSize` pending rows, publishes them, marks the confirmed ones sent.
+    /// - Returns: How many rows were published.
+    func relayOnce(on channel: AMQPChannel) async throws -> Int {
+        let batchSize = batchSize
+        let (published, failure) = try await pool.withTransaction { connection -> (Int, AMQPError?) in
+            let rows = try connection.query(
+                """
+                SELECT id, exchange, routing_key, message_id, properties::text, body, tenant_id::text
+                FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+                """, [batchSize])
+            guard !rows.isEmpty else { return (0, nil) }
+            var ids: [Int64] = []
+            var messages: [AMQPOutgoingMessage] = []
+            for row in rows {
+                let properties = try JSONDecoder().decode(
+                    OutboxProperties.self, from: Data(try row.decode(String.self, at: 4).utf8))
+                let event = OutgoingEvent(
+                    type: try row.decode(String.self, at: 2), body: try row.decode([UInt8].self, at: 5),
+                    messageID: try row.decode(String.self, at: 3), correlationID: properties.correlationID,
+                    tenantID: try row.decode(String?.self, at: 6), traceparent: properties.traceparent)
+                ids.append(try row.decode(Int64.self, at: 0))
+                messages.append(event.message(exchange: try row.decode(String.self, at: 1), appID: "switchyard-relay"))
+            }
+            let outcomes = await channel.publish(messages)
+            var sent: [Int64] = []
+            var lastFailure: AMQPError?
+            for (id, outcome) in zip(ids, outcomes) {
+                switch outcome {
+                case .success:
+                    sent.append(id)
+                case .failure(let error):
+                    lastFailure = error
+                    try connection.execute(
+                        "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1", [id, "\(error)"])
+                }
+            }
+            if !sent.isEmpty {
+                let json = String(decoding: try JSONEncoder().encode(sent), as: UTF8.self)
+                try connection.execute(
+                    """
+                    UPDATE outbox SET published_at = now()
+                    WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))
+                    """, [json])
+            }
+            return (sent.count, lastFailure)
+        }
+        if let failure, failure.code == .connectionClosed || failure.code == .channelClosed {
+            throw SessionFailure(description: "publishing outbox rows failed: \(failure)")
+        }
+        if let failure {
+            logger.error("an outbox row could not be published", metadata: ["error": "\(failure)"])
+        }
+        return published
+    }
+}

@@ -1,0 +1,43 @@
+// A delivered message as a handler sees it: ids, type, attempt, tenant, trace, body.
+
+public import SwitchyardAMQP
+
+/// One delivery of an event to a role.
+public struct WorkMessage: Sendable {
+    /// The event's unique id (AMQP `message_id`), stable across retries and redeliveries.
+    public var messageID: String
+    /// The event type (AMQP `type`, else the routing key).
+    public var type: String
+    /// Which attempt this is, from 1.
+    public var attempt: Int
+    /// The job or project the event belongs to.
+    public var correlationID: String?
+    /// The owning tenant (`sy-tenant`).
+    public var tenantID: String?
+    /// W3C trace context to pass on.
+    public var traceparent: String?
+    /// The versioned JSON body.
+    public var body: [UInt8]
+    /// The work queue it came from.
+    public var queue: String
+    /// The raw delivery.
+    public var delivery: AMQPDelivery
+
+    /// Reads the contract's fields from a delivery.
+    /// - Throws: ``HandlerFailure`` (class `contract`) when the message has no `message_id`.
+    public init(delivery: AMQPDelivery, queue: String) throws(HandlerFailure) {
+        guard let messageID = delivery.properties.messageID, !messageID.isEmpty else {
+            throw HandlerFailure("contract", "the message has no message_id property")
+        }
+        let headers = delivery.properties.headers ?? [:]
+        self.messageID = messageID
+        type = delivery.properties.type ?? delivery.routingKey
+        attempt = max(1, headers[MessageHeaders.attempt]?.intValue ?? 1)
+        correlationID = delivery.properties.correlationID
+        tenantID = headers[MessageHeaders.tenant]?.stringValue
+        traceparent = headers[MessageHeaders.traceparent]?.stringValue
+        body = delivery.body
+        self.queue = queue
+        self.delivery = delivery
+    }
+}

@@ -1,0 +1,211 @@
+// `switchyard work ROLE...`: consumes the roles' queues, runs handlers with bounded
+// concurrency, and reconnects after broker outages until told to stop.
+
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import Switchyard
+public import SwitchyardAMQP
+public import SwitchyardPostgres
+
+/// The worker loop of one process: a `Service` that consumes the work queues of its roles
+/// (highest lane first), applies the delivery rules, and survives broker and database outages.
+///
+/// Each session opens two connections, one to consume and one to publish retries and dead
+/// letters. When a connection fails, the session ends, unacknowledged deliveries return to
+/// their queues by the broker's rules, and a new session starts after a capped backoff. On
+/// graceful shutdown (SIGTERM, SIGINT) it stops consuming, requeues what no handler started,
+/// lets in-flight handlers finish within the grace period, and returns.
+public struct WorkerRuntime: Service {
+    /// How the worker runs.
+    public struct Configuration: Sendable {
+        /// The broker.
+        public var amqp: AMQPConnection.Configuration
+        /// Handlers in flight at once.
+        public var concurrency: Int
+        /// Unacknowledged deliveries per work queue.
+        public var prefetch: UInt16
+        /// How long in-flight handlers may take to finish after SIGTERM.
+        public var gracePeriod: Duration
+        /// This process's name in dead letters and logs.
+        public var workerID: String
+
+        /// Creates a configuration.
+        public init(
+            amqp: AMQPConnection.Configuration, concurrency: Int = 16, prefetch: UInt16 = 64,
+            gracePeriod: Duration = .seconds(20), workerID: String = WorkerRuntime.defaultWorkerID()
+        ) {
+            self.amqp = amqp
+            self.concurrency = concurrency
+            self.prefetch = prefetch
+            self.gracePeriod = gracePeriod
+            self.workerID = workerID
+        }
+    }
+
+    let roles: [any WorkerRole]
+    let topology: Topology
+    let pool: PostgresPool
+    let configuration: Configuration
+    let logger: Logger
+
+    /// Creates the worker.
+    /// - Parameters:
+    ///   - roles: The roles to run; each must be in the topology.
+    ///   - topology: The broker topology (queues, retry tiers, attempt limits).
+    ///   - pool: The database.
+    ///   - configuration: Concurrency, prefetch, grace period.
+    ///   - logger: Where to log.
+    /// - Throws: ``TopologyError`` for a role the topology does not define.
+    public init(
+        roles: [any WorkerRole], topology: Topology, pool: PostgresPool, configuration: Configuration, logger: Logger
+    ) throws {
+        for role in roles { _ = try topology.role(role.name) }
+        self.roles = roles
+        self.topology = topology
+        self.pool = pool
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// `hostname-pid`.
+    public static func defaultWorkerID() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    public func run() async throws {
+        let stop = StopSignal()
+        await withGracefulShutdownHandler {
+            await runSessions(until: stop)
+        } onGracefulShutdown: {
+            stop.trigger()
+        }
+    }
+
+    private func runSessions(until stop: StopSignal) async {
+        var backoff = Duration.milliseconds(250)
+        while !stop.isTriggered && !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                try await session(until: stop)
+                return
+            } catch {
+                logger.warning("worker session ended; reconnecting", metadata: [
+                    "error": "\(error)", "backoff_ms": "\(backoff / .milliseconds(1))",
+                ])
+            }
+            if ContinuousClock.now - started > .seconds(30) { backoff = .milliseconds(250) }
+            await stop.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(10))
+        }
+    }
+
+    /// One pair of connections, consuming until a failure (throws) or the stop signal (returns).
+    private func session(until stop: StopSignal) async throws {
+        var amqp = configuration.amqp
+        amqp.connectionName = "switchyard work \(roles.map(\.name).joined(separator: " ")) (consume)"
+        let consuming = try await AMQPConnection.connect(amqp)
+        amqp.connectionName = "switchyard work \(roles.map(\.name).joined(separator: " ")) (publish)"
+        let publishing: AMQPConnection
+        do {
+            publishing = try await AMQPConnection.connect(amqp)
+        } catch {
+            await consuming.close()
+            throw error
+        }
+        do {
+            try await consume(consuming: consuming, publishing: publishing, until: stop)
+        } catch {
+            await consuming.close()
+            await publishing.close()
+            throw error
+        }
+        await consuming.close()
+        await publishing.close()
+    }
+
+    private func consume(consuming: AMQPConnection, publishing: AMQPConnection, until stop: StopSignal) async throws {
+        let channel = try await consuming.openChannel()
+        let publisher = try await publishing.openChannel(confirms: true)
+        let buffer = LaneBuffer<Work>(laneCount: topology.lanes.count)
+        let committer = Committer(pool: pool, outbox: OutboxWriter(exchange: topology.eventsExchange), logger: logger)
+        let processor = DeliveryProcessor(
+            topology: topology, retryPolicy: RetryPolicy(tiers: topology.retryTiers), committer: committer,
+            consumerChannel: channel, publisher: publisher, workerID: configuration.workerID, logger: logger)
+
+        var feeds: [Feed] = []
+        for role in roles {
+            let spec = try topology.role(role.name)
+            for (lane, queue) in spec.workQueues.enumerated() {
+                let consumer = try await channel.consume(queue: queue, prefetch: configuration.prefetch)
+                feeds.append(Feed(consumer: consumer, lane: lane, role: role, queue: queue, maxAttempts: spec.maxAttempts))
+            }
+        }
+        logger.info("consuming", metadata: [
+            "queues": "\(feeds.map(\.queue).joined(separator: ","))",
+            "concurrency": "\(configuration.concurrency)", "prefetch": "\(configuration.prefetch)",
+        ])
+
+        let handlersDone = StopSignal()
+        let consumers = feeds.map(\.consumer)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for feed in feeds {
+                    group.addTask {
+                        for try await delivery in feed.consumer {
+                            let work = Work(delivery: delivery, role: feed.role, queue: feed.queue, maxAttempts: feed.maxAttempts)
+                            buffer.push(work, lane: feed.lane)
+                        }
+                        if !stop.isTriggered { throw SessionFailure(description: "consumer \(feed.queue) ended") }
+                    }
+                }
+                group.addTask { await committer.run() }
+                group.addTask {
+                    try await withThrowingTaskGroup(of: Void.self) { handlers in
+                        for _ in 0..<configuration.concurrency {
+                            handlers.addTask {
+                                while let work = await buffer.next() { try await processor.process(work) }
+                            }
+                        }
+                        try await handlers.waitForAll()
+                    }
+                    handlersDone.trigger()
+                }
+                group.addTask {
+                    await stop.wait()
+                    guard !Task.isCancelled else { return }
+                    try await drain(consumers, buffer: buffer, channel: channel, handlersDone: handlersDone)
+                    committer.finish()
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            _ = buffer.finish()
+            committer.finish()
+            throw error
+        }
+    }
+
+    /// Graceful stop: no new deliveries, requeue what no handler started, give in-flight
+    /// handlers the grace period.
+    private func drain(_ consumers: [AMQPConsumer], buffer: LaneBuffer<Work>, channel: AMQPChannel, handlersDone: StopSignal) async throws {
+        logger.info("stopping: no new deliveries; in-flight handlers get \(configuration.gracePeriod)")
+        for consumer in consumers { await consumer.cancel() }
+        for work in buffer.finish() {
+            try? channel.nack(work.delivery.deliveryTag, requeue: true)
+        }
+        await handlersDone.sleep(for: configuration.gracePeriod)
+        guard handlersDone.isTriggered else {
+            throw SessionFailure(description: "in-flight handlers did not finish within \(configuration.gracePeriod)")
+        }
+    }
+}
+
+/// One consumer of a role's work queue in one lane.
+private struct Feed: Sendable {
+    var consumer: AMQPConsumer
+    var lane: Int
+    var role: any WorkerRole
+    var queue: String
+    var maxAttempts: Int
+}
