@@ -7,7 +7,8 @@ import SwitchyardPostgres
 public import SwitchyardRuntime
 
 /// Consumes `probe.run` events:
-/// `{"v":1,"id":"...","transient_failures":K,"permanent":false,"sleep_ms":0,"fail_until_ms":0,"crash":false}`.
+/// `{"v":1,"id":"...","transient_failures":K,"permanent":false,"sleep_ms":0,"fail_until_ms":0,"crash":false}`,
+/// plus an optional `"retry_after_ms"` that turns its transient failures into rate limits.
 ///
 /// It sleeps `sleep_ms`, fails permanently if `permanent` or while now < `fail_until_ms` (epoch
 /// milliseconds), fails transiently while the attempt is ≤ `transient_failures`, and otherwise
@@ -33,9 +34,11 @@ public struct ProbeRole: WorkerRole {
         var sleepMs: Int?
         var failUntilMs: Int64?
         var crash: Bool?
+        var retryAfterMs: Int?
 
         enum CodingKeys: String, CodingKey {
             case v, id, permanent, crash
+            case retryAfterMs = "retry_after_ms"
             case transientFailures = "transient_failures"
             case sleepMs = "sleep_ms"
             case failUntilMs = "fail_until_ms"
@@ -70,7 +73,11 @@ public struct ProbeRole: WorkerRole {
             return .permanentFailure(HandlerFailure("permanent", "probe \(request.id) fails until \(until)"))
         }
         if message.attempt <= request.transientFailures ?? 0 {
-            return .transientFailure(HandlerFailure("transient", "probe \(request.id) fails attempt \(message.attempt)"))
+            let failure = HandlerFailure("transient", "probe \(request.id) fails attempt \(message.attempt)")
+            if let retryAfter = request.retryAfterMs, retryAfter > 0 {
+                return .rateLimited(retryAfter: .milliseconds(retryAfter), failure)
+            }
+            return .transientFailure(failure)
         }
         let id = request.id
         let attempts = message.attempt

@@ -58,7 +58,8 @@ public struct DeadLetterArchiver: Service {
                 consumers.append(try await channel.consume(queue: queue, prefetch: 50))
             }
             let all = consumers
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // A discarding group: the first child to throw cancels the others.
+            try await withThrowingDiscardingTaskGroup { group in
                 for (queue, consumer) in zip(queues, all) {
                     group.addTask {
                         for try await delivery in consumer {
@@ -70,9 +71,9 @@ public struct DeadLetterArchiver: Service {
                 }
                 group.addTask {
                     await stop.wait()
+                    guard !Task.isCancelled else { return }
                     for consumer in all { await consumer.cancel() }
                 }
-                try await group.waitForAll()
             }
         } catch {
             await connection.close()

@@ -8,7 +8,8 @@ import Synchronization
 final class LaneBuffer<Item: Sendable>: Sendable {
     private struct State {
         var lanes: [Deque<Item>]
-        var waiters: Deque<CheckedContinuation<Item?, Never>> = []
+        var waiters: Deque<(id: Int, continuation: CheckedContinuation<Item?, Never>)> = []
+        var nextWaiterID = 0
         var isFinished = false
     }
 
@@ -23,7 +24,7 @@ final class LaneBuffer<Item: Sendable>: Sendable {
     /// Adds a delivery, or hands it straight to a waiting handler task.
     func push(_ item: Item, lane: Int) {
         let waiter = state.withLock { state -> CheckedContinuation<Item?, Never>? in
-            if let waiter = state.waiters.popFirst() { return waiter }
+            if let waiter = state.waiters.popFirst() { return waiter.continuation }
             state.lanes[lane].append(item)
             return nil
         }
@@ -31,18 +32,30 @@ final class LaneBuffer<Item: Sendable>: Sendable {
     }
 
     /// The next delivery, highest lane first; nil once ``finish()`` was called and none is left
-    /// that a handler should start.
+    /// that a handler should start, or when the task is cancelled.
     func next() async -> Item? {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Item?? in
-                if state.isFinished { return .some(nil) }
-                for lane in state.lanes.indices {
-                    if let item = state.lanes[lane].popFirst() { return .some(item) }
+        let id = state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Item?? in
+                    if state.isFinished || Task.isCancelled { return .some(nil) }
+                    for lane in state.lanes.indices {
+                        if let item = state.lanes[lane].popFirst() { return .some(item) }
+                    }
+                    state.waiters.append((id, continuation))
+                    return .none
                 }
-                state.waiters.append(continuation)
-                return .none
+                if let ready { continuation.resume(returning: ready) }
             }
-            if let ready { continuation.resume(returning: ready) }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Item?, Never>? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index).continuation
+            }
+            waiter?.resume(returning: nil)
         }
     }
 
@@ -57,7 +70,7 @@ final class LaneBuffer<Item: Sendable>: Sendable {
             }
             return (Array(state.waiters), state.lanes.flatMap { $0 })
         }
-        waiters.forEach { $0.resume(returning: nil) }
+        waiters.forEach { $0.continuation.resume(returning: nil) }
         return left
     }
 }

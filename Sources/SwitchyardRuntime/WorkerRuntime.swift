@@ -149,7 +149,8 @@ public struct WorkerRuntime: Service {
         let handlersDone = StopSignal()
         let consumers = feeds.map(\.consumer)
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // A discarding group: the first child to throw cancels the others.
+            try await withThrowingDiscardingTaskGroup { group in
                 for feed in feeds {
                     group.addTask {
                         for try await delivery in feed.consumer {
@@ -161,13 +162,12 @@ public struct WorkerRuntime: Service {
                 }
                 group.addTask { await committer.run() }
                 group.addTask {
-                    try await withThrowingTaskGroup(of: Void.self) { handlers in
+                    try await withThrowingDiscardingTaskGroup { handlers in
                         for _ in 0..<configuration.concurrency {
                             handlers.addTask {
                                 while let work = await buffer.next() { try await processor.process(work) }
                             }
                         }
-                        try await handlers.waitForAll()
                     }
                     handlersDone.trigger()
                 }
@@ -177,7 +177,6 @@ public struct WorkerRuntime: Service {
                     try await drain(consumers, buffer: buffer, channel: channel, handlersDone: handlersDone)
                     committer.finish()
                 }
-                try await group.waitForAll()
             }
         } catch {
             _ = buffer.finish()

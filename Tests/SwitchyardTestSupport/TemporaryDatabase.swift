@@ -40,13 +40,25 @@ public func withTemporaryDatabase<T>(_ body: (TemporaryDatabase) async throws ->
     let database = TemporaryDatabase(name: name, url: url, admin: admin)
     do {
         let value = try await body(database)
-        try await admin.executeScript("DROP DATABASE \(name) WITH (FORCE)")
         await admin.close()
+        try await drop(name)
         return value
     } catch {
-        try? await admin.executeScript("DROP DATABASE \(name) WITH (FORCE)")
         await admin.close()
+        try? await drop(name)
         throw error
     }
+}
+
+/// Drops a test database over a new connection (the body may have restarted the server).
+private func drop(_ name: String) async throws {
+    let connection = try await PostgresConnection.connect(url: TestEnvironment.databaseURL)
+    do {
+        try await connection.executeScript("DROP DATABASE \(name) WITH (FORCE)")
+    } catch {
+        await connection.close()
+        throw error
+    }
+    await connection.close()
 }
 

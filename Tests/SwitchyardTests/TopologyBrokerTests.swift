@@ -37,7 +37,7 @@ import Testing
         try await channel.unbindQueue("sy.work.analysis", exchange: "sy.events", routingKey: "conversation.ended")
         let drifted = try await vhost.management.definitions(virtualHost: vhost.name)
         #expect(topology.definitions.differences(from: drifted) == [
-            "queue sy.work.probe: argument x-delivery-limit is 7, expected 3",
+            "queue sy.work.probe: argument x-delivery-limit is 7, expected 5",
             "missing binding sy.events -> sy.work.analysis (routing key 'conversation.ended')",
             "missing binding sy.events -> sy.work.probe (routing key 'probe.#')",
             "missing binding sy.requeue -> sy.work.probe (routing key 'sy.work.probe')",

@@ -33,7 +33,7 @@ import Testing
             }
             #expect(queues[role.deadLetterQueue]?.type == "quorum")
         }
-        #expect(queues["sy.work.probe"]?.arguments["x-delivery-limit"] == .int(3), "a role's override wins")
+        #expect(queues["sy.work.probe"]?.arguments["x-delivery-limit"] == .int(5), "a role's override wins")
         #expect(queues["sy.work.build"]?.arguments["x-delivery-limit"] == .int(20))
         #expect(topology.roles["build"]?.maxAttempts == 8)
 

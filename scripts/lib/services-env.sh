@@ -88,14 +88,26 @@ svc_die() { echo "[services] error: $*" >&2; exit 1; }
 rmq_tool() {
   local tool="$1" tmo=(); shift
   [ -n "${RMQ_TOOL_TIMEOUT:-}" ] && tmo=(timeout "$RMQ_TOOL_TIMEOUT")
-  (cd "$RMQ_BASE" && exec "${tmo[@]}" "${RMQ_AS[@]}" "${RMQ_ENV[@]}" "$RMQ_LIB/$tool" "$@") 9>&-
+  (cd "$RMQ_BASE" && close_inherited_fds && exec "${tmo[@]}" "${RMQ_AS[@]}" "${RMQ_ENV[@]}" "$RMQ_LIB/$tool" "$@")
 }
 
 # Run a PostgreSQL server binary (initdb, pg_ctl) as the postgres OS user.
 pg_tool() {
   local tool="$1"; shift
-  (cd "$PG_BASE" && exec "${PG_AS[@]}" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8 \
-    "$PG_BIN/$tool" "$@") 9>&-
+  (cd "$PG_BASE" && close_inherited_fds && exec "${PG_AS[@]}" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+    "$PG_BIN/$tool" "$@")
+}
+
+# Closes every descriptor above 2 in the current (sub)shell, so a server started from it holds
+# none of the caller's pipes, sockets or locks. Foundation's Process, for one, learns that a
+# child exited when a socket it handed over closes; a daemon keeping it would hang the caller.
+close_inherited_fds() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd="${fd##*/}"
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+  done
+  return 0
 }
 
 # pid_is PID COMM: PID is alive (not a zombie) and is the named program

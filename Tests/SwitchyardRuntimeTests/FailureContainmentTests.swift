@@ -1,0 +1,91 @@
+import Foundation
+import SwitchyardTestSupport
+import Testing
+
+/// Poison messages, graceful shutdown and retry delays, with worker processes.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct FailureContainmentTests {
+    /// A message that aborts the worker is redelivered until the quorum queue's delivery limit
+    /// dead-letters it; the restarted workers complete everything else.
+    @Test func aMessageThatCrashesWorkersEndsInTheDLQThroughTheDeliveryLimit() async throws {
+        try await withFleet { fleet in
+            try fleet.startWorker(["dead-letters", "--no-relay"])
+            let crashing = ["SWITCHYARD_PROBE_ALLOW_CRASH": "1"]
+            var worker = try fleet.startWorker(["probe", "--concurrency", "1", "--prefetch", "1"], environment: crashing)
+            var bodies = (0..<20).map { #"{"v":1,"id":"before-\#($0)"}"# }
+            bodies.append(#"{"v":1,"id":"poison","crash":true}"#)
+            bodies += (0..<20).map { #"{"v":1,"id":"after-\#($0)"}"# }
+            try await fleet.publishProbes(bodies)
+
+            var crashes = 0
+            try await waitUntil("the poison message to be dead-lettered", timeout: .seconds(90)) {
+                if !worker.isRunning {
+                    #expect(worker.terminationReason == .uncaughtSignal, "the worker died of the crash, not an exit")
+                    crashes += 1
+                    worker = try fleet.startWorker(["probe", "--concurrency", "1", "--prefetch", "1"], environment: crashing)
+                }
+                let poisoned = try await fleet.count(
+                    "SELECT count(*) FROM dead_letters WHERE convert_from(body, 'UTF8') LIKE '%\"poison\"%'")
+                let completed = try await fleet.count("SELECT count(*) FROM probe_results")
+                return poisoned == 1 && completed == 40
+            }
+            #expect(crashes >= 5, "delivered past the delivery limit of 5")
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM dead_letters WHERE reason = 'delivery_limit' AND origin_queue = 'sy.work.probe'") == 1)
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE id = 'poison'") == 0)
+            #expect(try await fleet.depths(["sy.work.probe", "sy.dlq.probe"]).values.allSatisfy { $0 == 0 })
+        }
+    }
+
+    /// SIGTERM while handlers are busy: the worker stops taking deliveries, finishes what it
+    /// started, exits 0 within the grace period; a new worker does the rest, nothing twice.
+    @Test func sigtermDuringABatchExitsCleanlyAndLosesNothing() async throws {
+        try await withFleet { fleet in
+            let worker = try fleet.startWorker(["probe", "--concurrency", "8", "--prefetch", "16", "--grace-period", "10"])
+            try await fleet.publishProbes((0..<120).map { #"{"v":1,"id":"slow-\#($0)","sleep_ms":250}"# })
+            try await waitUntil("some probes to finish", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM probe_results") >= 16
+            }
+            let stopping = ContinuousClock.now
+            worker.terminate()
+            try await waitUntil("the worker to exit", timeout: .seconds(15)) { !worker.isRunning }
+            #expect(worker.terminationReason == .exit)
+            #expect(worker.terminationStatus == 0)
+            #expect(ContinuousClock.now - stopping < .seconds(10))
+            let done = try await fleet.count("SELECT count(*) FROM probe_results")
+            #expect(done < 120, "it stopped before the end")
+
+            try fleet.startWorker(["probe", "--concurrency", "16"])
+            try await waitUntil("the rest to finish", timeout: .seconds(60)) {
+                try await fleet.count("SELECT count(*) FROM probe_results") == 120
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters") == 0)
+            #expect(try await fleet.count("SELECT count(*) FROM inbox") == 120)
+        }
+    }
+
+    /// A transient failure waits in a tier at least as long as the tier's delay; a rate-limited
+    /// one at least its retry-after.
+    @Test func retriesWaitAtLeastTheirTierAndRetryAfter() async throws {
+        try await withFleet { fleet in
+            try fleet.startWorker(["probe"])
+            let published = Date()
+            try await fleet.publishProbes([
+                #"{"v":1,"id":"transient","transient_failures":1}"#,
+                #"{"v":1,"id":"limited","transient_failures":1,"retry_after_ms":4000}"#,
+                #"{"v":1,"id":"direct"}"#,
+            ])
+            try await waitUntil("all three to finish", timeout: .seconds(40)) {
+                try await fleet.count("SELECT count(*) FROM probe_results") == 3
+            }
+            let epoch = published.timeIntervalSince1970
+            func waited(_ id: String) async throws -> Int {
+                try await fleet.count(
+                    "SELECT (extract(epoch FROM completed_at) * 1000 - \(Int(epoch * 1000)))::int FROM probe_results WHERE id = '\(id)'")
+            }
+            #expect(try await waited("direct") < 1_000)
+            #expect(try await waited("transient") >= 1_000, "at least the 1 s tier")
+            #expect(try await waited("limited") >= 4_000, "at least the retry-after")
+            #expect(try await fleet.count("SELECT attempts FROM probe_results WHERE id = 'limited'") == 2)
+        }
+    }
+}
