@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries, found by pkg-config; only their one Swift wrapper imports each.
@@ -93,6 +96,19 @@ let package = Package(
                 "SwitchyardPostgres",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Prometheus export of the swift-metrics every process records, served on /metrics.
+        .target(
+            name: "SwitchyardMetrics",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -109,6 +125,7 @@ let package = Package(
                 "Switchyard",
                 "SwitchyardRuntime",
                 "SwitchyardRoles",
+                "SwitchyardMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -120,7 +137,7 @@ let package = Package(
         // Benchmarks (see bench/README.md); built with the package so they never rot.
         .executableTarget(
             name: "SwitchyardBench",
-            dependencies: ["SwitchyardAMQP"],
+            dependencies: ["Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardRuntime"],
             path: "bench/SwitchyardBench",
             swiftSettings: swiftSettings
         ),
@@ -159,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardRuntimeTests",
-            dependencies: ["SwitchyardRuntime", "SwitchyardRoles", "SwitchyardCLI", "SwitchyardTestSupport"],
+            dependencies: ["SwitchyardRuntime", "SwitchyardRoles", "SwitchyardCLI", "SwitchyardHTTP", "SwitchyardTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -27,8 +27,17 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "The owning tenant's id (sy-tenant).")
     var tenant: String?
 
+    @Option(help: "W3C trace context (00-<32 hex>-<16 hex>-<2 hex>); follow-up events carry it on.")
+    var traceparent: String?
+
     @Flag(help: "Publish to the high-priority lane.")
     var high = false
+
+    func validate() throws {
+        if let traceparent, traceparent.wholeMatch(of: /00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}/) == nil {
+            throw ValidationError("--traceparent: expected 00-<32 hex>-<16 hex>-<2 hex>, got '\(traceparent)'")
+        }
+    }
 
     func run() async throws {
         let configuration = try SwitchyardConfiguration()
@@ -37,7 +46,7 @@ struct PublishCommand: AsyncParsableCommand {
         let exchange = high ? (topology.lanes.first?.exchange ?? topology.eventsExchange) : topology.eventsExchange
         let event = OutgoingEvent(
             type: type, body: body, messageID: messageID ?? UUID().uuidString.lowercased(),
-            correlationID: correlationID, tenantID: tenant)
+            correlationID: correlationID, tenantID: tenant, traceparent: traceparent)
         let connection = try await connect(configuration)
         do {
             let channel = try await connection.openChannel(confirms: true)

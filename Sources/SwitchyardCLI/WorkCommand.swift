@@ -39,6 +39,8 @@ struct WorkCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-relay"), help: "Do not run the outbox relay in this process.")
     var noRelay = false
 
+    @OptionGroup var metrics: MetricsOptions
+
     func validate() throws {
         for role in roles where !Self.availableRoles.contains(role) {
             throw ValidationError("unknown role '\(role)'; available: \(Self.availableRoles.joined(separator: ", "))")
@@ -55,7 +57,7 @@ struct WorkCommand: AsyncParsableCommand {
         let topology = try loadTopology(configuration)
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 4))
 
-        var services: [any Service] = []
+        var services = metrics.services(logger: logger)
         let workerRoles: [any WorkerRole] = roles.compactMap { name in
             name == "probe" ? ProbeRole(allowCrash: ProcessInfo.processInfo.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1") : nil
         }
@@ -78,42 +80,5 @@ struct WorkCommand: AsyncParsableCommand {
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await pool.close()
-    }
-}
-
-/// `switchyard relay`: the outbox relay on its own.
-struct RelayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "relay", abstract: "Publish committed outbox rows with confirms (also runs inside every worker).")
-
-    func run() async throws {
-        let configuration = try SwitchyardConfiguration()
-        bootstrapLogging(configuration)
-        let logger = Logger(label: "switchyard.relay")
-        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 2))
-        let relay = OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: relay)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-        await pool.close()
-    }
-}
-
-/// Loads the configured topology, as a command-line failure naming the file when it is bad.
-func loadTopology(_ configuration: SwitchyardConfiguration) throws -> Topology {
-    do {
-        return try Topology.load(path: configuration.topologyFile, virtualHost: configuration.amqp.virtualHost)
-    } catch {
-        throw CommandFailure(message: error.message, exitCode: 2)
-    }
-}
-
-/// JSON lines on stderr at the configured level.
-func bootstrapLogging(_ configuration: SwitchyardConfiguration) {
-    let level = configuration.logLevel
-    LoggingSystem.bootstrap { label in
-        var handler = JSONLogHandler(label: label)
-        handler.logLevel = level
-        return handler
     }
 }

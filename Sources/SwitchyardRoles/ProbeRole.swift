@@ -8,7 +8,9 @@ public import SwitchyardRuntime
 
 /// Consumes `probe.run` events:
 /// `{"v":1,"id":"...","transient_failures":K,"permanent":false,"sleep_ms":0,"fail_until_ms":0,"crash":false}`,
-/// plus an optional `"retry_after_ms"` that turns its transient failures into rate limits.
+/// plus an optional `"retry_after_ms"` that turns its transient failures into rate limits and an
+/// optional `"follow_up"` id: on success it also emits a `probe.run` for that id through the
+/// outbox (the follow-up inherits trace, correlation and tenant).
 ///
 /// It sleeps `sleep_ms`, fails permanently if `permanent` or while now < `fail_until_ms` (epoch
 /// milliseconds), fails transiently while the attempt is ≤ `transient_failures`, and otherwise
@@ -35,9 +37,11 @@ public struct ProbeRole: WorkerRole {
         var failUntilMs: Int64?
         var crash: Bool?
         var retryAfterMs: Int?
+        var followUp: String?
 
         enum CodingKeys: String, CodingKey {
             case v, id, permanent, crash
+            case followUp = "follow_up"
             case retryAfterMs = "retry_after_ms"
             case transientFailures = "transient_failures"
             case sleepMs = "sleep_ms"
@@ -81,9 +85,17 @@ public struct ProbeRole: WorkerRole {
         }
         let id = request.id
         let attempts = message.attempt
+        let followUps = request.followUp.map { next in
+            [OutgoingEvent(type: "probe.run", body: Array(#"{"v":1,"id":\#(Self.jsonString(next))}"#.utf8))]
+        } ?? []
         return .success(HandlerEffects(write: { connection in
             try connection.execute(
                 "INSERT INTO probe_results (id, attempts, completed_at) VALUES ($1, $2, now())", [id, attempts])
-        }))
+        }, followUps: followUps))
+    }
+
+    /// `value` as a JSON string literal.
+    private static func jsonString(_ value: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data(#""""#.utf8), as: UTF8.self)
     }
 }

@@ -3,6 +3,7 @@
 
 import Foundation
 public import Logging
+import Metrics
 public import ServiceLifecycle
 public import Switchyard
 public import SwitchyardAMQP
@@ -89,6 +90,9 @@ public struct DeadLetterArchiver: Service {
         while true {
             do {
                 try await pool.withConnection { connection in try record.insert(on: connection) }
+                Counter(label: "switchyard_dead_letters_archived_total", dimensions: [
+                    ("origin_queue", record.originQueue), ("reason", record.reason),
+                ]).increment()
                 logger.info("archived dead letter", metadata: [
                     "message_id": "\(record.messageID ?? "-")", "origin_queue": "\(record.originQueue)",
                     "reason": "\(record.reason)", "error_class": "\(record.errorClass ?? "-")",

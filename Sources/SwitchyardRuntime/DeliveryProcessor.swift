@@ -12,6 +12,7 @@ struct Work: Sendable {
     var role: any WorkerRole
     var queue: String
     var maxAttempts: Int
+    var metrics: WorkerMetrics
 }
 
 /// A broker failure that ends the session: the connections are re-established.
@@ -35,6 +36,9 @@ struct DeliveryProcessor: Sendable {
     ///   ack; the delivery stays unacknowledged and returns to its queue.
     func process(_ work: Work) async throws {
         let started = ContinuousClock.now
+        let metrics = work.metrics
+        metrics.began()
+        defer { metrics.ended() }
         let message: WorkMessage
         do {
             message = try WorkMessage(delivery: work.delivery, queue: work.queue)
@@ -43,37 +47,53 @@ struct DeliveryProcessor: Sendable {
             return
         }
         let outcome = await work.role.handle(message)
+        let handled = ContinuousClock.now
+        metrics.handled(in: handled - started)
         var metadata: Logger.Metadata = [
             "message_id": "\(message.messageID)", "role": "\(work.role.name)", "attempt": "\(message.attempt)",
         ]
         if let correlationID = message.correlationID { metadata["correlation_id"] = "\(correlationID)" }
         switch outcome {
-        case .success(let effects):
+        case .success(var effects):
+            effects.followUps = effects.followUps.map { $0.continuing(message) }
             let result = await committer.commit(
                 consumer: work.role.name, messageID: message.messageID, tenantID: message.tenantID, effects: effects)
             switch result {
             case .committed:
                 try ack(work)
+                metrics.succeeded(message)
                 metadata["outcome"] = "success"
             case .duplicate:
                 try ack(work)
+                metrics.duplicate()
                 metadata["outcome"] = "duplicate"
             case .failed(let error):
                 try await deadLetter(work, failure: HandlerFailure("database", "\(error)"), attempts: message.attempt)
                 metadata["outcome"] = "dead_letter"
             case .abandoned:
+                metrics.abandon()
                 metadata["outcome"] = "abandoned"
             }
         case .transientFailure(let failure):
             metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(afterAttempt: message.attempt)))"
+            metadata["error"] = "\(failure.errorClass): \(failure.message)"
         case .rateLimited(let retryAfter, let failure):
             metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(atLeast: retryAfter)))"
+            metadata["error"] = "\(failure.errorClass): \(failure.message)"
         case .permanentFailure(let failure):
             try await deadLetter(work, failure: failure, attempts: message.attempt)
             metadata["outcome"] = "dead_letter"
+            metadata["error"] = "\(failure.errorClass): \(failure.message)"
         }
-        metadata["duration_ms"] = "\((ContinuousClock.now - started) / .milliseconds(1))"
+        metadata["duration_ms"] = "\(Self.milliseconds(handled - started))"
         logger.info("processed", metadata: metadata)
+    }
+
+    /// A duration in milliseconds with three decimals.
+    private static func milliseconds(_ duration: Duration) -> String {
+        let microseconds = duration.nanoseconds / 1_000
+        let fraction = String(microseconds % 1_000)
+        return "\(microseconds / 1_000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 
     /// Republishes to the retry exchange (the tier header picks the delay, the routing key is the
@@ -99,6 +119,7 @@ struct DeliveryProcessor: Sendable {
             exchange: topology.retryExchange, routingKey: work.queue, body: work.delivery.body,
             properties: properties, mandatory: true), what: "retry")
         try ack(work)
+        work.metrics.retried(errorClass: failure.errorClass)
         return "retry_\(tier.name)"
     }
 
@@ -120,6 +141,7 @@ struct DeliveryProcessor: Sendable {
             exchange: topology.deadLetterExchange, routingKey: work.queue, body: work.delivery.body,
             properties: properties, mandatory: true), what: "dead letter")
         try ack(work)
+        work.metrics.deadLettered(errorClass: failure.errorClass)
     }
 
     private func publish(_ message: AMQPOutgoingMessage, what: String) async throws {

@@ -3,6 +3,7 @@
 
 import Foundation
 public import Logging
+import Metrics
 public import ServiceLifecycle
 public import SwitchyardAMQP
 public import SwitchyardPostgres
@@ -14,12 +15,17 @@ public import SwitchyardPostgres
 /// so a relay that dies between publish and mark leads to a second publish of the same
 /// `message_id`, which consumers' inboxes absorb. New rows wake the relay through
 /// `NOTIFY sy_outbox`; it also looks every second.
+///
+/// Metrics: `switchyard_outbox_published_total`, and `switchyard_outbox_backlog` (rows not yet
+/// published, counted at most every five seconds).
 public struct OutboxRelay: Service {
     let pool: PostgresPool
     let databaseURL: String
     let amqp: AMQPConnection.Configuration
     let batchSize: Int
     let logger: Logger
+    private let published = Counter(label: "switchyard_outbox_published_total")
+    private let backlog = Gauge(label: "switchyard_outbox_backlog")
 
     /// Creates a relay.
     /// - Parameters:
@@ -75,8 +81,13 @@ public struct OutboxRelay: Service {
                     throw SessionFailure(description: "the LISTEN connection ended")
                 }
                 group.addTask {
+                    var backlogCounted = ContinuousClock.now - .seconds(60)
                     while !stop.isTriggered {
                         let published = try await relayOnce(on: channel)
+                        if ContinuousClock.now - backlogCounted >= .seconds(5) {
+                            try await countBacklog()
+                            backlogCounted = ContinuousClock.now
+                        }
                         if published < batchSize { await wake.wait(atMost: .seconds(1), or: stop) }
                     }
                 }
@@ -90,6 +101,14 @@ public struct OutboxRelay: Service {
         }
         await listener.close()
         await connection.close()
+    }
+
+    /// Records how many rows wait to be published.
+    private func countBacklog() async throws {
+        let count = try await pool.withConnection { connection in
+            try connection.query("SELECT count(*) FROM outbox WHERE published_at IS NULL")[0].decode(Int.self, at: 0)
+        }
+        backlog.record(count)
     }
 
     /// Claims up to `batchSize` pending rows, publishes them, marks the confirmed ones sent.
@@ -144,6 +163,7 @@ public struct OutboxRelay: Service {
         if let failure {
             logger.error("an outbox row could not be published", metadata: ["error": "\(failure)"])
         }
+        if published > 0 { self.published.increment(by: published) }
         return published
     }
 }

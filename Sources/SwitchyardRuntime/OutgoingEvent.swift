@@ -31,6 +31,16 @@ public struct OutgoingEvent: Sendable, Equatable {
         self.traceparent = traceparent
     }
 
+    /// This follow-up with what it inherits from the message that caused it: the trace
+    /// context, the correlation id and the tenant, unless the handler set its own.
+    func continuing(_ cause: WorkMessage) -> OutgoingEvent {
+        var event = self
+        event.traceparent = event.traceparent ?? cause.traceparent
+        event.correlationID = event.correlationID ?? cause.correlationID
+        event.tenantID = event.tenantID ?? cause.tenantID
+        return event
+    }
+
     /// The AMQP properties of the contract: persistent JSON with ids, type, time and headers.
     /// - Parameters:
     ///   - appID: The publishing application.

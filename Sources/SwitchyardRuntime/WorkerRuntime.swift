@@ -44,6 +44,7 @@ public struct WorkerRuntime: Service {
     }
 
     let roles: [any WorkerRole]
+    let metrics: [String: WorkerMetrics]
     let topology: Topology
     let pool: PostgresPool
     let configuration: Configuration
@@ -62,6 +63,7 @@ public struct WorkerRuntime: Service {
     ) throws {
         for role in roles { _ = try topology.role(role.name) }
         self.roles = roles
+        metrics = Dictionary(roles.map { ($0.name, WorkerMetrics(role: $0.name)) }) { first, _ in first }
         self.topology = topology
         self.pool = pool
         self.configuration = configuration
@@ -138,7 +140,9 @@ public struct WorkerRuntime: Service {
             let spec = try topology.role(role.name)
             for (lane, queue) in spec.workQueues.enumerated() {
                 let consumer = try await channel.consume(queue: queue, prefetch: configuration.prefetch)
-                feeds.append(Feed(consumer: consumer, lane: lane, role: role, queue: queue, maxAttempts: spec.maxAttempts))
+                feeds.append(Feed(
+                    consumer: consumer, lane: lane, role: role, queue: queue, maxAttempts: spec.maxAttempts,
+                    metrics: metrics[role.name] ?? WorkerMetrics(role: role.name)))
             }
         }
         logger.info("consuming", metadata: [
@@ -154,7 +158,9 @@ public struct WorkerRuntime: Service {
                 for feed in feeds {
                     group.addTask {
                         for try await delivery in feed.consumer {
-                            let work = Work(delivery: delivery, role: feed.role, queue: feed.queue, maxAttempts: feed.maxAttempts)
+                            let work = Work(
+                                delivery: delivery, role: feed.role, queue: feed.queue, maxAttempts: feed.maxAttempts,
+                                metrics: feed.metrics)
                             buffer.push(work, lane: feed.lane)
                         }
                         if !stop.isTriggered { throw SessionFailure(description: "consumer \(feed.queue) ended") }
@@ -207,4 +213,5 @@ private struct Feed: Sendable {
     var role: any WorkerRole
     var queue: String
     var maxAttempts: Int
+    var metrics: WorkerMetrics
 }

@@ -5,13 +5,15 @@ public import Logging
 import Synchronization
 
 /// A `LogHandler` that writes each event as one JSON object on a line of its own
-/// (`{"ts":…,"level":"info","label":…,"msg":…,"message_id":…}`), for log shippers.
+/// (`{"ts":"2026-11-30T02:12:28.858Z","level":"info","label":…,"msg":…,"message_id":…}`), for
+/// log shippers. Keys are sorted; the line is built by hand (no JSONEncoder, no date formatter)
+/// because workers log every message they process.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     public var logLevel: Logger.Level = .info
     private let label: String
-    private static let output = Mutex(FileHandle.standardError)
+    private static let output = Mutex(())
 
     /// Creates a handler; use with `LoggingSystem.bootstrap(JSONLogHandler.init)`.
     public init(label: String) {
@@ -29,14 +31,71 @@ public struct JSONLogHandler: LogHandler {
         for (key, value) in metadataProvider?.get() ?? [:] { fields[key] = "\(value)" }
         for (key, value) in event.metadata ?? [:] { fields[key] = "\(value)" }
         if let error = event.error { fields["error"] = "\(error)" }
-        fields["ts"] = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        fields["ts"] = Self.timestamp()
         fields["level"] = event.level.rawValue
         fields["label"] = label
         fields["msg"] = event.message.description
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(fields) else { return }
-        line.append(0x0A)
-        Self.output.withLock { $0.write(line) }
+        let line = Self.line(fields)
+        Self.output.withLock { _ in
+            line.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written <= 0 { break }
+                    offset += written
+                }
+            }
+        }
+    }
+
+    /// One JSON object with sorted keys, and a newline.
+    static func line(_ fields: [String: String]) -> [UInt8] {
+        var line: [UInt8] = [UInt8(ascii: "{")]
+        line.reserveCapacity(256)
+        for (index, key) in fields.keys.sorted().enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            appendString(key, to: &line)
+            line.append(UInt8(ascii: ":"))
+            appendString(fields[key] ?? "", to: &line)
+        }
+        line.append(UInt8(ascii: "}"))
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    /// Appends `value` as a JSON string literal (quotes, backslashes and control characters
+    /// escaped; everything else as UTF-8).
+    static func appendString(_ value: String, to line: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        line.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): line += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): line += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): line += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): line += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): line += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                line += Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: line.append(byte)
+            }
+        }
+        line.append(UInt8(ascii: "\""))
+    }
+
+    /// Now in UTC, ISO 8601 with milliseconds: `2026-11-30T02:12:28.858Z`.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func padded(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))T"
+            + "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2))."
+            + "\(padded(Int32(now.tv_nsec / 1_000_000), 3))Z"
     }
 }

@@ -1,0 +1,46 @@
+// What the long-running subcommands share: topology loading, JSON logging, the metrics endpoint.
+
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import Switchyard
+import SwitchyardAMQP
+import SwitchyardMetrics
+import SwitchyardRuntime
+
+/// Loads the configured topology, as a command-line failure naming the file when it is bad.
+func loadTopology(_ configuration: SwitchyardConfiguration) throws -> Topology {
+    do {
+        return try Topology.load(path: configuration.topologyFile, virtualHost: configuration.amqp.virtualHost)
+    } catch {
+        throw CommandFailure(message: error.message, exitCode: 2)
+    }
+}
+
+/// JSON lines on stderr at the configured level.
+func bootstrapLogging(_ configuration: SwitchyardConfiguration) {
+    let level = configuration.logLevel
+    LoggingSystem.bootstrap { label in
+        var handler = JSONLogHandler(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
+
+/// `--metrics-port`: serve Prometheus metrics on `/metrics`.
+struct MetricsOptions: ParsableArguments {
+    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics (off when absent).")
+    var port: Int?
+
+    func validate() throws {
+        if let port, !(1...65_535).contains(port) {
+            throw ValidationError("--metrics-port must be 1...65535, got \(port)")
+        }
+    }
+
+    /// Bootstraps the metrics backend and returns the HTTP server, when a port was given.
+    func services(logger: Logger) -> [any Service] {
+        guard let port else { return [] }
+        return [MetricsEndpoint.bootstrap().server(port: port, logger: logger)]
+    }
+}

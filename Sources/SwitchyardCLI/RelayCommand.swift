@@ -1,0 +1,29 @@
+// `switchyard relay`: the outbox relay as a process of its own.
+
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import SwitchyardPostgres
+import SwitchyardRuntime
+import UnixSignals
+import Switchyard
+
+/// `switchyard relay`: the outbox relay on its own.
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay", abstract: "Publish committed outbox rows with confirms (also runs inside every worker).")
+
+    @OptionGroup var metrics: MetricsOptions
+
+    func run() async throws {
+        let configuration = try SwitchyardConfiguration()
+        bootstrapLogging(configuration)
+        let logger = Logger(label: "switchyard.relay")
+        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 2))
+        let relay = OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: (metrics.services(logger: logger) + [relay]).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await pool.close()
+    }
+}

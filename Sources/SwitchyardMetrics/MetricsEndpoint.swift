@@ -1,0 +1,64 @@
+// Prometheus export of swift-metrics: one registry per process, served on GET /metrics.
+
+import Hummingbird
+public import Logging
+import Metrics
+import Prometheus
+public import ServiceLifecycle
+
+/// The process's Prometheus registry behind swift-metrics, and the HTTP server that exposes it.
+///
+/// ```swift
+/// let metrics = MetricsEndpoint.bootstrap()
+/// services.append(metrics.server(port: 9464, logger: logger))
+/// ```
+public struct MetricsEndpoint: Sendable {
+    private let registry: PrometheusCollectorRegistry
+
+    /// Histogram buckets for durations: handler times from a millisecond up, and end-to-end
+    /// latencies that include retry delays (minutes).
+    static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300), .seconds(1800),
+    ]
+
+    /// Bootstraps swift-metrics with a Prometheus registry. Call once per process, before any
+    /// metric is created.
+    public static func bootstrap() -> MetricsEndpoint {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = durationBuckets
+        MetricsSystem.bootstrap(factory)
+        return MetricsEndpoint(registry: registry)
+    }
+
+    /// Everything recorded so far, in the Prometheus text exposition format.
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+
+    /// An HTTP server answering `GET /metrics` (Prometheus text format) and `GET /health`.
+    /// - Parameters:
+    ///   - host: The address to bind (`0.0.0.0` so a scraper outside the container reaches it).
+    ///   - port: The port.
+    ///   - logger: For the server's own messages.
+    /// - Returns: A service to run in the process's service group.
+    public func server(host: String = "0.0.0.0", port: Int, logger: Logger) -> some Service {
+        let router = Router()
+        let endpoint = self
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: endpoint.exposition())))
+        }
+        router.get("health") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
+            logger: logger)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// What operators see: Prometheus metrics on --metrics-port, and trace context carried from an
+/// event to the follow-ups its handler emits.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ObservabilityTests {
+    /// A free TCP port on loopback (bound, read, released).
+    static func freePort() throws -> Int {
+        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
+            }
+        }
+        try #require(bound, "could not bind a loopback port")
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// The value of one sample line (`name{labels} value`) in a Prometheus exposition.
+    static func sample(_ exposition: String, _ series: String) -> Double? {
+        for line in exposition.split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Double(line.dropFirst(series.count + 1))
+        }
+        return nil
+    }
+
+    @Test func metricsCountOutcomesByRoleAndErrorClass() async throws {
+        try await withFleet { fleet in
+            let port = try Self.freePort()
+            try fleet.startWorker(["probe", "dead-letters", "--metrics-port", "\(port)"])
+            var bodies = (0..<30).map { #"{"v":1,"id":"ok-\#($0)"}"# }
+            bodies += (0..<4).map { #"{"v":1,"id":"bad-\#($0)","permanent":true}"# }
+            bodies += (0..<3).map { #"{"v":1,"id":"flaky-\#($0)","transient_failures":1}"# }
+            bodies.append(#"{"v":2,"id":"wrong-version"}"#)
+            try await fleet.publishProbes(bodies)
+
+            let client = HTTPClient()
+            var exposition = ""
+            try await waitUntil("the metrics to show the run", timeout: .seconds(60)) {
+                guard let response = try? await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics")) else {
+                    return false
+                }
+                exposition = String(decoding: response.body, as: UTF8.self)
+                return Self.sample(exposition, #"switchyard_messages_processed_total{role="probe",outcome="success"}"#) == 33
+            }
+            #expect(Self.sample(exposition, #"switchyard_messages_processed_total{role="probe",outcome="dead_lettered"}"#) == 5)
+            #expect(Self.sample(exposition, #"switchyard_messages_processed_total{role="probe",outcome="retried"}"#) == 3)
+            #expect(Self.sample(exposition, #"switchyard_messages_dead_lettered_total{role="probe",error_class="permanent"}"#) == 4)
+            #expect(Self.sample(exposition, #"switchyard_messages_dead_lettered_total{role="probe",error_class="validation"}"#) == 1)
+            #expect(Self.sample(exposition, #"switchyard_messages_retried_total{role="probe",error_class="transient"}"#) == 3)
+            #expect(Self.sample(exposition, #"switchyard_handler_duration_seconds_count{role="probe"}"#) == 41)
+            #expect(Self.sample(exposition, #"switchyard_end_to_end_latency_seconds_count{role="probe"}"#) == 33)
+            #expect(Self.sample(exposition, #"switchyard_handlers_in_flight{role="probe"}"#) == 0)
+            #expect(exposition.contains("# TYPE switchyard_handler_duration_seconds histogram"))
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 33)
+            await client.shutdown()
+        }
+    }
+
+    @Test func traceContextCorrelationAndTenantPassToFollowUps() async throws {
+        try await withFleet { fleet in
+            try fleet.startWorker(["probe"])
+            let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            try fleet.run([
+                "publish", "probe.run", "--data", #"{"v":1,"id":"first","follow_up":"second"}"#,
+                "--traceparent", traceparent, "--correlation-id", "job-42",
+            ])
+            try await waitUntil("the follow-up to be processed", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id IN ('first', 'second')") == 2
+            }
+            #expect(try await fleet.count(
+                """
+                SELECT count(*) FROM outbox
+                WHERE routing_key = 'probe.run' AND published_at IS NOT NULL
+                  AND properties->>'traceparent' = '\(traceparent)' AND properties->>'correlation_id' = 'job-42'
+                """) == 1)
+        }
+    }
+
+    @Test func aMalformedTraceparentIsRefusedWithExit2() throws {
+        let outcome = try SwitchyardProcess.run(["publish", "probe.run", "--data", "{}", "--traceparent", "nope"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("--traceparent"))
+    }
+}
