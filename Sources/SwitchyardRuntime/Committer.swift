@@ -61,6 +61,17 @@ public final class Committer: Sendable {
         (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
+    /// Whether the inbox already holds this message (its effects were committed before).
+    /// Used before running the handler again for a redelivered message; a database failure
+    /// answers `false` (the commit's own conflict check still stops a second effect).
+    public func isDone(consumer: String, messageID: String) async -> Bool {
+        let found = try? await pool.withConnection { connection in
+            try connection.query(
+                "SELECT 1 FROM inbox WHERE consumer = $1 AND message_id = $2", [consumer, messageID]).count
+        }
+        return (found ?? 0) > 0
+    }
+
     /// Commits one delivery's effects with whatever else is ready, and waits for the outcome.
     public func commit(consumer: String, messageID: String, tenantID: String?, effects: HandlerEffects) async -> CommitResult {
         await withCheckedContinuation { continuation in

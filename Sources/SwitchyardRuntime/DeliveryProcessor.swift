@@ -46,13 +46,22 @@ struct DeliveryProcessor: Sendable {
             try await deadLetter(work, failure: error, attempts: 1)
             return
         }
-        let outcome = await work.role.handle(message)
-        let handled = ContinuousClock.now
-        metrics.handled(in: handled - started)
         var metadata: Logger.Metadata = [
             "message_id": "\(message.messageID)", "role": "\(work.role.name)", "attempt": "\(message.attempt)",
         ]
         if let correlationID = message.correlationID { metadata["correlation_id"] = "\(correlationID)" }
+        // A redelivery may follow a commit whose ack was lost: skip the handler (and whatever it
+        // would call again) when the inbox says the work is done.
+        if work.delivery.redelivered, await committer.isDone(consumer: work.role.name, messageID: message.messageID) {
+            try ack(work)
+            metrics.duplicate()
+            metadata["outcome"] = "duplicate"
+            logger.info("processed", metadata: metadata)
+            return
+        }
+        let outcome = await work.role.handle(message)
+        let handled = ContinuousClock.now
+        metrics.handled(in: handled - started)
         switch outcome {
         case .success(var effects):
             effects.followUps = effects.followUps.map { $0.continuing(message) }

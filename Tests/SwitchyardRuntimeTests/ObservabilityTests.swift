@@ -1,5 +1,7 @@
 import Foundation
+import SwitchyardAMQP
 import SwitchyardHTTP
+import SwitchyardPostgres
 import SwitchyardTestSupport
 import Testing
 
@@ -60,6 +62,41 @@ import Testing
             #expect(Self.sample(exposition, #"switchyard_handlers_in_flight{role="probe"}"#) == 0)
             #expect(exposition.contains("# TYPE switchyard_handler_duration_seconds histogram"))
             #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 33)
+            await client.shutdown()
+        }
+    }
+
+    /// A redelivery after a commit whose ack was lost: the inbox says done, so the worker acks
+    /// without running the handler (which, for real roles, would call a vendor again).
+    @Test func aRedeliveredMessageWhoseWorkIsDoneSkipsTheHandler() async throws {
+        try await withFleet { fleet in
+            try fleet.run(["publish", "probe.run", "--data", #"{"v":1,"id":"done-before","sleep_ms":2000}"#, "--message-id", "m-done"])
+            let database = try await PostgresConnection.connect(url: fleet.database.url)
+            try await database.execute("INSERT INTO inbox (consumer, message_id) VALUES ('probe', 'm-done')")
+            await database.close()
+            // Take the delivery and drop the connection without acking: the broker requeues it
+            // marked redelivered.
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            var iterator = try await channel.consume(queue: "sy.work.probe", prefetch: 1).makeAsyncIterator()
+            let first = try #require(try await iterator.next())
+            #expect(first.redelivered == false)
+            await connection.close()
+
+            let port = try Self.freePort()
+            try fleet.startWorker(["probe", "--metrics-port", "\(port)"])
+            let client = HTTPClient()
+            var exposition = ""
+            try await waitUntil("the duplicate to be acknowledged", timeout: .seconds(30)) {
+                guard let response = try? await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics")) else {
+                    return false
+                }
+                exposition = String(decoding: response.body, as: UTF8.self)
+                return Self.sample(exposition, #"switchyard_messages_processed_total{role="probe",outcome="duplicate"}"#) == 1
+            }
+            #expect(Self.sample(exposition, #"switchyard_handler_duration_seconds_count{role="probe"}"#) ?? 0 == 0, "the handler did not run")
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 0)
+            #expect(try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 0)
             await client.shutdown()
         }
     }
