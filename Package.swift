@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, found by pkg-config; only their one Swift wrapper imports each.
@@ -113,6 +114,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP ingress: webhooks, producer events, job API, health, metrics.
+        .target(
+            name: "SwitchyardIngress",
+            dependencies: [
+                "Switchyard",
+                "SwitchyardAMQP",
+                "SwitchyardPostgres",
+                "SwitchyardRuntime",
+                "SwitchyardMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The worker roles: one file each.
         .target(
             name: "SwitchyardRoles",
@@ -126,6 +145,7 @@ let package = Package(
                 "SwitchyardRuntime",
                 "SwitchyardRoles",
                 "SwitchyardMetrics",
+                "SwitchyardIngress",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -145,7 +165,7 @@ let package = Package(
         // Tests: the integration suites talk to the servers `scripts/services up` starts.
         .target(
             name: "SwitchyardTestSupport",
-            dependencies: ["Switchyard", "SwitchyardHTTP", "SwitchyardPostgres"],
+            dependencies: ["Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime"],
             path: "Tests/SwitchyardTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -177,6 +197,12 @@ let package = Package(
         .testTarget(
             name: "SwitchyardRuntimeTests",
             dependencies: ["SwitchyardRuntime", "SwitchyardRoles", "SwitchyardCLI", "SwitchyardHTTP", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardIngressTests",
+            dependencies: ["SwitchyardIngress", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardTestSupport"],
+            resources: [.copy("sign_webhook.py")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

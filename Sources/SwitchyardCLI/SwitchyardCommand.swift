@@ -15,7 +15,10 @@ struct SwitchyardCommand: AsyncParsableCommand {
             SWITCHYARD_DATABASE_URL, SWITCHYARD_RABBITMQ_MANAGEMENT_URL, SWITCHYARD_TOPOLOGY_FILE, \
             SWITCHYARD_MIGRATIONS_DIR.
             """,
-        subcommands: [MigrateCommand.self, TopologyCommand.self, WorkCommand.self, RelayCommand.self, PublishCommand.self]
+        subcommands: [
+            MigrateCommand.self, TopologyCommand.self, WorkCommand.self, RelayCommand.self, PublishCommand.self,
+            IngressCommand.self,
+        ]
     )
 
     /// Runs the command line. Usage and configuration errors exit 2 with one line saying what to

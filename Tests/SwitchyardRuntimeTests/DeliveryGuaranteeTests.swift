@@ -37,7 +37,7 @@ import Testing
             let probes = Self.mixedProbes(prefix: "mixed")
             try await fleet.publishProbes(probes.bodies)
 
-            try await waitUntil("every probe to finish", timeout: .seconds(90)) {
+            try await eventually("every probe to finish", timeout: .seconds(90)) {
                 let results = try await fleet.count("SELECT count(*) FROM probe_results")
                 let deadLetters = try await fleet.count("SELECT count(*) FROM dead_letters")
                 return results == probes.succeeding.count && deadLetters == probes.permanent.count

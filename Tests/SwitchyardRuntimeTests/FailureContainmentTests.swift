@@ -17,7 +17,7 @@ import Testing
             try await fleet.publishProbes(bodies)
 
             var crashes = 0
-            try await waitUntil("the poison message to be dead-lettered", timeout: .seconds(90)) {
+            try await eventually("the poison message to be dead-lettered", timeout: .seconds(90)) {
                 if !worker.isRunning {
                     #expect(worker.terminationReason == .uncaughtSignal, "the worker died of the crash, not an exit")
                     crashes += 1
@@ -42,12 +42,12 @@ import Testing
         try await withFleet { fleet in
             let worker = try fleet.startWorker(["probe", "--concurrency", "8", "--prefetch", "16", "--grace-period", "10"])
             try await fleet.publishProbes((0..<120).map { #"{"v":1,"id":"slow-\#($0)","sleep_ms":250}"# })
-            try await waitUntil("some probes to finish", timeout: .seconds(30)) {
+            try await eventually("some probes to finish", timeout: .seconds(30)) {
                 try await fleet.count("SELECT count(*) FROM probe_results") >= 16
             }
             let stopping = ContinuousClock.now
             worker.terminate()
-            try await waitUntil("the worker to exit", timeout: .seconds(15)) { !worker.isRunning }
+            try await eventually("the worker to exit", timeout: .seconds(15)) { !worker.isRunning }
             #expect(worker.terminationReason == .exit)
             #expect(worker.terminationStatus == 0)
             #expect(ContinuousClock.now - stopping < .seconds(10))
@@ -55,7 +55,7 @@ import Testing
             #expect(done < 120, "it stopped before the end")
 
             try fleet.startWorker(["probe", "--concurrency", "16"])
-            try await waitUntil("the rest to finish", timeout: .seconds(60)) {
+            try await eventually("the rest to finish", timeout: .seconds(60)) {
                 try await fleet.count("SELECT count(*) FROM probe_results") == 120
             }
             #expect(try await fleet.count("SELECT count(*) FROM dead_letters") == 0)
@@ -74,7 +74,7 @@ import Testing
                 #"{"v":1,"id":"limited","transient_failures":1,"retry_after_ms":4000}"#,
                 #"{"v":1,"id":"direct"}"#,
             ])
-            try await waitUntil("all three to finish", timeout: .seconds(40)) {
+            try await eventually("all three to finish", timeout: .seconds(40)) {
                 try await fleet.count("SELECT count(*) FROM probe_results") == 3
             }
             let epoch = published.timeIntervalSince1970

@@ -8,22 +8,6 @@ import Testing
 /// What operators see: Prometheus metrics on --metrics-port, and trace context carried from an
 /// event to the follow-ups its handler emits.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ObservabilityTests {
-    /// A free TCP port on loopback (bound, read, released).
-    static func freePort() throws -> Int {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
-            }
-        }
-        try #require(bound, "could not bind a loopback port")
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     /// The value of one sample line (`name{labels} value`) in a Prometheus exposition.
     static func sample(_ exposition: String, _ series: String) -> Double? {
@@ -35,7 +19,7 @@ import Testing
 
     @Test func metricsCountOutcomesByRoleAndErrorClass() async throws {
         try await withFleet { fleet in
-            let port = try Self.freePort()
+            let port = try freeLoopbackPort()
             try fleet.startWorker(["probe", "dead-letters", "--metrics-port", "\(port)"])
             var bodies = (0..<30).map { #"{"v":1,"id":"ok-\#($0)"}"# }
             bodies += (0..<4).map { #"{"v":1,"id":"bad-\#($0)","permanent":true}"# }
@@ -45,7 +29,7 @@ import Testing
 
             let client = HTTPClient()
             var exposition = ""
-            try await waitUntil("the metrics to show the run", timeout: .seconds(60)) {
+            try await eventually("the metrics to show the run", timeout: .seconds(60)) {
                 guard let response = try? await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics")) else {
                     return false
                 }
@@ -83,11 +67,11 @@ import Testing
             #expect(first.redelivered == false)
             await connection.close()
 
-            let port = try Self.freePort()
+            let port = try freeLoopbackPort()
             try fleet.startWorker(["probe", "--metrics-port", "\(port)"])
             let client = HTTPClient()
             var exposition = ""
-            try await waitUntil("the duplicate to be acknowledged", timeout: .seconds(30)) {
+            try await eventually("the duplicate to be acknowledged", timeout: .seconds(30)) {
                 guard let response = try? await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics")) else {
                     return false
                 }
@@ -109,7 +93,7 @@ import Testing
                 "publish", "probe.run", "--data", #"{"v":1,"id":"first","follow_up":"second"}"#,
                 "--traceparent", traceparent, "--correlation-id", "job-42",
             ])
-            try await waitUntil("the follow-up to be processed", timeout: .seconds(30)) {
+            try await eventually("the follow-up to be processed", timeout: .seconds(30)) {
                 try await fleet.count("SELECT count(*) FROM probe_results WHERE id IN ('first', 'second')") == 2
             }
             #expect(try await fleet.count(

@@ -8,7 +8,7 @@ import Testing
     /// permanent one archived exactly once, no duplicate effect surfaced as a database error,
     /// every queue empty.
     static func expectExactlyOnce(_ fleet: Fleet, _ probes: (bodies: [String], succeeding: Set<String>, permanent: Set<String>)) async throws {
-        try await waitUntil("every probe to finish", timeout: .seconds(120)) {
+        try await eventually("every probe to finish", timeout: .seconds(120)) {
             let results = try await fleet.count("SELECT count(*) FROM probe_results")
             let deadLetters = try await fleet.count("SELECT count(*) FROM dead_letters")
             return results == probes.succeeding.count && deadLetters == probes.permanent.count
@@ -49,7 +49,7 @@ import Testing
             let probes = DeliveryGuaranteeTests.mixedProbes(prefix: "broker")
             let slow = probes.bodies.map { $0.replacingOccurrences(of: "{\"v\":1,", with: "{\"v\":1,\"sleep_ms\":5,") }
             try await fleet.publishProbes(slow)
-            try await waitUntil("the run to get going", timeout: .seconds(30)) {
+            try await eventually("the run to get going", timeout: .seconds(30)) {
                 try await fleet.count("SELECT count(*) FROM probe_results") >= 200
             }
             try ServicesControl.run("rabbitmqctl", "stop_app")
@@ -70,7 +70,7 @@ import Testing
             let probes = DeliveryGuaranteeTests.mixedProbes(prefix: "database")
             let slow = probes.bodies.map { $0.replacingOccurrences(of: "{\"v\":1,", with: "{\"v\":1,\"sleep_ms\":5,") }
             try await fleet.publishProbes(slow)
-            try await waitUntil("the run to get going", timeout: .seconds(30)) {
+            try await eventually("the run to get going", timeout: .seconds(30)) {
                 try await fleet.count("SELECT count(*) FROM probe_results") >= 200
             }
             try ServicesControl.run("postgres-restart", "2")

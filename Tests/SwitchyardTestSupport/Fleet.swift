@@ -1,20 +1,19 @@
 // A private fleet per test: its own vhost with the topology applied, its own migrated
 // database, worker processes started (and killed) like containers, and probe publishing.
 
-import Foundation
+public import Foundation
 import Switchyard
 import SwitchyardAMQP
 import SwitchyardPostgres
 import SwitchyardRuntime
-import SwitchyardTestSupport
 import Synchronization
 import Testing
 
 /// Worker processes, a vhost and a database that belong to one test.
-final class Fleet: Sendable {
-    let vhost: TestVirtualHost
-    let database: TemporaryDatabase
-    let logDirectory: URL
+public final class Fleet: Sendable {
+    public let vhost: TestVirtualHost
+    public let database: TemporaryDatabase
+    public let logDirectory: URL
     private let processes = Mutex<[Process]>([])
 
     init(vhost: TestVirtualHost, database: TemporaryDatabase) throws {
@@ -25,25 +24,31 @@ final class Fleet: Sendable {
     }
 
     /// The environment that points `switchyard` at this fleet's broker vhost and database.
-    var environment: [String: String] {
+    public var environment: [String: String] {
         vhost.environment.merging(["SWITCHYARD_DATABASE_URL": database.url, "SWITCHYARD_LOG_LEVEL": "info"]) { $1 }
     }
 
     /// Runs a `switchyard` command to completion and requires success.
-    func run(_ arguments: [String]) throws {
+    public func run(_ arguments: [String]) throws {
         let outcome = try SwitchyardProcess.run(arguments, environment: environment)
         try #require(outcome.status == 0, "switchyard \(arguments.joined(separator: " ")): \(outcome.standardError)")
     }
 
     /// Starts `switchyard work ARGUMENTS` with its output in a log file.
     @discardableResult
-    func startWorker(_ arguments: [String] = ["probe", "dead-letters"], environment extra: [String: String] = [:]) throws -> Process {
+    public func startWorker(_ arguments: [String] = ["probe", "dead-letters"], environment extra: [String: String] = [:]) throws -> Process {
+        try start(["work"] + arguments, environment: extra)
+    }
+
+    /// Starts `switchyard ARGUMENTS` (any long-running subcommand) with its output in a log file.
+    @discardableResult
+    public func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = SwitchyardProcess.executable
-        process.arguments = ["work"] + arguments
+        process.arguments = arguments
         process.currentDirectoryURL = TestEnvironment.repositoryRoot
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.merging(extra) { $1 }
-        let log = logDirectory.appending(path: TestEnvironment.uniqueName("worker") + ".log")
+        let log = logDirectory.appending(path: TestEnvironment.uniqueName(arguments.first ?? "switchyard") + ".log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
@@ -54,12 +59,12 @@ final class Fleet: Sendable {
     }
 
     /// The worker processes still running.
-    var running: [Process] {
+    public var running: [Process] {
         processes.withLock { $0.filter(\.isRunning) }
     }
 
     /// Publishes `probe.run` events with the given bodies, with confirms.
-    func publishProbes(_ bodies: [String], exchange: String = "sy.events") async throws {
+    public func publishProbes(_ bodies: [String], exchange: String = "sy.events") async throws {
         let connection = try await AMQPConnection.connect(url: vhost.amqpURL)
         let channel = try await connection.openChannel(confirms: true)
         for start in stride(from: 0, to: bodies.count, by: 500) {
@@ -72,8 +77,20 @@ final class Fleet: Sendable {
         await connection.close()
     }
 
+    /// Runs one SQL statement in the fleet's database.
+    public func execute(_ sql: String) async throws {
+        let connection = try await PostgresConnection.connect(url: database.url)
+        do {
+            try await connection.execute(sql)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+    }
+
     /// A single integer from the fleet's database.
-    func count(_ sql: String) async throws -> Int {
+    public func count(_ sql: String) async throws -> Int {
         let connection = try await PostgresConnection.connect(url: database.url)
         let value = try await connection.query(sql)[0].decode(Int.self, at: 0)
         await connection.close()
@@ -82,7 +99,7 @@ final class Fleet: Sendable {
 
     /// Messages waiting in each of these queues (exact: a passive declare, not the management
     /// API's sampled statistics).
-    func depths(_ queues: [String]) async throws -> [String: Int] {
+    public func depths(_ queues: [String]) async throws -> [String: Int] {
         let connection = try await AMQPConnection.connect(url: vhost.amqpURL)
         let channel = try await connection.openChannel()
         var depths: [String: Int] = [:]
@@ -94,13 +111,13 @@ final class Fleet: Sendable {
     }
 
     /// Every worker's log, for failure messages.
-    func logs() -> String {
+    public func logs() -> String {
         let files = (try? FileManager.default.contentsOfDirectory(at: logDirectory, includingPropertiesForKeys: nil)) ?? []
         return files.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n").suffix(4_000).description
     }
 
     /// Sends SIGTERM to every running worker and waits for each to exit.
-    func stopAll() {
+    public func stopAll() {
         for process in running {
             process.terminate()
             process.waitUntilExit()
@@ -109,7 +126,7 @@ final class Fleet: Sendable {
 }
 
 /// Creates a fleet (vhost with the topology, migrated database), runs `body`, tears it down.
-func withFleet<T>(_ body: (Fleet) async throws -> T) async throws -> T {
+public func withFleet<T>(_ body: (Fleet) async throws -> T) async throws -> T {
     let vhost = try await TestVirtualHost.create()
     do {
         let value = try await withTemporaryDatabase { database in
@@ -135,7 +152,7 @@ func withFleet<T>(_ body: (Fleet) async throws -> T) async throws -> T {
 }
 
 /// Checks `condition` every 50 ms until it holds, failing after `timeout`.
-func waitUntil(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
+public func eventually(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
         try #require(ContinuousClock.now < deadline, "timed out after \(timeout) waiting for \(what)")

@@ -1,0 +1,52 @@
+// `switchyard ingress [--port N]`: the HTTP front door.
+
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import Switchyard
+import SwitchyardIngress
+import SwitchyardMetrics
+import SwitchyardPostgres
+import UnixSignals
+
+/// Serves webhooks and the API until SIGTERM or SIGINT.
+struct IngressCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingress",
+        abstract: "Serve signed webhooks, health, readiness and metrics over HTTP.",
+        discussion: """
+            The port defaults to SWITCHYARD_HTTP_PORT, else 8080. Webhook sources need \
+            SWITCHYARD_WEBHOOK_SECRET_<SOURCE> (whsec_<base64>, comma-separated while rotating); \
+            without one the source is refused.
+            """)
+
+    @Option(help: "The port to listen on (default: SWITCHYARD_HTTP_PORT, else 8080).")
+    var port: Int?
+
+    func validate() throws {
+        if let port, !(1...65_535).contains(port) {
+            throw ValidationError("--port must be 1...65535, got \(port)")
+        }
+    }
+
+    func run() async throws {
+        let configuration = try SwitchyardConfiguration()
+        let ingress = try IngressConfiguration()
+        bootstrapLogging(configuration)
+        let logger = Logger(label: "switchyard.ingress")
+        let topology = try loadTopology(configuration)
+        let metrics = MetricsEndpoint.bootstrap()
+        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 8))
+        let publisher = BrokerPublisher(configuration: configuration.amqp)
+        let server = IngressServer(
+            configuration: ingress, pool: pool, publisher: publisher, eventsExchange: topology.eventsExchange,
+            metrics: metrics, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: server.application(port: port))], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.info("ingress listening", metadata: ["port": "\(port ?? ingress.port)"])
+        try await group.run()
+        await publisher.close()
+        await pool.close()
+    }
+}

@@ -1,0 +1,52 @@
+// One publishing connection for the whole ingress, with confirms, re-opened after a failure.
+
+public import SwitchyardAMQP
+
+/// Publishes with publisher confirms on a shared connection; a failed connection is dropped
+/// and the next publish opens a new one (so a broker restart costs the requests during the
+/// outage, not the process).
+public actor BrokerPublisher {
+    private let configuration: AMQPConnection.Configuration
+    private var current: (connection: AMQPConnection, channel: AMQPChannel)?
+
+    /// Creates a publisher; it connects on first use.
+    public init(configuration: AMQPConnection.Configuration) {
+        var configuration = configuration
+        configuration.connectionName = "switchyard ingress"
+        self.configuration = configuration
+    }
+
+    /// A confirm-mode channel, connecting if there is none.
+    private func channel() async throws -> AMQPChannel {
+        if let current, current.connection.isOpen { return current.channel }
+        if let stale = current { await stale.connection.close() }
+        current = nil
+        let connection = try await AMQPConnection.connect(configuration)
+        do {
+            let channel = try await connection.openChannel(confirms: true)
+            current = (connection, channel)
+            return channel
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Publishes `message` and returns once the broker confirmed it.
+    /// - Throws: ``AMQPError`` when the broker is unreachable, nacks, or returns the message.
+    public nonisolated func publish(_ message: AMQPOutgoingMessage) async throws {
+        let channel = try await channel()
+        try await channel.publish(message)
+    }
+
+    /// Whether the broker can be reached now (for readiness).
+    public func isReachable() async -> Bool {
+        (try? await channel()) != nil
+    }
+
+    /// Closes the connection.
+    public func close() async {
+        if let current { await current.connection.close() }
+        current = nil
+    }
+}

@@ -1,0 +1,61 @@
+// The ingress's own settings, from SWITCHYARD_* variables, validated at start-up.
+
+public import Foundation
+public import Switchyard
+
+/// How the ingress runs: port, body limit, and per webhook source its secrets and tenant.
+public struct IngressConfiguration: Sendable {
+    /// A webhook source's settings.
+    public struct WebhookSettings: Sendable {
+        /// Verifies its signatures; nil when no secret is configured (the source is refused).
+        public var verifier: StandardWebhookVerifier?
+        /// The name of the tenant its events belong to.
+        public var tenantName: String
+    }
+
+    /// The listening port (`SWITCHYARD_HTTP_PORT`, default 8080).
+    public var port: Int
+    /// The largest accepted body in bytes (`SWITCHYARD_HTTP_BODY_LIMIT`, default 256 KiB).
+    public var bodyLimit: Int
+    /// Per source: `SWITCHYARD_WEBHOOK_SECRET_<SOURCE>` (comma-separated `whsec_…`) and
+    /// `SWITCHYARD_WEBHOOK_TENANT_<SOURCE>` (default `default`).
+    public var webhooks: [WebhookSource: WebhookSettings]
+
+    /// Reads and validates the settings.
+    /// - Throws: ``ConfigurationError`` naming the variable.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
+        func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let text = environment[name] else { return fallback }
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+                throw ConfigurationError(variable: name, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            }
+            return value
+        }
+        port = try integer("SWITCHYARD_HTTP_PORT", default: 8080, in: 1...65_535)
+        bodyLimit = try integer("SWITCHYARD_HTTP_BODY_LIMIT", default: 256 * 1024, in: 1...(64 * 1024 * 1024))
+        var webhooks: [WebhookSource: WebhookSettings] = [:]
+        for source in WebhookSource.allCases {
+            let secretVariable = "SWITCHYARD_WEBHOOK_SECRET_\(source.rawValue.uppercased())"
+            var verifier: StandardWebhookVerifier?
+            if let list = environment[secretVariable] {
+                let secrets = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                guard !secrets.isEmpty else {
+                    throw ConfigurationError(variable: secretVariable, problem: "set but empty; give whsec_<base64>[,whsec_<base64>...] or unset it")
+                }
+                do {
+                    verifier = try StandardWebhookVerifier(secrets: secrets)
+                } catch {
+                    throw ConfigurationError(
+                        variable: secretVariable, problem: "secret #\(error.index + 1) is not whsec_ followed by base64")
+                }
+            }
+            let tenantVariable = "SWITCHYARD_WEBHOOK_TENANT_\(source.rawValue.uppercased())"
+            let tenant = environment[tenantVariable]?.trimmingCharacters(in: .whitespaces) ?? "default"
+            guard !tenant.isEmpty else {
+                throw ConfigurationError(variable: tenantVariable, problem: "set but empty; give a tenant name or unset it")
+            }
+            webhooks[source] = WebhookSettings(verifier: verifier, tenantName: tenant)
+        }
+        self.webhooks = webhooks
+    }
+}

@@ -1,0 +1,106 @@
+// `switchyard ingress`: the Hummingbird application with every route and middleware.
+
+public import Hummingbird
+public import Logging
+import HTTPTypes
+import Metrics
+public import ServiceLifecycle
+public import SwitchyardPostgres
+public import SwitchyardMetrics
+
+/// The HTTP front door: webhooks, health, readiness and metrics.
+public struct IngressServer: Sendable {
+    let configuration: IngressConfiguration
+    let pool: PostgresPool
+    let publisher: BrokerPublisher
+    let eventsExchange: String
+    let metrics: MetricsEndpoint?
+    let logger: Logger
+
+    /// Creates the server.
+    /// - Parameters:
+    ///   - configuration: Port, limits, webhook secrets.
+    ///   - pool: The database.
+    ///   - publisher: The broker connection events go out on.
+    ///   - eventsExchange: Where events are published (`sy.events`).
+    ///   - metrics: Served on `GET /metrics` when given.
+    ///   - logger: Where to log.
+    public init(
+        configuration: IngressConfiguration, pool: PostgresPool, publisher: BrokerPublisher, eventsExchange: String,
+        metrics: MetricsEndpoint?, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.pool = pool
+        self.publisher = publisher
+        self.eventsExchange = eventsExchange
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// The router with every route, for the application or for tests.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        WebhookController(
+            configuration: configuration, pool: pool, publisher: publisher, tenants: TenantDirectory(pool: pool),
+            eventsExchange: eventsExchange, logger: logger
+        ).addRoutes(to: router)
+        router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
+        let pool = pool
+        let publisher = publisher
+        router.get("readyz") { _, _ in
+            async let database = (try? await pool.withConnection { try $0.query("SELECT 1").count }) == 1
+            async let broker = publisher.isReachable()
+            let (databaseUp, brokerUp) = await (database, broker)
+            guard databaseUp && brokerUp else {
+                throw APIError(.serviceUnavailable, "not_ready",
+                               "broker \(brokerUp ? "up" : "unreachable"), database \(databaseUp ? "up" : "unreachable")", retryAfter: 5)
+            }
+            return Self.json(#"{"status":"ready","broker":"up","database":"up"}"#)
+        }
+        if let metrics {
+            router.get("metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+            }
+        }
+        return router
+    }
+
+    /// The application, listening on every interface at the configured port.
+    public func application(port: Int? = nil) -> some Service {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
+            logger: logger)
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Turns every error into the JSON error shape: Hummingbird's own (unknown route, wrong
+/// method) and unexpected ones (500 without internals).
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            let code = switch error.status {
+            case .notFound: "not_found"
+            case .methodNotAllowed: "method_not_allowed"
+            case .contentTooLarge: "body_too_large"
+            default: "http_\(error.status.code)"
+            }
+            throw APIError(error.status, code, error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)"])
+            throw APIError(.internalServerError, "internal", "an unexpected error occurred")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// Parsing a request body as JSON, with errors that say where it broke.
+
+import Foundation
+import HTTPTypes
+import Switchyard
+
+/// JSON bodies as ``JSONValue``; malformed input becomes a 400 naming the position.
+enum JSONBody {
+    /// Parses `bytes`.
+    /// - Throws: ``APIError`` 400 `malformed_json` with the byte offset, line and column.
+    static func parse(_ bytes: [UInt8]) throws(APIError) -> JSONValue {
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) { return value }
+        var detail = "the body is not valid JSON"
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            detail += ": \(description)"
+            if let offset = description.firstMatch(of: /character (\d+)/).flatMap({ Int($0.1) }), offset <= bytes.count {
+                let before = bytes[..<offset]
+                let line = before.count(where: { $0 == UInt8(ascii: "\n") }) + 1
+                let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+                detail += " (line \(line), column \(column))"
+            }
+        }
+        throw APIError(.badRequest, "malformed_json", detail)
+    }
+}
+
+extension JSONValue {
+    /// The member `key` of an object.
+    subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The string, if this is one.
+    var string: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The integer, if this is one.
+    var integer: Int64? {
+        if case .int(let value) = self { return value }
+        return nil
+    }
+
+    /// The JSON name of this value's kind, for error messages.
+    var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .int, .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}

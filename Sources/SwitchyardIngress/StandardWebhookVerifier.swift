@@ -1,0 +1,89 @@
+// Standard Webhooks signatures: HMAC-SHA256 over "id.timestamp.body", keys `whsec_<base64>`.
+
+import Crypto
+public import Foundation
+
+/// Verifies webhook signatures by the Standard Webhooks scheme
+/// (<https://www.standardwebhooks.com>): the `webhook-signature` header holds space-separated
+/// `v1,<base64 HMAC-SHA256>` entries over `"<webhook-id>.<webhook-timestamp>.<raw body>"`,
+/// keyed with any of the source's secrets (`whsec_<base64>`; several during a rotation). The
+/// comparison is constant-time and the timestamp must lie within the tolerance of now.
+public struct StandardWebhookVerifier: Sendable {
+    /// Why a webhook was refused.
+    public enum Failure: Error, Equatable, Sendable {
+        /// A required header is absent or empty.
+        case missingHeader(String)
+        /// `webhook-timestamp` is not whole seconds since the epoch.
+        case malformedTimestamp
+        /// The timestamp is further from now than the tolerance.
+        case timestampOutOfTolerance(secondsOff: Int64)
+        /// No `v1` signature matched any secret.
+        case noMatchingSignature
+    }
+
+    private let keys: [SymmetricKey]
+    private let tolerance: Int64
+
+    /// Creates a verifier.
+    /// - Parameters:
+    ///   - secrets: The source's secrets, each `whsec_<base64>` (the prefix may be omitted).
+    ///   - tolerance: How far the timestamp may be from now, in seconds.
+    /// - Throws: ``SecretError`` naming the secret that is not valid base64 or is empty.
+    public init(secrets: [String], tolerance: Int64 = 300) throws(SecretError) {
+        var keys: [SymmetricKey] = []
+        for (index, secret) in secrets.enumerated() {
+            let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
+            guard let bytes = Data(base64Encoded: encoded), !bytes.isEmpty else {
+                throw SecretError(index: index)
+            }
+            keys.append(SymmetricKey(data: bytes))
+        }
+        self.keys = keys
+        self.tolerance = tolerance
+    }
+
+    /// Checks one delivery.
+    /// - Parameters:
+    ///   - id: The `webhook-id` header.
+    ///   - timestamp: The `webhook-timestamp` header.
+    ///   - signatures: The `webhook-signature` header.
+    ///   - body: The raw body, exactly as received.
+    ///   - now: The current time.
+    /// - Throws: ``Failure`` saying what is wrong.
+    public func verify(id: String?, timestamp: String?, signatures: String?, body: some DataProtocol, now: Date = Date()) throws(Failure) {
+        guard let id, !id.isEmpty else { throw .missingHeader("webhook-id") }
+        guard let timestamp, !timestamp.isEmpty else { throw .missingHeader("webhook-timestamp") }
+        guard let signatures, !signatures.isEmpty else { throw .missingHeader("webhook-signature") }
+        guard let seconds = Int64(timestamp) else { throw .malformedTimestamp }
+        let off = seconds - Int64(now.timeIntervalSince1970.rounded(.down))
+        guard abs(off) <= tolerance else { throw .timestampOutOfTolerance(secondsOff: off) }
+
+        var signed = Data("\(id).\(timestamp).".utf8)
+        signed.append(contentsOf: body)
+        let candidates = signatures.split(separator: " ").compactMap { entry -> Data? in
+            let parts = entry.split(separator: ",", maxSplits: 1)
+            guard parts.count == 2, parts[0] == "v1" else { return nil }
+            return Data(base64Encoded: String(parts[1]))
+        }
+        for key in keys {
+            for candidate in candidates where HMAC<SHA256>.isValidAuthenticationCode(candidate, authenticating: signed, using: key) {
+                return
+            }
+        }
+        throw .noMatchingSignature
+    }
+
+    /// A `webhook-signature` value for `body`, with the first secret (for tests and senders).
+    public func sign(id: String, timestamp: String, body: some DataProtocol) -> String {
+        var signed = Data("\(id).\(timestamp).".utf8)
+        signed.append(contentsOf: body)
+        let code = HMAC<SHA256>.authenticationCode(for: signed, using: keys[0])
+        return "v1," + Data(code).base64EncodedString()
+    }
+}
+
+/// A configured webhook secret that is not `whsec_` followed by non-empty base64.
+public struct SecretError: Error, Equatable, Sendable {
+    /// Its position in the comma-separated list, from 0.
+    public var index: Int
+}

@@ -1,0 +1,143 @@
+// POST /v1/webhooks/{source}: verify the signature over the raw body, map the callback to our
+// event, publish it with a confirm, remember the answer for redeliveries.
+
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import Switchyard
+import SwitchyardAMQP
+import SwitchyardPostgres
+import SwitchyardRuntime
+
+/// Accepts signed webhooks. A `webhook-id` seen before (per source) is answered with the first
+/// answer and publishes nothing; the receipt row and the confirmed publish happen in one
+/// transaction, so a publish that fails leaves no receipt and the sender's retry starts over.
+struct WebhookController: Sendable {
+    let configuration: IngressConfiguration
+    let pool: PostgresPool
+    let publisher: BrokerPublisher
+    let tenants: TenantDirectory
+    let eventsExchange: String
+    let logger: Logger
+
+    /// The answer to one accepted delivery.
+    private struct Answer: Codable {
+        var status: String
+        var messageID: String?
+        var eventType: String?
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case status, reason
+            case messageID = "message_id"
+            case eventType = "event_type"
+        }
+    }
+
+    static let webhookID = HTTPField.Name("webhook-id")!
+    static let webhookTimestamp = HTTPField.Name("webhook-timestamp")!
+    static let webhookSignature = HTTPField.Name("webhook-signature")!
+    static let traceparent = HTTPField.Name("traceparent")!
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("v1/webhooks/:source") { request, context in
+            try await receive(request, source: context.parameters.get("source") ?? "")
+        }
+    }
+
+    func receive(_ request: Request, source name: String) async throws -> Response {
+        guard let source = WebhookSource(rawValue: name) else {
+            throw APIError(.notFound, "unknown_source",
+                           "no webhook source '\(name)'; known: \(WebhookSource.allCases.map(\.rawValue).joined(separator: ", "))",
+                           field: "source")
+        }
+        let settings = configuration.webhooks[source] ?? .init(verifier: nil, tenantName: "default")
+        guard let verifier = settings.verifier else {
+            signatureFailure(source, "not_configured")
+            throw APIError(.unauthorized, "source_not_configured",
+                           "webhooks from '\(name)' are refused: SWITCHYARD_WEBHOOK_SECRET_\(name.uppercased()) is not set")
+        }
+        try request.requireJSON()
+        let body = try await request.body(upTo: configuration.bodyLimit)
+        let id = request.headers[Self.webhookID]
+        do throws(StandardWebhookVerifier.Failure) {
+            try verifier.verify(
+                id: id, timestamp: request.headers[Self.webhookTimestamp], signatures: request.headers[Self.webhookSignature],
+                body: body)
+        } catch {
+            signatureFailure(source, "\(error)")
+            throw Self.refusal(error)
+        }
+        let webhookID = id ?? ""
+        let event = try source.event(from: try JSONBody.parse(body))
+        let tenantID = try await tenants.id(named: settings.tenantName)
+        let traceparent = request.headers[Self.traceparent].flatMap {
+            $0.wholeMatch(of: /00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}/) != nil ? $0 : nil
+        }
+
+        let answer = Answer(
+            status: event == nil ? "ignored" : "accepted", messageID: event == nil ? nil : webhookID, eventType: event?.type,
+            reason: event == nil ? "this kind of callback from \(name) needs no action" : nil)
+        let answerJSON = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
+        let outgoing = try event.map {
+            OutgoingEvent(
+                type: $0.type, body: Array(try JSONEncoder().encode($0.body)), messageID: webhookID,
+                tenantID: tenantID, traceparent: traceparent
+            ).message(exchange: eventsExchange, appID: "switchyard-ingress")
+        }
+        let publisher = publisher
+        let stored: String
+        do {
+            stored = try await pool.withTransaction { connection in
+                let inserted = try connection.query(
+                    """
+                    INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
+                    VALUES ($1, $2, $3::uuid, $4, $5) ON CONFLICT DO NOTHING RETURNING 1
+                    """, [name, webhookID, tenantID, event?.type, answerJSON])
+                guard !inserted.isEmpty else {
+                    return try connection.query(
+                        "SELECT response FROM webhook_receipts WHERE source = $1 AND webhook_id = $2", [name, webhookID]
+                    )[0].decode(String.self, at: 0)
+                }
+                if let outgoing { try await publisher.publish(outgoing) }
+                return answerJSON
+            }
+        } catch let error as APIError {
+            throw error
+        } catch let error as AMQPError {
+            logger.warning("webhook not accepted: the broker did not confirm", metadata: ["source": "\(name)", "error": "\(error)"])
+            throw error.code == .unroutable
+                ? APIError(.serviceUnavailable, "unroutable", "no queue takes '\(event?.type ?? "")' events (is the topology applied?)", retryAfter: 30)
+                : APIError.unavailable("the broker")
+        } catch {
+            logger.warning("webhook not accepted: database failure", metadata: ["source": "\(name)", "error": "\(error)"])
+            throw APIError.unavailable("the database")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: stored)))
+    }
+
+    private func signatureFailure(_ source: WebhookSource, _ reason: String) {
+        Counter(label: "switchyard_webhook_signature_failures_total", dimensions: [("source", source.rawValue)]).increment()
+        logger.notice("webhook refused", metadata: ["source": "\(source.rawValue)", "reason": "\(reason)"])
+    }
+
+    private static func refusal(_ failure: StandardWebhookVerifier.Failure) -> APIError {
+        switch failure {
+        case .missingHeader(let name):
+            APIError(.unauthorized, "missing_signature_header", "the \(name) header is required", field: name)
+        case .malformedTimestamp:
+            APIError(.unauthorized, "invalid_timestamp", "webhook-timestamp must be whole seconds since 1970", field: "webhook-timestamp")
+        case .timestampOutOfTolerance(let off):
+            APIError(.unauthorized, "stale_timestamp",
+                     "webhook-timestamp is \(abs(off)) s in the \(off < 0 ? "past" : "future"); at most 300 s allowed",
+                     field: "webhook-timestamp")
+        case .noMatchingSignature:
+            APIError(.unauthorized, "invalid_signature", "no v1 signature matches the body with a configured secret",
+                     field: "webhook-signature")
+        }
+    }
+}

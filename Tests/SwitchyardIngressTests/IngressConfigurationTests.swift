@@ -1,0 +1,37 @@
+import Foundation
+import Switchyard
+import SwitchyardIngress
+import SwitchyardTestSupport
+import Testing
+
+/// Bad settings stop the ingress at start-up with the variable's name.
+@Suite struct IngressConfigurationTests {
+    @Test func defaultsAndSecretsAreRead() throws {
+        let configuration = try IngressConfiguration(environment: ["SWITCHYARD_WEBHOOK_SECRET_TAVUS": "\(IngressHarness.secret), \(IngressHarness.rotatedSecret)"])
+        #expect(configuration.port == 8080)
+        #expect(configuration.bodyLimit == 256 * 1024)
+        #expect(configuration.webhooks[.tavus]?.verifier != nil)
+        #expect(configuration.webhooks[.kiro]?.verifier == nil, "no secret: the source is refused")
+        #expect(configuration.webhooks[.kiro]?.tenantName == "default")
+    }
+
+    @Test(arguments: [
+        ("SWITCHYARD_WEBHOOK_SECRET_TAVUS", "whsec_not base64!"),
+        ("SWITCHYARD_WEBHOOK_SECRET_KIRO", " , "),
+        ("SWITCHYARD_HTTP_PORT", "eighty"),
+        ("SWITCHYARD_HTTP_BODY_LIMIT", "0"),
+        ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", " "),
+    ])
+    func aBadValueNamesItsVariable(variable: String, value: String) throws {
+        #expect(throws: ConfigurationError.self) { try IngressConfiguration(environment: [variable: value]) }
+        do {
+            _ = try IngressConfiguration(environment: [variable: value])
+        } catch {
+            #expect(error.variable == variable)
+        }
+        let outcome = try SwitchyardProcess.run(["ingress"], environment: [variable: value])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains(variable), "\(outcome.standardError)")
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "one line")
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// Bad input gets a clear JSON error and changes nothing; an unreachable broker is a 503.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct RequestLimitTests {
+    @Test func oversizedMalformedAndMistypedBodiesAreRefusedClearly() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_HTTP_BODY_LIMIT": "1024"])
+            let big = #"{"event_type":"conversation_ended","conversation_id":"c","pad":""# + String(repeating: "x", count: 2_000) + #""}"#
+            let tooLarge = try await ingress.webhook(body: big)
+            #expect(tooLarge.status == 413, "\(tooLarge.bodyText)")
+            #expect(tooLarge.errorCode == "body_too_large")
+
+            let malformed = try await ingress.webhook(body: #"{"event_type": "conversation_ended",, }"#)
+            #expect(malformed.status == 400, "\(malformed.bodyText)")
+            #expect(malformed.errorCode == "malformed_json")
+            #expect(malformed.bodyText.contains("column"), "names the position: \(malformed.bodyText)")
+
+            let wrongType = try await ingress.webhook(body: WebhookTests.conversationEnded, contentType: "text/plain")
+            #expect(wrongType.status == 415)
+            #expect(wrongType.errorCode == "unsupported_media_type")
+
+            let missing = try await ingress.webhook(body: #"{"event_type":"conversation_ended"}"#)
+            #expect(missing.status == 422)
+            #expect((missing.json["error"] as? [String: Any])?["field"] as? String == "conversation_id")
+
+            let unknown = try await ingress.post("/v1/nothing-here", body: "{}", headers: [])
+            #expect(unknown.status == 404)
+            #expect(unknown.errorCode == "not_found")
+
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 0)
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 0)
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func aStoppedBrokerGives503WithRetryAfterAndNothingHalfDone() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            #expect(try await ingress.webhook(body: WebhookTests.conversationEnded).status == 200)
+            try ServicesControl.run("rabbitmqctl", "stop_app")
+            var restarted = false
+            defer { if !restarted { try? ServicesControl.run("rabbitmqctl", "start_app") } }
+            let refused = try await ingress.webhook(body: WebhookTests.conversationEnded, id: "during-outage")
+            #expect(refused.status == 503, "\(refused.bodyText)")
+            #expect(refused.headers.first { $0.name.lowercased() == "retry-after" } != nil)
+            #expect(try await ingress.get("/readyz").status == 503)
+            try ServicesControl.run("rabbitmqctl", "start_app")
+            restarted = true
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'during-outage'") == 0)
+            let retried = try await ingress.webhook(body: WebhookTests.conversationEnded, id: "during-outage")
+            #expect(retried.status == 200, "the sender's retry succeeds: \(retried.bodyText)")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 2)
+            await ingress.client.shutdown()
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import SwitchyardAMQP
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// Signed webhooks against a real ingress process, broker and database; signatures come from
+/// the reference `standardwebhooks` package, not from our code.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct WebhookTests {
+    static let conversationEnded = #"{"event_type":"conversation_ended","conversation_id":"conv-1","properties":{"duration_s":42}}"#
+
+    @Test func aValidWebhookIsPublishedOnceEvenWhenRedelivered() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            let first = try await ingress.webhook(body: Self.conversationEnded, id: "wh-1")
+            #expect(first.status == 200, "\(first.bodyText)")
+            #expect(first.json["status"] as? String == "accepted")
+            #expect(first.json["event_type"] as? String == "conversation.ended")
+            let again = try await ingress.webhook(body: Self.conversationEnded, id: "wh-1")
+            #expect(again.status == 200)
+            #expect(again.body == first.body, "a redelivery gets the first answer")
+
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            let message = try #require(try await channel.get(queue: "sy.work.analysis", autoAck: true))
+            #expect(message.properties.messageID == "wh-1")
+            #expect(message.properties.type == "conversation.ended")
+            #expect(message.properties.headers?["sy-tenant"]?.stringValue == "00000000-0000-0000-0000-000000000000")
+            let body = try JSONSerialization.jsonObject(with: Data(message.body)) as? [String: Any]
+            #expect(body?["v"] as? Int == 1)
+            #expect(body?["conversation_id"] as? String == "conv-1")
+            #expect(try await channel.get(queue: "sy.work.analysis", autoAck: true) == nil, "exactly one message")
+            await connection.close()
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func badSignaturesAre401AndPublishNothing() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            let now = Int(Date().timeIntervalSince1970)
+            let wrongSecret = "whsec_" + Data("some-other-secret-entirely-000000".utf8).base64EncodedString()
+            let cases: [(String, HTTPResponse, String)] = [
+                ("tampered body", try await ingress.webhook(body: Self.conversationEnded, signedBody: Self.conversationEnded + " "), "invalid_signature"),
+                ("wrong secret", try await ingress.webhook(body: Self.conversationEnded, secret: wrongSecret), "invalid_signature"),
+                ("stale timestamp", try await ingress.webhook(body: Self.conversationEnded, timestamp: now - 400), "stale_timestamp"),
+                ("future timestamp", try await ingress.webhook(body: Self.conversationEnded, timestamp: now + 400), "stale_timestamp"),
+                ("no signature", try await ingress.webhook(body: Self.conversationEnded, omit: "webhook-signature"), "missing_signature_header"),
+                ("no id", try await ingress.webhook(body: Self.conversationEnded, omit: "webhook-id"), "missing_signature_header"),
+                ("no timestamp", try await ingress.webhook(body: Self.conversationEnded, omit: "webhook-timestamp"), "missing_signature_header"),
+            ]
+            for (what, response, code) in cases {
+                #expect(response.status == 401, "\(what): \(response.bodyText)")
+                #expect(response.errorCode == code, "\(what): \(response.bodyText)")
+            }
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 0)
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 0)
+            let metrics = try await ingress.get("/metrics").bodyText
+            #expect(metrics.contains(#"switchyard_webhook_signature_failures_total{source="tavus"} 7"#), "\(metrics.prefix(2000))")
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func bothSecretsOfARotationAreAccepted() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            let old = try await ingress.webhook(body: Self.conversationEnded, secret: IngressHarness.secret)
+            let new = try await ingress.webhook(body: Self.conversationEnded, secret: IngressHarness.rotatedSecret)
+            #expect(old.status == 200 && new.status == 200, "\(old.bodyText) \(new.bodyText)")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 2)
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func aSourceWithoutASecretIsRefused() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            let body = #"{"event":"build_completed","build_id":"b-1","sequence":3}"#
+            let response = try await ingress.webhook("kiro", body: body)
+            #expect(response.status == 401)
+            #expect(response.errorCode == "source_not_configured")
+            #expect(response.bodyText.contains("SWITCHYARD_WEBHOOK_SECRET_KIRO"))
+            #expect(try await fleet.depths(["sy.work.build"])["sy.work.build"] == 0)
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func buildCallbacksBecomeBuildReportedForTheConfiguredTenant() async throws {
+        try await withFleet { fleet in
+            let tenant = UUID().uuidString.lowercased()
+            try await fleet.execute("INSERT INTO tenants (id, name) VALUES ('\(tenant)', 'acme')")
+            let ingress = try await IngressHarness.start(fleet, environment: [
+                "SWITCHYARD_WEBHOOK_SECRET_KIRO": IngressHarness.secret, "SWITCHYARD_WEBHOOK_TENANT_KIRO": "acme",
+            ])
+            let progress = try await ingress.webhook("kiro", body: #"{"event":"build_progress","build_id":"b-7","sequence":1,"progress":40}"#)
+            let ignored = try await ingress.webhook("kiro", body: #"{"event":"build_queued","build_id":"b-7","sequence":0}"#)
+            #expect(progress.status == 200 && progress.json["event_type"] as? String == "build.reported", "\(progress.bodyText)")
+            #expect(ignored.status == 200 && ignored.json["status"] as? String == "ignored", "\(ignored.bodyText)")
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            let message = try #require(try await channel.get(queue: "sy.work.build", autoAck: true))
+            #expect(message.properties.headers?["sy-tenant"]?.stringValue == tenant)
+            let body = try JSONSerialization.jsonObject(with: Data(message.body)) as? [String: Any]
+            #expect(body?["kind"] as? String == "progress")
+            #expect(body?["sequence"] as? Int == 1)
+            #expect(try await channel.get(queue: "sy.work.build", autoAck: true) == nil)
+            await connection.close()
+            await ingress.client.shutdown()
+        }
+    }
+}
