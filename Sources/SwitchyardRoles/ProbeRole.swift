@@ -90,7 +90,7 @@ public struct ProbeRole: WorkerRole {
         } ?? []
         return .success(HandlerEffects(write: { connection in
             try connection.execute(
-                "INSERT INTO probe_results (id, attempts, completed_at) VALUES ($1, $2, now())", [id, attempts])
+                "INSERT INTO probe_results (id, attempts, completed_at) VALUES ($1, $2, clock_timestamp())", [id, attempts])
         }, followUps: followUps))
     }
 

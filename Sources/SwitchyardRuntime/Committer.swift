@@ -3,6 +3,7 @@
 
 import Foundation
 public import Logging
+import Metrics
 public import SwitchyardPostgres
 import Synchronization
 
@@ -44,6 +45,12 @@ public final class Committer: Sendable {
     }
 
     private let pending = Mutex(Pending())
+    /// `switchyard_commit_duration_seconds`: one batch transaction, from BEGIN to COMMIT.
+    private let commitDuration = Metrics.Timer(label: "switchyard_commit_duration_seconds")
+    /// `switchyard_commit_batch_size`: deliveries per transaction.
+    private let batchSize = Recorder(label: "switchyard_commit_batch_size")
+    /// Commits slower than this are logged as warnings.
+    static let slowCommit = Duration.milliseconds(100)
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
 
@@ -141,6 +148,17 @@ public final class Committer: Sendable {
     }
 
     private func commit(_ batch: [Request]) async throws -> [CommitResult] {
+        let started = ContinuousClock.now
+        defer {
+            let took = ContinuousClock.now - started
+            commitDuration.recordNanoseconds(took.nanoseconds)
+            batchSize.record(batch.count)
+            if took > Self.slowCommit {
+                logger.warning("slow commit", metadata: [
+                    "duration_ms": "\(took / .milliseconds(1))", "deliveries": "\(batch.count)",
+                ])
+            }
+        }
         let outbox = outbox
         do {
             return try await pool.withTransaction { connection in

@@ -28,6 +28,9 @@ struct PipelineOptions: Sendable {
     /// Where the worker's pid is written while it runs (so that a caller can stop a worker
     /// this process left behind); empty: nowhere.
     var pidfile = ""
+    /// Where the latency scenario writes one line per job (`id publish_ts completed_ts
+    /// latency_ms`, tab-separated; `{run}` is replaced by the run index); empty: nowhere.
+    var latencyDump = ""
     var system = "switchyard"
 
     static let usage = """
@@ -35,7 +38,7 @@ struct PipelineOptions: Sendable {
                  [--topology FILE] [--concurrency 16] [--prefetch 64] [--worker-arg ARG]...
                  [--n 20000] [--rate 300] [--duration 20] [--warmup 200] [--scenarios drain,latency]
                  [--runs 1] [--first-run 1] [--logdir DIR] [--drain-timeout 240] [--quiet-wait 20]
-                 [--window 1000] [--pidfile FILE] [--system switchyard]
+                 [--window 1000] [--pidfile FILE] [--latency-dump FILE] [--system switchyard]
           The anchors' drain and latency scenarios (shared/bench/anchors/bench_driver.py) for
           `switchyard work probe`: see bench/README.md, "Pipeline".
           --switchyard    the switchyard executable (release build) the worker runs
@@ -43,6 +46,8 @@ struct PipelineOptions: Sendable {
           --database-url  database (default $SWITCHYARD_DATABASE_URL; migrated); loopback only
           --worker-arg    one more argument for `switchyard work probe` (repeatable)
           --quiet-wait    max seconds to wait for an idle machine before each measured phase (0: don't)
+          --latency-dump  write every latency job (id, publish and completed time, latency) to FILE
+                          ({run} is replaced by the run index)
         Records: one JSON line per figure on stdout, also appended to $BENCH_JSONL when set.
         CPU: broker pid from $BENCH_RMQ_PIDFILE, Postgres pid from $BENCH_PG_PIDFILE.
         """
@@ -92,6 +97,7 @@ struct PipelineOptions: Sendable {
             case "--quiet-wait": options.quietWait = try seconds()
             case "--window": options.window = try int()
             case "--pidfile": options.pidfile = value
+            case "--latency-dump": options.latencyDump = value
             case "--system": options.system = value
             default: throw Options.Invalid(description: "unknown option \(flag)")
             }

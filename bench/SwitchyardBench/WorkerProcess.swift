@@ -104,7 +104,7 @@ final class WorkerProcess {
     func peakRSSKiB() -> Int? {
         guard let status = CpuMeter.readSmallFile("/proc/\(pid)/status") else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(line.dropFirst(6).split(separator: " ").first ?? "")
+            return Int(line.dropFirst(6).split { $0 == " " || $0 == "\t" }.first ?? "")  // "VmHWM:\t   1612 kB"
         }
         return nil
     }

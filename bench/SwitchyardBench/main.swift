@@ -12,13 +12,34 @@
 //   5. variant: publish N again with `publish(_:)` per message from WINDOW tasks (each awaits
 //      its confirm before its next publish), then delete the queue (with its messages)
 // One JSON record per figure goes to stdout and, when set, is appended to $BENCH_JSONL.
+//
+// `SwitchyardBench pipeline ...` runs the worker pipeline benchmark instead (Pipeline.swift):
+// the anchors' drain and latency scenarios for `switchyard work probe`.
 
 import Foundation
 import SwitchyardAMQP
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "pipeline" {
+    let pipelineOptions: PipelineOptions
+    do {
+        pipelineOptions = try PipelineOptions.parse(Array(arguments.dropFirst()))
+    } catch {
+        FileHandle.standardError.write(Data("switchyard-bench pipeline: \(error)\n\n\(PipelineOptions.usage)\n".utf8))
+        exit(2)
+    }
+    do {
+        try await Pipeline(options: pipelineOptions).run()
+    } catch {
+        FileHandle.standardError.write(Data("switchyard-bench pipeline: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+
 let options: Options
 do {
-    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+    options = try Options.parse(arguments)
 } catch {
     FileHandle.standardError.write(Data("switchyard-bench: \(error)\n\n\(Options.usage)\n".utf8))
     exit(2)
