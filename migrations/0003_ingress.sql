@@ -10,3 +10,14 @@ CREATE TABLE webhook_receipts (
     received_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (source, webhook_id)
 );
+
+-- Producer requests with an Idempotency-Key: the first answer, and a hash of the body so the
+-- same key with another body is refused.
+CREATE TABLE idempotency_keys (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    key text NOT NULL,
+    request_sha256 bytea NOT NULL,
+    response text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, key)
+);

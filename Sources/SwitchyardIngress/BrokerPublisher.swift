@@ -39,6 +39,13 @@ public actor BrokerPublisher {
         try await channel.publish(message)
     }
 
+    /// Publishes `messages` (pipelined) and returns once the broker confirmed every one.
+    /// - Throws: The first ``AMQPError``; the messages before it may have been published.
+    public nonisolated func publish(_ messages: [AMQPOutgoingMessage]) async throws {
+        let channel = try await channel()
+        for outcome in await channel.publish(messages) { try outcome.get() }
+    }
+
     /// Whether the broker can be reached now (for readiness).
     public func isReachable() async -> Bool {
         (try? await channel()) != nil

@@ -17,6 +17,10 @@ public struct IngressConfiguration: Sendable {
     public var port: Int
     /// The largest accepted body in bytes (`SWITCHYARD_HTTP_BODY_LIMIT`, default 256 KiB).
     public var bodyLimit: Int
+    /// Requests per second per API key, sustained (`SWITCHYARD_API_RATE`, default 50).
+    public var apiRate: Int
+    /// Requests per API key in a burst (`SWITCHYARD_API_BURST`, default 100).
+    public var apiBurst: Int
     /// Per source: `SWITCHYARD_WEBHOOK_SECRET_<SOURCE>` (comma-separated `whsec_…`) and
     /// `SWITCHYARD_WEBHOOK_TENANT_<SOURCE>` (default `default`).
     public var webhooks: [WebhookSource: WebhookSettings]
@@ -33,6 +37,8 @@ public struct IngressConfiguration: Sendable {
         }
         port = try integer("SWITCHYARD_HTTP_PORT", default: 8080, in: 1...65_535)
         bodyLimit = try integer("SWITCHYARD_HTTP_BODY_LIMIT", default: 256 * 1024, in: 1...(64 * 1024 * 1024))
+        apiRate = try integer("SWITCHYARD_API_RATE", default: 50, in: 1...1_000_000)
+        apiBurst = try integer("SWITCHYARD_API_BURST", default: 100, in: 1...1_000_000)
         var webhooks: [WebhookSource: WebhookSettings] = [:]
         for source in WebhookSource.allCases {
             let secretVariable = "SWITCHYARD_WEBHOOK_SECRET_\(source.rawValue.uppercased())"

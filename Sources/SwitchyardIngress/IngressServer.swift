@@ -46,6 +46,11 @@ public struct IngressServer: Sendable {
             configuration: configuration, pool: pool, publisher: publisher, tenants: TenantDirectory(pool: pool),
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
+        EventsController(
+            configuration: configuration, pool: pool, publisher: publisher,
+            limiter: RateLimiter(rate: Double(configuration.apiRate), burst: Double(configuration.apiBurst)),
+            eventsExchange: eventsExchange, logger: logger
+        ).addRoutes(to: router)
         router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
         let pool = pool
         let publisher = publisher

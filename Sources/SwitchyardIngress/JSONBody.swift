@@ -26,35 +26,3 @@ enum JSONBody {
         throw APIError(.badRequest, "malformed_json", detail)
     }
 }
-
-extension JSONValue {
-    /// The member `key` of an object.
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
-
-    /// The string, if this is one.
-    var string: String? {
-        if case .string(let value) = self { return value }
-        return nil
-    }
-
-    /// The integer, if this is one.
-    var integer: Int64? {
-        if case .int(let value) = self { return value }
-        return nil
-    }
-
-    /// The JSON name of this value's kind, for error messages.
-    var kindName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .int, .double: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
-}

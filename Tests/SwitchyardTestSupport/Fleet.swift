@@ -89,6 +89,14 @@ public final class Fleet: Sendable {
         await connection.close()
     }
 
+    /// A single text value from the fleet's database.
+    public func text(_ sql: String) async throws -> String {
+        let connection = try await PostgresConnection.connect(url: database.url)
+        let value = try await connection.query(sql)[0].decode(String.self, at: 0)
+        await connection.close()
+        return value
+    }
+
     /// A single integer from the fleet's database.
     public func count(_ sql: String) async throws -> Int {
         let connection = try await PostgresConnection.connect(url: database.url)

@@ -1,0 +1,139 @@
+// The event catalog: every event type producers may publish, with its body schema and an
+// example. One place in the code; the ingress validates against it and serves it.
+
+/// The kinds of value a body field may hold.
+public enum FieldKind: String, Sendable, Codable {
+    case string, integer, number, boolean, object, array
+
+    /// Whether `value` is of this kind.
+    func admits(_ value: JSONValue) -> Bool {
+        switch (self, value) {
+        case (.string, .string), (.integer, .int), (.number, .int), (.number, .double), (.boolean, .bool),
+             (.object, .object), (.array, .array):
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// One field of an event body.
+public struct EventField: Sendable, Codable {
+    /// The member name.
+    public var name: String
+    /// Its kind.
+    public var kind: FieldKind
+    /// Whether it must be present.
+    public var required: Bool
+    /// What it means.
+    public var summary: String
+}
+
+/// An event type: its routing key, what it means, its fields, an example body.
+public struct EventType: Sendable, Codable {
+    /// The type, also the routing key (`conversation.ended`).
+    public var name: String
+    /// What it announces.
+    public var summary: String
+    /// The body's fields besides `"v": 1`; others are allowed and passed on.
+    public var fields: [EventField]
+    /// A valid example body.
+    public var example: JSONValue
+}
+
+/// A body that does not match its event type's schema.
+public struct EventValidationError: Error, Sendable, Equatable {
+    /// The field at fault (`body.conversation_id`, or `type`).
+    public var field: String
+    /// What was expected and what came.
+    public var message: String
+}
+
+/// Every event type producers may publish.
+public enum EventCatalog {
+    /// The catalog, in the order the docs list it.
+    public static let types: [EventType] = [
+        EventType(
+            name: "conversation.ended", summary: "A recorded conversation ended; the analysis worker fetches its transcript.",
+            fields: [
+                .init(name: "conversation_id", kind: .string, required: true, summary: "The video-call vendor's conversation id."),
+                .init(name: "properties", kind: .object, required: false, summary: "Vendor properties, passed through."),
+            ],
+            example: .object(["v": 1, "conversation_id": "c123"])),
+        EventType(
+            name: "plan.requested", summary: "A project needs a plan.",
+            fields: [.init(name: "project_id", kind: .string, required: true, summary: "The project.")],
+            example: .object(["v": 1, "project_id": "p-1"])),
+        EventType(
+            name: "build.requested", summary: "A planned project should be built.",
+            fields: [.init(name: "project_id", kind: .string, required: true, summary: "The project.")],
+            example: .object(["v": 1, "project_id": "p-1"])),
+        EventType(
+            name: "generation.requested", summary: "A carousel image generation was requested.",
+            fields: [.init(name: "generation_id", kind: .string, required: true, summary: "The generation.")],
+            example: .object(["v": 1, "generation_id": "g-1"])),
+        EventType(
+            name: "chatbot.message.received", summary: "A chatbot received a message.",
+            fields: [
+                .init(name: "chatbot_id", kind: .string, required: true, summary: "The chatbot whose automations may run."),
+                .init(name: "text", kind: .string, required: true, summary: "The message text."),
+            ],
+            example: .object(["v": 1, "chatbot_id": "bot-1", "text": "hello"])),
+        EventType(
+            name: "chatbot.sentiment.analysed", summary: "A chatbot conversation's sentiment was analysed.",
+            fields: [
+                .init(name: "chatbot_id", kind: .string, required: true, summary: "The chatbot."),
+                .init(name: "sentiment", kind: .string, required: true, summary: "positive, neutral or negative."),
+                .init(name: "score", kind: .number, required: false, summary: "Confidence, 0 to 1."),
+            ],
+            example: .object(["v": 1, "chatbot_id": "bot-1", "sentiment": "positive"])),
+        EventType(
+            name: "chatbot.image.analysed", summary: "An image sent to a chatbot was analysed.",
+            fields: [
+                .init(name: "chatbot_id", kind: .string, required: true, summary: "The chatbot."),
+                .init(name: "labels", kind: .array, required: true, summary: "What the image shows."),
+            ],
+            example: .object(["v": 1, "chatbot_id": "bot-1", "labels": .array(["cat"])])),
+        EventType(
+            name: "probe.run", summary: "Diagnostic: the probe role does what the body asks (see README).",
+            fields: [
+                .init(name: "id", kind: .string, required: true, summary: "The probe's id (one probe_results row)."),
+                .init(name: "sleep_ms", kind: .integer, required: false, summary: "How long the handler sleeps."),
+                .init(name: "transient_failures", kind: .integer, required: false, summary: "Attempts that fail transiently."),
+                .init(name: "permanent", kind: .boolean, required: false, summary: "Fail permanently."),
+            ],
+            example: .object(["v": 1, "id": "probe-1"])),
+    ]
+
+    /// The type called `name`.
+    public static func type(named name: String) -> EventType? {
+        types.first { $0.name == name }
+    }
+
+    /// Checks an event: the type is in the catalog and the body is `{"v":1, ...}` with every
+    /// required field present and every known field of its kind.
+    /// - Throws: ``EventValidationError`` naming the field.
+    public static func validate(type name: String, body: JSONValue) throws(EventValidationError) {
+        guard let type = type(named: name) else {
+            throw EventValidationError(field: "type", message: "unknown event type '\(name)'; GET /v1/event-types lists them")
+        }
+        guard case .object(let members) = body else {
+            throw EventValidationError(field: "body", message: "expected an object, got \(body.kindName)")
+        }
+        guard members["v"] == .int(1) else {
+            throw EventValidationError(field: "body.v", message: "expected 1, got \(members["v"].map { "\($0)" } ?? "nothing")")
+        }
+        for field in type.fields {
+            guard let value = members[field.name] else {
+                if field.required {
+                    throw EventValidationError(field: "body.\(field.name)", message: "missing (\(field.kind.rawValue))")
+                }
+                continue
+            }
+            guard field.kind.admits(value) else {
+                throw EventValidationError(
+                    field: "body.\(field.name)", message: "expected \(field.kind.rawValue), got \(value.kindName)")
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+// POST /v1/events and /v1/events:batch for producers (API key), GET /v1/event-types.
+
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Switchyard
+import SwitchyardAMQP
+import SwitchyardPostgres
+import SwitchyardRuntime
+
+/// Producer events: authenticated by a tenant's API key, validated against the catalog,
+/// stamped with the key's tenant, published with confirms. An `Idempotency-Key` makes a retry
+/// return the first answer (the same key with another body is 422).
+struct EventsController: Sendable {
+    let configuration: IngressConfiguration
+    let pool: PostgresPool
+    let publisher: BrokerPublisher
+    let limiter: RateLimiter
+    let eventsExchange: String
+    let logger: Logger
+
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let batchLimit = 500
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("v1/event-types") { _, _ in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(["event_types": EventCatalog.types]))))
+        }
+        router.post("v1/events") { request, _ in try await receive(request, batch: false) }
+        router.post("v1/events:batch") { request, _ in try await receive(request, batch: true) }
+    }
+
+    /// One event as a producer sends it.
+    private struct Submitted {
+        var type: String
+        var body: JSONValue
+        var correlationID: String?
+    }
+
+    func receive(_ request: Request, batch: Bool) async throws -> Response {
+        let caller = try await authenticate(request)
+        if let wait = limiter.take(caller.keyID) {
+            throw APIError(.tooManyRequests, "rate_limited", "this API key's request rate is exceeded", retryAfter: wait)
+        }
+        try request.requireJSON()
+        let bytes = try await request.body(upTo: configuration.bodyLimit)
+        let events = try Self.parse(try JSONBody.parse(bytes), batch: batch)
+        let idempotencyKey = request.headers[Self.idempotencyKey]
+        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 200 {
+            throw APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1-200 characters", field: "Idempotency-Key")
+        }
+        // With an idempotency key the message ids are derived from it, so even a retry after a
+        // broker failure half-way through a batch republishes the same ids (inboxes absorb them).
+        let ids = events.indices.map { index in
+            idempotencyKey.map { Self.derivedID(tenant: caller.tenantID, key: $0, index: index) } ?? UUID().uuidString.lowercased()
+        }
+        let messages = try zip(events, ids).map { event, id in
+            OutgoingEvent(
+                type: event.type, body: Array(try JSONEncoder().encode(event.body)), messageID: id,
+                correlationID: event.correlationID, tenantID: caller.tenantID
+            ).message(exchange: eventsExchange, appID: "switchyard-ingress")
+        }
+        let accepted = zip(events, ids).map { ["message_id": $1, "event_type": $0.type] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let answer = String(
+            decoding: batch ? try encoder.encode(["events": accepted]) : try encoder.encode(["event": accepted[0]]), as: UTF8.self)
+        let requestHash = Array(SHA256.hash(data: Data(bytes)))
+        let publisher = publisher
+        let stored: String
+        do {
+            stored = try await pool.withTransaction { connection in
+                if let idempotencyKey {
+                    let inserted = try connection.query(
+                        """
+                        INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response)
+                        VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1
+                        """, [caller.tenantID, idempotencyKey, requestHash, answer])
+                    if inserted.isEmpty {
+                        let row = try connection.query(
+                            "SELECT request_sha256, response FROM idempotency_keys WHERE tenant_id = $1::uuid AND key = $2",
+                            [caller.tenantID, idempotencyKey])[0]
+                        guard try row.decode([UInt8].self, at: 0) == requestHash else {
+                            throw APIError(.unprocessableContent, "idempotency_key_reused",
+                                           "this Idempotency-Key was used with a different body", field: "Idempotency-Key")
+                        }
+                        return try row.decode(String.self, at: 1)
+                    }
+                }
+                try await publisher.publish(messages)
+                return answer
+            }
+        } catch let error as APIError {
+            throw error
+        } catch let error as AMQPError {
+            logger.warning("events not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
+            throw error.code == .unroutable
+                ? APIError(.serviceUnavailable, "unroutable", "no queue takes one of these event types (is the topology applied?)", retryAfter: 30)
+                : APIError.unavailable("the broker")
+        } catch {
+            logger.warning("events not accepted: database failure", metadata: ["error": "\(error)"])
+            throw APIError.unavailable("the database")
+        }
+        return Response(status: .accepted, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: stored)))
+    }
+
+    /// The caller's tenant and key, from `Authorization: Bearer sy_...`.
+    private func authenticate(_ request: Request) async throws -> (tenantID: String, keyID: String) {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw APIError(.unauthorized, "missing_api_key", "send Authorization: Bearer <API key>", field: "Authorization")
+        }
+        let key = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let found: (tenantID: String, keyID: String)?
+        do {
+            found = try await pool.withConnection { connection in try APIKeys.authenticate(key, on: connection) }
+        } catch {
+            throw APIError.unavailable("the database")
+        }
+        guard let found else {
+            throw APIError(.unauthorized, "invalid_api_key", "the API key is unknown or revoked", field: "Authorization")
+        }
+        return found
+    }
+
+    /// Events from a body: `{"type","body","correlation_id"?}` or, for a batch,
+    /// `{"events":[...]}` with 1 to 500 of them; each validated against the catalog.
+    private static func parse(_ json: JSONValue, batch: Bool) throws(APIError) -> [Submitted] {
+        func one(_ value: JSONValue, at path: String) throws(APIError) -> Submitted {
+            guard case .object(let members) = value else {
+                throw APIError(.unprocessableContent, "invalid_event", "expected an object, got \(value.kindName)", field: path.isEmpty ? nil : path)
+            }
+            let prefix = path.isEmpty ? "" : path + "."
+            if members["tenant_id"] != nil || members["tenant"] != nil {
+                throw APIError(.unprocessableContent, "invalid_event", "the tenant comes from the API key; remove it", field: prefix + "tenant_id")
+            }
+            guard let type = members["type"]?.string else {
+                throw APIError(.unprocessableContent, "invalid_event", "expected a string event type", field: prefix + "type")
+            }
+            let body = members["body"] ?? .null
+            do {
+                try EventCatalog.validate(type: type, body: body)
+            } catch {
+                throw APIError(.unprocessableContent, "invalid_event", error.message, field: prefix + error.field)
+            }
+            var correlationID: String?
+            if let value = members["correlation_id"] {
+                guard let string = value.string, !string.isEmpty else {
+                    throw APIError(.unprocessableContent, "invalid_event", "expected a non-empty string", field: prefix + "correlation_id")
+                }
+                correlationID = string
+            }
+            return Submitted(type: type, body: body, correlationID: correlationID)
+        }
+        guard batch else { return [try one(json, at: "")] }
+        guard case .array(let items)? = json["events"] else {
+            throw APIError(.unprocessableContent, "invalid_batch", "expected {\"events\": [...]}", field: "events")
+        }
+        guard (1...batchLimit).contains(items.count) else {
+            throw APIError(.unprocessableContent, "invalid_batch", "expected 1 to \(batchLimit) events, got \(items.count)", field: "events")
+        }
+        var events: [Submitted] = []
+        for (index, item) in items.enumerated() { events.append(try one(item, at: "events[\(index)]")) }
+        return events
+    }
+
+    /// A UUID-shaped id from the tenant, the idempotency key and the position.
+    private static func derivedID(tenant: String, key: String, index: Int) -> String {
+        let digest = Array(SHA256.hash(data: Data("\(tenant)\u{0}\(key)\u{0}\(index)".utf8)).prefix(16))
+        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        return [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+            .map(String.init).joined(separator: "-")
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import SwitchyardAMQP
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// Producer events: per-tenant API keys made by the CLI, catalog validation, the tenant from
+/// the key, idempotency, batches, revocation, rate limits.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct EventsTests {
+    /// Runs `switchyard ARGS` against the fleet and returns its one line of output.
+    static func cli(_ fleet: Fleet, _ arguments: [String]) throws -> String {
+        let outcome = try SwitchyardProcess.run(arguments, environment: fleet.environment)
+        try #require(outcome.status == 0, "switchyard \(arguments.joined(separator: " ")): \(outcome.standardError)")
+        return outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func post(_ ingress: IngressHarness, _ path: String = "/v1/events", key: String?, body: String, idempotencyKey: String? = nil) async throws -> HTTPResponse {
+        var headers = [HTTPHeader("Content-Type", "application/json")]
+        if let key { headers.append(HTTPHeader("Authorization", "Bearer \(key)")) }
+        if let idempotencyKey { headers.append(HTTPHeader("Idempotency-Key", idempotencyKey)) }
+        return try await ingress.post(path, body: body, headers: headers)
+    }
+
+    static let event = #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"c-9"},"correlation_id":"job-1"}"#
+
+    @Test func anEventIsValidatedStampedWithTheKeysTenantAndPublished() async throws {
+        try await withFleet { fleet in
+            let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])
+            let key = try Self.cli(fleet, ["keys", "create", "--tenant", tenant])
+            #expect(key.hasPrefix("sy_"))
+            #expect(try await fleet.count("SELECT count(*) FROM api_keys WHERE position('\(key)' in encode(key_hash, 'escape')) > 0") == 0,
+                    "only a hash is stored")
+            let ingress = try await IngressHarness.start(fleet)
+
+            #expect(try await Self.post(ingress, key: nil, body: Self.event).status == 401)
+            #expect(try await Self.post(ingress, key: "sy_not-a-real-key", body: Self.event).errorCode == "invalid_api_key")
+            let accepted = try await Self.post(ingress, key: key, body: Self.event)
+            #expect(accepted.status == 202, "\(accepted.bodyText)")
+
+            let chooser = try await Self.post(ingress, key: key, body: #"{"type":"conversation.ended","tenant_id":"x","body":{"v":1,"conversation_id":"c"}}"#)
+            #expect(chooser.status == 422)
+            let unknown = try await Self.post(ingress, key: key, body: #"{"type":"no.such.event","body":{"v":1}}"#)
+            #expect(unknown.status == 422 && (unknown.json["error"] as? [String: Any])?["field"] as? String == "type")
+            let missing = try await Self.post(ingress, key: key, body: #"{"type":"conversation.ended","body":{"v":1}}"#)
+            #expect((missing.json["error"] as? [String: Any])?["field"] as? String == "body.conversation_id", "\(missing.bodyText)")
+
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            let message = try #require(try await channel.get(queue: "sy.work.analysis", autoAck: true))
+            #expect(message.properties.headers?["sy-tenant"]?.stringValue == tenant)
+            #expect(message.properties.correlationID == "job-1")
+            #expect(try await channel.get(queue: "sy.work.analysis", autoAck: true) == nil, "invalid events published nothing")
+            await connection.close()
+
+            let catalog = try await ingress.get("/v1/event-types")
+            #expect(catalog.bodyText.contains(#""name":"conversation.ended""#))
+
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func anIdempotencyKeyReturnsTheFirstAnswerAndRefusesAnotherBody() async throws {
+        try await withFleet { fleet in
+            let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])
+            let key = try Self.cli(fleet, ["keys", "create", "--tenant", tenant])
+            let ingress = try await IngressHarness.start(fleet)
+            let first = try await Self.post(ingress, key: key, body: Self.event, idempotencyKey: "order-77")
+            let again = try await Self.post(ingress, key: key, body: Self.event, idempotencyKey: "order-77")
+            #expect(first.status == 202 && again.status == 202)
+            #expect(first.body == again.body)
+            let other = try await Self.post(
+                ingress, key: key, body: #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"other"}}"#, idempotencyKey: "order-77")
+            #expect(other.status == 422 && other.errorCode == "idempotency_key_reused")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 1, "exactly one message")
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func batchesRevocationAndRateLimits() async throws {
+        try await withFleet { fleet in
+            let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])
+            let key = try Self.cli(fleet, ["keys", "create", "--tenant", tenant])
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_API_RATE": "1", "SWITCHYARD_API_BURST": "3"])
+            let events = (0..<3).map { #"{"type":"probe.run","body":{"v":1,"id":"b-\#($0)"}}"# }.joined(separator: ",")
+            let batch = try await Self.post(ingress, "/v1/events:batch", key: key, body: #"{"events":[\#(events)]}"#)
+            #expect(batch.status == 202, "\(batch.bodyText)")
+            #expect((batch.json["events"] as? [Any])?.count == 3)
+            let badItem = try await Self.post(ingress, "/v1/events:batch", key: key,
+                                              body: #"{"events":[{"type":"probe.run","body":{"v":1,"id":"ok"}},{"type":"probe.run","body":{"v":1}}]}"#)
+            #expect((badItem.json["error"] as? [String: Any])?["field"] as? String == "events[1].body.id", "\(badItem.bodyText)")
+            #expect(try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 3, "a batch with a bad item publishes nothing")
+
+            // 1 request/s with bursts of 3: ten at once cannot all pass.
+            var statuses: [Int] = []
+            var limited: HTTPResponse?
+            for _ in 0..<10 where limited == nil {
+                let response = try await Self.post(ingress, key: key, body: Self.event)
+                statuses.append(response.status)
+                if response.status == 429 { limited = response }
+            }
+            let refusal = try #require(limited, "no 429 in \(statuses)")
+            #expect(refusal.errorCode == "rate_limited")
+            #expect(refusal.headers.contains { $0.name.lowercased() == "retry-after" })
+
+            let keyID = try await fleet.text("SELECT id::text FROM api_keys")
+            #expect(try Self.cli(fleet, ["keys", "revoke", keyID]) == keyID)
+            #expect(try await Self.post(ingress, key: key, body: Self.event).errorCode == "invalid_api_key")
+            await ingress.client.shutdown()
+        }
+    }
+}
