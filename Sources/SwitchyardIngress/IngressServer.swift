@@ -52,6 +52,7 @@ public struct IngressServer: Sendable {
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
         router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
+        router.get("openapi.json") { _, _ in Self.json(OpenAPIDocument.json) }
         let pool = pool
         let publisher = publisher
         router.get("readyz") { _, _ in

@@ -1,0 +1,48 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// The server behaves as /openapi.json says: schemathesis (PyPI, installed by scripts/test)
+/// generates requests from the document and checks every answer against it.
+@Suite(.serialized, .timeLimit(.minutes(4))) struct OpenAPITests {
+    @Test func theDocumentIsValidJSONAndListsEveryRoute() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            let document = try await ingress.get("/openapi.json")
+            #expect(document.status == 200)
+            let paths = try #require((try JSONSerialization.jsonObject(with: Data(document.body)) as? [String: Any])?["paths"] as? [String: Any])
+            #expect(Set(paths.keys) == [
+                "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/event-types", "/v1/events", "/v1/events:batch",
+                "/v1/webhooks/{source}",
+            ])
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func schemathesisFindsNoServerErrorAndNoAnswerThatContradictsTheSchema() async throws {
+        try await withFleet { fleet in
+            let tenant = try EventsTests.cli(fleet, ["tenants", "create", "acme"])
+            let key = try EventsTests.cli(fleet, ["keys", "create", "--tenant", tenant])
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_API_RATE": "100000", "SWITCHYARD_API_BURST": "100000"])
+            let python = ProcessInfo.processInfo.environment["SWITCHYARD_TEST_PYTHON"] ?? "python3"
+            let process = Process()
+            process.executableURL = URL(filePath: "/usr/bin/env")
+            process.arguments = [
+                python, "-m", "schemathesis.cli", "run", "http://127.0.0.1:\(ingress.port)/openapi.json",
+                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
+                "--max-examples", "25", "--workers", "1", "--generation-deterministic",
+                "--header", "Authorization: Bearer \(key)",
+            ]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "schemathesis:\n\(text.suffix(6_000))")
+            #expect(text.contains("/v1/events"), "it exercised the API: \(text.suffix(2_000))")
+            await ingress.client.shutdown()
+        }
+    }
+}
