@@ -1,6 +1,8 @@
 // One publishing connection for the whole ingress, with confirms, re-opened after a failure.
 
+import Metrics
 public import SwitchyardAMQP
+import SwitchyardRuntime
 
 /// Publishes with publisher confirms on a shared connection; a failed connection is dropped
 /// and the next publish opens a new one (so a broker restart costs the requests during the
@@ -8,6 +10,8 @@ public import SwitchyardAMQP
 public actor BrokerPublisher {
     private let configuration: AMQPConnection.Configuration
     private var current: (connection: AMQPConnection, channel: AMQPChannel)?
+    /// `switchyard_publish_confirm_seconds`: from handing a publish to the broker to its confirm.
+    private nonisolated let confirmLatency = Metrics.Timer(label: "switchyard_publish_confirm_seconds")
 
     /// Creates a publisher; it connects on first use.
     public init(configuration: AMQPConnection.Configuration) {
@@ -36,14 +40,19 @@ public actor BrokerPublisher {
     /// - Throws: ``AMQPError`` when the broker is unreachable, nacks, or returns the message.
     public nonisolated func publish(_ message: AMQPOutgoingMessage) async throws {
         let channel = try await channel()
+        let started = ContinuousClock.now
         try await channel.publish(message)
+        confirmLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
     }
 
     /// Publishes `messages` (pipelined) and returns once the broker confirmed every one.
     /// - Throws: The first ``AMQPError``; the messages before it may have been published.
     public nonisolated func publish(_ messages: [AMQPOutgoingMessage]) async throws {
         let channel = try await channel()
-        for outcome in await channel.publish(messages) { try outcome.get() }
+        let started = ContinuousClock.now
+        let outcomes = await channel.publish(messages)
+        confirmLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        for outcome in outcomes { try outcome.get() }
     }
 
     /// Whether the broker can be reached now (for readiness).

@@ -31,6 +31,8 @@ import Testing
             #expect(body?["conversation_id"] as? String == "conv-1")
             #expect(try await channel.get(queue: "sy.work.analysis", autoAck: true) == nil, "exactly one message")
             await connection.close()
+            let metrics = try await ingress.get("/metrics").bodyText
+            #expect(metrics.contains("switchyard_publish_confirm_seconds_count 1"), "one confirmed publish: \(metrics.prefix(1_500))")
             await ingress.client.shutdown()
         }
     }
