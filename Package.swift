@@ -157,7 +157,10 @@ let package = Package(
         // Benchmarks (see bench/README.md); built with the package so they never rot.
         .executableTarget(
             name: "SwitchyardBench",
-            dependencies: ["Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardRuntime"],
+            dependencies: [
+                "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardHTTP",
+                "SwitchyardIngress", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "bench/SwitchyardBench",
             swiftSettings: swiftSettings
         ),

@@ -36,7 +36,7 @@ struct IngressCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchyard.ingress")
         let topology = try loadTopology(configuration)
         let metrics = MetricsEndpoint.bootstrap()
-        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 8))
+        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 32))
         let publisher = BrokerPublisher(configuration: configuration.amqp)
         let server = IngressServer(
             configuration: ingress, pool: pool, publisher: publisher, eventsExchange: topology.eventsExchange,

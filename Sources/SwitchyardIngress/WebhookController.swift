@@ -91,6 +91,10 @@ struct WebhookController: Sendable {
         let stored: String
         do {
             stored = try await pool.withTransaction { connection in
+                // The receipt only deduplicates; the event's durability is the broker's confirm.
+                // A receipt lost in a crash lets a redelivery publish the same message id again,
+                // which consumers' inboxes absorb. So the commit need not wait for the WAL flush.
+                try connection.execute("SET LOCAL synchronous_commit = off")
                 let inserted = try connection.query(
                     """
                     INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)

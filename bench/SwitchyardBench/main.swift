@@ -15,11 +15,26 @@
 //
 // `SwitchyardBench pipeline ...` runs the worker pipeline benchmark instead (Pipeline.swift):
 // the anchors' drain and latency scenarios for `switchyard work probe`.
+// `SwitchyardBench noop-server PORT` and `SwitchyardBench ingress-load ...` are the ingress
+// benchmark's baseline server and load generator (IngressLoad.swift, bench/ingress.sh).
 
 import Foundation
 import SwitchyardAMQP
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "noop-server" {
+    try await NoopServer.run(port: Int(arguments.dropFirst().first ?? "") ?? 18081)
+    exit(0)
+}
+if arguments.first == "ingress-load" {
+    do {
+        try await IngressLoad.parse(Array(arguments.dropFirst())).run()
+    } catch {
+        FileHandle.standardError.write(Data("switchyard-bench ingress-load: \(error)\n\n\(IngressLoad.usage)\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
 if arguments.first == "pipeline" {
     let pipelineOptions: PipelineOptions
     do {

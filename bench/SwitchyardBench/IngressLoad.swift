@@ -1,0 +1,161 @@
+// `SwitchyardBench noop-server` and `SwitchyardBench ingress-load`: webhook accept rate and
+// latency of `switchyard ingress` (signature check + confirmed publish) beside a Hummingbird
+// route that does nothing, with the same client on the same machine. See bench/README.md.
+
+import Foundation
+import Hummingbird
+import SwitchyardHTTP
+import SwitchyardIngress
+import Synchronization
+
+/// A Hummingbird server whose one route reads the body and answers `{}`: the ceiling any
+/// Hummingbird handler can reach here.
+enum NoopServer {
+    static func run(port: Int) async throws {
+        let router = Router()
+        router.post("noop") { request, _ -> Response in
+            var request = request
+            _ = try await request.collectBody(upTo: 1 << 20)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        try await app.runService()
+    }
+}
+
+/// Signed `conversation_ended` webhooks against a URL: closed-loop saturation or open-loop
+/// fixed rate; prints one JSON record per figure.
+struct IngressLoad {
+    var url: String
+    var secret: String
+    var mode: String
+    var connections: Int
+    var rate: Int
+    var duration: Double
+    var label: String
+
+    static let usage = """
+        usage: SwitchyardBench ingress-load --url URL --secret whsec_... --label NAME
+                   (--mode saturate --connections C | --mode rate --rate R) [--duration SECONDS]
+        """
+
+    static func parse(_ arguments: [String]) throws -> IngressLoad {
+        var values: [String: String] = [:]
+        var index = 0
+        while index + 1 < arguments.count {
+            guard arguments[index].hasPrefix("--") else { throw LoadError("unexpected '\(arguments[index])'") }
+            values[String(arguments[index].dropFirst(2))] = arguments[index + 1]
+            index += 2
+        }
+        guard index == arguments.count else { throw LoadError("missing value for \(arguments[index])") }
+        func required(_ name: String) throws -> String {
+            guard let value = values[name] else { throw LoadError("--\(name) is required") }
+            return value
+        }
+        let load = IngressLoad(
+            url: try required("url"), secret: try required("secret"), mode: values["mode"] ?? "saturate",
+            connections: Int(values["connections"] ?? "32") ?? 0, rate: Int(values["rate"] ?? "1000") ?? 0,
+            duration: Double(values["duration"] ?? "15") ?? 0, label: try required("label"))
+        guard ["saturate", "rate"].contains(load.mode), load.connections > 0, load.rate > 0, load.duration > 0 else {
+            throw LoadError("--mode saturate|rate, positive --connections, --rate and --duration")
+        }
+        return load
+    }
+
+    func run() async throws {
+        let verifier = try StandardWebhookVerifier(secrets: [secret])
+        let client = HTTPClient(configuration: .init(maxConcurrentRequests: max(connections, 64), timeout: .seconds(10)))
+        let counter = RequestCounter()
+        let prefix = "\(label)-\(UInt32.random(in: 0 ... .max))"
+        @Sendable func send(_ number: Int) async -> Bool {
+            let id = "\(prefix)-\(number)"
+            let body = Array(#"{"event_type":"conversation_ended","conversation_id":"bench-\#(number)"}"#.utf8)
+            let timestamp = String(Int(Date().timeIntervalSince1970))
+            let request = SwitchyardHTTP.HTTPRequest(method: .post, url: url, headers: [
+                HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", id),
+                HTTPHeader("webhook-timestamp", timestamp),
+                HTTPHeader("webhook-signature", verifier.sign(id: id, timestamp: timestamp, body: body)),
+            ], body: body)
+            guard let response = try? await client.execute(request) else { return false }
+            return response.status == 200
+        }
+        let started = ContinuousClock.now
+        let end = started + .milliseconds(Int64(duration * 1000))
+        if mode == "saturate" {
+            await withTaskGroup(of: Void.self) { group in
+                for connection in 0..<connections {
+                    group.addTask {
+                        var number = connection
+                        while ContinuousClock.now < end {
+                            let sent = ContinuousClock.now
+                            let ok = await send(number)
+                            counter.record(ok: ok, latency: ContinuousClock.now - sent)
+                            number += connections
+                        }
+                    }
+                }
+            }
+        } else {
+            let interval = Duration.seconds(1) / rate
+            await withTaskGroup(of: Void.self) { group in
+                var number = 0
+                while true {
+                    let scheduled = started + interval * number
+                    guard scheduled < end else { break }
+                    try? await Task.sleep(until: scheduled, clock: .continuous)
+                    let current = number
+                    // Latency counts from the scheduled send time, so a slow server cannot hide
+                    // its queueing by slowing the sender down.
+                    group.addTask {
+                        let ok = await send(current)
+                        counter.record(ok: ok, latency: ContinuousClock.now - scheduled)
+                    }
+                    number += 1
+                }
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        await client.shutdown()
+        counter.report(label: label, mode: mode, elapsed: elapsed, offered: mode == "rate" ? rate : nil)
+    }
+}
+
+/// Successes, failures and latencies, from many tasks.
+final class RequestCounter: Sendable {
+    private let state = Mutex<(latencies: [Double], failures: Int)>(([], 0))
+
+    func record(ok: Bool, latency: Duration) {
+        let milliseconds = Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15
+        state.withLock { state in
+            if ok { state.latencies.append(milliseconds) } else { state.failures += 1 }
+        }
+    }
+
+    func report(label: String, mode: String, elapsed: Duration, offered: Int?) {
+        let (sorted, failures) = state.withLock { ($0.latencies.sorted(), $0.failures) }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        func percentile(_ p: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
+        let scenario = mode == "rate" ? "rate-\(offered ?? 0)" : "saturate"
+        let figures: [(String, Double, String)] = [
+            ("requests_per_second", Double(sorted.count) / seconds, "req/s"),
+            ("latency_p50", percentile(0.50), "ms"), ("latency_p99", percentile(0.99), "ms"),
+            ("latency_max", sorted.last ?? 0, "ms"), ("failures", Double(failures), "requests"),
+        ]
+        for (metric, value, unit) in figures {
+            let line = #"{"system":"\#(label)","scenario":"\#(scenario)","metric":"\#(metric)","value":\#((value * 1000).rounded() / 1000),"unit":"\#(unit)","ts":\#(Date().timeIntervalSince1970)}"#
+            print(line)
+            if let path = ProcessInfo.processInfo.environment["BENCH_JSONL"], let handle = FileHandle(forWritingAtPath: path) {
+                handle.seekToEndOfFile()
+                handle.write(Data((line + "\n").utf8))
+                try? handle.close()
+            }
+        }
+    }
+}
+
+struct LoadError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
