@@ -73,43 +73,26 @@ struct EventsController: Sendable {
             decoding: batch ? try encoder.encode(["events": accepted]) : try encoder.encode(["event": accepted[0]]), as: UTF8.self)
         let requestHash = Array(SHA256.hash(data: Data(bytes)))
         let publisher = publisher
-        let stored: String
-        do {
-            stored = try await pool.withTransaction { connection in
-                // The receipt only deduplicates; the event's durability is the broker's confirm.
-                // A receipt lost in a crash lets a redelivery publish the same message id again,
-                // which consumers' inboxes absorb. So the commit need not wait for the WAL flush.
-                try connection.execute("SET LOCAL synchronous_commit = off")
-                if let idempotencyKey {
-                    let inserted = try connection.query(
-                        """
-                        INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response)
-                        VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1
-                        """, [caller.tenantID, idempotencyKey, requestHash, answer])
-                    if inserted.isEmpty {
-                        let row = try connection.query(
-                            "SELECT request_sha256, response FROM idempotency_keys WHERE tenant_id = $1::uuid AND key = $2",
-                            [caller.tenantID, idempotencyKey])[0]
-                        guard try row.decode([UInt8].self, at: 0) == requestHash else {
-                            throw APIError(.unprocessableContent, "idempotency_key_reused",
-                                           "this Idempotency-Key was used with a different body", field: "Idempotency-Key")
-                        }
-                        return try row.decode(String.self, at: 1)
+        let stored = try await pool.accept("events", logger: logger) { connection in
+            if let idempotencyKey {
+                let inserted = try connection.query(
+                    """
+                    INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response)
+                    VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1
+                    """, [caller.tenantID, idempotencyKey, requestHash, answer])
+                if inserted.isEmpty {
+                    let row = try connection.query(
+                        "SELECT request_sha256, response FROM idempotency_keys WHERE tenant_id = $1::uuid AND key = $2",
+                        [caller.tenantID, idempotencyKey])[0]
+                    guard try row.decode([UInt8].self, at: 0) == requestHash else {
+                        throw APIError(.unprocessableContent, "idempotency_key_reused",
+                                       "this Idempotency-Key was used with a different body", field: "Idempotency-Key")
                     }
+                    return try row.decode(String.self, at: 1)
                 }
-                try await publisher.publish(messages)
-                return answer
             }
-        } catch let error as APIError {
-            throw error
-        } catch let error as AMQPError {
-            logger.warning("events not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
-            throw error.code == .unroutable
-                ? APIError(.serviceUnavailable, "unroutable", "no queue takes one of these event types (is the topology applied?)", retryAfter: 30)
-                : APIError.unavailable("the broker")
-        } catch {
-            logger.warning("events not accepted: database failure", metadata: ["error": "\(error)"])
-            throw APIError.unavailable("the database")
+            try await publisher.publish(messages)
+            return answer
         }
         return Response(status: .accepted, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: stored)))
     }

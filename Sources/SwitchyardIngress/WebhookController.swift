@@ -88,36 +88,19 @@ struct WebhookController: Sendable {
             ).message(exchange: eventsExchange, appID: "switchyard-ingress")
         }
         let publisher = publisher
-        let stored: String
-        do {
-            stored = try await pool.withTransaction { connection in
-                // The receipt only deduplicates; the event's durability is the broker's confirm.
-                // A receipt lost in a crash lets a redelivery publish the same message id again,
-                // which consumers' inboxes absorb. So the commit need not wait for the WAL flush.
-                try connection.execute("SET LOCAL synchronous_commit = off")
-                let inserted = try connection.query(
-                    """
-                    INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
-                    VALUES ($1, $2, $3::uuid, $4, $5) ON CONFLICT DO NOTHING RETURNING 1
-                    """, [name, webhookID, tenantID, event?.type, answerJSON])
-                guard !inserted.isEmpty else {
-                    return try connection.query(
-                        "SELECT response FROM webhook_receipts WHERE source = $1 AND webhook_id = $2", [name, webhookID]
-                    )[0].decode(String.self, at: 0)
-                }
-                if let outgoing { try await publisher.publish(outgoing) }
-                return answerJSON
+        let stored = try await pool.accept("webhook from \(name)", logger: logger) { connection in
+            let inserted = try connection.query(
+                """
+                INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
+                VALUES ($1, $2, $3::uuid, $4, $5) ON CONFLICT DO NOTHING RETURNING 1
+                """, [name, webhookID, tenantID, event?.type, answerJSON])
+            guard !inserted.isEmpty else {
+                return try connection.query(
+                    "SELECT response FROM webhook_receipts WHERE source = $1 AND webhook_id = $2", [name, webhookID]
+                )[0].decode(String.self, at: 0)
             }
-        } catch let error as APIError {
-            throw error
-        } catch let error as AMQPError {
-            logger.warning("webhook not accepted: the broker did not confirm", metadata: ["source": "\(name)", "error": "\(error)"])
-            throw error.code == .unroutable
-                ? APIError(.serviceUnavailable, "unroutable", "no queue takes '\(event?.type ?? "")' events (is the topology applied?)", retryAfter: 30)
-                : APIError.unavailable("the broker")
-        } catch {
-            logger.warning("webhook not accepted: database failure", metadata: ["source": "\(name)", "error": "\(error)"])
-            throw APIError.unavailable("the database")
+            if let outgoing { try await publisher.publish(outgoing) }
+            return answerJSON
         }
         return Response(
             status: .ok, headers: [.contentType: "application/json"],

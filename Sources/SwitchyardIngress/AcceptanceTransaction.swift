@@ -1,0 +1,42 @@
+// The one transaction in which the ingress records what it accepted and publishes it.
+
+import HTTPTypes
+import Logging
+import SwitchyardAMQP
+import SwitchyardPostgres
+
+extension PostgresPool {
+    /// Runs `body` (record a receipt, publish with a confirm, return the answer) in one
+    /// transaction, so a failed publish leaves no receipt; failures become 503s.
+    ///
+    /// The commit does not wait for the WAL flush: the receipt only deduplicates, the event's
+    /// durability is the broker's confirm, and a receipt lost in a crash only lets a redelivery
+    /// publish the same message id again, which consumers' inboxes absorb.
+    /// - Parameters:
+    ///   - what: What is being accepted, for the log.
+    ///   - logger: Where refusals are logged.
+    ///   - body: The work, isolated to the transaction's connection.
+    /// - Returns: The answer `body` returned.
+    /// - Throws: ``APIError``: what `body` threw, 503 `unroutable` when no queue takes the event,
+    ///   503 `unavailable` when the broker or the database failed.
+    nonisolated func accept(
+        _ what: String, logger: Logger, _ body: @escaping @Sendable (isolated PostgresConnection) async throws -> String
+    ) async throws(APIError) -> String {
+        do {
+            return try await withTransaction { connection in
+                try connection.execute("SET LOCAL synchronous_commit = off")
+                return try await body(connection)
+            }
+        } catch let error as APIError {
+            throw error
+        } catch let error as AMQPError {
+            logger.warning("\(what) not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
+            throw error.code == .unroutable
+                ? APIError(.serviceUnavailable, "unroutable", "no queue takes the event (is the topology applied?)", retryAfter: 30)
+                : APIError.unavailable("the broker")
+        } catch {
+            logger.warning("\(what) not accepted: database failure", metadata: ["error": "\(error)"])
+            throw APIError.unavailable("the database")
+        }
+    }
+}
