@@ -7,13 +7,14 @@ import Switchyard
 import SwitchyardIngress
 import SwitchyardMetrics
 import SwitchyardPostgres
+import SwitchyardRuntime
 import UnixSignals
 
 /// Serves webhooks and the API until SIGTERM or SIGINT.
 struct IngressCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingress",
-        abstract: "Serve signed webhooks, health, readiness and metrics over HTTP.",
+        abstract: "Serve webhooks, producer events, the job API with live updates, health and metrics over HTTP.",
         discussion: """
             The port defaults to SWITCHYARD_HTTP_PORT, else 8080. Webhook sources need \
             SWITCHYARD_WEBHOOK_SECRET_<SOURCE> (whsec_<base64>, comma-separated while rotating); \
@@ -22,6 +23,9 @@ struct IngressCommand: AsyncParsableCommand {
 
     @Option(help: "The port to listen on (default: SWITCHYARD_HTTP_PORT, else 8080).")
     var port: Int?
+
+    @Flag(help: "Don't run an outbox relay in this process (new jobs' messages then wait for a worker's or `switchyard relay`).")
+    var noRelay = false
 
     func validate() throws {
         if let port, !(1...65_535).contains(port) {
@@ -38,12 +42,17 @@ struct IngressCommand: AsyncParsableCommand {
         let metrics = MetricsEndpoint.bootstrap()
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 32))
         let publisher = BrokerPublisher(configuration: configuration.amqp)
+        let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, logger: logger)
         let server = IngressServer(
-            configuration: ingress, pool: pool, publisher: publisher, eventsExchange: topology.eventsExchange,
-            metrics: metrics, logger: logger)
+            configuration: ingress, pool: pool, publisher: publisher, liveUpdates: liveUpdates,
+            eventsExchange: topology.eventsExchange, metrics: metrics, logger: logger)
+        // Shut down in reverse order: the live-update streams end first, then the server.
+        var services: [any Service] = [server.application(port: port), liveUpdates]
+        if !noRelay {
+            services.append(OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server.application(port: port))], gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("ingress listening", metadata: ["port": "\(port ?? ingress.port)"])
         try await group.run()
         await publisher.close()

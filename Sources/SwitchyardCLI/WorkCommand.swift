@@ -22,7 +22,7 @@ struct WorkCommand: AsyncParsableCommand {
             """)
 
     /// The roles this build can run.
-    static let availableRoles = ["probe", "dead-letters"]
+    static let availableRoles = ["probe", "workflow", "dead-letters"]
 
     @Argument(help: "The roles to run.")
     var roles: [String]
@@ -59,7 +59,11 @@ struct WorkCommand: AsyncParsableCommand {
 
         var services = metrics.services(logger: logger)
         let workerRoles: [any WorkerRole] = roles.compactMap { name in
-            name == "probe" ? ProbeRole(allowCrash: ProcessInfo.processInfo.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1") : nil
+            switch name {
+            case "probe": ProbeRole(allowCrash: ProcessInfo.processInfo.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1")
+            case "workflow": WorkflowRole(pool: pool)
+            default: nil
+            }
         }
         if !workerRoles.isEmpty {
             services.append(try WorkerRuntime(

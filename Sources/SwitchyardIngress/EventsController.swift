@@ -17,11 +17,10 @@ struct EventsController: Sendable {
     let configuration: IngressConfiguration
     let pool: PostgresPool
     let publisher: BrokerPublisher
-    let limiter: RateLimiter
+    let authentication: CallerAuthentication
     let eventsExchange: String
     let logger: Logger
 
-    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let batchLimit = 500
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -44,21 +43,15 @@ struct EventsController: Sendable {
     }
 
     func receive(_ request: Request, batch: Bool) async throws -> Response {
-        let caller = try await authenticate(request)
-        if let wait = limiter.take(caller.keyID) {
-            throw APIError(.tooManyRequests, "rate_limited", "this API key's request rate is exceeded", retryAfter: wait)
-        }
+        let caller = try await authentication.caller(of: request)
         try request.requireJSON()
         let bytes = try await request.body(upTo: configuration.bodyLimit)
         let events = try Self.parse(try JSONBody.parse(bytes), batch: batch)
-        let idempotencyKey = request.headers[Self.idempotencyKey]
-        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 200 {
-            throw APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1-200 characters", field: "Idempotency-Key")
-        }
+        let idempotencyKey = try IdempotencyKey(of: request, body: bytes)
         // With an idempotency key the message ids are derived from it, so even a retry after a
         // broker failure half-way through a batch republishes the same ids (inboxes absorb them).
         let ids = events.indices.map { index in
-            idempotencyKey.map { Self.derivedID(tenant: caller.tenantID, key: $0, index: index) } ?? UUID().uuidString.lowercased()
+            idempotencyKey.map { Self.derivedID(tenant: caller.tenantID, key: $0.key, index: index) } ?? UUID().uuidString.lowercased()
         }
         let messages = try zip(events, ids).map { event, id in
             OutgoingEvent(
@@ -71,48 +64,15 @@ struct EventsController: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let answer = String(
             decoding: batch ? try encoder.encode(["events": accepted]) : try encoder.encode(["event": accepted[0]]), as: UTF8.self)
-        let requestHash = Array(SHA256.hash(data: Data(bytes)))
         let publisher = publisher
         let stored = try await pool.accept("events", logger: logger) { connection in
-            if let idempotencyKey {
-                let inserted = try connection.query(
-                    """
-                    INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response)
-                    VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1
-                    """, [caller.tenantID, idempotencyKey, requestHash, answer])
-                if inserted.isEmpty {
-                    let row = try connection.query(
-                        "SELECT request_sha256, response FROM idempotency_keys WHERE tenant_id = $1::uuid AND key = $2",
-                        [caller.tenantID, idempotencyKey])[0]
-                    guard try row.decode([UInt8].self, at: 0) == requestHash else {
-                        throw APIError(.unprocessableContent, "idempotency_key_reused",
-                                       "this Idempotency-Key was used with a different body", field: "Idempotency-Key")
-                    }
-                    return try row.decode(String.self, at: 1)
-                }
+            if let earlier = try idempotencyKey?.claim(answer: answer, tenantID: caller.tenantID, on: connection) {
+                return earlier
             }
             try await publisher.publish(messages)
             return answer
         }
         return Response(status: .accepted, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: stored)))
-    }
-
-    /// The caller's tenant and key, from `Authorization: Bearer sy_...`.
-    private func authenticate(_ request: Request) async throws -> (tenantID: String, keyID: String) {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw APIError(.unauthorized, "missing_api_key", "send Authorization: Bearer <API key>", field: "Authorization")
-        }
-        let key = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        let found: (tenantID: String, keyID: String)?
-        do {
-            found = try await pool.withConnection { connection in try APIKeys.authenticate(key, on: connection) }
-        } catch {
-            throw APIError.unavailable("the database")
-        }
-        guard let found else {
-            throw APIError(.unauthorized, "invalid_api_key", "the API key is unknown or revoked", field: "Authorization")
-        }
-        return found
     }
 
     /// Events from a body: `{"type","body","correlation_id"?}` or, for a batch,

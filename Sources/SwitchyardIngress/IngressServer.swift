@@ -7,12 +7,15 @@ import Metrics
 public import ServiceLifecycle
 public import SwitchyardPostgres
 public import SwitchyardMetrics
+import SwitchyardRuntime
 
-/// The HTTP front door: webhooks, health, readiness and metrics.
+/// The HTTP front door: webhooks, producer events, the job API with live updates, health,
+/// readiness and metrics.
 public struct IngressServer: Sendable {
     let configuration: IngressConfiguration
     let pool: PostgresPool
     let publisher: BrokerPublisher
+    let liveUpdates: LiveUpdateHub
     let eventsExchange: String
     let metrics: MetricsEndpoint?
     let logger: Logger
@@ -22,16 +25,18 @@ public struct IngressServer: Sendable {
     ///   - configuration: Port, limits, webhook secrets.
     ///   - pool: The database.
     ///   - publisher: The broker connection events go out on.
+    ///   - liveUpdates: Wakes Server-Sent Event streams (run it as a service beside the server).
     ///   - eventsExchange: Where events are published (`sy.events`).
     ///   - metrics: Served on `GET /metrics` when given.
     ///   - logger: Where to log.
     public init(
-        configuration: IngressConfiguration, pool: PostgresPool, publisher: BrokerPublisher, eventsExchange: String,
-        metrics: MetricsEndpoint?, logger: Logger
+        configuration: IngressConfiguration, pool: PostgresPool, publisher: BrokerPublisher, liveUpdates: LiveUpdateHub,
+        eventsExchange: String, metrics: MetricsEndpoint?, logger: Logger
     ) {
         self.configuration = configuration
         self.pool = pool
         self.publisher = publisher
+        self.liveUpdates = liveUpdates
         self.eventsExchange = eventsExchange
         self.metrics = metrics
         self.logger = logger
@@ -46,11 +51,19 @@ public struct IngressServer: Sendable {
             configuration: configuration, pool: pool, publisher: publisher, tenants: TenantDirectory(pool: pool),
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
+        let authentication = CallerAuthentication(
+            pool: pool, limiter: RateLimiter(rate: Double(configuration.apiRate), burst: Double(configuration.apiBurst)))
+        let outbox = OutboxWriter(exchange: eventsExchange)
         EventsController(
-            configuration: configuration, pool: pool, publisher: publisher,
-            limiter: RateLimiter(rate: Double(configuration.apiRate), burst: Double(configuration.apiBurst)),
+            configuration: configuration, pool: pool, publisher: publisher, authentication: authentication,
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
+        JobsController(configuration: configuration, pool: pool, authentication: authentication, outbox: outbox, logger: logger)
+            .addRoutes(to: router)
+        GenerationsController(configuration: configuration, pool: pool, authentication: authentication, outbox: outbox, logger: logger)
+            .addRoutes(to: router)
+        ProjectsController(pool: pool, authentication: authentication, logger: logger).addRoutes(to: router)
+        LiveUpdatesController(pool: pool, authentication: authentication, hub: liveUpdates, logger: logger).addRoutes(to: router)
         router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
         router.get("openapi.json") { _, _ in Self.json(OpenAPIDocument.json) }
         let pool = pool

@@ -16,11 +16,11 @@ struct IngressHarness {
     static let secret = "whsec_" + Data("switchyard-test-secret-one-32-bytes".utf8).base64EncodedString()
     static let rotatedSecret = "whsec_" + Data("switchyard-test-secret-two-32-bytes".utf8).base64EncodedString()
 
-    /// Starts the ingress with the given extra environment and waits until it answers /healthz.
-    static func start(_ fleet: Fleet, environment: [String: String] = [:]) async throws -> IngressHarness {
+    /// Starts the ingress with the given extra arguments and environment and waits until it answers /healthz.
+    static func start(_ fleet: Fleet, arguments: [String] = [], environment: [String: String] = [:]) async throws -> IngressHarness {
         let port = try freeLoopbackPort()
         let defaults = ["SWITCHYARD_WEBHOOK_SECRET_TAVUS": "\(secret),\(rotatedSecret)"]
-        try fleet.start(["ingress", "--port", "\(port)"], environment: defaults.merging(environment) { $1 })
+        try fleet.start(["ingress", "--port", "\(port)"] + arguments, environment: defaults.merging(environment) { $1 })
         let harness = IngressHarness(fleet: fleet, port: port, client: HTTPClient())
         try await eventually("the ingress to listen", timeout: .seconds(20)) {
             (try? await harness.get("/healthz").status) == 200

@@ -1,0 +1,55 @@
+// Idempotency-Key: the first answer to a request, replayed for its retries.
+
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SwitchyardPostgres
+
+/// A request's `Idempotency-Key` and the hash of its body, remembered with the first answer in
+/// `idempotency_keys`, so a retry gets that answer and the same key with another body is 422.
+struct IdempotencyKey: Sendable {
+    static let header = HTTPField.Name("Idempotency-Key")!
+
+    /// The key as the client sent it.
+    let key: String
+    /// SHA-256 of the request body.
+    let requestHash: [UInt8]
+
+    /// The key of `request`, if it has one.
+    /// - Throws: ``APIError`` 400 when the header is empty or longer than 200 characters.
+    init?(of request: Request, body: [UInt8]) throws(APIError) {
+        guard let key = request.headers[Self.header] else { return nil }
+        guard !key.isEmpty, key.count <= 200 else {
+            throw APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1-200 characters", field: "Idempotency-Key")
+        }
+        self.key = key
+        self.requestHash = Array(SHA256.hash(data: Data(body)))
+    }
+
+    /// Claims the key for this request with `answer`, or finds the answer of the request that
+    /// claimed it first (waiting for that request's transaction if it is still open).
+    /// - Returns: nil when this request claimed the key (go on, in the same transaction), else
+    ///   the earlier answer to return unchanged.
+    /// - Throws: ``APIError`` 422 when the key was used with another body, 409 when the request
+    ///   that held it failed meanwhile (a retry then succeeds).
+    func claim(answer: String, tenantID: String, on connection: isolated PostgresConnection) throws -> String? {
+        let claimed = try connection.query(
+            """
+            INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response)
+            VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1
+            """, [tenantID, key, requestHash, answer])
+        guard claimed.isEmpty else { return nil }
+        let rows = try connection.query(
+            "SELECT request_sha256, response FROM idempotency_keys WHERE tenant_id = $1::uuid AND key = $2", [tenantID, key])
+        guard let row = rows.first else {
+            throw APIError(.conflict, "idempotency_key_in_use", "a request with this Idempotency-Key was in progress; retry",
+                           field: "Idempotency-Key")
+        }
+        guard try row.decode([UInt8].self, at: 0) == requestHash else {
+            throw APIError(.unprocessableContent, "idempotency_key_reused",
+                           "this Idempotency-Key was used with a different body", field: "Idempotency-Key")
+        }
+        return try row.decode(String.self, at: 1)
+    }
+}

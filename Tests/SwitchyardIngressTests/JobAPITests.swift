@@ -1,0 +1,227 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardPostgres
+import SwitchyardTestSupport
+import Testing
+
+/// The tenant-scoped job API: jobs of the built-in `echo` workflow, listing with cursors,
+/// generations with credits and daily limits, projects with build events, and row-level
+/// security underneath.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct JobAPITests {
+    /// Two tenants with a key each, and an ingress.
+    struct Tenants {
+        var ingress: IngressHarness
+        var a: (id: String, key: String)
+        var b: (id: String, key: String)
+
+        static func start(_ fleet: Fleet, ingressArguments: [String] = []) async throws -> Tenants {
+            let a = try EventsTests.cli(fleet, ["tenants", "create", "tenant-a"])
+            let b = try EventsTests.cli(fleet, ["tenants", "create", "tenant-b"])
+            return Tenants(
+                ingress: try await IngressHarness.start(fleet, arguments: ingressArguments),
+                a: (a, try EventsTests.cli(fleet, ["keys", "create", "--tenant", a])),
+                b: (b, try EventsTests.cli(fleet, ["keys", "create", "--tenant", b])))
+        }
+    }
+
+    @Test func jobsBelongToTheirTenantAndAnotherTenantGets404() async throws {
+        try await withFleet { fleet in
+            let tenants = try await Tenants.start(fleet)
+            let ingress = tenants.ingress
+            let created = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":{"n":1}}"#)
+            #expect(created.status == 201, "\(created.bodyText)")
+            #expect(created.json["status"] as? String == "pending")
+            #expect((created.json["created_at"] as? String)?.hasSuffix("Z") == true)
+            let jobID = try #require(created.json["job_id"] as? String)
+
+            let mine = try await ingress.send(.get, "/v1/jobs/\(jobID)", key: tenants.a.key)
+            #expect(mine.status == 200 && mine.json["workflow_id"] as? String == "echo")
+            #expect(mine.json["input"] as? [String: Int] == ["n": 1])
+            let theirs = try await ingress.send(.get, "/v1/jobs/\(jobID)", key: tenants.b.key)
+            #expect(theirs.status == 404 && theirs.errorCode == "not_found", "another tenant's job is 404, not 403")
+            #expect(try await ingress.send(.get, "/v1/jobs/\(jobID)/events", key: tenants.b.key).status == 404)
+            let listedForB = try await ingress.send(.get, "/v1/jobs", key: tenants.b.key)
+            #expect((listedForB.json["jobs"] as? [Any])?.isEmpty == true, "\(listedForB.bodyText)")
+            #expect(try await ingress.send(.get, "/v1/jobs/not-a-uuid", key: tenants.a.key).status == 404)
+            #expect(try await ingress.send(.get, "/v1/jobs/\(jobID)", key: nil).status == 401)
+
+            let unknown = try await ingress.send(.post, "/v1/workflows/no-such-flow/jobs", key: tenants.a.key, body: "{}")
+            #expect(unknown.status == 404 && unknown.errorField == "workflow_id")
+            try await fleet.execute(
+                """
+                INSERT INTO workflows (id, tenant_id, name, definition)
+                VALUES ('b-only', '\(tenants.b.id)', 'B', '{"start":"s","steps":[{"id":"s","transformer":"echo"}]}')
+                """)
+            #expect(try await ingress.send(.post, "/v1/workflows/b-only/jobs", key: tenants.a.key, body: "{}").status == 404,
+                    "another tenant's workflow is 404")
+            #expect(try await ingress.send(.post, "/v1/workflows/b-only/jobs", key: tenants.b.key, body: "{}").status == 201)
+            let extra = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":1,"tenant_id":"x"}"#)
+            #expect(extra.status == 422 && extra.errorField == "tenant_id")
+            #expect(try await fleet.count("SELECT count(*) FROM jobs") == 2, "refused requests wrote nothing")
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE routing_key = 'workflow.step'") == 2)
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func rowLevelSecurityShowsTheAPIRoleOnlyItsTenantAndNothingWithoutOne() async throws {
+        try await withFleet { fleet in
+            let a = try EventsTests.cli(fleet, ["tenants", "create", "tenant-a"])
+            let b = try EventsTests.cli(fleet, ["tenants", "create", "tenant-b"])
+            try await fleet.execute("INSERT INTO jobs (tenant_id, workflow_id) VALUES ('\(a)', 'echo'), ('\(a)', 'echo'), ('\(b)', 'echo')")
+            #expect(try await fleet.count("SELECT count(*) FROM jobs") == 3, "the fleet's own user sees every row")
+            let connection = try await PostgresConnection.connect(url: fleet.database.url)
+            func countAsAPIRole(tenant: String?) async throws -> [Int] {
+                try await connection.withTransaction { connection in
+                    try connection.execute("SET LOCAL ROLE switchyard_api")
+                    if let tenant { _ = try connection.query("SELECT set_config('switchyard.tenant_id', $1, true)", [tenant]) }
+                    return try ["jobs", "live_updates", "projects", "generation_jobs", "users", "idempotency_keys"].map { table in
+                        try connection.query("SELECT count(*) FROM \(table)")[0].decode(Int.self, at: 0)
+                    } + [try connection.query("SELECT count(*) FROM jobs WHERE tenant_id = '\(b)'")[0].decode(Int.self, at: 0)]
+                }
+            }
+            #expect(try await countAsAPIRole(tenant: nil) == [0, 0, 0, 0, 0, 0, 0], "no tenant setting, no rows")
+            #expect(try await countAsAPIRole(tenant: a) == [2, 2, 0, 0, 0, 0, 0], "tenant A sees its two jobs, not B's")
+            let smuggled = await #expect(throws: PostgresError.self) {
+                try await connection.withTransaction { connection in
+                    try connection.execute("SET LOCAL ROLE switchyard_api")
+                    _ = try connection.query("SELECT set_config('switchyard.tenant_id', $1, true)", [a])
+                    try connection.execute("INSERT INTO jobs (tenant_id, workflow_id) VALUES ('\(b)', 'echo')")
+                }
+            }
+            #expect(smuggled?.description.contains("row-level security") == true)
+            let owner = try await connection.query(
+                "SELECT rolbypassrls, rolsuper, (SELECT count(*) FROM pg_class WHERE relowner = r.oid) FROM pg_roles r WHERE rolname = 'switchyard_api'")[0]
+            #expect(try owner.decode(Bool.self, at: 0) == false && owner.decode(Bool.self, at: 1) == false && owner.decode(Int.self, at: 2) == 0,
+                    "the API role can't bypass RLS and owns nothing")
+            #expect(try await fleet.count("SELECT count(*) FROM pg_class WHERE relname = 'jobs' AND relrowsecurity AND relforcerowsecurity") == 1)
+            await connection.close()
+        }
+    }
+
+    @Test func theJobListPagesNewestFirstWithACursorAndFiltersByStatus() async throws {
+        try await withFleet { fleet in
+            let tenants = try await Tenants.start(fleet)
+            let ingress = tenants.ingress
+            var created: [String] = []
+            for index in 0..<5 {
+                let response = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":\#(index)}"#)
+                created.append(try #require(response.json["job_id"] as? String))
+            }
+            _ = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.b.key, body: "{}")
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await ingress.send(.get, "/v1/jobs?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), key: tenants.a.key)
+                #expect(page.status == 200, "\(page.bodyText)")
+                seen += (page.json["jobs"] as? [[String: Any]] ?? []).compactMap { $0["job_id"] as? String }
+                cursor = page.json["next_cursor"] as? String
+                pages += 1
+            } while cursor != nil && pages < 10
+            #expect(seen == created.reversed(), "every job of the tenant once, newest first")
+            #expect(pages == 3)
+            #expect((try await ingress.send(.get, "/v1/jobs?status=pending", key: tenants.a.key).json["jobs"] as? [Any])?.count == 5)
+            #expect((try await ingress.send(.get, "/v1/jobs?status=completed", key: tenants.a.key).json["jobs"] as? [Any])?.count == 0)
+            for (query, field) in [("status=done", "status"), ("limit=0", "limit"), ("limit=101", "limit"), ("cursor=zzz", "cursor")] {
+                let refused = try await ingress.send(.get, "/v1/jobs?\(query)", key: tenants.a.key)
+                #expect(refused.status == 400 && refused.errorField == field, "\(query): \(refused.bodyText)")
+            }
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func anIdempotencyKeyStartsOneJob() async throws {
+        try await withFleet { fleet in
+            let tenants = try await Tenants.start(fleet)
+            let ingress = tenants.ingress
+            let first = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":"x"}"#, idempotencyKey: "k1")
+            let again = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":"x"}"#, idempotencyKey: "k1")
+            #expect(first.status == 201 && again.status == 201 && first.body == again.body)
+            let other = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":"y"}"#, idempotencyKey: "k1")
+            #expect(other.status == 422 && other.errorCode == "idempotency_key_reused")
+            let otherTenant = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.b.key, body: #"{"input":"x"}"#, idempotencyKey: "k1")
+            #expect(otherTenant.status == 201 && otherTenant.body != first.body, "keys are per tenant")
+            #expect(try await fleet.count("SELECT count(*) FROM jobs") == 2)
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func generationsCheckCreditsAndTheDailyLimitAndReachTheImagegenQueue() async throws {
+        try await withFleet { fleet in
+            let tenants = try await Tenants.start(fleet)
+            let ingress = tenants.ingress
+            try await fleet.execute(
+                """
+                INSERT INTO users (tenant_id, external_id, credits, daily_generation_limit)
+                VALUES ('\(tenants.a.id)', 'ana', 20, 2), ('\(tenants.a.id)', 'poor', 3, 10)
+                """)
+            func generate(_ user: String, slides: Int, key: String? = nil) async throws -> HTTPResponse {
+                try await ingress.send(.post, "/v1/generations", key: key ?? tenants.a.key,
+                                       body: #"{"user_id":"\#(user)","prompt":"autumn in Lisbon","slide_count":\#(slides)}"#)
+            }
+            let first = try await generate("ana", slides: 5)
+            #expect(first.status == 201 && first.json["credits_cost"] as? Int == 5, "\(first.bodyText)")
+            let id = try #require(first.json["generation_id"] as? String)
+            #expect(try await generate("ana", slides: 3).status == 201)
+            let limited = try await generate("ana", slides: 1)
+            #expect(limited.status == 429 && limited.errorCode == "daily_limit_reached", "\(limited.bodyText)")
+            #expect(Int(limited.header("Retry-After") ?? "") ?? 0 > 0)
+            let poor = try await generate("poor", slides: 5)
+            #expect(poor.status == 402 && poor.errorCode == "insufficient_credits", "\(poor.bodyText)")
+            #expect(try await generate("nobody", slides: 1).errorField == "user_id")
+            #expect(try await generate("ana", slides: 1, key: tenants.b.key).status == 422, "users belong to a tenant")
+            #expect(try await generate("ana", slides: 11).errorField == "slide_count")
+
+            let shown = try await ingress.send(.get, "/v1/generations/\(id)", key: tenants.a.key)
+            #expect(shown.status == 200 && shown.json["status"] as? String == "pending" && shown.json["user_id"] as? String == "ana")
+            #expect(try await ingress.send(.get, "/v1/generations/\(id)", key: tenants.b.key).status == 404)
+            #expect(try await fleet.count("SELECT count(*) FROM generation_jobs") == 2, "refusals wrote nothing")
+            try await eventually("both generation.requested messages to reach the imagegen queue", timeout: .seconds(20)) {
+                try await fleet.depths(["sy.work.imagegen"])["sy.work.imagegen"] == 2
+            }
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func aProjectIsShownWithItsBuildEventsInSequenceOrder() async throws {
+        try await withFleet { fleet in
+            let tenants = try await Tenants.start(fleet)
+            let ingress = tenants.ingress
+            let project = try await fleet.text(
+                "INSERT INTO projects (tenant_id, name, status) VALUES ('\(tenants.a.id)', 'Shop', 'building') RETURNING id::text")
+            try await fleet.execute(
+                """
+                INSERT INTO build_events (tenant_id, project_id, sequence, kind, progress, message) VALUES
+                ('\(tenants.a.id)', '\(project)', 2, 'progress', 60, 'tests'),
+                ('\(tenants.a.id)', '\(project)', 1, 'progress', 10, 'scaffold')
+                """)
+            let shown = try await ingress.send(.get, "/v1/projects/\(project)", key: tenants.a.key)
+            #expect(shown.status == 200 && shown.json["name"] as? String == "Shop", "\(shown.bodyText)")
+            let events = shown.json["build_events"] as? [[String: Any]] ?? []
+            #expect(events.compactMap { $0["message"] as? String } == ["scaffold", "tests"])
+            #expect(try await ingress.send(.get, "/v1/projects/\(project)", key: tenants.b.key).status == 404)
+            await ingress.client.shutdown()
+        }
+    }
+}
+
+extension IngressHarness {
+    /// Sends an API request with a tenant's key (and a JSON body when there is one).
+    func send(
+        _ method: HTTPMethod, _ path: String, key: String?, body: String? = nil, idempotencyKey: String? = nil
+    ) async throws -> HTTPResponse {
+        var headers: [HTTPHeader] = []
+        if let key { headers.append(HTTPHeader("Authorization", "Bearer \(key)")) }
+        if body != nil { headers.append(HTTPHeader("Content-Type", "application/json")) }
+        if let idempotencyKey { headers.append(HTTPHeader("Idempotency-Key", idempotencyKey)) }
+        return try await client.execute(HTTPRequest(
+            method: method, url: "http://127.0.0.1:\(port)\(path)", headers: headers, body: body.map { Array($0.utf8) }))
+    }
+}
+
+extension HTTPResponse {
+    /// `error.field` of an error answer.
+    var errorField: String? {
+        (json["error"] as? [String: Any])?["field"] as? String
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// Server-Sent Events: every transition of a job as it happens, in order, resumable with
+/// Last-Event-ID; the workflow worker moving an echo job through its states.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct LiveUpdatesTests {
+    static func follow(_ tenants: JobAPITests.Tenants, _ path: String, lastEventID: Int? = nil) async throws -> EventStreamClient {
+        var headers = ["Authorization": "Bearer \(tenants.a.key)"]
+        if let lastEventID { headers["Last-Event-ID"] = "\(lastEventID)" }
+        let stream = try await EventStreamClient.connect(port: tenants.ingress.port, path: path, headers: headers)
+        try #require(stream.status == 200)
+        #expect(stream.headers["content-type"] == "text/event-stream")
+        return stream
+    }
+
+    @Test func aClientSeesEachTransitionAsItHappensAndResumesWithoutGapsAfterADisconnect() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet)
+            let created = try await tenants.ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
+            let job = try #require(created.json["job_id"] as? String)
+            func move(_ assignments: String) async throws {
+                try await fleet.execute("UPDATE jobs SET \(assignments), updated_at = now() WHERE id = '\(job)'")
+            }
+
+            let first = try await Self.follow(tenants, "/v1/jobs/\(job)/events")
+            let pending = try #require(try await first.next())
+            #expect(pending.id == "1" && pending.event == "status" && pending.json["status"] as? String == "pending")
+            try await move("status = 'running'")
+            let running = try #require(try await first.next(), "the update arrives while the stream is open")
+            #expect(running.id == "2" && running.json["status"] as? String == "running")
+            first.close()
+
+            try await move("current_step_id = 'second'")
+            try await move("current_step_id = 'third'")
+            let resumed = try await Self.follow(tenants, "/v1/jobs/\(job)/events", lastEventID: 2)
+            let missed = [try await resumed.next(), try await resumed.next()].compactMap { $0 }
+            #expect(missed.map(\.id) == ["3", "4"], "exactly what was missed, in order")
+            #expect(missed.compactMap { $0.json["current_step_id"] as? String } == ["second", "third"])
+            try await move("status = 'completed', final_result = '{\"ok\":true}'")
+            let done = try #require(try await resumed.next())
+            #expect(done.id == "5" && done.json["status"] as? String == "completed")
+            #expect(try await resumed.next() == nil, "the stream ends after the job finished")
+            resumed.close()
+
+            let replay = try await Self.follow(tenants, "/v1/jobs/\(job)/events")
+            #expect(try await replay.rest().map(\.id) == ["1", "2", "3", "4", "5"], "a new client replays everything once")
+            replay.close()
+            let refused = try await tenants.ingress.client.execute(HTTPRequest(
+                url: "http://127.0.0.1:\(tenants.ingress.port)/v1/jobs/\(job)/events",
+                headers: [HTTPHeader("Authorization", "Bearer \(tenants.a.key)"), HTTPHeader("Last-Event-ID", "last")]))
+            #expect(refused.status == 400 && refused.errorField == "Last-Event-ID")
+            await tenants.ingress.client.shutdown()
+        }
+    }
+
+    @Test func theWorkflowWorkerRunsAnEchoJobAndTheStreamShowsPendingRunningCompleted() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet)
+            try fleet.startWorker(["workflow"])
+            let created = try await tenants.ingress.send(
+                .post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":{"greeting":"hello"}}"#)
+            let job = try #require(created.json["job_id"] as? String)
+            let stream = try await Self.follow(tenants, "/v1/jobs/\(job)/events")
+            let events = try await stream.rest()
+            stream.close()
+            #expect(events.compactMap { $0.json["status"] as? String } == ["pending", "running", "completed"], "\(fleet.logs())")
+            #expect(events.map(\.id) == ["1", "2", "3"])
+            #expect(events.last?.json["final_result"] as? [String: String] == ["greeting": "hello"])
+            let shown = try await tenants.ingress.send(.get, "/v1/jobs/\(job)", key: tenants.a.key)
+            #expect(shown.json["result"] as? [String: String] == ["greeting": "hello"])
+            #expect((shown.json["state_history"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["pending", "running", "completed"])
+            await tenants.ingress.client.shutdown()
+        }
+    }
+
+    @Test func aMultiStepWorkflowRunsEachStepAsItsOwnMessageAndAnUnknownTransformerFailsTheJob() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet)
+            try await fleet.execute(
+                """
+                INSERT INTO workflows (id, tenant_id, name, definition) VALUES ('relay-race', '\(tenants.a.id)', 'Relay race',
+                '{"start":"one","steps":[{"id":"one","transformer":"echo","next":"two"},{"id":"two","transformer":"echo","next":"three"},
+                  {"id":"three","transformer":"echo"}]}')
+                """)
+            try fleet.startWorker(["workflow"])
+            let created = try await tenants.ingress.send(.post, "/v1/workflows/relay-race/jobs", key: tenants.a.key, body: #"{"input":[1,2]}"#)
+            let job = try #require(created.json["job_id"] as? String)
+            let stream = try await Self.follow(tenants, "/v1/jobs/\(job)/events")
+            let events = try await stream.rest()
+            stream.close()
+            #expect(events.map { "\($0.json["status"] ?? "")@\($0.json["current_step_id"] ?? "")" }
+                == ["pending@one", "running@one", "running@two", "running@three", "completed@three"], "\(fleet.logs())")
+            #expect(try await fleet.count("SELECT count(*) FROM inbox WHERE consumer LIKE '%workflow%'") == 3, "one message per step")
+            #expect(try await fleet.text("SELECT step_data::text FROM jobs WHERE id = '\(job)'") == #"{"one": [1, 2], "two": [1, 2], "three": [1, 2]}"#)
+
+            try await fleet.execute(
+                """
+                INSERT INTO workflows (id, tenant_id, name, definition) VALUES ('teleport', '\(tenants.a.id)', 'Teleport',
+                '{"start":"beam","steps":[{"id":"beam","transformer":"teleport"}]}')
+                """)
+            let failing = try await tenants.ingress.send(.post, "/v1/workflows/teleport/jobs", key: tenants.a.key, body: "{}")
+            let failingStream = try await Self.follow(tenants, "/v1/jobs/\(try #require(failing.json["job_id"] as? String))/events")
+            let failed = try await failingStream.rest()
+            failingStream.close()
+            #expect(failed.compactMap { $0.json["status"] as? String } == ["pending", "running", "failed"])
+            #expect((failed.last?.json["error"] as? String)?.contains("no transformer 'teleport'") == true)
+            await tenants.ingress.client.shutdown()
+        }
+    }
+}
