@@ -14,7 +14,8 @@ import Testing
             let paths = try #require((try JSONSerialization.jsonObject(with: Data(document.body)) as? [String: Any])?["paths"] as? [String: Any])
             #expect(Set(paths.keys) == [
                 "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/event-types", "/v1/events", "/v1/events:batch",
-                "/v1/webhooks/{source}",
+                "/v1/webhooks/{source}", "/v1/workflows/{workflow_id}/jobs", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/events",
+                "/v1/generations", "/v1/generations/{id}", "/v1/generations/{id}/events", "/v1/projects/{id}", "/v1/projects/{id}/events",
             ])
             await ingress.client.shutdown()
         }
@@ -43,7 +44,7 @@ import Testing
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             #expect(process.terminationStatus == 0, "schemathesis:\n\(text.suffix(6_000))")
-            #expect(text.contains("/v1/events"), "it exercised the API: \(text.suffix(2_000))")
+            #expect(text.contains("/v1/events") && text.contains("/v1/jobs"), "it exercised the API: \(text.suffix(2_000))")
             await ingress.client.shutdown()
         }
     }
