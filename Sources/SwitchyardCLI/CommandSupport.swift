@@ -6,6 +6,7 @@ import ServiceLifecycle
 import Switchyard
 import SwitchyardAMQP
 import SwitchyardMetrics
+import SwitchyardPostgres
 import SwitchyardRuntime
 
 /// Loads the configured topology, as a command-line failure naming the file when it is bad.
@@ -42,5 +43,24 @@ struct MetricsOptions: ParsableArguments {
     func services(logger: Logger) -> [any Service] {
         guard let port else { return [] }
         return [MetricsEndpoint.bootstrap().server(port: port, logger: logger)]
+    }
+}
+
+/// Runs `body` in a transaction on a connection to the configured database.
+func withDatabase<T: Sendable>(_ body: @escaping @Sendable (isolated PostgresConnection) throws -> T) async throws -> T {
+    let configuration = try SwitchyardConfiguration()
+    let connection: PostgresConnection
+    do {
+        connection = try await PostgresConnection.connect(url: configuration.databaseURL)
+    } catch {
+        throw CommandFailure(message: "cannot reach the database: \(error)")
+    }
+    do {
+        let value = try await connection.withTransaction { connection in try body(connection) }
+        await connection.close()
+        return value
+    } catch {
+        await connection.close()
+        throw error
     }
 }

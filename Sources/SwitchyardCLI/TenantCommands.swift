@@ -84,22 +84,3 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// Runs `body` on a connection to the configured database.
-private func withDatabase<T: Sendable>(_ body: @escaping @Sendable (isolated PostgresConnection) throws -> T) async throws -> T {
-    let configuration = try SwitchyardConfiguration()
-    let connection: PostgresConnection
-    do {
-        connection = try await PostgresConnection.connect(url: configuration.databaseURL)
-    } catch {
-        throw CommandFailure(message: "cannot reach the database: \(error)")
-    }
-    do {
-        let value = try await connection.withTransaction { connection in try body(connection) }
-        await connection.close()
-        return value
-    } catch {
-        await connection.close()
-        throw error
-    }
-}

@@ -150,11 +150,11 @@ import Testing
         try await withFleet { fleet in
             let tenants = try await Tenants.start(fleet)
             let ingress = tenants.ingress
-            try await fleet.execute(
-                """
-                INSERT INTO users (tenant_id, external_id, credits, daily_generation_limit)
-                VALUES ('\(tenants.a.id)', 'ana', 20, 2), ('\(tenants.a.id)', 'poor', 3, 10)
-                """)
+            let ana = try EventsTests.cli(fleet, ["users", "grant", "--tenant", tenants.a.id, "--user", "ana", "--credits", "15", "--daily-limit", "2"])
+            #expect(try EventsTests.cli(fleet, ["users", "grant", "--tenant", tenants.a.id, "--user", "ana", "--credits", "5"]) == ana,
+                    "a second grant adds to the same user")
+            #expect(try await fleet.count("SELECT credits FROM users WHERE id = '\(ana)'") == 20)
+            _ = try EventsTests.cli(fleet, ["users", "grant", "--tenant", tenants.a.id, "--user", "poor", "--credits", "3"])
             func generate(_ user: String, slides: Int, key: String? = nil) async throws -> HTTPResponse {
                 try await ingress.send(.post, "/v1/generations", key: key ?? tenants.a.key,
                                        body: #"{"user_id":"\#(user)","prompt":"autumn in Lisbon","slide_count":\#(slides)}"#)
