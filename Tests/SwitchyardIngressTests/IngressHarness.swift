@@ -11,6 +11,8 @@ struct IngressHarness {
     let fleet: Fleet
     let port: Int
     let client: HTTPClient
+    /// The ingress process.
+    let process: Process
 
     /// Two secrets, as during a rotation.
     static let secret = "whsec_" + Data("switchyard-test-secret-one-32-bytes".utf8).base64EncodedString()
@@ -20,8 +22,8 @@ struct IngressHarness {
     static func start(_ fleet: Fleet, arguments: [String] = [], environment: [String: String] = [:]) async throws -> IngressHarness {
         let port = try freeLoopbackPort()
         let defaults = ["SWITCHYARD_WEBHOOK_SECRET_TAVUS": "\(secret),\(rotatedSecret)"]
-        try fleet.start(["ingress", "--port", "\(port)"] + arguments, environment: defaults.merging(environment) { $1 })
-        let harness = IngressHarness(fleet: fleet, port: port, client: HTTPClient())
+        let process = try fleet.start(["ingress", "--port", "\(port)"] + arguments, environment: defaults.merging(environment) { $1 })
+        let harness = IngressHarness(fleet: fleet, port: port, client: HTTPClient(), process: process)
         try await eventually("the ingress to listen", timeout: .seconds(20)) {
             (try? await harness.get("/healthz").status) == 200
         }

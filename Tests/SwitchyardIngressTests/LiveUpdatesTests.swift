@@ -55,6 +55,21 @@ import Testing
         }
     }
 
+    @Test func sigtermEndsOpenStreamsAndTheIngressExitsCleanly() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet)
+            let created = try await tenants.ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
+            let stream = try await Self.follow(tenants, "/v1/jobs/\(try #require(created.json["job_id"] as? String))/events")
+            #expect(try await stream.next()?.id == "1")
+            tenants.ingress.process.terminate()
+            #expect(try await stream.next(timeout: .seconds(10)) == nil, "the open stream ends")
+            stream.close()
+            try await eventually("the ingress to exit", timeout: .seconds(10)) { !tenants.ingress.process.isRunning }
+            #expect(tenants.ingress.process.terminationStatus == 0)
+            await tenants.ingress.client.shutdown()
+        }
+    }
+
     @Test func theWorkflowWorkerRunsAnEchoJobAndTheStreamShowsPendingRunningCompleted() async throws {
         try await withFleet { fleet in
             let tenants = try await JobAPITests.Tenants.start(fleet)
