@@ -122,27 +122,27 @@ public struct WorkflowRole: WorkerRole {
     static func apply(_ transition: Transition, to step: Step, on connection: isolated PostgresConnection) throws {
         try connection.execute(
             """
-            UPDATE jobs SET status = $2, current_step_id = $3, updated_at = now(), \(appendHistory)
+            UPDATE jobs SET status = $2, current_step_id = $3, updated_at = clock_timestamp(), \(appendHistory)
             WHERE id = $1::uuid AND status NOT IN ('completed', 'failed') AND (status <> 'running' OR current_step_id IS DISTINCT FROM $3)
             """, [step.jobID, "running", step.stepID])
         switch transition {
         case .next(let nextStep, let output):
             try connection.execute(
                 """
-                UPDATE jobs SET current_step_id = $4, step_data = step_data || jsonb_build_object($3::text, $5::jsonb), updated_at = now()
+                UPDATE jobs SET current_step_id = $4, step_data = step_data || jsonb_build_object($3::text, $5::jsonb), updated_at = clock_timestamp()
                 WHERE id = $1::uuid AND status = $2 AND current_step_id = $3
                 """, [step.jobID, "running", step.stepID, nextStep, output])
         case .completed(let output):
             try connection.execute(
                 """
                 UPDATE jobs SET status = $2, final_result = $4::jsonb, step_data = step_data || jsonb_build_object($3::text, $4::jsonb),
-                    completed_at = now(), updated_at = now(), \(appendHistory)
+                    completed_at = clock_timestamp(), updated_at = clock_timestamp(), \(appendHistory)
                 WHERE id = $1::uuid AND status = 'running'
                 """, [step.jobID, "completed", step.stepID, output])
         case .failed(let error):
             try connection.execute(
                 """
-                UPDATE jobs SET status = $2, error = $4, completed_at = now(), updated_at = now(), \(appendHistory)
+                UPDATE jobs SET status = $2, error = $4, completed_at = clock_timestamp(), updated_at = clock_timestamp(), \(appendHistory)
                 WHERE id = $1::uuid AND status = 'running'
                 """, [step.jobID, "failed", step.stepID, error])
         }
