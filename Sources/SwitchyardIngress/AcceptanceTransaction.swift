@@ -19,9 +19,9 @@ extension PostgresPool {
     /// - Returns: The answer `body` returned.
     /// - Throws: ``APIError``: what `body` threw, 503 `unroutable` when no queue takes the event,
     ///   503 `unavailable` when the broker or the database failed.
-    nonisolated func accept(
-        _ what: String, logger: Logger, _ body: @escaping @Sendable (isolated PostgresConnection) async throws -> String
-    ) async throws(APIError) -> String {
+    nonisolated func accept<Answer: Sendable>(
+        _ what: String, logger: Logger, _ body: @escaping @Sendable (isolated PostgresConnection) async throws -> Answer
+    ) async throws(APIError) -> Answer {
         do {
             return try await withTransaction { connection in
                 try connection.execute("SET LOCAL synchronous_commit = off")
@@ -31,12 +31,20 @@ extension PostgresPool {
             throw error
         } catch let error as AMQPError {
             logger.warning("\(what) not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
-            throw error.code == .unroutable
-                ? APIError(.serviceUnavailable, "unroutable", "no queue takes the event (is the topology applied?)", retryAfter: 30)
-                : APIError.unavailable("the broker")
+            throw APIError.refusedPublish(error)
         } catch {
             logger.warning("\(what) not accepted: database failure", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the database")
         }
+    }
+}
+
+extension APIError {
+    /// 503 for a publish the broker did not confirm: `unroutable` when no queue takes the event,
+    /// else `unavailable`.
+    static func refusedPublish(_ error: AMQPError) -> APIError {
+        error.code == .unroutable
+            ? APIError(.serviceUnavailable, "unroutable", "no queue takes the event (is the topology applied?)", retryAfter: 30)
+            : APIError.unavailable("the broker")
     }
 }

@@ -55,6 +55,21 @@ public actor BrokerPublisher {
         for outcome in outcomes { try outcome.get() }
     }
 
+    /// Publishes `messages` (pipelined) and reports, for each, whether the broker confirmed it.
+    public nonisolated func publishEach(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
+        let open: AMQPChannel
+        do {
+            open = try await channel()
+        } catch {
+            let failure = error as? AMQPError ?? AMQPError(.connectionFailed, "\(error)")
+            return messages.map { _ in .failure(failure) }
+        }
+        let started = ContinuousClock.now
+        let outcomes = await open.publish(messages)
+        confirmLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        return outcomes
+    }
+
     /// Whether the broker can be reached now (for readiness).
     public func isReachable() async -> Bool {
         (try? await channel()) != nil

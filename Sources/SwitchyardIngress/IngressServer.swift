@@ -48,7 +48,8 @@ public struct IngressServer: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         WebhookController(
-            configuration: configuration, pool: pool, publisher: publisher, tenants: TenantDirectory(pool: pool),
+            configuration: configuration, acceptor: WebhookAcceptor(pool: pool, publisher: publisher, logger: logger),
+            tenants: TenantDirectory(pool: pool),
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
         let authentication = CallerAuthentication(

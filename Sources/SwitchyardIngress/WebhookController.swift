@@ -16,8 +16,7 @@ import SwitchyardRuntime
 /// transaction, so a publish that fails leaves no receipt and the sender's retry starts over.
 struct WebhookController: Sendable {
     let configuration: IngressConfiguration
-    let pool: PostgresPool
-    let publisher: BrokerPublisher
+    let acceptor: WebhookAcceptor
     let tenants: TenantDirectory
     let eventsExchange: String
     let logger: Logger
@@ -87,21 +86,8 @@ struct WebhookController: Sendable {
                 tenantID: tenantID, traceparent: traceparent
             ).message(exchange: eventsExchange, appID: "switchyard-ingress")
         }
-        let publisher = publisher
-        let stored = try await pool.accept("webhook from \(name)", logger: logger) { connection in
-            let inserted = try connection.query(
-                """
-                INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
-                VALUES ($1, $2, $3::uuid, $4, $5) ON CONFLICT DO NOTHING RETURNING 1
-                """, [name, webhookID, tenantID, event?.type, answerJSON])
-            guard !inserted.isEmpty else {
-                return try connection.query(
-                    "SELECT response FROM webhook_receipts WHERE source = $1 AND webhook_id = $2", [name, webhookID]
-                )[0].decode(String.self, at: 0)
-            }
-            if let outgoing { try await publisher.publish(outgoing) }
-            return answerJSON
-        }
+        let stored = try await acceptor.accept(WebhookAcceptor.Webhook(
+            source: name, webhookID: webhookID, tenantID: tenantID, eventType: event?.type, answer: answerJSON, message: outgoing))
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: stored)))

@@ -37,6 +37,37 @@ import Testing
         }
     }
 
+    @Test func concurrentWebhooksAreAcceptedInGroupsAndConcurrentRedeliveriesPublishOnce() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            // Signed up front (the reference signer is a process per signature), sent at once.
+            let timestamp = Int(Date().timeIntervalSince1970)
+            var deliveries: [(id: String, body: String, signature: String)] = []
+            for index in 0..<40 {
+                let id = index < 12 ? "wh-same" : "wh-\(index)"
+                let body = #"{"event_type":"conversation_ended","conversation_id":"c-\#(index < 12 ? 0 : index)"}"#
+                deliveries.append((id, body, try IngressHarness.referenceSignature(
+                    secret: IngressHarness.secret, id: id, timestamp: timestamp, body: body)))
+            }
+            let answers = try await withThrowingTaskGroup(of: (String, HTTPResponse).self) { group in
+                for delivery in deliveries {
+                    group.addTask {
+                        (delivery.id, try await ingress.post("/v1/webhooks/tavus", body: delivery.body, headers: [
+                            HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", delivery.id),
+                            HTTPHeader("webhook-timestamp", "\(timestamp)"), HTTPHeader("webhook-signature", delivery.signature),
+                        ]))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.1.status == 200 }, "\(answers.map { $0.1.bodyText })")
+            #expect(Set(answers.filter { $0.0 == "wh-same" }.map(\.1.body)).count == 1, "every redelivery gets the same answer")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 29, "28 distinct webhooks and one of the 12 redeliveries")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 29)
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func badSignaturesAre401AndPublishNothing() async throws {
         try await withFleet { fleet in
             let ingress = try await IngressHarness.start(fleet)

@@ -1,0 +1,171 @@
+// Accepting verified webhooks in groups: one transaction and one pipelined publish for many.
+
+import Foundation
+import Logging
+import SwitchyardAMQP
+import SwitchyardPostgres
+
+/// Records webhook receipts and publishes their events with confirms, grouping the webhooks
+/// that arrive together.
+///
+/// A webhook is answered 200 only when its receipt row and the broker's confirm of its event
+/// are both in: the group's receipts are inserted in one statement, the fresh ones' events are
+/// published in one hand-over and confirmed, the receipts of events the broker refused are
+/// deleted again, and the transaction commits (without waiting for the WAL flush; see
+/// ``PostgresPool/accept(_:logger:_:)``). A webhook whose receipt already exists gets the
+/// answer stored with it and publishes nothing. Up to ``maxGroupsInFlight`` groups run at
+/// once; a webhook that arrives while they are all busy waits for the next group, so under
+/// light load each webhook goes alone and under heavy load the per-request database work is
+/// shared.
+actor WebhookAcceptor {
+    /// A verified webhook to accept.
+    struct Webhook: Sendable {
+        var source: String
+        var webhookID: String
+        var tenantID: String
+        var eventType: String?
+        /// The answer to store and return.
+        var answer: String
+        /// The event to publish; nil for callbacks that need no action.
+        var message: AMQPOutgoingMessage?
+    }
+
+    private struct Waiting {
+        var webhook: Webhook
+        var continuation: CheckedContinuation<Result<String, APIError>, Never>
+    }
+
+    static let maxGroupsInFlight = 4
+    static let maxGroupSize = 128
+
+    private let pool: PostgresPool
+    private let publisher: BrokerPublisher
+    private let logger: Logger
+    private var waiting: [Waiting] = []
+    private var groupsInFlight = 0
+
+    init(pool: PostgresPool, publisher: BrokerPublisher, logger: Logger) {
+        self.pool = pool
+        self.publisher = publisher
+        self.logger = logger
+    }
+
+    /// Accepts `webhook`, or returns the answer given to its first delivery.
+    /// - Throws: ``APIError`` 503 when the broker or the database failed; nothing is recorded.
+    func accept(_ webhook: Webhook) async throws(APIError) -> String {
+        let result = await withCheckedContinuation { continuation in
+            waiting.append(Waiting(webhook: webhook, continuation: continuation))
+            startGroups()
+        }
+        return try result.get()
+    }
+
+    private func startGroups() {
+        while groupsInFlight < Self.maxGroupsInFlight, !waiting.isEmpty {
+            let group = Array(waiting.prefix(Self.maxGroupSize))
+            waiting.removeFirst(group.count)
+            groupsInFlight += 1
+            Task {
+                let results = await self.run(group.map(\.webhook))
+                for (member, result) in zip(group, results) { member.continuation.resume(returning: result) }
+                self.groupFinished()
+            }
+        }
+    }
+
+    private func groupFinished() {
+        groupsInFlight -= 1
+        startGroups()
+    }
+
+    /// The key of a receipt.
+    private struct Key: Hashable, Codable {
+        var source: String
+        var webhook_id: String
+    }
+
+    /// Accepts a group; one result per webhook, in order.
+    private nonisolated func run(_ webhooks: [Webhook]) async -> [Result<String, APIError>] {
+        // Two deliveries of one webhook in the same group: the first decides for both.
+        var first: [Key: Int] = [:]
+        for (index, webhook) in webhooks.enumerated() where first[Key(source: webhook.source, webhook_id: webhook.webhookID)] == nil {
+            first[Key(source: webhook.source, webhook_id: webhook.webhookID)] = index
+        }
+        let owners = first.values.sorted().map { webhooks[$0] }
+        let publisher = publisher
+        let ownerResults: [Key: Result<String, APIError>]
+        do {
+            ownerResults = try await pool.accept("\(owners.count) webhook(s)", logger: logger) { connection in
+                try await Self.record(owners, publisher: publisher, on: connection)
+            }
+        } catch {
+            return webhooks.map { _ in .failure(error) }
+        }
+        return webhooks.map { ownerResults[Key(source: $0.source, webhook_id: $0.webhookID)] ?? .failure(APIError.unavailable("the database")) }
+    }
+
+    /// Inside the transaction: insert the receipts, answer the known ones from their rows,
+    /// publish the fresh events, delete the receipts of the events the broker refused.
+    private static func record(
+        _ webhooks: [Webhook], publisher: BrokerPublisher, on connection: isolated PostgresConnection
+    ) async throws -> [Key: Result<String, APIError>] {
+        struct Row: Encodable {
+            var source: String
+            var webhook_id: String
+            var tenant_id: String
+            var event_type: String?
+            var response: String
+        }
+        let rows = webhooks.map {
+            Row(source: $0.source, webhook_id: $0.webhookID, tenant_id: $0.tenantID, event_type: $0.eventType, response: $0.answer)
+        }
+        let fresh = Set(try connection.query(
+            """
+            INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
+            SELECT r.source, r.webhook_id, r.tenant_id, r.event_type, r.response
+            FROM jsonb_to_recordset($1::jsonb) AS r(source text, webhook_id text, tenant_id uuid, event_type text, response text)
+            ON CONFLICT DO NOTHING RETURNING source, webhook_id
+            """, [String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)]
+        ).map { Key(source: try $0.decode(String.self, at: 0), webhook_id: try $0.decode(String.self, at: 1)) })
+
+        var results: [Key: Result<String, APIError>] = [:]
+        let known = webhooks.map { Key(source: $0.source, webhook_id: $0.webhookID) }.filter { !fresh.contains($0) }
+        if !known.isEmpty {
+            for row in try connection.query(
+                """
+                SELECT w.source, w.webhook_id, w.response FROM webhook_receipts w
+                JOIN jsonb_to_recordset($1::jsonb) AS k(source text, webhook_id text) USING (source, webhook_id)
+                """, [String(decoding: try JSONEncoder().encode(known), as: UTF8.self)]) {
+                results[Key(source: try row.decode(String.self, at: 0), webhook_id: try row.decode(String.self, at: 1))] =
+                    .success(try row.decode(String.self, at: 2))
+            }
+        }
+
+        let publishing = webhooks.filter { fresh.contains(Key(source: $0.source, webhook_id: $0.webhookID)) }
+        var refused: [Key] = []
+        let messages = publishing.compactMap(\.message)
+        let outcomes = messages.isEmpty ? [] : await publisher.publishEach(messages)
+        var outcome = outcomes.makeIterator()
+        for webhook in publishing {
+            let key = Key(source: webhook.source, webhook_id: webhook.webhookID)
+            guard webhook.message != nil else {
+                results[key] = .success(webhook.answer)
+                continue
+            }
+            switch outcome.next() ?? .failure(AMQPError(.connectionClosed, "no outcome")) {
+            case .success: results[key] = .success(webhook.answer)
+            case .failure(let error):
+                refused.append(key)
+                results[key] = .failure(APIError.refusedPublish(error))
+            }
+        }
+        if !refused.isEmpty {
+            try connection.execute(
+                """
+                DELETE FROM webhook_receipts w USING jsonb_to_recordset($1::jsonb) AS k(source text, webhook_id text)
+                WHERE w.source = k.source AND w.webhook_id = k.webhook_id
+                """, [String(decoding: try JSONEncoder().encode(refused), as: UTF8.self)])
+        }
+        return results
+    }
+}
