@@ -40,11 +40,13 @@ struct IngressCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchyard.ingress")
         let topology = try loadTopology(configuration)
         let metrics = MetricsEndpoint.bootstrap()
-        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 32))
+        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 24))
+        let acceptancePool = PostgresPool(configuration: .init(
+            url: configuration.databaseURL, maxConnections: 8, sessionSettings: PostgresPool.acceptanceSettings))
         let publisher = BrokerPublisher(configuration: configuration.amqp)
         let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, logger: logger)
         let server = IngressServer(
-            configuration: ingress, pool: pool, publisher: publisher, liveUpdates: liveUpdates,
+            configuration: ingress, pool: pool, acceptancePool: acceptancePool, publisher: publisher, liveUpdates: liveUpdates,
             eventsExchange: topology.eventsExchange, metrics: metrics, logger: logger)
         // Shut down in reverse order: the live-update streams end first, then the server.
         var services: [any Service] = [server.application(port: port), liveUpdates]
@@ -57,5 +59,6 @@ struct IngressCommand: AsyncParsableCommand {
         try await group.run()
         await publisher.close()
         await pool.close()
+        await acceptancePool.close()
     }
 }

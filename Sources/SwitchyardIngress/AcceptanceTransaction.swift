@@ -3,15 +3,19 @@
 import HTTPTypes
 import Logging
 import SwitchyardAMQP
-import SwitchyardPostgres
+public import SwitchyardPostgres
 
 extension PostgresPool {
+    /// The settings of the pool that ``accept(_:logger:_:)`` runs on: commits don't wait for
+    /// the WAL flush. The receipt only deduplicates, the event's durability is the broker's
+    /// confirm, and a receipt lost in a crash only lets a redelivery publish the same message
+    /// id again, which consumers' inboxes absorb. As a session setting it costs no round trip
+    /// per request.
+    public static let acceptanceSettings = ["synchronous_commit": "off"]
+
     /// Runs `body` (record a receipt, publish with a confirm, return the answer) in one
-    /// transaction, so a failed publish leaves no receipt; failures become 503s.
-    ///
-    /// The commit does not wait for the WAL flush: the receipt only deduplicates, the event's
-    /// durability is the broker's confirm, and a receipt lost in a crash only lets a redelivery
-    /// publish the same message id again, which consumers' inboxes absorb.
+    /// transaction, so a failed publish leaves no receipt; failures become 503s. Run it on a
+    /// pool made with ``acceptanceSettings``.
     /// - Parameters:
     ///   - what: What is being accepted, for the log.
     ///   - logger: Where refusals are logged.
@@ -23,10 +27,7 @@ extension PostgresPool {
         _ what: String, logger: Logger, _ body: @escaping @Sendable (isolated PostgresConnection) async throws -> Answer
     ) async throws(APIError) -> Answer {
         do {
-            return try await withTransaction { connection in
-                try connection.execute("SET LOCAL synchronous_commit = off")
-                return try await body(connection)
-            }
+            return try await withTransaction { connection in try await body(connection) }
         } catch let error as APIError {
             throw error
         } catch let error as AMQPError {

@@ -14,6 +14,7 @@ import SwitchyardRuntime
 public struct IngressServer: Sendable {
     let configuration: IngressConfiguration
     let pool: PostgresPool
+    let acceptancePool: PostgresPool
     let publisher: BrokerPublisher
     let liveUpdates: LiveUpdateHub
     let eventsExchange: String
@@ -23,18 +24,22 @@ public struct IngressServer: Sendable {
     /// Creates the server.
     /// - Parameters:
     ///   - configuration: Port, limits, webhook secrets.
-    ///   - pool: The database.
+    ///   - pool: The database, for tenant queries and checks.
+    ///   - acceptancePool: The database for receipts and idempotency keys, made with
+    ///     ``PostgresPool/acceptanceSettings``.
     ///   - publisher: The broker connection events go out on.
     ///   - liveUpdates: Wakes Server-Sent Event streams (run it as a service beside the server).
     ///   - eventsExchange: Where events are published (`sy.events`).
     ///   - metrics: Served on `GET /metrics` when given.
     ///   - logger: Where to log.
     public init(
-        configuration: IngressConfiguration, pool: PostgresPool, publisher: BrokerPublisher, liveUpdates: LiveUpdateHub,
+        configuration: IngressConfiguration, pool: PostgresPool, acceptancePool: PostgresPool, publisher: BrokerPublisher,
+        liveUpdates: LiveUpdateHub,
         eventsExchange: String, metrics: MetricsEndpoint?, logger: Logger
     ) {
         self.configuration = configuration
         self.pool = pool
+        self.acceptancePool = acceptancePool
         self.publisher = publisher
         self.liveUpdates = liveUpdates
         self.eventsExchange = eventsExchange
@@ -48,7 +53,7 @@ public struct IngressServer: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         WebhookController(
-            configuration: configuration, acceptor: WebhookAcceptor(pool: pool, publisher: publisher, logger: logger),
+            configuration: configuration, acceptor: WebhookAcceptor(pool: acceptancePool, publisher: publisher, logger: logger),
             tenants: TenantDirectory(pool: pool),
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
@@ -56,7 +61,7 @@ public struct IngressServer: Sendable {
             pool: pool, limiter: RateLimiter(rate: Double(configuration.apiRate), burst: Double(configuration.apiBurst)))
         let outbox = OutboxWriter(exchange: eventsExchange)
         EventsController(
-            configuration: configuration, pool: pool, publisher: publisher, authentication: authentication,
+            configuration: configuration, pool: acceptancePool, publisher: publisher, authentication: authentication,
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
         JobsController(configuration: configuration, pool: pool, authentication: authentication, outbox: outbox, logger: logger)

@@ -28,16 +28,21 @@ public actor PostgresPool {
         /// How long a caller waits for a free connection before failing with
         /// ``PostgresError/Code/poolTimeout``; `nil` waits as long as it takes.
         public var acquireTimeout: Duration?
+        /// Settings (`synchronous_commit`: `off`, ...) applied to every connection the pool
+        /// opens, before it is lent out.
+        public var sessionSettings: [String: String]
 
         /// Creates a configuration.
         /// - Parameters:
         ///   - url: A libpq connection string.
         ///   - maxConnections: The most connections open at once (at least 1).
         ///   - acquireTimeout: The longest wait for a free connection; `nil` for no limit.
-        public init(url: String, maxConnections: Int, acquireTimeout: Duration? = nil) {
+        ///   - sessionSettings: Settings for every connection the pool opens.
+        public init(url: String, maxConnections: Int, acquireTimeout: Duration? = nil, sessionSettings: [String: String] = [:]) {
             self.url = url
             self.maxConnections = maxConnections
             self.acquireTimeout = acquireTimeout
+            self.sessionSettings = sessionSettings
         }
     }
 
@@ -165,7 +170,16 @@ public actor PostgresPool {
     /// Opens a connection for a slot already counted as open and lent.
     private func openLentConnection() async throws -> PostgresConnection {
         do {
-            return try await PostgresConnection.connect(url: configuration.url)
+            let connection = try await PostgresConnection.connect(url: configuration.url)
+            do {
+                for (name, value) in configuration.sessionSettings.sorted(by: { $0.key < $1.key }) {
+                    _ = try await connection.query("SELECT set_config($1, $2, false)", [name, value])
+                }
+            } catch {
+                await connection.close()
+                throw error
+            }
+            return connection
         } catch {
             freeSlot()
             throw error

@@ -183,6 +183,26 @@ import Testing
         }
     }
 
+    @Test func aStoppedDatabaseGives503WithRetryAfterAndTheAPIRecoversOnItsOwn() async throws {
+        try await withFleet { fleet in
+            let tenants = try await Tenants.start(fleet)
+            let ingress = tenants.ingress
+            #expect(try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}").status == 201)
+            let restart = Task.detached { try ServicesControl.run("postgres-restart", "4") }
+            try await eventually("the database to go down", timeout: .seconds(15)) { (try? await fleet.count("SELECT 1")) == nil }
+            let refused = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":"lost?"}"#)
+            #expect(refused.status == 503 && refused.errorCode == "unavailable", "\(refused.bodyText)")
+            #expect(Int(refused.header("Retry-After") ?? "") ?? 0 > 0)
+            #expect(try await ingress.send(.get, "/v1/jobs", key: tenants.a.key).status == 503)
+            try await restart.value
+            try await eventually("the API to work again", timeout: .seconds(20)) {
+                (try? await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}").status) == 201
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM jobs WHERE input = '\"lost?\"'") == 0, "the refused request wrote nothing")
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func aProjectIsShownWithItsBuildEventsInSequenceOrder() async throws {
         try await withFleet { fleet in
             let tenants = try await Tenants.start(fleet)

@@ -163,6 +163,26 @@ import Testing
         await pool.close()
     }
 
+    @Test func sessionSettingsApplyToEveryConnectionThePoolOpens() async throws {
+        let pool = PostgresPool(configuration: .init(
+            url: TestDatabase.url(), maxConnections: 2, sessionSettings: ["synchronous_commit": "off", "application_name": "pool-test"]))
+        let settings = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    try await pool.withConnection { connection in
+                        try await Task.sleep(for: .milliseconds(50))
+                        return try connection.query("SELECT current_setting('synchronous_commit'), current_setting('application_name')")
+                            .map { [try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)] }[0]
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(settings == [["off", "pool-test"], ["off", "pool-test"]])
+        #expect(await pool.statistics.open == 2, "both connections were opened with the settings")
+        await pool.close()
+    }
+
     @Test func closeFailsWaitersAndLaterCalls() async throws {
         let pool = PostgresPool(configuration: .init(url: TestDatabase.url(), maxConnections: 1))
         let acquired = Signal()
