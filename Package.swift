@@ -144,6 +144,7 @@ let package = Package(
                 "Switchyard",
                 "SwitchyardRuntime",
                 "SwitchyardRoles",
+                "SwitchyardDevelopment",
                 "SwitchyardMetrics",
                 "SwitchyardIngress",
                 .product(name: "Logging", package: "swift-log"),
@@ -175,6 +176,21 @@ let package = Package(
         .testTarget(
             name: "SwitchyardConcurrencyTests",
             dependencies: ["SwitchyardConcurrency"],
+            swiftSettings: swiftSettings
+        ),
+        // Pipeline 1: conversation → analysis → plan → build, its providers and roles.
+        .target(
+            name: "SwitchyardDevelopment",
+            dependencies: [
+                "Switchyard", "SwitchyardRuntime", "SwitchyardPostgres", "SwitchyardHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardDevelopmentTests",
+            dependencies: ["SwitchyardDevelopment", "Switchyard", "SwitchyardHTTP", "SwitchyardTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

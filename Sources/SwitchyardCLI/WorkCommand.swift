@@ -9,6 +9,7 @@ import UnixSignals
 import Switchyard
 import SwitchyardPostgres
 import SwitchyardRoles
+import SwitchyardDevelopment
 import SwitchyardRuntime
 
 /// Runs worker roles until SIGTERM or SIGINT.
@@ -22,7 +23,7 @@ struct WorkCommand: AsyncParsableCommand {
             """)
 
     /// The roles this build can run.
-    static let availableRoles = ["probe", "workflow", "dead-letters"]
+    static let availableRoles = ["analysis", "planning", "build", "workflow", "probe", "dead-letters"]
 
     @Argument(help: "The roles to run.")
     var roles: [String]
@@ -58,11 +59,12 @@ struct WorkCommand: AsyncParsableCommand {
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 4))
 
         var services = metrics.services(logger: logger)
+        let development = try DevelopmentRoles(roles: roles, pool: pool, logger: logger)
         let workerRoles: [any WorkerRole] = roles.compactMap { name in
             switch name {
             case "probe": ProbeRole(allowCrash: ProcessInfo.processInfo.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1")
             case "workflow": WorkflowRole(pool: pool)
-            default: nil
+            default: development.role(named: name)
             }
         }
         if !workerRoles.isEmpty {

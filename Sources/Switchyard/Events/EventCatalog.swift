@@ -54,12 +54,17 @@ public enum EventCatalog {
     /// The catalog, in the order the docs list it.
     public static let types: [EventType] = [
         EventType(
-            name: "conversation.ended", summary: "A recorded conversation ended; the analysis worker fetches its transcript.",
+            name: "conversation.ended", summary: "A recorded conversation ended; the analysis worker analyses its transcript into a project.",
             fields: [
                 .init(name: "conversation_id", kind: .string, required: true, summary: "The video-call vendor's conversation id."),
-                .init(name: "properties", kind: .object, required: false, summary: "Vendor properties, passed through."),
+                .init(name: "properties", kind: .object, required: false, summary: "Vendor properties, passed through (a transcript may be in properties.transcript)."),
+                .init(name: "transcript", kind: .array, required: false,
+                      summary: "The conversation as turns {role, content}; without it the analysis worker fetches the transcript."),
+                .init(name: "transcript_url", kind: .string, required: false, summary: "Where to fetch the transcript from."),
             ],
-            example: .object(["v": 1, "conversation_id": "c123"])),
+            example: .object(["v": 1, "conversation_id": "c123", "transcript": .array([
+                .object(["role": "user", "content": "We need a booking app for our flower shops."]),
+            ])])),
         EventType(
             name: "plan.requested", summary: "A project needs a plan.",
             fields: [.init(name: "project_id", kind: .string, required: true, summary: "The project.")],

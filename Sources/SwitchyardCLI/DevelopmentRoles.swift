@@ -1,0 +1,45 @@
+// The development pipeline's roles, with the providers the configuration chooses.
+
+import Logging
+import Switchyard
+import SwitchyardDevelopment
+import SwitchyardPostgres
+import SwitchyardRuntime
+
+/// Builds `analysis`, `planning` and `build` from `SWITCHYARD_*` settings (read only when one
+/// of them is asked for, so other roles don't depend on these variables).
+struct DevelopmentRoles {
+    private let roles: [String: any WorkerRole]
+
+    init(roles names: [String], pool: PostgresPool, logger: Logger) throws {
+        guard names.contains(where: { ["analysis", "planning", "build"].contains($0) }) else {
+            roles = [:]
+            return
+        }
+        let configuration = try DevelopmentConfiguration()
+        let usage = UsageLog(pool: pool, logger: logger)
+        var roles: [String: any WorkerRole] = [
+            "analysis": AnalysisRole(analyst: OfflineAnalyst(), transcripts: OfflineTranscriptSource(), usage: usage),
+            "planning": PlanningRole(pool: pool, planner: OfflinePlanner(), usage: usage),
+        ]
+        if names.contains("build") {
+            guard let signer = configuration.buildWebhookSigner else {
+                throw ConfigurationError(
+                    variable: "SWITCHYARD_WEBHOOK_SECRET_KIRO",
+                    problem: "unset; the offline build simulator signs its callbacks with it (the ingress verifies them with the same)")
+            }
+            logger.notice("build service: offline simulator (no network); callbacks go to \(configuration.publicURL)/v1/webhooks/kiro")
+            roles["build"] = BuildRole(
+                pool: pool, service: OfflineBuildService(signer: signer, logger: logger), publicURL: configuration.publicURL, usage: usage)
+        }
+        if names.contains("analysis") || names.contains("planning") {
+            logger.notice("LLM: offline (rule-based analysis, template plan; no model, no network)")
+        }
+        self.roles = roles
+    }
+
+    /// The role called `name`, if it is one of these.
+    func role(named name: String) -> (any WorkerRole)? {
+        roles[name]
+    }
+}

@@ -1,0 +1,142 @@
+// The `build` role: start a project's build, then follow the build service's reports.
+
+import Foundation
+import Switchyard
+public import SwitchyardPostgres
+public import SwitchyardRuntime
+
+/// Consumes `build.requested` and `build.reported`.
+///
+/// `build.requested`: starts the build with the build service (our webhook URL
+/// `SWITCHYARD_PUBLIC_URL/v1/webhooks/kiro`, the message id as idempotency key, so a retry
+/// never starts a second build), then stores the build id, moves the project to `building`
+/// and records build event 0 (`build started`).
+///
+/// `build.reported` (the service's callbacks through the webhook): stores the event once per
+/// sequence number, and on `completed` or `failed` finishes the project (`completed_at` or
+/// `error_message`). A finished project never moves again, so late or out-of-order callbacks
+/// only add their events. A report for a build id we don't know yet is retried: its start may
+/// not have committed.
+public struct BuildRole: WorkerRole {
+    public let name = "build"
+    private let pool: PostgresPool
+    private let service: any BuildService
+    private let webhookURL: String
+    private let usage: UsageLog
+
+    /// Creates the role.
+    /// - Parameters:
+    ///   - pool: Where projects are read.
+    ///   - service: The build service.
+    ///   - publicURL: Where the build service reaches our ingress.
+    ///   - usage: Records the calls.
+    public init(pool: PostgresPool, service: any BuildService, publicURL: String, usage: UsageLog) {
+        self.pool = pool
+        self.service = service
+        self.webhookURL = publicURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/v1/webhooks/kiro"
+        self.usage = usage
+    }
+
+    public func handle(_ message: WorkMessage) async -> HandlerOutcome {
+        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(message.body)) else {
+            return .permanentFailure(HandlerFailure("validation", "\(message.type): the body is not JSON"))
+        }
+        switch message.type {
+        case "build.requested": return await start(event, message: message)
+        case "build.reported": return await record(event)
+        default: return .permanentFailure(HandlerFailure("validation", "the build role does not handle \(message.type)"))
+        }
+    }
+
+    private func start(_ event: JSONValue, message: WorkMessage) async -> HandlerOutcome {
+        guard let projectID = event["project_id"]?.string, UUID(uuidString: projectID) != nil else {
+            return .permanentFailure(HandlerFailure("validation", "build.requested needs a project_id (UUID)"))
+        }
+        let found: (status: String, tenantID: String, plan: String?)?
+        do {
+            found = try await pool.withConnection { connection in
+                try connection.query("SELECT status, tenant_id::text, plan::text FROM projects WHERE id = $1::uuid", [projectID])
+                    .first.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1), try $0.decode(String?.self, at: 2)) }
+            }
+        } catch {
+            return .transientFailure(HandlerFailure("database", "reading project \(projectID): \(error)"))
+        }
+        guard let found else { return .permanentFailure(HandlerFailure("project_not_found", "no project \(projectID)")) }
+        guard found.status == "ready_to_build" else { return .success(HandlerEffects()) }
+        guard let text = found.plan, let plan = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+            return .permanentFailure(HandlerFailure("validation", "project \(projectID) has no plan"))
+        }
+        let buildID: String
+        do {
+            buildID = try await usage.measure(
+                api: "build_service", endpoint: "start build", provider: service.name, tenantID: found.tenantID, projectID: projectID
+            ) { () async throws(ProviderError) in
+                try await service.startBuild(plan: plan, projectID: projectID, webhookURL: webhookURL, idempotencyKey: message.messageID)
+            }
+        } catch {
+            return .failed(error)
+        }
+        let tenantID = found.tenantID
+        return .success(HandlerEffects(write: { connection in
+            let moved = try connection.execute(
+                """
+                UPDATE projects SET build_id = $2, status = 'building', build_started_at = clock_timestamp(), updated_at = clock_timestamp()
+                WHERE id = $1::uuid AND status = 'ready_to_build'
+                """, [projectID, buildID])
+            guard moved == 1 else { return }
+            try connection.execute(
+                """
+                INSERT INTO build_events (tenant_id, project_id, sequence, kind, progress, message, payload)
+                VALUES ($1::uuid, $2::uuid, 0, 'progress', 0, $3, jsonb_build_object('build_id', $4::text))
+                ON CONFLICT DO NOTHING
+                """, [tenantID, projectID, "build started (\(buildID))", buildID])
+        }))
+    }
+
+    private func record(_ event: JSONValue) async -> HandlerOutcome {
+        guard let buildID = event["build_id"]?.string, let kind = event["kind"]?.string,
+              ["progress", "completed", "failed"].contains(kind), let sequence = event["sequence"]?.integer
+        else {
+            return .permanentFailure(HandlerFailure("validation", "build.reported needs build_id, kind and sequence"))
+        }
+        let found: (projectID: String, tenantID: String)?
+        do {
+            found = try await pool.withConnection { connection in
+                try connection.query("SELECT id::text, tenant_id::text FROM projects WHERE build_id = $1", [buildID])
+                    .first.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }
+            }
+        } catch {
+            return .transientFailure(HandlerFailure("database", "finding build \(buildID): \(error)"))
+        }
+        guard let found else {
+            return .transientFailure(HandlerFailure("unknown_build", "no project has build \(buildID) yet"))
+        }
+        let details = event["details"] ?? .object([:])
+        let progress = details["progress"]?.integer.map(Int.init)
+        let text = details["message"]?.string ?? details["error"]?.string
+        let payload = (try? String(decoding: JSONEncoder().encode(details), as: UTF8.self)) ?? "{}"
+        return .success(HandlerEffects(write: { connection in
+            try connection.execute(
+                """
+                INSERT INTO build_events (tenant_id, project_id, sequence, kind, progress, message, payload)
+                VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (project_id, sequence) DO NOTHING
+                """, [found.tenantID, found.projectID, Int(sequence), kind, progress, text, payload])
+            switch kind {
+            case "completed":
+                try connection.execute(
+                    """
+                    UPDATE projects SET status = 'completed', completed_at = clock_timestamp(), updated_at = clock_timestamp()
+                    WHERE id = $1::uuid AND status NOT IN ('completed', 'failed')
+                    """, [found.projectID])
+            case "failed":
+                try connection.execute(
+                    """
+                    UPDATE projects SET status = 'failed', error_message = $2, completed_at = clock_timestamp(), updated_at = clock_timestamp()
+                    WHERE id = $1::uuid AND status NOT IN ('completed', 'failed')
+                    """, [found.projectID, text ?? "the build failed"])
+            default:
+                break
+            }
+        }))
+    }
+}

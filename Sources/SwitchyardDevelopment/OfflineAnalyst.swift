@@ -1,0 +1,80 @@
+// The offline analyst: rules over the transcript's sentences, no model, no network.
+
+import Foundation
+
+/// Extracts an analysis from what the client said: requirements are their sentences that ask
+/// for something ("we need", "should", "would like"...), the name comes from "called X" when
+/// they said one, technologies and platforms from a list of known names, the timeline from a
+/// phrase like "in six weeks", the priority from words like "urgent" or "no rush". The same
+/// transcript always gives the same analysis.
+public struct OfflineAnalyst: ProjectAnalyst {
+    public let name = "offline"
+
+    static let cues = ["need", "want", "would like", "should", "must", "has to", "have to", "able to", "let users",
+                       "allow", "support", "looking for", "we'd love", "it'd be great"]
+    static let technologies = ["iOS", "Android", "React", "Vue", "Swift", "Kotlin", "Flutter", "Python", "Django", "Rails", "Node",
+                               "PostgreSQL", "Postgres", "MySQL", "MongoDB", "AWS", "GCP", "Azure", "Vercel", "Stripe", "Firebase",
+                               "Shopify", "Slack"]
+
+    public init() {}
+
+    public func analyse(_ transcript: Transcript) async throws(ProviderError) -> ProjectAnalysis {
+        let sentences = transcript.clientTurns.flatMap { Self.sentences(in: $0.content) }
+        let text = transcript.turns.map(\.content).joined(separator: " ")
+        let lower = text.lowercased()
+        var requirements: [String] = []
+        for sentence in sentences where Self.cues.contains(where: { sentence.lowercased().contains($0) }) {
+            if !requirements.contains(sentence) { requirements.append(sentence) }
+        }
+        if requirements.isEmpty { requirements = Array(sentences.prefix(5)) }
+        requirements = Array(requirements.prefix(12))
+        guard let first = requirements.first else {
+            throw ProviderError(.permanent, "empty_transcript", "the transcript has no sentences to analyse")
+        }
+        var preferences: [String: [String]] = [:]
+        let mentioned = Self.technologies.filter { lower.range(of: "\\b\($0.lowercased())\\b", options: .regularExpression) != nil }
+        if !mentioned.isEmpty { preferences["technologies"] = mentioned }
+        let platforms = [("web", ["website", "web app", "browser", "web"]), ("mobile", ["mobile", "iphone", "ios", "android", "app store"])]
+            .filter { _, words in words.contains { lower.contains($0) } }.map(\.0)
+        if !platforms.isEmpty { preferences["platforms"] = platforms }
+        return ProjectAnalysis(
+            projectName: Self.projectName(in: text) ?? Self.title(from: first, words: 4),
+            description: first, requirements: requirements, preferences: preferences,
+            timeline: lower.firstMatch(of: /(?:in|within|by) (?:about )?(\d+|one|two|three|four|five|six|eight|ten|twelve) (days?|weeks?|months?)/)
+                .map { String(text[$0.range]) } ?? "not discussed",
+            priority: ["urgent", "asap", "as soon as possible", "deadline", "right away"].contains(where: lower.contains) ? "high"
+                : ["no rush", "whenever", "no hurry"].contains(where: lower.contains) ? "low" : "medium")
+    }
+
+    /// The sentences of `text`, trimmed.
+    static func sentences(in text: String) -> [String] {
+        var sentences: [String] = []
+        var current = ""
+        for character in text {
+            current.append(character)
+            if ".!?".contains(character) {
+                let sentence = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                if sentence.split(separator: " ").count >= 3 { sentences.append(sentence) }
+                current = ""
+            }
+        }
+        let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if rest.split(separator: " ").count >= 3 { sentences.append(rest) }
+        return sentences
+    }
+
+    /// "called Bloom Booking" / "named Acme" in `text`.
+    static func projectName(in text: String) -> String? {
+        guard let match = text.firstMatch(of: /(?:called|named) ["“']?([A-Z][\w-]*(?: [A-Z][\w-]*){0,3})/) else { return nil }
+        return String(match.1)
+    }
+
+    /// The first `words` significant words of `sentence`, capitalized.
+    static func title(from sentence: String, words: Int) -> String {
+        let filler: Set<String> = ["we", "i", "need", "needs", "want", "wants", "would", "like", "to", "a", "an", "the", "it",
+                                   "should", "must", "be", "able", "our", "us", "that", "can", "has", "have"]
+        let kept = sentence.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .map(String.init).filter { !filler.contains($0.lowercased()) }.prefix(words)
+        return kept.isEmpty ? "Untitled project" : kept.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+    }
+}

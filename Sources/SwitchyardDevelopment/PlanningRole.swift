@@ -1,0 +1,77 @@
+// The `planning` role: a project's analysis becomes a validated ProjectPlan.
+
+import Foundation
+import Switchyard
+public import SwitchyardPostgres
+public import SwitchyardRuntime
+
+/// Consumes `plan.requested`: asks the planner for a plan of the project's analysis and
+/// validates it (``ProjectPlanValidator``). An invalid plan gets one repair attempt with the
+/// problems in the request; still invalid, it is a permanent failure whose dead letter lists
+/// the problems. A valid plan is stored with status `ready_to_build`, and `build.requested`
+/// is emitted, in the message's transaction. A project no longer in `planning` is skipped.
+public struct PlanningRole: WorkerRole {
+    public let name = "planning"
+    private let pool: PostgresPool
+    private let planner: any ProjectPlanner
+    private let usage: UsageLog
+
+    /// Creates the role.
+    public init(pool: PostgresPool, planner: any ProjectPlanner, usage: UsageLog) {
+        self.pool = pool
+        self.planner = planner
+        self.usage = usage
+    }
+
+    public func handle(_ message: WorkMessage) async -> HandlerOutcome {
+        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(message.body)),
+              let projectID = event["project_id"]?.string, UUID(uuidString: projectID) != nil
+        else {
+            return .permanentFailure(HandlerFailure("validation", "plan.requested needs a project_id (UUID)"))
+        }
+        let found: (status: String, tenantID: String, analysis: String?)?
+        do {
+            found = try await pool.withConnection { connection in
+                try connection.query("SELECT status, tenant_id::text, analysis::text FROM projects WHERE id = $1::uuid", [projectID])
+                    .first.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1), try $0.decode(String?.self, at: 2)) }
+            }
+        } catch {
+            return .transientFailure(HandlerFailure("database", "reading project \(projectID): \(error)"))
+        }
+        guard let found else { return .permanentFailure(HandlerFailure("project_not_found", "no project \(projectID)")) }
+        guard found.status == "planning" else { return .success(HandlerEffects()) }
+        guard let text = found.analysis, let analysis = try? JSONDecoder().decode(ProjectAnalysis.self, from: Data(text.utf8)) else {
+            return .permanentFailure(HandlerFailure("validation", "project \(projectID) has no readable analysis"))
+        }
+        var problems: [String] = []
+        var plan = JSONValue.null
+        for attempt in 1...2 {
+            do {
+                let repairing = problems
+                plan = try await usage.measure(
+                    api: "llm", endpoint: attempt == 1 ? "plan" : "plan (repair)", provider: planner.name,
+                    tenantID: found.tenantID, projectID: projectID
+                ) { () async throws(ProviderError) in try await planner.plan(analysis, repairing: repairing) }
+            } catch {
+                return .failed(error)
+            }
+            problems = ProjectPlanValidator.problems(in: plan)
+            if problems.isEmpty { break }
+        }
+        guard problems.isEmpty else {
+            return .permanentFailure(HandlerFailure("invalid_plan", "the plan is invalid after one repair: " + problems.joined(separator: "; ")))
+        }
+        guard let planJSON = try? String(decoding: JSONEncoder().encode(plan), as: UTF8.self),
+              let followUp = try? JSONEncoder().encode(JSONValue.object(["v": 1, "project_id": .string(projectID)]))
+        else {
+            return .permanentFailure(HandlerFailure("encoding", "could not encode the plan"))
+        }
+        return .success(HandlerEffects(write: { connection in
+            try connection.execute(
+                """
+                UPDATE projects SET plan = $2::jsonb, status = 'ready_to_build', planned_at = clock_timestamp(), updated_at = clock_timestamp()
+                WHERE id = $1::uuid AND status = 'planning'
+                """, [projectID, planJSON])
+        }, followUps: [OutgoingEvent(type: "build.requested", body: Array(followUp), correlationID: projectID)]))
+    }
+}

@@ -1,0 +1,82 @@
+// The external services of the development pipeline, each a protocol with a real HTTP client
+// and an offline implementation that does honest, deterministic work without a network.
+
+public import Switchyard
+
+/// Turns a transcript into a project analysis (an LLM, or rules offline).
+public protocol ProjectAnalyst: Sendable {
+    /// `offline` or the model's name, for logs and `api_usage`.
+    var name: String { get }
+    /// Analyses `transcript`.
+    func analyse(_ transcript: Transcript) async throws(ProviderError) -> ProjectAnalysis
+}
+
+/// Turns an analysis into a ProjectPlan (an LLM, or a template offline).
+public protocol ProjectPlanner: Sendable {
+    /// `offline` or the model's name, for logs and `api_usage`.
+    var name: String { get }
+    /// A plan for `analysis`; `problems` are the validation errors of a previous attempt, for
+    /// the planner to repair.
+    func plan(_ analysis: ProjectAnalysis, repairing problems: [String]) async throws(ProviderError) -> JSONValue
+}
+
+/// Starts builds with the build service, which then reports through its webhooks.
+public protocol BuildService: Sendable {
+    /// `offline` or `kiro`, for logs and `api_usage`.
+    var name: String { get }
+    /// Starts building `plan` for `projectID`; the service calls `webhookURL` back. The same
+    /// `idempotencyKey` never starts a second build.
+    /// - Returns: The service's build id.
+    func startBuild(plan: JSONValue, projectID: String, webhookURL: String, idempotencyKey: String) async throws(ProviderError) -> String
+}
+
+/// How an external call failed, classified for retrying.
+public struct ProviderError: Error, Sendable, Equatable {
+    /// What to do about it.
+    public enum Kind: Sendable, Equatable {
+        /// Network trouble, 5xx, timeouts: retry with backoff.
+        case transient
+        /// 429: retry no sooner than this.
+        case rateLimited(retryAfter: Duration)
+        /// 4xx, invalid output: retrying won't help.
+        case permanent
+    }
+
+    public var kind: Kind
+    /// A short class for grouping dead letters (`upstream_5xx`, `invalid_json`, ...).
+    public var errorClass: String
+    /// What went wrong.
+    public var message: String
+    /// The HTTP status, when there was an answer.
+    public var statusCode: Int?
+
+    /// Creates an error.
+    public init(_ kind: Kind, _ errorClass: String, _ message: String, statusCode: Int? = nil) {
+        self.kind = kind
+        self.errorClass = errorClass
+        self.message = message
+        self.statusCode = statusCode
+    }
+}
+
+/// Fetches a conversation's transcript from the video-call vendor (or from a URL it gave).
+public protocol TranscriptSource: Sendable {
+    /// `offline` or the vendor's name.
+    var name: String { get }
+    /// The transcript of `conversationID`, from `url` when the event named one.
+    func transcript(conversationID: String, url: String?) async throws(ProviderError) -> Transcript
+}
+
+/// Offline there is no vendor to ask: a conversation must arrive with its transcript.
+public struct OfflineTranscriptSource: TranscriptSource {
+    public let name = "offline"
+
+    public init() {}
+
+    public func transcript(conversationID: String, url: String?) async throws(ProviderError) -> Transcript {
+        throw ProviderError(
+            .permanent, "no_transcript",
+            "conversation \(conversationID) arrived without a transcript and the offline transcript source fetches nothing "
+                + "(send the transcript in the webhook, or configure the vendor's API)")
+    }
+}

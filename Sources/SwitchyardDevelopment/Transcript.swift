@@ -1,0 +1,66 @@
+// A conversation's transcript: who said what, in order.
+
+import Foundation
+public import Switchyard
+
+/// One turn of a conversation.
+public struct Turn: Sendable, Codable, Equatable {
+    /// Who spoke (`user`, `assistant`, a name...).
+    public var role: String
+    /// What they said.
+    public var content: String
+
+    /// Creates a turn.
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// A transcript as the video-call vendor gives it: a list of turns, or one text whose lines
+/// may start with `Speaker:`.
+public struct Transcript: Sendable, Codable, Equatable {
+    /// The turns, in order.
+    public var turns: [Turn]
+
+    /// Creates a transcript.
+    public init(turns: [Turn]) {
+        self.turns = turns
+    }
+
+    /// The transcript in `value`: a string or a list of `{role, content}`.
+    /// - Returns: nil when `value` is neither or holds no words.
+    public init?(_ value: JSONValue) {
+        switch value {
+        case .string(let text):
+            turns = text.split(whereSeparator: \.isNewline).compactMap { line in
+                let line = line.trimmingCharacters(in: .whitespaces)
+                guard !line.isEmpty else { return nil }
+                // "Speaker: words", where the speaker is a short name of at most three words.
+                if let colon = line.firstIndex(of: ":"), line[..<colon].count <= 24, line[..<colon].split(separator: " ").count <= 3 {
+                    let content = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    return content.isEmpty ? nil : Turn(role: line[..<colon].lowercased(), content: content)
+                }
+                return Turn(role: "unknown", content: String(line))
+            }
+        case .array(let items):
+            turns = items.compactMap { item in
+                guard let role = item["role"]?.string, let content = item["content"]?.string,
+                      !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                else { return nil }
+                return Turn(role: role.lowercased(), content: content)
+            }
+        default:
+            return nil
+        }
+        if turns.isEmpty { return nil }
+    }
+
+    /// The turns of the people asking for the project (not the vendor's agent), or every turn
+    /// when no speaker is told apart.
+    public var clientTurns: [Turn] {
+        let agents: Set<String> = ["assistant", "agent", "replica", "ai", "bot", "system"]
+        let clients = turns.filter { !agents.contains($0.role) }
+        return clients.isEmpty ? turns : clients
+    }
+}

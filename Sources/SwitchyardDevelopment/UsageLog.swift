@@ -1,0 +1,60 @@
+// `api_usage`: one row per call to an external service, written as the call ends.
+
+public import Logging
+public import SwitchyardPostgres
+
+/// Records every external call (api, endpoint, status, time, tenant, project). Rows are
+/// written at once in their own transaction: a call that a retry repeats was made twice and
+/// is counted twice.
+public struct UsageLog: Sendable {
+    let pool: PostgresPool
+    let logger: Logger
+
+    /// Creates a log writing to `pool`.
+    public init(pool: PostgresPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    /// Runs `call`, then records it (also when it failed).
+    /// - Parameters:
+    ///   - api: The service (`llm`, `build_service`, `transcripts`).
+    ///   - endpoint: What was called (`analyse`, `POST /builds`...).
+    ///   - provider: The implementation's name (`offline` marks offline work).
+    ///   - tenantID: The tenant the call was for.
+    ///   - projectID: The project, when there is one.
+    func measure<T>(
+        api: String, endpoint: String, provider: String, tenantID: String?, projectID: String?,
+        _ call: () async throws(ProviderError) -> T
+    ) async throws(ProviderError) -> T {
+        let started = ContinuousClock.now
+        let result: Result<T, ProviderError>
+        do throws(ProviderError) {
+            result = .success(try await call())
+        } catch {
+            result = .failure(error)
+        }
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        var statusCode: Int?
+        var failure: String?
+        if case .failure(let error) = result {
+            statusCode = error.statusCode
+            failure = "\(error.errorClass): \(error.message)"
+        } else if provider != "offline" {
+            statusCode = 200
+        }
+        do {
+            try await pool.withConnection { connection in
+                try connection.execute(
+                    """
+                    INSERT INTO api_usage (tenant_id, project_id, api, endpoint, status_code, error, response_time_ms, offline)
+                    VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8)
+                    """, [tenantID, projectID, api, "\(provider): \(endpoint)", statusCode, failure, milliseconds, provider == "offline"])
+            }
+        } catch {
+            logger.warning("api_usage row not written", metadata: ["api": "\(api)", "error": "\(error)"])
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// Pipeline 1 with the offline providers: a signed conversation_ended webhook in, the project
+/// analysed, planned, built by the simulator (whose callbacks come back through the signed
+/// kiro webhook), followed live over SSE.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DevelopmentPipelineTests {
+    static let buildSecret = "whsec_" + Data("switchyard-test-build-service-secret".utf8).base64EncodedString()
+
+    static let webhook = #"""
+        {"event_type":"conversation_ended","conversation_id":"conv-bloom","properties":{"transcript":[
+          {"role":"assistant","content":"Thanks for joining. What would you like to build?"},
+          {"role":"user","content":"We run three flower shops and need a booking app called Bloom Booking. Customers should be able to reserve a bouquet online and pay with Stripe. Staff want to see the day's orders on a tablet."},
+          {"role":"assistant","content":"When do you need it?"},
+          {"role":"user","content":"In six weeks if possible. It must work on phones too."}
+        ]}}
+        """#
+
+    @Test func aConversationBecomesACompletedProjectThroughAnalysisPlanningAndBuild() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_WEBHOOK_SECRET_KIRO": Self.buildSecret])
+            try fleet.startWorker(["analysis", "planning", "build"], environment: [
+                "SWITCHYARD_WEBHOOK_SECRET_KIRO": Self.buildSecret, "SWITCHYARD_PUBLIC_URL": "http://127.0.0.1:\(ingress.port)",
+            ])
+            let accepted = try await ingress.webhook(body: Self.webhook, id: "call-1")
+            #expect(accepted.status == 200, "\(accepted.bodyText)")
+
+            try await eventually("the analysis to create the project", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM projects WHERE conversation_id = 'conv-bloom'") == 1
+            }
+            let projectID = try await fleet.text("SELECT id::text FROM projects WHERE conversation_id = 'conv-bloom'")
+            let key = try EventsTests.cli(fleet, ["keys", "create", "--tenant", "00000000-0000-0000-0000-000000000000"])
+            let stream = try await EventStreamClient.connect(
+                port: ingress.port, path: "/v1/projects/\(projectID)/events", headers: ["Authorization": "Bearer \(key)"])
+            let events = try await stream.rest(timeout: .seconds(30))
+            stream.close()
+            let timeline = events.map { event in
+                event.event == "status" ? "\(event.json["status"] ?? "")" : "build \(event.json["sequence"] ?? "") \(event.json["kind"] ?? "")"
+            }
+            #expect(timeline == [
+                "planning", "ready_to_build", "building", "build 0 progress", "build 1 progress", "build 2 progress",
+                "build 3 progress", "build 4 completed", "completed",
+            ], "\(fleet.logs())")
+            #expect(events.map(\.id) == (1...9).map { "\($0)" })
+
+            let project = try await ingress.send(.get, "/v1/projects/\(projectID)", key: key)
+            #expect(project.json["name"] as? String == "Bloom Booking")
+            #expect((project.json["build_events"] as? [Any])?.count == 5)
+            #expect(try await fleet.count("SELECT count(*) FROM projects WHERE plan IS NOT NULL AND completed_at IS NOT NULL") == 1)
+            #expect(try await fleet.text("SELECT string_agg(endpoint, ', ' ORDER BY id) FROM api_usage WHERE offline")
+                == "offline: analyse, offline: plan, offline: start build")
+            #expect(try await fleet.count("SELECT count(*) FROM conversations WHERE transcript_source = 'inline'") == 1)
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE source = 'kiro'") == 4, "four signed callbacks")
+            await ingress.client.shutdown()
+        }
+    }
+}
