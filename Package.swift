@@ -145,6 +145,7 @@ let package = Package(
                 "SwitchyardRuntime",
                 "SwitchyardRoles",
                 "SwitchyardDevelopment",
+                "SwitchyardHTTP",
                 "SwitchyardMetrics",
                 "SwitchyardIngress",
                 .product(name: "Logging", package: "swift-log"),

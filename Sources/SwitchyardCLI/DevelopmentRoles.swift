@@ -3,6 +3,7 @@
 import Logging
 import Switchyard
 import SwitchyardDevelopment
+import SwitchyardHTTP
 import SwitchyardPostgres
 import SwitchyardRuntime
 
@@ -18,11 +19,28 @@ struct DevelopmentRoles {
         }
         let configuration = try DevelopmentConfiguration()
         let usage = UsageLog(pool: pool, logger: logger)
+        let http = HTTPClient()
+        let analyst: any ProjectAnalyst
+        let planner: any ProjectPlanner
+        if let settings = configuration.openAI {
+            let client = OpenAIChatClient(
+                baseURL: settings.baseURL, apiKey: settings.apiKey, model: settings.model, timeout: settings.timeout, client: http)
+            (analyst, planner) = (LanguageModelAnalyst(client: client), LanguageModelPlanner(client: client))
+            logger.notice("LLM: \(settings.model) at \(settings.baseURL)")
+        } else {
+            (analyst, planner) = (OfflineAnalyst(), OfflinePlanner())
+            logger.notice("LLM: offline (rule-based analysis, template plan; no model, no network)")
+        }
         var roles: [String: any WorkerRole] = [
-            "analysis": AnalysisRole(analyst: OfflineAnalyst(), transcripts: OfflineTranscriptSource(), usage: usage),
-            "planning": PlanningRole(pool: pool, planner: OfflinePlanner(), usage: usage),
+            "analysis": AnalysisRole(analyst: analyst, transcripts: OfflineTranscriptSource(), usage: usage),
+            "planning": PlanningRole(pool: pool, planner: planner, usage: usage),
         ]
-        if names.contains("build") {
+        if names.contains("build"), let settings = configuration.buildService {
+            logger.notice("build service: \(settings.baseURL)")
+            roles["build"] = BuildRole(
+                pool: pool, service: BuildServiceClient(baseURL: settings.baseURL, apiKey: settings.apiKey, client: http),
+                publicURL: configuration.publicURL, usage: usage)
+        } else if names.contains("build") {
             guard let signer = configuration.buildWebhookSigner else {
                 throw ConfigurationError(
                     variable: "SWITCHYARD_WEBHOOK_SECRET_KIRO",
@@ -31,9 +49,6 @@ struct DevelopmentRoles {
             logger.notice("build service: offline simulator (no network); callbacks go to \(configuration.publicURL)/v1/webhooks/kiro")
             roles["build"] = BuildRole(
                 pool: pool, service: OfflineBuildService(signer: signer, logger: logger), publicURL: configuration.publicURL, usage: usage)
-        }
-        if names.contains("analysis") || names.contains("planning") {
-            logger.notice("LLM: offline (rule-based analysis, template plan; no model, no network)")
         }
         self.roles = roles
     }

@@ -7,18 +7,35 @@ public import Switchyard
 ///
 /// | variable | values |
 /// |---|---|
-/// | `SWITCHYARD_LLM` | `offline` (default): rule-based analysis, template plan |
+/// | `SWITCHYARD_LLM` | `offline` (default): rule-based analysis, template plan; `openai`: an OpenAI-compatible chat API |
+/// | `SWITCHYARD_OPENAI_BASE_URL`, `_API_KEY`, `_MODEL` | for `openai`: default `https://api.openai.com/v1`, none, `gpt-4o-mini` |
+/// | `SWITCHYARD_LLM_TIMEOUT_SECONDS` | the longest a completion may take (default 60) |
 /// | `SWITCHYARD_TRANSCRIPTS` | `offline` (default): transcripts must arrive in the webhook |
-/// | `SWITCHYARD_BUILD_SERVICE` | `offline` (default): a local simulator calling our webhook back |
+/// | `SWITCHYARD_BUILD_SERVICE` | `offline` (default): a local simulator calling our webhook back; `kiro`: the build service's API |
+/// | `SWITCHYARD_KIRO_BASE_URL`, `SWITCHYARD_KIRO_API_KEY` | for `kiro`: its API root (required) and key |
 /// | `SWITCHYARD_PUBLIC_URL` | where the build service reaches the ingress (default `http://127.0.0.1:8080`) |
 /// | `SWITCHYARD_WEBHOOK_SECRET_KIRO` | the build service's webhook secret; the simulator signs with the first |
 public struct DevelopmentConfiguration: Sendable {
-    /// `offline` is the only LLM this build has.
-    public var llm: String
+    /// A chat API speaking OpenAI's wire format.
+    public struct OpenAISettings: Sendable {
+        public var baseURL: String
+        public var apiKey: String?
+        public var model: String
+        public var timeout: Duration
+    }
+
+    /// The build service's API.
+    public struct BuildServiceSettings: Sendable {
+        public var baseURL: String
+        public var apiKey: String?
+    }
+
+    /// The chat API for analysis and planning; nil: offline.
+    public var openAI: OpenAISettings?
     /// `offline` is the only transcript source this build has.
     public var transcripts: String
-    /// `offline` is the only build service this build has.
-    public var buildService: String
+    /// The build service's API; nil: the offline simulator.
+    public var buildService: BuildServiceSettings?
     /// The ingress's public base URL.
     public var publicURL: String
     /// Signs the simulator's callbacks; nil when `SWITCHYARD_WEBHOOK_SECRET_KIRO` is unset.
@@ -27,20 +44,38 @@ public struct DevelopmentConfiguration: Sendable {
     /// Reads the variables.
     /// - Throws: ``ConfigurationError`` naming the variable and what is wrong with it.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
-        func choice(_ name: String) throws(ConfigurationError) -> String {
+        func choice(_ name: String, _ allowed: [String]) throws(ConfigurationError) -> String {
             let value = environment[name] ?? "offline"
-            guard value == "offline" else {
-                throw ConfigurationError(variable: name, problem: "expected 'offline' (the only implementation in this build), got '\(value)'")
+            guard allowed.contains(value) else {
+                throw ConfigurationError(variable: name, problem: "expected one of \(allowed.joined(separator: ", ")), got '\(value)'")
             }
             return value
         }
-        llm = try choice("SWITCHYARD_LLM")
-        transcripts = try choice("SWITCHYARD_TRANSCRIPTS")
-        buildService = try choice("SWITCHYARD_BUILD_SERVICE")
-        publicURL = environment["SWITCHYARD_PUBLIC_URL"] ?? "http://127.0.0.1:8080"
-        guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ConfigurationError(variable: "SWITCHYARD_PUBLIC_URL", problem: "expected an http(s) URL, got '\(publicURL)'")
+        func url(_ name: String, default fallback: String?) throws(ConfigurationError) -> String {
+            guard let value = environment[name] ?? fallback else {
+                throw ConfigurationError(variable: name, problem: "unset; give the service's http(s) URL")
+            }
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError(variable: name, problem: "expected an http(s) URL, got '\(value)'")
+            }
+            return value
         }
+        if try choice("SWITCHYARD_LLM", ["offline", "openai"]) == "openai" {
+            let timeoutText = environment["SWITCHYARD_LLM_TIMEOUT_SECONDS"] ?? "60"
+            guard let seconds = Int(timeoutText), (1...600).contains(seconds) else {
+                throw ConfigurationError(variable: "SWITCHYARD_LLM_TIMEOUT_SECONDS", problem: "expected 1...600, got '\(timeoutText)'")
+            }
+            openAI = OpenAISettings(
+                baseURL: try url("SWITCHYARD_OPENAI_BASE_URL", default: "https://api.openai.com/v1"),
+                apiKey: environment["SWITCHYARD_OPENAI_API_KEY"], model: environment["SWITCHYARD_OPENAI_MODEL"] ?? "gpt-4o-mini",
+                timeout: .seconds(seconds))
+        }
+        transcripts = try choice("SWITCHYARD_TRANSCRIPTS", ["offline"])
+        if try choice("SWITCHYARD_BUILD_SERVICE", ["offline", "kiro"]) == "kiro" {
+            buildService = BuildServiceSettings(
+                baseURL: try url("SWITCHYARD_KIRO_BASE_URL", default: nil), apiKey: environment["SWITCHYARD_KIRO_API_KEY"])
+        }
+        publicURL = try url("SWITCHYARD_PUBLIC_URL", default: "http://127.0.0.1:8080")
         if let secrets = environment["SWITCHYARD_WEBHOOK_SECRET_KIRO"] {
             let first = secrets.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard let signer = WebhookSigner(secret: first) else {

@@ -6,9 +6,9 @@ public import SwitchyardPostgres
 public import SwitchyardRuntime
 
 /// Consumes `plan.requested`: asks the planner for a plan of the project's analysis and
-/// validates it (``ProjectPlanValidator``). An invalid plan gets one repair attempt with the
-/// problems in the request; still invalid, it is a permanent failure whose dead letter lists
-/// the problems. A valid plan is stored with status `ready_to_build`, and `build.requested`
+/// validates it (``ProjectPlanValidator``). An invalid plan (or an answer that is not JSON)
+/// gets one repair attempt with the problems in the request; still invalid, it is a permanent
+/// failure whose dead letter lists the problems. A valid plan is stored with status `ready_to_build`, and `build.requested`
 /// is emitted, in the message's transaction. A project no longer in `planning` is skipped.
 public struct PlanningRole: WorkerRole {
     public let name = "planning"
@@ -52,6 +52,9 @@ public struct PlanningRole: WorkerRole {
                     api: "llm", endpoint: attempt == 1 ? "plan" : "plan (repair)", provider: planner.name,
                     tenantID: found.tenantID, projectID: projectID
                 ) { () async throws(ProviderError) in try await planner.plan(analysis, repairing: repairing) }
+            } catch where error.errorClass == "invalid_json" {
+                problems = [error.message]
+                continue
             } catch {
                 return .failed(error)
             }

@@ -27,13 +27,16 @@ extension LoopbackHTTPServer {
     /// Records and answers one request.
     /// - Returns: Whether the connection may carry another request.
     private func answer(_ request: LoopbackRequest, on connection: LoopbackSocket) -> Bool {
-        state.withLock { state in
+        let answered = state.withLock { state in
             state.requests.append(request)
             state.activeRequests += 1
             state.maxActiveRequests = max(state.maxActiveRequests, state.activeRequests)
+            defer { state.answered[request.path, default: 0] += 1 }
+            return state.answered[request.path, default: 0]
         }
         defer { state.withLock { $0.activeRequests -= 1 } }
-        let route = routes[request.path] ?? .text("no route for \(request.path)", status: 404)
+        let script = scripts[request.path] ?? []
+        let route = script.isEmpty ? .text("no route for \(request.path)", status: 404) : script[min(answered, script.count - 1)]
 
         let end = ContinuousClock.now + route.delay
         while ContinuousClock.now < end {

@@ -37,11 +37,12 @@ public final class LoopbackHTTPServer: Sendable {
         var maxActiveRequests = 0
         var abandonedRequests = 0
         var streams: [StreamResult] = []
+        var answered: [String: Int] = [:]
     }
 
     /// The port it listens on, on 127.0.0.1.
     public let port: Int
-    let routes: [String: LoopbackRoute]
+    let scripts: [String: [LoopbackRoute]]
     let state = Mutex(State())
     private let deadline: ContinuousClock.Instant
     private static let maxConnections = 64
@@ -51,10 +52,20 @@ public final class LoopbackHTTPServer: Sendable {
     ///   - routes: The answer for each path (the request target without its query).
     ///   - lifetime: After this the server stops by itself; 60 s unless given.
     /// - Throws: ``LoopbackServerError`` if the socket cannot be set up.
-    public init(routes: [String: LoopbackRoute], lifetime: Duration = .seconds(60)) throws {
+    public convenience init(routes: [String: LoopbackRoute], lifetime: Duration = .seconds(60)) throws {
+        try self.init(scripts: routes.mapValues { [$0] }, lifetime: lifetime)
+    }
+
+    /// Starts listening and serving scripted answers: the n-th request to a path gets the
+    /// n-th answer of its script, and every request after the last gets the last.
+    /// - Parameters:
+    ///   - scripts: The answers for each path, in order (none: 404).
+    ///   - lifetime: After this the server stops by itself; 60 s unless given.
+    /// - Throws: ``LoopbackServerError`` if the socket cannot be set up.
+    public init(scripts: [String: [LoopbackRoute]], lifetime: Duration = .seconds(60)) throws {
         let (listener, port) = try LoopbackSocket.listen()
         self.port = port
-        self.routes = routes
+        self.scripts = scripts
         deadline = .now + lifetime
         startThread(name: "loopback-http-accept") { [self] in
             acceptConnections(on: listener)

@@ -1,0 +1,20 @@
+// HTTP failures of a provider call, classified for retrying.
+
+import SwitchyardHTTP
+
+extension ProviderError {
+    /// A failed exchange with `service`: 429 waits for its `Retry-After` (5 s without one),
+    /// 5xx, timeouts and network trouble are transient, other statuses permanent.
+    init(_ error: HTTPClientError, service: String) {
+        let detail = "\(service): \(error.message)" + (error.bodyExcerpt.map { ": \($0.prefix(200))" } ?? "")
+        if error.status == 429 {
+            self.init(.rateLimited(retryAfter: error.retryAfter ?? .seconds(5)), "rate_limited", detail, statusCode: 429)
+        } else if error.isTransient {
+            let errorClass = error.code == .timeout || error.code == .connectTimeout ? "timeout"
+                : error.status.map { $0 >= 500 ? "upstream_5xx" : "upstream_\($0)" } ?? "network"
+            self.init(.transient, errorClass, detail, statusCode: error.status)
+        } else {
+            self.init(.permanent, error.status.map { "upstream_\($0)" } ?? "http_client", detail, statusCode: error.status)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// The development pipeline's real clients against fake vendor servers on loopback that speak
+/// the vendors' wire formats: an OpenAI-compatible chat API and the build service's API.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct VendorFailureTests {
+    /// An OpenAI chat-completions answer whose message content is `content`.
+    static func chat(_ content: String, delay: Duration = .zero) -> LoopbackRoute {
+        let body: [String: Any] = [
+            "id": "chatcmpl-test", "object": "chat.completion", "model": "fake-model",
+            "choices": [["index": 0, "finish_reason": "stop", "message": ["role": "assistant", "content": content]]],
+            "usage": ["prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20],
+        ]
+        return LoopbackRoute(
+            headers: [("Content-Type", "application/json")], body: Array((try? JSONSerialization.data(withJSONObject: body)) ?? Data()), delay: delay)
+    }
+
+    static let analysis = #"{"projectName":"Clinic Booking","description":"Online booking for a clinic.","requirements":["Patients book visits online.","Staff see the agenda."],"preferences":{},"timeline":"in two months","priority":"medium"}"#
+
+    static func plan(dependency: String) -> String {
+        #"""
+        {"name":"Clinic Booking","description":"Online booking.","techStack":{"frontend":["React"],"backend":["Swift"],"database":"PostgreSQL","deployment":"Docker"},
+         "features":[{"id":"f1","name":"Booking","description":"Book visits","priority":"high","complexity":"medium","dependencies":[]},
+                     {"id":"f2","name":"Agenda","description":"Staff agenda","priority":"medium","complexity":"low","dependencies":["\#(dependency)"]}],
+         "architecture":{"type":"monolith","components":["web","api","db"]},"timeline":{"estimated_hours":40,"phases":[]},
+         "fileStructure":["README.md"],"dependencies":["React"]}
+        """#
+    }
+
+    static func conversation(_ id: String) -> String {
+        #"{"event_type":"conversation_ended","conversation_id":"\#(id)","properties":{"transcript":"Patient: We need online booking for our clinic."}}"#
+    }
+
+    @Test func invalidJSONThenADanglingDependencyDeadLettersThePlanAndATimeoutIsRetried() async throws {
+        try await withFleet { fleet in
+            let llm = try LoopbackHTTPServer(scripts: ["/v1/chat/completions": [
+                Self.chat(Self.analysis),
+                Self.chat("Sure! Here is the plan you asked for."),
+                Self.chat(Self.plan(dependency: "f9")),
+                Self.chat(Self.analysis),
+                Self.chat(Self.plan(dependency: "f1"), delay: .seconds(3)),
+                Self.chat(Self.plan(dependency: "f1")),
+            ]])
+            defer { llm.stop() }
+            let ingress = try await IngressHarness.start(fleet)
+            try fleet.startWorker(["analysis", "planning", "dead-letters"], environment: [
+                "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"), "SWITCHYARD_OPENAI_API_KEY": "sk-test",
+                "SWITCHYARD_OPENAI_MODEL": "fake-model", "SWITCHYARD_LLM_TIMEOUT_SECONDS": "1",
+            ])
+
+            #expect(try await ingress.webhook(body: Self.conversation("conv-broken"), id: "call-broken").status == 200)
+            try await eventually("the invalid plan to be dead-lettered", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters WHERE error_class = 'invalid_plan'") == 1
+            }
+            let error = try await fleet.text("SELECT error FROM dead_letters WHERE error_class = 'invalid_plan'")
+            #expect(error.contains("features[1].dependencies[0]: 'f9' is not the id of a feature"), "\(error)")
+            let repair = String(decoding: llm.requests[2].body, as: UTF8.self)
+            #expect(repair.contains("not a JSON object"), "the repair request names the first answer's problem: \(repair.prefix(600))")
+            #expect(llm.requests[0].header("Authorization") == "Bearer sk-test")
+            #expect(try await fleet.count("SELECT count(*) FROM projects WHERE status = 'planning' AND plan IS NULL") == 1,
+                    "the failed plan wrote nothing")
+
+            #expect(try await ingress.webhook(body: Self.conversation("conv-slow"), id: "call-slow").status == 200)
+            try await eventually("the plan to be stored after the timeout's retry", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM projects WHERE conversation_id = 'conv-slow' AND status = 'ready_to_build'") == 1
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE error LIKE 'timeout:%'") == 1, "the timeout was a transient failure")
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm' AND NOT offline") == 6)
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func aBuildServiceThatFailsTwiceStartsExactlyOneBuildAndLateCallbacksNeverMoveItBack() async throws {
+        try await withFleet { fleet in
+            let unavailable = LoopbackRoute(status: 503, headers: [("Content-Type", "application/json")], body: Array(#"{"error":"busy"}"#.utf8))
+            let service = try LoopbackHTTPServer(scripts: ["/api/builds": [
+                unavailable, unavailable,
+                LoopbackRoute(status: 201, headers: [("Content-Type", "application/json")], body: Array(#"{"build_id":"kb-1","status":"queued"}"#.utf8)),
+            ]])
+            defer { service.stop() }
+            let buildSecret = DevelopmentPipelineTests.buildSecret
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_WEBHOOK_SECRET_KIRO": buildSecret])
+            try fleet.startWorker(["analysis", "planning", "build"], environment: [
+                "SWITCHYARD_BUILD_SERVICE": "kiro", "SWITCHYARD_KIRO_BASE_URL": service.url("/api"), "SWITCHYARD_KIRO_API_KEY": "kiro-key",
+                "SWITCHYARD_PUBLIC_URL": "http://127.0.0.1:\(ingress.port)",
+            ])
+            #expect(try await ingress.webhook(body: Self.conversation("conv-build"), id: "call-build").status == 200)
+            try await eventually("the build to start after two 503s", timeout: .seconds(40)) {
+                try await fleet.count("SELECT count(*) FROM projects WHERE build_id = 'kb-1' AND status = 'building'") == 1
+            }
+            let starts = service.requests
+            #expect(starts.count == 3)
+            #expect(Set(starts.map { $0.header("Idempotency-Key") ?? "" }).count == 1, "every attempt carries the same idempotency key")
+            #expect(starts.allSatisfy { $0.header("Authorization") == "Bearer kiro-key" })
+            let request = try JSONSerialization.jsonObject(with: Data(starts[2].body)) as? [String: Any]
+            #expect(request?["webhook_url"] as? String == "http://127.0.0.1:\(ingress.port)/v1/webhooks/kiro")
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'build_service' AND status_code = 503") == 2)
+
+            // The service's callbacks, duplicated and out of order, with a late failure after completion.
+            let callbacks: [(id: String, body: String)] = [
+                ("cb-2", #"{"event":"build_progress","build_id":"kb-1","sequence":2,"progress":60,"message":"tests"}"#),
+                ("cb-1", #"{"event":"build_progress","build_id":"kb-1","sequence":1,"progress":30,"message":"scaffold"}"#),
+                ("cb-2-again", #"{"event":"build_progress","build_id":"kb-1","sequence":2,"progress":60,"message":"tests"}"#),
+                ("cb-3", #"{"event":"build_completed","build_id":"kb-1","sequence":3,"message":"done"}"#),
+                ("cb-1", #"{"event":"build_progress","build_id":"kb-1","sequence":1,"progress":30,"message":"scaffold"}"#),
+                ("cb-4", #"{"event":"build_failed","build_id":"kb-1","sequence":4,"message":"late failure"}"#),
+            ]
+            for callback in callbacks {
+                let answer = try await ingress.webhook("kiro", body: callback.body, id: callback.id, secret: buildSecret)
+                #expect(answer.status == 200, "\(answer.bodyText)")
+            }
+            try await eventually("every callback to be stored", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM build_events") == 5
+            }
+            #expect(try await fleet.text("SELECT string_agg(sequence::text || ':' || kind, ' ' ORDER BY sequence) FROM build_events")
+                == "0:progress 1:progress 2:progress 3:completed 4:failed")
+            #expect(try await fleet.text("SELECT status FROM projects WHERE build_id = 'kb-1'") == "completed",
+                    "a late failure does not move a finished project back")
+            await ingress.client.shutdown()
+        }
+    }
+}
