@@ -343,6 +343,23 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/v1/projects": {
+          "get": {
+            "summary": "The caller's projects, newest first; conversation_id finds the project of one conversation.",
+            "security": [{"apiKey": []}],
+            "parameters": [
+              {"name": "conversation_id", "in": "query", "required": false, "schema": {"type": "string"}},
+              {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}
+            ],
+            "responses": {
+              "200": {"description": "Projects.", "content": {"application/json": {"schema": {"type": "object", "required": ["projects"], "properties": {"projects": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}}}}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "503": {"$ref": "#/components/responses/Unavailable"}
+            }
+          }
+        },
         "/v1/projects/{id}": {
           "get": {
             "summary": "A project of the development pipeline with its build events in sequence order.",

@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 import SwitchyardPostgres
 
-/// `GET /v1/projects/{id}`: the project with its build events in sequence order.
+/// `GET /v1/projects/{id}`: the project with its build events in sequence order;
+/// `GET /v1/projects?conversation_id=&limit=`: the caller's projects, newest first.
 struct ProjectsController: Sendable {
     let pool: PostgresPool
     let authentication: CallerAuthentication
@@ -20,6 +21,27 @@ struct ProjectsController: Sendable {
             }
             guard let project else { throw APIError.notFound("project") }
             return IngressServer.json(project)
+        }
+        router.get("v1/projects") { request, _ in
+            let caller = try await authentication.caller(of: request)
+            let query = request.uri.queryParameters
+            var limit = 20
+            if let text = query["limit"].map(String.init) {
+                guard let value = Int(text), (1...100).contains(value) else {
+                    throw APIError(.badRequest, "invalid_parameter", "expected an integer 1...100, got '\(text)'", field: "limit")
+                }
+                limit = value
+            }
+            let conversationID = query["conversation_id"].map(String.init)
+            let sql = """
+                SELECT \(Representation.project) FROM projects p
+                WHERE p.tenant_id = $1::uuid AND ($2::text IS NULL OR p.conversation_id = $2)
+                ORDER BY p.created_at DESC, p.id DESC LIMIT \(limit)
+                """
+            let projects = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
+                try connection.query(sql, [caller.tenantID, conversationID]).map { try $0.decode(String.self, at: 0) }
+            }
+            return IngressServer.json("{\"projects\":[\(projects.joined(separator: ","))]}")
         }
     }
 }

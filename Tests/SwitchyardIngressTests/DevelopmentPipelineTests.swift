@@ -30,8 +30,10 @@ import Testing
             try await eventually("the analysis to create the project", timeout: .seconds(30)) {
                 try await fleet.count("SELECT count(*) FROM projects WHERE conversation_id = 'conv-bloom'") == 1
             }
-            let projectID = try await fleet.text("SELECT id::text FROM projects WHERE conversation_id = 'conv-bloom'")
             let key = try EventsTests.cli(fleet, ["keys", "create", "--tenant", "00000000-0000-0000-0000-000000000000"])
+            let found = try await ingress.send(.get, "/v1/projects?conversation_id=conv-bloom", key: key)
+            let projectID = try #require((found.json["projects"] as? [[String: Any]])?.first?["project_id"] as? String, "\(found.bodyText)")
+            #expect(try await fleet.text("SELECT id::text FROM projects WHERE conversation_id = 'conv-bloom'") == projectID)
             let stream = try await EventStreamClient.connect(
                 port: ingress.port, path: "/v1/projects/\(projectID)/events", headers: ["Authorization": "Bearer \(key)"])
             let events = try await stream.rest(timeout: .seconds(30))
