@@ -18,7 +18,9 @@ struct DevelopmentRoles {
             return
         }
         let configuration = try DevelopmentConfiguration()
-        let usage = UsageLog(pool: pool, logger: logger)
+        let calls = ExternalCalls(
+            usage: UsageLog(pool: pool, logger: logger),
+            limits: ProviderLimits(pool: pool, limits: ["llm": configuration.llmLimit, "build_service": configuration.buildServiceLimit]))
         let http = HTTPClient()
         let analyst: any ProjectAnalyst
         let planner: any ProjectPlanner
@@ -32,14 +34,14 @@ struct DevelopmentRoles {
             logger.notice("LLM: offline (rule-based analysis, template plan; no model, no network)")
         }
         var roles: [String: any WorkerRole] = [
-            "analysis": AnalysisRole(analyst: analyst, transcripts: OfflineTranscriptSource(), usage: usage),
-            "planning": PlanningRole(pool: pool, planner: planner, usage: usage),
+            "analysis": AnalysisRole(analyst: analyst, transcripts: OfflineTranscriptSource(), calls: calls),
+            "planning": PlanningRole(pool: pool, planner: planner, calls: calls),
         ]
         if names.contains("build"), let settings = configuration.buildService {
             logger.notice("build service: \(settings.baseURL)")
             roles["build"] = BuildRole(
                 pool: pool, service: BuildServiceClient(baseURL: settings.baseURL, apiKey: settings.apiKey, client: http),
-                publicURL: configuration.publicURL, usage: usage)
+                publicURL: configuration.publicURL, calls: calls)
         } else if names.contains("build") {
             guard let signer = configuration.buildWebhookSigner else {
                 throw ConfigurationError(
@@ -48,7 +50,7 @@ struct DevelopmentRoles {
             }
             logger.notice("build service: offline simulator (no network); callbacks go to \(configuration.publicURL)/v1/webhooks/kiro")
             roles["build"] = BuildRole(
-                pool: pool, service: OfflineBuildService(signer: signer, logger: logger), publicURL: configuration.publicURL, usage: usage)
+                pool: pool, service: OfflineBuildService(signer: signer, logger: logger), publicURL: configuration.publicURL, calls: calls)
         }
         self.roles = roles
     }

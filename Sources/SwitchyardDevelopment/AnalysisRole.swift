@@ -15,16 +15,16 @@ public struct AnalysisRole: WorkerRole {
     public let name = "analysis"
     private let analyst: any ProjectAnalyst
     private let transcripts: any TranscriptSource
-    private let usage: UsageLog
+    private let calls: ExternalCalls
 
     /// The tenant of events that name none.
     static let defaultTenant = "00000000-0000-0000-0000-000000000000"
 
     /// Creates the role.
-    public init(analyst: any ProjectAnalyst, transcripts: any TranscriptSource, usage: UsageLog) {
+    public init(analyst: any ProjectAnalyst, transcripts: any TranscriptSource, calls: ExternalCalls) {
         self.analyst = analyst
         self.transcripts = transcripts
-        self.usage = usage
+        self.calls = calls
     }
 
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
@@ -45,7 +45,7 @@ public struct AnalysisRole: WorkerRole {
                 (transcript, source) = (parsed, "inline")
             } else {
                 let url = (event["transcript_url"] ?? event["properties"]?["transcript_url"])?.string
-                transcript = try await usage.measure(
+                transcript = try await calls.perform(
                     api: "transcripts", endpoint: url == nil ? "conversation \(conversationID)" : "transcript_url",
                     provider: transcripts.name, tenantID: tenantID, projectID: nil
                 ) { () async throws(ProviderError) in try await transcripts.transcript(conversationID: conversationID, url: url) }
@@ -56,7 +56,7 @@ public struct AnalysisRole: WorkerRole {
         }
         let analysis: ProjectAnalysis
         do {
-            analysis = try await usage.measure(
+            analysis = try await calls.perform(
                 api: "llm", endpoint: "analyse", provider: analyst.name, tenantID: tenantID, projectID: nil
             ) { () async throws(ProviderError) in try await analyst.analyse(transcript) }
         } catch {

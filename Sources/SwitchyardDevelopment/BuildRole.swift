@@ -22,19 +22,19 @@ public struct BuildRole: WorkerRole {
     private let pool: PostgresPool
     private let service: any BuildService
     private let webhookURL: String
-    private let usage: UsageLog
+    private let calls: ExternalCalls
 
     /// Creates the role.
     /// - Parameters:
     ///   - pool: Where projects are read.
     ///   - service: The build service.
     ///   - publicURL: Where the build service reaches our ingress.
-    ///   - usage: Records the calls.
-    public init(pool: PostgresPool, service: any BuildService, publicURL: String, usage: UsageLog) {
+    ///   - calls: Makes the external calls (limits, api_usage).
+    public init(pool: PostgresPool, service: any BuildService, publicURL: String, calls: ExternalCalls) {
         self.pool = pool
         self.service = service
         self.webhookURL = publicURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/v1/webhooks/kiro"
-        self.usage = usage
+        self.calls = calls
     }
 
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
@@ -68,7 +68,7 @@ public struct BuildRole: WorkerRole {
         }
         let buildID: String
         do {
-            buildID = try await usage.measure(
+            buildID = try await calls.perform(
                 api: "build_service", endpoint: "start build", provider: service.name, tenantID: found.tenantID, projectID: projectID
             ) { () async throws(ProviderError) in
                 try await service.startBuild(plan: plan, projectID: projectID, webhookURL: webhookURL, idempotencyKey: message.messageID)

@@ -15,6 +15,8 @@ public import Switchyard
 /// | `SWITCHYARD_KIRO_BASE_URL`, `SWITCHYARD_KIRO_API_KEY` | for `kiro`: its API root (required) and key |
 /// | `SWITCHYARD_PUBLIC_URL` | where the build service reaches the ingress (default `http://127.0.0.1:8080`) |
 /// | `SWITCHYARD_WEBHOOK_SECRET_KIRO` | the build service's webhook secret; the simulator signs with the first |
+/// | `SWITCHYARD_LLM_RATE`, `_BURST`, `_CONCURRENCY` | fleet-wide limits of LLM calls: per second, burst, at once (default: none) |
+/// | `SWITCHYARD_BUILD_SERVICE_RATE`, `_BURST`, `_CONCURRENCY` | the same for the build service |
 public struct DevelopmentConfiguration: Sendable {
     /// A chat API speaking OpenAI's wire format.
     public struct OpenAISettings: Sendable {
@@ -38,6 +40,10 @@ public struct DevelopmentConfiguration: Sendable {
     public var buildService: BuildServiceSettings?
     /// The ingress's public base URL.
     public var publicURL: String
+    /// Fleet-wide limits of LLM calls.
+    public var llmLimit: ProviderLimit = .none
+    /// Fleet-wide limits of build service calls.
+    public var buildServiceLimit: ProviderLimit = .none
     /// Signs the simulator's callbacks; nil when `SWITCHYARD_WEBHOOK_SECRET_KIRO` is unset.
     public var buildWebhookSigner: WebhookSigner?
 
@@ -76,6 +82,20 @@ public struct DevelopmentConfiguration: Sendable {
                 baseURL: try url("SWITCHYARD_KIRO_BASE_URL", default: nil), apiKey: environment["SWITCHYARD_KIRO_API_KEY"])
         }
         publicURL = try url("SWITCHYARD_PUBLIC_URL", default: "http://127.0.0.1:8080")
+        func limit(_ prefix: String) throws(ConfigurationError) -> ProviderLimit {
+            func number(_ suffix: String, _ range: ClosedRange<Double>) throws(ConfigurationError) -> Double? {
+                guard let text = environment[prefix + suffix] else { return nil }
+                guard let value = Double(text), range.contains(value) else {
+                    throw ConfigurationError(variable: prefix + suffix, problem: "expected a number in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+                }
+                return value
+            }
+            let rate = try number("_RATE", 0.01...100_000)
+            let concurrency = try number("_CONCURRENCY", 1...10_000).map { Int($0) }
+            return ProviderLimit(rate: rate, burst: try number("_BURST", 1...100_000) ?? max(1, (rate ?? 1).rounded(.up)), concurrency: concurrency)
+        }
+        llmLimit = try limit("SWITCHYARD_LLM")
+        buildServiceLimit = try limit("SWITCHYARD_BUILD_SERVICE")
         if let secrets = environment["SWITCHYARD_WEBHOOK_SECRET_KIRO"] {
             let first = secrets.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard let signer = WebhookSigner(secret: first) else {

@@ -14,13 +14,13 @@ public struct PlanningRole: WorkerRole {
     public let name = "planning"
     private let pool: PostgresPool
     private let planner: any ProjectPlanner
-    private let usage: UsageLog
+    private let calls: ExternalCalls
 
     /// Creates the role.
-    public init(pool: PostgresPool, planner: any ProjectPlanner, usage: UsageLog) {
+    public init(pool: PostgresPool, planner: any ProjectPlanner, calls: ExternalCalls) {
         self.pool = pool
         self.planner = planner
-        self.usage = usage
+        self.calls = calls
     }
 
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
@@ -48,7 +48,7 @@ public struct PlanningRole: WorkerRole {
         for attempt in 1...2 {
             do {
                 let repairing = problems
-                plan = try await usage.measure(
+                plan = try await calls.perform(
                     api: "llm", endpoint: attempt == 1 ? "plan" : "plan (repair)", provider: planner.name,
                     tenantID: found.tenantID, projectID: projectID
                 ) { () async throws(ProviderError) in try await planner.plan(analysis, repairing: repairing) }

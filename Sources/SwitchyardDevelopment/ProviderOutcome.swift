@@ -3,10 +3,13 @@
 import SwitchyardRuntime
 
 extension HandlerOutcome {
-    /// Retry, wait or give up, as the provider's failure says.
+    /// Retry, wait or give up, as the provider's failure says; the fleet's own limits defer the
+    /// message without using up its attempts.
     static func failed(_ error: ProviderError) -> HandlerOutcome {
         switch error.kind {
         case .transient: .transientFailure(HandlerFailure(error))
+        case .rateLimited(let retryAfter) where ProviderLimits.errorClasses.contains(error.errorClass):
+            .deferred(retryAfter: retryAfter, HandlerFailure(error))
         case .rateLimited(let retryAfter): .rateLimited(retryAfter: retryAfter, HandlerFailure(error))
         case .permanent: .permanentFailure(HandlerFailure(error))
         }

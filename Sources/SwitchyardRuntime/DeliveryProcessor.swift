@@ -89,6 +89,9 @@ struct DeliveryProcessor: Sendable {
         case .rateLimited(let retryAfter, let failure):
             metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(atLeast: retryAfter)))"
             metadata["error"] = "\(failure.errorClass): \(failure.message)"
+        case .deferred(let retryAfter, let failure):
+            metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(atLeast: retryAfter), countsAsAttempt: false))"
+            metadata["error"] = "\(failure.errorClass): \(failure.message)"
         case .permanentFailure(let failure):
             try await deadLetter(work, failure: failure, attempts: message.attempt)
             metadata["outcome"] = "dead_letter"
@@ -107,8 +110,10 @@ struct DeliveryProcessor: Sendable {
 
     /// Republishes to the retry exchange (the tier header picks the delay, the routing key is the
     /// origin queue), or dead-letters once the role's attempts are spent.
-    private func retry(_ work: Work, _ message: WorkMessage, _ failure: HandlerFailure, tier: Topology.RetryTier) async throws -> String {
-        guard message.attempt < work.maxAttempts else {
+    private func retry(
+        _ work: Work, _ message: WorkMessage, _ failure: HandlerFailure, tier: Topology.RetryTier, countsAsAttempt: Bool = true
+    ) async throws -> String {
+        guard message.attempt < work.maxAttempts || !countsAsAttempt else {
             let exhausted = HandlerFailure(
                 failure.errorClass, "gave up after \(message.attempt) attempts: \(failure.message)")
             try await deadLetter(work, failure: exhausted, attempts: message.attempt)
@@ -117,7 +122,7 @@ struct DeliveryProcessor: Sendable {
         var properties = work.delivery.properties
         var headers = Self.ownHeaders(properties.headers)
         let now = Self.epochMilliseconds()
-        headers[MessageHeaders.attempt] = .int64(Int64(message.attempt + 1))
+        headers[MessageHeaders.attempt] = .int64(Int64(countsAsAttempt ? message.attempt + 1 : message.attempt))
         headers[topology.retryHeader] = .string(tier.name)
         headers[MessageHeaders.firstFailure] = headers[MessageHeaders.firstFailure] ?? .int64(now)
         headers[MessageHeaders.lastFailure] = .int64(now)

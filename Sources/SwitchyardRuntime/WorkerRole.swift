@@ -24,6 +24,9 @@ public enum HandlerOutcome: Sendable {
     case transientFailure(HandlerFailure)
     /// Try again, but not before `retryAfter` (429).
     case rateLimited(retryAfter: Duration, HandlerFailure)
+    /// Not now, through no fault of the message (the fleet's own throttle): retried no sooner
+    /// than `retryAfter` without counting as an attempt, so it never exhausts its attempts.
+    case deferred(retryAfter: Duration, HandlerFailure)
     /// Never worth retrying (validation, 4xx, bad schema): dead letter at once.
     case permanentFailure(HandlerFailure)
 }

@@ -121,4 +121,39 @@ import Testing
             await ingress.client.shutdown()
         }
     }
+
+    @Test func aRateLimitSharedByTwoWorkerProcessesHoldsForTheWholeFleet() async throws {
+        try await withFleet { fleet in
+            let llm = try LoopbackHTTPServer(routes: ["/v1/chat/completions": Self.chat(Self.analysis)])
+            defer { llm.stop() }
+            let ingress = try await IngressHarness.start(fleet)
+            let environment = [
+                "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"), "SWITCHYARD_OPENAI_MODEL": "fake-model",
+                "SWITCHYARD_LLM_RATE": "2", "SWITCHYARD_LLM_BURST": "1",
+            ]
+            try fleet.startWorker(["analysis"], environment: environment)
+            try fleet.startWorker(["analysis"], environment: environment)
+            let conversations = 10
+            for index in 0..<conversations {
+                #expect(try await ingress.webhook(body: Self.conversation("conv-\(index)"), id: "call-\(index)").status == 200)
+            }
+            try await eventually("every conversation to be analysed", timeout: .seconds(60)) {
+                try await fleet.count("SELECT count(*) FROM projects") == conversations
+            }
+            let arrivals = llm.requests.map(\.receivedAt).sorted()
+            #expect(arrivals.count == conversations, "calls over the limit were not made, only retried")
+            // A bucket of 1 refilled at 2/s allows at most 1 + 2·t calls in t seconds, fleet-wide
+            // (each process on its own would allow twice that).
+            let span = try #require(arrivals.last) - arrivals[0]
+            #expect(span >= .milliseconds(4_000), "10 calls at 2/s after a burst of 1 take at least 4.5 s, took \(span)")
+            for (index, start) in arrivals.enumerated() {
+                let inWindow = arrivals[index...].prefix { $0 - start < .seconds(1) }.count
+                #expect(inWindow <= 3, "at most 3 calls in any second, saw \(inWindow)")
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm'") == conversations)
+            #expect(fleet.logs().contains("provider_rate"), "messages over the limit were deferred through the retry tiers")
+            #expect(try await fleet.depths(["sy.dlq.analysis"])["sy.dlq.analysis"] == 0, "deferrals don't use up attempts")
+            await ingress.client.shutdown()
+        }
+    }
 }

@@ -10,6 +10,8 @@ public struct LoopbackRequest: Sendable {
     public let headers: [(name: String, value: String)]
     /// The body bytes (`Content-Length` framing).
     public let body: [UInt8]
+    /// When the whole request had arrived.
+    public let receivedAt = ContinuousClock.now
 
     /// The target without its query.
     public var path: String {
