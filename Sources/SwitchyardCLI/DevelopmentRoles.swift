@@ -34,7 +34,11 @@ struct DevelopmentRoles {
             logger.notice("LLM: offline (rule-based analysis, template plan; no model, no network)")
         }
         var roles: [String: any WorkerRole] = [
-            "analysis": AnalysisRole(analyst: analyst, transcripts: OfflineTranscriptSource(), calls: calls),
+            "analysis": AnalysisRole(
+                analyst: analyst,
+                transcripts: configuration.transcripts.map { VendorTranscriptClient(baseURL: $0.baseURL, apiKey: $0.apiKey, client: http) }
+                    ?? OfflineTranscriptSource(),
+                download: TranscriptDownload(client: http), calls: calls),
             "planning": PlanningRole(pool: pool, planner: planner, calls: calls),
         ]
         if names.contains("build"), let settings = configuration.buildService {

@@ -7,23 +7,25 @@ import SwitchyardPostgres
 public import SwitchyardRuntime
 
 /// Consumes `conversation.ended`: takes the transcript the event carries (`transcript`, a
-/// string or a list of `{role, content}`, also looked for under `properties`), else asks the
-/// transcript source; analyses it; and, in the message's transaction, stores the
+/// string or a list of `{role, content}`, also looked for under `properties`), else downloads
+/// it from the event's `transcript_url`, else asks the video-call vendor's API; analyses it; and, in the message's transaction, stores the
 /// conversation and its project (status `planning`, one project per conversation) and emits
 /// `plan.requested`.
 public struct AnalysisRole: WorkerRole {
     public let name = "analysis"
     private let analyst: any ProjectAnalyst
     private let transcripts: any TranscriptSource
+    private let download: TranscriptDownload
     private let calls: ExternalCalls
 
     /// The tenant of events that name none.
     static let defaultTenant = "00000000-0000-0000-0000-000000000000"
 
     /// Creates the role.
-    public init(analyst: any ProjectAnalyst, transcripts: any TranscriptSource, calls: ExternalCalls) {
+    public init(analyst: any ProjectAnalyst, transcripts: any TranscriptSource, download: TranscriptDownload, calls: ExternalCalls) {
         self.analyst = analyst
         self.transcripts = transcripts
+        self.download = download
         self.calls = calls
     }
 
@@ -44,12 +46,18 @@ public struct AnalysisRole: WorkerRole {
                 }
                 (transcript, source) = (parsed, "inline")
             } else {
-                let url = (event["transcript_url"] ?? event["properties"]?["transcript_url"])?.string
-                transcript = try await calls.perform(
-                    api: "transcripts", endpoint: url == nil ? "conversation \(conversationID)" : "transcript_url",
-                    provider: transcripts.name, tenantID: tenantID, projectID: nil
-                ) { () async throws(ProviderError) in try await transcripts.transcript(conversationID: conversationID, url: url) }
-                source = url == nil ? "vendor_api" : "url"
+                if let url = (event["transcript_url"] ?? event["properties"]?["transcript_url"])?.string {
+                    transcript = try await calls.perform(
+                        api: "transcripts", endpoint: "GET transcript_url", provider: "http", tenantID: tenantID, projectID: nil
+                    ) { () async throws(ProviderError) in try await download.transcript(at: url) }
+                    source = "url"
+                } else {
+                    transcript = try await calls.perform(
+                        api: "transcripts", endpoint: "conversation \(conversationID)", provider: transcripts.name, tenantID: tenantID,
+                        projectID: nil
+                    ) { () async throws(ProviderError) in try await transcripts.transcript(conversationID: conversationID) }
+                    source = "vendor_api"
+                }
             }
         } catch {
             return .failed(error)

@@ -10,7 +10,8 @@ public import Switchyard
 /// | `SWITCHYARD_LLM` | `offline` (default): rule-based analysis, template plan; `openai`: an OpenAI-compatible chat API |
 /// | `SWITCHYARD_OPENAI_BASE_URL`, `_API_KEY`, `_MODEL` | for `openai`: default `https://api.openai.com/v1`, none, `gpt-4o-mini` |
 /// | `SWITCHYARD_LLM_TIMEOUT_SECONDS` | the longest a completion may take (default 60) |
-/// | `SWITCHYARD_TRANSCRIPTS` | `offline` (default): transcripts must arrive in the webhook |
+/// | `SWITCHYARD_TRANSCRIPTS` | `offline` (default): transcripts must arrive in the webhook (or by URL); `tavus`: the vendor's API |
+/// | `SWITCHYARD_TAVUS_BASE_URL`, `SWITCHYARD_TAVUS_API_KEY` | for `tavus`: default `https://tavusapi.com/v2`, the key (required) |
 /// | `SWITCHYARD_BUILD_SERVICE` | `offline` (default): a local simulator calling our webhook back; `kiro`: the build service's API |
 /// | `SWITCHYARD_KIRO_BASE_URL`, `SWITCHYARD_KIRO_API_KEY` | for `kiro`: its API root (required) and key |
 /// | `SWITCHYARD_PUBLIC_URL` | where the build service reaches the ingress (default `http://127.0.0.1:8080`) |
@@ -34,8 +35,14 @@ public struct DevelopmentConfiguration: Sendable {
 
     /// The chat API for analysis and planning; nil: offline.
     public var openAI: OpenAISettings?
-    /// `offline` is the only transcript source this build has.
-    public var transcripts: String
+    /// The video-call vendor's API.
+    public struct VendorSettings: Sendable {
+        public var baseURL: String
+        public var apiKey: String
+    }
+
+    /// The vendor's transcript API; nil: offline.
+    public var transcripts: VendorSettings?
     /// The build service's API; nil: the offline simulator.
     public var buildService: BuildServiceSettings?
     /// The ingress's public base URL.
@@ -76,7 +83,12 @@ public struct DevelopmentConfiguration: Sendable {
                 apiKey: environment["SWITCHYARD_OPENAI_API_KEY"], model: environment["SWITCHYARD_OPENAI_MODEL"] ?? "gpt-4o-mini",
                 timeout: .seconds(seconds))
         }
-        transcripts = try choice("SWITCHYARD_TRANSCRIPTS", ["offline"])
+        if try choice("SWITCHYARD_TRANSCRIPTS", ["offline", "tavus"]) == "tavus" {
+            guard let key = environment["SWITCHYARD_TAVUS_API_KEY"], !key.isEmpty else {
+                throw ConfigurationError(variable: "SWITCHYARD_TAVUS_API_KEY", problem: "unset; SWITCHYARD_TRANSCRIPTS=tavus needs the vendor's API key")
+            }
+            transcripts = VendorSettings(baseURL: try url("SWITCHYARD_TAVUS_BASE_URL", default: "https://tavusapi.com/v2"), apiKey: key)
+        }
         if try choice("SWITCHYARD_BUILD_SERVICE", ["offline", "kiro"]) == "kiro" {
             buildService = BuildServiceSettings(
                 baseURL: try url("SWITCHYARD_KIRO_BASE_URL", default: nil), apiKey: environment["SWITCHYARD_KIRO_API_KEY"])

@@ -59,21 +59,22 @@ public struct ProviderError: Error, Sendable, Equatable {
     }
 }
 
-/// Fetches a conversation's transcript from the video-call vendor (or from a URL it gave).
+/// Fetches a conversation's transcript from the video-call vendor's API.
 public protocol TranscriptSource: Sendable {
     /// `offline` or the vendor's name.
     var name: String { get }
-    /// The transcript of `conversationID`, from `url` when the event named one.
-    func transcript(conversationID: String, url: String?) async throws(ProviderError) -> Transcript
+    /// The transcript of `conversationID`.
+    func transcript(conversationID: String) async throws(ProviderError) -> Transcript
 }
 
-/// Offline there is no vendor to ask: a conversation must arrive with its transcript.
+/// Offline there is no vendor to ask: a conversation must arrive with its transcript (or a
+/// URL to download it from).
 public struct OfflineTranscriptSource: TranscriptSource {
     public let name = "offline"
 
     public init() {}
 
-    public func transcript(conversationID: String, url: String?) async throws(ProviderError) -> Transcript {
+    public func transcript(conversationID: String) async throws(ProviderError) -> Transcript {
         throw ProviderError(
             .permanent, "no_transcript",
             "conversation \(conversationID) arrived without a transcript and the offline transcript source fetches nothing "

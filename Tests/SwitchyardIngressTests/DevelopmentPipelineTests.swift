@@ -58,4 +58,50 @@ import Testing
             await ingress.client.shutdown()
         }
     }
+
+    @Test func transcriptsComeFromTheWebhookAURLOrTheVendorsAPI() async throws {
+        try await withFleet { fleet in
+            let conversation: [String: Any] = [
+                "conversation_id": "conv-api", "status": "ended",
+                "events": [
+                    ["event_type": "system.replica_joined", "properties": [:]],
+                    ["event_type": "application.transcription_ready", "properties": ["transcript": [
+                        ["role": "system", "content": "You are a helpful interviewer."],
+                        ["role": "user", "content": "We need an inventory tracker for our bakery."],
+                    ]]],
+                ],
+            ]
+            let vendor = try LoopbackHTTPServer(scripts: [
+                "/files/call.txt": [.text("Agent: Hi!\nOwner: We want a loyalty program for our cafe.")],
+                "/v2/conversations/conv-api": [
+                    LoopbackRoute(status: 200, headers: [("Content-Type", "application/json")],
+                                  body: Array(#"{"conversation_id":"conv-api","status":"ended","events":[]}"#.utf8)),
+                    LoopbackRoute(status: 200, headers: [("Content-Type", "application/json")],
+                                  body: Array((try? JSONSerialization.data(withJSONObject: conversation)) ?? Data())),
+                ],
+            ])
+            defer { vendor.stop() }
+            let ingress = try await IngressHarness.start(fleet)
+            try fleet.startWorker(["analysis"], environment: [
+                "SWITCHYARD_TRANSCRIPTS": "tavus", "SWITCHYARD_TAVUS_BASE_URL": vendor.url("/v2"), "SWITCHYARD_TAVUS_API_KEY": "tavus-key",
+            ])
+            let byURL = #"{"event_type":"conversation_ended","conversation_id":"conv-url","properties":{"transcript_url":"\#(vendor.url("/files/call.txt"))"}}"#
+            #expect(try await ingress.webhook(body: byURL, id: "call-url").status == 200)
+            #expect(try await ingress.webhook(body: #"{"event_type":"conversation_ended","conversation_id":"conv-api"}"#, id: "call-api").status == 200)
+            try await eventually("both conversations to be analysed", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM projects") == 2
+            }
+            #expect(try await fleet.text("SELECT string_agg(external_id || ':' || transcript_source, ' ' ORDER BY external_id) FROM conversations")
+                == "conv-api:vendor_api conv-url:url")
+            #expect(try await fleet.text("SELECT requirements->>0 FROM projects WHERE conversation_id = 'conv-url'")
+                == "We want a loyalty program for our cafe.")
+            #expect(try await fleet.text("SELECT requirements->>0 FROM projects WHERE conversation_id = 'conv-api'")
+                == "We need an inventory tracker for our bakery.", "the vendor's system prompt is not a requirement")
+            let apiCalls = vendor.requests.filter { $0.path == "/v2/conversations/conv-api" }
+            #expect(apiCalls.count == 2, "the first answer had no transcript yet: retried")
+            #expect(apiCalls.allSatisfy { $0.header("x-api-key") == "tavus-key" && $0.target.hasSuffix("?verbose=true") })
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'transcripts' AND error LIKE 'transcript_not_ready%'") == 1)
+            await ingress.client.shutdown()
+        }
+    }
 }
