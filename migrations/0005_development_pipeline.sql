@@ -28,11 +28,13 @@ CREATE UNIQUE INDEX projects_conversation ON projects (tenant_id, conversation_i
 -- The build service's callbacks name its build id.
 CREATE UNIQUE INDEX projects_build_id ON projects (build_id) WHERE build_id IS NOT NULL;
 
--- Every call to an external service: which, where, how it went and how long it took.
+-- Every call to an external service: which, where, how it went and how long it took. A log:
+-- the analysis call's row names the project it is about to create, so project_id has no
+-- foreign key.
 CREATE TABLE api_usage (
     id bigserial PRIMARY KEY,
     tenant_id uuid REFERENCES tenants (id),
-    project_id uuid REFERENCES projects (id),
+    project_id uuid,
     api text NOT NULL,
     endpoint text NOT NULL,
     status_code int,
@@ -43,6 +45,7 @@ CREATE TABLE api_usage (
 );
 
 CREATE INDEX api_usage_api_time ON api_usage (api, created_at);
+CREATE INDEX api_usage_project ON api_usage (project_id) WHERE project_id IS NOT NULL;
 
 -- Token buckets shared by every worker process: a provider's calls per second, and how many
 -- may run at once (leases that expire, so a dead worker's lease frees itself).

@@ -36,6 +36,7 @@ public struct AnalysisRole: WorkerRole {
             return .permanentFailure(HandlerFailure("validation", "conversation.ended needs a string conversation_id"))
         }
         let tenantID = message.tenantID ?? Self.defaultTenant
+        let projectID = Self.projectID(tenantID: tenantID, conversationID: conversationID)
         let inline = event["transcript"] ?? event["properties"]?["transcript"]
         let transcript: Transcript
         let source: String
@@ -48,13 +49,13 @@ public struct AnalysisRole: WorkerRole {
             } else {
                 if let url = (event["transcript_url"] ?? event["properties"]?["transcript_url"])?.string {
                     transcript = try await calls.perform(
-                        api: "transcripts", endpoint: "GET transcript_url", provider: "http", tenantID: tenantID, projectID: nil
+                        api: "transcripts", endpoint: "GET transcript_url", provider: "http", tenantID: tenantID, projectID: projectID
                     ) { () async throws(ProviderError) in try await download.transcript(at: url) }
                     source = "url"
                 } else {
                     transcript = try await calls.perform(
                         api: "transcripts", endpoint: "conversation \(conversationID)", provider: transcripts.name, tenantID: tenantID,
-                        projectID: nil
+                        projectID: projectID
                     ) { () async throws(ProviderError) in try await transcripts.transcript(conversationID: conversationID) }
                     source = "vendor_api"
                 }
@@ -65,7 +66,7 @@ public struct AnalysisRole: WorkerRole {
         let analysis: ProjectAnalysis
         do {
             analysis = try await calls.perform(
-                api: "llm", endpoint: "analyse", provider: analyst.name, tenantID: tenantID, projectID: nil
+                api: "llm", endpoint: "analyse", provider: analyst.name, tenantID: tenantID, projectID: projectID
             ) { () async throws(ProviderError) in try await analyst.analyse(transcript) }
         } catch {
             return .failed(error)
@@ -73,7 +74,6 @@ public struct AnalysisRole: WorkerRole {
         if !analysis.problems.isEmpty {
             return .permanentFailure(HandlerFailure("invalid_analysis", analysis.problems.joined(separator: "; ")))
         }
-        let projectID = Self.projectID(tenantID: tenantID, conversationID: conversationID)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         guard let transcriptJSON = try? String(decoding: encoder.encode(transcript.turns), as: UTF8.self),

@@ -33,10 +33,13 @@ struct IngressLoad {
     var rate: Int
     var duration: Double
     var label: String
+    /// Send a realistic transcript and a unique conversation id with each webhook (the
+    /// development pipeline's load), instead of the bare minimum.
+    var transcript: Bool
 
     static let usage = """
         usage: SwitchyardBench ingress-load --url URL --secret whsec_... --label NAME
-                   (--mode saturate --connections C | --mode rate --rate R) [--duration SECONDS]
+                   (--mode saturate --connections C | --mode rate --rate R) [--duration SECONDS] [--transcript yes]
         """
 
     static func parse(_ arguments: [String]) throws -> IngressLoad {
@@ -55,7 +58,7 @@ struct IngressLoad {
         let load = IngressLoad(
             url: try required("url"), secret: try required("secret"), mode: values["mode"] ?? "saturate",
             connections: Int(values["connections"] ?? "32") ?? 0, rate: Int(values["rate"] ?? "1000") ?? 0,
-            duration: Double(values["duration"] ?? "15") ?? 0, label: try required("label"))
+            duration: Double(values["duration"] ?? "15") ?? 0, label: try required("label"), transcript: values["transcript"] == "yes")
         guard ["saturate", "rate"].contains(load.mode), load.connections > 0, load.rate > 0, load.duration > 0 else {
             throw LoadError("--mode saturate|rate, positive --connections, --rate and --duration")
         }
@@ -67,9 +70,12 @@ struct IngressLoad {
         let client = HTTPClient(configuration: .init(maxConcurrentRequests: max(connections, 64), timeout: .seconds(10)))
         let counter = RequestCounter()
         let prefix = "\(label)-\(UInt32.random(in: 0 ... .max))"
+        let transcript = transcript
         @Sendable func send(_ number: Int) async -> Bool {
             let id = "\(prefix)-\(number)"
-            let body = Array(#"{"event_type":"conversation_ended","conversation_id":"bench-\#(number)"}"#.utf8)
+            let body = Array((transcript
+                ? #"{"event_type":"conversation_ended","conversation_id":"\#(id)","properties":{"transcript":\#(Self.transcript)}}"#
+                : #"{"event_type":"conversation_ended","conversation_id":"bench-\#(number)"}"#).utf8)
             let timestamp = String(Int(Date().timeIntervalSince1970))
             let request = SwitchyardHTTP.HTTPRequest(method: .post, url: url, headers: [
                 HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", id),
@@ -118,6 +124,16 @@ struct IngressLoad {
         await client.shutdown()
         counter.report(label: label, mode: mode, elapsed: elapsed, offered: mode == "rate" ? rate : nil)
     }
+}
+
+extension IngressLoad {
+    /// A client describing a project to the vendor's agent, as the vendor's webhook carries it.
+    static let transcript = #"""
+        [{"role":"assistant","content":"Thanks for joining. What would you like us to build?"},
+         {"role":"user","content":"We run a chain of bike repair shops and we need an app called Spoke Fix. Customers should be able to book a repair slot online and get a text when the bike is ready."},
+         {"role":"assistant","content":"Anything else?"},
+         {"role":"user","content":"Mechanics want to see their queue on a tablet. It must take payments with Stripe. We would like it in eight weeks."}]
+        """#
 }
 
 /// Successes, failures and latencies, from many tasks.

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# bench/development.sh -- the development pipeline with the offline providers: conversations
+# per second from webhook to `ready_to_build`, and each stage's latency and fleet overhead.
+#
+#   bench/development.sh                   RATE=50, 20 s at the fixed rate, 10 s of saturation
+#   RATE=50 DURATION=5 bench/development.sh   smoke test
+#
+# One ingress and one worker (`work analysis planning`, CLI defaults) on the private servers of
+# scripts/services (started if needed), release builds in .build-bench. Two phases, each with
+# its own conversation ids (signed conversation_ended webhooks with a realistic transcript, from
+# SwitchyardBench ingress-load):
+#   rate        RATE conversations/s for DURATION s; per-stage latency p50/p99 from the stage
+#               timestamps (analysis: webhook receipt -> projects.analyzed_at; planning:
+#               analyzed_at -> planned_at) and the fleet overhead = stage latency minus the
+#               provider's time for that stage (api_usage.response_time_ms of the project)
+#   saturate    CONNECTIONS concurrent senders for SATURATE_DURATION s; conversations/s from the
+#               first webhook's receipt to the last project's planned_at
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$HERE"
+RATE="${RATE:-50}"
+DURATION="${DURATION:-20}"
+SATURATE_DURATION="${SATURATE_DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-32}"
+PORT="${PORT:-18090}"
+log() { echo "[development.sh] $(date -u +%H:%M:%S) $*" >&2; }
+
+command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+log "building release (switchyard, SwitchyardBench) in .build-bench"
+swift build -c release --build-path .build-bench --product switchyard >&2
+swift build -c release --build-path .build-bench --product SwitchyardBench >&2
+BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
+
+scripts/services up >&2
+eval "$(scripts/services env)"
+"$BIN/switchyard" migrate >&2
+"$BIN/switchyard" topology apply >&2
+
+SECRET="whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+export SWITCHYARD_WEBHOOK_SECRET_TAVUS="$SECRET" SWITCHYARD_LOG_LEVEL=warning
+"$BIN/switchyard" ingress --port "$PORT" 2>/tmp/development-bench-ingress.log &
+INGRESS=$!
+"$BIN/switchyard" work analysis planning 2>/tmp/development-bench-worker.log &
+WORKER=$!
+trap 'kill "$INGRESS" "$WORKER" 2>/dev/null || true; wait "$INGRESS" "$WORKER" 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue sy.work.build >/dev/null 2>&1 || true' EXIT
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.1; done
+
+sql() { scripts/services psql -tAq -c "$1"; }
+wait_for() { # wait_for LABEL COUNT: until every conversation of the phase is ready_to_build
+  local deadline=$((SECONDS + 300))
+  until [ "$(sql "SELECT count(*) FROM projects WHERE conversation_id LIKE '$1-%' AND status = 'ready_to_build'")" -ge "$2" ]; do
+    [ $SECONDS -lt $deadline ] || { log "error: timed out waiting for $1"; exit 1; }
+    sleep 0.5
+  done
+}
+load() { "$BIN/SwitchyardBench" ingress-load --url "http://127.0.0.1:$PORT/v1/webhooks/tavus" --secret "$SECRET" --transcript yes "$@"; }
+
+RUN="dev$(date +%s)"
+log "phase rate: $RATE conversations/s for $DURATION s"
+load --label "$RUN-rate" --mode rate --rate "$RATE" --duration "$DURATION" >/tmp/development-bench-rate.jsonl
+SENT_RATE="$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$RUN-rate-%'")"
+wait_for "$RUN-rate" "$SENT_RATE"
+
+log "phase saturate: $CONNECTIONS concurrent senders for $SATURATE_DURATION s"
+load --label "$RUN-sat" --mode saturate --connections "$CONNECTIONS" --duration "$SATURATE_DURATION" >/tmp/development-bench-sat.jsonl
+SENT_SAT="$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$RUN-sat-%'")"
+wait_for "$RUN-sat" "$SENT_SAT"
+
+log "results (commit $(git rev-parse --short HEAD), $(nproc) CPUs)"
+scripts/services psql -q <<SQL
+WITH stages AS (
+    SELECT p.id,
+           extract(epoch FROM p.analyzed_at - r.received_at) * 1000 AS analysis_ms,
+           extract(epoch FROM p.planned_at - p.analyzed_at) * 1000 AS planning_ms,
+           (SELECT coalesce(sum(u.response_time_ms), 0) FROM api_usage u WHERE u.project_id = p.id AND u.endpoint LIKE '%analyse') AS analysis_provider_ms,
+           (SELECT coalesce(sum(u.response_time_ms), 0) FROM api_usage u WHERE u.project_id = p.id AND u.endpoint LIKE '%plan%') AS planning_provider_ms
+    FROM projects p JOIN webhook_receipts r ON r.source = 'tavus' AND r.webhook_id = p.conversation_id
+    WHERE p.conversation_id LIKE '$RUN-rate-%'
+)
+SELECT '$RATE/s' AS load, count(*) AS conversations,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY analysis_ms)::numeric, 2) AS analysis_p50_ms,
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY analysis_ms)::numeric, 2) AS analysis_p99_ms,
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY analysis_ms - analysis_provider_ms)::numeric, 2) AS analysis_overhead_p99_ms,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY planning_ms)::numeric, 2) AS planning_p50_ms,
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY planning_ms)::numeric, 2) AS planning_p99_ms,
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY planning_ms - planning_provider_ms)::numeric, 2) AS planning_overhead_p99_ms,
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY analysis_provider_ms + planning_provider_ms)::numeric, 2) AS provider_p99_ms
+FROM stages;
+
+SELECT 'saturate' AS load, count(*) AS conversations,
+       round(extract(epoch FROM max(p.planned_at) - min(r.received_at))::numeric, 2) AS seconds,
+       round((count(*) / extract(epoch FROM max(p.planned_at) - min(r.received_at)))::numeric, 1) AS conversations_per_s
+FROM projects p JOIN webhook_receipts r ON r.source = 'tavus' AND r.webhook_id = p.conversation_id
+WHERE p.conversation_id LIKE '$RUN-sat-%';
+SQL
