@@ -9,7 +9,8 @@ public import SwitchyardRuntime
 ///
 /// `build.requested`: starts the build with the build service (our webhook URL
 /// `SWITCHYARD_PUBLIC_URL/v1/webhooks/kiro`, the message id as idempotency key, so a retry
-/// never starts a second build), then stores the build id, moves the project to `building`
+/// never starts a second build), then stores the build's and the service's project ids, moves
+/// the project to `building`
 /// and records build event 0 (`build started`).
 ///
 /// `build.reported` (the service's callbacks through the webhook): stores the event once per
@@ -66,9 +67,9 @@ public struct BuildRole: WorkerRole {
         guard let text = found.plan, let plan = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
             return .permanentFailure(HandlerFailure("validation", "project \(projectID) has no plan"))
         }
-        let buildID: String
+        let build: StartedBuild
         do {
-            buildID = try await calls.perform(
+            build = try await calls.perform(
                 api: "build_service", endpoint: "start build", provider: service.name, tenantID: found.tenantID, projectID: projectID
             ) { () async throws(ProviderError) in
                 try await service.startBuild(plan: plan, projectID: projectID, webhookURL: webhookURL, idempotencyKey: message.messageID)
@@ -77,12 +78,14 @@ public struct BuildRole: WorkerRole {
             return .failed(error)
         }
         let tenantID = found.tenantID
+        let buildID = build.buildID
         return .success(HandlerEffects(write: { connection in
             let moved = try connection.execute(
                 """
-                UPDATE projects SET build_id = $2, status = 'building', build_started_at = clock_timestamp(), updated_at = clock_timestamp()
+                UPDATE projects SET build_id = $2, build_service_project_id = $3, status = 'building',
+                    build_started_at = clock_timestamp(), updated_at = clock_timestamp()
                 WHERE id = $1::uuid AND status = 'ready_to_build'
-                """, [projectID, buildID])
+                """, [projectID, buildID, build.serviceProjectID])
             guard moved == 1 else { return }
             try connection.execute(
                 """

@@ -6,7 +6,7 @@ public import SwitchyardHTTP
 
 /// `POST {base}/builds` with `{"project_id", "plan", "webhook_url"}`, `Idempotency-Key` (so a
 /// retried start is the same build) and `Authorization: Bearer`; the answer (201, or 200 for
-/// a replayed key) carries `build_id`. 429 waits for `Retry-After`, 5xx and timeouts retry,
+/// a replayed key) carries `build_id` and, optionally, the service's `project_id`. 429 waits for `Retry-After`, 5xx and timeouts retry,
 /// other statuses are permanent.
 public struct BuildServiceClient: BuildService {
     public let name = "kiro"
@@ -21,7 +21,7 @@ public struct BuildServiceClient: BuildService {
         self.client = client
     }
 
-    public func startBuild(plan: JSONValue, projectID: String, webhookURL: String, idempotencyKey: String) async throws(ProviderError) -> String {
+    public func startBuild(plan: JSONValue, projectID: String, webhookURL: String, idempotencyKey: String) async throws(ProviderError) -> StartedBuild {
         var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Idempotency-Key", idempotencyKey)]
         if let apiKey { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
         let body: JSONValue = .object(["project_id": .string(projectID), "plan": plan, "webhook_url": .string(webhookURL)])
@@ -41,6 +41,6 @@ public struct BuildServiceClient: BuildService {
         else {
             throw ProviderError(.permanent, "invalid_response", "build service: the answer has no build_id", statusCode: response.status)
         }
-        return buildID
+        return StartedBuild(buildID: buildID, serviceProjectID: answer["project_id"]?.string)
     }
 }

@@ -33,11 +33,12 @@ public final class OfflineBuildService: BuildService {
         self.logger = logger
     }
 
-    public func startBuild(plan: JSONValue, projectID: String, webhookURL: String, idempotencyKey: String) async throws(ProviderError) -> String {
+    public func startBuild(plan: JSONValue, projectID: String, webhookURL: String, idempotencyKey: String) async throws(ProviderError) -> StartedBuild {
         let digest = SHA256.hash(data: Data(idempotencyKey.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         let buildID = "sim-\(digest)"
+        let build = StartedBuild(buildID: buildID, serviceProjectID: "sim-project-\(projectID.prefix(8))")
         let isNew = started.withLock { $0.insert(buildID).inserted }
-        guard isNew else { return buildID }
+        guard isNew else { return build }
         let featureCount = (plan["features"].flatMap { if case .array(let items) = $0 { items.count } else { nil } }) ?? 0
         Task { [self] in
             let callbacks: [[String: JSONValue]] = [
@@ -55,7 +56,7 @@ public final class OfflineBuildService: BuildService {
                 await deliver(.object(body), id: "\(buildID)-\(index + 1)", to: webhookURL)
             }
         }
-        return buildID
+        return build
     }
 
     /// Posts one signed callback, retrying with backoff until it is accepted (or 10 tries).

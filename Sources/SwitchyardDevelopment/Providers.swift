@@ -26,8 +26,22 @@ public protocol BuildService: Sendable {
     var name: String { get }
     /// Starts building `plan` for `projectID`; the service calls `webhookURL` back. The same
     /// `idempotencyKey` never starts a second build.
-    /// - Returns: The service's build id.
-    func startBuild(plan: JSONValue, projectID: String, webhookURL: String, idempotencyKey: String) async throws(ProviderError) -> String
+    /// - Returns: The service's ids for the build and for the project.
+    func startBuild(plan: JSONValue, projectID: String, webhookURL: String, idempotencyKey: String) async throws(ProviderError) -> StartedBuild
+}
+
+/// A build the build service accepted.
+public struct StartedBuild: Sendable, Equatable {
+    /// Its callbacks name it.
+    public var buildID: String
+    /// The service's own id for the project, when it gives one.
+    public var serviceProjectID: String?
+
+    /// Creates the ids.
+    public init(buildID: String, serviceProjectID: String?) {
+        self.buildID = buildID
+        self.serviceProjectID = serviceProjectID
+    }
 }
 
 /// How an external call failed, classified for retrying.

@@ -5,7 +5,8 @@ public import SwitchyardPostgres
 
 /// Records every external call (api, endpoint, status, time, tenant, project). Rows are
 /// written at once in their own transaction: a call that a retry repeats was made twice and
-/// is counted twice.
+/// is counted twice. `status_code` is the HTTP status of a failed call, 200 for any successful
+/// network call (the clients don't report which 2xx), and empty for offline work.
 public struct UsageLog: Sendable {
     let pool: PostgresPool
     let logger: Logger

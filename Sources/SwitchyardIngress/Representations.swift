@@ -35,7 +35,8 @@ enum Representation {
     static let project = """
         json_build_object(
             'project_id', p.id, 'conversation_id', p.conversation_id, 'name', p.name, 'description', p.description,
-            'status', p.status, 'requirements', p.requirements, 'plan', p.plan, 'build_id', p.build_id,
+            'status', p.status, 'priority', p.priority, 'requirements', p.requirements, 'plan', p.plan, 'build_id', p.build_id,
+            'build_service_project_id', p.build_service_project_id,
             'error', p.error_message, 'created_at', switchyard_time(p.created_at), 'updated_at', switchyard_time(p.updated_at),
             'completed_at', switchyard_time(p.completed_at),
             'build_events', coalesce((

@@ -72,17 +72,23 @@ import Testing
         }
     }
 
-    @Test func aBuildServiceThatFailsTwiceStartsExactlyOneBuildAndLateCallbacksNeverMoveItBack() async throws {
+    /// The whole pipeline with the real clients: the chat API analyses and plans, the build
+    /// service fails twice before starting one build, and its callbacks (sent here, as the
+    /// service would, signed by the reference implementation) finish the project.
+    @Test func withTheRealClientsABuildServiceThatFailsTwiceStartsOneBuildAndItsCallbacksFinishTheProject() async throws {
         try await withFleet { fleet in
+            let llm = try LoopbackHTTPServer(scripts: ["/v1/chat/completions": [Self.chat(Self.analysis), Self.chat(Self.plan(dependency: "f1"))]])
+            defer { llm.stop() }
             let unavailable = LoopbackRoute(status: 503, headers: [("Content-Type", "application/json")], body: Array(#"{"error":"busy"}"#.utf8))
             let service = try LoopbackHTTPServer(scripts: ["/api/builds": [
                 unavailable, unavailable,
-                LoopbackRoute(status: 201, headers: [("Content-Type", "application/json")], body: Array(#"{"build_id":"kb-1","status":"queued"}"#.utf8)),
+                LoopbackRoute(status: 201, headers: [("Content-Type", "application/json")], body: Array(#"{"build_id":"kb-1","project_id":"kp-9","status":"queued"}"#.utf8)),
             ]])
             defer { service.stop() }
             let buildSecret = DevelopmentPipelineTests.buildSecret
             let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_WEBHOOK_SECRET_KIRO": buildSecret])
             try fleet.startWorker(["analysis", "planning", "build"], environment: [
+                "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"), "SWITCHYARD_OPENAI_MODEL": "fake-model",
                 "SWITCHYARD_BUILD_SERVICE": "kiro", "SWITCHYARD_KIRO_BASE_URL": service.url("/api"), "SWITCHYARD_KIRO_API_KEY": "kiro-key",
                 "SWITCHYARD_PUBLIC_URL": "http://127.0.0.1:\(ingress.port)",
             ])
@@ -90,6 +96,7 @@ import Testing
             try await eventually("the build to start after two 503s", timeout: .seconds(40)) {
                 try await fleet.count("SELECT count(*) FROM projects WHERE build_id = 'kb-1' AND status = 'building'") == 1
             }
+            #expect(try await fleet.text("SELECT name || ' ' || build_service_project_id FROM projects") == "Clinic Booking kp-9")
             let starts = service.requests
             #expect(starts.count == 3)
             #expect(Set(starts.map { $0.header("Idempotency-Key") ?? "" }).count == 1, "every attempt carries the same idempotency key")
@@ -118,6 +125,8 @@ import Testing
                 == "0:progress 1:progress 2:progress 3:completed 4:failed")
             #expect(try await fleet.text("SELECT status FROM projects WHERE build_id = 'kb-1'") == "completed",
                     "a late failure does not move a finished project back")
+            #expect(try await fleet.text("SELECT string_agg(api || ' ' || coalesce(status_code::text, '-'), ', ' ORDER BY id) FROM api_usage")
+                == "llm 200, llm 200, build_service 503, build_service 503, build_service 200")
             await ingress.client.shutdown()
         }
     }
