@@ -1,0 +1,156 @@
+// The archive of dead letters as operators see it: selecting, summarising and showing them.
+
+public import Foundation
+public import SwitchyardPostgres
+
+/// Which archived dead letters an operator means: ids, or an origin queue narrowed by error
+/// class and time.
+public struct DeadLetterSelection: Sendable, Equatable {
+    /// Archive ids (`dead_letters.id`); when given, the other fields narrow nothing.
+    public var ids: [Int64]
+    /// The origin work queue.
+    public var queue: String?
+    /// The error class.
+    public var errorClass: String?
+    /// Archived at or after.
+    public var since: Date?
+
+    /// Creates a selection.
+    public init(ids: [Int64] = [], queue: String? = nil, errorClass: String? = nil, since: Date? = nil) {
+        self.ids = ids
+        self.queue = queue
+        self.errorClass = errorClass
+        self.since = since
+    }
+
+    /// The SQL condition (parameters from `$1`) and its parameters.
+    func condition() -> (sql: String, parameters: [any PostgresEncodable]) {
+        if !ids.isEmpty {
+            return ("id = ANY($1::bigint[])", ["{" + ids.map(String.init).joined(separator: ",") + "}"])
+        }
+        var clauses = ["discarded_at IS NULL"]
+        var parameters: [any PostgresEncodable] = []
+        if let queue {
+            parameters.append(queue)
+            clauses.append("origin_queue = $\(parameters.count)")
+        }
+        if let errorClass {
+            parameters.append(errorClass)
+            clauses.append("error_class = $\(parameters.count)")
+        }
+        if let since {
+            parameters.append(since.timeIntervalSince1970)
+            clauses.append("archived_at >= to_timestamp($\(parameters.count)::double precision)")
+        }
+        return (clauses.joined(separator: " AND "), parameters)
+    }
+}
+
+/// One archived dead letter.
+public struct ArchivedDeadLetter: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var messageID: String?
+    public var originQueue: String
+    public var originExchange: String?
+    public var originRoutingKey: String?
+    public var reason: String
+    public var errorClass: String?
+    public var error: String?
+    public var attempts: Int?
+    public var archivedAt: String
+    public var replayedAt: String?
+    public var replayCount: Int
+    public var discardedAt: String?
+    /// The message's properties and headers as archived (JSON objects).
+    public var properties: String
+    public var headers: String
+    public var body: [UInt8]
+
+    enum CodingKeys: String, CodingKey {
+        case id, reason, error, attempts, properties, headers, body
+        case messageID = "message_id"
+        case originQueue = "origin_queue"
+        case originExchange = "origin_exchange"
+        case originRoutingKey = "origin_routing_key"
+        case errorClass = "error_class"
+        case archivedAt = "archived_at"
+        case replayedAt = "replayed_at"
+        case replayCount = "replay_count"
+        case discardedAt = "discarded_at"
+    }
+
+    static let columns = """
+        id, message_id, origin_queue, origin_exchange, origin_routing_key, reason, error_class, error, attempts,
+        to_char(archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        to_char(replayed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), replay_count,
+        to_char(discarded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), properties::text, headers::text, body
+        """
+
+    init(row: PostgresRow) throws {
+        id = try row.decode(Int64.self, at: 0)
+        messageID = try row.decode(String?.self, at: 1)
+        originQueue = try row.decode(String.self, at: 2)
+        originExchange = try row.decode(String?.self, at: 3)
+        originRoutingKey = try row.decode(String?.self, at: 4)
+        reason = try row.decode(String.self, at: 5)
+        errorClass = try row.decode(String?.self, at: 6)
+        error = try row.decode(String?.self, at: 7)
+        attempts = try row.decode(Int?.self, at: 8)
+        archivedAt = try row.decode(String.self, at: 9)
+        replayedAt = try row.decode(String?.self, at: 10)
+        replayCount = try row.decode(Int.self, at: 11)
+        discardedAt = try row.decode(String?.self, at: 12)
+        properties = try row.decode(String.self, at: 13)
+        headers = try row.decode(String.self, at: 14)
+        body = try row.decode([UInt8].self, at: 15)
+    }
+}
+
+/// Per origin queue and error class: how many dead letters the archive holds.
+public struct DeadLetterGroup: Sendable, Codable, Equatable {
+    public var originQueue: String
+    public var errorClass: String
+    public var archived: Int
+    public var replayed: Int
+    public var discarded: Int
+    public var oldest: String
+    public var newest: String
+
+    enum CodingKeys: String, CodingKey {
+        case archived, replayed, discarded, oldest, newest
+        case originQueue = "origin_queue"
+        case errorClass = "error_class"
+    }
+}
+
+/// Reads the `dead_letters` archive for operators; never changes it.
+public enum DeadLetterLedger {
+    /// Counts by origin queue and error class, with the oldest and newest archive times.
+    public static func groups(on connection: isolated PostgresConnection) throws -> [DeadLetterGroup] {
+        try connection.query(
+            """
+            SELECT origin_queue, coalesce(error_class, reason), count(*),
+                   count(*) FILTER (WHERE replayed_at IS NOT NULL), count(*) FILTER (WHERE discarded_at IS NOT NULL),
+                   to_char(min(archived_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(max(archived_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM dead_letters GROUP BY 1, 2 ORDER BY 1, 2
+            """
+        ).map {
+            DeadLetterGroup(
+                originQueue: try $0.decode(String.self, at: 0), errorClass: try $0.decode(String.self, at: 1),
+                archived: try $0.decode(Int.self, at: 2), replayed: try $0.decode(Int.self, at: 3),
+                discarded: try $0.decode(Int.self, at: 4), oldest: try $0.decode(String.self, at: 5),
+                newest: try $0.decode(String.self, at: 6))
+        }
+    }
+
+    /// The selected dead letters, oldest first, at most `limit`.
+    public static func select(
+        _ selection: DeadLetterSelection, limit: Int, on connection: isolated PostgresConnection
+    ) throws -> [ArchivedDeadLetter] {
+        let (condition, parameters) = selection.condition()
+        return try connection.query(
+            "SELECT \(ArchivedDeadLetter.columns) FROM dead_letters WHERE \(condition) ORDER BY id LIMIT \(limit)", parameters
+        ).map(ArchivedDeadLetter.init(row:))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import SwitchyardTestSupport
+import Testing
+
+/// `switchyard dlq list | show | replay` against a fleet whose probes die on purpose.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DeadLetterCommandTests {
+    static func dlq(_ fleet: Fleet, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let outcome = try SwitchyardProcess.run(["dlq"] + arguments, environment: fleet.environment)
+        return (outcome.status, outcome.standardOutput, outcome.standardError)
+    }
+
+    @Test func deadLettersAreListedShownAndReplayedOnceEach() async throws {
+        try await withFleet { fleet in
+            try fleet.startWorker(["probe", "dead-letters"])
+            let until = Int64(Date().timeIntervalSince1970 * 1000) + 2_500
+            let laterIDs = ["later-1", "later-2", "later-3"]
+            try await fleet.publishProbes(
+                ["{\"v\":1,\"id\":\"never-1\",\"permanent\":true}", "{\"v\":1,\"id\":\"never-2\",\"permanent\":true}", "{\"v\":1,\"id\":7}"]
+                    + laterIDs.map { "{\"v\":1,\"id\":\"\($0)\",\"fail_until_ms\":\(until)}" })
+            try await eventually("six dead letters to be archived", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters") == 6
+            }
+
+            let list = try Self.dlq(fleet, ["list", "--json"])
+            #expect(list.status == 0, "\(list.error)")
+            let queues = (try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [String: Any])?["queues"] as? [[String: Any]]
+            let probe = try #require(queues?.first { $0["origin_queue"] as? String == "sy.work.probe" }, "\(list.output)")
+            let classes = (probe["classes"] as? [[String: Any]] ?? []).reduce(into: [String: Int]()) {
+                $0[$1["error_class"] as? String ?? ""] = $1["archived"] as? Int
+            }
+            #expect(classes == ["permanent": 5, "validation": 1])
+            #expect(probe["waiting_in_broker"] as? Int == 0 && probe["dead_letter_queue"] as? String == "sy.dlq.probe")
+            let table = try Self.dlq(fleet, ["list"]).output
+            #expect(table.hasPrefix("ORIGIN QUEUE") && table.contains("sy.dlq.probe (0)"), "\(table)")
+
+            let shown = try Self.dlq(fleet, ["show", "--queue", "sy.work.probe", "--error-class", "validation"])
+            #expect(shown.output.contains("invalid probe.run body") && shown.output.contains("\"id\" : 7"), "\(shown.output)")
+            let ids = try await fleet.text(
+                "SELECT string_agg(id::text, ' ' ORDER BY id) FROM dead_letters WHERE convert_from(body, 'UTF8') LIKE '%later-%'"
+            ).split(separator: " ").map(String.init)
+            #expect(ids.count == 3)
+
+            let dryRun = try Self.dlq(fleet, ["replay", "--dry-run"] + ids)
+            #expect(dryRun.status == 0 && dryRun.output.split(separator: "\n").allSatisfy { $0.contains("would replay") }, "\(dryRun.output)")
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE replayed_at IS NOT NULL") == 0, "--dry-run changes nothing")
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 0)
+
+            // The probes fail until `until`; replay after it.
+            try await Task.sleep(until: .now + .milliseconds(max(0, until - Int64(Date().timeIntervalSince1970 * 1000)) + 100), clock: .continuous)
+            let replayed = try Self.dlq(fleet, ["replay"] + ids)
+            #expect(replayed.status == 0, "\(replayed.output) \(replayed.error)")
+            #expect(replayed.output.split(separator: "\n").filter { $0.contains("\treplayed\tto sy.events probe.run") }.count == 3, "\(replayed.output)")
+            try await eventually("each replayed probe to land", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'later-%'") == 3
+            }
+
+            let again = try Self.dlq(fleet, ["replay", "--json"] + ids)
+            #expect(again.status == 0 && again.output.components(separatedBy: "already replayed").count == 4, "\(again.output)")
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE replay_count = 1") == 3)
+            #expect(try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 0, "the second replay published nothing")
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 3, "exactly one row each")
+        }
+    }
+
+    @Test func badArgumentsExitTwoWithOneLineSayingWhatToFix() async throws {
+        try await withFleet { fleet in
+            for (arguments, needle) in [
+                (["replay"], "give IDs or --queue"),
+                (["show", "--queue", "sy.work.nope"], "unknown work queue 'sy.work.nope'"),
+                (["show", "--since", "yesterday"], "--since: expected RFC 3339"),
+                (["replay", "--queue", "sy.work.probe", "--rate", "0"], "--rate must be > 0"),
+            ] {
+                let outcome = try Self.dlq(fleet, arguments)
+                #expect(outcome.status == 2, "\(arguments): \(outcome.error)")
+                #expect(outcome.error.split(separator: "\n").count == 1 && outcome.error.contains(needle), "\(arguments): \(outcome.error)")
+            }
+        }
+    }
+}
