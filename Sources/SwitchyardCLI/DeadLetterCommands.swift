@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import Logging
 import Switchyard
 import SwitchyardAMQP
 import SwitchyardPostgres
@@ -10,7 +11,7 @@ import SwitchyardRuntime
 /// Inspecting and replaying dead letters (archived by `switchyard work dead-letters`).
 struct DeadLetterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dlq", abstract: "Inspect and replay dead letters.", subcommands: [List.self, Show.self, Replay.self])
+        commandName: "dlq", abstract: "Inspect and replay dead letters.", subcommands: [List.self, Show.self, Replay.self, Purge.self])
 
     /// The selector options `show` and `replay` share.
     struct Selector: ParsableArguments {
@@ -233,6 +234,46 @@ struct DeadLetterCommand: AsyncParsableCommand {
             } else {
                 print("\(id)\t\(outcome)\t\(detail)")
             }
+        }
+    }
+}
+
+extension DeadLetterCommand {
+    /// `dlq purge`: discard dead letters (kept in the archive for audit), archiving what still
+    /// waits in the broker's DLQ first.
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Discard dead letters: archive what waits in the queue's DLQ, then mark the selected ones discarded.")
+
+        @OptionGroup var selector: Selector
+
+        @Flag(help: "Confirm: without it nothing is discarded.")
+        var yes = false
+
+        func validate() throws {
+            guard !selector.ids.isEmpty || selector.queue != nil else {
+                throw ValidationError("select dead letters: give IDs or --queue QUEUE (with --error-class, --since to narrow)")
+            }
+            guard yes else { throw ValidationError("purge discards dead letters for good: add --yes to confirm") }
+        }
+
+        func run() async throws {
+            let configuration = try SwitchyardConfiguration()
+            let topology = try loadTopology(configuration)
+            let selection = try selector.selection(topology)
+            if let queue = selection.queue, let role = topology.roles.values.first(where: { $0.workQueues.contains(queue) }) {
+                let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 1))
+                let connection = try await connect(configuration)
+                let channel = try await connection.openChannel()
+                let archiver = DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: Logger(label: "switchyard.dlq"))
+                let drained = try await archiver.drain(role.deadLetterQueue, on: channel)
+                await connection.close()
+                await pool.close()
+                print("archived \(drained) dead letter(s) waiting in \(role.deadLetterQueue) first")
+            }
+            let discarded = try await withDatabase { try DeadLetterLedger.discard(selection, on: $0) }
+            print("discarded \(discarded.count) dead letter(s)" + (discarded.isEmpty ? "" : ": " + discarded.map(String.init).joined(separator: " "))
+                + " (kept in dead_letters for audit; replay skips them)")
         }
     }
 }

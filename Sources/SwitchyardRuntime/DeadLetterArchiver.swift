@@ -83,6 +83,19 @@ public struct DeadLetterArchiver: Service {
         await connection.close()
     }
 
+    /// Archives everything waiting in `deadLetterQueue` now (one `basic.get` at a time, each
+    /// acked after its insert), for operators who purge: nothing leaves a DLQ unarchived.
+    /// - Returns: How many messages were taken off the queue.
+    public func drain(_ deadLetterQueue: String, on channel: AMQPChannel) async throws -> Int {
+        var drained = 0
+        while let delivery = try await channel.get(queue: deadLetterQueue) {
+            try await archive(delivery, from: deadLetterQueue)
+            try channel.ack(delivery.deliveryTag)
+            drained += 1
+        }
+        return drained
+    }
+
     /// Inserts one dead letter unless its archive key is already there.
     func archive(_ delivery: AMQPDelivery, from deadLetterQueue: String) async throws {
         let record = DeadLetterRecord(delivery: delivery, deadLetterQueue: deadLetterQueue)

@@ -123,7 +123,7 @@ public struct DeadLetterGroup: Sendable, Codable, Equatable {
     }
 }
 
-/// Reads the `dead_letters` archive for operators; never changes it.
+/// Reads the `dead_letters` archive for operators; only ``discard(_:on:)`` changes it.
 public enum DeadLetterLedger {
     /// Counts by origin queue and error class, with the oldest and newest archive times.
     public static func groups(on connection: isolated PostgresConnection) throws -> [DeadLetterGroup] {
@@ -152,5 +152,14 @@ public enum DeadLetterLedger {
         return try connection.query(
             "SELECT \(ArchivedDeadLetter.columns) FROM dead_letters WHERE \(condition) ORDER BY id LIMIT \(limit)", parameters
         ).map(ArchivedDeadLetter.init(row:))
+    }
+
+    /// Marks the selected dead letters discarded (kept for audit, never replayed).
+    /// - Returns: The ids newly discarded.
+    public static func discard(_ selection: DeadLetterSelection, on connection: isolated PostgresConnection) throws -> [Int64] {
+        let (condition, parameters) = selection.condition()
+        return try connection.query(
+            "UPDATE dead_letters SET discarded_at = now() WHERE \(condition) AND discarded_at IS NULL RETURNING id", parameters
+        ).map { try $0.decode(Int64.self, at: 0) }
     }
 }

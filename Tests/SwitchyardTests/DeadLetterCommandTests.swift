@@ -62,6 +62,29 @@ import Testing
         }
     }
 
+    @Test func purgeArchivesWhatWaitsInTheBrokerThenDiscardsAndKeepsItForAudit() async throws {
+        try await withFleet { fleet in
+            try fleet.startWorker(["probe"])
+            try await fleet.publishProbes(["{\"v\":1,\"id\":\"p-1\",\"permanent\":true}", "{\"v\":1,\"id\":\"p-2\",\"permanent\":true}"])
+            try await eventually("both to wait in the DLQ (no archiver runs)", timeout: .seconds(20)) {
+                try await fleet.depths(["sy.dlq.probe"])["sy.dlq.probe"] == 2
+            }
+            let unconfirmed = try Self.dlq(fleet, ["purge", "--queue", "sy.work.probe"])
+            #expect(unconfirmed.status == 2 && unconfirmed.error.contains("add --yes"), "\(unconfirmed.error)")
+            #expect(try await fleet.depths(["sy.dlq.probe"])["sy.dlq.probe"] == 2, "nothing happened without --yes")
+
+            let purged = try Self.dlq(fleet, ["purge", "--queue", "sy.work.probe", "--yes"])
+            #expect(purged.status == 0, "\(purged.error)")
+            #expect(purged.output.contains("archived 2 dead letter(s) waiting in sy.dlq.probe first"), "\(purged.output)")
+            #expect(purged.output.contains("discarded 2 dead letter(s)"), "\(purged.output)")
+            #expect(try await fleet.depths(["sy.dlq.probe"])["sy.dlq.probe"] == 0)
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE discarded_at IS NOT NULL") == 2, "kept for audit")
+            let id = try await fleet.text("SELECT min(id)::text FROM dead_letters")
+            let replay = try Self.dlq(fleet, ["replay", id])
+            #expect(replay.status == 0 && replay.output.contains("skipped\tdiscarded at"), "\(replay.output)")
+        }
+    }
+
     @Test func badArgumentsExitTwoWithOneLineSayingWhatToFix() async throws {
         try await withFleet { fleet in
             for (arguments, needle) in [
