@@ -250,6 +250,9 @@ extension DeadLetterCommand {
         @Flag(help: "Confirm: without it nothing is discarded.")
         var yes = false
 
+        @Flag(help: "JSON instead of text.")
+        var json = false
+
         func validate() throws {
             guard !selector.ids.isEmpty || selector.queue != nil else {
                 throw ValidationError("select dead letters: give IDs or --queue QUEUE (with --error-class, --since to narrow)")
@@ -261,17 +264,26 @@ extension DeadLetterCommand {
             let configuration = try SwitchyardConfiguration()
             let topology = try loadTopology(configuration)
             let selection = try selector.selection(topology)
+            var drained: (queue: String, count: Int)?
             if let queue = selection.queue, let role = topology.roles.values.first(where: { $0.workQueues.contains(queue) }) {
                 let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 1))
                 let connection = try await connect(configuration)
                 let channel = try await connection.openChannel()
                 let archiver = DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: Logger(label: "switchyard.dlq"))
-                let drained = try await archiver.drain(role.deadLetterQueue, on: channel)
+                drained = (role.deadLetterQueue, try await archiver.drain(role.deadLetterQueue, on: channel))
                 await connection.close()
                 await pool.close()
-                print("archived \(drained) dead letter(s) waiting in \(role.deadLetterQueue) first")
             }
             let discarded = try await withDatabase { try DeadLetterLedger.discard(selection, on: $0) }
+            if json {
+                let report: [String: Any] = [
+                    "archived_from_broker": drained.map { ["queue": $0.queue, "count": $0.count] as [String: Any] } ?? NSNull(),
+                    "discarded": discarded,
+                ]
+                print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            if let drained { print("archived \(drained.count) dead letter(s) waiting in \(drained.queue) first") }
             print("discarded \(discarded.count) dead letter(s)" + (discarded.isEmpty ? "" : ": " + discarded.map(String.init).joined(separator: " "))
                 + " (kept in dead_letters for audit; replay skips them)")
         }

@@ -48,22 +48,37 @@ public struct DeadLetterSelection: Sendable, Equatable {
 
 /// One archived dead letter.
 public struct ArchivedDeadLetter: Sendable, Codable, Equatable {
+    /// The archive id.
     public var id: Int64
+    /// The message's id.
     public var messageID: String?
+    /// The work queue it died in.
     public var originQueue: String
+    /// The exchange it was published to, when the broker recorded one.
     public var originExchange: String?
+    /// Its routing key (the event type).
     public var originRoutingKey: String?
+    /// `worker`, `delivery_limit`, `rejected`, `expired`.
     public var reason: String
+    /// The worker's error class, or the broker's reason.
     public var errorClass: String?
+    /// What went wrong.
     public var error: String?
+    /// Attempts made before it died.
     public var attempts: Int?
+    /// When it was archived (RFC 3339, UTC).
     public var archivedAt: String
+    /// When it was last replayed.
     public var replayedAt: String?
+    /// How often it was replayed.
     public var replayCount: Int
+    /// When an operator discarded it.
     public var discardedAt: String?
-    /// The message's properties and headers as archived (JSON objects).
+    /// The message's properties as archived (a JSON object).
     public var properties: String
+    /// The message's headers as archived (a JSON object).
     public var headers: String
+    /// The message body.
     public var body: [UInt8]
 
     enum CodingKeys: String, CodingKey {
@@ -108,12 +123,19 @@ public struct ArchivedDeadLetter: Sendable, Codable, Equatable {
 
 /// Per origin queue and error class: how many dead letters the archive holds.
 public struct DeadLetterGroup: Sendable, Codable, Equatable {
+    /// The work queue they died in.
     public var originQueue: String
+    /// Their error class (or the broker's reason).
     public var errorClass: String
+    /// How many the archive holds.
     public var archived: Int
+    /// How many of those were replayed.
     public var replayed: Int
+    /// How many of those were discarded.
     public var discarded: Int
+    /// The oldest archive time (RFC 3339, UTC).
     public var oldest: String
+    /// The newest archive time.
     public var newest: String
 
     enum CodingKeys: String, CodingKey {

@@ -62,13 +62,21 @@ import Testing
         }
     }
 
-    @Test func purgeArchivesWhatWaitsInTheBrokerThenDiscardsAndKeepsItForAudit() async throws {
+    @Test func queuesShowTheDLQAndPurgeArchivesWhatWaitsThereThenDiscardsAndKeepsItForAudit() async throws {
         try await withFleet { fleet in
             try fleet.startWorker(["probe"])
             try await fleet.publishProbes(["{\"v\":1,\"id\":\"p-1\",\"permanent\":true}", "{\"v\":1,\"id\":\"p-2\",\"permanent\":true}"])
             try await eventually("both to wait in the DLQ (no archiver runs)", timeout: .seconds(20)) {
                 try await fleet.depths(["sy.dlq.probe"])["sy.dlq.probe"] == 2
             }
+            let overview = try SwitchyardProcess.run(["queues", "--json"], environment: fleet.environment)
+            #expect(overview.status == 0, "\(overview.standardError)")
+            let queues = (try JSONSerialization.jsonObject(with: Data(overview.standardOutput.utf8)) as? [String: Any])?["queues"] as? [[String: Any]] ?? []
+            let byName = Dictionary(queues.map { ($0["name"] as? String ?? "", $0) }) { first, _ in first }
+            #expect(queues.count == 23, "every queue of the topology")
+            #expect(byName["sy.dlq.probe"]?["messages"] as? Int == 2)
+            #expect(byName["sy.work.probe"]?["consumers"] as? Int == 1 && byName["sy.work.probe"]?["type"] as? String == "quorum")
+
             let unconfirmed = try Self.dlq(fleet, ["purge", "--queue", "sy.work.probe"])
             #expect(unconfirmed.status == 2 && unconfirmed.error.contains("add --yes"), "\(unconfirmed.error)")
             #expect(try await fleet.depths(["sy.dlq.probe"])["sy.dlq.probe"] == 2, "nothing happened without --yes")
@@ -82,6 +90,23 @@ import Testing
             let id = try await fleet.text("SELECT min(id)::text FROM dead_letters")
             let replay = try Self.dlq(fleet, ["replay", id])
             #expect(replay.status == 0 && replay.output.contains("skipped\tdiscarded at"), "\(replay.output)")
+        }
+    }
+
+    @Test func aDeadLetterWhoseOriginQueueIsGoneIsReportedNotDropped() async throws {
+        try await withFleet { fleet in
+            try await fleet.execute(
+                """
+                INSERT INTO dead_letters (archive_key, message_id, origin_queue, origin_routing_key, reason, error_class, body)
+                VALUES ('gone-1', 'm-gone', 'sy.work.retired', 'retired.event', 'worker', 'permanent', '\\x7b7d')
+                """)
+            let list = try Self.dlq(fleet, ["list"])
+            #expect(list.output.contains("sy.work.retired") && list.output.contains("not in the topology"), "\(list.output)")
+            let id = try await fleet.text("SELECT id::text FROM dead_letters WHERE archive_key = 'gone-1'")
+            let replay = try Self.dlq(fleet, ["replay", id])
+            #expect(replay.status == 1, "a replay that could not happen fails the command")
+            #expect(replay.output.contains("failed\torigin queue sy.work.retired is not in the topology"), "\(replay.output)")
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL") == 1, "left as it was")
         }
     }
 

@@ -1,0 +1,81 @@
+// `switchyard queues`: every queue of the topology with its depth, consumers and oldest message.
+
+import ArgumentParser
+import Foundation
+import Switchyard
+import SwitchyardAMQP
+import SwitchyardHTTP
+
+/// The topology's queues as the broker sees them now. Depth and consumers come from a passive
+/// declare (exact, always available); unacknowledged counts, the queue type and the age of the
+/// oldest message come from the management API when it answers (the broker knows the age only
+/// for queues that track it, not for quorum queues on RabbitMQ 3.10).
+struct QueuesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queues", abstract: "List the topology's queues: depth, consumers, oldest message.")
+
+    @Flag(help: "JSON instead of a table.")
+    var json = false
+
+    struct Row: Encodable {
+        var name: String
+        var type: String?
+        var messages: Int
+        var unacknowledged: Int?
+        var consumers: Int
+        var oldest_message_age_seconds: Int?
+    }
+
+    func run() async throws {
+        let configuration = try SwitchyardConfiguration()
+        let topology = try loadTopology(configuration)
+        let names = topology.definitions.queues.map(\.name).sorted()
+        let connection = try await connect(configuration)
+        var rows: [Row] = []
+        do {
+            let channel = try await connection.openChannel()
+            for name in names {
+                let state = try await channel.declareQueuePassive(name)
+                rows.append(Row(name: name, messages: Int(state.messageCount), consumers: Int(state.consumerCount)))
+            }
+        } catch {
+            await connection.close()
+            throw CommandFailure(message: "a queue of the topology is missing on the broker (run `switchyard topology apply`): \(error)")
+        }
+        await connection.close()
+
+        let http = HTTPClient()
+        let details = try? await Self.managementDetails(configuration, http: http)
+        await http.shutdown()
+        let now = Date().timeIntervalSince1970
+        for index in rows.indices {
+            guard let detail = details?[rows[index].name] else { continue }
+            rows[index].type = detail["type"]?.string
+            rows[index].unacknowledged = detail["messages_unacknowledged"]?.integer.map(Int.init)
+            if let head = detail["head_message_timestamp"]?.integer, head > 0 {
+                rows[index].oldest_message_age_seconds = max(0, Int(now) - Int(head))
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(["queues": rows]), as: UTF8.self))
+            return
+        }
+        printTable([["QUEUE", "TYPE", "MESSAGES", "UNACKED", "CONSUMERS", "OLDEST"]] + rows.map { row in
+            [row.name, row.type ?? "-", "\(row.messages)", row.unacknowledged.map(String.init) ?? "-", "\(row.consumers)",
+             row.oldest_message_age_seconds.map { "\($0) s" } ?? "-"]
+        })
+        if details == nil { print("(the management API did not answer: types, unacknowledged counts and ages unknown)") }
+    }
+
+    /// Per queue name, the management API's view of the virtual host's queues.
+    static func managementDetails(_ configuration: SwitchyardConfiguration, http: HTTPClient) async throws -> [String: JSONValue] {
+        let management = RabbitMQManagement(baseURL: configuration.managementURL, http: http)
+        let vhost = RabbitMQManagement.encode(configuration.amqp.virtualHost)
+        let response = try await management.request(
+            .get, "/api/queues/\(vhost)?columns=name,type,messages,messages_unacknowledged,consumers,head_message_timestamp")
+        guard case .array(let queues) = try JSONDecoder().decode(JSONValue.self, from: Data(response.body)) else { return [:] }
+        return Dictionary(queues.compactMap { queue in queue["name"]?.string.map { ($0, queue) } }) { first, _ in first }
+    }
+}
