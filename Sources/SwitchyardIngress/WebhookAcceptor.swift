@@ -35,7 +35,7 @@ actor WebhookAcceptor {
         var continuation: CheckedContinuation<Result<String, APIError>, Never>
     }
 
-    static let maxGroupsInFlight = 4
+    static let maxGroupsInFlight = 2
     static let maxGroupSize = 128
 
     private let pool: PostgresPool
