@@ -27,6 +27,13 @@ struct DeadLetterCommand: AsyncParsableCommand {
         @Argument(help: "Archive ids (the ID column of `dlq show`).")
         var ids: [Int64] = []
 
+        /// Refuses an empty selection, for the commands that change things.
+        func requireSelection() throws {
+            guard !ids.isEmpty || queue != nil else {
+                throw ValidationError("select dead letters: give IDs or --queue QUEUE (with --error-class, --since to narrow)")
+            }
+        }
+
         /// The selection, checked against the topology's queues.
         func selection(_ topology: Topology) throws -> DeadLetterSelection {
             if let queue {
@@ -91,9 +98,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
                     classes: groups.filter { $0.originQueue == origin })
             })
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                try printJSON(report)
                 return
             }
             var rows = [["ORIGIN QUEUE", "DLQ (WAITING)", "ERROR CLASS", "ARCHIVED", "REPLAYED", "OLDEST", "NEWEST"]]
@@ -133,9 +138,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
             let limit = limit
             let letters = try await withDatabase { try DeadLetterLedger.select(selection, limit: limit, on: $0) }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(letters), as: UTF8.self))
+                try printJSON(letters)
                 return
             }
             if letters.isEmpty { print("no dead letters match") }
@@ -180,9 +183,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
         var json = false
 
         func validate() throws {
-            guard !selector.ids.isEmpty || selector.queue != nil else {
-                throw ValidationError("select dead letters: give IDs or --queue QUEUE (with --error-class, --since to narrow)")
-            }
+            try selector.requireSelection()
             if let rate, !(rate > 0 && rate <= 10_000) { throw ValidationError("--rate must be > 0 and ≤ 10000 per second, got \(rate)") }
             guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1...100000, got \(limit)") }
         }
@@ -254,9 +255,7 @@ extension DeadLetterCommand {
         var json = false
 
         func validate() throws {
-            guard !selector.ids.isEmpty || selector.queue != nil else {
-                throw ValidationError("select dead letters: give IDs or --queue QUEUE (with --error-class, --since to narrow)")
-            }
+            try selector.requireSelection()
             guard yes else { throw ValidationError("purge discards dead letters for good: add --yes to confirm") }
         }
 
@@ -288,6 +287,13 @@ extension DeadLetterCommand {
                 + " (kept in dead_letters for audit; replay skips them)")
         }
     }
+}
+
+/// Prints `value` as indented JSON with sorted keys.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
 /// Prints rows as left-aligned columns, the first row as the header.

@@ -57,9 +57,7 @@ struct QueuesCommand: AsyncParsableCommand {
             }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(["queues": rows]), as: UTF8.self))
+            try printJSON(["queues": rows])
             return
         }
         printTable([["QUEUE", "TYPE", "MESSAGES", "UNACKED", "CONSUMERS", "OLDEST"]] + rows.map { row in

@@ -43,41 +43,33 @@ public struct BuildRole: WorkerRole {
             return .permanentFailure(HandlerFailure("validation", "\(message.type): the body is not JSON"))
         }
         switch message.type {
-        case "build.requested": return await start(event, message: message)
+        case "build.requested": return await start(message)
         case "build.reported": return await record(event)
         default: return .permanentFailure(HandlerFailure("validation", "the build role does not handle \(message.type)"))
         }
     }
 
-    private func start(_ event: JSONValue, message: WorkMessage) async -> HandlerOutcome {
-        guard let projectID = event["project_id"]?.string, UUID(uuidString: projectID) != nil else {
-            return .permanentFailure(HandlerFailure("validation", "build.requested needs a project_id (UUID)"))
+    private func start(_ message: WorkMessage) async -> HandlerOutcome {
+        let stage: ProjectStage
+        switch await ProjectStage.load(message, status: "ready_to_build", document: "plan", pool: pool) {
+        case .ready(let ready): stage = ready
+        case .finished(let outcome): return outcome
         }
-        let found: (status: String, tenantID: String, plan: String?)?
-        do {
-            found = try await pool.withConnection { connection in
-                try connection.query("SELECT status, tenant_id::text, plan::text FROM projects WHERE id = $1::uuid", [projectID])
-                    .first.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1), try $0.decode(String?.self, at: 2)) }
-            }
-        } catch {
-            return .transientFailure(HandlerFailure("database", "reading project \(projectID): \(error)"))
-        }
-        guard let found else { return .permanentFailure(HandlerFailure("project_not_found", "no project \(projectID)")) }
-        guard found.status == "ready_to_build" else { return .success(HandlerEffects()) }
-        guard let text = found.plan, let plan = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
-            return .permanentFailure(HandlerFailure("validation", "project \(projectID) has no plan"))
+        let projectID = stage.projectID
+        guard let plan = try? JSONDecoder().decode(JSONValue.self, from: Data(stage.document.utf8)) else {
+            return .permanentFailure(HandlerFailure("validation", "project \(projectID) has no readable plan"))
         }
         let build: StartedBuild
         do {
             build = try await calls.perform(
-                api: "build_service", endpoint: "start build", provider: service.name, tenantID: found.tenantID, projectID: projectID
+                api: "build_service", endpoint: "start build", provider: service.name, tenantID: stage.tenantID, projectID: projectID
             ) { () async throws(ProviderError) in
                 try await service.startBuild(plan: plan, projectID: projectID, webhookURL: webhookURL, idempotencyKey: message.messageID)
             }
         } catch {
             return .failed(error)
         }
-        let tenantID = found.tenantID
+        let tenantID = stage.tenantID
         let buildID = build.buildID
         return .success(HandlerEffects(write: { connection in
             let moved = try connection.execute(

@@ -25,17 +25,10 @@ public struct BuildServiceClient: BuildService {
         var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Idempotency-Key", idempotencyKey)]
         if let apiKey { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
         let body: JSONValue = .object(["project_id": .string(projectID), "plan": plan, "webhook_url": .string(webhookURL)])
-        let response: HTTPResponse
-        do {
-            response = try await client.execute(HTTPRequest(
-                method: .post, url: baseURL + "/builds", headers: headers, body: Array(try JSONEncoder().encode(body)),
-                timeout: .seconds(30)
-            )).requireSuccess()
-        } catch let error as HTTPClientError {
-            throw ProviderError(error, service: "build service")
-        } catch {
-            throw ProviderError(.transient, "network", "build service: \(error)")
-        }
+        let response = try await ProviderError.exchange(
+            HTTPRequest(method: .post, url: baseURL + "/builds", headers: headers,
+                        body: Array((try? JSONEncoder().encode(body)) ?? Data()), timeout: .seconds(30)),
+            with: client, service: "build service")
         guard let answer = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)),
               let buildID = answer["build_id"]?.string, !buildID.isEmpty
         else {

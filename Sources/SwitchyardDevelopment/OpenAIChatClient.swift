@@ -42,17 +42,10 @@ public struct OpenAIChatClient: Sendable {
         ]
         var headers = [HTTPHeader("Content-Type", "application/json")]
         if let apiKey { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
-        let response: HTTPResponse
-        do {
-            response = try await client.execute(HTTPRequest(
-                method: .post, url: baseURL + "/chat/completions", headers: headers,
-                body: Array(try JSONEncoder().encode(JSONValue.object(request))), timeout: timeout
-            )).requireSuccess()
-        } catch let error as HTTPClientError {
-            throw ProviderError(error, service: "LLM")
-        } catch {
-            throw ProviderError(.transient, "network", "LLM: \(error)")
-        }
+        let body = Array((try? JSONEncoder().encode(JSONValue.object(request))) ?? Data())
+        let response = try await ProviderError.exchange(
+            HTTPRequest(method: .post, url: baseURL + "/chat/completions", headers: headers, body: body, timeout: timeout),
+            with: client, service: "LLM")
         guard let envelope = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)),
               case .array(let choices)? = envelope["choices"], let content = choices.first?["message"]?["content"]?.string
         else {

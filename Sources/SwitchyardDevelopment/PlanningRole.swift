@@ -24,23 +24,13 @@ public struct PlanningRole: WorkerRole {
     }
 
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
-        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(message.body)),
-              let projectID = event["project_id"]?.string, UUID(uuidString: projectID) != nil
-        else {
-            return .permanentFailure(HandlerFailure("validation", "plan.requested needs a project_id (UUID)"))
+        let stage: ProjectStage
+        switch await ProjectStage.load(message, status: "planning", document: "analysis", pool: pool) {
+        case .ready(let ready): stage = ready
+        case .finished(let outcome): return outcome
         }
-        let found: (status: String, tenantID: String, analysis: String?)?
-        do {
-            found = try await pool.withConnection { connection in
-                try connection.query("SELECT status, tenant_id::text, analysis::text FROM projects WHERE id = $1::uuid", [projectID])
-                    .first.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1), try $0.decode(String?.self, at: 2)) }
-            }
-        } catch {
-            return .transientFailure(HandlerFailure("database", "reading project \(projectID): \(error)"))
-        }
-        guard let found else { return .permanentFailure(HandlerFailure("project_not_found", "no project \(projectID)")) }
-        guard found.status == "planning" else { return .success(HandlerEffects()) }
-        guard let text = found.analysis, let analysis = try? JSONDecoder().decode(ProjectAnalysis.self, from: Data(text.utf8)) else {
+        let projectID = stage.projectID
+        guard let analysis = try? JSONDecoder().decode(ProjectAnalysis.self, from: Data(stage.document.utf8)) else {
             return .permanentFailure(HandlerFailure("validation", "project \(projectID) has no readable analysis"))
         }
         var problems: [String] = []
@@ -50,7 +40,7 @@ public struct PlanningRole: WorkerRole {
                 let repairing = problems
                 plan = try await calls.perform(
                     api: "llm", endpoint: attempt == 1 ? "plan" : "plan (repair)", provider: planner.name,
-                    tenantID: found.tenantID, projectID: projectID
+                    tenantID: stage.tenantID, projectID: projectID
                 ) { () async throws(ProviderError) in try await planner.plan(analysis, repairing: repairing) }
             } catch where error.errorClass == "invalid_json" {
                 problems = [error.message]

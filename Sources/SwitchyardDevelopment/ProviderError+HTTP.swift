@@ -17,4 +17,16 @@ extension ProviderError {
             self.init(.permanent, error.status.map { "upstream_\($0)" } ?? "http_client", detail, statusCode: error.status)
         }
     }
+
+    /// Sends `request` with `client` and returns the 2xx answer; anything else becomes a
+    /// classified error naming `service`.
+    static func exchange(_ request: HTTPRequest, with client: HTTPClient, service: String) async throws(ProviderError) -> HTTPResponse {
+        do {
+            return try await client.execute(request).requireSuccess()
+        } catch let error as HTTPClientError {
+            throw ProviderError(error, service: service)
+        } catch {
+            throw ProviderError(.transient, "network", "\(service): \(error)")
+        }
+    }
 }

@@ -18,14 +18,8 @@ public struct TranscriptDownload: Sendable {
     /// - Throws: ``ProviderError``: classified HTTP failures; `invalid_transcript` (permanent)
     ///   when the document holds no transcript.
     public func transcript(at url: String) async throws(ProviderError) -> Transcript {
-        let response: HTTPResponse
-        do {
-            response = try await client.execute(HTTPRequest(url: url, timeout: .seconds(30))).requireSuccess()
-        } catch let error as HTTPClientError {
-            throw ProviderError(error, service: "transcript download")
-        } catch {
-            throw ProviderError(.transient, "network", "transcript download: \(error)")
-        }
+        let response = try await ProviderError.exchange(
+            HTTPRequest(url: url, timeout: .seconds(30)), with: client, service: "transcript download")
         if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)),
            let transcript = Transcript(json["transcript"] ?? json) {
             return transcript
@@ -56,17 +50,10 @@ public struct VendorTranscriptClient: TranscriptSource {
 
     public func transcript(conversationID: String) async throws(ProviderError) -> Transcript {
         let escaped = conversationID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? conversationID
-        let response: HTTPResponse
-        do {
-            response = try await client.execute(HTTPRequest(
-                url: "\(baseURL)/conversations/\(escaped)?verbose=true", headers: [HTTPHeader("x-api-key", apiKey)],
-                timeout: .seconds(30)
-            )).requireSuccess()
-        } catch let error as HTTPClientError {
-            throw ProviderError(error, service: "video-call vendor")
-        } catch {
-            throw ProviderError(.transient, "network", "video-call vendor: \(error)")
-        }
+        let response = try await ProviderError.exchange(
+            HTTPRequest(url: "\(baseURL)/conversations/\(escaped)?verbose=true", headers: [HTTPHeader("x-api-key", apiKey)],
+                        timeout: .seconds(30)),
+            with: client, service: "video-call vendor")
         guard let conversation = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)) else {
             throw ProviderError(.permanent, "invalid_response", "video-call vendor: the answer is not JSON", statusCode: response.status)
         }

@@ -36,23 +36,10 @@ public actor BrokerPublisher {
         }
     }
 
-    /// Publishes `message` and returns once the broker confirmed it.
-    /// - Throws: ``AMQPError`` when the broker is unreachable, nacks, or returns the message.
-    public nonisolated func publish(_ message: AMQPOutgoingMessage) async throws {
-        let channel = try await channel()
-        let started = ContinuousClock.now
-        try await channel.publish(message)
-        confirmLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-    }
-
     /// Publishes `messages` (pipelined) and returns once the broker confirmed every one.
     /// - Throws: The first ``AMQPError``; the messages before it may have been published.
     public nonisolated func publish(_ messages: [AMQPOutgoingMessage]) async throws {
-        let channel = try await channel()
-        let started = ContinuousClock.now
-        let outcomes = await channel.publish(messages)
-        confirmLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-        for outcome in outcomes { try outcome.get() }
+        for outcome in await publishEach(messages) { try outcome.get() }
     }
 
     /// Publishes `messages` (pipelined) and reports, for each, whether the broker confirmed it.

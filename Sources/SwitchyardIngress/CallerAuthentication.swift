@@ -9,8 +9,6 @@ import SwitchyardPostgres
 struct Caller: Sendable {
     /// The key's tenant: every query and message of the request is scoped to it.
     var tenantID: String
-    /// The key, for its rate limit.
-    var keyID: String
 }
 
 /// Checks `Authorization: Bearer sy_...` and the key's token bucket.
@@ -38,6 +36,6 @@ struct CallerAuthentication: Sendable {
         if let wait = limiter.take(found.keyID) {
             throw APIError(.tooManyRequests, "rate_limited", "this API key's request rate is exceeded", retryAfter: wait)
         }
-        return Caller(tenantID: found.tenantID, keyID: found.keyID)
+        return Caller(tenantID: found.tenantID)
     }
 }

@@ -121,8 +121,12 @@ struct JobsController: Sendable {
             ORDER BY j.created_at DESC, j.id DESC LIMIT \(limit + 1)
             """
         let bound = parameters
+        let cursor = query["cursor"].map(String.init)
         let page = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
-            try connection.query(sql, bound).map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }
+            if let cursor, try connection.query("SELECT 1 FROM jobs WHERE id = $1::uuid AND tenant_id = $2::uuid", [cursor, caller.tenantID]).isEmpty {
+                throw APIError(.badRequest, "invalid_parameter", "no job of yours has this id; pass next_cursor from an earlier page", field: "cursor")
+            }
+            return try connection.query(sql, bound).map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }
         }
         let shown = page.prefix(limit)
         let next = page.count > limit ? shown.last.map { "\"\($0.1)\"" } ?? "null" : "null"

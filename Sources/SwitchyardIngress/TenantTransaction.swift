@@ -1,5 +1,6 @@
 // Tenant queries: a transaction as the row-level-security role, scoped to one tenant.
 
+import HTTPTypes
 import Logging
 import SwitchyardPostgres
 
@@ -16,7 +17,9 @@ extension PostgresPool {
     ///   - logger: Where database failures are logged.
     ///   - body: The tenant's work, isolated to the transaction's connection.
     /// - Returns: What `body` returns.
-    /// - Throws: ``APIError``: what `body` threw, or 503 `unavailable` when the database failed.
+    /// - Throws: ``APIError``: what `body` threw; 422 `invalid_value` when the database refused
+    ///   a value of the request (a NUL character in text, a number out of range: SQLSTATE
+    ///   classes 22 and 23), so the client fixes it instead of retrying; else 503 `unavailable`.
     nonisolated func asTenant<T: Sendable>(
         _ tenantID: String, logger: Logger, _ body: @escaping @Sendable (isolated PostgresConnection) throws -> T
     ) async throws(APIError) -> T {
@@ -28,9 +31,19 @@ extension PostgresPool {
             }
         } catch let error as APIError {
             throw error
+        } catch let error as PostgresError where error.isInvalidValue {
+            throw APIError(.unprocessableContent, "invalid_value", "the database refused a value of the request: \(error.message)")
         } catch {
             logger.warning("tenant query failed", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the database")
         }
+    }
+}
+
+extension PostgresError {
+    /// The server refused a value (data exception, class 22) or a constraint (class 23): the
+    /// request's fault, not the database's.
+    var isInvalidValue: Bool {
+        code == .server && (sqlState?.hasPrefix("22") == true || sqlState?.hasPrefix("23") == true)
     }
 }

@@ -57,6 +57,8 @@ import Testing
             #expect(try await ingress.send(.post, "/v1/workflows/b-only/jobs", key: tenants.b.key, body: "{}").status == 201)
             let extra = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":1,"tenant_id":"x"}"#)
             #expect(extra.status == 422 && extra.errorField == "tenant_id")
+            let nul = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":"a\u0000b"}"#)
+            #expect(nul.status == 422 && nul.errorCode == "invalid_value", "a value the database refuses is the client's to fix: \(nul.bodyText)")
             #expect(try await fleet.count("SELECT count(*) FROM jobs") == 2, "refused requests wrote nothing")
             #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE routing_key = 'workflow.step'") == 2)
             await ingress.client.shutdown()
@@ -122,7 +124,11 @@ import Testing
             #expect(pages == 3)
             #expect((try await ingress.send(.get, "/v1/jobs?status=pending", key: tenants.a.key).json["jobs"] as? [Any])?.count == 5)
             #expect((try await ingress.send(.get, "/v1/jobs?status=completed", key: tenants.a.key).json["jobs"] as? [Any])?.count == 0)
-            for (query, field) in [("status=done", "status"), ("limit=0", "limit"), ("limit=101", "limit"), ("cursor=zzz", "cursor")] {
+            let otherTenantsJob = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.b.key, body: "{}").json["job_id"] as? String ?? ""
+            for (query, field) in [
+                ("status=done", "status"), ("limit=0", "limit"), ("limit=101", "limit"), ("cursor=zzz", "cursor"),
+                ("cursor=\(UUID().uuidString)", "cursor"), ("cursor=\(otherTenantsJob)", "cursor"),
+            ] {
                 let refused = try await ingress.send(.get, "/v1/jobs?\(query)", key: tenants.a.key)
                 #expect(refused.status == 400 && refused.errorField == field, "\(query): \(refused.bodyText)")
             }
