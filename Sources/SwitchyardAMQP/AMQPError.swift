@@ -29,6 +29,9 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         public static let nacked = Code("nacked")
         /// The broker cancelled a consumer (its queue was deleted, for example).
         public static let consumerCancelled = Code("consumerCancelled")
+        /// A message AMQP can't encode (a short string over 255 bytes, headers larger than a
+        /// frame): it was not sent, and the connection is unaffected.
+        public static let invalidMessage = Code("invalidMessage")
         /// rabbitmq-c reported a protocol or library failure.
         public static let protocolError = Code("protocolError")
     }

@@ -8,7 +8,8 @@ extension ConnectionLoop {
     static let publishSequenceHeader = "sy-publish-seq"
 
     /// Writes one `basic.publish`. With confirms on, the waiter hears the broker's ack, nack or
-    /// return later; without, it hears that the frames were written.
+    /// return later; without, it hears that the frames were written. A message that can't be
+    /// encoded fails alone (``AMQPError/Code/invalidMessage``) before any byte is written.
     func publish(_ message: AMQPOutgoingMessage, on number: UInt16, waiter: PublishWaiter) {
         guard let connection else {
             waiter.resolve(.failure(closedError ?? AMQPError(.connectionClosed, "connection closed")))
@@ -16,6 +17,7 @@ extension ConnectionLoop {
         }
         let state: ChannelState
         do throws(AMQPError) {
+            try message.checkEncodable(frameMax: Int(amqp_get_frame_max(connection)))
             state = try openChannel(number)
         } catch {
             waiter.resolve(.failure(error))

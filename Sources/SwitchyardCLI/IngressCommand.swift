@@ -40,11 +40,16 @@ struct IngressCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchyard.ingress")
         let topology = try loadTopology(configuration)
         let metrics = MetricsEndpoint.bootstrap()
-        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 24))
+        // A request that can't get a connection within the acquire timeout is answered 503 with
+        // Retry-After instead of queueing without bound.
+        let acquireTimeout = Duration.seconds(ingress.databaseAcquireTimeout)
+        let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 24, acquireTimeout: acquireTimeout))
         let acceptancePool = PostgresPool(configuration: .init(
-            url: configuration.databaseURL, maxConnections: 8, sessionSettings: PostgresPool.acceptanceSettings))
+            url: configuration.databaseURL, maxConnections: 8, acquireTimeout: acquireTimeout,
+            sessionSettings: PostgresPool.acceptanceSettings))
         let publisher = BrokerPublisher(configuration: configuration.amqp)
-        let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, logger: logger)
+        let liveUpdates = LiveUpdateHub(
+            databaseURL: configuration.databaseURL, heartbeat: .seconds(ingress.sseHeartbeat), logger: logger)
         let server = IngressServer(
             configuration: ingress, pool: pool, acceptancePool: acceptancePool, publisher: publisher, liveUpdates: liveUpdates,
             eventsExchange: topology.eventsExchange, metrics: metrics, logger: logger)

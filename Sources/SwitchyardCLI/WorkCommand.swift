@@ -28,8 +28,10 @@ struct WorkCommand: AsyncParsableCommand {
     @Argument(help: "The roles to run.")
     var roles: [String]
 
-    @Option(help: "Handlers in flight at once.")
-    var concurrency: Int = 16
+    @Option(help: ArgumentHelp(
+        "Handler slots per role: N for every role, or ROLE=N pairs (analysis=8,build=4), or both (16,build=4).",
+        valueName: "slots"))
+    var concurrency: HandlerSlots = HandlerSlots(perRole: 16)
 
     @Option(help: "Unacknowledged deliveries per work queue.")
     var prefetch: Int = 64
@@ -46,7 +48,9 @@ struct WorkCommand: AsyncParsableCommand {
         for role in roles where !Self.availableRoles.contains(role) {
             throw ValidationError("unknown role '\(role)'; available: \(Self.availableRoles.joined(separator: ", "))")
         }
-        guard (1...1_000).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1000, got \(concurrency)") }
+        for role in concurrency.byRole.keys.sorted() where !roles.contains(role) {
+            throw ValidationError("--concurrency names '\(role)', which is not among the roles to run (\(roles.joined(separator: ", ")))")
+        }
         guard (1...65_535).contains(prefetch) else { throw ValidationError("--prefetch must be 1...65535, got \(prefetch)") }
         guard gracePeriod > 0 else { throw ValidationError("--grace-period must be positive, got \(gracePeriod)") }
     }
@@ -62,7 +66,10 @@ struct WorkCommand: AsyncParsableCommand {
         let development = try DevelopmentRoles(roles: roles, pool: pool, logger: logger)
         let workerRoles: [any WorkerRole] = roles.compactMap { name in
             switch name {
-            case "probe": ProbeRole(allowCrash: ProcessInfo.processInfo.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1")
+            case "probe":
+                ProbeRole(
+                    allowCrash: ProcessInfo.processInfo.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1",
+                    handlerTimeout: topology.roles["probe"]?.handlerTimeout ?? Topology.defaultHandlerTimeout)
             case "workflow": WorkflowRole(pool: pool)
             default: development.role(named: name)
             }
@@ -71,7 +78,8 @@ struct WorkCommand: AsyncParsableCommand {
             services.append(try WorkerRuntime(
                 roles: workerRoles, topology: topology, pool: pool,
                 configuration: .init(
-                    amqp: configuration.amqp, concurrency: concurrency, prefetch: UInt16(prefetch),
+                    amqp: configuration.amqp, concurrency: concurrency.perRole, roleConcurrency: concurrency.byRole,
+                    prefetch: UInt16(prefetch),
                     gracePeriod: .milliseconds(Int64(gracePeriod * 1000))),
                 logger: logger))
         }

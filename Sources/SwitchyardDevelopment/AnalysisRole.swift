@@ -7,7 +7,7 @@ import SwitchyardPostgres
 public import SwitchyardRuntime
 
 /// Consumes `conversation.ended`: takes the transcript the event carries (`transcript`, a
-/// string or a list of `{role, content}`, also looked for under `properties`), else downloads
+/// string or a list of `{role, content}`, also looked for under `properties` and `data`), else downloads
 /// it from the event's `transcript_url`, else asks the video-call vendor's API; analyses it; and, in the message's transaction, stores the
 /// conversation and its project (status `planning`, one project per conversation) and emits
 /// `plan.requested`.
@@ -37,7 +37,7 @@ public struct AnalysisRole: WorkerRole {
         }
         let tenantID = message.tenantID ?? Self.defaultTenant
         let projectID = Self.projectID(tenantID: tenantID, conversationID: conversationID)
-        let inline = event["transcript"] ?? event["properties"]?["transcript"]
+        let inline = event["transcript"] ?? event["properties"]?["transcript"] ?? event["data"]?["transcript"]
         let transcript: Transcript
         let source: String
         do throws(ProviderError) {
@@ -47,7 +47,7 @@ public struct AnalysisRole: WorkerRole {
                 }
                 (transcript, source) = (parsed, "inline")
             } else {
-                if let url = (event["transcript_url"] ?? event["properties"]?["transcript_url"])?.string {
+                if let url = (event["transcript_url"] ?? event["properties"]?["transcript_url"] ?? event["data"]?["transcript_url"])?.string {
                     transcript = try await calls.perform(
                         api: "transcripts", endpoint: "GET transcript_url", provider: "http", tenantID: tenantID, projectID: projectID
                     ) { () async throws(ProviderError) in try await download.transcript(at: url) }

@@ -21,7 +21,8 @@ struct ProjectStage: Sendable {
         case finished(HandlerOutcome)
     }
 
-    /// Reads the project named by the message's `project_id`.
+    /// Reads the project named by the message's `project_id`, which must belong to the
+    /// message's tenant (else a permanent `forbidden` failure).
     /// - Parameters:
     ///   - message: The stage's message.
     ///   - status: The status in which the stage has work to do.
@@ -43,6 +44,13 @@ struct ProjectStage: Sendable {
             return .finished(.transientFailure(HandlerFailure("database", "reading project \(projectID): \(error)")))
         }
         guard let found else { return .finished(.permanentFailure(HandlerFailure("project_not_found", "no project \(projectID)"))) }
+        // A message acts only on its own tenant's projects: nothing is written and no external
+        // call is made for another tenant's.
+        let messageTenant = message.tenantID ?? AnalysisRole.defaultTenant
+        guard found.tenantID == messageTenant else {
+            return .finished(.permanentFailure(HandlerFailure(
+                "forbidden", "project \(projectID) belongs to another tenant than the message's (\(messageTenant))")))
+        }
         guard found.status == status else { return .finished(.success(HandlerEffects())) }
         guard let text = found.document else {
             return .finished(.permanentFailure(HandlerFailure("validation", "project \(projectID) has no \(document)")))

@@ -41,11 +41,17 @@ extension PostgresPool {
 }
 
 extension APIError {
-    /// 503 for a publish the broker did not confirm: `unroutable` when no queue takes the event,
-    /// else `unavailable`.
+    /// The answer to a publish the broker did not confirm: 422 `invalid_message` for a message
+    /// AMQP can't encode (nothing was sent; the shared connection is unaffected), 503
+    /// `unroutable` when no queue takes the event, else 503 `unavailable`.
     static func refusedPublish(_ error: AMQPError) -> APIError {
-        error.code == .unroutable
-            ? APIError(.serviceUnavailable, "unroutable", "no queue takes the event (is the topology applied?)", retryAfter: 30)
-            : APIError.unavailable("the broker")
+        switch error.code {
+        case .invalidMessage:
+            APIError(.unprocessableContent, "invalid_message", "the event can't be sent over AMQP: \(error.message)")
+        case .unroutable:
+            APIError(.serviceUnavailable, "unroutable", "no queue takes the event (is the topology applied?)", retryAfter: 30)
+        default:
+            APIError.unavailable("the broker")
+        }
     }
 }

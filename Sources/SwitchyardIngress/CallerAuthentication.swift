@@ -1,4 +1,5 @@
-// Who is calling the producer and job APIs: the tenant of an API key, within its rate.
+// Who is calling the producer and job APIs: the tenant of an API key, within its rate, and
+// client addresses that keep failing to authenticate slowed down.
 
 import Foundation
 import HTTPTypes
@@ -9,19 +10,29 @@ import SwitchyardPostgres
 struct Caller: Sendable {
     /// The key's tenant: every query and message of the request is scoped to it.
     var tenantID: String
+    /// The key's id, to notice its revocation while a stream is open.
+    var keyID: String
 }
 
-/// Checks `Authorization: Bearer sy_...` and the key's token bucket.
+/// Checks `Authorization: Bearer sy_...`, the key's token bucket, and the failures of the
+/// client's address.
 struct CallerAuthentication: Sendable {
     let pool: PostgresPool
     let limiter: RateLimiter
+    /// Failed authentications per client address (API keys and webhook signatures).
+    let failures: RateLimiter
 
     /// The caller of `request`, charged one request against its key's rate.
+    /// - Parameters:
+    ///   - request: The request.
+    ///   - address: The client's address; its failed attempts are limited.
     /// - Throws: ``APIError`` 401 for a missing, unknown or revoked key, 429 with `Retry-After`
-    ///   over the rate, 503 when the database is unreachable.
-    func caller(of request: Request) async throws(APIError) -> Caller {
+    ///   over the key's rate or after too many failures from the address, 503 when the database
+    ///   is unreachable.
+    func caller(of request: Request, from address: String) async throws(APIError) -> Caller {
+        try refuseIfFailingTooOften(address)
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw APIError(.unauthorized, "missing_api_key", "send Authorization: Bearer <API key>", field: "Authorization")
+            throw failed(address, APIError(.unauthorized, "missing_api_key", "send Authorization: Bearer <API key>", field: "Authorization"))
         }
         let key = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         let found: (tenantID: String, keyID: String)?
@@ -31,11 +42,34 @@ struct CallerAuthentication: Sendable {
             throw APIError.unavailable("the database")
         }
         guard let found else {
-            throw APIError(.unauthorized, "invalid_api_key", "the API key is unknown or revoked", field: "Authorization")
+            throw failed(address, APIError(.unauthorized, "invalid_api_key", "the API key is unknown or revoked", field: "Authorization"))
         }
         if let wait = limiter.take(found.keyID) {
             throw APIError(.tooManyRequests, "rate_limited", "this API key's request rate is exceeded", retryAfter: wait)
         }
-        return Caller(tenantID: found.tenantID)
+        return Caller(tenantID: found.tenantID, keyID: found.keyID)
+    }
+
+    /// Whether the key is still active (for streams that outlive their request).
+    func isActive(keyID: String) async -> Bool {
+        let rows = try? await pool.withConnection { connection in
+            try connection.query("SELECT 1 FROM api_keys WHERE id = $1::uuid AND revoked_at IS NULL", [keyID]).count
+        }
+        // A database outage doesn't end streams; the next check decides.
+        return rows.map { $0 > 0 } ?? true
+    }
+
+    /// 429 when `address` has used up its failed attempts.
+    func refuseIfFailingTooOften(_ address: String) throws(APIError) {
+        if let wait = failures.check(address) {
+            throw APIError(.tooManyRequests, "too_many_failures",
+                           "too many failed authentications from this address; retry later", retryAfter: wait)
+        }
+    }
+
+    /// Counts one failed authentication of `address` and returns `error`.
+    func failed(_ address: String, _ error: APIError) -> APIError {
+        _ = failures.take(address)
+        return error
     }
 }

@@ -23,7 +23,7 @@ struct EventsController: Sendable {
 
     static let batchLimit = 500
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    func addRoutes(to router: Router<IngressRequestContext>) {
         router.get("v1/event-types") { _, _ in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -31,8 +31,8 @@ struct EventsController: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(["event_types": EventCatalog.types]))))
         }
-        router.post("v1/events") { request, _ in try await receive(request, batch: false) }
-        router.post("v1/events:batch") { request, _ in try await receive(request, batch: true) }
+        router.post("v1/events") { request, context in try await receive(request, batch: false, from: context.clientAddress) }
+        router.post("v1/events:batch") { request, context in try await receive(request, batch: true, from: context.clientAddress) }
     }
 
     /// One event as a producer sends it.
@@ -42,16 +42,17 @@ struct EventsController: Sendable {
         var correlationID: String?
     }
 
-    func receive(_ request: Request, batch: Bool) async throws -> Response {
-        let caller = try await authentication.caller(of: request)
+    func receive(_ request: Request, batch: Bool, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
         try request.requireJSON()
         let bytes = try await request.body(upTo: configuration.bodyLimit)
-        let events = try Self.parse(try JSONBody.parse(bytes), batch: batch)
+        let events = try Self.parse(try JSONBody.parse(bytes), batch: batch, allowProbes: configuration.allowProbeEvents)
         let idempotencyKey = try IdempotencyKey(of: request, body: bytes)
         // With an idempotency key the message ids are derived from it, so even a retry after a
         // broker failure half-way through a batch republishes the same ids (inboxes absorb them).
         let ids = events.indices.map { index in
-            idempotencyKey.map { Self.derivedID(tenant: caller.tenantID, key: $0.key, index: index) } ?? UUID().uuidString.lowercased()
+            idempotencyKey.map { Self.derivedID(tenant: caller.tenantID, scope: $0.scope, key: $0.key, index: index) }
+                ?? UUID().uuidString.lowercased()
         }
         let messages = try zip(events, ids).map { event, id in
             OutgoingEvent(
@@ -76,8 +77,9 @@ struct EventsController: Sendable {
     }
 
     /// Events from a body: `{"type","body","correlation_id"?}` or, for a batch,
-    /// `{"events":[...]}` with 1 to 500 of them; each validated against the catalog.
-    private static func parse(_ json: JSONValue, batch: Bool) throws(APIError) -> [Submitted] {
+    /// `{"events":[...]}` with 1 to 500 of them; each validated against the catalog, and
+    /// refused (403) when only the system may emit its type.
+    private static func parse(_ json: JSONValue, batch: Bool, allowProbes: Bool) throws(APIError) -> [Submitted] {
         func one(_ value: JSONValue, at path: String) throws(APIError) -> Submitted {
             guard case .object(let members) = value else {
                 throw APIError(.unprocessableContent, "invalid_event", "expected an object, got \(value.kindName)", field: path.isEmpty ? nil : path)
@@ -95,10 +97,28 @@ struct EventsController: Sendable {
             } catch {
                 throw APIError(.unprocessableContent, "invalid_event", error.message, field: prefix + error.field)
             }
+            switch EventCatalog.type(named: type)?.origin {
+            case .system?:
+                throw APIError(.forbidden, "event_type_forbidden",
+                               "'\(type)' is emitted by Switchyard itself; producers may not send it (GET /v1/event-types marks what they may)",
+                               field: prefix + "type")
+            case .diagnostic? where !allowProbes:
+                throw APIError(.forbidden, "event_type_forbidden",
+                               "'\(type)' is diagnostic and refused unless the ingress runs with SWITCHYARD_ALLOW_PROBE_EVENTS=1",
+                               field: prefix + "type")
+            default:
+                break
+            }
             var correlationID: String?
             if let value = members["correlation_id"] {
                 guard let string = value.string, !string.isEmpty else {
                     throw APIError(.unprocessableContent, "invalid_event", "expected a non-empty string", field: prefix + "correlation_id")
+                }
+                let size = string.utf8.count
+                guard size <= AMQPOutgoingMessage.shortStringLimit else {
+                    throw APIError(.unprocessableContent, "invalid_event",
+                                   "expected at most \(AMQPOutgoingMessage.shortStringLimit) bytes (an AMQP short string), got \(size)",
+                                   field: prefix + "correlation_id")
                 }
                 correlationID = string
             }
@@ -116,9 +136,9 @@ struct EventsController: Sendable {
         return events
     }
 
-    /// A UUID-shaped id from the tenant, the idempotency key and the position.
-    private static func derivedID(tenant: String, key: String, index: Int) -> String {
-        let digest = Array(SHA256.hash(data: Data("\(tenant)\u{0}\(key)\u{0}\(index)".utf8)).prefix(16))
+    /// A UUID-shaped id from the tenant, the route, the idempotency key and the position.
+    private static func derivedID(tenant: String, scope: String, key: String, index: Int) -> String {
+        let digest = Array(SHA256.hash(data: Data("\(tenant)\u{0}\(scope)\u{0}\(key)\u{0}\(index)".utf8)).prefix(16))
         let hex = digest.map { String(format: "%02x", $0) }.joined()
         return [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
             .map(String.init).joined(separator: "-")

@@ -34,10 +34,10 @@ struct GenerationsController: Sendable {
         var slideCount: Int
     }
 
-    func addRoutes(to router: Router<some RequestContext>) {
-        router.post("v1/generations") { request, _ in try await create(request) }
+    func addRoutes(to router: Router<IngressRequestContext>) {
+        router.post("v1/generations") { request, context in try await create(request, from: context.clientAddress) }
         router.get("v1/generations/:id") { request, context in
-            let caller = try await authentication.caller(of: request)
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
             let id = try context.parameters.uuid("id", naming: "generation")
             let generation = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
                 try connection.query(
@@ -51,8 +51,8 @@ struct GenerationsController: Sendable {
         }
     }
 
-    func create(_ request: Request) async throws -> Response {
-        let caller = try await authentication.caller(of: request)
+    func create(_ request: Request, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
         try request.requireJSON()
         let bytes = try await request.body(upTo: configuration.bodyLimit)
         let requested = try Self.parse(try JSONBody.parse(bytes))
@@ -118,6 +118,7 @@ struct GenerationsController: Sendable {
         if let unknown = members.keys.sorted().first(where: { !["user_id", "prompt", "slide_count"].contains($0) }) {
             throw invalid(unknown, "unknown field; expected user_id, prompt, slide_count")
         }
+        try JSONBody.requireStorable(json, field: "")
         guard let userID = members["user_id"]?.string, !userID.isEmpty else {
             throw invalid("user_id", "expected a non-empty string, got \(members["user_id"]?.kindName ?? "nothing")")
         }

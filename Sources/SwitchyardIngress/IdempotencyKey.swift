@@ -8,23 +8,28 @@ import SwitchyardPostgres
 
 /// A request's `Idempotency-Key` and the hash of its body, remembered with the first answer in
 /// `idempotency_keys`, so a retry gets that answer and the same key with another body is 422.
+/// Keys are scoped per tenant and route (the request's path): the same key on two routes names
+/// two requests.
 struct IdempotencyKey: Sendable {
     static let header = HTTPField.Name("Idempotency-Key")!
 
     /// The key as the client sent it.
     let key: String
+    /// The route it belongs to: the request's path.
+    let scope: String
     /// SHA-256 of the request body.
     let requestHash: [UInt8]
 
     /// The key of `request`, if it has one.
-    /// - Throws: ``APIError`` 400 when the header is empty or longer than 200 characters.
+    /// - Throws: ``APIError`` 400 when the header is empty or longer than 200 bytes.
     init?(of request: Request, body: [UInt8]) throws(APIError) {
         guard let key = request.headers[Self.header] else { return nil }
-        guard !key.isEmpty, key.count <= 200 else {
-            throw APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1-200 characters", field: "Idempotency-Key")
+        guard !key.isEmpty, key.utf8.count <= 200 else {
+            throw APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1-200 bytes", field: "Idempotency-Key")
         }
         self.key = key
-        self.requestHash = Array(SHA256.hash(data: Data(body)))
+        scope = request.uri.path
+        requestHash = Array(SHA256.hash(data: Data(body)))
     }
 
     /// Claims the key for this request with `answer`, or finds the answer of the request that
@@ -36,12 +41,13 @@ struct IdempotencyKey: Sendable {
     func claim(answer: String, tenantID: String, on connection: isolated PostgresConnection) throws -> String? {
         let claimed = try connection.query(
             """
-            INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response)
-            VALUES ($1::uuid, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1
-            """, [tenantID, key, requestHash, answer])
+            INSERT INTO idempotency_keys (tenant_id, scope, key, request_sha256, response)
+            VALUES ($1::uuid, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1
+            """, [tenantID, scope, key, requestHash, answer])
         guard claimed.isEmpty else { return nil }
         let rows = try connection.query(
-            "SELECT request_sha256, response FROM idempotency_keys WHERE tenant_id = $1::uuid AND key = $2", [tenantID, key])
+            "SELECT request_sha256, response FROM idempotency_keys WHERE tenant_id = $1::uuid AND scope = $2 AND key = $3",
+            [tenantID, scope, key])
         guard let row = rows.first else {
             throw APIError(.conflict, "idempotency_key_in_use", "a request with this Idempotency-Key was in progress; retry",
                            field: "Idempotency-Key")

@@ -21,6 +21,27 @@ public struct IngressConfiguration: Sendable {
     public var apiRate: Int
     /// Requests per API key in a burst (`SWITCHYARD_API_BURST`, default 100).
     public var apiBurst: Int
+    /// Failed authentications per second per client address, sustained
+    /// (`SWITCHYARD_AUTH_FAILURE_RATE`, default 2); beyond it the address gets 429.
+    public var authFailureRate: Int
+    /// Failed authentications per client address in a burst (`SWITCHYARD_AUTH_FAILURE_BURST`,
+    /// default 20).
+    public var authFailureBurst: Int
+    /// Open Server-Sent Event streams per tenant (`SWITCHYARD_SSE_MAX_PER_TENANT`, default 100);
+    /// beyond it a new stream is 429.
+    public var sseMaxPerTenant: Int
+    /// Seconds between keep-alive comments on idle Server-Sent Event streams, which also re-read
+    /// the subject and check the stream's API key (`SWITCHYARD_SSE_HEARTBEAT`, default 15).
+    public var sseHeartbeat: Int
+    /// Seconds an HTTP connection may stay idle (no request in progress) before the server
+    /// closes it (`SWITCHYARD_HTTP_IDLE_TIMEOUT`, default 60).
+    public var idleTimeout: Int
+    /// Seconds a request waits for a database connection before it is answered 503 with
+    /// `Retry-After` (`SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT`, default 5).
+    public var databaseAcquireTimeout: Int
+    /// Whether tenants' keys may send the diagnostic `probe.run` (`SWITCHYARD_ALLOW_PROBE_EVENTS=1`;
+    /// default off).
+    public var allowProbeEvents: Bool
     /// Per source: `SWITCHYARD_WEBHOOK_SECRET_<SOURCE>` (comma-separated `whsec_…`) and
     /// `SWITCHYARD_WEBHOOK_TENANT_<SOURCE>` (default `default`).
     public var webhooks: [WebhookSource: WebhookSettings]
@@ -39,6 +60,18 @@ public struct IngressConfiguration: Sendable {
         bodyLimit = try integer("SWITCHYARD_HTTP_BODY_LIMIT", default: 256 * 1024, in: 1...(64 * 1024 * 1024))
         apiRate = try integer("SWITCHYARD_API_RATE", default: 50, in: 1...1_000_000)
         apiBurst = try integer("SWITCHYARD_API_BURST", default: 100, in: 1...1_000_000)
+        authFailureRate = try integer("SWITCHYARD_AUTH_FAILURE_RATE", default: 2, in: 1...1_000_000)
+        authFailureBurst = try integer("SWITCHYARD_AUTH_FAILURE_BURST", default: 20, in: 1...1_000_000)
+        sseMaxPerTenant = try integer("SWITCHYARD_SSE_MAX_PER_TENANT", default: 100, in: 1...100_000)
+        sseHeartbeat = try integer("SWITCHYARD_SSE_HEARTBEAT", default: 15, in: 1...300)
+        idleTimeout = try integer("SWITCHYARD_HTTP_IDLE_TIMEOUT", default: 60, in: 1...86_400)
+        databaseAcquireTimeout = try integer("SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT", default: 5, in: 1...300)
+        switch environment["SWITCHYARD_ALLOW_PROBE_EVENTS"]?.trimmingCharacters(in: .whitespaces) {
+        case nil, "0", "": allowProbeEvents = false
+        case "1": allowProbeEvents = true
+        case let other?:
+            throw ConfigurationError(variable: "SWITCHYARD_ALLOW_PROBE_EVENTS", problem: "expected 1 or 0, got '\(other)'")
+        }
         var webhooks: [WebhookSource: WebhookSettings] = [:]
         for source in WebhookSource.allCases {
             let secretVariable = "SWITCHYARD_WEBHOOK_SECRET_\(source.rawValue.uppercased())"

@@ -48,17 +48,18 @@ public struct IngressServer: Sendable {
     }
 
     /// The router with every route, for the application or for tests.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<IngressRequestContext> {
+        let router = Router(context: IngressRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        let authentication = CallerAuthentication(
+            pool: pool, limiter: RateLimiter(rate: Double(configuration.apiRate), burst: Double(configuration.apiBurst)),
+            failures: RateLimiter(rate: Double(configuration.authFailureRate), burst: Double(configuration.authFailureBurst)))
         WebhookController(
             configuration: configuration, acceptor: WebhookAcceptor(pool: acceptancePool, publisher: publisher, logger: logger),
-            tenants: TenantDirectory(pool: pool),
+            tenants: TenantDirectory(pool: pool), authentication: authentication,
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
-        let authentication = CallerAuthentication(
-            pool: pool, limiter: RateLimiter(rate: Double(configuration.apiRate), burst: Double(configuration.apiBurst)))
         let outbox = OutboxWriter(exchange: eventsExchange)
         EventsController(
             configuration: configuration, pool: acceptancePool, publisher: publisher, authentication: authentication,
@@ -69,7 +70,10 @@ public struct IngressServer: Sendable {
         GenerationsController(configuration: configuration, pool: pool, authentication: authentication, outbox: outbox, logger: logger)
             .addRoutes(to: router)
         ProjectsController(pool: pool, authentication: authentication, logger: logger).addRoutes(to: router)
-        LiveUpdatesController(pool: pool, authentication: authentication, hub: liveUpdates, logger: logger).addRoutes(to: router)
+        LiveUpdatesController(
+            pool: pool, authentication: authentication, hub: liveUpdates,
+            quota: StreamQuota(maxPerTenant: configuration.sseMaxPerTenant), logger: logger
+        ).addRoutes(to: router)
         router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
         router.get("openapi.json") { _, _ in Self.json(OpenAPIDocument.json) }
         let pool = pool
@@ -94,10 +98,13 @@ public struct IngressServer: Sendable {
         return router
     }
 
-    /// The application, listening on every interface at the configured port.
+    /// The application, listening on every interface at the configured port; connections idle
+    /// (no request in progress, or a request head that never completes) longer than the
+    /// configured idle timeout are closed.
     public func application(port: Int? = nil) -> some Service {
         Application(
             router: router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
             configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
             logger: logger)
     }

@@ -25,4 +25,16 @@ enum JSONBody {
         }
         throw APIError(.badRequest, "malformed_json", detail)
     }
+
+    /// Refuses a value the database can't store: a NUL character anywhere in it.
+    /// - Parameters:
+    ///   - value: The request's value.
+    ///   - field: Its name in the request, the start of the path in the error.
+    /// - Throws: ``APIError`` 422 `invalid_value` naming the field that holds the NUL.
+    static func requireStorable(_ value: JSONValue, field: String) throws(APIError) {
+        if let path = value.pathOfNUL(from: field) {
+            throw APIError(.unprocessableContent, "invalid_value",
+                           "contains a NUL character (U+0000), which can't be stored; remove it", field: path)
+        }
+    }
 }

@@ -24,12 +24,12 @@ struct JobsController: Sendable {
     static let defaultPageSize = 20
     static let maxPageSize = 100
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    func addRoutes(to router: Router<IngressRequestContext>) {
         router.post("v1/workflows/:workflow_id/jobs") { request, context in
-            try await create(request, workflowID: context.parameters.get("workflow_id") ?? "")
+            try await create(request, workflowID: context.parameters.get("workflow_id") ?? "", from: context.clientAddress)
         }
         router.get("v1/jobs/:id") { request, context in
-            let caller = try await authentication.caller(of: request)
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
             let id = try context.parameters.uuid("id", naming: "job")
             let job = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
                 try connection.query("SELECT \(Representation.job) FROM jobs j WHERE j.id = $1::uuid AND j.tenant_id = $2::uuid",
@@ -38,21 +38,30 @@ struct JobsController: Sendable {
             guard let job else { throw APIError.notFound("job") }
             return IngressServer.json(job)
         }
-        router.get("v1/jobs") { request, _ in try await list(request) }
+        router.get("v1/jobs") { request, context in try await list(request, from: context.clientAddress) }
     }
 
-    /// Starts a job: `{"input": <any JSON>}` (default `{}`); 201 `{"job_id","status","created_at"}`.
-    func create(_ request: Request, workflowID: String) async throws -> Response {
-        let caller = try await authentication.caller(of: request)
+    /// Starts a job: `{"input": <any JSON>}` (or `input_data`, the seed's name; default `{}`);
+    /// 201 `{"job_id","status","created_at"}`.
+    func create(_ request: Request, workflowID: String, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
         try request.requireJSON()
         let bytes = try await request.body(upTo: configuration.bodyLimit)
         guard case .object(let members) = try JSONBody.parse(bytes) else {
             throw APIError(.unprocessableContent, "invalid_job", "expected a JSON object such as {\"input\": {...}}")
         }
-        if let unknown = members.keys.sorted().first(where: { $0 != "input" }) {
-            throw APIError(.unprocessableContent, "invalid_job", "unknown field; the body has only \"input\"", field: unknown)
+        if let unknown = members.keys.sorted().first(where: { !["input", "input_data"].contains($0) }) {
+            throw APIError(.unprocessableContent, "invalid_job", "unknown field; the body has only \"input\" (or \"input_data\")",
+                           field: unknown)
         }
-        let input = String(decoding: try JSONEncoder().encode(members["input"] ?? .object([:])), as: UTF8.self)
+        if members["input"] != nil && members["input_data"] != nil {
+            throw APIError(.unprocessableContent, "invalid_job", "give \"input\" or its synonym \"input_data\", not both",
+                           field: "input_data")
+        }
+        let inputField = members["input"] == nil && members["input_data"] != nil ? "input_data" : "input"
+        let inputValue = members[inputField] ?? .object([:])
+        try JSONBody.requireStorable(inputValue, field: inputField)
+        let input = String(decoding: try JSONEncoder().encode(inputValue), as: UTF8.self)
         let idempotencyKey = try IdempotencyKey(of: request, body: bytes)
         let jobID = UUID().uuidString.lowercased()
         let outbox = outbox
@@ -88,8 +97,8 @@ struct JobsController: Sendable {
 
     /// The caller's jobs, newest first: `?status=&limit=&cursor=`; `next_cursor` is null on
     /// the last page.
-    func list(_ request: Request) async throws -> Response {
-        let caller = try await authentication.caller(of: request)
+    func list(_ request: Request, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
         let query = request.uri.queryParameters
         var conditions = ["j.tenant_id = $1::uuid"]
         var parameters: [any PostgresEncodable] = [caller.tenantID]

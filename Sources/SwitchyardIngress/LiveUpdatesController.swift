@@ -12,12 +12,17 @@ import SwitchyardPostgres
 /// the start), then follows new ones as the ``LiveUpdateHub`` reports them. Each event is
 /// `id: <n>` (1, 2, 3... per subject), `event: status | progress | build_event` and `data:` the
 /// update as JSON; a comment line keeps idle connections open. The stream ends after the update
-/// that finished the subject (`completed` or `failed`), so a client that resumes with the last
-/// id it saw gets exactly what it missed, without gaps or repeats.
+/// that finished the subject (`completed`, `failed` or `cancelled`), so a client that resumes
+/// with the last id it saw gets exactly what it missed, without gaps or repeats.
+///
+/// A tenant holds at most ``StreamQuota/maxPerTenant`` streams at once (429 beyond), and a
+/// stream ends within about two heartbeats of its API key being revoked (it checks the key at
+/// most once per heartbeat).
 struct LiveUpdatesController: Sendable {
     let pool: PostgresPool
     let authentication: CallerAuthentication
     let hub: LiveUpdateHub
+    let quota: StreamQuota
     let logger: Logger
 
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
@@ -45,7 +50,7 @@ struct LiveUpdatesController: Sendable {
             }
         }
 
-        static let finalStatuses: Set<String> = ["completed", "failed"]
+        static let finalStatuses: Set<String> = ["completed", "failed", "cancelled"]
     }
 
     /// One row of `live_updates`.
@@ -55,16 +60,17 @@ struct LiveUpdatesController: Sendable {
         var data: String
     }
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    func addRoutes(to router: Router<IngressRequestContext>) {
         for subject in Subject.allCases {
             router.get("v1/\(subject.rawValue)/:id/events") { request, context in
-                try await follow(subject, request: request, id: try context.parameters.uuid("id", naming: subject.name))
+                try await follow(
+                    subject, request: request, id: try context.parameters.uuid("id", naming: subject.name), from: context.clientAddress)
             }
         }
     }
 
-    func follow(_ subject: Subject, request: Request, id: String) async throws -> Response {
-        let caller = try await authentication.caller(of: request)
+    func follow(_ subject: Subject, request: Request, id: String, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
         var after = 0
         if let header = request.headers[Self.lastEventID] {
             guard let value = Int(header.trimmingCharacters(in: .whitespaces)), value >= 0 else {
@@ -78,10 +84,24 @@ struct LiveUpdatesController: Sendable {
                 .isEmpty)
         }
         guard exists else { throw APIError.notFound(subject.name) }
+        guard let lease = quota.lease(for: caller.tenantID) else {
+            throw APIError(.tooManyRequests, "too_many_streams",
+                           "this tenant has \(quota.maxPerTenant) live-update streams open, the most allowed; close one first",
+                           retryAfter: 5)
+        }
         let pokes = hub.pokes(for: id)
-        let body = ResponseBody { [pool, logger, after] writer in
+        let keyCheckInterval = hub.heartbeat
+        let body = ResponseBody { [pool, logger, after, authentication] writer in
             var last = after
+            var keyChecked = ContinuousClock.now
             followLoop: for await _ in pokes {
+                if ContinuousClock.now - keyChecked >= keyCheckInterval {
+                    guard await authentication.isActive(keyID: caller.keyID) else {
+                        try await writer.write(ByteBuffer(string: "event: revoked\ndata: {\"reason\":\"the API key was revoked\"}\n\n"))
+                        break followLoop
+                    }
+                    keyChecked = ContinuousClock.now
+                }
                 var page: (updates: [Update], finished: Bool)
                 repeat {
                     do {
@@ -102,6 +122,7 @@ struct LiveUpdatesController: Sendable {
                 if page.finished { break }
             }
             try await writer.finish(nil)
+            withExtendedLifetime(lease) {}
         }
         return Response(
             status: .ok,

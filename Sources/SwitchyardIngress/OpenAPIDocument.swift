@@ -203,6 +203,7 @@ enum OpenAPIDocument {
               "202": {"description": "Published and confirmed.", "content": {"application/json": {"schema": {"type": "object", "required": ["event"], "properties": {"event": {"$ref": "#/components/schemas/Accepted"}}}}}},
               "400": {"$ref": "#/components/responses/Error"},
               "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
               "413": {"$ref": "#/components/responses/Error"},
               "415": {"$ref": "#/components/responses/Error"},
               "422": {"$ref": "#/components/responses/Error"},
@@ -221,6 +222,7 @@ enum OpenAPIDocument {
               "202": {"description": "Published and confirmed.", "content": {"application/json": {"schema": {"type": "object", "required": ["events"], "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/Accepted"}}}}}}},
               "400": {"$ref": "#/components/responses/Error"},
               "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
               "413": {"$ref": "#/components/responses/Error"},
               "415": {"$ref": "#/components/responses/Error"},
               "422": {"$ref": "#/components/responses/Error"},
@@ -234,7 +236,7 @@ enum OpenAPIDocument {
             "summary": "Start a job of a workflow (the built-in `echo` always exists); 201 once the job and its first step message are committed.",
             "security": [{"apiKey": []}],
             "parameters": [{"name": "workflow_id", "in": "path", "required": true, "schema": {"type": "string"}, "examples": {"echo": {"value": "echo"}}}, {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"input": {"description": "Any JSON; {} when absent."}}}}}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"input": {"description": "Any JSON; {} when absent."}, "input_data": {"description": "The seed's name for input (give one of the two)."}}}}}},
             "responses": {
               "201": {"description": "Created.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Created"}}}},
               "400": {"$ref": "#/components/responses/Error"},
@@ -396,7 +398,7 @@ enum OpenAPIDocument {
             "summary": "A signed webhook (Standard Webhooks) from the video-call vendor (tavus) or the build service (kiro).",
             "parameters": [
               {"name": "source", "in": "path", "required": true, "schema": {"type": "string"}},
-              {"name": "webhook-id", "in": "header", "required": true, "schema": {"type": "string"}},
+              {"name": "webhook-id", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 255}},
               {"name": "webhook-timestamp", "in": "header", "required": true, "schema": {"type": "string"}},
               {"name": "webhook-signature", "in": "header", "required": true, "schema": {"type": "string"}}
             ],
@@ -409,6 +411,7 @@ enum OpenAPIDocument {
               "413": {"$ref": "#/components/responses/Error"},
               "415": {"$ref": "#/components/responses/Error"},
               "422": {"$ref": "#/components/responses/Error"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
               "503": {"$ref": "#/components/responses/Unavailable"}
             }
           }

@@ -11,9 +11,9 @@ struct ProjectsController: Sendable {
     let authentication: CallerAuthentication
     let logger: Logger
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    func addRoutes(to router: Router<IngressRequestContext>) {
         router.get("v1/projects/:id") { request, context in
-            let caller = try await authentication.caller(of: request)
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
             let id = try context.parameters.uuid("id", naming: "project")
             let project = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
                 try connection.query("SELECT \(Representation.project) FROM projects p WHERE p.id = $1::uuid AND p.tenant_id = $2::uuid",
@@ -22,8 +22,8 @@ struct ProjectsController: Sendable {
             guard let project else { throw APIError.notFound("project") }
             return IngressServer.json(project)
         }
-        router.get("v1/projects") { request, _ in
-            let caller = try await authentication.caller(of: request)
+        router.get("v1/projects") { request, context in
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
             let query = request.uri.queryParameters
             var limit = 20
             if let text = query["limit"].map(String.init) {

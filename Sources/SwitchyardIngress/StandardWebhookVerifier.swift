@@ -13,7 +13,7 @@ public struct StandardWebhookVerifier: Sendable {
     public enum Failure: Error, Equatable, Sendable {
         /// A required header is absent or empty.
         case missingHeader(String)
-        /// `webhook-timestamp` is not whole seconds since the epoch.
+        /// `webhook-timestamp` is not 1 to 12 ASCII digits (whole seconds since the epoch).
         case malformedTimestamp
         /// The timestamp is further from now than the tolerance.
         case timestampOutOfTolerance(secondsOff: Int64)
@@ -42,7 +42,14 @@ public struct StandardWebhookVerifier: Sendable {
         self.tolerance = tolerance
     }
 
+    /// The most `v1` signatures looked at in one `webhook-signature` header.
+    public static let maxCandidates = 10
+
     /// Checks one delivery.
+    ///
+    /// The timestamp is 1 to 12 ASCII digits (anything else is malformed, and no arithmetic on
+    /// it can overflow); the HMAC is computed once per secret and compared in constant time
+    /// with each of the first ``maxCandidates`` `v1` signatures that decode to 32 bytes.
     /// - Parameters:
     ///   - id: The `webhook-id` header.
     ///   - timestamp: The `webhook-timestamp` header.
@@ -54,23 +61,39 @@ public struct StandardWebhookVerifier: Sendable {
         guard let id, !id.isEmpty else { throw .missingHeader("webhook-id") }
         guard let timestamp, !timestamp.isEmpty else { throw .missingHeader("webhook-timestamp") }
         guard let signatures, !signatures.isEmpty else { throw .missingHeader("webhook-signature") }
-        guard let seconds = Int64(timestamp) else { throw .malformedTimestamp }
-        let off = seconds - Int64(now.timeIntervalSince1970.rounded(.down))
+        guard let seconds = Self.seconds(timestamp) else { throw .malformedTimestamp }
+        let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let off = seconds - nowSeconds
         guard abs(off) <= tolerance else { throw .timestampOutOfTolerance(secondsOff: off) }
 
+        var candidates: [Data] = []
+        for entry in signatures.split(separator: " ", omittingEmptySubsequences: true).prefix(Self.maxCandidates) {
+            let parts = entry.split(separator: ",", maxSplits: 1)
+            guard parts.count == 2, parts[0] == "v1", parts[1].utf8.count <= 64,
+                  let decoded = Data(base64Encoded: String(parts[1])), decoded.count == SHA256.byteCount
+            else { continue }
+            candidates.append(decoded)
+        }
+        guard !candidates.isEmpty else { throw .noMatchingSignature }
         var signed = Data("\(id).\(timestamp).".utf8)
         signed.append(contentsOf: body)
-        let candidates = signatures.split(separator: " ").compactMap { entry -> Data? in
-            let parts = entry.split(separator: ",", maxSplits: 1)
-            guard parts.count == 2, parts[0] == "v1" else { return nil }
-            return Data(base64Encoded: String(parts[1]))
-        }
         for key in keys {
-            for candidate in candidates where HMAC<SHA256>.isValidAuthenticationCode(candidate, authenticating: signed, using: key) {
+            let expected = HMAC<SHA256>.authenticationCode(for: signed, using: key)
+            for candidate in candidates where expected == candidate {
                 return
             }
         }
         throw .noMatchingSignature
+    }
+
+    /// Whole seconds since 1970 when `text` is 1 to 12 ASCII digits (up to the year 33658),
+    /// else nil: signs, spaces, and values that could overflow are not timestamps.
+    static func seconds(_ text: String) -> Int64? {
+        let digits = text.utf8
+        guard (1...12).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
     }
 
     /// A `webhook-signature` value for `body`, with the first secret (for tests and senders).

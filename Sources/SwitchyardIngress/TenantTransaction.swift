@@ -39,11 +39,3 @@ extension PostgresPool {
         }
     }
 }
-
-extension PostgresError {
-    /// The server refused a value (data exception, class 22) or a constraint (class 23): the
-    /// request's fault, not the database's.
-    var isInvalidValue: Bool {
-        code == .server && (sqlState?.hasPrefix("22") == true || sqlState?.hasPrefix("23") == true)
-    }
-}

@@ -18,6 +18,8 @@ struct WebhookController: Sendable {
     let configuration: IngressConfiguration
     let acceptor: WebhookAcceptor
     let tenants: TenantDirectory
+    /// Counts failed signatures against the client's address.
+    let authentication: CallerAuthentication
     let eventsExchange: String
     let logger: Logger
 
@@ -40,13 +42,13 @@ struct WebhookController: Sendable {
     static let webhookSignature = HTTPField.Name("webhook-signature")!
     static let traceparent = HTTPField.Name("traceparent")!
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    func addRoutes(to router: Router<IngressRequestContext>) {
         router.post("v1/webhooks/:source") { request, context in
-            try await receive(request, source: context.parameters.get("source") ?? "")
+            try await receive(request, source: context.parameters.get("source") ?? "", from: context.clientAddress)
         }
     }
 
-    func receive(_ request: Request, source name: String) async throws -> Response {
+    func receive(_ request: Request, source name: String, from address: String) async throws -> Response {
         guard let source = WebhookSource(rawValue: name) else {
             throw APIError(.notFound, "unknown_source",
                            "no webhook source '\(name)'; known: \(WebhookSource.allCases.map(\.rawValue).joined(separator: ", "))",
@@ -58,16 +60,22 @@ struct WebhookController: Sendable {
             throw APIError(.unauthorized, "source_not_configured",
                            "webhooks from '\(name)' are refused: SWITCHYARD_WEBHOOK_SECRET_\(name.uppercased()) is not set")
         }
+        try authentication.refuseIfFailingTooOften(address)
         try request.requireJSON()
         let body = try await request.body(upTo: configuration.bodyLimit)
         let id = request.headers[Self.webhookID]
+        if let id, id.utf8.count > AMQPOutgoingMessage.shortStringLimit {
+            throw APIError(.badRequest, "invalid_webhook_id",
+                           "expected at most \(AMQPOutgoingMessage.shortStringLimit) bytes (it becomes the event's AMQP message id), got \(id.utf8.count)",
+                           field: "webhook-id")
+        }
         do throws(StandardWebhookVerifier.Failure) {
             try verifier.verify(
                 id: id, timestamp: request.headers[Self.webhookTimestamp], signatures: request.headers[Self.webhookSignature],
                 body: body)
         } catch {
             signatureFailure(source, "\(error)")
-            throw Self.refusal(error)
+            throw authentication.failed(address, Self.refusal(error))
         }
         let webhookID = id ?? ""
         let event = try source.event(from: try JSONBody.parse(body))
@@ -103,7 +111,8 @@ struct WebhookController: Sendable {
         case .missingHeader(let name):
             APIError(.unauthorized, "missing_signature_header", "the \(name) header is required", field: name)
         case .malformedTimestamp:
-            APIError(.unauthorized, "invalid_timestamp", "webhook-timestamp must be whole seconds since 1970", field: "webhook-timestamp")
+            APIError(.unauthorized, "invalid_timestamp", "webhook-timestamp must be 1 to 12 digits: whole seconds since 1970",
+                     field: "webhook-timestamp")
         case .timestampOutOfTolerance(let off):
             APIError(.unauthorized, "stale_timestamp",
                      "webhook-timestamp is \(abs(off)) s in the \(off < 0 ? "past" : "future"); at most 300 s allowed",

@@ -6,7 +6,8 @@ import Switchyard
 
 /// A webhook sender: `POST /v1/webhooks/{source}`.
 public enum WebhookSource: String, CaseIterable, Sendable {
-    /// The video-call vendor: `conversation_ended` becomes `conversation.ended`.
+    /// The video-call vendor: `conversation_ended` becomes `conversation.ended`, with the
+    /// callback's `properties` and `data` objects passed through (a transcript may be in either).
     case tavus
     /// The build service: `build_progress`, `build_completed` and `build_failed` become
     /// `build.reported`.
@@ -24,9 +25,11 @@ public enum WebhookSource: String, CaseIterable, Sendable {
             guard try Self.string(body, "event_type") == "conversation_ended" else { return nil }
             let conversationID = try Self.string(body, "conversation_id")
             var event: [String: JSONValue] = ["v": .int(1), "conversation_id": .string(conversationID)]
-            if let properties = body["properties"] {
-                guard case .object = properties else { throw Self.wrongType("properties", "object", properties) }
-                event["properties"] = properties
+            for member in ["properties", "data"] {
+                if let value = body[member] {
+                    guard case .object = value else { throw Self.wrongType(member, "object", value) }
+                    event[member] = value
+                }
             }
             if let timestamp = body["timestamp"] { event["occurred_at"] = timestamp }
             return ("conversation.ended", .object(event))

@@ -85,7 +85,7 @@ public actor PostgresConnection {
         for (offset, parameter) in parameters.enumerated() {
             let text = parameter.postgresText
             if let text, text.utf8.contains(0) {
-                throw PostgresError(.unsupported, "parameter $\(offset + 1) contains a NUL character, which PostgreSQL text cannot hold")
+                throw PostgresError(.invalidValue, "parameter $\(offset + 1) contains a NUL character, which PostgreSQL text cannot hold")
             }
             texts.append(text.map { strdup($0) })
         }

@@ -26,6 +26,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         public static let connectionClosed = Code("connectionClosed")
         /// The server rejected a statement; ``PostgresError/sqlState`` says why.
         public static let server = Code("server")
+        /// A parameter holds what PostgreSQL can't store (a NUL character in text); nothing was sent.
+        public static let invalidValue = Code("invalidValue")
         /// A column value could not be decoded as the requested Swift type.
         public static let decoding = Code("decoding")
         /// The server answered in a way this client does not handle (for example `COPY`).

@@ -12,19 +12,23 @@ public import SwitchyardRuntime
 /// optional `"follow_up"` id: on success it also emits a `probe.run` for that id through the
 /// outbox (the follow-up inherits trace, correlation and tenant).
 ///
-/// It sleeps `sleep_ms`, fails permanently if `permanent` or while now < `fail_until_ms` (epoch
+/// It sleeps `sleep_ms` (which must stay below the role's handler deadline), fails permanently if `permanent` or while now < `fail_until_ms` (epoch
 /// milliseconds), fails transiently while the attempt is ≤ `transient_failures`, and otherwise
 /// inserts `probe_results(id, attempts)` with a plain INSERT. With `"crash": true` it aborts
 /// the process, but only when `SWITCHYARD_PROBE_ALLOW_CRASH=1` (else a permanent failure).
 public struct ProbeRole: WorkerRole {
     public let name = "probe"
     private let allowCrash: Bool
+    private let handlerTimeout: Duration
 
     /// Creates the role.
-    /// - Parameter allowCrash: Honour `"crash": true` by aborting (tests of poison messages);
-    ///   the CLI sets it from `SWITCHYARD_PROBE_ALLOW_CRASH=1`.
-    public init(allowCrash: Bool) {
+    /// - Parameters:
+    ///   - allowCrash: Honour `"crash": true` by aborting (tests of poison messages); the CLI
+    ///     sets it from `SWITCHYARD_PROBE_ALLOW_CRASH=1`.
+    ///   - handlerTimeout: The role's handler deadline; `sleep_ms` must stay below it.
+    public init(allowCrash: Bool, handlerTimeout: Duration = .seconds(60)) {
         self.allowCrash = allowCrash
+        self.handlerTimeout = handlerTimeout
     }
 
     /// The body of a `probe.run` event.
@@ -61,7 +65,12 @@ public struct ProbeRole: WorkerRole {
         guard request.v == 1 else {
             return .permanentFailure(HandlerFailure("validation", "invalid probe.run body: v: expected 1, got \(request.v)"))
         }
-        if let sleep = request.sleepMs, sleep > 0 {
+        if let sleep = request.sleepMs {
+            let limit = handlerTimeout / .milliseconds(1)
+            guard sleep >= 0, Double(sleep) < limit else {
+                return .permanentFailure(HandlerFailure(
+                    "validation", "invalid probe.run body: sleep_ms: expected 0 to \(Int(limit) - 1) (below the handler deadline), got \(sleep)"))
+            }
             try? await Task.sleep(for: .milliseconds(sleep))
         }
         if request.crash == true {

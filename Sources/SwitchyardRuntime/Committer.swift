@@ -23,9 +23,11 @@ public enum CommitResult: Sendable {
 ///
 /// Handler tasks call ``commit(consumer:messageID:tenantID:effects:)`` and wait; the committer
 /// takes everything waiting at that moment (at most `maxBatch`) into one transaction. The
-/// fast path inserts all inbox rows with one statement; if any handler's write fails, the
-/// batch is redone with a savepoint per delivery, so that only that delivery fails. A lost
-/// database connection is retried with capped backoff, holding the deliveries unacknowledged.
+/// fast path inserts all inbox rows with one statement; if anything in it fails, the batch is
+/// redone with a savepoint per delivery (and, should that transaction fail too, one
+/// transaction per delivery), so that only the delivery at fault fails. Only a lost database
+/// connection is retried, with capped backoff, holding the deliveries unacknowledged; a value
+/// the database refuses never stalls the batch.
 public final class Committer: Sendable {
     struct Request: Sendable {
         var consumer: String
@@ -133,10 +135,8 @@ public final class Committer: Sendable {
         while true {
             do {
                 return try await commit(batch)
-            } catch let error as PostgresError where error.code != .server && error.code != .decoding {
-                logger.warning("database unavailable; holding \(batch.count) deliveries", metadata: ["error": "\(error)"])
             } catch {
-                logger.error("commit failed", metadata: ["error": "\(error)"])
+                logger.warning("database unavailable; holding \(batch.count) deliveries", metadata: ["error": "\(error)"])
             }
             do {
                 try await Task.sleep(for: backoff)
@@ -147,6 +147,10 @@ public final class Committer: Sendable {
         }
     }
 
+    /// Commits the batch: all together, else (something in it failed) one savepoint per
+    /// delivery, else (the transaction itself failed) one transaction per delivery, so that a
+    /// delivery whose values the database refuses fails alone and the others commit.
+    /// - Throws: Only connection-level ``PostgresError``s, after which the batch is retried.
     private func commit(_ batch: [Request]) async throws -> [CommitResult] {
         let started = ContinuousClock.now
         defer {
@@ -164,17 +168,33 @@ public final class Committer: Sendable {
             return try await pool.withTransaction { connection in
                 try Self.writeTogether(batch, outbox: outbox, on: connection)
             }
-        } catch let failure as HandlerWriteFailed {
-            logger.debug("a handler's write failed; committing one savepoint per delivery", metadata: ["error": "\(failure.error)"])
+        } catch let error as PostgresError where error.isConnectionLevel {
+            throw error
+        } catch {
+            logger.debug("a delivery of the batch failed; committing one savepoint per delivery", metadata: ["error": "\(error)"])
+        }
+        do {
             return try await pool.withTransaction { connection in
                 try Self.writeOneByOne(batch, outbox: outbox, on: connection)
             }
+        } catch let error as PostgresError where error.isConnectionLevel {
+            throw error
+        } catch {
+            logger.warning("the batch's transaction failed; committing one transaction per delivery", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// A handler's write failed in the fast path: redo the batch one delivery at a time.
-    private struct HandlerWriteFailed: Error {
-        var error: any Error
+        var results: [CommitResult] = []
+        for request in batch {
+            do {
+                results.append(contentsOf: try await pool.withTransaction { connection in
+                    try Self.writeOneByOne([request], outbox: outbox, on: connection)
+                })
+            } catch let error as PostgresError where error.isConnectionLevel {
+                throw error
+            } catch {
+                results.append(.failed(Self.postgresError(error)))
+            }
+        }
+        return results
     }
 
     private static func writeTogether(
@@ -200,12 +220,8 @@ public final class Committer: Sendable {
                 results.append(.duplicate)
                 continue
             }
-            do {
-                try request.effects.write?(connection)
-                try outbox.insert(request.effects.followUps, tenantID: request.tenantID, on: connection)
-            } catch {
-                throw HandlerWriteFailed(error: error)
-            }
+            try request.effects.write?(connection)
+            try outbox.insert(request.effects.followUps, tenantID: request.tenantID, on: connection)
             followUps = followUps || !request.effects.followUps.isEmpty
             results.append(.committed)
         }
@@ -213,6 +229,8 @@ public final class Committer: Sendable {
         return results
     }
 
+    /// Writes each delivery under its own savepoint: one whose writes fail is rolled back to
+    /// it and reported `failed`; a lost connection ends the whole transaction.
     private static func writeOneByOne(
         _ batch: [Request], outbox: OutboxWriter, on connection: isolated PostgresConnection
     ) throws -> [CommitResult] {
@@ -231,18 +249,20 @@ public final class Committer: Sendable {
                 }
                 try connection.execute("RELEASE SAVEPOINT sy_delivery")
                 results.append(inserted == 1 ? .committed : .duplicate)
-            } catch let error as PostgresError where error.code == .server || error.code == .decoding {
-                try connection.execute("ROLLBACK TO SAVEPOINT sy_delivery")
-                results.append(.failed(error))
-            } catch let error as PostgresError {
+            } catch let error as PostgresError where error.isConnectionLevel {
                 throw error
             } catch {
                 try connection.execute("ROLLBACK TO SAVEPOINT sy_delivery")
-                results.append(.failed(PostgresError(.server, "the handler's write failed: \(error)")))
+                results.append(.failed(postgresError(error)))
             }
         }
         if followUps { try outbox.notify(on: connection) }
         return results
+    }
+
+    /// A handler's write failure as a ``PostgresError`` (it usually is one).
+    private static func postgresError(_ error: any Error) -> PostgresError {
+        error as? PostgresError ?? PostgresError(.server, "the handler's write failed: \(error)")
     }
 }
 

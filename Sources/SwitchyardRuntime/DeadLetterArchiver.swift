@@ -96,26 +96,51 @@ public struct DeadLetterArchiver: Service {
         return drained
     }
 
-    /// Inserts one dead letter unless its archive key is already there.
+    /// Inserts one dead letter unless its archive key is already there. Only a database that
+    /// can't be reached is waited for; a row the database refuses is archived in its minimal
+    /// form instead (see ``DeadLetterRecord``), so no letter can stall the archiver.
     func archive(_ delivery: AMQPDelivery, from deadLetterQueue: String) async throws {
         let record = DeadLetterRecord(delivery: delivery, deadLetterQueue: deadLetterQueue)
         var backoff = Duration.milliseconds(100)
         while true {
             do {
-                try await pool.withConnection { connection in try record.insert(on: connection) }
-                Counter(label: "switchyard_dead_letters_archived_total", dimensions: [
-                    ("origin_queue", record.originQueue), ("reason", record.reason),
-                ]).increment()
-                logger.info("archived dead letter", metadata: [
-                    "message_id": "\(record.messageID ?? "-")", "origin_queue": "\(record.originQueue)",
-                    "reason": "\(record.reason)", "error_class": "\(record.errorClass ?? "-")",
-                ])
+                try await insert(record, from: deadLetterQueue)
                 return
-            } catch let error as PostgresError where error.code != .server && error.code != .decoding {
+            } catch let error as PostgresError where error.isConnectionLevel {
                 logger.warning("database unavailable; holding a dead letter", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             }
         }
+    }
+
+    private func insert(_ record: DeadLetterRecord, from deadLetterQueue: String) async throws {
+        var stored = record
+        do {
+            try await pool.withConnection { connection in try record.insert(on: connection) }
+        } catch let error as PostgresError where error.isConnectionLevel {
+            throw error
+        } catch {
+            logger.error("a dead letter's row was refused; archiving it in minimal form", metadata: [
+                "origin_queue": "\(record.originQueue)", "error": "\(error)",
+            ])
+            let refusal = "\(error)"
+            try await pool.withConnection { connection in
+                try record.minimalInsert(deadLetterQueue: deadLetterQueue, refusal: refusal, on: connection)
+            }
+            stored.originQueue = deadLetterQueue
+            stored.reason = "unstorable"
+        }
+        // Label values from the topology and a fixed set only: a letter's headers can't grow
+        // the metric without bound.
+        let knownReasons: Set<String> = ["worker", "delivery_limit", "rejected", "expired", "maxlen", "unstorable"]
+        Counter(label: "switchyard_dead_letters_archived_total", dimensions: [
+            ("origin_queue", topology.role(consuming: stored.originQueue) != nil ? stored.originQueue : "other"),
+            ("reason", knownReasons.contains(stored.reason) ? stored.reason : "other"),
+        ]).increment()
+        logger.info("archived dead letter", metadata: [
+            "message_id": "\(stored.messageID ?? "-")", "origin_queue": "\(stored.originQueue)",
+            "reason": "\(stored.reason)", "error_class": "\(stored.errorClass ?? "-")",
+        ])
     }
 }

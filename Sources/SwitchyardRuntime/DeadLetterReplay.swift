@@ -5,7 +5,8 @@ public import Switchyard
 public import SwitchyardAMQP
 public import SwitchyardPostgres
 
-/// Replays archived dead letters to their origin exchange and routing key.
+/// Replays archived dead letters to their origin queue's exchange and routing key, as the
+/// topology gives them.
 ///
 /// Each dead letter is claimed in a transaction (`FOR UPDATE SKIP LOCKED`), republished with a
 /// publisher confirm and marked (`replayed_at`, `replay_count`, `replayed_by`) in that same
@@ -43,17 +44,17 @@ public struct DeadLetterReplay: Sendable {
         MessageHeaders.lastFailure, MessageHeaders.worker, MessageHeaders.originQueue, MessageHeaders.originRoutingKey,
     ]
 
-    /// Where a dead letter goes back to: its origin exchange, or the exchange of its origin
-    /// queue's lane when a worker dead-lettered it; nil when the origin queue is unknown.
+    /// Where a dead letter goes back to: the exchange of its origin queue's lane, as the
+    /// topology says, with its original routing key only when the topology binds that key to
+    /// the origin queue's role; nil when the origin queue is not a work queue of the topology or
+    /// the key is not one of its bindings. Nothing the letter's headers carry picks the exchange,
+    /// and no routing key reaches a queue the letter didn't come from.
     public func destination(of letter: ArchivedDeadLetter) -> (exchange: String, routingKey: String)? {
-        guard let routingKey = letter.originRoutingKey else { return nil }
-        if let exchange = letter.originExchange, !exchange.isEmpty { return (exchange, routingKey) }
-        for role in topology.roles.values {
-            if let lane = role.workQueues.firstIndex(of: letter.originQueue), lane < topology.lanes.count {
-                return (topology.lanes[lane].exchange, routingKey)
-            }
-        }
-        return nil
+        guard let routingKey = letter.originRoutingKey,
+              let (role, lane) = topology.role(consuming: letter.originQueue), lane < topology.lanes.count,
+              role.events.contains(where: { Topology.topic($0, matches: routingKey) })
+        else { return nil }
+        return (topology.lanes[lane].exchange, routingKey)
     }
 
     /// The message to publish for `letter`.
@@ -98,7 +99,10 @@ public struct DeadLetterReplay: Sendable {
             if let discarded = letter.discardedAt { return .skipped("discarded at \(discarded)") }
             if let replayed = letter.replayedAt { return .skipped("already replayed at \(replayed)") }
             guard let destination = destination(of: letter) else {
-                return .failed("origin queue \(letter.originQueue) is not in the topology and no origin exchange was recorded")
+                guard topology.role(consuming: letter.originQueue) != nil else {
+                    return .failed("origin queue \(letter.originQueue) is not in the topology (as a work queue)")
+                }
+                return .failed("routing key \(letter.originRoutingKey ?? "(none)") is not bound to origin queue \(letter.originQueue)")
             }
             do {
                 try await channel.publish(message(for: letter, to: destination))

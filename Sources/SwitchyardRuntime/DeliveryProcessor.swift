@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardPostgres
 
 /// A delivery and where it came from.
 struct Work: Sendable {
@@ -12,6 +13,7 @@ struct Work: Sendable {
     var role: any WorkerRole
     var queue: String
     var maxAttempts: Int
+    var handlerTimeout: Duration
     var metrics: WorkerMetrics
 }
 
@@ -59,7 +61,7 @@ struct DeliveryProcessor: Sendable {
             logger.info("processed", metadata: metadata)
             return
         }
-        let outcome = await work.role.handle(message)
+        let outcome = await HandlerDeadline.run(work.role, message, timeout: work.handlerTimeout)
         let handled = ContinuousClock.now
         metrics.handled(in: handled - started)
         switch outcome {
@@ -76,9 +78,17 @@ struct DeliveryProcessor: Sendable {
                 try ack(work)
                 metrics.duplicate()
                 metadata["outcome"] = "duplicate"
+            case .failed(let error) where error.isTransient:
+                let failure = HandlerFailure("database_transient", "\(error)")
+                metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(afterAttempt: message.attempt)))"
+                metadata["error"] = "\(failure.errorClass): \(failure.message)"
             case .failed(let error):
-                try await deadLetter(work, failure: HandlerFailure("database", "\(error)"), attempts: message.attempt)
+                // The database refused this delivery's values (or its statements): retrying
+                // can't help, and the rest of the batch committed without it.
+                let failure = HandlerFailure(error.isInvalidValue ? "invalid_value" : "database", "\(error)")
+                try await deadLetter(work, failure: failure, attempts: message.attempt)
                 metadata["outcome"] = "dead_letter"
+                metadata["error"] = "\(failure.errorClass): \(failure.message)"
             case .abandoned:
                 metrics.abandon()
                 metadata["outcome"] = "abandoned"

@@ -24,10 +24,15 @@ public struct WorkMessage: Sendable {
     public var delivery: AMQPDelivery
 
     /// Reads the contract's fields from a delivery.
-    /// - Throws: ``HandlerFailure`` (class `contract`) when the message has no `message_id`.
+    /// - Throws: ``HandlerFailure`` (class `contract`) when the message has no `message_id`, or
+    ///   one with control characters (NUL among them), which can't be its inbox key.
     public init(delivery: AMQPDelivery, queue: String) throws(HandlerFailure) {
         guard let messageID = delivery.properties.messageID, !messageID.isEmpty else {
             throw HandlerFailure("contract", "the message has no message_id property")
+        }
+        // The id is the inbox key: it must be text the database can store and compare.
+        guard !messageID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw HandlerFailure("contract", "the message_id holds control characters")
         }
         let headers = delivery.properties.headers ?? [:]
         self.messageID = messageID

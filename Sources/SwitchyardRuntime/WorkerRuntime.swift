@@ -11,8 +11,9 @@ public import SwitchyardPostgres
 /// The worker loop of one process: a `Service` that consumes the work queues of its roles
 /// (highest lane first), applies the delivery rules, and survives broker and database outages.
 ///
-/// Each session opens two connections, one to consume and one to publish retries and dead
-/// letters. When a connection fails, the session ends, unacknowledged deliveries return to
+/// Each role has its own handler slots and a handler deadline from the topology; a handler past
+/// it is a transient failure and its slot is freed. Each session opens two connections, one to
+/// consume and one to publish retries and dead letters. When a connection fails, the session ends, unacknowledged deliveries return to
 /// their queues by the broker's rules, and a new session starts after a capped backoff. On
 /// graceful shutdown (SIGTERM, SIGINT) it stops consuming, requeues what no handler started,
 /// lets in-flight handlers finish within the grace period, and returns.
@@ -21,8 +22,15 @@ public struct WorkerRuntime: Service {
     public struct Configuration: Sendable {
         /// The broker.
         public var amqp: AMQPConnection.Configuration
-        /// Handlers in flight at once.
+        /// Handler slots of each role (each role has its own, so one role can't starve another).
         public var concurrency: Int
+        /// Handler slots of particular roles, overriding ``concurrency`` for them.
+        public var roleConcurrency: [String: Int]
+
+        /// The handler slots of `role`.
+        public func slots(of role: String) -> Int {
+            roleConcurrency[role] ?? concurrency
+        }
         /// Unacknowledged deliveries per work queue.
         public var prefetch: UInt16
         /// How long in-flight handlers may take to finish after SIGTERM.
@@ -32,11 +40,12 @@ public struct WorkerRuntime: Service {
 
         /// Creates a configuration.
         public init(
-            amqp: AMQPConnection.Configuration, concurrency: Int = 16, prefetch: UInt16 = 64,
-            gracePeriod: Duration = .seconds(20), workerID: String = WorkerRuntime.defaultWorkerID()
+            amqp: AMQPConnection.Configuration, concurrency: Int = 16, roleConcurrency: [String: Int] = [:],
+            prefetch: UInt16 = 64, gracePeriod: Duration = .seconds(20), workerID: String = WorkerRuntime.defaultWorkerID()
         ) {
             self.amqp = amqp
             self.concurrency = concurrency
+            self.roleConcurrency = roleConcurrency
             self.prefetch = prefetch
             self.gracePeriod = gracePeriod
             self.workerID = workerID
@@ -129,29 +138,36 @@ public struct WorkerRuntime: Service {
     private func consume(consuming: AMQPConnection, publishing: AMQPConnection, until stop: StopSignal) async throws {
         let channel = try await consuming.openChannel()
         let publisher = try await publishing.openChannel(confirms: true)
-        let buffer = LaneBuffer<Work>(laneCount: topology.lanes.count)
         let committer = Committer(pool: pool, outbox: OutboxWriter(exchange: topology.eventsExchange), logger: logger)
         let processor = DeliveryProcessor(
             topology: topology, retryPolicy: RetryPolicy(tiers: topology.retryTiers), committer: committer,
             consumerChannel: channel, publisher: publisher, workerID: configuration.workerID, logger: logger)
 
+        // Each role has its own buffer and its own handler slots, so a role whose handlers are
+        // slow (a tarpit URL, a hung provider) can't take the slots of another.
         var feeds: [Feed] = []
+        var slots: [(buffer: LaneBuffer<Work>, count: Int)] = []
         for role in roles {
             let spec = try topology.role(role.name)
+            let buffer = LaneBuffer<Work>(laneCount: topology.lanes.count)
+            slots.append((buffer, configuration.slots(of: role.name)))
             for (lane, queue) in spec.workQueues.enumerated() {
                 let consumer = try await channel.consume(queue: queue, prefetch: configuration.prefetch)
                 feeds.append(Feed(
-                    consumer: consumer, lane: lane, role: role, queue: queue, maxAttempts: spec.maxAttempts,
-                    metrics: metrics[role.name] ?? WorkerMetrics(role: role.name)))
+                    consumer: consumer, buffer: buffer, lane: lane, role: role, queue: queue, maxAttempts: spec.maxAttempts,
+                    handlerTimeout: spec.handlerTimeout, metrics: metrics[role.name] ?? WorkerMetrics(role: role.name)))
             }
         }
         logger.info("consuming", metadata: [
             "queues": "\(feeds.map(\.queue).joined(separator: ","))",
-            "concurrency": "\(configuration.concurrency)", "prefetch": "\(configuration.prefetch)",
+            "slots": "\(roles.map { "\($0.name)=\(configuration.slots(of: $0.name))" }.joined(separator: ","))",
+            "prefetch": "\(configuration.prefetch)",
         ])
 
         let handlersDone = StopSignal()
         let consumers = feeds.map(\.consumer)
+        let roleSlots = slots
+        let buffers = slots.map(\.buffer)
         do {
             // A discarding group: the first child to throw cancels the others.
             try await withThrowingDiscardingTaskGroup { group in
@@ -160,8 +176,8 @@ public struct WorkerRuntime: Service {
                         for try await delivery in feed.consumer {
                             let work = Work(
                                 delivery: delivery, role: feed.role, queue: feed.queue, maxAttempts: feed.maxAttempts,
-                                metrics: feed.metrics)
-                            buffer.push(work, lane: feed.lane)
+                                handlerTimeout: feed.handlerTimeout, metrics: feed.metrics)
+                            feed.buffer.push(work, lane: feed.lane)
                         }
                         if !stop.isTriggered { throw SessionFailure(description: "consumer \(feed.queue) ended") }
                     }
@@ -169,9 +185,11 @@ public struct WorkerRuntime: Service {
                 group.addTask { await committer.run() }
                 group.addTask {
                     try await withThrowingDiscardingTaskGroup { handlers in
-                        for _ in 0..<configuration.concurrency {
-                            handlers.addTask {
-                                while let work = await buffer.next() { try await processor.process(work) }
+                        for (buffer, count) in roleSlots {
+                            for _ in 0..<count {
+                                handlers.addTask {
+                                    while let work = await buffer.next() { try await processor.process(work) }
+                                }
                             }
                         }
                     }
@@ -180,12 +198,12 @@ public struct WorkerRuntime: Service {
                 group.addTask {
                     await stop.wait()
                     guard !Task.isCancelled else { return }
-                    try await drain(consumers, buffer: buffer, channel: channel, handlersDone: handlersDone)
+                    try await drain(consumers, buffers: buffers, channel: channel, handlersDone: handlersDone)
                     committer.finish()
                 }
             }
         } catch {
-            _ = buffer.finish()
+            for buffer in buffers { _ = buffer.finish() }
             committer.finish()
             throw error
         }
@@ -193,10 +211,12 @@ public struct WorkerRuntime: Service {
 
     /// Graceful stop: no new deliveries, requeue what no handler started, give in-flight
     /// handlers the grace period.
-    private func drain(_ consumers: [AMQPConsumer], buffer: LaneBuffer<Work>, channel: AMQPChannel, handlersDone: StopSignal) async throws {
+    private func drain(
+        _ consumers: [AMQPConsumer], buffers: [LaneBuffer<Work>], channel: AMQPChannel, handlersDone: StopSignal
+    ) async throws {
         logger.info("stopping: no new deliveries; in-flight handlers get \(configuration.gracePeriod)")
         for consumer in consumers { await consumer.cancel() }
-        for work in buffer.finish() {
+        for work in buffers.flatMap({ $0.finish() }) {
             try? channel.nack(work.delivery.deliveryTag, requeue: true)
         }
         await handlersDone.sleep(for: configuration.gracePeriod)
@@ -206,12 +226,14 @@ public struct WorkerRuntime: Service {
     }
 }
 
-/// One consumer of a role's work queue in one lane.
+/// One consumer of a role's work queue in one lane, feeding the role's buffer.
 private struct Feed: Sendable {
     var consumer: AMQPConsumer
+    var buffer: LaneBuffer<Work>
     var lane: Int
     var role: any WorkerRole
     var queue: String
     var maxAttempts: Int
+    var handlerTimeout: Duration
     var metrics: WorkerMetrics
 }

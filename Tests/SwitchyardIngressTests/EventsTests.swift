@@ -82,7 +82,9 @@ import Testing
         try await withFleet { fleet in
             let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])
             let key = try Self.cli(fleet, ["keys", "create", "--tenant", tenant])
-            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_API_RATE": "1", "SWITCHYARD_API_BURST": "3"])
+            let ingress = try await IngressHarness.start(fleet, environment: [
+                "SWITCHYARD_API_RATE": "1", "SWITCHYARD_API_BURST": "3", "SWITCHYARD_ALLOW_PROBE_EVENTS": "1",
+            ])
             let events = (0..<3).map { #"{"type":"probe.run","body":{"v":1,"id":"b-\#($0)"}}"# }.joined(separator: ",")
             let batch = try await Self.post(ingress, "/v1/events:batch", key: key, body: #"{"events":[\#(events)]}"#)
             #expect(batch.status == 202, "\(batch.bodyText)")

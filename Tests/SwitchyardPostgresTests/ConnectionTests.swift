@@ -151,7 +151,7 @@ import Testing
             try await connection.query("SELECT $1::text", ["a\u{0}b"])
         }
 
-        #expect(error?.code == .unsupported)
+        #expect(error?.code == .invalidValue && error?.isInvalidValue == true)
         #expect(error?.message.contains("$1") == true)
         await connection.close()
     }

@@ -29,16 +29,62 @@ public struct EventField: Sendable, Codable {
     public var summary: String
 }
 
-/// An event type: its routing key, what it means, its fields, an example body.
+/// Who may publish an event type through the ingress.
+public enum EventOrigin: String, Sendable, Codable {
+    /// Producers in other systems (`POST /v1/events`) and webhooks.
+    case producers
+    /// Only Switchyard itself (a worker's follow-up, the job API): a tenant's key is refused.
+    case system
+    /// Diagnostics: refused from tenants' keys unless `SWITCHYARD_ALLOW_PROBE_EVENTS=1`.
+    case diagnostic
+}
+
+/// An event type: its routing key, what it means, who may send it, its fields, an example body.
 public struct EventType: Sendable, Codable {
     /// The type, also the routing key (`conversation.ended`).
     public var name: String
     /// What it announces.
     public var summary: String
+    /// Who may publish it.
+    public var origin: EventOrigin
     /// The body's fields besides `"v": 1`; others are allowed and passed on.
     public var fields: [EventField]
     /// A valid example body.
     public var example: JSONValue
+
+    /// Creates an event type.
+    public init(name: String, summary: String, origin: EventOrigin = .producers, fields: [EventField], example: JSONValue) {
+        self.name = name
+        self.summary = summary
+        self.origin = origin
+        self.fields = fields
+        self.example = example
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, summary, origin, fields, example
+        case producersMaySend = "producers_may_send"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        summary = try container.decode(String.self, forKey: .summary)
+        origin = try container.decode(EventOrigin.self, forKey: .origin)
+        fields = try container.decode([EventField].self, forKey: .fields)
+        example = try container.decode(JSONValue.self, forKey: .example)
+    }
+
+    /// Encodes the type with `producers_may_send`, so producers see at a glance what they may send.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(origin, forKey: .origin)
+        try container.encode(origin == .producers, forKey: .producersMaySend)
+        try container.encode(fields, forKey: .fields)
+        try container.encode(example, forKey: .example)
+    }
 }
 
 /// A body that does not match its event type's schema.
@@ -49,7 +95,7 @@ public struct EventValidationError: Error, Sendable, Equatable {
     public var message: String
 }
 
-/// Every event type producers may publish.
+/// Every event type: what producers may publish and what only the system emits.
 public enum EventCatalog {
     /// The catalog, in the order the docs list it.
     public static let types: [EventType] = [
@@ -66,17 +112,34 @@ public enum EventCatalog {
                 .object(["role": "user", "content": "We need a booking app for our flower shops."]),
             ])])),
         EventType(
-            name: "plan.requested", summary: "A project needs a plan.",
+            name: "plan.requested", summary: "A project needs a plan.", origin: .system,
             fields: [.init(name: "project_id", kind: .string, required: true, summary: "The project.")],
             example: .object(["v": 1, "project_id": "p-1"])),
         EventType(
-            name: "build.requested", summary: "A planned project should be built.",
+            name: "build.requested", summary: "A planned project should be built.", origin: .system,
             fields: [.init(name: "project_id", kind: .string, required: true, summary: "The project.")],
             example: .object(["v": 1, "project_id": "p-1"])),
         EventType(
-            name: "generation.requested", summary: "A carousel image generation was requested.",
+            name: "generation.requested", summary: "A carousel image generation was requested.", origin: .system,
             fields: [.init(name: "generation_id", kind: .string, required: true, summary: "The generation.")],
             example: .object(["v": 1, "generation_id": "g-1"])),
+        EventType(
+            name: "build.reported", summary: "The build service reported progress or an outcome (from its signed webhook).",
+            origin: .system,
+            fields: [
+                .init(name: "build_id", kind: .string, required: true, summary: "The build service's build id."),
+                .init(name: "kind", kind: .string, required: true, summary: "progress, completed or failed."),
+                .init(name: "sequence", kind: .integer, required: true, summary: "The callback's sequence number."),
+            ],
+            example: .object(["v": 1, "build_id": "b-1", "kind": "progress", "sequence": 1])),
+        EventType(
+            name: "workflow.step", summary: "A job's next step is due (emitted by the job API and the workflow worker).",
+            origin: .system,
+            fields: [
+                .init(name: "job_id", kind: .string, required: true, summary: "The job."),
+                .init(name: "step_id", kind: .string, required: true, summary: "The step to run."),
+            ],
+            example: .object(["v": 1, "job_id": "j-1", "step_id": "start"])),
         EventType(
             name: "chatbot.message.received", summary: "A chatbot received a message.",
             fields: [
@@ -100,7 +163,7 @@ public enum EventCatalog {
             ],
             example: .object(["v": 1, "chatbot_id": "bot-1", "labels": .array(["cat"])])),
         EventType(
-            name: "probe.run", summary: "Diagnostic: the probe role does what the body asks (see README).",
+            name: "probe.run", summary: "Diagnostic: the probe role does what the body asks (see README).", origin: .diagnostic,
             fields: [
                 .init(name: "id", kind: .string, required: true, summary: "The probe's id (one probe_results row)."),
                 .init(name: "sleep_ms", kind: .integer, required: false, summary: "How long the handler sleeps."),

@@ -116,3 +116,29 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// Where the first NUL character (U+0000) sits in this value, a string or a member name, as
+    /// a path from `root` (`input.items[2].name`); nil when there is none. PostgreSQL's text and
+    /// jsonb can't hold NUL, so a value with one can't be stored.
+    public func pathOfNUL(from root: String) -> String? {
+        switch self {
+        case .string(let text):
+            return text.utf8.contains(0) ? root : nil
+        case .array(let values):
+            for (index, value) in values.enumerated() {
+                if let path = value.pathOfNUL(from: "\(root)[\(index)]") { return path }
+            }
+            return nil
+        case .object(let members):
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+                let path = root.isEmpty ? key : "\(root).\(key)"
+                if key.utf8.contains(0) { return path }
+                if let found = value.pathOfNUL(from: path) { return found }
+            }
+            return nil
+        case .null, .bool, .int, .double:
+            return nil
+        }
+    }
+}

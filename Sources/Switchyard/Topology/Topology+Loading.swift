@@ -83,8 +83,15 @@ extension Topology {
             guard role.maxAttempts >= 1 else {
                 throw invalid("roles.\(name).max_attempts", "expected a whole number of at least 1, got \(role.maxAttempts)")
             }
+            var handlerTimeout = Self.defaultHandlerTimeout
+            if let text = role.handlerTimeout {
+                guard let timeout = Self.duration(text), timeout > .zero else {
+                    throw invalid("roles.\(name).handler_timeout", "expected a duration like 30s, 2m or 1h, got '\(text)'")
+                }
+                handlerTimeout = timeout
+            }
             roles[name] = Role(
-                name: name, events: role.events, maxAttempts: role.maxAttempts,
+                name: name, events: role.events, maxAttempts: role.maxAttempts, handlerTimeout: handlerTimeout,
                 workQueues: file.lanes.map { $0.queue.replacingOccurrences(of: "{role}", with: name) },
                 deadLetterQueue: file.deadLetters.queue.replacingOccurrences(of: "{role}", with: name),
                 arguments: file.workQueues.arguments.merging(role.arguments ?? [:]) { _, override in override })

@@ -29,6 +29,9 @@ public struct Topology: Sendable {
         public var events: [String]
         /// Attempts before a transient failure becomes a dead letter.
         public var maxAttempts: Int
+        /// How long one handler may run before its delivery counts as a transient failure and
+        /// its slot is freed (`handler_timeout`, default ``Topology/defaultHandlerTimeout``).
+        public var handlerTimeout: Duration
         /// The role's work queue in each lane, in lane order.
         public var workQueues: [String]
         /// Where the role's dead letters go.
@@ -56,6 +59,9 @@ public struct Topology: Sendable {
     /// Every broker object the topology declares.
     public var definitions: BrokerDefinitions
 
+    /// A role's handler deadline when the file states none.
+    public static let defaultHandlerTimeout = Duration.seconds(60)
+
     /// The role with this name.
     /// - Throws: ``TopologyError`` naming the known roles.
     public func role(_ name: String) throws(TopologyError) -> Role {
@@ -63,5 +69,29 @@ public struct Topology: Sendable {
             throw TopologyError("unknown role '\(name)'; the topology defines \(roles.keys.sorted().joined(separator: ", "))")
         }
         return role
+    }
+
+    /// The role whose work queue (in any lane) is `queue`, and the lane's index.
+    public func role(consuming queue: String) -> (role: Role, lane: Int)? {
+        for role in roles.values {
+            if let lane = role.workQueues.firstIndex(of: queue) { return (role, lane) }
+        }
+        return nil
+    }
+
+    /// Whether a topic `pattern` (`*` one word, `#` zero or more words) matches `routingKey`,
+    /// as RabbitMQ's topic exchanges match them.
+    public static func topic(_ pattern: String, matches routingKey: String) -> Bool {
+        func match(_ pattern: ArraySlice<Substring>, _ words: ArraySlice<Substring>) -> Bool {
+            guard let first = pattern.first else { return words.isEmpty }
+            if first == "#" {
+                let rest = pattern.dropFirst()
+                return (words.startIndex...words.endIndex).contains { match(rest, words[$0...]) }
+            }
+            guard let word = words.first, first == "*" || first == word else { return false }
+            return match(pattern.dropFirst(), words.dropFirst())
+        }
+        let words = routingKey.split(separator: ".", omittingEmptySubsequences: false)
+        return match(ArraySlice(pattern.split(separator: ".", omittingEmptySubsequences: false)), ArraySlice(words))
     }
 }

@@ -34,11 +34,13 @@ struct TopologyFile: Decodable {
     struct Role: Decodable {
         var events: [String]
         var maxAttempts: Int
+        var handlerTimeout: String?
         var arguments: [String: JSONValue]?
 
         enum CodingKeys: String, CodingKey {
             case events, arguments
             case maxAttempts = "max_attempts"
+            case handlerTimeout = "handler_timeout"
         }
     }
 

@@ -1,0 +1,82 @@
+// What AMQP 0-9-1 can encode: short strings of at most 255 bytes, field-table keys of at most
+// 128, and a content header that fits one frame. Checked before anything is written.
+
+extension AMQPOutgoingMessage {
+    /// The most bytes an AMQP short string holds (message id, correlation id, type, app id,
+    /// exchange, routing key, ...).
+    public static let shortStringLimit = 255
+    /// The most bytes of a field-table key (the AMQP specification's limit; RabbitMQ's too).
+    public static let fieldNameLimit = 128
+
+    /// Checks that the message can be encoded, so that a bad one fails alone instead of
+    /// breaking the frames of the connection it shares with other publishers.
+    /// - Parameter frameMax: The connection's negotiated largest frame; the content header
+    ///   (properties and headers) must fit in one.
+    /// - Throws: ``AMQPError`` with code ``AMQPError/Code/invalidMessage`` naming the property
+    ///   or header at fault and its size.
+    public func checkEncodable(frameMax: Int = 131_072) throws(AMQPError) {
+        try Self.checkShort(exchange, "exchange")
+        try Self.checkShort(routingKey, "routing key")
+        let shortStrings: [(String?, String)] = [
+            (properties.contentType, "content_type"), (properties.contentEncoding, "content_encoding"),
+            (properties.correlationID, "correlation_id"), (properties.replyTo, "reply_to"),
+            (properties.expiration, "expiration"), (properties.messageID, "message_id"), (properties.type, "type"),
+            (properties.userID, "user_id"), (properties.appID, "app_id"),
+        ]
+        var headerSize = 14  // class, weight, body size, property flags
+        for (value, name) in shortStrings {
+            guard let value else { continue }
+            try Self.checkShort(value, name)
+            headerSize += 1 + value.utf8.count
+        }
+        if let headers = properties.headers {
+            headerSize += try Self.encodedSize(of: headers, at: "headers")
+        }
+        // Frame overhead (7 + 1) and room for the publish-sequence header the loop may add.
+        let room = frameMax - 8 - 64
+        guard headerSize <= room else {
+            throw AMQPError(
+                .invalidMessage,
+                "the message's properties and headers take \(headerSize) bytes; one frame holds at most \(room)")
+        }
+    }
+
+    private static func checkShort(_ value: String, _ name: String) throws(AMQPError) {
+        let size = value.utf8.count
+        guard size <= shortStringLimit else {
+            throw AMQPError(.invalidMessage, "\(name) is \(size) bytes; an AMQP short string holds at most \(shortStringLimit)")
+        }
+    }
+
+    /// The encoded size of a field table, checking its keys on the way.
+    private static func encodedSize(of table: AMQPTable, at path: String) throws(AMQPError) -> Int {
+        var size = 4
+        for (key, value) in table {
+            let keySize = key.utf8.count
+            guard keySize <= fieldNameLimit else {
+                throw AMQPError(.invalidMessage, "a key in \(path) is \(keySize) bytes; AMQP field names hold at most \(fieldNameLimit)")
+            }
+            size += 1 + keySize + (try encodedSize(of: value, at: "\(path).\(key)"))
+        }
+        return size
+    }
+
+    /// The encoded size of one field value: its type byte and its payload.
+    private static func encodedSize(of value: AMQPFieldValue, at path: String) throws(AMQPError) -> Int {
+        switch value {
+        case .bool, .int8, .uint8: return 2
+        case .int16, .uint16: return 3
+        case .int32, .uint32, .float: return 5
+        case .int64, .uint64, .double, .timestamp: return 9
+        case .decimal: return 6
+        case .string(let text): return 5 + text.utf8.count
+        case .bytes(let bytes): return 5 + bytes.count
+        case .void: return 1
+        case .table(let table): return 1 + (try encodedSize(of: table, at: path))
+        case .array(let values):
+            var size = 5
+            for value in values { size += try encodedSize(of: value, at: path) }
+            return size
+        }
+    }
+}
