@@ -1,5 +1,6 @@
 // What AMQP 0-9-1 can encode: short strings of at most 255 bytes, field-table keys of at most
-// 128, and a content header that fits one frame. Checked before anything is written.
+// 128, finite numbers, and a content header that fits one frame. Checked before anything is
+// written.
 
 extension AMQPOutgoingMessage {
     /// The most bytes an AMQP short string holds (message id, correlation id, type, app id,
@@ -61,11 +62,20 @@ extension AMQPOutgoingMessage {
         return size
     }
 
+    /// RabbitMQ can't decode NaN or infinities: it would close the channel with 541.
+    private static func nonFinite(_ path: String, _ value: Double) -> AMQPError {
+        AMQPError(.invalidMessage, "\(path) is \(value); AMQP brokers refuse NaN and infinite numbers")
+    }
+
     /// The encoded size of one field value: its type byte and its payload.
     private static func encodedSize(of value: AMQPFieldValue, at path: String) throws(AMQPError) -> Int {
         switch value {
         case .bool, .int8, .uint8: return 2
         case .int16, .uint16: return 3
+        case .float(let value) where !value.isFinite:
+            throw nonFinite(path, Double(value))
+        case .double(let value) where !value.isFinite:
+            throw nonFinite(path, value)
         case .int32, .uint32, .float: return 5
         case .int64, .uint64, .double, .timestamp: return 9
         case .decimal: return 6

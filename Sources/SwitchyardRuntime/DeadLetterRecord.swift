@@ -43,6 +43,9 @@ struct DeadLetterRecord {
             guard case .array(let entries) = value, case .table(let latest)? = entries.first else { return nil }
             return latest
         }
+        // A forged x-death (not a list of tables) or an error class that isn't text is noted.
+        if headers["x-death"] != nil, death == nil { cleaner.changed = true }
+        if headers[MessageHeaders.errorClass] != nil, headers[MessageHeaders.errorClass]?.stringValue == nil { cleaner.changed = true }
         messageID = cleaner.text(delivery.properties.messageID, limit: 255)
         tenantID = headers[MessageHeaders.tenant]?.stringValue.flatMap { UUID(uuidString: $0) != nil ? $0.lowercased() : nil }
         if headers[MessageHeaders.tenant] != nil, tenantID == nil { cleaner.changed = true }

@@ -18,17 +18,20 @@ import Testing
         hugeHeaders.properties.headers = ["blob": .string(String(repeating: "h", count: 200_000))]
         var longKey = good("key")
         longKey.properties.headers = [String(repeating: "k", count: 200): "v"]
+        var notANumber = good("nan")
+        notANumber.properties.headers = ["nested": .table(["score": .double(.nan)])]
 
-        let outcomes = await channel.publish([good("1"), tooLong, good("2"), hugeHeaders, longKey, good("3")])
+        let outcomes = await channel.publish([good("1"), tooLong, good("2"), hugeHeaders, longKey, good("3"), notANumber])
         let failures = outcomes.map { outcome -> AMQPError? in
             if case .failure(let error) = outcome { return error }
             return nil
         }
         #expect(failures[0] == nil && failures[2] == nil && failures[5] == nil, "the valid messages are confirmed")
-        for index in [1, 3, 4] {
+        for index in [1, 3, 4, 6] {
             #expect(failures[index]?.code == .invalidMessage, "message \(index): \(String(describing: failures[index]))")
         }
         #expect(failures[1]?.message.contains("correlation_id is 300 bytes") == true)
+        #expect(failures[6]?.message.contains("headers.nested.score is nan") == true, "RabbitMQ would close the channel on NaN")
         #expect(connection.isOpen, "the connection stays up")
         try await channel.publish(Array("after".utf8), exchange: "", routingKey: queue)
         #expect(try await channel.declareQueuePassive(queue).messageCount == 4)

@@ -14,11 +14,11 @@ import Testing
         var a: (id: String, key: String)
         var b: (id: String, key: String)
 
-        static func start(_ fleet: Fleet, ingressArguments: [String] = []) async throws -> Tenants {
+        static func start(_ fleet: Fleet, ingressArguments: [String] = [], environment: [String: String] = [:]) async throws -> Tenants {
             let a = try EventsTests.cli(fleet, ["tenants", "create", "tenant-a"])
             let b = try EventsTests.cli(fleet, ["tenants", "create", "tenant-b"])
             return Tenants(
-                ingress: try await IngressHarness.start(fleet, arguments: ingressArguments),
+                ingress: try await IngressHarness.start(fleet, arguments: ingressArguments, environment: environment),
                 a: (a, try EventsTests.cli(fleet, ["keys", "create", "--tenant", a])),
                 b: (b, try EventsTests.cli(fleet, ["keys", "create", "--tenant", b])))
         }

@@ -35,7 +35,7 @@ import Testing
                                     try await Task.sleep(for: .milliseconds(50))
                                 }
                                 // Paced, so the kills below land while jobs are still arriving.
-                                try await Task.sleep(for: .milliseconds(60))
+                                try await Task.sleep(for: .milliseconds(100))
                             }
                         }
                     }

@@ -1,0 +1,116 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardPostgres
+import SwitchyardTestSupport
+import Synchronization
+import Testing
+
+/// Holding the ingress open: live-update streams per tenant, streams of revoked keys, idle and
+/// half-sent connections, and more requests than database connections.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct AbuseStreamTests {
+    @Test func aTenantHoldsAtMostItsQuotaOfStreamsAndARevokedKeysStreamsEnd() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet, environment: [
+                "SWITCHYARD_SSE_MAX_PER_TENANT": "2", "SWITCHYARD_SSE_HEARTBEAT": "1",
+            ])
+            let ingress = tenants.ingress
+            let created = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
+            let jobID = try #require(created.json["job_id"] as? String)
+            let path = "/v1/jobs/\(jobID)/events"
+            let auth = ["Authorization": "Bearer \(tenants.a.key)"]
+            let first = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
+            let second = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
+            #expect(first.status == 200 && second.status == 200)
+            let third = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
+            #expect(third.status == 429, "a third stream of the same tenant is refused")
+            third.close()
+
+            let otherJob = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.b.key, body: "{}")
+            let otherID = try #require(otherJob.json["job_id"] as? String)
+            let other = try await EventStreamClient.connect(
+                port: ingress.port, path: "/v1/jobs/\(otherID)/events", headers: ["Authorization": "Bearer \(tenants.b.key)"])
+            #expect(other.status == 200, "another tenant's quota is its own")
+            other.close()
+
+            second.close()
+            var replacement: EventStreamClient?
+            try await eventually("a closed stream to give its place back", timeout: .seconds(10)) {
+                let attempt = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
+                guard attempt.status == 200 else {
+                    attempt.close()
+                    return false
+                }
+                replacement = attempt
+                return true
+            }
+            let keyID = try await fleet.text("SELECT id::text FROM api_keys WHERE tenant_id = '\(tenants.a.id)'")
+            _ = try EventsTests.cli(fleet, ["keys", "revoke", keyID])
+            for stream in [first, try #require(replacement)] {
+                let events = try await stream.rest(timeout: .seconds(10))
+                #expect(events.last?.event == "revoked", "the stream ends soon after its key is revoked: \(events)")
+                stream.close()
+            }
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func idleAndHalfSentConnectionsAreClosed() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_HTTP_IDLE_TIMEOUT": "1"])
+            let silent = try LoopbackClient(port: ingress.port)
+            let halfHead = try LoopbackClient(port: ingress.port)
+            #expect(halfHead.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"))
+            #expect(await silent.waitForClose(timeout: .seconds(10)), "a connection that sends nothing is closed")
+            #expect(await halfHead.waitForClose(timeout: .seconds(10)), "a request head that never ends is closed")
+            silent.close()
+            halfHead.close()
+            #expect(try await ingress.get("/healthz").status == 200)
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func requestsBeyondTheDatabasePoolGet503WithRetryAfterInsteadOfQueueing() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet, environment: ["SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT": "1"])
+            let ingress = tenants.ingress
+            let locker = try await PostgresConnection.connect(url: fleet.database.url)
+            try await locker.executeScript("BEGIN; LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE")
+            let client = HTTPClient(configuration: .init(maxConcurrentRequests: 40))
+            let answers = Answers()
+            let requests = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<40 {
+                        group.addTask {
+                            guard let answer = try? await client.execute(HTTPRequest(
+                                url: "http://127.0.0.1:\(ingress.port)/v1/jobs", headers: [HTTPHeader("Authorization", "Bearer \(tenants.a.key)")]))
+                            else { return }
+                            answers.list.withLock { $0.append(answer) }
+                        }
+                    }
+                }
+            }
+            // 24 requests hold the pool's connections, waiting for the lock; the others can't
+            // get one within a second.
+            try await eventually("requests beyond the pool to be answered", timeout: .seconds(20)) {
+                answers.list.withLock { $0.count } >= 16
+            }
+            let early = answers.list.withLock { $0 }
+            #expect(early.allSatisfy { $0.status == 503 && $0.header("Retry-After") != nil }, "\(early.map(\.status))")
+            try await locker.executeScript("COMMIT")
+            await requests.value
+            let all = answers.list.withLock { $0 }
+            #expect(all.count == 40)
+            #expect(all.filter { $0.status == 200 }.count >= 24, "the waiting requests finish once the lock is gone")
+            #expect(all.allSatisfy { [200, 503].contains($0.status) })
+            #expect(try await ingress.get("/healthz").status == 200)
+            await locker.close()
+            await client.shutdown()
+            await ingress.client.shutdown()
+        }
+    }
+}
+
+/// Answers collected by concurrent requests.
+private final class Answers: Sendable {
+    let list = Mutex<[HTTPResponse]>([])
+}

@@ -1,0 +1,190 @@
+import Foundation
+import SwitchyardAMQP
+import SwitchyardHTTP
+import SwitchyardRuntime
+import SwitchyardTestSupport
+import Testing
+
+/// Hostile messages sent to real worker processes: each ends as a dead letter with its reason
+/// (or is contained by a deadline), and the process keeps serving everything else.
+@Suite(.serialized, .timeLimit(.minutes(4))) struct AbuseWorkerTests {
+    /// Publishes `message` with a confirm on the fleet's vhost.
+    static func publish(_ fleet: Fleet, _ messages: [AMQPOutgoingMessage]) async throws {
+        let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+        let channel = try await connection.openChannel(confirms: true)
+        for outcome in await channel.publish(messages) { try outcome.get() }
+        await connection.close()
+    }
+
+    @Test func valuesTheDatabaseRefusesAndEndlessSleepsDontStallTheWorker() async throws {
+        try await withFleet { fleet in
+            let tenant = try EventsTests.cli(fleet, ["tenants", "create", "a"])
+            let key = try EventsTests.cli(fleet, ["keys", "create", "--tenant", tenant])
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_ALLOW_PROBE_EVENTS": "1"])
+            let worker = try fleet.startWorker(["workflow", "probe", "dead-letters"])
+
+            let nul = try await ingress.send(.post, "/v1/events", key: key, body: #"{"type":"probe.run","body":{"v":1,"id":"nul\u0000id"}}"#)
+            let sleepy = try await ingress.send(
+                .post, "/v1/events", key: key, body: #"{"type":"probe.run","body":{"v":1,"id":"sleepy","sleep_ms":4000000000000}}"#)
+            #expect(nul.status == 202 && sleepy.status == 202)
+            // One batch: 20 good probes around a bad one; the good ones commit, the bad one alone fails.
+            let items = (0..<21).map { index in
+                index == 10 ? #"{"type":"probe.run","body":{"v":1,"id":"batch\u0000bad"}}"#
+                    : #"{"type":"probe.run","body":{"v":1,"id":"batch-\#(index)"}}"#
+            }
+            #expect(try await ingress.send(.post, "/v1/events:batch", key: key, body: #"{"events":[\#(items.joined(separator: ","))]}"#).status == 202)
+            let job = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: key, body: #"{"input":{"after":"the attack"}}"#)
+            let jobID = try #require(job.json["job_id"] as? String)
+            #expect(try await ingress.send(.post, "/v1/events", key: key, body: #"{"type":"probe.run","body":{"v":1,"id":"plain"}}"#).status == 202)
+
+            try await eventually("the plain probe, the batch and the echo job to complete", timeout: .seconds(30)) {
+                let probes = try await fleet.count("SELECT count(*) FROM probe_results WHERE id = 'plain' OR id LIKE 'batch-%'")
+                let status = try await fleet.text("SELECT status FROM jobs WHERE id = '\(jobID)'")
+                return probes == 21 && status == "completed"
+            }
+            try await eventually("the two NUL probes and the endless sleep to be dead letters", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters WHERE origin_queue = 'sy.work.probe'") == 3
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE error_class = 'invalid_value'") == 2)
+            let refusal = try await fleet.text("SELECT error FROM dead_letters WHERE error_class = 'validation'")
+            #expect(refusal.contains("sleep_ms"), "\(refusal)")
+            #expect(worker.isRunning, "the worker process survived")
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func aHandlerPastItsDeadlineFreesItsSlotAndOneRoleCantTakeAnothersSlots() async throws {
+        try await withFleet { fleet in
+            let llm = try LoopbackHTTPServer(scripts: ["/v1/chat/completions": [
+                VendorFailureTests.chat(VendorFailureTests.analysis, delay: .seconds(50)),
+                VendorFailureTests.chat(VendorFailureTests.analysis),
+            ]])
+            defer { llm.stop() }
+            let topology = try String(contentsOf: TestEnvironment.repositoryRoot.appending(path: "topology/switchyard.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "    events: [conversation.ended]\n", with: "    events: [conversation.ended]\n    handler_timeout: 4s\n")
+            let topologyFile = fleet.logDirectory.appending(path: "deadline-topology.yaml")
+            try topology.write(to: topologyFile, atomically: true, encoding: .utf8)
+            let ingress = try await IngressHarness.start(fleet)
+            let worker = try fleet.startWorker(["analysis", "probe", "--concurrency", "analysis=1,probe=4"], environment: [
+                "SWITCHYARD_TOPOLOGY_FILE": topologyFile.path, "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"),
+                "SWITCHYARD_OPENAI_API_KEY": "sk-test", "SWITCHYARD_LLM_TIMEOUT_SECONDS": "120",
+            ])
+            #expect(try await ingress.webhook(body: VendorFailureTests.conversation("conv-tarpit"), id: "call-tarpit").status == 200)
+            #expect(await llm.waitUntil(timeout: .seconds(20)) { $0.requests.count == 1 }, "the analysis is waiting on the model")
+
+            try await fleet.publishProbes((0..<20).map { #"{"v":1,"id":"meanwhile-\#($0)"}"# })
+            try await eventually("the probes to run beside the stuck analysis", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM probe_results") == 20
+            }
+            #expect(llm.abandonedRequests == 0, "the probes finished while the analysis still held its only slot")
+
+            try await eventually("the deadline to free the slot and the retry to create the project", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM projects WHERE conversation_id = 'conv-tarpit'") == 1
+            }
+            #expect(llm.requests.count == 2)
+            #expect(fleet.logs().contains("did not finish within its deadline of 4.0 seconds"), "\(fleet.logs().suffix(1_500))")
+            #expect(worker.isRunning)
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func aMessageActsOnlyOnItsOwnTenantsProject() async throws {
+        try await withFleet { fleet in
+            let tenantA = try EventsTests.cli(fleet, ["tenants", "create", "a"])
+            let tenantB = try EventsTests.cli(fleet, ["tenants", "create", "b"])
+            let key = try EventsTests.cli(fleet, ["keys", "create", "--tenant", tenantA])
+            let ingress = try await IngressHarness.start(fleet)
+            let analysis = try fleet.startWorker(["analysis"])
+            let event = #"""
+                {"type":"conversation.ended","body":{"v":1,"conversation_id":"conv-own",
+                 "transcript":[{"role":"user","content":"We need a travel planner app called Wayfarer for families."}]}}
+                """#
+            #expect(try await ingress.send(.post, "/v1/events", key: key, body: event).status == 202)
+            try await eventually("tenant A's project and its plan request, published", timeout: .seconds(30)) {
+                let waiting = try await fleet.depths(["sy.work.planning"])["sy.work.planning"]
+                return try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0 && waiting == 1
+            }
+            analysis.terminate()
+            analysis.waitUntilExit()
+            let projectID = try await fleet.text("SELECT id::text FROM projects WHERE conversation_id = 'conv-own'")
+
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel(confirms: true)
+            let genuine = try #require(try await channel.get(queue: "sy.work.planning", autoAck: true))
+            let forged = OutgoingEvent(
+                type: "plan.requested", body: Array(#"{"v":1,"project_id":"\#(projectID)"}"#.utf8), correlationID: projectID, tenantID: tenantB)
+            try await channel.publish(forged.message(exchange: "sy.events", appID: "attacker"))
+            try fleet.startWorker(["planning", "dead-letters"])
+            try await eventually("the forged request to be dead-lettered", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters WHERE error_class = 'forbidden'") == 1
+            }
+            #expect(try await fleet.text("SELECT status FROM projects WHERE id = '\(projectID)'") == "planning", "nothing written")
+            let calls = try await fleet.text("SELECT string_agg(api || ' ' || endpoint || ' ' || coalesce(tenant_id::text, '-'), '; ') FROM api_usage")
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage") == 1, "no call made for it, only the analysis's: \(calls)")
+            try await channel.publish(AMQPOutgoingMessage(
+                exchange: "sy.events", routingKey: genuine.routingKey, body: genuine.body, properties: genuine.properties, mandatory: true))
+            try await eventually("the tenant's own request to plan the project", timeout: .seconds(30)) {
+                try await fleet.text("SELECT status FROM projects WHERE id = '\(projectID)'") == "ready_to_build"
+            }
+            await connection.close()
+            await ingress.client.shutdown()
+        }
+    }
+
+    @Test func deadLettersWithHostileHeadersAreArchivedWithTheirRawHeaders() async throws {
+        try await withFleet { fleet in
+            let archiver = try fleet.startWorker(["dead-letters"])
+            func letter(_ id: String?, _ headers: AMQPTable) -> AMQPOutgoingMessage {
+                AMQPOutgoingMessage(
+                    exchange: "sy.dead", routingKey: "sy.work.probe", body: Array(#"{"v":1,"id":"x"}"#.utf8),
+                    properties: AMQPProperties(headers: headers, messageID: id), mandatory: true)
+            }
+            try await Self.publish(fleet, [
+                letter("hostile-1", [
+                    "sy-error-class": "permanent", "sy-tenant": "not-a-uuid", "sy-first-failure": .int64(.max),
+                    "sy-last-failure": .int64(-5), "sy-attempts": .int64(.max), "sy-error": "bad\u{0}error",
+                ]),
+                letter("hostile-2", ["x-death": "forged"]),
+                letter("hostile-3", ["x-death": .array([.table([
+                    "count": "lots", "queue": .int64(123), "time": .timestamp(.max), "routing-keys": .array([.int64(5)]),
+                    "reason": "rejected\u{0}",
+                ])])]),
+                letter("hostile\u{0}4", ["sy-error-class": "permanent", "sy-origin-queue": "sy.work.\u{0}evil", "huge": .uint64(.max)]),
+                letter(nil, ["sy-error-class": .bytes([0xff, 0x00, 0xfe])]),
+            ])
+            try await eventually("every hostile letter to be archived", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters") == 5
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE raw_headers IS NOT NULL") == 5)
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE tenant_id IS NOT NULL") == 0)
+            #expect(try await fleet.text("SELECT raw_headers FROM dead_letters WHERE message_id = 'hostile-1'").contains("not-a-uuid"))
+            try await Self.publish(fleet, [letter("normal", ["sy-error-class": "permanent", "sy-attempts": .int64(2)])])
+            try await eventually("a normal letter after them", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters WHERE message_id = 'normal' AND raw_headers IS NULL") == 1
+            }
+            #expect(try await fleet.depths(["sy.dlq.probe"])["sy.dlq.probe"] == 0, "nothing left behind")
+            #expect(archiver.isRunning)
+        }
+    }
+
+    @Test func replayGoesOnlyWhereTheTopologyBindsTheOriginQueue() async throws {
+        try await withFleet { fleet in
+            try await fleet.execute(
+                """
+                INSERT INTO dead_letters (archive_key, message_id, origin_queue, origin_exchange, origin_routing_key, reason, error_class, body)
+                VALUES ('forged-exchange', 'm-1', 'sy.work.probe', 'amq.fanout', 'probe.run', 'worker', 'permanent',
+                        convert_to('{"v":1,"id":"replayed"}', 'UTF8')),
+                       ('foreign-key', 'm-2', 'sy.work.probe', NULL, 'conversation.ended', 'worker', 'permanent',
+                        convert_to('{"v":1,"conversation_id":"c"}', 'UTF8'))
+                """)
+            let forged = try await fleet.text("SELECT id::text FROM dead_letters WHERE archive_key = 'forged-exchange'")
+            let foreign = try await fleet.text("SELECT id::text FROM dead_letters WHERE archive_key = 'foreign-key'")
+            let replayed = try SwitchyardProcess.run(["dlq", "replay", forged], environment: fleet.environment)
+            #expect(replayed.status == 0 && replayed.standardOutput.contains("to sy.events probe.run"), "\(replayed.standardOutput)")
+            let refused = try SwitchyardProcess.run(["dlq", "replay", foreign], environment: fleet.environment)
+            #expect(refused.status == 1 && refused.standardOutput.contains("is not bound to origin queue sy.work.probe"), "\(refused.standardOutput)")
+            let depths = try await fleet.depths(["sy.work.probe", "sy.work.analysis"])
+            #expect(depths == ["sy.work.probe": 1, "sy.work.analysis": 0], "\(depths)")
+        }
+    }
+}

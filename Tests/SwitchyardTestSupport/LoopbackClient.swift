@@ -1,0 +1,35 @@
+// A raw TCP client for tests of how a server treats a connection (idle, half a request).
+
+/// One TCP connection to a loopback port that sends what it is told, byte for byte.
+public struct LoopbackClient: Sendable {
+    private let socket: LoopbackSocket
+
+    /// Connects to 127.0.0.1:`port`.
+    public init(port: Int) throws {
+        socket = try LoopbackSocket.startConnecting(to: port)
+    }
+
+    /// Sends `text` as it is (for example half a request head).
+    /// - Returns: Whether all of it went out within a second.
+    @discardableResult
+    public func send(_ text: String) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(1)
+        return socket.send(Array(text.utf8), shouldStop: { ContinuousClock.now > deadline }) == text.utf8.count
+    }
+
+    /// Waits until the server closes the connection, reading (and dropping) whatever it sends.
+    /// - Returns: Whether it closed within `timeout`.
+    public func waitForClose(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if socket.receive() == nil { return true }
+            await Task.yield()
+        }
+        return false
+    }
+
+    /// Closes the connection.
+    public func close() {
+        socket.close()
+    }
+}
