@@ -29,7 +29,12 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     /// Starts the executor's thread.
     /// - Parameter name: The thread's name, shown by debuggers and `top -H`.
     public init(name: String) {
-        let thread = Thread { [self] in self.runJobs() }
+        let thread = Thread { [self] in
+            // Set from the thread itself: on Linux a name set before `start()` never reaches
+            // the OS thread, which then keeps its creator's name.
+            Thread.current.name = name
+            self.runJobs()
+        }
         thread.name = name
         self.thread = thread
         thread.start()

@@ -50,6 +50,11 @@ final class RateLimiter: Sendable {
         }
     }
 
+    /// How many buckets are held now.
+    var keyCount: Int {
+        buckets.withLock { $0.count }
+    }
+
     private func refilled(_ bucket: Bucket?, now: ContinuousClock.Instant) -> Bucket {
         guard var bucket else { return Bucket(tokens: burst, updated: now) }
         let elapsed = now - bucket.updated

@@ -59,6 +59,11 @@ final class LaneBuffer<Item: Sendable>: Sendable {
         }
     }
 
+    /// How many handler tasks wait for a delivery now.
+    var waitingCount: Int {
+        state.withLock { $0.waiters.count }
+    }
+
     /// Stops handing out deliveries: waiting tasks get nil.
     /// - Returns: The deliveries no handler started (the caller requeues them).
     func finish() -> [Item] {

@@ -15,6 +15,11 @@ final class WakeUp: Sendable {
 
     private let state = Mutex(State())
 
+    /// Whether a waiter is parked, waiting for a poke.
+    var isWaiting: Bool {
+        state.withLock { $0.waiter != nil }
+    }
+
     /// Records a wake-up (several before a wait count as one).
     func poke() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardConcurrency
+import Synchronization
 import Testing
 
 /// An actor bound to a ThreadExecutor, as the C-connection owners are.
@@ -16,15 +17,30 @@ private actor Owner {
     }
 
     func entries() -> [Int] { log }
+
+    /// Blocks this owner's thread, as a blocking C call does, until `release` is signalled;
+    /// says which thread it blocked and that it was the executor's own.
+    func block(counting blocked: Blocked, until release: DispatchSemaphore) -> (thread: String, onExecutor: Bool) {
+        blocked.arrive()
+        release.wait()
+        return (Thread.current.name ?? "", executor.isCurrent)
+    }
+}
+
+/// How many owners are blocked right now.
+private final class Blocked: Sendable {
+    private let count = Mutex(0)
+    func arrive() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
 
 @Suite struct ThreadExecutorTests {
-    @Test func actorMethodsRunOnTheDedicatedThread() async {
+    @Test func actorMethodsRunOnTheDedicatedThreadAndNotOnTheCaller() async {
         let executor = ThreadExecutor(name: "test-owner")
         defer { executor.shutdown() }
         let owner = Owner(executor: executor)
-        #expect(await owner.record(1))
-        #expect(!executor.isCurrent)
+        #expect(await owner.record(1), "inside the actor, the executor's thread is current")
+        #expect(!executor.isCurrent, "back in the test, it is not")
     }
 
     @Test func jobsFromManyTasksAllRunExactlyOnce() async {
@@ -42,26 +58,33 @@ private actor Owner {
         #expect(await owner.entries().sorted() == Array(0..<1_000))
     }
 
-    /// Four owners block in a C-style wait that only a cooperative task can end. Were their jobs
-    /// on the cooperative pool (two threads here), that task could never run and this would hang.
+    /// Four owners block at once, each in a C-style wait that only a cooperative task ends, and
+    /// that task sees all four blocked before it releases them. Were their jobs on the
+    /// cooperative pool (two threads here), at most two could block and the releasing task
+    /// could not run: the time limit would fail the test.
     @Test(.timeLimit(.minutes(1)))
-    func blockingJobsLeaveTheCooperativePoolFree() async {
+    func blockingJobsRunOnTheirOwnThreadsAndLeaveTheCooperativePoolFree() async {
         let release = DispatchSemaphore(value: 0)
+        let blocked = Blocked()
         let executors = (0..<4).map { ThreadExecutor(name: "test-blocking-\($0)") }
         defer { executors.forEach { $0.shutdown() } }
-        await withTaskGroup(of: Void.self) { group in
+        let threads = await withTaskGroup(of: (thread: String, onExecutor: Bool)?.self) { group in
             for executor in executors {
-                group.addTask { await Owner(executor: executor).wait(on: release) }
+                group.addTask { await Owner(executor: executor).block(counting: blocked, until: release) }
             }
             group.addTask {
+                while blocked.value < executors.count { await Task.yield() }
                 for _ in executors { release.signal() }
+                return nil
             }
+            var threads: [(thread: String, onExecutor: Bool)] = []
+            for await result in group {
+                if let result { threads.append(result) }
+            }
+            return threads
         }
-    }
-}
-
-extension Owner {
-    func wait(on semaphore: DispatchSemaphore) {
-        semaphore.wait()
+        #expect(blocked.value == 4, "all four were blocked at the same time")
+        #expect(threads.allSatisfy { $0.onExecutor })
+        #expect(Set(threads.map(\.thread)) == Set((0..<4).map { "test-blocking-\($0)" }), "each on its own named thread")
     }
 }

@@ -1,4 +1,5 @@
 @testable import SwitchyardRuntime
+import SwitchyardTestSupport
 import Testing
 
 /// The handler tasks' queue: highest lane first, and waiting tasks end when cancelled (a session
@@ -15,13 +16,14 @@ import Testing
         #expect(order == ["high-1", "high-2", "normal-1", "normal-2"])
     }
 
-    @Test func aCancelledWaiterGetsNil() async {
+    @Test func aCancelledWaiterGetsNil() async throws {
         let buffer = LaneBuffer<String>(laneCount: 1)
         let waiter = Task { await buffer.next() }
-        try? await Task.sleep(for: .milliseconds(20))
+        try await eventually("the handler task to park", timeout: .seconds(5)) { buffer.waitingCount == 1 }
         waiter.cancel()
         #expect(await waiter.value == nil)
         buffer.push("later", lane: 0)
+        #expect(buffer.waitingCount == 0, "the cancelled waiter left the line")
         #expect(await buffer.next() == "later", "the cancelled waiter did not swallow the next item")
     }
 

@@ -1,4 +1,5 @@
 @testable import SwitchyardRuntime
+import SwitchyardTestSupport
 import Testing
 
 /// The relay's wake-up: a timed-out wait must not leave later waits returning at once (which
@@ -14,7 +15,7 @@ import Testing
         }
     }
 
-    @Test func aPokeEndsAWaitAndPokesBeforeAWaitCountOnce() async {
+    @Test func aPokeEndsAWaitAndPokesBeforeAWaitCountOnce() async throws {
         let wake = WakeUp()
         let stop = StopSignal()
         wake.poke()
@@ -28,7 +29,7 @@ import Testing
 
         started = ContinuousClock.now
         async let waited: Void = wake.wait(atMost: .seconds(30), or: stop)
-        try? await Task.sleep(for: .milliseconds(20))
+        try await eventually("the waiter to park", timeout: .seconds(5)) { wake.isWaiting }
         wake.poke()
         await waited
         #expect(ContinuousClock.now - started < .seconds(5))

@@ -1,0 +1,59 @@
+import Foundation
+@testable import SwitchyardIngress
+import Testing
+
+/// The Standard Webhooks verifier alone: timestamps, candidates, secrets, rotation.
+@Suite struct StandardWebhookVerifierTests {
+    static let secret = "whsec_" + Data("unit-test-secret-of-thirty-two-b".utf8).base64EncodedString()
+    static let rotated = "whsec_" + Data("the-next-secret-of-thirty-two-by".utf8).base64EncodedString()
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let body = Array(#"{"event":"x"}"#.utf8)
+
+    @Test func aSignatureByAnyConfiguredSecretPasses() throws {
+        let verifier = try StandardWebhookVerifier(secrets: [Self.secret, Self.rotated])
+        let signedByNew = try StandardWebhookVerifier(secrets: [Self.rotated])
+            .sign(id: "id-1", timestamp: "1800000000", body: Self.body)
+        try verifier.verify(id: "id-1", timestamp: "1800000000", signatures: "v1,AAAA \(signedByNew)", body: Self.body, now: Self.now)
+        #expect(throws: StandardWebhookVerifier.Failure.noMatchingSignature) {
+            try verifier.verify(id: "id-2", timestamp: "1800000000", signatures: signedByNew, body: Self.body, now: Self.now)
+        }
+    }
+
+    @Test func onlyOneToTwelveDigitsAreATimestamp() throws {
+        #expect(StandardWebhookVerifier.seconds("1800000000") == 1_800_000_000)
+        #expect(StandardWebhookVerifier.seconds("999999999999") == 999_999_999_999)
+        for text in ["", "1234567890123", "-1", "+1", "1e9", " 1", "１２３", "9223372036854775808", "-9223372036854775808"] {
+            #expect(StandardWebhookVerifier.seconds(text) == nil, "'\(text)'")
+        }
+        let verifier = try StandardWebhookVerifier(secrets: [Self.secret])
+        #expect(throws: StandardWebhookVerifier.Failure.malformedTimestamp) {
+            try verifier.verify(id: "i", timestamp: "-9223372036854775808", signatures: "v1,AAAA", body: Self.body, now: Self.now)
+        }
+        #expect(throws: StandardWebhookVerifier.Failure.timestampOutOfTolerance(secondsOff: -301)) {
+            try verifier.verify(id: "i", timestamp: "1799999699", signatures: "v1,AAAA", body: Self.body, now: Self.now)
+        }
+    }
+
+    @Test func atMostTenCandidatesAreLookedAtAndOnlyThirtyTwoByteOnesCount() throws {
+        let verifier = try StandardWebhookVerifier(secrets: [Self.secret])
+        let valid = verifier.sign(id: "id", timestamp: "1800000000", body: Self.body)
+        let tenth = (Array(repeating: "v1,AAAA", count: 9) + [valid]).joined(separator: " ")
+        try verifier.verify(id: "id", timestamp: "1800000000", signatures: tenth, body: Self.body, now: Self.now)
+        let eleventh = (Array(repeating: "v1,AAAA", count: 10) + [valid]).joined(separator: " ")
+        #expect(throws: StandardWebhookVerifier.Failure.noMatchingSignature) {
+            try verifier.verify(id: "id", timestamp: "1800000000", signatures: eleventh, body: Self.body, now: Self.now)
+        }
+        let truncated = String(valid.dropLast(8))
+        #expect(throws: StandardWebhookVerifier.Failure.noMatchingSignature) {
+            try verifier.verify(id: "id", timestamp: "1800000000", signatures: truncated, body: Self.body, now: Self.now)
+        }
+    }
+
+    @Test func missingHeadersAndBadSecretsSayWhich() {
+        #expect(throws: SecretError(index: 1)) { try StandardWebhookVerifier(secrets: [Self.secret, "whsec_***"]) }
+        let verifier = try? StandardWebhookVerifier(secrets: [Self.secret])
+        #expect(throws: StandardWebhookVerifier.Failure.missingHeader("webhook-signature")) {
+            try verifier?.verify(id: "i", timestamp: "1800000000", signatures: nil, body: Self.body, now: Self.now)
+        }
+    }
+}

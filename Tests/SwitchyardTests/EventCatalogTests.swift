@@ -1,0 +1,49 @@
+import Switchyard
+import Testing
+
+/// The event catalog's validation and who may send what, and topic matching of bindings.
+@Suite struct EventCatalogTests {
+    @Test func aValidBodyPassesAndEachProblemNamesItsField() {
+        #expect(throws: Never.self) {
+            try EventCatalog.validate(type: "conversation.ended", body: ["v": 1, "conversation_id": "c", "extra": true])
+        }
+        let cases: [(String, JSONValue, String)] = [
+            ("no.such.type", ["v": 1], "type"),
+            ("conversation.ended", "not an object", "body"),
+            ("conversation.ended", ["conversation_id": "c"], "body.v"),
+            ("conversation.ended", ["v": 2, "conversation_id": "c"], "body.v"),
+            ("conversation.ended", ["v": 1], "body.conversation_id"),
+            ("conversation.ended", ["v": 1, "conversation_id": 5], "body.conversation_id"),
+            ("chatbot.sentiment.analysed", ["v": 1, "chatbot_id": "b", "sentiment": "ok", "score": "high"], "body.score"),
+        ]
+        for (type, body, field) in cases {
+            let error = #expect(throws: EventValidationError.self) { try EventCatalog.validate(type: type, body: body) }
+            #expect(error?.field == field, "\(type) \(body): \(error?.message ?? "")")
+        }
+    }
+
+    @Test func everyExampleIsValidAndTheSystemsOwnTypesAreMarked() throws {
+        for type in EventCatalog.types {
+            try EventCatalog.validate(type: type.name, body: type.example)
+        }
+        let origins = Dictionary(uniqueKeysWithValues: EventCatalog.types.map { ($0.name, $0.origin) })
+        for name in ["plan.requested", "build.requested", "generation.requested", "workflow.step", "build.reported"] {
+            #expect(origins[name] == .system, "\(name)")
+        }
+        #expect(origins["probe.run"] == .diagnostic)
+        #expect(origins["conversation.ended"] == .producers)
+    }
+
+    @Test func topicPatternsMatchAsRabbitMQMatchesThem() {
+        let cases: [(String, String, Bool)] = [
+            ("probe.#", "probe.run", true), ("probe.#", "probe", true), ("probe.#", "probe.a.b", true),
+            ("probe.*", "probe.run", true), ("probe.*", "probe", false), ("probe.*", "probe.a.b", false),
+            ("chatbot.#", "chatbot.message.received", true), ("#", "anything.at.all", true),
+            ("conversation.ended", "conversation.ended", true), ("conversation.ended", "conversation.started", false),
+            ("*.ended", "conversation.ended", true), ("#.ended", "a.b.ended", true), ("#.ended", "a.b.started", false),
+        ]
+        for (pattern, key, matches) in cases {
+            #expect(Topology.topic(pattern, matches: key) == matches, "\(pattern) ~ \(key)")
+        }
+    }
+}
