@@ -60,7 +60,10 @@ let package = Package(
         ),
         .target(
             name: "SwitchyardPostgres",
-            dependencies: ["CSwitchyardPostgres", "SwitchyardConcurrency"],
+            dependencies: [
+                "CSwitchyardPostgres", "SwitchyardConcurrency",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

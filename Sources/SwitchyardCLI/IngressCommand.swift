@@ -53,17 +53,18 @@ struct IngressCommand: AsyncParsableCommand {
         let server = IngressServer(
             configuration: ingress, pool: pool, acceptancePool: acceptancePool, publisher: publisher, liveUpdates: liveUpdates,
             eventsExchange: topology.eventsExchange, metrics: metrics, logger: logger)
-        // Shut down in reverse order: the live-update streams end first, then the server.
-        var services: [any Service] = [server.application(port: port), liveUpdates]
+        // Services start in this order and stop in reverse: the live-update streams end first
+        // (so the server's graceful stop isn't held by them), then the server stops taking
+        // requests and finishes those in flight, then the relay publishes what they committed,
+        // then the broker connection and the pools close.
+        var services: [any Service] = [pool, acceptancePool, publisher]
         if !noRelay {
             services.append(OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
         }
+        services += [server.application(port: port), liveUpdates]
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("ingress listening", metadata: ["port": "\(port ?? ingress.port)"])
         try await group.run()
-        await publisher.close()
-        await pool.close()
-        await acceptancePool.close()
     }
 }

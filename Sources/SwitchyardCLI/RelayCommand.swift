@@ -21,9 +21,10 @@ struct RelayCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchyard.relay")
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 2))
         let relay = OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger)
+        // Started in this order, stopped in reverse: the relay flushes, then the pool closes.
         let group = ServiceGroup(configuration: .init(
-            services: (metrics.services(logger: logger) + [relay]).map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: ([pool] + metrics.services(logger: logger) + [relay]).map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        await pool.close()
     }
 }

@@ -62,7 +62,17 @@ struct WorkCommand: AsyncParsableCommand {
         let topology = try loadTopology(configuration)
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 4))
 
-        var services = metrics.services(logger: logger)
+        // Services start in this order and stop in reverse: intake and handlers stop first
+        // (the worker drains), then the archiver, then the relay publishes what the drain
+        // committed, then the database pool closes.
+        var services: [any Service] = [pool] + metrics.services(logger: logger)
+        if !noRelay {
+            services.append(OutboxRelay(
+                pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
+        }
+        if roles.contains("dead-letters") {
+            services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
+        }
         let development = try DevelopmentRoles(roles: roles, pool: pool, logger: logger)
         let workerRoles: [any WorkerRole] = roles.compactMap { name in
             switch name {
@@ -83,16 +93,8 @@ struct WorkCommand: AsyncParsableCommand {
                     gracePeriod: .milliseconds(Int64(gracePeriod * 1000))),
                 logger: logger))
         }
-        if roles.contains("dead-letters") {
-            services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
-        }
-        if !noRelay {
-            services.append(OutboxRelay(
-                pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
-        }
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        await pool.close()
     }
 }

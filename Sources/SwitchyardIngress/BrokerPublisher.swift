@@ -1,13 +1,15 @@
 // One publishing connection for the whole ingress, with confirms, re-opened after a failure.
 
 import Metrics
+public import ServiceLifecycle
 public import SwitchyardAMQP
 import SwitchyardRuntime
 
 /// Publishes with publisher confirms on a shared connection; a failed connection is dropped
 /// and the next publish opens a new one (so a broker restart costs the requests during the
-/// outage, not the process).
-public actor BrokerPublisher {
+/// outage, not the process). As a `Service` it closes its connection when graceful shutdown
+/// reaches it: list it before the services that publish through it.
+public actor BrokerPublisher: Service {
     private let configuration: AMQPConnection.Configuration
     private var current: (connection: AMQPConnection, channel: AMQPChannel)?
     /// `switchyard_publish_confirm_seconds`: from handing a publish to the broker to its confirm.
@@ -60,6 +62,12 @@ public actor BrokerPublisher {
     /// Whether the broker can be reached now (for readiness).
     public func isReachable() async -> Bool {
         (try? await channel()) != nil
+    }
+
+    /// Waits for graceful shutdown (or cancellation), then closes the connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
     }
 
     /// Closes the connection.

@@ -29,21 +29,8 @@ public struct DeadLetterArchiver: Service {
     }
 
     public func run() async throws {
-        let stop = StopSignal()
-        await withGracefulShutdownHandler {
-            var backoff = Duration.milliseconds(250)
-            while !stop.isTriggered && !Task.isCancelled {
-                do {
-                    try await session(until: stop)
-                    return
-                } catch {
-                    logger.warning("dead-letter archiver session ended; reconnecting", metadata: ["error": "\(error)"])
-                }
-                await stop.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(10))
-            }
-        } onGracefulShutdown: {
-            stop.trigger()
+        await SessionSupervisor(name: "dead-letter archiver", logger: logger).run { stop in
+            try await session(until: stop)
         }
     }
 

@@ -43,21 +43,8 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let stop = StopSignal()
-        await withGracefulShutdownHandler {
-            var backoff = Duration.milliseconds(250)
-            while !stop.isTriggered && !Task.isCancelled {
-                do {
-                    try await session(until: stop)
-                    return
-                } catch {
-                    logger.warning("outbox relay session ended; reconnecting", metadata: ["error": "\(error)"])
-                }
-                await stop.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(10))
-            }
-        } onGracefulShutdown: {
-            stop.trigger()
+        await SessionSupervisor(name: "outbox relay", logger: logger).run { stop in
+            try await session(until: stop)
         }
     }
 
@@ -90,6 +77,9 @@ public struct OutboxRelay: Service {
                         }
                         if published < batchSize { await wake.wait(atMost: .seconds(1), or: stop) }
                     }
+                    // Shutting down: what was committed until now (a draining worker's
+                    // follow-ups) goes out before the connections close.
+                    while try await relayOnce(on: channel) == batchSize {}
                 }
                 try await group.next()
                 group.cancelAll()

@@ -3,7 +3,7 @@
 import Synchronization
 
 /// Fires once; tasks wait for it, or sleep until it fires.
-final class StopSignal: Sendable {
+public final class StopSignal: Sendable {
     private struct State {
         var isTriggered = false
         var nextID = 0
@@ -12,11 +12,14 @@ final class StopSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Creates a signal that has not fired.
+    public init() {}
+
     /// Whether the signal has fired.
-    var isTriggered: Bool { state.withLock { $0.isTriggered } }
+    public var isTriggered: Bool { state.withLock { $0.isTriggered } }
 
     /// Fires the signal, waking every waiter.
-    func trigger() {
+    public func trigger() {
         let waiters = state.withLock { state in
             state.isTriggered = true
             defer { state.waiters.removeAll() }
@@ -26,7 +29,7 @@ final class StopSignal: Sendable {
     }
 
     /// Returns once the signal has fired, or the task is cancelled.
-    func wait() async {
+    public func wait() async {
         let id = state.withLock { state in
             defer { state.nextID += 1 }
             return state.nextID
@@ -46,7 +49,7 @@ final class StopSignal: Sendable {
     }
 
     /// Sleeps for `duration`, or until the signal fires or the task is cancelled.
-    func sleep(for duration: Duration) async {
+    public func sleep(for duration: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: duration) }
             group.addTask { await self.wait() }

@@ -85,29 +85,8 @@ public struct WorkerRuntime: Service {
     }
 
     public func run() async throws {
-        let stop = StopSignal()
-        await withGracefulShutdownHandler {
-            await runSessions(until: stop)
-        } onGracefulShutdown: {
-            stop.trigger()
-        }
-    }
-
-    private func runSessions(until stop: StopSignal) async {
-        var backoff = Duration.milliseconds(250)
-        while !stop.isTriggered && !Task.isCancelled {
-            let started = ContinuousClock.now
-            do {
-                try await session(until: stop)
-                return
-            } catch {
-                logger.warning("worker session ended; reconnecting", metadata: [
-                    "error": "\(error)", "backoff_ms": "\(backoff / .milliseconds(1))",
-                ])
-            }
-            if ContinuousClock.now - started > .seconds(30) { backoff = .milliseconds(250) }
-            await stop.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(10))
+        await SessionSupervisor(name: "worker", logger: logger).run { stop in
+            try await session(until: stop)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardAMQP
 import SwitchyardTestSupport
 import Testing
 
@@ -60,6 +61,36 @@ import Testing
             }
             #expect(try await fleet.count("SELECT count(*) FROM dead_letters") == 0)
             #expect(try await fleet.count("SELECT count(*) FROM inbox") == 120)
+        }
+    }
+
+    /// SIGTERM while handlers are in flight whose follow-ups commit during the drain: the
+    /// process's own relay stops after the worker, so each follow-up is published before exit.
+    @Test func followUpsCommittedWhileDrainingArePublishedBeforeExit() async throws {
+        try await withFleet { fleet in
+            let worker = try fleet.startWorker(["probe", "--concurrency", "8", "--prefetch", "8", "--grace-period", "10"])
+            try await fleet.publishProbes((0..<40).map { #"{"v":1,"id":"drain-\#($0)","sleep_ms":1500,"follow_up":"next-\#($0)"}"# })
+            try await eventually("eight handlers to be in flight", timeout: .seconds(20)) {
+                try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 32
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 0, "the handlers are still sleeping")
+            worker.terminate()
+            try await eventually("the worker to exit", timeout: .seconds(15)) { !worker.isRunning }
+            #expect(worker.terminationReason == .exit && worker.terminationStatus == 0)
+
+            let finished = try await fleet.count("SELECT count(*) FROM probe_results")
+            #expect(finished == 8, "the eight in flight finished during the drain")
+            #expect(try await fleet.count("SELECT count(*) FROM outbox") == 8)
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0,
+                    "every follow-up was published before the process exited")
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            var followUps = 0
+            while let message = try await channel.get(queue: "sy.work.probe", autoAck: true) {
+                if String(decoding: message.body, as: UTF8.self).contains(#""id":"next-"#) { followUps += 1 }
+            }
+            #expect(followUps == 8, "the follow-ups wait in the queue for the next worker")
+            await connection.close()
         }
     }
 
