@@ -50,7 +50,7 @@ struct IngressCommand: AsyncParsableCommand {
         let publisher = BrokerPublisher(configuration: configuration.amqp)
         let liveUpdates = LiveUpdateHub(
             databaseURL: configuration.databaseURL, heartbeat: .seconds(ingress.sseHeartbeat), logger: logger)
-        let server = IngressServer(
+        let server = try IngressServer(
             configuration: ingress, pool: pool, acceptancePool: acceptancePool, publisher: publisher, liveUpdates: liveUpdates,
             eventsExchange: topology.eventsExchange, metrics: metrics, logger: logger)
         // Services start in this order and stop in reverse: the live-update streams end first

@@ -19,6 +19,7 @@ public struct IngressServer: Sendable {
     let liveUpdates: LiveUpdateHub
     let eventsExchange: String
     let metrics: MetricsEndpoint?
+    let openAPIDocument: String
     let logger: Logger
 
     /// Creates the server.
@@ -32,11 +33,13 @@ public struct IngressServer: Sendable {
     ///   - eventsExchange: Where events are published (`sy.events`).
     ///   - metrics: Served on `GET /metrics` when given.
     ///   - logger: Where to log.
+    /// - Throws: When the OpenAPI document is missing from the module's resources.
     public init(
         configuration: IngressConfiguration, pool: PostgresPool, acceptancePool: PostgresPool, publisher: BrokerPublisher,
         liveUpdates: LiveUpdateHub,
         eventsExchange: String, metrics: MetricsEndpoint?, logger: Logger
-    ) {
+    ) throws {
+        openAPIDocument = try OpenAPIDocument.load()
         self.configuration = configuration
         self.pool = pool
         self.acceptancePool = acceptancePool
@@ -75,7 +78,8 @@ public struct IngressServer: Sendable {
             quota: StreamQuota(maxPerTenant: configuration.sseMaxPerTenant), logger: logger
         ).addRoutes(to: router)
         router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
-        router.get("openapi.json") { _, _ in Self.json(OpenAPIDocument.json) }
+        let openAPI = openAPIDocument
+        router.get("openapi.json") { _, _ in Self.json(openAPI) }
         let pool = pool
         let publisher = publisher
         router.get("readyz") { _, _ in
