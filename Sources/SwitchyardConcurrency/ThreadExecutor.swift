@@ -29,15 +29,19 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     /// Starts the executor's thread.
     /// - Parameter name: The thread's name, shown by debuggers and `top -H`.
     public init(name: String) {
+        let started = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
-            // Set from the thread itself: on Linux a name set before `start()` never reaches
-            // the OS thread, which then keeps its creator's name.
+            // Named from the thread itself once `start()` has returned: before that,
+            // Foundation on Linux doesn't know the thread as its own and the name never
+            // reaches the OS thread (which keeps its creator's name in `top -H`).
+            started.wait()
             Thread.current.name = name
             self.runJobs()
         }
         thread.name = name
         self.thread = thread
         thread.start()
+        started.signal()
     }
 
     /// Queues a job to run on this executor's thread.

@@ -20,7 +20,7 @@ struct GenerationsController: Sendable {
     let configuration: IngressConfiguration
     let pool: PostgresPool
     let authentication: CallerAuthentication
-    let outbox: OutboxWriter
+    let creation: IdempotentCreation
     let logger: Logger
 
     static let slideCounts = 1...10
@@ -40,11 +40,7 @@ struct GenerationsController: Sendable {
             let caller = try await authentication.caller(of: request, from: context.clientAddress)
             let id = try context.parameters.uuid("id", naming: "generation")
             let generation = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
-                try connection.query(
-                    """
-                    SELECT \(Representation.generation) FROM generation_jobs g JOIN users u ON u.id = g.user_id
-                    WHERE g.id = $1::uuid AND g.tenant_id = $2::uuid
-                    """, [id, caller.tenantID]).first?.decode(String.self, at: 0)
+                try GenerationStore.find(id: id, tenantID: caller.tenantID, on: connection)
             }
             guard let generation else { throw APIError.notFound("generation") }
             return IngressServer.json(generation)
@@ -58,51 +54,16 @@ struct GenerationsController: Sendable {
         let requested = try Self.parse(try JSONBody.parse(bytes))
         let idempotencyKey = try IdempotencyKey(of: request, body: bytes)
         let generationID = UUID().uuidString.lowercased()
-        let outbox = outbox
-        let answer = try await pool.asTenant(caller.tenantID, logger: logger) { connection -> String in
-            let answer = try connection.query(
-                "SELECT json_build_object('generation_id', $1::uuid, 'status', 'pending', 'credits_cost', $2::int, 'created_at', switchyard_time(now()))::text",
-                [generationID, requested.slideCount])[0].decode(String.self, at: 0)
-            if let earlier = try idempotencyKey?.claim(answer: answer, tenantID: caller.tenantID, on: connection) {
-                return earlier
+        let answer = try await creation.create(tenantID: caller.tenantID, key: idempotencyKey) { connection in
+            try GenerationStore.creationAnswer(generationID: generationID, cost: requested.slideCount, on: connection)
+        } insert: { connection in
+            do {
+                return [try GenerationStore.request(
+                    generationID: generationID, tenantID: caller.tenantID, externalUserID: requested.userID, prompt: requested.prompt,
+                    slideCount: requested.slideCount, on: connection)]
+            } catch let refusal as GenerationStore.Refusal {
+                throw refusal.apiError(requested.slideCount, userID: requested.userID)
             }
-            let users = try connection.query(
-                """
-                SELECT u.id::text, u.credits - coalesce((
-                           SELECT sum(g.credits_cost) FROM generation_jobs g
-                           WHERE g.user_id = u.id AND g.credits_charged_at IS NULL AND g.status IN ('pending', 'running')), 0),
-                       u.daily_generation_limit,
-                       (SELECT count(*) FROM generation_jobs g
-                        WHERE g.user_id = u.id AND g.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),
-                       ceil(extract(epoch FROM (date_trunc('day', now() AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC' - now()))::int
-                FROM users u WHERE u.tenant_id = $1::uuid AND u.external_id = $2
-                FOR UPDATE OF u
-                """, [caller.tenantID, requested.userID])
-            guard let user = users.first else {
-                throw APIError(.unprocessableContent, "unknown_user", "no user '\(requested.userID)' in this tenant", field: "user_id")
-            }
-            let available = try user.decode(Int.self, at: 1)
-            guard available >= requested.slideCount else {
-                throw APIError(.init(code: 402, reasonPhrase: "Payment Required"), "insufficient_credits",
-                               "the generation costs \(requested.slideCount) credits, the user has \(available) available", field: "slide_count")
-            }
-            let limit = try user.decode(Int.self, at: 2)
-            guard try user.decode(Int.self, at: 3) < limit else {
-                throw APIError(.tooManyRequests, "daily_limit_reached",
-                               "the user reached their daily limit of \(limit) generations", field: "user_id",
-                               retryAfter: max(1, try user.decode(Int.self, at: 4)))
-            }
-            try connection.execute(
-                """
-                INSERT INTO generation_jobs (id, tenant_id, user_id, prompt, slide_count, credits_cost)
-                VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $5)
-                """, [generationID, caller.tenantID, try user.decode(String.self, at: 0), requested.prompt, requested.slideCount])
-            let event = try JSONEncoder().encode(JSONValue.object(["v": 1, "generation_id": .string(generationID)]))
-            try outbox.insert(
-                [OutgoingEvent(type: "generation.requested", body: Array(event), correlationID: generationID, tenantID: caller.tenantID)],
-                tenantID: caller.tenantID, on: connection)
-            try outbox.notify(on: connection)
-            return answer
         }
         return IngressServer.json(answer, status: .created)
     }
@@ -135,5 +96,21 @@ struct GenerationsController: Sendable {
             slideCount = Int(count)
         }
         return Requested(userID: userID, prompt: prompt, slideCount: slideCount)
+    }
+}
+
+extension GenerationStore.Refusal {
+    /// The answer to the client.
+    func apiError(_ cost: Int, userID: String) -> APIError {
+        switch self {
+        case .unknownUser:
+            APIError(.unprocessableContent, "unknown_user", "no user '\(userID)' in this tenant", field: "user_id")
+        case .insufficientCredits(let available):
+            APIError(.init(code: 402, reasonPhrase: "Payment Required"), "insufficient_credits",
+                     "the generation costs \(cost) credits, the user has \(available) available", field: "slide_count")
+        case .dailyLimitReached(let limit, let retryAfter):
+            APIError(.tooManyRequests, "daily_limit_reached", "the user reached their daily limit of \(limit) generations",
+                     field: "user_id", retryAfter: retryAfter)
+        }
     }
 }

@@ -68,9 +68,10 @@ public struct IngressServer: Sendable {
             configuration: configuration, pool: acceptancePool, publisher: publisher, authentication: authentication,
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
-        JobsController(configuration: configuration, pool: pool, authentication: authentication, outbox: outbox, logger: logger)
+        let creation = IdempotentCreation(pool: pool, outbox: outbox, logger: logger)
+        JobsController(configuration: configuration, pool: pool, authentication: authentication, creation: creation, logger: logger)
             .addRoutes(to: router)
-        GenerationsController(configuration: configuration, pool: pool, authentication: authentication, outbox: outbox, logger: logger)
+        GenerationsController(configuration: configuration, pool: pool, authentication: authentication, creation: creation, logger: logger)
             .addRoutes(to: router)
         ProjectsController(pool: pool, authentication: authentication, logger: logger).addRoutes(to: router)
         LiveUpdatesController(

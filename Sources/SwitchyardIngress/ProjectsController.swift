@@ -16,8 +16,7 @@ struct ProjectsController: Sendable {
             let caller = try await authentication.caller(of: request, from: context.clientAddress)
             let id = try context.parameters.uuid("id", naming: "project")
             let project = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
-                try connection.query("SELECT \(Representation.project) FROM projects p WHERE p.id = $1::uuid AND p.tenant_id = $2::uuid",
-                                     [id, caller.tenantID]).first?.decode(String.self, at: 0)
+                try ProjectStore.find(id: id, tenantID: caller.tenantID, on: connection)
             }
             guard let project else { throw APIError.notFound("project") }
             return IngressServer.json(project)
@@ -33,13 +32,8 @@ struct ProjectsController: Sendable {
                 limit = value
             }
             let conversationID = query["conversation_id"].map(String.init)
-            let sql = """
-                SELECT \(Representation.project) FROM projects p
-                WHERE p.tenant_id = $1::uuid AND ($2::text IS NULL OR p.conversation_id = $2)
-                ORDER BY p.created_at DESC, p.id DESC LIMIT \(limit)
-                """
-            let projects = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
-                try connection.query(sql, [caller.tenantID, conversationID]).map { try $0.decode(String.self, at: 0) }
+            let projects = try await pool.asTenant(caller.tenantID, logger: logger) { [limit] connection in
+                try ProjectStore.list(tenantID: caller.tenantID, conversationID: conversationID, limit: limit, on: connection)
             }
             return IngressServer.json("{\"projects\":[\(projects.joined(separator: ","))]}")
         }

@@ -1,0 +1,18 @@
+// The statuses a job moves through, as stored in `jobs.status` and shown by the API.
+
+/// A job's status.
+public enum JobStatus: String, CaseIterable, Sendable {
+    /// Created; its first step is queued.
+    case pending
+    /// A step is running or queued.
+    case running
+    /// A step failed and waits for its retry.
+    case awaitingRetry = "awaiting_retry"
+    /// Every step ran; the result is set.
+    case completed
+    /// A step failed for good; the error is set.
+    case failed
+
+    /// The statuses after which nothing changes.
+    public static let final: Set<JobStatus> = [.completed, .failed]
+}
