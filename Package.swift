@@ -47,24 +47,27 @@ let package = Package(
 
         // Dedicated-thread executors for blocking C calls.
         .target(name: "SwitchyardConcurrency", swiftSettings: swiftSettings),
+        // Credentials kept out of messages and logs: the one URL redaction.
+        .target(name: "SwitchyardRedaction", swiftSettings: swiftSettings),
 
         // The three wrappers.
         .target(
             name: "SwitchyardAMQP",
             dependencies: [
                 "CSwitchyardAMQP",
+                "SwitchyardRedaction",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SwitchyardPostgres",
-            dependencies: ["CSwitchyardPostgres", "SwitchyardConcurrency"],
+            dependencies: ["CSwitchyardPostgres", "SwitchyardConcurrency", "SwitchyardRedaction"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SwitchyardHTTP",
-            dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency"],
+            dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency", "SwitchyardRedaction"],
             swiftSettings: swiftSettings
         ),
 
@@ -83,6 +86,7 @@ let package = Package(
                 "SwitchyardPostgres",
                 "SwitchyardHTTP",
                 "SwitchyardMigrations",
+                "SwitchyardRedaction",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -148,6 +152,7 @@ let package = Package(
                 "SwitchyardHTTP",
                 "SwitchyardMetrics",
                 "SwitchyardIngress",
+                "SwitchyardRedaction",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -183,7 +188,7 @@ let package = Package(
         .target(
             name: "SwitchyardDevelopment",
             dependencies: [
-                "Switchyard", "SwitchyardRuntime", "SwitchyardPostgres", "SwitchyardHTTP",
+                "Switchyard", "SwitchyardRuntime", "SwitchyardPostgres", "SwitchyardHTTP", "SwitchyardRedaction",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -227,7 +232,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardTests",
-            dependencies: ["Switchyard", "SwitchyardCLI", "SwitchyardTestSupport"],
+            dependencies: ["Switchyard", "SwitchyardCLI", "SwitchyardRedaction", "SwitchyardRuntime", "SwitchyardTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
