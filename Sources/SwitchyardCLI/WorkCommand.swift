@@ -77,6 +77,7 @@ struct WorkCommand: AsyncParsableCommand {
         }
         if roles.contains("dead-letters") {
             services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
+            services.append(ScheduledPruner(pruner: Pruner(policy: try RetentionPolicy(), pool: pool), logger: logger))
         }
         if !noRelay {
             services.append(OutboxRelay(

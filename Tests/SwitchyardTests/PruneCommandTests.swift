@@ -3,7 +3,8 @@ import SwitchyardPostgres
 import SwitchyardTestSupport
 import Testing
 
-/// Retention: `switchyard prune` against a database seeded with old and fresh rows of every pruned table.
+/// Retention: `switchyard prune` and the hourly prune inside `switchyard work dead-letters`,
+/// against a database seeded with old and fresh rows of every pruned table.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct PruneCommandTests {
     /// Old and fresh rows of every table `prune` looks at. With the default windows, the old ones
     /// (`old-*`, and the live updates of job A, project P and generation G: 4 rows) are due; the
@@ -125,12 +126,40 @@ import Testing
             ("SWITCHYARD_RETENTION_LIVE_UPDATES", "1w", "got '1w'"),
             ("SWITCHYARD_RETENTION_INTERVAL", "0s", "0s is shorter than 1s"),
         ] {
-            for arguments in [["prune"], ["prune", "--dry-run"]] {
+            for arguments in [["prune"], ["prune", "--dry-run"], ["work", "dead-letters"]] {
                 let outcome = try SwitchyardProcess.run(arguments, environment: [variable: value])
                 #expect(outcome.status == 2, "\(arguments) \(variable)=\(value): \(outcome.standardError)")
                 #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)")
                 #expect(outcome.standardError.contains("\(variable): ") && outcome.standardError.contains(needle), "\(outcome.standardError)")
             }
+        }
+    }
+
+    @Test func theDeadLetterWorkerPrunesOnItsScheduleAndRidesOutADatabaseFailure() async throws {
+        try await withFleet { fleet in
+            try await Self.execute(script: Self.seed, in: fleet)
+            // The inbox is gone for a while: every run fails at it (after pruning the outbox).
+            try await fleet.execute("ALTER TABLE inbox RENAME TO inbox_away")
+            let worker = try fleet.startWorker(["dead-letters", "--no-relay"], environment: ["SWITCHYARD_RETENTION_INTERVAL": "1s"])
+            try await eventually("a run to fail and be logged", timeout: .seconds(20)) {
+                fleet.logs().contains("pruning failed; trying again at the next run")
+            }
+            #expect(worker.isRunning, "a failed run doesn't end the worker")
+            #expect(try await fleet.count("SELECT count(*) FROM outbox") == 2, "the run pruned the outbox before it failed")
+
+            try await fleet.execute("ALTER TABLE inbox_away RENAME TO inbox")
+            try await eventually("a later run to prune every table", timeout: .seconds(20)) {
+                try await Self.remaining(fleet) == Self.afterPruning
+            }
+            try await eventually("the run to be logged with its counts", timeout: .seconds(10)) {
+                fleet.logs().contains("\"live_updates\":\"4\"")
+            }
+
+            let stopping = ContinuousClock.now
+            worker.terminate()
+            worker.waitUntilExit()
+            #expect(worker.terminationStatus == 0)
+            #expect(ContinuousClock.now - stopping < .seconds(5), "SIGTERM stops the schedule at once")
         }
     }
 }
