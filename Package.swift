@@ -48,12 +48,15 @@ let package = Package(
 
         // Dedicated-thread executors for blocking C calls.
         .target(name: "SwitchyardConcurrency", swiftSettings: swiftSettings),
+        // Credentials kept out of messages and logs: the one URL redaction.
+        .target(name: "SwitchyardRedaction", swiftSettings: swiftSettings),
 
         // The three wrappers.
         .target(
             name: "SwitchyardAMQP",
             dependencies: [
                 "CSwitchyardAMQP",
+                "SwitchyardRedaction",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
@@ -61,14 +64,14 @@ let package = Package(
         .target(
             name: "SwitchyardPostgres",
             dependencies: [
-                "CSwitchyardPostgres", "SwitchyardConcurrency",
+                "CSwitchyardPostgres", "SwitchyardConcurrency", "SwitchyardRedaction",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SwitchyardHTTP",
-            dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency"],
+            dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency", "SwitchyardRedaction"],
             swiftSettings: swiftSettings
         ),
 
@@ -87,6 +90,7 @@ let package = Package(
                 "SwitchyardPostgres",
                 "SwitchyardHTTP",
                 "SwitchyardMigrations",
+                "SwitchyardRedaction",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -154,6 +158,7 @@ let package = Package(
                 "SwitchyardHTTP",
                 "SwitchyardMetrics",
                 "SwitchyardIngress",
+                "SwitchyardRedaction",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -189,7 +194,7 @@ let package = Package(
         .target(
             name: "SwitchyardDevelopment",
             dependencies: [
-                "Switchyard", "SwitchyardRuntime", "SwitchyardPostgres", "SwitchyardHTTP",
+                "Switchyard", "SwitchyardRuntime", "SwitchyardPostgres", "SwitchyardHTTP", "SwitchyardRedaction",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -233,7 +238,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardTests",
-            dependencies: ["Switchyard", "SwitchyardCLI", "SwitchyardTestSupport"],
+            dependencies: ["Switchyard", "SwitchyardCLI", "SwitchyardRedaction", "SwitchyardRuntime", "SwitchyardTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,6 +1,7 @@
 // Connection settings, parsed from an `amqp://user:pass@host:port/vhost` URL.
 
 import Foundation
+import SwitchyardRedaction
 
 extension AMQPConnection {
     /// Where and how to connect.
@@ -97,11 +98,10 @@ extension AMQPConnection {
             }
         }
 
-        /// The URL with its password replaced by `***`, for messages and logs.
+        /// The URL with its password replaced by `***` (everything between `//` and `@` when it
+        /// doesn't parse), for messages and logs.
         public static func redacted(_ url: String) -> String {
-            guard var components = URLComponents(string: url), components.password != nil else { return url }
-            components.password = "***"
-            return components.string ?? url
+            Redaction.url(url)
         }
     }
 }

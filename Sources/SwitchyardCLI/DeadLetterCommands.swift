@@ -142,14 +142,18 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 return
             }
             if letters.isEmpty { print("no dead letters match") }
+            // Everything below comes from the message: control characters are escaped, so a dead
+            // letter can't rewrite the operator's terminal.
             for letter in letters {
-                print("ID \(letter.id)  archived \(letter.archivedAt)  \(letter.originQueue)  routing key \(letter.originRoutingKey ?? "-")")
-                print("  reason \(letter.reason), error class \(letter.errorClass ?? "-"), attempts \(letter.attempts.map(String.init) ?? "-"), message \(letter.messageID ?? "-")")
-                print("  error: \(letter.error ?? "-")")
+                print(("ID \(letter.id)  archived \(letter.archivedAt)  \(letter.originQueue)  routing key \(letter.originRoutingKey ?? "-")")
+                    .terminalSafe())
+                print(("  reason \(letter.reason), error class \(letter.errorClass ?? "-"), "
+                    + "attempts \(letter.attempts.map(String.init) ?? "-"), message \(letter.messageID ?? "-")").terminalSafe())
+                print("  error: \(letter.error ?? "-")".terminalSafe())
                 if let replayed = letter.replayedAt { print("  replayed \(letter.replayCount)×, last at \(replayed)") }
                 let body = Self.pretty(letter.body)
-                print("  body: " + (full || body.count <= 400 ? body : String(body.prefix(400)) + "… (--full shows all)")
-                    .replacingOccurrences(of: "\n", with: "\n        "))
+                print(("  body: " + (full || body.count <= 400 ? body : String(body.prefix(400)) + "… (--full shows all)"))
+                    .terminalSafe(keepingLayout: true).replacingOccurrences(of: "\n", with: "\n        "))
             }
         }
 
@@ -233,7 +237,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 let line = try? JSONSerialization.data(withJSONObject: ["id": id, "outcome": outcome, "detail": detail], options: [.sortedKeys])
                 print(String(decoding: line ?? Data(), as: UTF8.self))
             } else {
-                print("\(id)\t\(outcome)\t\(detail)")
+                print("\(id)\t\(outcome)\t\(detail.terminalSafe())")
             }
         }
     }
@@ -296,8 +300,10 @@ func printJSON(_ value: some Encodable) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-/// Prints rows as left-aligned columns, the first row as the header.
+/// Prints rows as left-aligned columns, the first row as the header; control characters in
+/// cells are escaped.
 func printTable(_ rows: [[String]]) {
+    let rows = rows.map { $0.map { $0.terminalSafe() } }
     let widths = rows.reduce(into: [Int]()) { widths, row in
         for (index, cell) in row.enumerated() {
             if index < widths.count { widths[index] = max(widths[index], cell.count) } else { widths.append(cell.count) }

@@ -5,6 +5,7 @@ import Switchyard
 import SwitchyardDevelopment
 import SwitchyardHTTP
 import SwitchyardPostgres
+import SwitchyardRedaction
 import SwitchyardRuntime
 
 /// Builds `analysis`, `planning` and `build` from `SWITCHYARD_*` settings (read only when one
@@ -28,7 +29,7 @@ struct DevelopmentRoles {
             let client = OpenAIChatClient(
                 baseURL: settings.baseURL, apiKey: settings.apiKey, model: settings.model, timeout: settings.timeout, client: http)
             (analyst, planner) = (LanguageModelAnalyst(client: client), LanguageModelPlanner(client: client))
-            logger.notice("LLM: \(settings.model) at \(settings.baseURL)")
+            logger.notice("LLM: \(settings.model) at \(Redaction.url(settings.baseURL))")
         } else {
             (analyst, planner) = (OfflineAnalyst(), OfflinePlanner())
             logger.notice("LLM: offline (rule-based analysis, template plan; no model, no network)")
@@ -42,7 +43,7 @@ struct DevelopmentRoles {
             "planning": PlanningRole(pool: pool, planner: planner, calls: calls),
         ]
         if names.contains("build"), let settings = configuration.buildService {
-            logger.notice("build service: \(settings.baseURL)")
+            logger.notice("build service: \(Redaction.url(settings.baseURL))")
             roles["build"] = BuildRole(
                 pool: pool, service: BuildServiceClient(baseURL: settings.baseURL, apiKey: settings.apiKey, client: http),
                 publicURL: configuration.publicURL, calls: calls)
@@ -52,7 +53,7 @@ struct DevelopmentRoles {
                     variable: "SWITCHYARD_WEBHOOK_SECRET_KIRO",
                     problem: "unset; the offline build simulator signs its callbacks with it (the ingress verifies them with the same)")
             }
-            logger.notice("build service: offline simulator (no network); callbacks go to \(configuration.publicURL)/v1/webhooks/kiro")
+            logger.notice("build service: offline simulator (no network); callbacks go to \(Redaction.url(configuration.publicURL))/v1/webhooks/kiro")
             roles["build"] = BuildRole(
                 pool: pool, service: OfflineBuildService(signer: signer, logger: logger), publicURL: configuration.publicURL, calls: calls)
         }

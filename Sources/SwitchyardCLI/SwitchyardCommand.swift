@@ -18,6 +18,7 @@ struct SwitchyardCommand: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, TopologyCommand.self, WorkCommand.self, RelayCommand.self, PublishCommand.self,
             IngressCommand.self, TenantsCommand.self, KeysCommand.self, UsersCommand.self, DeadLetterCommand.self, QueuesCommand.self,
+            PruneCommand.self,
         ]
     )
 

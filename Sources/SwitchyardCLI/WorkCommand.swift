@@ -72,6 +72,7 @@ struct WorkCommand: AsyncParsableCommand {
         }
         if roles.contains("dead-letters") {
             services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
+            services.append(ScheduledPruner(pruner: Pruner(policy: try RetentionPolicy(), pool: pool), logger: logger))
         }
         let development = try DevelopmentRoles(roles: roles, pool: pool, logger: logger)
         let workerRoles: [any WorkerRole] = roles.compactMap { name in

@@ -2,6 +2,7 @@
 
 public import Foundation
 public import Switchyard
+import SwitchyardRedaction
 
 /// The development pipeline's settings, from `SWITCHYARD_*` variables:
 ///
@@ -69,7 +70,7 @@ public struct DevelopmentConfiguration: Sendable {
                 throw ConfigurationError(variable: name, problem: "unset; give the service's http(s) URL")
             }
             guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw ConfigurationError(variable: name, problem: "expected an http(s) URL, got '\(value)'")
+                throw ConfigurationError(variable: name, problem: "expected an http(s) URL, got '\(Redaction.url(value))'")
             }
             return value
         }
@@ -111,7 +112,7 @@ public struct DevelopmentConfiguration: Sendable {
         if let secrets = environment["SWITCHYARD_WEBHOOK_SECRET_KIRO"] {
             let first = secrets.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard let signer = WebhookSigner(secret: first) else {
-                throw ConfigurationError(variable: "SWITCHYARD_WEBHOOK_SECRET_KIRO", problem: "expected whsec_<base64>[,...], got '\(first.prefix(12))...'")
+                throw ConfigurationError(variable: "SWITCHYARD_WEBHOOK_SECRET_KIRO", problem: "expected whsec_<base64>[,...] (the first secret is not)")
             }
             buildWebhookSigner = signer
         }

@@ -2,6 +2,7 @@
 
 import Foundation
 import Switchyard
+import SwitchyardRedaction
 public import SwitchyardHTTP
 
 /// Downloads a transcript from a URL: JSON (a list of `{role, content}`, a text, or either
@@ -25,7 +26,7 @@ public struct TranscriptDownload: Sendable {
             return transcript
         }
         guard let transcript = Transcript(.string(String(decoding: response.body, as: UTF8.self))), !response.body.starts(with: Array("{".utf8)) else {
-            throw ProviderError(.permanent, "invalid_transcript", "transcript download: \(url) holds no transcript", statusCode: response.status)
+            throw ProviderError(.permanent, "invalid_transcript", "transcript download: \(Redaction.url(url)) holds no transcript", statusCode: response.status)
         }
         return transcript
     }

@@ -1,5 +1,7 @@
 // Checks a request before it takes a worker, so a malformed one fails fast and permanently.
 
+import SwitchyardRedaction
+
 extension HTTPRequest {
     /// Rejects what libcurl would refuse late or, worse, reinterpret: a URL without an
     /// `http`/`https` scheme (libcurl would guess one), whitespace or control characters in the
@@ -12,10 +14,10 @@ extension HTTPRequest {
         }
         let scheme = url.prefix { $0 != ":" }.lowercased()
         guard scheme == "http" || scheme == "https", url.dropFirst(scheme.count).hasPrefix("://") else {
-            throw .invalidRequest("URL is not an absolute http:// or https:// URL: \(url.prefix(200))")
+            throw .invalidRequest("URL is not an absolute http:// or https:// URL: \(Redaction.url(url).prefix(200))")
         }
         guard !url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
-            throw .invalidRequest("URL contains whitespace or control characters: \(url.prefix(200))")
+            throw .invalidRequest("URL contains whitespace or control characters: \(Redaction.url(url).prefix(200))")
         }
         for header in headers {
             guard isToken(header.name) else {

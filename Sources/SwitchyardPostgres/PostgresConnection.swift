@@ -3,6 +3,7 @@
 import CSwitchyardPostgres
 import Foundation
 import SwitchyardConcurrency
+import SwitchyardRedaction
 
 /// One connection to PostgreSQL, on a thread of its own.
 ///
@@ -58,7 +59,8 @@ public actor PostgresConnection {
     ///   (`host=127.0.0.1 port=5432 dbname=db`).
     /// - Returns: The open connection.
     /// - Throws: ``PostgresError`` with code ``PostgresError/Code/connectionFailed`` and
-    ///   libpq's message when the server cannot be reached or refuses the connection.
+    ///   libpq's message when the server cannot be reached or refuses the connection (libpq
+    ///   quotes the URL it could not parse: the password and secret parameters are masked).
     public static func connect(url: String) async throws -> PostgresConnection {
         let connection = PostgresConnection(executor: ThreadExecutor(name: "postgres"))
         try await connection.open(url)
@@ -153,7 +155,7 @@ public actor PostgresConnection {
             throw PostgresError(.connectionFailed, "libpq could not allocate a connection")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let message = Self.trimmed(PQerrorMessage(handle))
+            let message = Redaction.message(Self.trimmed(PQerrorMessage(handle)), hiding: url)
             PQfinish(handle)
             throw PostgresError(.connectionFailed, message)
         }

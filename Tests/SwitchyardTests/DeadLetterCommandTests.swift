@@ -110,6 +110,28 @@ import Testing
         }
     }
 
+    @Test func showEscapesControlCharactersSoADeadLetterCantRewriteTheTerminal() async throws {
+        try await withFleet { fleet in
+            // ESC [2J clears the screen, ESC ]0;...BEL retitles the window, CSI (U+009B) is ESC [.
+            try await fleet.execute(
+                """
+                INSERT INTO dead_letters (archive_key, message_id, origin_queue, origin_routing_key, reason, error_class, error, body)
+                VALUES ('esc-1', E'm\\x1b]0;owned\\x07', 'sy.work.probe', E'probe.run\\x1b[2J', 'worker', E'permanent\\x1b[31m',
+                        E'boom\\x1b[2J\\x1b[Hall clear\\ncontinued \\u009b2J', '\\x72617720621b5b324a20626f6479c29b4b0a7461696c')
+                """)
+            for arguments in [["show"], ["show", "--full"], ["list"]] {
+                let shown = try Self.dlq(fleet, arguments)
+                #expect(shown.status == 0, "\(shown.error)")
+                #expect(!shown.output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(arguments): \(shown.output)")
+                #expect(shown.output.contains("permanent\\u{1B}[31m"), "\(arguments): \(shown.output)")
+            }
+            let shown = try Self.dlq(fleet, ["show"]).output
+            #expect(shown.contains("error: boom\\u{1B}[2J\\u{1B}[Hall clear\\ncontinued \\u{9B}2J"), "\(shown)")
+            #expect(shown.contains("routing key probe.run\\u{1B}[2J") && shown.contains("message m\\u{1B}]0;owned\\u{07}"), "\(shown)")
+            #expect(shown.contains("body: raw b\\u{1B}[2J body\\u{9B}K\n        tail"), "the body keeps its lines: \(shown)")
+        }
+    }
+
     @Test func badArgumentsExitTwoWithOneLineSayingWhatToFix() async throws {
         try await withFleet { fleet in
             for (arguments, needle) in [

@@ -3,6 +3,7 @@
 public import Foundation
 public import Logging
 public import SwitchyardAMQP
+import SwitchyardRedaction
 
 /// The settings every subcommand reads from the environment at start-up.
 ///
@@ -79,11 +80,10 @@ public struct SwitchyardConfiguration: Sendable {
         self.logLevel = logLevel
     }
 
-    /// A URL with its password replaced by `***`.
+    /// A URL fit for messages: its password replaced by `***`, or everything between `//` and
+    /// `@` when it doesn't parse (see `Redaction.url`).
     static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? url
+        Redaction.url(url)
     }
 }
 

@@ -1,0 +1,60 @@
+import Switchyard
+import SwitchyardRuntime
+import Testing
+
+/// Retention windows from the environment: durations, defaults, minimums, errors that name
+/// the variable.
+@Suite struct RetentionPolicyTests {
+    @Test func durationsAreAWholeNumberAndAUnit() {
+        #expect(RetentionPolicy.duration("7d") == .seconds(604_800))
+        #expect(RetentionPolicy.duration("12h") == .seconds(43_200))
+        #expect(RetentionPolicy.duration("30m") == .seconds(1_800))
+        #expect(RetentionPolicy.duration("3600s") == .seconds(3_600))
+        for bad in ["", "7", "d", "7 d", " 7d", "7D", "1.5h", "-1h", "1w", "7days", "1234567890123d"] {
+            #expect(RetentionPolicy.duration(bad) == nil, "\(bad)")
+        }
+        #expect(RetentionPolicy.format(.seconds(604_800)) == "7d")
+        #expect(RetentionPolicy.format(.seconds(5_400)) == "90m")
+        #expect(RetentionPolicy.format(.seconds(61)) == "61s")
+    }
+
+    @Test func defaultsAreSevenDaysAndOneDayForLiveUpdatesAndAnHourBetweenRuns() throws {
+        let policy = try RetentionPolicy(environment: [:])
+        for table in RetentionPolicy.Table.allCases where table != .liveUpdates {
+            #expect(policy.window(table) == .seconds(7 * 86_400), "\(table)")
+        }
+        #expect(policy.window(.liveUpdates) == .seconds(86_400))
+        #expect(policy.interval == .seconds(3_600))
+    }
+
+    @Test func eachVariableSetsItsOwnWindow() throws {
+        let policy = try RetentionPolicy(environment: [
+            "SWITCHYARD_RETENTION_OUTBOX": "2d", "SWITCHYARD_RETENTION_INBOX": "1h", "SWITCHYARD_RETENTION_RECEIPTS": "36h",
+            "SWITCHYARD_RETENTION_IDEMPOTENCY_KEYS": "90m", "SWITCHYARD_RETENTION_LIVE_UPDATES": "7200s",
+            "SWITCHYARD_RETENTION_INTERVAL": "5s",
+        ])
+        #expect(policy.window(.outbox) == .seconds(172_800))
+        #expect(policy.window(.inbox) == .seconds(3_600))
+        #expect(policy.window(.webhookReceipts) == .seconds(129_600))
+        #expect(policy.window(.idempotencyKeys) == .seconds(5_400))
+        #expect(policy.window(.liveUpdates) == .seconds(7_200))
+        #expect(policy.interval == .seconds(5))
+    }
+
+    @Test func badOrTooShortValuesNameTheVariable() {
+        for (variable, value, problem) in [
+            ("SWITCHYARD_RETENTION_INBOX", "59m", "59m is shorter than 1h: inbox rows are the exactly-once guard"),
+            ("SWITCHYARD_RETENTION_RECEIPTS", "10m", "10m is shorter than 1h: webhook receipts must outlive"),
+            ("SWITCHYARD_RETENTION_OUTBOX", "seven days", "expected a duration like 7d, 12h, 30m or 3600s, got 'seven days'"),
+            ("SWITCHYARD_RETENTION_LIVE_UPDATES", "0s", "0s is shorter than 1h"),
+            ("SWITCHYARD_RETENTION_INTERVAL", "0m", "0m is shorter than 1s"),
+        ] {
+            #expect {
+                try RetentionPolicy(environment: [variable: value])
+            } throws: { error in
+                guard let error = error as? ConfigurationError else { return false }
+                return error.variable == variable && error.problem.hasPrefix(problem)
+            }
+        }
+    }
+}
