@@ -54,9 +54,9 @@ public struct OutboundPolicy: Sendable, CustomStringConvertible {
         return "\(shown) is in \(block.network) (\(block.purpose.rawValue)) and not on the allow list"
     }
 
-    /// The allow list as ``init(allowList:)`` reads it, or `public addresses only`.
+    /// The allow list as ``init(allowList:)`` reads it, or `none`.
     public var description: String {
         let entries = allowedNetworks.map(\.description) + allowedEndpoints.map(\.description)
-        return entries.isEmpty ? "public addresses only" : entries.joined(separator: ",")
+        return entries.isEmpty ? "none" : entries.joined(separator: ",")
     }
 }
