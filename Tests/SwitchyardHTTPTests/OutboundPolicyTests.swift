@@ -87,12 +87,13 @@ import Testing
         #expect(!byNetwork.allows(try #require(IPAddress("::1")), host: "x", port: 1))
         #expect(!byNetwork.allows(try #require(IPAddress("10.0.0.1")), host: "x", port: 1))
 
-        let byEndpoint = try OutboundPolicy(allowList: "localhost:8080,[::1]:9000")
+        let byEndpoint = try OutboundPolicy(allowList: "localhost:8080,[0:0::1]:9000")
         #expect(byEndpoint.allows(loopback, host: "localhost", port: 8080))
         #expect(byEndpoint.allows(loopback, host: "LocalHost.", port: 8080), "case and a trailing dot don't matter")
         #expect(!byEndpoint.allows(loopback, host: "localhost", port: 8081))
         #expect(!byEndpoint.allows(loopback, host: "127.0.0.1", port: 8080), "the endpoint names a host, not its addresses")
-        #expect(byEndpoint.allows(try #require(IPAddress("::1")), host: "[::1]", port: 9000))
+        #expect(byEndpoint.allows(try #require(IPAddress("::1")), host: "[::1]", port: 9000), "addresses compare canonically")
+        #expect(byEndpoint.allowedEndpoints.last?.description == "[::1]:9000")
         #expect(byEndpoint.allows(try #require(IPAddress("93.184.215.14")), host: "example.com", port: 443), "public")
     }
 }

@@ -3,10 +3,10 @@
 /// A `host:port` pair on an ``OutboundPolicy``'s allow list: a URL for exactly this host and
 /// port may connect to every address the host resolves to, private ones included.
 ///
-/// Host names compare without regard to ASCII case or one trailing dot; an IPv6 host is kept
-/// without its brackets.
+/// Host names compare without regard to ASCII case or one trailing dot; an address host is
+/// kept in its canonical text form (an IPv6 one without brackets), so `[0:0::1]` is `::1`.
 public struct OutboundEndpoint: Sendable, Hashable, CustomStringConvertible {
-    /// The host name or address, lowercased, without brackets or trailing dot.
+    /// The host name (lowercased, without trailing dot) or address (canonical, without brackets).
     public let host: String
     /// The port, 1...65535.
     public let port: Int
@@ -19,7 +19,7 @@ public struct OutboundEndpoint: Sendable, Hashable, CustomStringConvertible {
     public init?(host: String, port: Int) {
         let normalized = Self.normalize(host)
         guard (1...65_535).contains(port), !normalized.isEmpty,
-            IPAddress(normalized) != nil || normalized.utf8.allSatisfy(Self.isHostNameByte)
+            normalized.contains(":") ? IPAddress(normalized) != nil : normalized.utf8.allSatisfy(Self.isHostNameByte)
         else { return nil }
         self.host = normalized
         self.port = port
@@ -46,7 +46,7 @@ public struct OutboundEndpoint: Sendable, Hashable, CustomStringConvertible {
         if text.hasSuffix(".") {
             text = text.dropLast()
         }
-        return String(text)
+        return IPAddress(String(text))?.description ?? String(text)
     }
 
     private static func isHostNameByte(_ byte: UInt8) -> Bool {
