@@ -22,30 +22,32 @@ struct DevelopmentRoles {
         let calls = ExternalCalls(
             usage: UsageLog(pool: pool, logger: logger),
             limits: ProviderLimits(pool: pool, limits: ["llm": configuration.llmLimit, "build_service": configuration.buildServiceLimit]))
-        let http = HTTPClient()
+        // Each provider has a client (and so slots) of its own: a slow transcript URL or vendor
+        // never holds up the LLM's calls, nor the other way round.
         let analyst: any ProjectAnalyst
         let planner: any ProjectPlanner
         if let settings = configuration.openAI {
             let client = OpenAIChatClient(
-                baseURL: settings.baseURL, apiKey: settings.apiKey, model: settings.model, timeout: settings.timeout, client: http)
+                baseURL: settings.baseURL, apiKey: settings.apiKey, model: settings.model, timeout: settings.timeout, client: HTTPClient())
             (analyst, planner) = (LanguageModelAnalyst(client: client), LanguageModelPlanner(client: client))
             logger.notice("LLM: \(settings.model) at \(Redaction.url(settings.baseURL))")
         } else {
             (analyst, planner) = (OfflineAnalyst(), OfflinePlanner())
             logger.notice("LLM: offline (rule-based analysis, template plan; no model, no network)")
         }
+        logger.notice("URLs from events (transcript_url) may reach public addresses and SWITCHYARD_OUTBOUND_ALLOW: \(configuration.outboundPolicy)")
         var roles: [String: any WorkerRole] = [
             "analysis": AnalysisRole(
                 analyst: analyst,
-                transcripts: configuration.transcripts.map { VendorTranscriptClient(baseURL: $0.baseURL, apiKey: $0.apiKey, client: http) }
+                transcripts: configuration.transcripts.map { VendorTranscriptClient(baseURL: $0.baseURL, apiKey: $0.apiKey, client: HTTPClient()) }
                     ?? OfflineTranscriptSource(),
-                download: TranscriptDownload(client: http), calls: calls),
+                download: TranscriptDownload(policy: configuration.outboundPolicy), calls: calls),
             "planning": PlanningRole(pool: pool, planner: planner, calls: calls),
         ]
         if names.contains("build"), let settings = configuration.buildService {
             logger.notice("build service: \(Redaction.url(settings.baseURL))")
             roles["build"] = BuildRole(
-                pool: pool, service: BuildServiceClient(baseURL: settings.baseURL, apiKey: settings.apiKey, client: http),
+                pool: pool, service: BuildServiceClient(baseURL: settings.baseURL, apiKey: settings.apiKey, client: HTTPClient()),
                 publicURL: configuration.publicURL, calls: calls)
         } else if names.contains("build") {
             guard let signer = configuration.buildWebhookSigner else {

@@ -2,6 +2,7 @@
 
 public import Foundation
 public import Switchyard
+public import SwitchyardHTTP
 import SwitchyardRedaction
 
 /// The development pipeline's settings, from `SWITCHYARD_*` variables:
@@ -19,6 +20,7 @@ import SwitchyardRedaction
 /// | `SWITCHYARD_WEBHOOK_SECRET_KIRO` | the build service's webhook secret; the simulator signs with the first |
 /// | `SWITCHYARD_LLM_RATE`, `_BURST`, `_CONCURRENCY` | fleet-wide limits of LLM calls: per second, burst, at once (default: none) |
 /// | `SWITCHYARD_BUILD_SERVICE_RATE`, `_BURST`, `_CONCURRENCY` | the same for the build service |
+/// | `SWITCHYARD_OUTBOUND_ALLOW` | what URLs from events (`transcript_url`) may reach besides public addresses: comma-separated CIDR blocks (`10.0.0.0/8`, `::1/128`) and `host:port` pairs (`localhost:8080`); default none |
 public struct DevelopmentConfiguration: Sendable {
     /// A chat API speaking OpenAI's wire format.
     public struct OpenAISettings: Sendable {
@@ -54,6 +56,9 @@ public struct DevelopmentConfiguration: Sendable {
     public var buildServiceLimit: ProviderLimit = .none
     /// Signs the simulator's callbacks; nil when `SWITCHYARD_WEBHOOK_SECRET_KIRO` is unset.
     public var buildWebhookSigner: WebhookSigner?
+    /// The guard for URLs that come from events: public addresses and the allow list of
+    /// `SWITCHYARD_OUTBOUND_ALLOW`.
+    public var outboundPolicy = OutboundPolicy()
 
     /// Reads the variables.
     /// - Throws: ``ConfigurationError`` naming the variable and what is wrong with it.
@@ -109,6 +114,15 @@ public struct DevelopmentConfiguration: Sendable {
         }
         llmLimit = try limit("SWITCHYARD_LLM")
         buildServiceLimit = try limit("SWITCHYARD_BUILD_SERVICE")
+        if let allowList = environment["SWITCHYARD_OUTBOUND_ALLOW"] {
+            do {
+                outboundPolicy = try OutboundPolicy(allowList: allowList)
+            } catch {
+                throw ConfigurationError(
+                    variable: "SWITCHYARD_OUTBOUND_ALLOW",
+                    problem: "entry \(error); expected comma-separated CIDR blocks (10.0.0.0/8, ::1/128) and host:port pairs (localhost:8080)")
+            }
+        }
         if let secrets = environment["SWITCHYARD_WEBHOOK_SECRET_KIRO"] {
             let first = secrets.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard let signer = WebhookSigner(secret: first) else {

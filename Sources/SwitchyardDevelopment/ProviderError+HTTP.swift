@@ -3,11 +3,14 @@
 import SwitchyardHTTP
 
 extension ProviderError {
-    /// A failed exchange with `service`: 429 waits for its `Retry-After` (5 s without one),
-    /// 5xx, timeouts and network trouble are transient, other statuses permanent.
+    /// A failed exchange with `service`: a URL the client's outbound policy refused is
+    /// permanent (`forbidden_url`), 429 waits for its `Retry-After` (5 s without one), 5xx,
+    /// timeouts and network trouble are transient, other statuses permanent.
     init(_ error: HTTPClientError, service: String) {
         let detail = "\(service): \(error.message)" + (error.bodyExcerpt.map { ": \($0.prefix(200))" } ?? "")
-        if error.status == 429 {
+        if error.code == .forbiddenURL {
+            self.init(.permanent, "forbidden_url", detail)
+        } else if error.status == 429 {
             self.init(.rateLimited(retryAfter: error.retryAfter ?? .seconds(5)), "rate_limited", detail, statusCode: 429)
         } else if error.isTransient {
             let errorClass = error.code == .timeout || error.code == .connectTimeout ? "timeout"

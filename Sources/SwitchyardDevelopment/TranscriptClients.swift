@@ -7,20 +7,29 @@ public import SwitchyardHTTP
 
 /// Downloads a transcript from a URL: JSON (a list of `{role, content}`, a text, or either
 /// under `transcript`) or plain text of `Speaker: words` lines.
+///
+/// The URL comes from an event, so the download has an HTTP client of its own, guarded by an
+/// ``OutboundPolicy`` (http/https only, no user information, no loopback, private, link-local
+/// or metadata address unless allowed, redirects checked alike) and with slots of its own, so a
+/// slow or hostile URL holds up only other downloads, never the other providers' calls.
 public struct TranscriptDownload: Sendable {
     private let client: HTTPClient
 
-    /// Creates a downloader.
-    public init(client: HTTPClient) {
-        self.client = client
+    /// Creates a downloader with its own guarded client: 4 downloads at once, 30 s each
+    /// (redirects included), up to 5 redirects.
+    /// - Parameter policy: Which addresses transcript URLs may reach.
+    public init(policy: OutboundPolicy) {
+        client = HTTPClient(configuration: .init(
+            maxConcurrentRequests: 4, timeout: .seconds(30), userAgent: "switchyard-transcripts", maxRedirects: 5,
+            outboundPolicy: policy))
     }
 
     /// The transcript at `url`.
-    /// - Throws: ``ProviderError``: classified HTTP failures; `invalid_transcript` (permanent)
-    ///   when the document holds no transcript.
+    /// - Throws: ``ProviderError``: classified HTTP failures; `forbidden_url` (permanent) when the
+    ///   policy refuses the URL or a redirect's target (nothing was requested from it);
+    ///   `invalid_transcript` (permanent) when the document holds no transcript.
     public func transcript(at url: String) async throws(ProviderError) -> Transcript {
-        let response = try await ProviderError.exchange(
-            HTTPRequest(url: url, timeout: .seconds(30)), with: client, service: "transcript download")
+        let response = try await ProviderError.exchange(HTTPRequest(url: url), with: client, service: "transcript download")
         if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)),
            let transcript = Transcript(json["transcript"] ?? json) {
             return transcript

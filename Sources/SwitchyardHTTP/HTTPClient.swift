@@ -39,15 +39,18 @@ public final class HTTPClient: Sendable {
     /// second and throws ``HTTPClientError/Code/cancelled``.
     /// - Parameter request: The request to send.
     /// - Returns: The complete response; use ``HTTPResponse/requireSuccess(now:)`` to reject non-2xx.
-    /// - Throws: ``HTTPClientError`` for a request that cannot be sent, a transport failure, a
-    ///   body over the size limit, cancellation, or a client that was shut down.
+    /// - Throws: ``HTTPClientError`` for a request that cannot be sent, a URL the client's
+    ///   ``Configuration/outboundPolicy`` refuses, a transport failure, a body over the size
+    ///   limit, cancellation, or a client that was shut down.
     public func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // A guarded client refuses a URL it may not fetch before the request takes a worker.
+        let checkedURL = configuration.outboundPolicy == nil ? nil : try OutboundURL(checking: request.url)
         try request.validate()
         let worker = try await pool.checkOut()
         defer { pool.checkIn(worker) }
         let cancellation = CurlCancellation()
         return try await withTaskCancellationHandler {
-            try await worker.perform(request, cancellation: cancellation)
+            try await worker.perform(request, checkedURL: checkedURL, cancellation: cancellation)
         } onCancel: {
             cancellation.cancel()
         }

@@ -6,7 +6,7 @@ extension HTTPClientError {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         enum Base: String, Sendable {
             case invalidRequest, connectTimeout, timeout, connectionFailed, tlsHandshake, tls
-            case responseTooLarge, httpStatus, transferFailed, cancelled, shutdown
+            case responseTooLarge, httpStatus, transferFailed, cancelled, shutdown, forbiddenURL
         }
 
         let base: Base
@@ -39,6 +39,10 @@ extension HTTPClientError {
         public static let cancelled = Code(.cancelled)
         /// The client was shut down. Transient.
         public static let shutdown = Code(.shutdown)
+        /// The client's ``OutboundPolicy`` refused the URL or a redirect's target before any
+        /// connection was made: not `http`/`https`, user information in the URL, or an address
+        /// that is not public and not allowed. Permanent.
+        public static let forbiddenURL = Code(.forbiddenURL)
 
         /// The code's name, for example `timeout`.
         public var description: String { base.rawValue }

@@ -15,7 +15,7 @@
 /// | ``Code/tlsHandshake`` (handshake broken off) | ``Code/responseTooLarge`` |
 /// | ``Code/httpStatus`` 5xx, 408 and 429 | ``Code/httpStatus`` other than those (4xx, 3xx) |
 /// | ``Code/transferFailed`` (any other libcurl failure) | |
-/// | ``Code/cancelled``, ``Code/shutdown`` (our side stopped; the request itself did not fail) | |
+/// | ``Code/cancelled``, ``Code/shutdown`` (our side stopped; the request itself did not fail) | ``Code/forbiddenURL`` (refused by the client's ``OutboundPolicy``) |
 public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; compare with the static members of ``Code``.
     public let code: Code
@@ -66,7 +66,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
             true
         case .httpStatus:
             status.map { $0 >= 500 || $0 == 408 || $0 == 429 } ?? false
-        case .invalidRequest, .tls, .responseTooLarge:
+        case .invalidRequest, .tls, .responseTooLarge, .forbiddenURL:
             false
         }
     }
@@ -91,6 +91,11 @@ extension HTTPClientError {
     /// A request that cannot be sent as given.
     static func invalidRequest(_ message: String) -> HTTPClientError {
         HTTPClientError(code: .invalidRequest, message: message)
+    }
+
+    /// The client's outbound policy refused the URL; `message` says which and why.
+    static func forbiddenURL(_ message: String) -> HTTPClientError {
+        HTTPClientError(code: .forbiddenURL, message: "refused \(message)")
     }
 
     /// The caller's task was cancelled before or during the transfer.

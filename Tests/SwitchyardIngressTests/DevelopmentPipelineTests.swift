@@ -84,6 +84,8 @@ import Testing
             let ingress = try await IngressHarness.start(fleet)
             try fleet.startWorker(["analysis"], environment: [
                 "SWITCHYARD_TRANSCRIPTS": "tavus", "SWITCHYARD_TAVUS_BASE_URL": vendor.url("/v2"), "SWITCHYARD_TAVUS_API_KEY": "tavus-key",
+                // The transcript_url is a loopback fake: refused unless allowed (OutboundGuardPipelineTests).
+                "SWITCHYARD_OUTBOUND_ALLOW": "127.0.0.1:\(vendor.port)",
             ])
             let byURL = #"{"event_type":"conversation_ended","conversation_id":"conv-url","properties":{"transcript_url":"\#(vendor.url("/files/call.txt"))"}}"#
             #expect(try await ingress.webhook(body: byURL, id: "call-url").status == 200)

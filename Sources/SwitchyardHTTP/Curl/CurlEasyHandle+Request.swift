@@ -7,18 +7,24 @@ extension CurlEasyHandle {
     ///
     /// TLS verification stays at libcurl's defaults (peer and host verified); only `http` and
     /// `https` are allowed, redirects included; libcurl's `Expect: 100-continue` and its default
-    /// form `Content-Type` are suppressed unless the request sets them.
+    /// form `Content-Type` are suppressed unless the request sets them. For a client with an
+    /// ``HTTPClient/Configuration/outboundPolicy`` libcurl follows no redirect (the client
+    /// checks and follows them itself), uses no proxy (not even one from the environment, which
+    /// would resolve the host itself), and takes the host's addresses from `resolve`.
     /// - Parameters:
     ///   - request: The validated request.
     ///   - configuration: The client's defaults and redirect policy.
+    ///   - resolve: `CURLOPT_RESOLVE` entries of a guarded transfer, if any; the caller keeps
+    ///     the list alive until the transfer ends.
     ///   - transfer: The callback state; the caller keeps it alive until the transfer ends.
     /// - Returns: The header list, which the caller must keep alive until the transfer ends.
     /// - Throws: ``HTTPClientError`` if libcurl rejects an option.
     func configure(
         for request: HTTPRequest,
         configuration: HTTPClient.Configuration,
+        resolve: CurlStringList?,
         transfer: CurlTransfer
-    ) throws(HTTPClientError) -> CurlHeaderList {
+    ) throws(HTTPClientError) -> CurlStringList {
         try reset()
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -26,7 +32,12 @@ extension CurlEasyHandle {
         try set(CURLOPT_CONNECTTIMEOUT_MS, (request.connectTimeout ?? configuration.connectTimeout).curlMilliseconds)
         try set(CURLOPT_TIMEOUT_MS, (request.timeout ?? configuration.timeout).curlMilliseconds)
         try set(CURLOPT_TCP_KEEPALIVE, 1)
-        if configuration.maxRedirects > 0 {
+        if configuration.outboundPolicy != nil {
+            try set(CURLOPT_PROXY, "")
+            if let resolve {
+                try set(CURLOPT_RESOLVE, UnsafeMutableRawPointer(resolve.pointer))
+            }
+        } else if configuration.maxRedirects > 0 {
             try set(CURLOPT_FOLLOWLOCATION, 1)
             try set(CURLOPT_MAXREDIRS, configuration.maxRedirects)
             try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
@@ -51,7 +62,7 @@ extension CurlEasyHandle {
         if body != nil, !request.headers.contains(named: "Content-Type") {
             lines.append("Content-Type:")
         }
-        let headerList = try CurlHeaderList(lines: lines)
+        let headerList = try CurlStringList(lines: lines)
         try set(CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList.pointer))
 
         try installCallbacks(context: Unmanaged.passUnretained(transfer).toOpaque())

@@ -90,6 +90,14 @@ final class CurlEasyHandle {
         return sy_curl_getinfo_long(pointer, CURLINFO_RESPONSE_CODE, &value) == CURLE_OK ? value : 0
     }
 
+    /// Where the last response redirects to (`CURLINFO_REDIRECT_URL`: its `Location` resolved
+    /// against the request's URL), `nil` if it is no redirect.
+    var redirectURL: String? {
+        var value: UnsafeMutablePointer<CChar>?
+        guard sy_curl_getinfo_string(pointer, CURLINFO_REDIRECT_URL, &value) == CURLE_OK, let value else { return nil }
+        return String(cString: value)
+    }
+
     /// libcurl's description of a failure: the error buffer's text, else `curl_easy_strerror`.
     func message(for code: CURLcode) -> String {
         errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))

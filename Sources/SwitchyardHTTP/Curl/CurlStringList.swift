@@ -1,15 +1,16 @@
-// The owner of a curl_slist of request header lines.
+// The owner of a curl_slist: request header lines, or CURLOPT_RESOLVE entries.
 
 import CSwitchyardCurl
 
-/// A `curl_slist` of header lines for `CURLOPT_HTTPHEADER`, freed when released. libcurl reads
-/// the list during the transfer, so it must outlive `curl_easy_perform`.
-final class CurlHeaderList {
+/// A `curl_slist` of strings for a list option (`CURLOPT_HTTPHEADER`, `CURLOPT_RESOLVE`), freed
+/// when released. libcurl does not copy the list, so it must outlive `curl_easy_perform`.
+final class CurlStringList {
     /// The list's head, `nil` when empty.
     private(set) var pointer: UnsafeMutablePointer<curl_slist>?
 
-    /// Builds the list; libcurl copies each line.
-    /// - Parameter lines: Header lines as libcurl takes them (`Name: value`, `Name;`, `Name:`).
+    /// Builds the list; libcurl copies each string.
+    /// - Parameter lines: The strings, for example header lines as libcurl takes them
+    ///   (`Name: value`, `Name;`, `Name:`).
     /// - Throws: ``HTTPClientError`` if libcurl runs out of memory.
     init(lines: [String]) throws(HTTPClientError) {
         for line in lines {
