@@ -30,216 +30,200 @@ let package = Package(
     ],
     targets: [
         // C libraries, found by pkg-config; only their one Swift wrapper imports each.
-        .systemLibrary(
-            name: "CSwitchyardAMQP",
-            pkgConfig: "librabbitmq",
-            providers: [.apt(["librabbitmq-dev"])]
-        ),
-        .systemLibrary(
-            name: "CSwitchyardPostgres",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
-        .systemLibrary(
-            name: "CSwitchyardCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        .systemLibrary(name: "CSwitchyardAMQP", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+        .systemLibrary(name: "CSwitchyardPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSwitchyardCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // Core: what every layer shares (JSON values and pointers, the event catalog, outgoing
+        // events, message header names, configuration errors, redaction). No C library, no I/O.
+        .target(name: "SwitchyardCore", swiftSettings: swiftSettings),
         // Dedicated-thread executors for blocking C calls.
         .target(name: "SwitchyardConcurrency", swiftSettings: swiftSettings),
-        // Credentials kept out of messages and logs: the one URL redaction.
-        .target(name: "SwitchyardRedaction", swiftSettings: swiftSettings),
 
-        // The three wrappers.
+        // Clients: one Swift wrapper per C library, and the migration runner.
         .target(
             name: "SwitchyardAMQP",
-            dependencies: [
-                "CSwitchyardAMQP",
-                "SwitchyardRedaction",
-                .product(name: "DequeModule", package: "swift-collections"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+            dependencies: ["CSwitchyardAMQP", "SwitchyardCore", product("DequeModule", "swift-collections")],
+            swiftSettings: swiftSettings),
         .target(
             name: "SwitchyardPostgres",
             dependencies: [
-                "CSwitchyardPostgres", "SwitchyardConcurrency", "SwitchyardRedaction",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "CSwitchyardPostgres", "SwitchyardConcurrency", "SwitchyardCore", product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
-        ),
+            swiftSettings: swiftSettings),
         .target(
-            name: "SwitchyardHTTP",
-            dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency", "SwitchyardRedaction"],
-            swiftSettings: swiftSettings
-        ),
-
-        // Migrations: numbered SQL files applied once, under an advisory lock.
+            name: "SwitchyardHTTP", dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency", "SwitchyardCore"],
+            swiftSettings: swiftSettings),
         .target(
-            name: "SwitchyardMigrations",
-            dependencies: ["SwitchyardPostgres", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: swiftSettings
-        ),
+            name: "SwitchyardMigrations", dependencies: ["SwitchyardPostgres", product("Crypto", "swift-crypto")],
+            swiftSettings: swiftSettings),
 
-        // Configuration and topology: what the subcommands run.
+        // Platform: configuration, the broker topology, the outbox and the message contract on AMQP.
         .target(
             name: "Switchyard",
             dependencies: [
-                "SwitchyardAMQP",
-                "SwitchyardPostgres",
-                "SwitchyardHTTP",
-                "SwitchyardMigrations",
-                "SwitchyardRedaction",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
+                "SwitchyardCore", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardHTTP",
+                product("Logging", "swift-log"), product("Yams", "Yams"),
             ],
-            swiftSettings: swiftSettings
-        ),
-        // The worker runtime: consume, handle, commit-then-ack, retry tiers, dead letters, outbox.
+            swiftSettings: swiftSettings),
+
+        // Runtime: consume, handle, commit-then-ack, retry tiers, dead letters, relay, retention.
         .target(
             name: "SwitchyardRuntime",
             dependencies: [
-                "Switchyard",
-                "SwitchyardAMQP",
-                "SwitchyardPostgres",
-                .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres",
+                product("DequeModule", "swift-collections"), product("Logging", "swift-log"), product("Metrics", "swift-metrics"),
+                product("CoreMetrics", "swift-metrics"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
-        ),
+            swiftSettings: swiftSettings),
+        // Providers: external calls within fleet-wide limits, recorded in api_usage, classified,
+        // through the outbound guard; the shared language-model client.
+        .target(
+            name: "SwitchyardProviders",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", product("Logging", "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // The API kit: request context, errors, API keys, tenant transactions, idempotency, live updates.
+        .target(
+            name: "SwitchyardAPI",
+            dependencies: [
+                "SwitchyardCore", "Switchyard", "SwitchyardPostgres",
+                product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("NIOCore", "swift-nio"),
+                product("Crypto", "swift-crypto"), product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        // What a pipeline is: roles, events, live subjects, routes.
+        .target(
+            name: "SwitchyardPipeline",
+            dependencies: [
+                "Switchyard", "SwitchyardAPI", "SwitchyardPostgres", "SwitchyardRuntime",
+                product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Pipelines.
+        .target(
+            name: "SwitchyardDevelopment",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardPipeline", "SwitchyardPostgres",
+                "SwitchyardProviders", "SwitchyardRuntime",
+                product("Crypto", "swift-crypto"), product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "SwitchyardImages",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardAPI", "SwitchyardPipeline", "SwitchyardPostgres", "SwitchyardRuntime",
+                product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Logging", "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "SwitchyardWorkflows",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardAPI", "SwitchyardPipeline", "SwitchyardPostgres", "SwitchyardRuntime",
+                product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Logging", "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "SwitchyardDiagnostics",
+            dependencies: ["SwitchyardCore", "Switchyard", "SwitchyardPipeline", "SwitchyardPostgres", "SwitchyardRuntime"],
+            swiftSettings: swiftSettings),
+        // The registry: every pipeline, in one list.
+        .target(
+            name: "SwitchyardPipelines",
+            dependencies: [
+                "SwitchyardAPI", "SwitchyardDevelopment", "SwitchyardDiagnostics", "SwitchyardImages",
+                "SwitchyardPipeline", "SwitchyardRuntime", "SwitchyardWorkflows", product("Hummingbird", "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
+
         // Prometheus export of the swift-metrics every process records, served on /metrics.
         .target(
             name: "SwitchyardMetrics",
             dependencies: [
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                product("Metrics", "swift-metrics"), product("Prometheus", "swift-prometheus"), product("Hummingbird", "hummingbird"),
+                product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
-        ),
-        // The HTTP ingress: webhooks, producer events, job API, health, metrics.
+            swiftSettings: swiftSettings),
+        // The HTTP ingress: webhooks, producer events, every pipeline's routes, live updates, health, metrics.
         .target(
             name: "SwitchyardIngress",
             dependencies: [
-                "Switchyard",
-                "SwitchyardAMQP",
-                "SwitchyardPostgres",
-                "SwitchyardRuntime",
-                "SwitchyardMetrics",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardMetrics", "SwitchyardPipeline",
+                "SwitchyardPipelines", "SwitchyardPostgres",
+                product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Crypto", "swift-crypto"),
+                product("Logging", "swift-log"), product("Metrics", "swift-metrics"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.json")],
-            swiftSettings: swiftSettings
-        ),
-        // The worker roles: one file each.
-        .target(
-            name: "SwitchyardRoles",
-            dependencies: ["SwitchyardRuntime", "SwitchyardPostgres"],
-            swiftSettings: swiftSettings
-        ),
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "SwitchyardCLI",
             dependencies: [
-                "Switchyard",
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
+                "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines", "SwitchyardPostgres",
                 "SwitchyardRuntime",
-                "SwitchyardRoles",
-                "SwitchyardDevelopment",
-                "SwitchyardHTTP",
-                "SwitchyardMetrics",
-                "SwitchyardIngress",
-                "SwitchyardRedaction",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                product("ArgumentParser", "swift-argument-parser"), product("Logging", "swift-log"),
+                product("ServiceLifecycle", "swift-service-lifecycle"), product("UnixSignals", "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
-        ),
+            swiftSettings: swiftSettings),
 
         // Benchmarks (see bench/README.md); built with the package so they never rot.
         .executableTarget(
             name: "SwitchyardBench",
             dependencies: [
-                "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardHTTP",
-                "SwitchyardIngress", .product(name: "Hummingbird", package: "hummingbird"),
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardHTTP",
+                "SwitchyardIngress", product("Hummingbird", "hummingbird"),
             ],
             path: "bench/SwitchyardBench",
-            swiftSettings: swiftSettings
-        ),
+            swiftSettings: swiftSettings),
 
         // Tests: the integration suites talk to the servers `scripts/services up` starts.
         .target(
             name: "SwitchyardTestSupport",
-            dependencies: ["Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime"],
+            dependencies: ["SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPostgres"],
             path: "Tests/SwitchyardTestSupport",
-            swiftSettings: swiftSettings
-        ),
+            swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchyardConcurrencyTests", dependencies: ["SwitchyardConcurrency"], swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchyardAMQPTests", dependencies: ["SwitchyardAMQP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SwitchyardConcurrencyTests",
-            dependencies: ["SwitchyardConcurrency"],
-            swiftSettings: swiftSettings
-        ),
-        // Pipeline 1: conversation → analysis → plan → build, its providers and roles.
-        .target(
-            name: "SwitchyardDevelopment",
-            dependencies: [
-                "Switchyard", "SwitchyardRuntime", "SwitchyardPostgres", "SwitchyardHTTP", "SwitchyardRedaction",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+            name: "SwitchyardPostgresTests", dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SwitchyardDevelopmentTests",
-            dependencies: ["SwitchyardDevelopment", "Switchyard", "SwitchyardHTTP", "SwitchyardTestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SwitchyardAMQPTests",
-            dependencies: ["SwitchyardAMQP", "SwitchyardTestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SwitchyardPostgresTests",
-            dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SwitchyardMigrationsTests",
-            dependencies: ["SwitchyardMigrations", "SwitchyardPostgres", "SwitchyardTestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SwitchyardHTTPTests",
-            dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"],
-            swiftSettings: swiftSettings
-        ),
+            name: "SwitchyardMigrationsTests", dependencies: ["SwitchyardMigrations", "SwitchyardPostgres", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchyardHTTPTests", dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",
-            dependencies: ["SwitchyardRuntime", "SwitchyardRoles", "SwitchyardCLI", "SwitchyardHTTP", "SwitchyardTestSupport"],
-            swiftSettings: swiftSettings
-        ),
+            dependencies: [
+                "Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardTestSupport",
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardDevelopmentTests",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardDevelopment", "SwitchyardHTTP", "SwitchyardProviders", "SwitchyardTestSupport",
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardIngressTests",
-            dependencies: ["SwitchyardIngress", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardTestSupport"],
+            dependencies: [
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
+                "SwitchyardPostgres", "SwitchyardTestSupport",
+                product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
+            ],
             resources: [.copy("sign_webhook.py")],
-            swiftSettings: swiftSettings
-        ),
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardTests",
-            dependencies: ["Switchyard", "SwitchyardCLI", "SwitchyardRedaction", "SwitchyardRuntime", "SwitchyardTestSupport"],
-            swiftSettings: swiftSettings
-        ),
+            dependencies: [
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPipeline", "SwitchyardPipelines", "SwitchyardPostgres",
+                "SwitchyardRuntime", "SwitchyardTestSupport",
+            ],
+            swiftSettings: swiftSettings),
     ]
 )
+
+/// A product of a package dependency.
+func product(_ name: String, _ package: String) -> Target.Dependency {
+    .product(name: name, package: package)
+}

@@ -1,7 +1,7 @@
 // Connection settings, parsed from an `amqp://user:pass@host:port/vhost` URL.
 
 import Foundation
-import SwitchyardRedaction
+import SwitchyardCore
 
 extension AMQPConnection {
     /// Where and how to connect.

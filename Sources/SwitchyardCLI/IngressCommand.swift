@@ -4,6 +4,7 @@ import ArgumentParser
 import Logging
 import ServiceLifecycle
 import Switchyard
+import SwitchyardAPI
 import SwitchyardIngress
 import SwitchyardMetrics
 import SwitchyardPostgres

@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import Switchyard
 import SwitchyardAMQP
-import SwitchyardRuntime
+import SwitchyardCore
 
 /// Publishes one event, for producers and operators.
 struct PublishCommand: AsyncParsableCommand {

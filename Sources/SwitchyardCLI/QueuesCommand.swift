@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardCore
 import SwitchyardHTTP
 
 /// The topology's queues as the broker sees them now. Depth and consumers come from a passive

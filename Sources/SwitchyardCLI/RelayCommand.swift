@@ -3,10 +3,10 @@
 import ArgumentParser
 import Logging
 import ServiceLifecycle
+import Switchyard
 import SwitchyardPostgres
 import SwitchyardRuntime
 import UnixSignals
-import Switchyard
 
 /// `switchyard relay`: the outbox relay on its own.
 struct RelayCommand: AsyncParsableCommand {

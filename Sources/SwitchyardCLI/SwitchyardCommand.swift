@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Switchyard
+import SwitchyardCore
 
 /// `switchyard`: the one executable every Switchyard process runs.
 @main

@@ -3,7 +3,7 @@
 
 import ArgumentParser
 import Foundation
-import Switchyard
+import SwitchyardAPI
 import SwitchyardIngress
 import SwitchyardPostgres
 

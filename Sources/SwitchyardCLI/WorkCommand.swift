@@ -4,13 +4,12 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
-import SwitchyardAMQP
-import UnixSignals
 import Switchyard
+import SwitchyardPipeline
+import SwitchyardPipelines
 import SwitchyardPostgres
-import SwitchyardRoles
-import SwitchyardDevelopment
 import SwitchyardRuntime
+import UnixSignals
 
 /// Runs worker roles until SIGTERM or SIGINT.
 struct WorkCommand: AsyncParsableCommand {
@@ -18,12 +17,19 @@ struct WorkCommand: AsyncParsableCommand {
         commandName: "work",
         abstract: "Run worker roles: consume, handle, commit, then acknowledge.",
         discussion: """
-            Roles: \(WorkCommand.availableRoles.joined(separator: ", ")). `dead-letters` archives the DLQs \
-            into the dead_letters table. Every worker also runs the outbox relay unless --no-relay.
+            Roles (from the pipelines' registry):
+            \(PipelineRegistry.roles.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+              \(WorkCommand.deadLetters): archives the DLQs into the dead_letters table and prunes old rows hourly
+            Every worker also runs the outbox relay unless --no-relay.
             """)
 
-    /// The roles this build can run.
-    static let availableRoles = ["analysis", "planning", "build", "workflow", "probe", "dead-letters"]
+    /// The platform's own role: the dead-letter archiver (with the scheduled pruning).
+    static let deadLetters = "dead-letters"
+
+    /// The roles this build can run: every pipeline's, and the archiver.
+    static var availableRoles: [String] {
+        PipelineRegistry.roles.map(\.name) + [deadLetters]
+    }
 
     @Argument(help: "The roles to run.")
     var roles: [String]
@@ -70,21 +76,12 @@ struct WorkCommand: AsyncParsableCommand {
             services.append(OutboxRelay(
                 pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
         }
-        if roles.contains("dead-letters") {
+        if roles.contains(Self.deadLetters) {
             services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
             services.append(ScheduledPruner(pruner: Pruner(policy: try RetentionPolicy(), pool: pool), logger: logger))
         }
-        let development = try DevelopmentRoles(roles: roles, pool: pool, logger: logger)
-        let workerRoles: [any WorkerRole] = roles.compactMap { name in
-            switch name {
-            case "probe":
-                ProbeRole(
-                    allowCrash: ProcessInfo.processInfo.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1",
-                    handlerTimeout: topology.roles["probe"]?.handlerTimeout ?? Topology.defaultHandlerTimeout)
-            case "workflow": WorkflowRole(pool: pool)
-            default: development.role(named: name)
-            }
-        }
+        let workerRoles = try PipelineRegistry.makeRoles(
+            named: roles.filter { $0 != Self.deadLetters }, context: RoleContext(pool: pool, topology: topology, logger: logger))
         if !workerRoles.isEmpty {
             services.append(try WorkerRuntime(
                 roles: workerRoles, topology: topology, pool: pool,

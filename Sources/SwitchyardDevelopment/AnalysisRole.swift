@@ -2,8 +2,9 @@
 
 import Crypto
 import Foundation
-import Switchyard
+import SwitchyardCore
 import SwitchyardPostgres
+public import SwitchyardProviders
 public import SwitchyardRuntime
 
 /// Consumes `conversation.ended`: takes the transcript the event carries (`transcript`, a

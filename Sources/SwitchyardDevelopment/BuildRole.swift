@@ -1,8 +1,9 @@
 // The `build` role: start a project's build, then follow the build service's reports.
 
 import Foundation
-import Switchyard
+import SwitchyardCore
 public import SwitchyardPostgres
+public import SwitchyardProviders
 public import SwitchyardRuntime
 
 /// Consumes `build.requested` and `build.reported`.

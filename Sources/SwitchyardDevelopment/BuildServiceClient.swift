@@ -1,8 +1,9 @@
 // The build service's API: start a build that reports back through our webhook.
 
 import Foundation
-public import Switchyard
+public import SwitchyardCore
 public import SwitchyardHTTP
+public import SwitchyardProviders
 
 /// `POST {base}/builds` with `{"project_id", "plan", "webhook_url"}`, `Idempotency-Key` (so a
 /// retried start is the same build) and `Authorization: Bearer`; the answer (201, or 200 for

@@ -1,7 +1,8 @@
 // The analyst and the planner backed by a chat model.
 
 import Foundation
-public import Switchyard
+public import SwitchyardCore
+public import SwitchyardProviders
 
 /// Analysis by a chat model: the transcript in, `{projectName, description, requirements[],
 /// preferences{}, timeline, priority}` out.

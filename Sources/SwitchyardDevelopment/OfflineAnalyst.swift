@@ -1,6 +1,7 @@
 // The offline analyst: rules over the transcript's sentences, no model, no network.
 
 import Foundation
+public import SwitchyardProviders
 
 /// Extracts an analysis from what the client said: requirements are their sentences that ask
 /// for something ("we need", "should", "would like"...), the name comes from "called X" when

@@ -3,8 +3,9 @@
 import Crypto
 import Foundation
 public import Logging
-public import Switchyard
+public import SwitchyardCore
 import SwitchyardHTTP
+public import SwitchyardProviders
 import Synchronization
 
 /// Simulates the build service: `startBuild` returns a build id at once (derived from the

@@ -1,7 +1,8 @@
 // The offline planner: a ProjectPlan assembled from the analysis by a template.
 
 import Foundation
-public import Switchyard
+public import SwitchyardCore
+public import SwitchyardProviders
 
 /// Builds a plan from the analysis without a model: one feature per requirement (the first
 /// two high priority, the next two medium, the rest low; complexity from the requirement's

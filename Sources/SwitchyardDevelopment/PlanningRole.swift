@@ -1,8 +1,9 @@
 // The `planning` role: a project's analysis becomes a validated ProjectPlan.
 
 import Foundation
-import Switchyard
+import SwitchyardCore
 public import SwitchyardPostgres
+public import SwitchyardProviders
 public import SwitchyardRuntime
 
 /// Consumes `plan.requested`: asks the planner for a plan of the project's analysis and

@@ -1,6 +1,6 @@
 // Checking a ProjectPlan (from a model or the offline planner) before anything is stored.
 
-public import Switchyard
+public import SwitchyardCore
 
 /// Validates a ProjectPlan as JSON: required fields and their types, allowed enum values,
 /// unique feature ids, dependencies that name existing features, and no dependency cycles.

@@ -1,7 +1,7 @@
 // The project a stage's message names, read before the stage does its work.
 
 import Foundation
-import Switchyard
+import SwitchyardCore
 import SwitchyardPostgres
 import SwitchyardRuntime
 

@@ -1,7 +1,8 @@
 // The external services of the development pipeline, each a protocol with a real HTTP client
 // and an offline implementation that does honest, deterministic work without a network.
 
-public import Switchyard
+public import SwitchyardCore
+public import SwitchyardProviders
 
 /// Turns a transcript into a project analysis (an LLM, or rules offline).
 public protocol ProjectAnalyst: Sendable {
@@ -41,35 +42,6 @@ public struct StartedBuild: Sendable, Equatable {
     public init(buildID: String, serviceProjectID: String?) {
         self.buildID = buildID
         self.serviceProjectID = serviceProjectID
-    }
-}
-
-/// How an external call failed, classified for retrying.
-public struct ProviderError: Error, Sendable, Equatable {
-    /// What to do about it.
-    public enum Kind: Sendable, Equatable {
-        /// Network trouble, 5xx, timeouts: retry with backoff.
-        case transient
-        /// 429: retry no sooner than this.
-        case rateLimited(retryAfter: Duration)
-        /// 4xx, invalid output: retrying won't help.
-        case permanent
-    }
-
-    public var kind: Kind
-    /// A short class for grouping dead letters (`upstream_5xx`, `invalid_json`, ...).
-    public var errorClass: String
-    /// What went wrong.
-    public var message: String
-    /// The HTTP status, when there was an answer.
-    public var statusCode: Int?
-
-    /// Creates an error.
-    public init(_ kind: Kind, _ errorClass: String, _ message: String, statusCode: Int? = nil) {
-        self.kind = kind
-        self.errorClass = errorClass
-        self.message = message
-        self.statusCode = statusCode
     }
 }
 

@@ -1,7 +1,7 @@
 // A conversation's transcript: who said what, in order.
 
 import Foundation
-public import Switchyard
+public import SwitchyardCore
 
 /// One turn of a conversation.
 public struct Turn: Sendable, Codable, Equatable {

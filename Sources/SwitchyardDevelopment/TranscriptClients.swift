@@ -1,9 +1,9 @@
 // Transcripts from the network: a URL the webhook named, or the video-call vendor's API.
 
 import Foundation
-import Switchyard
-import SwitchyardRedaction
+import SwitchyardCore
 public import SwitchyardHTTP
+public import SwitchyardProviders
 
 /// Downloads a transcript from a URL: JSON (a list of `{role, content}`, a text, or either
 /// under `transcript`) or plain text of `Speaker: words` lines.

@@ -1,6 +1,6 @@
 // Checks a request before it takes a worker, so a malformed one fails fast and permanently.
 
-import SwitchyardRedaction
+import SwitchyardCore
 
 extension HTTPRequest {
     /// Rejects what libcurl would refuse late or, worse, reinterpret: a URL without an

@@ -3,6 +3,7 @@
 import HTTPTypes
 import Logging
 import SwitchyardAMQP
+import SwitchyardAPI
 public import SwitchyardPostgres
 
 extension PostgresPool {

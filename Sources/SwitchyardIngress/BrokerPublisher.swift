@@ -3,7 +3,7 @@
 import Metrics
 public import ServiceLifecycle
 public import SwitchyardAMQP
-import SwitchyardRuntime
+import SwitchyardCore
 
 /// Publishes with publisher confirms on a shared connection; a failed connection is dropped
 /// and the next publish opens a new one (so a broker restart costs the requests during the

@@ -7,8 +7,9 @@ import Hummingbird
 import Logging
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardAPI
+import SwitchyardCore
 import SwitchyardPostgres
-import SwitchyardRuntime
 
 /// Producer events: authenticated by a tenant's API key, validated against the catalog,
 /// stamped with the key's tenant, published with confirms. An `Idempotency-Key` makes a retry

@@ -1,7 +1,7 @@
 // The ingress's own settings, from SWITCHYARD_* variables, validated at start-up.
 
 public import Foundation
-public import Switchyard
+public import SwitchyardCore
 
 /// How the ingress runs: port, body limit, and per webhook source its secrets and tenant.
 public struct IngressConfiguration: Sendable {

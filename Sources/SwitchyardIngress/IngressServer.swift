@@ -1,13 +1,16 @@
 // `switchyard ingress`: the Hummingbird application with every route and middleware.
 
+import HTTPTypes
 public import Hummingbird
 public import Logging
-import HTTPTypes
 import Metrics
 public import ServiceLifecycle
-public import SwitchyardPostgres
+import Switchyard
+public import SwitchyardAPI
 public import SwitchyardMetrics
-import SwitchyardRuntime
+import SwitchyardPipeline
+import SwitchyardPipelines
+public import SwitchyardPostgres
 
 /// The HTTP front door: webhooks, producer events, the job API with live updates, health,
 /// readiness and metrics.
@@ -56,31 +59,30 @@ public struct IngressServer: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         let authentication = CallerAuthentication(
-            pool: pool, limiter: RateLimiter(rate: Double(configuration.apiRate), burst: Double(configuration.apiBurst)),
-            failures: RateLimiter(rate: Double(configuration.authFailureRate), burst: Double(configuration.authFailureBurst)))
+            pool: pool, rate: configuration.apiRate, burst: configuration.apiBurst,
+            failureRate: configuration.authFailureRate, failureBurst: configuration.authFailureBurst)
         WebhookController(
             configuration: configuration, acceptor: WebhookAcceptor(pool: acceptancePool, publisher: publisher, logger: logger),
             tenants: TenantDirectory(pool: pool), authentication: authentication,
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
-        let outbox = OutboxWriter(exchange: eventsExchange)
         EventsController(
             configuration: configuration, pool: acceptancePool, publisher: publisher, authentication: authentication,
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
-        let creation = IdempotentCreation(pool: pool, outbox: outbox, logger: logger)
-        JobsController(configuration: configuration, pool: pool, authentication: authentication, creation: creation, logger: logger)
-            .addRoutes(to: router)
-        GenerationsController(configuration: configuration, pool: pool, authentication: authentication, creation: creation, logger: logger)
-            .addRoutes(to: router)
-        ProjectsController(pool: pool, authentication: authentication, logger: logger).addRoutes(to: router)
+        // Every pipeline's routes, and its subjects' live updates, from the registry.
+        let creation = IdempotentCreation(pool: pool, outbox: OutboxWriter(exchange: eventsExchange), logger: logger)
+        PipelineRegistry.addRoutes(
+            to: router,
+            context: RouteContext(
+                pool: pool, authentication: authentication, creation: creation, bodyLimit: configuration.bodyLimit, logger: logger))
         LiveUpdatesController(
-            pool: pool, authentication: authentication, hub: liveUpdates,
+            subjects: PipelineRegistry.liveSubjects, pool: pool, authentication: authentication, hub: liveUpdates,
             quota: StreamQuota(maxPerTenant: configuration.sseMaxPerTenant), logger: logger
         ).addRoutes(to: router)
-        router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
+        router.get("healthz") { _, _ in APIResponse.json(#"{"status":"ok"}"#) }
         let openAPI = openAPIDocument
-        router.get("openapi.json") { _, _ in Self.json(openAPI) }
+        router.get("openapi.json") { _, _ in APIResponse.json(openAPI) }
         let pool = pool
         let publisher = publisher
         router.get("readyz") { _, _ in
@@ -91,7 +93,7 @@ public struct IngressServer: Sendable {
                 throw APIError(.serviceUnavailable, "not_ready",
                                "broker \(brokerUp ? "up" : "unreachable"), database \(databaseUp ? "up" : "unreachable")", retryAfter: 5)
             }
-            return Self.json(#"{"status":"ready","broker":"up","database":"up"}"#)
+            return APIResponse.json(#"{"status":"ready","broker":"up","database":"up"}"#)
         }
         if let metrics {
             router.get("metrics") { _, _ in
@@ -112,10 +114,6 @@ public struct IngressServer: Sendable {
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
             configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
             logger: logger)
-    }
-
-    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
 

@@ -1,8 +1,9 @@
 // Tenant names to ids, looked up once and remembered.
 
 import HTTPTypes
-import Synchronization
+import SwitchyardAPI
 import SwitchyardPostgres
+import Synchronization
 
 /// Resolves tenant names (as configured for webhook sources) to ids.
 final class TenantDirectory: Sendable {

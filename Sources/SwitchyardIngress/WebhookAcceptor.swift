@@ -3,6 +3,7 @@
 import Foundation
 import Logging
 import SwitchyardAMQP
+import SwitchyardAPI
 import SwitchyardPostgres
 
 /// Records webhook receipts and publishes their events with confirms, grouping the webhooks

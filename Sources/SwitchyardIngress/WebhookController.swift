@@ -8,8 +8,8 @@ import Logging
 import Metrics
 import Switchyard
 import SwitchyardAMQP
-import SwitchyardPostgres
-import SwitchyardRuntime
+import SwitchyardAPI
+import SwitchyardCore
 
 /// Accepts signed webhooks. A `webhook-id` seen before (per source) is answered with the first
 /// answer and publishes nothing; the receipt row and the confirmed publish happen in one

@@ -2,7 +2,8 @@
 
 import Foundation
 import HTTPTypes
-import Switchyard
+import SwitchyardAPI
+import SwitchyardCore
 
 /// A webhook sender: `POST /v1/webhooks/{source}`.
 public enum WebhookSource: String, CaseIterable, Sendable {

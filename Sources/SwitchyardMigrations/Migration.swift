@@ -1,8 +1,8 @@
 // One migration file: its validated name, its SQL and the SHA-256 checksum recorded for it;
 // and reading a migrations folder into them.
 
-public import Foundation
 import Crypto
+public import Foundation
 
 /// One file of the migrations folder, `NNNN_name.sql`.
 public struct Migration: Sendable, Hashable {

@@ -3,7 +3,7 @@
 import CSwitchyardPostgres
 import Foundation
 import SwitchyardConcurrency
-import SwitchyardRedaction
+import SwitchyardCore
 
 /// One connection to PostgreSQL, on a thread of its own.
 ///

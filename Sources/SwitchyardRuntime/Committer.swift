@@ -4,6 +4,8 @@
 import Foundation
 public import Logging
 import Metrics
+public import Switchyard
+import SwitchyardCore
 public import SwitchyardPostgres
 import Synchronization
 

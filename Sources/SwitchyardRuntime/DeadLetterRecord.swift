@@ -3,8 +3,8 @@
 // with every value made storable whatever the letter carries.
 
 import Foundation
-import Switchyard
 import SwitchyardAMQP
+import SwitchyardCore
 import SwitchyardPostgres
 
 /// The row the archiver writes for one dead letter.

@@ -3,6 +3,7 @@
 import Foundation
 public import Switchyard
 public import SwitchyardAMQP
+import SwitchyardCore
 public import SwitchyardPostgres
 
 /// Replays archived dead letters to their origin queue's exchange and routing key, as the

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardCore
 import SwitchyardPostgres
 
 /// A delivery and where it came from.

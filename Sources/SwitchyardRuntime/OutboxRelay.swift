@@ -5,7 +5,9 @@ import Foundation
 public import Logging
 import Metrics
 public import ServiceLifecycle
+import Switchyard
 public import SwitchyardAMQP
+import SwitchyardCore
 public import SwitchyardPostgres
 
 /// Publishes pending outbox rows with publisher confirms and marks them sent.

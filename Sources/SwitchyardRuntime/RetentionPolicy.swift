@@ -1,7 +1,7 @@
 // How long rows that grow with traffic are kept, from SWITCHYARD_RETENTION_* variables.
 
 public import Foundation
-public import Switchyard
+public import SwitchyardCore
 
 /// How long each table's rows are kept before ``Pruner`` deletes them, and how often
 /// `switchyard work dead-letters` prunes.

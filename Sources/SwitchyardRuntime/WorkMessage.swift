@@ -1,6 +1,7 @@
 // A delivered message as a handler sees it: ids, type, attempt, tenant, trace, body.
 
 public import SwitchyardAMQP
+import SwitchyardCore
 
 /// One delivery of an event to a role.
 public struct WorkMessage: Sendable {

@@ -5,6 +5,7 @@ import CoreMetrics
 import Foundation
 import Metrics
 import SwitchyardAMQP
+import SwitchyardCore
 
 /// The metrics of one role, created once and shared by its handler tasks. Names follow
 /// Prometheus conventions; the process chooses the backend (`switchyard work --metrics-port`).
@@ -88,13 +89,5 @@ struct WorkerMetrics: Sendable {
             return max(0, nowMilliseconds - Int64(timestamp) * 1000) * 1_000_000
         }
         return nil
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds (saturating), as swift-metrics timers take it.
-    public var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
     }
 }

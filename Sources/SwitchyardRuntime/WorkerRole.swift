@@ -1,5 +1,6 @@
 // What a worker role is: a name in the topology and a handler returning a typed outcome.
 
+public import SwitchyardCore
 public import SwitchyardPostgres
 
 /// A kind of work: the role's name in the topology (its queues, bindings and attempt limit)

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SwitchyardAMQP
 import SwitchyardTestSupport
+import Synchronization
 import Testing
 
 /// Stops the broker application while a publisher and a consumer are busy, then starts it

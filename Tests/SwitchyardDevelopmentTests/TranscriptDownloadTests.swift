@@ -2,6 +2,7 @@
 
 import SwitchyardDevelopment
 import SwitchyardHTTP
+import SwitchyardProviders
 import SwitchyardTestSupport
 import Testing
 

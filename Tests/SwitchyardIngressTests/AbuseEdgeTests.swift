@@ -1,5 +1,4 @@
 import Foundation
-import SwitchyardAMQP
 import SwitchyardHTTP
 import SwitchyardTestSupport
 import Testing

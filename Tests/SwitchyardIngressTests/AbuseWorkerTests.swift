@@ -1,7 +1,8 @@
 import Foundation
+import Switchyard
 import SwitchyardAMQP
+import SwitchyardCore
 import SwitchyardHTTP
-import SwitchyardRuntime
 import SwitchyardTestSupport
 import Testing
 

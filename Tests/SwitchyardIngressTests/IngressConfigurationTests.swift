@@ -1,5 +1,5 @@
 import Foundation
-import Switchyard
+import SwitchyardCore
 import SwitchyardIngress
 import SwitchyardTestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SwitchyardAMQP
+import SwitchyardAPI
 @testable import SwitchyardIngress
 import SwitchyardPostgres
 import Testing

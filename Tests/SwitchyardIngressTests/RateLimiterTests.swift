@@ -1,4 +1,4 @@
-@testable import SwitchyardIngress
+@testable import SwitchyardAPI
 import Testing
 
 /// The token buckets behind API-key rates and failed-authentication limits.

@@ -4,8 +4,8 @@
 public import Foundation
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardCore
 import SwitchyardPostgres
-import SwitchyardRuntime
 import Synchronization
 import Testing
 

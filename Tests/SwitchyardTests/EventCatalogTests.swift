@@ -1,4 +1,5 @@
 import Switchyard
+import SwitchyardCore
 import Testing
 
 /// The event catalog's validation and who may send what, and topic matching of bindings.

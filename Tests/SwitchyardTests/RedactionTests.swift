@@ -1,8 +1,7 @@
 import Foundation
 import Switchyard
-import SwitchyardAMQP
+import SwitchyardCore
 import SwitchyardPostgres
-import SwitchyardRedaction
 import SwitchyardTestSupport
 import Testing
 

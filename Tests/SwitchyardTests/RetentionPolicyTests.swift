@@ -1,4 +1,4 @@
-import Switchyard
+import SwitchyardCore
 import SwitchyardRuntime
 import Testing
 

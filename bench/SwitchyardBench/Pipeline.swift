@@ -17,8 +17,8 @@ import Foundation
 import Glibc
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardCore
 import SwitchyardPostgres
-import SwitchyardRuntime
 
 /// Id ranges of bench_driver.py: scenarios never see each other's rows.
 enum IdBase {

@@ -19,7 +19,6 @@
 // benchmark's baseline server and load generator (IngressLoad.swift, bench/ingress.sh).
 
 import Foundation
-import SwitchyardAMQP
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "noop-server" {

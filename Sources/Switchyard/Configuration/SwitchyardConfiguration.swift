@@ -3,7 +3,7 @@
 public import Foundation
 public import Logging
 public import SwitchyardAMQP
-import SwitchyardRedaction
+public import SwitchyardCore
 
 /// The settings every subcommand reads from the environment at start-up.
 ///
@@ -85,20 +85,4 @@ public struct SwitchyardConfiguration: Sendable {
     static func redacted(_ url: String) -> String {
         Redaction.url(url)
     }
-}
-
-/// A configuration variable with a bad value.
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// The variable's name.
-    public var variable: String
-    /// What is wrong with its value.
-    public var problem: String
-
-    /// Creates an error.
-    public init(variable: String, problem: String) {
-        self.variable = variable
-        self.problem = problem
-    }
-
-    public var description: String { "\(variable): \(problem)" }
 }

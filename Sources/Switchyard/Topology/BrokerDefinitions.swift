@@ -1,6 +1,8 @@
 // Exchanges, queues and bindings in RabbitMQ's definitions format: what `topology export`
 // prints and what `topology verify` reads back from the management API.
 
+public import SwitchyardCore
+
 /// A set of broker objects in RabbitMQ's definitions JSON format (the `exchanges`, `queues` and
 /// `bindings` of `rabbitmqctl export_definitions` and `GET /api/definitions/{vhost}`).
 public struct BrokerDefinitions: Codable, Sendable, Equatable {

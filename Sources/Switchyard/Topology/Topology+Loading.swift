@@ -1,6 +1,7 @@
 // Reading, validating and expanding the topology file.
 
 import Foundation
+import SwitchyardCore
 import Yams
 
 extension Topology {

@@ -1,6 +1,8 @@
 // What the topology file means: exchanges, lanes, retry tiers and roles, with every queue name
 // resolved, and the broker objects they expand to.
 
+public import SwitchyardCore
+
 /// The broker topology: the single source of truth for exchanges, queues and bindings.
 public struct Topology: Sendable {
     /// A priority lane (the first lane is drained first).

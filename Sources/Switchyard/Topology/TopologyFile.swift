@@ -1,5 +1,7 @@
 // The on-disk shape of topology/switchyard.yaml, decoded as written.
 
+import SwitchyardCore
+
 /// The topology file as written (see `topology/switchyard.yaml`); ``Topology`` is what it means.
 struct TopologyFile: Decodable {
     struct Exchanges: Decodable {

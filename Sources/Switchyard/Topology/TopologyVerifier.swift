@@ -1,5 +1,7 @@
 // `topology verify`: the differences between the topology and what the broker has.
 
+import SwitchyardCore
+
 extension BrokerDefinitions {
     /// What the broker lacks or has differently, one line per difference; empty when it
     /// matches. Objects on the broker that the topology does not mention are not reported.

@@ -1,0 +1,58 @@
+// Writing follow-up events into the outbox table, inside the handler's transaction.
+
+import Foundation
+public import SwitchyardCore
+public import SwitchyardPostgres
+
+/// Writes follow-up events to `outbox` in the caller's transaction; the relay publishes them
+/// after the commit, so an event is never lost between the commit and the publish.
+public struct OutboxWriter: Sendable {
+    /// The channel the relay listens on to hear of new rows at once.
+    public static let notificationChannel = "sy_outbox"
+
+    /// The exchange follow-ups are published to.
+    public var exchange: String
+
+    /// Creates a writer.
+    /// - Parameter exchange: The events exchange.
+    public init(exchange: String) {
+        self.exchange = exchange
+    }
+
+    /// Inserts one outbox row per event.
+    /// - Parameters:
+    ///   - events: The follow-up events.
+    ///   - tenantID: The tenant of the message that caused them, when the events name none.
+    ///   - connection: The connection whose transaction the rows join.
+    public func insert(_ events: [OutgoingEvent], tenantID: String?, on connection: isolated PostgresConnection) throws {
+        for event in events {
+            let properties = try JSONEncoder().encode(OutboxProperties(
+                correlationID: event.correlationID, traceparent: event.traceparent))
+            try connection.execute(
+                """
+                INSERT INTO outbox (tenant_id, exchange, routing_key, message_id, properties, body)
+                VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)
+                """,
+                [event.tenantID ?? tenantID, exchange, event.type, event.messageID,
+                 String(decoding: properties, as: UTF8.self), event.body])
+        }
+    }
+
+    /// Wakes the relays when the transaction commits.
+    public func notify(on connection: isolated PostgresConnection) throws {
+        try connection.execute("SELECT pg_notify($1, '')", [Self.notificationChannel])
+    }
+}
+
+/// The contract fields of an outbox row that have no column of their own.
+public struct OutboxProperties: Codable, Sendable {
+    /// The event's correlation id.
+    public var correlationID: String?
+    /// The event's W3C trace context.
+    public var traceparent: String?
+
+    enum CodingKeys: String, CodingKey {
+        case correlationID = "correlation_id"
+        case traceparent
+    }
+}

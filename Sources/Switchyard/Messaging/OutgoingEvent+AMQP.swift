@@ -1,0 +1,28 @@
+// An outgoing event as the AMQP message of Switchyard's contract.
+
+public import Foundation
+public import SwitchyardAMQP
+public import SwitchyardCore
+
+extension OutgoingEvent {
+    /// The AMQP properties of the contract: persistent JSON with ids, type, time and headers.
+    /// - Parameters:
+    ///   - appID: The publishing application.
+    ///   - now: The publish time.
+    public func properties(appID: String, now: Date = Date()) -> AMQPProperties {
+        var headers: AMQPTable = [MessageHeaders.firstSeen: .int64(Int64(now.timeIntervalSince1970 * 1000))]
+        if let tenantID { headers[MessageHeaders.tenant] = .string(tenantID) }
+        if let traceparent { headers[MessageHeaders.traceparent] = .string(traceparent) }
+        return AMQPProperties(
+            contentType: "application/json", headers: headers, deliveryMode: AMQPProperties.persistent,
+            correlationID: correlationID, messageID: messageID, timestamp: UInt64(now.timeIntervalSince1970),
+            type: type, appID: appID)
+    }
+
+    /// The message to publish to `exchange`, mandatory so that an event no queue takes is an error.
+    public func message(exchange: String, appID: String, now: Date = Date()) -> AMQPOutgoingMessage {
+        AMQPOutgoingMessage(
+            exchange: exchange, routingKey: type, body: body, properties: properties(appID: appID, now: now),
+            mandatory: true)
+    }
+}

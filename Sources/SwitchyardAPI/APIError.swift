@@ -1,0 +1,52 @@
+// Every error the ingress answers: a status and `{"error":{"code","message","field"?}}`.
+
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+
+/// An error answered as JSON `{"error":{"code":…,"message":…,"field":…}}` with its status (and
+/// `Retry-After` when the client should come back).
+public struct APIError: HTTPResponseError, Sendable {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// A stable machine-readable code (`invalid_signature`, `body_too_large`, ...).
+    public var code: String
+    /// What is wrong, for people.
+    public var message: String
+    /// The request field at fault, when there is one.
+    public var field: String?
+    /// Seconds after which a retry may succeed.
+    public var retryAfter: Int?
+
+    /// Creates an error.
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.retryAfter = retryAfter
+    }
+
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var field: String?
+        }
+        var error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(Body(error: .init(code: code, message: message, field: field)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// 503: the broker or the database can't take the request now.
+    public static func unavailable(_ what: String) -> APIError {
+        APIError(.serviceUnavailable, "unavailable", "\(what) is unavailable; nothing was accepted, retry later", retryAfter: 5)
+    }
+}

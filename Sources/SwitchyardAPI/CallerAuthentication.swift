@@ -1,0 +1,88 @@
+// Who is calling the producer and job APIs: the tenant of an API key, within its rate, and
+// client addresses that keep failing to authenticate slowed down.
+
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import SwitchyardPostgres
+
+/// The tenant and key behind a request.
+public struct Caller: Sendable {
+    /// The key's tenant: every query and message of the request is scoped to it.
+    public var tenantID: String
+    /// The key's id, to notice its revocation while a stream is open.
+    public var keyID: String
+}
+
+/// Checks `Authorization: Bearer sy_...`, the key's token bucket, and the failures of the
+/// client's address.
+public struct CallerAuthentication: Sendable {
+    let pool: PostgresPool
+    let limiter: RateLimiter
+    /// Failed authentications per client address (API keys and webhook signatures).
+    let failures: RateLimiter
+
+    /// Creates the check.
+    /// - Parameters:
+    ///   - pool: Where API keys are looked up.
+    ///   - rate: Requests per second per key, sustained.
+    ///   - burst: Requests per key in a burst.
+    ///   - failureRate: Failed authentications per second per client address, sustained.
+    ///   - failureBurst: Failed authentications per client address in a burst.
+    public init(pool: PostgresPool, rate: Int, burst: Int, failureRate: Int, failureBurst: Int) {
+        self.pool = pool
+        limiter = RateLimiter(rate: Double(rate), burst: Double(burst))
+        failures = RateLimiter(rate: Double(failureRate), burst: Double(failureBurst))
+    }
+
+    /// The caller of `request`, charged one request against its key's rate.
+    /// - Parameters:
+    ///   - request: The request.
+    ///   - address: The client's address; its failed attempts are limited.
+    /// - Throws: ``APIError`` 401 for a missing, unknown or revoked key, 429 with `Retry-After`
+    ///   over the key's rate or after too many failures from the address, 503 when the database
+    ///   is unreachable.
+    public func caller(of request: Request, from address: String) async throws(APIError) -> Caller {
+        try refuseIfFailingTooOften(address)
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw failed(address, APIError(.unauthorized, "missing_api_key", "send Authorization: Bearer <API key>", field: "Authorization"))
+        }
+        let key = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let found: (tenantID: String, keyID: String)?
+        do {
+            found = try await pool.withConnection { connection in try APIKeys.authenticate(key, on: connection) }
+        } catch {
+            throw APIError.unavailable("the database")
+        }
+        guard let found else {
+            throw failed(address, APIError(.unauthorized, "invalid_api_key", "the API key is unknown or revoked", field: "Authorization"))
+        }
+        if let wait = limiter.take(found.keyID) {
+            throw APIError(.tooManyRequests, "rate_limited", "this API key's request rate is exceeded", retryAfter: wait)
+        }
+        return Caller(tenantID: found.tenantID, keyID: found.keyID)
+    }
+
+    /// Whether the key is still active (for streams that outlive their request).
+    public func isActive(keyID: String) async -> Bool {
+        let rows = try? await pool.withConnection { connection in
+            try connection.query("SELECT 1 FROM api_keys WHERE id = $1::uuid AND revoked_at IS NULL", [keyID]).count
+        }
+        // A database outage doesn't end streams; the next check decides.
+        return rows.map { $0 > 0 } ?? true
+    }
+
+    /// 429 when `address` has used up its failed attempts.
+    public func refuseIfFailingTooOften(_ address: String) throws(APIError) {
+        if let wait = failures.check(address) {
+            throw APIError(.tooManyRequests, "too_many_failures",
+                           "too many failed authentications from this address; retry later", retryAfter: wait)
+        }
+    }
+
+    /// Counts one failed authentication of `address` and returns `error`.
+    public func failed(_ address: String, _ error: APIError) -> APIError {
+        _ = failures.take(address)
+        return error
+    }
+}

@@ -1,0 +1,148 @@
+// Server-Sent Events: every status change and progress update of a job, project or generation.
+
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+public import SwitchyardPostgres
+
+/// `GET /v1/jobs/{id}/events`, `/v1/projects/{id}/events`, `/v1/generations/{id}/events`.
+///
+/// The stream replays the subject's `live_updates` after `Last-Event-ID` (0 when absent: from
+/// the start), then follows new ones as the ``LiveUpdateHub`` reports them. Each event is
+/// `id: <n>` (1, 2, 3... per subject), `event: status | progress | build_event` and `data:` the
+/// update as JSON; a comment line keeps idle connections open. The stream ends after the update
+/// that finished the subject (`completed`, `failed` or `cancelled`), so a client that resumes
+/// with the last id it saw gets exactly what it missed, without gaps or repeats.
+///
+/// A tenant holds at most ``StreamQuota/maxPerTenant`` streams at once (429 beyond), and a
+/// stream ends within about two heartbeats of its API key being revoked (it checks the key at
+/// most once per heartbeat).
+public struct LiveUpdatesController: Sendable {
+    let subjects: [LiveSubject]
+    let pool: PostgresPool
+    let authentication: CallerAuthentication
+    let hub: LiveUpdateHub
+    let quota: StreamQuota
+    let logger: Logger
+
+    /// Creates the controller.
+    /// - Parameters:
+    ///   - subjects: What can be followed (every pipeline's).
+    ///   - pool: The database.
+    ///   - authentication: Who the caller is.
+    ///   - hub: Wakes the streams.
+    ///   - quota: Streams per tenant.
+    ///   - logger: Where to log.
+    public init(
+        subjects: [LiveSubject], pool: PostgresPool, authentication: CallerAuthentication, hub: LiveUpdateHub, quota: StreamQuota,
+        logger: Logger
+    ) {
+        self.subjects = subjects
+        self.pool = pool
+        self.authentication = authentication
+        self.hub = hub
+        self.quota = quota
+        self.logger = logger
+    }
+
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    static let pageSize = 500
+
+    /// One row of `live_updates`.
+    private struct Update: Sendable {
+        var seq: Int
+        var event: String
+        var data: String
+    }
+
+    /// Adds `GET /v1/{route}/{id}/events` for every subject.
+    public func addRoutes(to router: Router<IngressRequestContext>) {
+        for subject in subjects {
+            router.get("v1/\(subject.route)/:id/events") { request, context in
+                try await follow(
+                    subject, request: request, id: try context.parameters.uuid("id", naming: subject.name), from: context.clientAddress)
+            }
+        }
+    }
+
+    func follow(_ subject: LiveSubject, request: Request, id: String, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
+        var after = 0
+        if let header = request.headers[Self.lastEventID] {
+            guard let value = Int(header.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                throw APIError(.badRequest, "invalid_last_event_id", "expected a non-negative integer, got '\(header)'",
+                               field: "Last-Event-ID")
+            }
+            after = value
+        }
+        let exists = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
+            !(try connection.query("SELECT 1 FROM \(subject.table) WHERE id = $1::uuid AND tenant_id = $2::uuid", [id, caller.tenantID])
+                .isEmpty)
+        }
+        guard exists else { throw APIError.notFound(subject.name) }
+        guard let lease = quota.lease(for: caller.tenantID) else {
+            throw APIError(.tooManyRequests, "too_many_streams",
+                           "this tenant has \(quota.maxPerTenant) live-update streams open, the most allowed; close one first",
+                           retryAfter: 5)
+        }
+        let pokes = hub.pokes(for: id)
+        let keyCheckInterval = hub.heartbeat
+        let body = ResponseBody { [pool, logger, after, authentication] writer in
+            var last = after
+            var keyChecked = ContinuousClock.now
+            followLoop: for await _ in pokes {
+                if ContinuousClock.now - keyChecked >= keyCheckInterval {
+                    guard await authentication.isActive(keyID: caller.keyID) else {
+                        try await writer.write(ByteBuffer(string: "event: revoked\ndata: {\"reason\":\"the API key was revoked\"}\n\n"))
+                        break followLoop
+                    }
+                    keyChecked = ContinuousClock.now
+                }
+                var page: (updates: [Update], finished: Bool)
+                repeat {
+                    do {
+                        page = try await Self.read(subject, id: id, after: last, tenantID: caller.tenantID, pool: pool, logger: logger)
+                    } catch {
+                        try await writer.write(ByteBuffer(string: ": waiting for the database\n\n"))
+                        continue followLoop
+                    }
+                    if page.updates.isEmpty {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    } else {
+                        try await writer.write(ByteBuffer(string: page.updates.map {
+                            "id: \($0.seq)\nevent: \($0.event)\ndata: \($0.data)\n\n"
+                        }.joined()))
+                        last = page.updates[page.updates.count - 1].seq
+                    }
+                } while page.updates.count == Self.pageSize
+                if page.finished { break }
+            }
+            try await writer.finish(nil)
+            withExtendedLifetime(lease) {}
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no"],
+            body: body)
+    }
+
+    /// The updates after `after` and whether the subject had finished. The status is read
+    /// first: the update that finished it committed with that status, so it is in the page.
+    private static func read(
+        _ subject: LiveSubject, id: String, after: Int, tenantID: String, pool: PostgresPool, logger: Logger
+    ) async throws(APIError) -> (updates: [Update], finished: Bool) {
+        try await pool.asTenant(tenantID, logger: logger) { connection in
+            let status = try connection.query(
+                "SELECT status FROM \(subject.table) WHERE id = $1::uuid AND tenant_id = $2::uuid", [id, tenantID]
+            ).first?.decode(String.self, at: 0)
+            let updates = try connection.query(
+                """
+                SELECT seq, event, data::text FROM live_updates
+                WHERE subject_id = $1::uuid AND tenant_id = $2::uuid AND seq > $3 ORDER BY seq LIMIT \(pageSize)
+                """, [id, tenantID, after]
+            ).map { Update(seq: try $0.decode(Int.self, at: 0), event: try $0.decode(String.self, at: 1), data: try $0.decode(String.self, at: 2)) }
+            return (updates, status.map(subject.finalStatuses.contains) ?? true)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+// Carousel image generations: request one (credits and daily limit checked), read it.
+
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SwitchyardAPI
+import SwitchyardCore
+import SwitchyardPipeline
+import SwitchyardPostgres
+
+/// `POST /v1/generations` and `GET /v1/generations/{id}`.
+///
+/// A request names the tenant's user (`user_id`, the producer's own id for them), a prompt and
+/// a slide count; it costs one credit per slide. Under a lock on the user's row it checks that
+/// the credits not yet spoken for by unfinished generations cover the cost (else 402) and that
+/// the user is under their daily limit of generations (else 429 until the next UTC midnight),
+/// then commits the generation and its `generation.requested` message (outbox) together. The
+/// imagegen worker charges the credits, once.
+struct GenerationsController: Sendable {
+    let pool: PostgresPool
+    let authentication: CallerAuthentication
+    let creation: IdempotentCreation
+    let bodyLimit: Int
+    let logger: Logger
+
+    init(context: RouteContext) {
+        pool = context.pool
+        authentication = context.authentication
+        creation = context.creation
+        bodyLimit = context.bodyLimit
+        logger = context.logger
+    }
+
+    static let slideCounts = 1...10
+    static let defaultSlideCount = 5
+    static let maxPromptLength = 2_000
+
+    /// A validated request.
+    private struct Requested {
+        var userID: String
+        var prompt: String
+        var slideCount: Int
+    }
+
+    func addRoutes(to router: Router<IngressRequestContext>) {
+        router.post("v1/generations") { request, context in try await create(request, from: context.clientAddress) }
+        router.get("v1/generations/:id") { request, context in
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
+            let id = try context.parameters.uuid("id", naming: "generation")
+            let generation = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
+                try GenerationStore.find(id: id, tenantID: caller.tenantID, on: connection)
+            }
+            guard let generation else { throw APIError.notFound("generation") }
+            return APIResponse.json(generation)
+        }
+    }
+
+    func create(_ request: Request, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
+        try request.requireJSON()
+        let bytes = try await request.body(upTo: bodyLimit)
+        let requested = try Self.parse(try JSONBody.parse(bytes))
+        let idempotencyKey = try IdempotencyKey(of: request, body: bytes)
+        let generationID = UUID().uuidString.lowercased()
+        let answer = try await creation.create(tenantID: caller.tenantID, key: idempotencyKey) { connection in
+            try GenerationStore.creationAnswer(generationID: generationID, cost: requested.slideCount, on: connection)
+        } insert: { connection in
+            do {
+                return [try GenerationStore.request(
+                    generationID: generationID, tenantID: caller.tenantID, externalUserID: requested.userID, prompt: requested.prompt,
+                    slideCount: requested.slideCount, on: connection)]
+            } catch let refusal as GenerationStore.Refusal {
+                throw refusal.apiError(requested.slideCount, userID: requested.userID)
+            }
+        }
+        return APIResponse.json(answer, status: .created)
+    }
+
+    /// `{"user_id": "...", "prompt": "...", "slide_count": 1...10}`.
+    private static func parse(_ json: JSONValue) throws(APIError) -> Requested {
+        func invalid(_ field: String, _ message: String) -> APIError {
+            APIError(.unprocessableContent, "invalid_generation", message, field: field)
+        }
+        guard case .object(let members) = json else {
+            throw APIError(.unprocessableContent, "invalid_generation", "expected an object, got \(json.kindName)")
+        }
+        if let unknown = members.keys.sorted().first(where: { !["user_id", "prompt", "slide_count"].contains($0) }) {
+            throw invalid(unknown, "unknown field; expected user_id, prompt, slide_count")
+        }
+        try JSONBody.requireStorable(json, field: "")
+        guard let userID = members["user_id"]?.string, !userID.isEmpty else {
+            throw invalid("user_id", "expected a non-empty string, got \(members["user_id"]?.kindName ?? "nothing")")
+        }
+        guard let prompt = members["prompt"]?.string, !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+              prompt.count <= maxPromptLength
+        else {
+            throw invalid("prompt", "expected a non-empty string of at most \(maxPromptLength) characters")
+        }
+        var slideCount = defaultSlideCount
+        if let value = members["slide_count"] {
+            guard let count = value.integer, slideCounts.contains(Int(count)) else {
+                throw invalid("slide_count", "expected an integer \(slideCounts.lowerBound)...\(slideCounts.upperBound), got \(value)")
+            }
+            slideCount = Int(count)
+        }
+        return Requested(userID: userID, prompt: prompt, slideCount: slideCount)
+    }
+}
+
+extension GenerationStore.Refusal {
+    /// The answer to the client.
+    func apiError(_ cost: Int, userID: String) -> APIError {
+        switch self {
+        case .unknownUser:
+            APIError(.unprocessableContent, "unknown_user", "no user '\(userID)' in this tenant", field: "user_id")
+        case .insufficientCredits(let available):
+            APIError(.init(code: 402, reasonPhrase: "Payment Required"), "insufficient_credits",
+                     "the generation costs \(cost) credits, the user has \(available) available", field: "slide_count")
+        case .dailyLimitReached(let limit, let retryAfter):
+            APIError(.tooManyRequests, "daily_limit_reached", "the user reached their daily limit of \(limit) generations",
+                     field: "user_id", retryAfter: retryAfter)
+        }
+    }
+}

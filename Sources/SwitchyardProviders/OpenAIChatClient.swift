@@ -1,0 +1,70 @@
+// An OpenAI-compatible chat-completions client that asks for JSON (also local model servers).
+
+import Foundation
+public import SwitchyardCore
+public import SwitchyardHTTP
+
+/// `POST {base}/chat/completions` with a system and a user message, `response_format`
+/// `json_object` and temperature 0; the answer's first choice is parsed as JSON. Works with
+/// OpenAI and with servers that speak its API (llama.cpp, vLLM, Ollama).
+public struct OpenAIChatClient: Sendable {
+    /// The API root, e.g. `https://api.openai.com/v1`.
+    public var baseURL: String
+    /// Sent as `Authorization: Bearer`; local servers may need none.
+    public var apiKey: String?
+    /// The model name.
+    public var model: String
+    /// The longest a completion may take.
+    public var timeout: Duration
+    private let client: HTTPClient
+
+    /// Creates a client.
+    public init(baseURL: String, apiKey: String?, model: String, timeout: Duration, client: HTTPClient) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.model = model
+        self.timeout = timeout
+        self.client = client
+    }
+
+    /// The model's answer to `user` under `system`, as JSON.
+    /// - Throws: ``ProviderError``: classified HTTP failures; `invalid_json` (permanent) when
+    ///   the answer is not a JSON object, quoting its start.
+    public func completeJSON(system: String, user: String) async throws(ProviderError) -> JSONValue {
+        let request: [String: JSONValue] = [
+            "model": .string(model),
+            "temperature": 0,
+            "response_format": .object(["type": "json_object"]),
+            "messages": .array([
+                .object(["role": "system", "content": .string(system)]),
+                .object(["role": "user", "content": .string(user)]),
+            ]),
+        ]
+        var headers = [HTTPHeader("Content-Type", "application/json")]
+        if let apiKey { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
+        let body = Array((try? JSONEncoder().encode(JSONValue.object(request))) ?? Data())
+        let response = try await ProviderError.exchange(
+            HTTPRequest(method: .post, url: baseURL + "/chat/completions", headers: headers, body: body, timeout: timeout),
+            with: client, service: "LLM")
+        guard let envelope = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)),
+              case .array(let choices)? = envelope["choices"], let content = choices.first?["message"]?["content"]?.string
+        else {
+            throw ProviderError(.permanent, "invalid_response", "LLM: the answer has no choices[0].message.content", statusCode: response.status)
+        }
+        let text = Self.unfenced(content)
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = json else {
+            throw ProviderError(.permanent, "invalid_json", "the model's answer is not a JSON object: \(text.prefix(120))", statusCode: response.status)
+        }
+        return json
+    }
+
+    /// `text` without a Markdown code fence around it (some models add one despite the format).
+    public static func unfenced(_ text: String) -> String {
+        var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("```") {
+            text = String(text.drop(while: { $0 != "\n" }).dropFirst())
+            if text.hasSuffix("```") { text = String(text.dropLast(3)) }
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,146 @@
+// The job API: start a workflow, read a job, list the caller's jobs.
+
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SwitchyardAPI
+import SwitchyardCore
+import SwitchyardPipeline
+import SwitchyardPostgres
+
+/// `POST /v1/workflows/{workflow_id}/jobs`, `GET /v1/jobs/{id}`, `GET /v1/jobs`.
+///
+/// Parses, authenticates, calls ``JobStore`` in the caller's tenant transaction (as the
+/// row-level-security role, every query also naming the tenant, so another tenant's job is 404
+/// twice over) and renders. A new job and its first `workflow.step` message commit together
+/// (``IdempotentCreation``), so 201 means both exist.
+struct JobsController: Sendable {
+    let pool: PostgresPool
+    let authentication: CallerAuthentication
+    let creation: IdempotentCreation
+    let bodyLimit: Int
+    let logger: Logger
+
+    init(context: RouteContext) {
+        pool = context.pool
+        authentication = context.authentication
+        creation = context.creation
+        bodyLimit = context.bodyLimit
+        logger = context.logger
+    }
+
+    static let defaultPageSize = 20
+    static let maxPageSize = 100
+
+    func addRoutes(to router: Router<IngressRequestContext>) {
+        router.post("v1/workflows/:workflow_id/jobs") { request, context in
+            try await create(request, workflowID: context.parameters.get("workflow_id") ?? "", from: context.clientAddress)
+        }
+        router.get("v1/jobs/:id") { request, context in
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
+            let id = try context.parameters.uuid("id", naming: "job")
+            let job = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
+                try JobStore.find(id: id, tenantID: caller.tenantID, on: connection)
+            }
+            guard let job else { throw APIError.notFound("job") }
+            return APIResponse.json(job)
+        }
+        router.get("v1/jobs") { request, context in try await list(request, from: context.clientAddress) }
+    }
+
+    /// Starts a job: `{"input": <any JSON>}` (or `input_data`, the seed's name; default `{}`);
+    /// 201 `{"job_id","status","created_at"}`.
+    func create(_ request: Request, workflowID: String, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
+        try request.requireJSON()
+        let bytes = try await request.body(upTo: bodyLimit)
+        let input = try Self.input(of: try JSONBody.parse(bytes))
+        let idempotencyKey = try IdempotencyKey(of: request, body: bytes)
+        let jobID = UUID().uuidString.lowercased()
+        let answer = try await creation.create(tenantID: caller.tenantID, key: idempotencyKey) { connection in
+            try JobStore.creationAnswer(jobID: jobID, on: connection)
+        } insert: { connection in
+            let firstStep = try JobStore.Refusal.answered { try JobStore.firstStep(ofWorkflow: workflowID, tenantID: caller.tenantID, on: connection) }
+            return [try JobStore.insert(
+                jobID: jobID, tenantID: caller.tenantID, workflowID: workflowID, input: input, firstStep: firstStep, on: connection)]
+        }
+        return APIResponse.json(answer, status: .created)
+    }
+
+    /// The job's input as JSON text: `input`, or its synonym `input_data`, else `{}`.
+    private static func input(of body: JSONValue) throws(APIError) -> String {
+        guard case .object(let members) = body else {
+            throw APIError(.unprocessableContent, "invalid_job", "expected a JSON object such as {\"input\": {...}}")
+        }
+        if let unknown = members.keys.sorted().first(where: { !["input", "input_data"].contains($0) }) {
+            throw APIError(.unprocessableContent, "invalid_job", "unknown field; the body has only \"input\" (or \"input_data\")",
+                           field: unknown)
+        }
+        if members["input"] != nil && members["input_data"] != nil {
+            throw APIError(.unprocessableContent, "invalid_job", "give \"input\" or its synonym \"input_data\", not both",
+                           field: "input_data")
+        }
+        let field = members["input"] == nil && members["input_data"] != nil ? "input_data" : "input"
+        let value = members[field] ?? .object([:])
+        try JSONBody.requireStorable(value, field: field)
+        return String(decoding: (try? JSONEncoder().encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// The caller's jobs, newest first: `?status=&limit=&cursor=`; `next_cursor` is null on
+    /// the last page.
+    func list(_ request: Request, from address: String) async throws -> Response {
+        let caller = try await authentication.caller(of: request, from: address)
+        let query = request.uri.queryParameters
+        var status: JobStatus?
+        if let text = query["status"].map(String.init) {
+            guard let value = JobStatus(rawValue: text) else {
+                throw APIError(.badRequest, "invalid_parameter",
+                               "expected one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'", field: "status")
+            }
+            status = value
+        }
+        var limit = Self.defaultPageSize
+        if let text = query["limit"].map(String.init) {
+            guard let value = Int(text), (1...Self.maxPageSize).contains(value) else {
+                throw APIError(.badRequest, "invalid_parameter", "expected an integer 1...\(Self.maxPageSize), got '\(text)'", field: "limit")
+            }
+            limit = value
+        }
+        var cursor: String?
+        if let text = query["cursor"].map(String.init) {
+            guard let id = UUID(uuidString: text) else {
+                throw APIError(.badRequest, "invalid_parameter", "expected a next_cursor from an earlier page", field: "cursor")
+            }
+            cursor = id.uuidString.lowercased()
+        }
+        let page = try await pool.asTenant(caller.tenantID, logger: logger) { [status, cursor, limit] connection in
+            try JobStore.Refusal.answered {
+                try JobStore.list(tenantID: caller.tenantID, status: status, limit: limit, after: cursor, on: connection)
+            }
+        }
+        let next = page.nextCursor.map { "\"\($0)\"" } ?? "null"
+        return APIResponse.json("{\"jobs\":[\(page.jobs.joined(separator: ","))],\"next_cursor\":\(next)}")
+    }
+}
+
+extension JobStore.Refusal {
+    /// The answer to the client.
+    var apiError: APIError {
+        switch self {
+        case .unknownWorkflow:
+            APIError(.notFound, "not_found", "no such workflow", field: "workflow_id")
+        case .unknownCursor:
+            APIError(.badRequest, "invalid_parameter", "no job of yours has this id; pass next_cursor from an earlier page", field: "cursor")
+        }
+    }
+
+    /// What `body` returns, with a refusal turned into its answer.
+    static func answered<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let refusal as JobStore.Refusal {
+            throw refusal.apiError
+        }
+    }
+}

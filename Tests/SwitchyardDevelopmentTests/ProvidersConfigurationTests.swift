@@ -1,0 +1,35 @@
+// The providers' shared settings read from the environment: the language model and the outbound allow list.
+
+import SwitchyardCore
+import SwitchyardHTTP
+import SwitchyardProviders
+import Testing
+
+@Suite struct ProvidersConfigurationTests {
+    @Test func theOutboundAllowListIsReadFromTheEnvironment() throws {
+        #expect(try ProvidersConfiguration(environment: [:]).outboundPolicy.description == "none")
+        let configuration = try ProvidersConfiguration(environment: ["SWITCHYARD_OUTBOUND_ALLOW": "127.0.0.0/8, localhost:8080"])
+        #expect(configuration.outboundPolicy.allowedNetworks.map(\.description) == ["127.0.0.0/8"])
+        #expect(configuration.outboundPolicy.allowedEndpoints.map(\.description) == ["localhost:8080"])
+    }
+
+    @Test func aBadEntryIsAConfigurationErrorNamingTheVariableAndTheEntry() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ProvidersConfiguration(environment: ["SWITCHYARD_OUTBOUND_ALLOW": "127.0.0.0/8,localhost"])
+        }
+        #expect(error?.variable == "SWITCHYARD_OUTBOUND_ALLOW")
+        #expect(error?.problem.contains("'localhost'") == true, "\(error?.problem ?? "")")
+    }
+
+    @Test func theLanguageModelIsOfflineUnlessChosen() throws {
+        #expect(try ProvidersConfiguration(environment: [:]).languageModel == nil)
+        let chosen = try ProvidersConfiguration(environment: [
+            "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "SWITCHYARD_LLM_TIMEOUT_SECONDS": "5",
+        ])
+        #expect(chosen.languageModel?.baseURL == "http://127.0.0.1:9/v1" && chosen.languageModel?.timeout == .seconds(5))
+        let error = #expect(throws: ConfigurationError.self) {
+            try ProvidersConfiguration(environment: ["SWITCHYARD_LLM": "openai", "SWITCHYARD_LLM_TIMEOUT_SECONDS": "0"])
+        }
+        #expect(error?.variable == "SWITCHYARD_LLM_TIMEOUT_SECONDS")
+    }
+}
