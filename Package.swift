@@ -211,7 +211,7 @@ let package = Package(
                 "SwitchyardPostgres", "SwitchyardTestSupport",
                 product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
             ],
-            resources: [.copy("sign_webhook.py")],
+            resources: [.copy("sign_webhook.py"), .copy("decode_png.py")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardTests",

@@ -62,7 +62,7 @@ struct IngressCommand: AsyncParsableCommand {
         if !noRelay {
             services.append(OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
         }
-        services += [server.application(port: port), liveUpdates]
+        services += [try server.application(port: port), liveUpdates]
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("ingress listening", metadata: ["port": "\(port ?? ingress.port)"])

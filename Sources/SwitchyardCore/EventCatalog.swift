@@ -124,6 +124,14 @@ public enum EventCatalog {
             fields: [.init(name: "generation_id", kind: .string, required: true, summary: "The generation.")],
             example: .object(["v": 1, "generation_id": "g-1"])),
         EventType(
+            name: "generation.slide", summary: "A slide of a generation's carousel is due (emitted by the imagegen worker).",
+            origin: .system,
+            fields: [
+                .init(name: "generation_id", kind: .string, required: true, summary: "The generation."),
+                .init(name: "index", kind: .integer, required: true, summary: "The slide, from 1."),
+            ],
+            example: .object(["v": 1, "generation_id": "g-1", "index": 1])),
+        EventType(
             name: "build.reported", summary: "The build service reported progress or an outcome (from its signed webhook).",
             origin: .system,
             fields: [

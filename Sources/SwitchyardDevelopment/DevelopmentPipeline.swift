@@ -33,7 +33,7 @@ public struct DevelopmentPipeline: Pipeline {
         try DevelopmentRoles.make(names, context: context)
     }
 
-    public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) {
+    public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {
         ProjectsController(context: context).addRoutes(to: router)
     }
 }

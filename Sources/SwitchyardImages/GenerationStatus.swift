@@ -10,9 +10,11 @@ public enum GenerationStatus: String, CaseIterable, Sendable {
     case completed
     /// A step failed for good; nothing is charged.
     case failed
+    /// Cancelled through the API; nothing is charged.
+    case cancelled
 
     /// The statuses after which nothing changes.
-    public static let final: Set<GenerationStatus> = [.completed, .failed]
+    public static let final: Set<GenerationStatus> = [.completed, .failed, .cancelled]
 
     /// The statuses in which credits are reserved but not charged.
     public static let unfinished: Set<GenerationStatus> = [.pending, .running]

@@ -31,7 +31,7 @@ enum GenerationStore {
     /// - Returns: The `generation.requested` message.
     /// - Throws: ``Refusal`` when the user can't have it.
     static func request(
-        generationID: String, tenantID: String, externalUserID: String, prompt: String, slideCount: Int,
+        generationID: String, tenantID: String, externalUserID: String, prompt: String, slideCount: Int, style: String?,
         on connection: isolated PostgresConnection
     ) throws -> OutgoingEvent {
         let users = try connection.query(
@@ -55,9 +55,9 @@ enum GenerationStore {
         }
         try connection.execute(
             """
-            INSERT INTO generation_jobs (id, tenant_id, user_id, prompt, slide_count, credits_cost)
-            VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $5)
-            """, [generationID, tenantID, try user.decode(String.self, at: 0), prompt, slideCount])
+            INSERT INTO generation_jobs (id, tenant_id, user_id, prompt, slide_count, credits_cost, style)
+            VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $5, $6::jsonb)
+            """, [generationID, tenantID, try user.decode(String.self, at: 0), prompt, slideCount, style])
         let event = try JSONEncoder().encode(JSONValue.object(["v": 1, "generation_id": .string(generationID)]))
         return OutgoingEvent(type: "generation.requested", body: Array(event), correlationID: generationID, tenantID: tenantID)
     }
@@ -69,5 +69,45 @@ enum GenerationStore {
             SELECT \(GenerationRepresentation.full) FROM generation_jobs g JOIN users u ON u.id = g.user_id
             WHERE g.id = $1::uuid AND g.tenant_id = $2::uuid
             """, [id, tenantID]).first?.decode(String.self, at: 0)
+    }
+
+    /// What cancelling did.
+    enum Cancellation {
+        /// Cancelled now: the generation as the API's JSON.
+        case cancelled(String)
+        /// It had finished already, with this status.
+        case finished(String)
+        /// No such generation of the tenant's.
+        case notFound
+    }
+
+    /// Cancels a pending or running generation: nothing is charged, its reserved credits are
+    /// free again, and its remaining slides are skipped by the workers.
+    static func cancel(id: String, tenantID: String, on connection: isolated PostgresConnection) throws -> Cancellation {
+        let updated = try connection.execute(
+            """
+            UPDATE generation_jobs SET status = 'cancelled', progress_message = 'cancelled', completed_at = now(), updated_at = now()
+            WHERE id = $1::uuid AND tenant_id = $2::uuid AND status IN ('pending', 'running')
+            """, [id, tenantID])
+        let status = try connection.query(
+            "SELECT status FROM generation_jobs WHERE id = $1::uuid AND tenant_id = $2::uuid", [id, tenantID]
+        ).first?.decode(String.self, at: 0)
+        guard let status else { return .notFound }
+        guard updated == 1, let generation = try find(id: id, tenantID: tenantID, on: connection) else { return .finished(status) }
+        return .cancelled(generation)
+    }
+
+    /// Where slide `index`'s image is stored, once it is, and its content type.
+    static func slideImage(
+        generationID: String, index: Int, tenantID: String, on connection: isolated PostgresConnection
+    ) throws -> (blobKey: String, contentType: String)? {
+        guard let row = try connection.query(
+            """
+            SELECT blob_key, content_type FROM carousel_slides
+            WHERE generation_id = $1::uuid AND slide_index = $2 AND tenant_id = $3::uuid AND status = 'completed'
+            """, [generationID, index, tenantID]).first,
+            let key = try row.decode(String?.self, at: 0), let type = try row.decode(String?.self, at: 1)
+        else { return nil }
+        return (key, type)
     }
 }

@@ -5,11 +5,13 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SwitchyardAPI
+import SwitchyardBlobStore
 import SwitchyardCore
 import SwitchyardPipeline
 import SwitchyardPostgres
 
-/// `POST /v1/generations` and `GET /v1/generations/{id}`.
+/// `POST /v1/generations`, `GET /v1/generations/{id}` (with its slides),
+/// `POST /v1/generations/{id}/cancel` and `GET /v1/generations/{id}/slides/{index}` (the image).
 ///
 /// A request names the tenant's user (`user_id`, the producer's own id for them), a prompt and
 /// a slide count; it costs one credit per slide. Under a lock on the user's row it checks that
@@ -22,13 +24,15 @@ struct GenerationsController: Sendable {
     let authentication: CallerAuthentication
     let creation: IdempotentCreation
     let bodyLimit: Int
+    let blobs: any BlobStore
     let logger: Logger
 
-    init(context: RouteContext) {
+    init(context: RouteContext, blobs: any BlobStore) {
         pool = context.pool
         authentication = context.authentication
         creation = context.creation
         bodyLimit = context.bodyLimit
+        self.blobs = blobs
         logger = context.logger
     }
 
@@ -41,6 +45,8 @@ struct GenerationsController: Sendable {
         var userID: String
         var prompt: String
         var slideCount: Int
+        /// `{"background","accent"}` as JSON text, when given.
+        var style: String?
     }
 
     func addRoutes(to router: Router<IngressRequestContext>) {
@@ -53,6 +59,40 @@ struct GenerationsController: Sendable {
             }
             guard let generation else { throw APIError.notFound("generation") }
             return APIResponse.json(generation)
+        }
+        router.post("v1/generations/:id/cancel") { request, context in
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
+            let id = try context.parameters.uuid("id", naming: "generation")
+            let outcome = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
+                try GenerationStore.cancel(id: id, tenantID: caller.tenantID, on: connection)
+            }
+            switch outcome {
+            case .cancelled(let generation): return APIResponse.json(generation, status: .accepted)
+            case .finished(let status):
+                throw APIError(.conflict, "already_finished", "the generation is \(status) and can't be cancelled", field: "id")
+            case .notFound: throw APIError.notFound("generation")
+            }
+        }
+        router.get("v1/generations/:id/slides/:index") { request, context in
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
+            let id = try context.parameters.uuid("id", naming: "generation")
+            guard let index = context.parameters.get("index").flatMap(Int.init), (1...GenerationsController.slideCounts.upperBound).contains(index)
+            else { throw APIError.notFound("slide") }
+            let stored = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
+                try GenerationStore.slideImage(generationID: id, index: index, tenantID: caller.tenantID, on: connection)
+            }
+            guard let stored else { throw APIError.notFound("slide") }
+            let blob: Blob?
+            do {
+                blob = try await blobs.get(stored.blobKey)
+            } catch {
+                logger.warning("reading a slide from the blob store failed", metadata: ["key": "\(stored.blobKey)", "error": "\(error)"])
+                throw APIError.unavailable("the blob store")
+            }
+            guard let blob else { throw APIError.notFound("slide") }
+            return Response(
+                status: .ok, headers: [.contentType: stored.contentType, .cacheControl: "private, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(bytes: blob.bytes)))
         }
     }
 
@@ -69,7 +109,7 @@ struct GenerationsController: Sendable {
             do {
                 return [try GenerationStore.request(
                     generationID: generationID, tenantID: caller.tenantID, externalUserID: requested.userID, prompt: requested.prompt,
-                    slideCount: requested.slideCount, on: connection)]
+                    slideCount: requested.slideCount, style: requested.style, on: connection)]
             } catch let refusal as GenerationStore.Refusal {
                 throw refusal.apiError(requested.slideCount, userID: requested.userID)
             }
@@ -85,8 +125,8 @@ struct GenerationsController: Sendable {
         guard case .object(let members) = json else {
             throw APIError(.unprocessableContent, "invalid_generation", "expected an object, got \(json.kindName)")
         }
-        if let unknown = members.keys.sorted().first(where: { !["user_id", "prompt", "slide_count"].contains($0) }) {
-            throw invalid(unknown, "unknown field; expected user_id, prompt, slide_count")
+        if let unknown = members.keys.sorted().first(where: { !["user_id", "prompt", "slide_count", "style"].contains($0) }) {
+            throw invalid(unknown, "unknown field; expected user_id, prompt, slide_count, style")
         }
         try JSONBody.requireStorable(json, field: "")
         guard let userID = members["user_id"]?.string, !userID.isEmpty else {
@@ -104,7 +144,18 @@ struct GenerationsController: Sendable {
             }
             slideCount = Int(count)
         }
-        return Requested(userID: userID, prompt: prompt, slideCount: slideCount)
+        var style: String?
+        if let value = members["style"] {
+            guard case .object(let colours) = value else { throw invalid("style", "expected {\"background\": \"#RRGGBB\", \"accent\": \"#RRGGBB\"}") }
+            for (name, colour) in colours {
+                guard ["background", "accent"].contains(name) else { throw invalid("style.\(name)", "unknown field; expected background, accent") }
+                guard let text = colour.string, text.wholeMatch(of: /#[0-9A-Fa-f]{6}/) != nil else {
+                    throw invalid("style.\(name)", "expected a colour #RRGGBB, got \(colour)")
+                }
+            }
+            style = String(decoding: (try? JSONEncoder().encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+        }
+        return Requested(userID: userID, prompt: prompt, slideCount: slideCount, style: style)
     }
 }
 

@@ -1,17 +1,27 @@
-// Carousel image generation as a pipeline: the generation API, generations followed live.
+// Carousel image generation as a pipeline: the `imagegen` role, the generation API,
+// generations followed live.
 
 public import Hummingbird
 public import SwitchyardAPI
+import SwitchyardBlobStore
+import SwitchyardGraphics
 public import SwitchyardPipeline
+import SwitchyardProviders
 public import SwitchyardRuntime
 
-/// Carousel generation: credits and daily limits checked at the API, generations followed live.
+/// Carousel generation: credits and daily limits checked at the API; the `imagegen` role writes
+/// the content strategy, draws each slide (fan-out), stores it, completes the generation and
+/// charges its credits once (fan-in); progress followed live.
 public struct ImagesPipeline: Pipeline {
     public let name = "images"
 
-    public let roles: [RoleDescription] = []
+    public let roles = [
+        RoleDescription(
+            name: "imagegen", summary: "writes a carousel's content strategy, then draws and stores each slide",
+            consumes: ["generation.requested", "generation.slide"]),
+    ]
 
-    public let emits = ["generation.requested"]
+    public let emits = ["generation.requested", "generation.slide"]
 
     public let liveSubjects = [
         LiveSubject(
@@ -23,10 +33,34 @@ public struct ImagesPipeline: Pipeline {
     public init() {}
 
     public func makeRoles(named names: [String], context: RoleContext) throws -> [any WorkerRole] {
-        []
+        let providers = try ProvidersConfiguration(environment: context.environment)
+        let configuration = try ImagesConfiguration(environment: context.environment)
+        let blobs = try BlobStoreConfiguration(environment: context.environment).makeStore()
+        let calls = ExternalCalls(
+            usage: UsageLog(pool: context.pool, logger: context.logger),
+            limits: ProviderLimits(pool: context.pool, limits: ["llm": providers.llmLimit, "images": configuration.limit]))
+        let strategist: any CarouselStrategist = providers.languageModel.map { LanguageModelStrategist(client: $0.makeClient()) }
+            ?? OfflineStrategist()
+        let images: any ImageProvider = switch configuration.provider {
+        case .offline: OfflineImageProvider(renderer: try SlideRenderer())
+        case .openai:
+            OpenAIImageClient(
+                baseURL: configuration.baseURL, apiKey: configuration.apiKey, model: configuration.model, timeout: configuration.timeout,
+                maxBytes: configuration.maxBytes)
+        case .gemini:
+            GeminiImageClient(
+                baseURL: configuration.baseURL, apiKey: configuration.apiKey, model: configuration.model, timeout: configuration.timeout,
+                maxBytes: configuration.maxBytes)
+        }
+        context.logger.notice("images: strategy by \(strategist.name), slides by \(images.name), stored in \(blobs.description)")
+        return names.map { _ in
+            ImageGenerationRole(
+                pool: context.pool, strategist: strategist, images: images, blobs: blobs, calls: calls, maxBytes: configuration.maxBytes)
+        }
     }
 
-    public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) {
-        GenerationsController(context: context).addRoutes(to: router)
+    public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {
+        let blobs = try BlobStoreConfiguration(environment: context.environment).makeStore()
+        GenerationsController(context: context, blobs: blobs).addRoutes(to: router)
     }
 }

@@ -54,7 +54,8 @@ public struct IngressServer: Sendable {
     }
 
     /// The router with every route, for the application or for tests.
-    public func router() -> Router<IngressRequestContext> {
+    /// - Throws: A pipeline's ``ConfigurationError`` (its routes' settings).
+    public func router() throws -> Router<IngressRequestContext> {
         let router = Router(context: IngressRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -72,7 +73,7 @@ public struct IngressServer: Sendable {
         ).addRoutes(to: router)
         // Every pipeline's routes, and its subjects' live updates, from the registry.
         let creation = IdempotentCreation(pool: pool, outbox: OutboxWriter(exchange: eventsExchange), logger: logger)
-        PipelineRegistry.addRoutes(
+        try PipelineRegistry.addRoutes(
             to: router,
             context: RouteContext(
                 pool: pool, authentication: authentication, creation: creation, bodyLimit: configuration.bodyLimit, logger: logger))
@@ -108,9 +109,10 @@ public struct IngressServer: Sendable {
     /// The application, listening on every interface at the configured port; connections idle
     /// (no request in progress, or a request head that never completes) longer than the
     /// configured idle timeout are closed.
-    public func application(port: Int? = nil) -> some Service {
+    /// - Throws: A pipeline's ``ConfigurationError`` (its routes' settings).
+    public func application(port: Int? = nil) throws -> some Service {
         Application(
-            router: router(),
+            router: try router(),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
             configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
             logger: logger)

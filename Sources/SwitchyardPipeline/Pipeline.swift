@@ -27,7 +27,8 @@ public protocol Pipeline: Sendable {
     func makeRoles(named names: [String], context: RoleContext) throws -> [any WorkerRole]
 
     /// Adds the pipeline's API routes.
-    func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext)
+    /// - Throws: ``ConfigurationError`` naming a variable with a bad value.
+    func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws
 }
 
 extension Pipeline {
@@ -36,7 +37,7 @@ extension Pipeline {
     /// By default a pipeline has nothing to follow live.
     public var liveSubjects: [LiveSubject] { [] }
     /// By default a pipeline has no routes.
-    public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) {}
+    public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {}
 }
 
 /// A worker role as its pipeline declares it.

@@ -52,8 +52,9 @@ public enum PipelineRegistry {
     }
 
     /// Adds every pipeline's routes.
-    public static func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) {
-        for pipeline in pipelines { pipeline.addRoutes(to: router, context: context) }
+    /// - Throws: A pipeline's ``ConfigurationError``.
+    public static func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {
+        for pipeline in pipelines { try pipeline.addRoutes(to: router, context: context) }
     }
 }
 

@@ -32,7 +32,7 @@ public struct ProviderLimits: Sendable {
     private let pool: PostgresPool
     private let limits: [String: ProviderLimit]
     /// The error classes of calls refused by these limits (not the provider's own 429s).
-    static let errorClasses: Set<String> = ["provider_rate", "provider_concurrency"]
+    public static let errorClasses: Set<String> = ["provider_rate", "provider_concurrency"]
     /// A lease outlives a worker that died holding it by at most this long.
     static let leaseTime = 120
 

@@ -44,7 +44,7 @@ struct DeliveryProcessor: Sendable {
         defer { metrics.ended() }
         let message: WorkMessage
         do {
-            message = try WorkMessage(delivery: work.delivery, queue: work.queue)
+            message = try WorkMessage(delivery: work.delivery, queue: work.queue, maxAttempts: work.maxAttempts)
         } catch {
             try await deadLetter(work, failure: error, attempts: 1)
             return

@@ -23,11 +23,22 @@ public struct WorkMessage: Sendable {
     public var queue: String
     /// The raw delivery.
     public var delivery: AMQPDelivery
+    /// The role's attempts before a transient failure becomes a dead letter.
+    public var maxAttempts: Int
+
+    /// Whether a transient failure of this attempt becomes a dead letter (the role's last).
+    public var isLastAttempt: Bool {
+        attempt >= maxAttempts
+    }
 
     /// Reads the contract's fields from a delivery.
     /// - Throws: ``HandlerFailure`` (class `contract`) when the message has no `message_id`, or
     ///   one with control characters (NUL among them), which can't be its inbox key.
-    public init(delivery: AMQPDelivery, queue: String) throws(HandlerFailure) {
+    /// - Parameters:
+    ///   - delivery: The delivery.
+    ///   - queue: The work queue it came from.
+    ///   - maxAttempts: The role's attempts (unlimited unless given).
+    public init(delivery: AMQPDelivery, queue: String, maxAttempts: Int = .max) throws(HandlerFailure) {
         guard let messageID = delivery.properties.messageID, !messageID.isEmpty else {
             throw HandlerFailure("contract", "the message has no message_id property")
         }
@@ -45,5 +56,6 @@ public struct WorkMessage: Sendable {
         body = delivery.body
         self.queue = queue
         self.delivery = delivery
+        self.maxAttempts = maxAttempts
     }
 }

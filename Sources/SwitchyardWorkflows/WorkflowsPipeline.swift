@@ -28,7 +28,7 @@ public struct WorkflowsPipeline: Pipeline {
         names.map { _ in WorkflowRole(pool: context.pool) }
     }
 
-    public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) {
+    public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {
         JobsController(context: context).addRoutes(to: router)
     }
 }

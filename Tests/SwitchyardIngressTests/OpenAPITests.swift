@@ -15,7 +15,8 @@ import Testing
             #expect(Set(paths.keys) == [
                 "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/event-types", "/v1/events", "/v1/events:batch",
                 "/v1/webhooks/{source}", "/v1/workflows/{workflow_id}/jobs", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/events",
-                "/v1/generations", "/v1/generations/{id}", "/v1/generations/{id}/events", "/v1/projects", "/v1/projects/{id}", "/v1/projects/{id}/events",
+                "/v1/generations", "/v1/generations/{id}", "/v1/generations/{id}/events", "/v1/generations/{id}/cancel",
+                "/v1/generations/{id}/slides/{index}", "/v1/projects", "/v1/projects/{id}", "/v1/projects/{id}/events",
             ])
             await ingress.client.shutdown()
         }

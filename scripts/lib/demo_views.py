@@ -1,5 +1,5 @@
-"""Views for scripts/run: a project's live updates (SSE on stdin) as a timeline, and a project
-(JSON on stdin) in a few lines."""
+"""Views for scripts/run: a project's live updates (SSE on stdin) as a timeline, a project
+(JSON on stdin) in a few lines, and a generation's live updates as a progress log."""
 import json
 import sys
 
@@ -20,6 +20,14 @@ def timeline():
             sys.stdout.flush()
 
 
+def generation():
+    for line in sys.stdin:
+        if line.startswith("data: "):
+            data = json.loads(line[len("data: "):])
+            print(f"  {data['at']}  {data['status']:<9} {data['progress_percent']:>3}%  {data.get('progress_message') or ''}")
+            sys.stdout.flush()
+
+
 def project():
     p = json.load(sys.stdin)
     plan = p["plan"]
@@ -31,4 +39,4 @@ def project():
 
 
 if __name__ == "__main__":
-    {"timeline": timeline, "project": project}[sys.argv[1]]()
+    {"timeline": timeline, "project": project, "generation": generation}[sys.argv[1]]()

@@ -1,0 +1,184 @@
+// The imagegen worker's SQL: a generation's strategy and slides, its progress, its fan-in.
+
+import Foundation
+import SwitchyardCore
+import SwitchyardPostgres
+
+/// What the imagegen worker reads and writes, inside its messages' transactions. Every
+/// statement that finishes a slide first locks the generation's row, so the slides of one
+/// generation commit one after the other and exactly one of them sees all done.
+enum CarouselStore {
+    /// A generation as the worker needs it.
+    struct Generation: Sendable {
+        var tenantID: String
+        var status: GenerationStatus
+        var prompt: String
+        var slideCount: Int
+        var background: String?
+        var accent: String?
+    }
+
+    /// A slide as the worker needs it.
+    struct Slide: Sendable {
+        var title: String
+        var body: String
+        var imagePrompt: String
+        var status: String
+    }
+
+    /// The generation `id`, or nil.
+    static func generation(_ id: String, on connection: isolated PostgresConnection) throws -> Generation? {
+        guard let row = try connection.query(
+            """
+            SELECT tenant_id::text, status, prompt, slide_count, style->>'background', style->>'accent'
+            FROM generation_jobs WHERE id = $1::uuid
+            """, [id]).first
+        else { return nil }
+        return Generation(
+            tenantID: try row.decode(String.self, at: 0),
+            status: GenerationStatus(rawValue: try row.decode(String.self, at: 1)) ?? .failed,
+            prompt: try row.decode(String.self, at: 2), slideCount: try row.decode(Int.self, at: 3),
+            background: try row.decode(String?.self, at: 4), accent: try row.decode(String?.self, at: 5))
+    }
+
+    /// Slide `index` of generation `id`, or nil.
+    static func slide(_ id: String, index: Int, on connection: isolated PostgresConnection) throws -> Slide? {
+        try connection.query(
+            "SELECT title, body, image_prompt, status FROM carousel_slides WHERE generation_id = $1::uuid AND slide_index = $2",
+            [id, index]
+        ).first.map {
+            Slide(title: try $0.decode(String.self, at: 0), body: try $0.decode(String.self, at: 1),
+                  imagePrompt: try $0.decode(String.self, at: 2), status: try $0.decode(String.self, at: 3))
+        }
+    }
+
+    /// Marks a pending generation running while its strategy is being written (outside any
+    /// message transaction: it only shows progress, and doing it twice changes nothing).
+    static func markPlanning(_ id: String, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            UPDATE generation_jobs SET status = 'running', started_at = coalesce(started_at, clock_timestamp()),
+                progress_message = 'planning the carousel', updated_at = clock_timestamp()
+            WHERE id = $1::uuid AND status = 'pending'
+            """, [id])
+    }
+
+    /// Stores the strategy and its slides and moves the progress past the first step.
+    /// - Returns: Whether the generation was still going (else nothing was written).
+    static func storeStrategy(
+        _ strategy: CarouselStrategy, generationID: String, strategist: String, on connection: isolated PostgresConnection
+    ) throws -> Bool {
+        let locked = try connection.query(
+            "SELECT tenant_id::text, slide_count FROM generation_jobs WHERE id = $1::uuid AND status IN ('pending', 'running') FOR UPDATE",
+            [generationID])
+        guard let row = locked.first else { return false }
+        let tenantID = try row.decode(String.self, at: 0)
+        let total = try row.decode(Int.self, at: 1)
+        let json = String(decoding: (try? JSONEncoder().encode(strategy)) ?? Data("{}".utf8), as: UTF8.self)
+        try connection.execute(
+            """
+            INSERT INTO carousels (generation_id, tenant_id, title, strategy, strategist)
+            VALUES ($1::uuid, $2::uuid, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING
+            """, [generationID, tenantID, strategy.title, json, strategist])
+        for (offset, slide) in strategy.slides.enumerated() {
+            try connection.execute(
+                """
+                INSERT INTO carousel_slides (generation_id, tenant_id, slide_index, title, body, image_prompt)
+                VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+                """, [generationID, tenantID, offset + 1, slide.title, slide.body, slide.imagePrompt])
+        }
+        try connection.execute(
+            """
+            UPDATE generation_jobs SET status = 'running', started_at = coalesce(started_at, clock_timestamp()),
+                progress_percent = $2, progress_message = $3, updated_at = clock_timestamp()
+            WHERE id = $1::uuid
+            """, [generationID, progress(finished: 1, of: total + 1), "strategy ready: drawing \(total) slides"])
+        return true
+    }
+
+    /// A stored slide's image.
+    struct StoredImage: Sendable {
+        var blobKey: String
+        var format: ImageFormat
+        var bytes: Int
+        var sha256: String
+        var provider: String
+        var pickedUpAt: Date
+        var renderTime: Duration
+    }
+
+    /// Records a slide's image; the transaction that records the last slide completes the
+    /// generation and charges its credits once. A slide of a generation that is no longer
+    /// running, or already recorded, changes nothing.
+    static func storeSlide(_ image: StoredImage, generationID: String, index: Int, on connection: isolated PostgresConnection) throws {
+        guard let generation = try lockRunning(generationID, on: connection) else { return }
+        let updated = try connection.execute(
+            """
+            UPDATE carousel_slides SET status = 'completed', blob_key = $3, content_type = $4, width = $5, height = $6, bytes = $7,
+                sha256 = $8, image_provider = $9, picked_up_at = $10, render_ms = $11, completed_at = clock_timestamp()
+            WHERE generation_id = $1::uuid AND slide_index = $2 AND status = 'pending'
+            """,
+            [generationID, index, image.blobKey, image.format.contentType, image.format.width, image.format.height, image.bytes,
+             image.sha256, image.provider, image.pickedUpAt, Double(image.renderTime.nanoseconds) / 1e6])
+        guard updated == 1 else { return }
+        let done = try connection.query(
+            "SELECT count(*) FROM carousel_slides WHERE generation_id = $1::uuid AND status = 'completed'", [generationID]
+        )[0].decode(Int.self, at: 0)
+        guard done >= generation.slideCount else {
+            try connection.execute(
+                """
+                UPDATE generation_jobs SET progress_percent = $2, progress_message = $3, updated_at = clock_timestamp()
+                WHERE id = $1::uuid
+                """,
+                [generationID, progress(finished: done + 1, of: generation.slideCount + 1),
+                 "\(done) of \(generation.slideCount) slides drawn"])
+            return
+        }
+        let charged = try connection.query(
+            """
+            UPDATE generation_jobs SET status = 'completed', progress_percent = 100, progress_message = 'all slides drawn',
+                credits_charged_at = clock_timestamp(), completed_at = clock_timestamp(), updated_at = clock_timestamp()
+            WHERE id = $1::uuid AND credits_charged_at IS NULL
+            RETURNING user_id::text, credits_cost
+            """, [generationID])
+        if let row = charged.first {
+            try connection.execute(
+                "UPDATE users SET credits = credits - $2 WHERE id = $1::uuid", [try row.decode(String.self, at: 0), try row.decode(Int.self, at: 1)])
+        }
+    }
+
+    /// Fails a running generation for good, naming the slide and the reason: nothing is
+    /// charged, and its reserved credits are free again (only unfinished generations reserve).
+    static func fail(_ generationID: String, slide index: Int?, reason: String, on connection: isolated PostgresConnection) throws {
+        guard try lockRunning(generationID, on: connection) != nil else { return }
+        if let index {
+            try connection.execute(
+                "UPDATE carousel_slides SET status = 'failed', error = $3 WHERE generation_id = $1::uuid AND slide_index = $2 AND status = 'pending'",
+                [generationID, index, reason])
+        }
+        let message = index.map { "slide \($0): \(reason)" } ?? reason
+        try connection.execute(
+            """
+            UPDATE generation_jobs SET status = 'failed', error_message = $2, progress_message = 'failed',
+                completed_at = clock_timestamp(), updated_at = clock_timestamp()
+            WHERE id = $1::uuid
+            """, [generationID, String(message.prefix(2_000))])
+    }
+
+    /// Locks the generation's row if it is still running (pending counts: its strategy may
+    /// still be on its way).
+    private static func lockRunning(_ id: String, on connection: isolated PostgresConnection) throws -> Generation? {
+        let rows = try connection.query(
+            "SELECT tenant_id::text, slide_count FROM generation_jobs WHERE id = $1::uuid AND status IN ('pending', 'running') FOR UPDATE",
+            [id])
+        guard let row = rows.first else { return nil }
+        return Generation(
+            tenantID: try row.decode(String.self, at: 0), status: .running, prompt: "", slideCount: try row.decode(Int.self, at: 1),
+            background: nil, accent: nil)
+    }
+
+    /// Whole percent of `finished` steps out of `total`, below 100 until the end.
+    static func progress(finished: Int, of total: Int) -> Int {
+        min(99, finished * 100 / max(1, total))
+    }
+}
