@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CSwitchyardAMQP", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
         .systemLibrary(name: "CSwitchyardPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSwitchyardCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSwitchyardFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CSwitchyardZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Core: what every layer shares (JSON values and pointers, the event catalog, outgoing
         // events, message header names, configuration errors, redaction). No C library, no I/O.
