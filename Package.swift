@@ -56,6 +56,8 @@ let package = Package(
         .target(
             name: "SwitchyardHTTP", dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency", "SwitchyardCore"],
             swiftSettings: swiftSettings),
+        // Slides as PNG pictures: FreeType and zlib on the renderer's own threads.
+        .target(name: "SwitchyardGraphics", dependencies: ["CSwitchyardZlib"], swiftSettings: swiftSettings),
         .target(
             name: "SwitchyardMigrations", dependencies: ["SwitchyardPostgres", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
@@ -192,6 +194,9 @@ let package = Package(
             name: "SwitchyardPostgresTests", dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardMigrationsTests", dependencies: ["SwitchyardMigrations", "SwitchyardPostgres", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardGraphicsTests", dependencies: ["SwitchyardGraphics"], resources: [.copy("decode_png.py")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardHTTPTests", dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
