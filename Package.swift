@@ -57,7 +57,9 @@ let package = Package(
             name: "SwitchyardHTTP", dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency", "SwitchyardCore"],
             swiftSettings: swiftSettings),
         // Slides as PNG pictures: FreeType and zlib on the renderer's own threads.
-        .target(name: "SwitchyardGraphics", dependencies: ["CSwitchyardZlib"], swiftSettings: swiftSettings),
+        .target(
+            name: "SwitchyardGraphics", dependencies: ["CSwitchyardFreeType", "CSwitchyardZlib", "SwitchyardConcurrency"],
+            swiftSettings: swiftSettings),
         .target(
             name: "SwitchyardMigrations", dependencies: ["SwitchyardPostgres", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
