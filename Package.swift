@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CSwitchyardAMQP", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
         .systemLibrary(name: "CSwitchyardPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSwitchyardCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSwitchyardFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CSwitchyardZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Core: what every layer shares (JSON values and pointers, the event catalog, outgoing
         // events, message header names, configuration errors, redaction). No C library, no I/O.
@@ -53,6 +55,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "SwitchyardHTTP", dependencies: ["CSwitchyardCurl", "SwitchyardConcurrency", "SwitchyardCore"],
+            swiftSettings: swiftSettings),
+        // Slides as PNG pictures: FreeType and zlib on the renderer's own threads.
+        .target(
+            name: "SwitchyardGraphics", dependencies: ["CSwitchyardFreeType", "CSwitchyardZlib", "SwitchyardConcurrency"],
             swiftSettings: swiftSettings),
         .target(
             name: "SwitchyardMigrations", dependencies: ["SwitchyardPostgres", product("Crypto", "swift-crypto")],
@@ -190,6 +196,9 @@ let package = Package(
             name: "SwitchyardPostgresTests", dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardMigrationsTests", dependencies: ["SwitchyardMigrations", "SwitchyardPostgres", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardGraphicsTests", dependencies: ["SwitchyardGraphics"], resources: [.copy("decode_png.py")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardHTTPTests", dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

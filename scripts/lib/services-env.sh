@@ -144,7 +144,8 @@ mgmt_ready() {
 pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; }
 
 # ---- Debian packages ------------------------------------------------------
-SVC_APT_PACKAGES=(rabbitmq-server postgresql librabbitmq-dev libpq-dev libcurl4-openssl-dev pkg-config curl openssl)
+SVC_APT_PACKAGES=(rabbitmq-server postgresql librabbitmq-dev libpq-dev libcurl4-openssl-dev libfreetype-dev zlib1g-dev
+  fonts-dejavu-core pkg-config curl openssl)
 
 svc_missing_packages() {
   local p
