@@ -80,7 +80,7 @@ struct WorkCommand: AsyncParsableCommand {
             services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
             services.append(ScheduledPruner(pruner: Pruner(policy: try RetentionPolicy(), pool: pool), logger: logger))
         }
-        let workerRoles = try PipelineRegistry.makeRoles(
+        let workerRoles = try await PipelineRegistry.makeRoles(
             named: roles.filter { $0 != Self.deadLetters }, context: RoleContext(pool: pool, topology: topology, logger: logger))
         if !workerRoles.isEmpty {
             services.append(try WorkerRuntime(

@@ -29,7 +29,7 @@ public struct DevelopmentPipeline: Pipeline {
     /// Creates the pipeline's declaration.
     public init() {}
 
-    public func makeRoles(named names: [String], context: RoleContext) throws -> [any WorkerRole] {
+    public func makeRoles(named names: [String], context: RoleContext) async throws -> [any WorkerRole] {
         try DevelopmentRoles.make(names, context: context)
     }
 

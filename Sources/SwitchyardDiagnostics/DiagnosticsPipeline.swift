@@ -19,7 +19,7 @@ public struct DiagnosticsPipeline: Pipeline {
     /// Creates the pipeline's declaration.
     public init() {}
 
-    public func makeRoles(named names: [String], context: RoleContext) throws -> [any WorkerRole] {
+    public func makeRoles(named names: [String], context: RoleContext) async throws -> [any WorkerRole] {
         let allowCrash = context.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1"
         let timeout = context.topology.roles["probe"]?.handlerTimeout ?? Topology.defaultHandlerTimeout
         return names.map { _ in ProbeRole(allowCrash: allowCrash, handlerTimeout: timeout) }

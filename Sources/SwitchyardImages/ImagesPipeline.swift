@@ -29,20 +29,23 @@ public struct ImagesPipeline: Pipeline {
             finalStatuses: Set(GenerationStatus.final.map(\.rawValue))),
     ]
 
+    /// Where slide images are kept when `SWITCHYARD_BLOB_URL` is unset: the project's local state.
+    public static let defaultBlobFolder = ".services/blobs"
+
     /// Creates the pipeline's declaration.
     public init() {}
 
-    public func makeRoles(named names: [String], context: RoleContext) throws -> [any WorkerRole] {
+    public func makeRoles(named names: [String], context: RoleContext) async throws -> [any WorkerRole] {
         let providers = try ProvidersConfiguration(environment: context.environment)
         let configuration = try ImagesConfiguration(environment: context.environment)
-        let blobs = try BlobStoreConfiguration(environment: context.environment).makeStore()
+        let blobs = try BlobStoreConfiguration(environment: context.environment, defaultFolder: Self.defaultBlobFolder).makeStore()
         let calls = ExternalCalls(
             usage: UsageLog(pool: context.pool, logger: context.logger),
             limits: ProviderLimits(pool: context.pool, limits: ["llm": providers.llmLimit, "images": configuration.limit]))
         let strategist: any CarouselStrategist = providers.languageModel.map { LanguageModelStrategist(client: $0.makeClient()) }
             ?? OfflineStrategist()
         let images: any ImageProvider = switch configuration.provider {
-        case .offline: OfflineImageProvider(renderer: try SlideRenderer())
+        case .offline: OfflineImageProvider(renderer: try await SlideRenderer())
         case .openai:
             OpenAIImageClient(
                 baseURL: configuration.baseURL, apiKey: configuration.apiKey, model: configuration.model, timeout: configuration.timeout,
@@ -60,7 +63,7 @@ public struct ImagesPipeline: Pipeline {
     }
 
     public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {
-        let blobs = try BlobStoreConfiguration(environment: context.environment).makeStore()
+        let blobs = try BlobStoreConfiguration(environment: context.environment, defaultFolder: Self.defaultBlobFolder).makeStore()
         GenerationsController(context: context, blobs: blobs).addRoutes(to: router)
     }
 }

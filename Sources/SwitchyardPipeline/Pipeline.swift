@@ -24,7 +24,7 @@ public protocol Pipeline: Sendable {
     /// Builds the roles called `names` (all of them this pipeline's) for one worker process,
     /// sharing what they share (provider clients, configuration).
     /// - Throws: ``ConfigurationError`` naming a variable with a bad value.
-    func makeRoles(named names: [String], context: RoleContext) throws -> [any WorkerRole]
+    func makeRoles(named names: [String], context: RoleContext) async throws -> [any WorkerRole]
 
     /// Adds the pipeline's API routes.
     /// - Throws: ``ConfigurationError`` naming a variable with a bad value.

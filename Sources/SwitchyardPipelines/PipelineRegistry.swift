@@ -38,12 +38,12 @@ public enum PipelineRegistry {
     /// Builds the roles called `names`, each by its pipeline, in the order given.
     /// - Throws: ``RegistryError`` for a name no pipeline declares; a pipeline's
     ///   ``ConfigurationError``.
-    public static func makeRoles(named names: [String], context: RoleContext) throws -> [any WorkerRole] {
+    public static func makeRoles(named names: [String], context: RoleContext) async throws -> [any WorkerRole] {
         var built: [String: any WorkerRole] = [:]
         for pipeline in pipelines {
             let mine = names.filter { name in pipeline.roles.contains { $0.name == name } }
             guard !mine.isEmpty else { continue }
-            for role in try pipeline.makeRoles(named: mine, context: context) { built[role.name] = role }
+            for role in try await pipeline.makeRoles(named: mine, context: context) { built[role.name] = role }
         }
         return try names.map { name in
             guard let role = built[name] else { throw RegistryError(unknownRole: name) }

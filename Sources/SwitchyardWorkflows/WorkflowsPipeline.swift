@@ -24,7 +24,7 @@ public struct WorkflowsPipeline: Pipeline {
     /// Creates the pipeline's declaration.
     public init() {}
 
-    public func makeRoles(named names: [String], context: RoleContext) throws -> [any WorkerRole] {
+    public func makeRoles(named names: [String], context: RoleContext) async throws -> [any WorkerRole] {
         names.map { _ in WorkflowRole(pool: context.pool) }
     }
 

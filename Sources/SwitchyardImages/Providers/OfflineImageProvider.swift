@@ -16,7 +16,7 @@ public struct OfflineImageProvider: ImageProvider {
 
     public func image(for slide: SlideRequest) async throws(ProviderError) -> [UInt8] {
         let background = slide.background.flatMap(RGBColor.init(hex:)) ?? RGBColor.derived(from: slide.prompt)
-        let accent = slide.accent.flatMap(RGBColor.init(hex:)) ?? background.contrastingText
+        let accent = slide.accent.flatMap(RGBColor.init(hex:)) ?? RGBColor.derivedAccent(from: slide.prompt)
         do {
             return try await renderer.render(SlideContent(
                 title: slide.title, body: slide.body, index: slide.index, total: slide.total, background: background, accent: accent)).bytes
