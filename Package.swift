@@ -84,6 +84,11 @@ let package = Package(
                 "SwitchyardCore", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", product("Logging", "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // Blob stores: large results (slide images) kept by key.
+        .target(
+            name: "SwitchyardBlobStore",
+            dependencies: ["SwitchyardConcurrency"],
+            swiftSettings: swiftSettings),
         // The API kit: request context, errors, API keys, tenant transactions, idempotency, live updates.
         .target(
             name: "SwitchyardAPI",
@@ -192,6 +197,8 @@ let package = Package(
             name: "SwitchyardMigrationsTests", dependencies: ["SwitchyardMigrations", "SwitchyardPostgres", "SwitchyardTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardHTTPTests", dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardBlobStoreTests", dependencies: ["SwitchyardBlobStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",
             dependencies: [
