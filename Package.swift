@@ -84,10 +84,10 @@ let package = Package(
                 "SwitchyardCore", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", product("Logging", "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        // Blob stores: large results (slide images) kept by key.
+        // Blob stores: large results (slide images) in a folder or an S3 bucket, signed with SigV4.
         .target(
             name: "SwitchyardBlobStore",
-            dependencies: ["SwitchyardConcurrency"],
+            dependencies: ["SwitchyardConcurrency", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
         // The API kit: request context, errors, API keys, tenant transactions, idempotency, live updates.
         .target(
@@ -198,7 +198,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardHTTPTests", dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SwitchyardBlobStoreTests", dependencies: ["SwitchyardBlobStore"], swiftSettings: swiftSettings),
+            name: "SwitchyardBlobStoreTests",
+            dependencies: ["SwitchyardBlobStore", "SwitchyardHTTP", "SwitchyardTestSupport"],
+            resources: [.copy("moto_setup.py")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",
             dependencies: [
