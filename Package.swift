@@ -87,7 +87,7 @@ let package = Package(
         // Blob stores: large results (slide images) in a folder or an S3 bucket, signed with SigV4.
         .target(
             name: "SwitchyardBlobStore",
-            dependencies: ["SwitchyardConcurrency", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
+            dependencies: ["SwitchyardConcurrency", "SwitchyardCore", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
         // The API kit: request context, errors, API keys, tenant transactions, idempotency, live updates.
         .target(
@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(name: "SwitchyardHTTPTests", dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardBlobStoreTests",
-            dependencies: ["SwitchyardBlobStore", "SwitchyardHTTP", "SwitchyardTestSupport"],
+            dependencies: ["SwitchyardBlobStore", "SwitchyardCore", "SwitchyardHTTP", "SwitchyardTestSupport"],
             resources: [.copy("moto_setup.py")],
             swiftSettings: swiftSettings),
         .testTarget(
