@@ -90,6 +90,11 @@ let package = Package(
                 "SwitchyardCore", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", product("Logging", "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // Blob stores: large results (slide images) in a folder or an S3 bucket, signed with SigV4.
+        .target(
+            name: "SwitchyardBlobStore",
+            dependencies: ["SwitchyardConcurrency", "SwitchyardCore", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
+            swiftSettings: swiftSettings),
         // The API kit: request context, errors, API keys, tenant transactions, idempotency, live updates.
         .target(
             name: "SwitchyardAPI",
@@ -120,7 +125,8 @@ let package = Package(
         .target(
             name: "SwitchyardImages",
             dependencies: [
-                "SwitchyardCore", "SwitchyardAPI", "SwitchyardPipeline", "SwitchyardPostgres", "SwitchyardRuntime",
+                "SwitchyardCore", "SwitchyardAPI", "SwitchyardBlobStore", "SwitchyardGraphics", "SwitchyardHTTP", "SwitchyardPipeline",
+                "SwitchyardPostgres", "SwitchyardProviders", "SwitchyardRuntime", product("Crypto", "swift-crypto"),
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Logging", "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -201,6 +207,11 @@ let package = Package(
             name: "SwitchyardGraphicsTests", dependencies: ["SwitchyardGraphics"], resources: [.copy("decode_png.py")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardHTTPTests", dependencies: ["SwitchyardHTTP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardBlobStoreTests",
+            dependencies: ["SwitchyardBlobStore", "SwitchyardCore", "SwitchyardHTTP", "SwitchyardTestSupport"],
+            resources: [.copy("moto_setup.py")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",
             dependencies: [

@@ -3,10 +3,10 @@
 
 import Crypto
 import Foundation
-import SwitchyardBlobStore
+public import SwitchyardBlobStore
 import SwitchyardCore
 public import SwitchyardPostgres
-import SwitchyardProviders
+public import SwitchyardProviders
 public import SwitchyardRuntime
 
 /// Consumes `generation.requested` and `generation.slide`.

@@ -8,6 +8,7 @@ import SwitchyardGraphics
 public import SwitchyardPipeline
 import SwitchyardProviders
 public import SwitchyardRuntime
+import Logging
 
 /// Carousel generation: credits and daily limits checked at the API; the `imagegen` role writes
 /// the content strategy, draws each slide (fan-out), stores it, completes the generation and

@@ -72,7 +72,7 @@ import Testing
         try await withFleet { fleet in
             let setup = try await Setup.start(fleet)
             try setup.worker(fleet)
-            let id = try await setup.generate("Five habits of calm teams", slides: 3, style: #"{"background":"#123456","accent":"#FFCC00"}"#)
+            let id = try await setup.generate("Five habits of calm teams", slides: 3, style: ##"{"background":"#123456","accent":"#FFCC00"}"##)
             let stream = try await EventStreamClient.connect(
                 port: setup.ingress.port, path: "/v1/generations/\(id)/events", headers: ["Authorization": "Bearer \(setup.tenant.key)"])
             let events = try await stream.rest(timeout: .seconds(30))

@@ -2,7 +2,7 @@
 
 import Foundation
 import SwitchyardCore
-public import SwitchyardHTTP
+import SwitchyardHTTP
 public import SwitchyardProviders
 
 /// `POST {base}/v1beta/models/{model}:generateContent` with the image prompt and

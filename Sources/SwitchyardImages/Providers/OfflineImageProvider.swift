@@ -1,6 +1,6 @@
 // The offline image provider: each slide drawn locally as a 1080×1080 PNG.
 
-import SwitchyardGraphics
+public import SwitchyardGraphics
 public import SwitchyardProviders
 
 /// Draws slides with the local renderer (FreeType text on a colour derived from the prompt, or

@@ -2,7 +2,7 @@
 
 import Foundation
 import SwitchyardCore
-public import SwitchyardHTTP
+import SwitchyardHTTP
 public import SwitchyardProviders
 
 /// `POST {base}/v1/images/generations` with `{model, prompt, n: 1, size, response_format:
