@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Decodes a PNG from stdin with the standard library only (zlib, struct), independently of the
-code under test, and prints {"width", "height", "color_type", "bit_depth", "top_left": [r, g, b]}
+code under test, and prints {"width", "height", "color_type", "bit_depth", "top_left": [r, g, b], "bottom_left": [r, g, b]}
 as JSON. Exits 1 with a message on anything that isn't a valid PNG (bad signature, chunk CRC,
 filter byte, truncated data)."""
 import json, struct, sys, zlib
@@ -59,4 +59,4 @@ for y in range(height):
     rows.append(line)
     previous = line
 print(json.dumps({"width": width, "height": height, "color_type": color, "bit_depth": depth,
-                  "top_left": list(rows[0][:3])}))
+                  "top_left": list(rows[0][:3]), "bottom_left": list(rows[-1][:3])}))
