@@ -165,18 +165,22 @@ public struct ImageGenerationRole: WorkerRole {
         let request = SlideRequest(
             index: index, total: generation.slideCount, title: slide.title, body: slide.body, imagePrompt: slide.imagePrompt,
             prompt: generation.prompt, background: generation.background, accent: generation.accent)
-        let started = ContinuousClock.now
+        // The provider's own time (not the limits check or the usage row around it).
         let bytes: [UInt8]
+        let renderTime: Duration
         do {
-            bytes = try await calls.perform(
+            (bytes, renderTime) = try await calls.perform(
                 api: "images", endpoint: "slide \(index)", provider: images.name, tenantID: generation.tenantID, projectID: nil
-            ) { () async throws(ProviderError) in try await images.image(for: request) }
+            ) { () async throws(ProviderError) in
+                let started = ContinuousClock.now
+                let image = try await images.image(for: request)
+                return (image, ContinuousClock.now - started)
+            }
         } catch where error.kind == .permanent || (message.isLastAttempt && !ProviderLimits.errorClasses.contains(error.errorClass)) {
             return failGeneration(id, slide: index, reason: "\(error.errorClass): \(error.message)")
         } catch {
             return .failed(error)
         }
-        let renderTime = ContinuousClock.now - started
         guard bytes.count <= maxBytes else {
             return failGeneration(id, slide: index, reason: "invalid_image: \(bytes.count) bytes, more than the \(maxBytes) allowed")
         }

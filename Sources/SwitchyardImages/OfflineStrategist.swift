@@ -23,7 +23,8 @@ public struct OfflineStrategist: CarouselStrategist {
         "about", "after", "also", "because", "been", "being", "could", "does", "each", "from", "have", "into", "just",
         "like", "make", "more", "most", "much", "only", "other", "over", "some", "such", "than", "that", "their",
         "them", "then", "there", "these", "they", "this", "those", "very", "what", "when", "where", "which", "while",
-        "with", "would", "your", "carousel", "slides", "slide", "please", "create",
+        "with", "would", "your", "carousel", "slides", "slide", "please", "create", "ways", "things", "reasons", "steps",
+        "tips", "three", "four", "five", "seven", "eight", "nine", "every", "great", "small", "better", "using",
     ]
 
     public func strategy(for prompt: String, slideCount: Int, repairing problems: [String]) async throws(ProviderError) -> JSONValue {
@@ -58,11 +59,11 @@ public struct OfflineStrategist: CarouselStrategist {
         topic.prefix(1).uppercased() + topic.dropFirst()
     }
 
-    /// The prompt's key words: words of four letters or more that say something, in order, once each.
+    /// The prompt's key words: words of five letters or more that say something, in order, once each.
     static func keywords(_ prompt: String) -> [String] {
         var seen = Set<String>()
         return prompt.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" }).map(String.init)
-            .filter { $0.count >= 4 && !stopWords.contains($0) && seen.insert($0).inserted }
+            .filter { $0.count >= 5 && !stopWords.contains($0) && seen.insert($0).inserted }
     }
 
     static func body(headline: String, topic: String, focus: String) -> String {

@@ -108,6 +108,43 @@ import Testing
         }
     }
 
+    @Test func theLanguageModelsStrategyIsValidatedAndRepairedOnce() async throws {
+        try await withFleet { fleet in
+            func strategy(_ slides: Int, title: String = "Calm teams") -> String {
+                let items = (1...slides).map { #"{"title":"Slide \#($0)","body":"Body \#($0)","image_prompt":"Picture \#($0)"}"# }
+                return #"{"title":"\#(title)","slides":[\#(items.joined(separator: ","))]}"#
+            }
+            let llm = try LoopbackHTTPServer(scripts: ["/v1/chat/completions": [
+                VendorFailureTests.chat(strategy(2)),
+                VendorFailureTests.chat(strategy(3)),
+                VendorFailureTests.chat("not json at all"),
+                VendorFailureTests.chat(strategy(1, title: "")),
+            ]])
+            defer { llm.stop() }
+            let setup = try await Setup.start(fleet)
+            try setup.worker(fleet, ["--concurrency", "1"], environment: [
+                "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"), "SWITCHYARD_OPENAI_API_KEY": "sk-test",
+            ])
+            let repaired = try await setup.generate("Three slides, repaired once", slides: 3)
+            try await eventually("the repaired carousel", timeout: .seconds(30)) {
+                try await setup.generation(repaired)["status"] as? String == "completed"
+            }
+            #expect(try await setup.generation(repaired)["title"] as? String == "Calm teams")
+            let repair = String(decoding: llm.requests[1].body, as: UTF8.self)
+            #expect(repair.contains("slides: expected exactly 3, got 2"), "the repair request names the problem: \(repair.prefix(500))")
+
+            let invalid = try await setup.generate("Two slides, never valid", slides: 2)
+            try await eventually("the generation to fail", timeout: .seconds(30)) {
+                try await setup.generation(invalid)["status"] as? String == "failed"
+            }
+            let error = try #require(try await setup.generation(invalid)["error"] as? String)
+            #expect(error.contains("title: expected a non-empty string") && error.contains("slides: expected exactly 2, got 1"), "\(error)")
+            #expect(try await setup.credits(fleet) == 97, "the failed generation charged nothing")
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm'") == 4)
+            await setup.ingress.client.shutdown()
+        }
+    }
+
     /// A 1×1 PNG, as a fake image API would send.
     static let tinyPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
 
