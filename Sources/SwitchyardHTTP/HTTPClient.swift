@@ -56,6 +56,11 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    /// How many requests wait for a free worker now (all ``Configuration/maxConcurrentRequests`` busy).
+    var waitingRequests: Int {
+        pool.waitingCount
+    }
+
     /// Stops the client: waiting requests fail with ``HTTPClientError/Code/shutdown``, running
     /// ones finish (within their time limits), then every worker closes its connections and
     /// its thread exits. Later calls to ``execute(_:)`` fail with ``HTTPClientError/Code/shutdown``.

@@ -1,6 +1,6 @@
 // The concurrency limit, FIFO waiting, cancellation, shutdown, and no cooperative-pool blocking.
 
-import SwitchyardHTTP
+@testable import SwitchyardHTTP
 import SwitchyardTestSupport
 import Synchronization
 import Testing
@@ -96,7 +96,7 @@ import Testing
             var waiters: [Task<HTTPResponse, any Error>] = []
             for index in 0..<5 {
                 waiters.append(Task { try await client.execute(HTTPRequest(url: server.url("/n?i=\(index)"))) })
-                try await Task.sleep(for: .milliseconds(20))
+                try await eventually("request \(index) to wait in line", timeout: .seconds(5)) { client.waitingRequests == index + 1 }
             }
             _ = try await holder.value
             for waiter in waiters {

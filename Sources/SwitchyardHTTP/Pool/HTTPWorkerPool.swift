@@ -37,6 +37,11 @@ final class HTTPWorkerPool: Sendable {
         self.configuration = configuration
     }
 
+    /// How many requests wait in line for a worker now.
+    var waitingCount: Int {
+        state.withLock { $0.waiters.count }
+    }
+
     /// Borrows a worker, waiting in line if all are busy. Return it with ``checkIn(_:)``.
     /// - Throws: ``HTTPClientError`` ``HTTPClientError/Code/cancelled`` if the task is cancelled
     ///   while waiting, ``HTTPClientError/Code/shutdown`` after ``shutdown()``.
