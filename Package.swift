@@ -95,6 +95,10 @@ let package = Package(
             name: "SwitchyardBlobStore",
             dependencies: ["SwitchyardConcurrency", "SwitchyardCore", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
+        // Transcription: the `transcribe` transformer: a WAV reader and an energy segmenter (offline).
+        .target(
+            name: "SwitchyardTranscription", dependencies: ["SwitchyardCore", "SwitchyardProviders"],
+            swiftSettings: swiftSettings),
         // The API kit: request context, errors, API keys, tenant transactions, idempotency, live updates.
         .target(
             name: "SwitchyardAPI",
@@ -211,6 +215,10 @@ let package = Package(
             name: "SwitchyardBlobStoreTests",
             dependencies: ["SwitchyardBlobStore", "SwitchyardCore", "SwitchyardHTTP", "SwitchyardTestSupport"],
             resources: [.copy("moto_setup.py")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardTranscriptionTests",
+            dependencies: ["SwitchyardProviders", "SwitchyardTranscription"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",
