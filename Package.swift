@@ -95,9 +95,10 @@ let package = Package(
             name: "SwitchyardBlobStore",
             dependencies: ["SwitchyardConcurrency", "SwitchyardCore", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
-        // Transcription: the `transcribe` transformer: a WAV reader and an energy segmenter (offline).
+        // Transcription: the `transcribe` transformer's input (audio_url through the outbound guard) and the offline
+        // transcriber (a WAV reader and an energy segmenter).
         .target(
-            name: "SwitchyardTranscription", dependencies: ["SwitchyardCore", "SwitchyardProviders"],
+            name: "SwitchyardTranscription", dependencies: ["SwitchyardCore", "SwitchyardHTTP", "SwitchyardProviders"],
             swiftSettings: swiftSettings),
         // The API kit: request context, errors, API keys, tenant transactions, idempotency, live updates.
         .target(
@@ -218,7 +219,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardTranscriptionTests",
-            dependencies: ["SwitchyardProviders", "SwitchyardTranscription"],
+            dependencies: ["SwitchyardCore", "SwitchyardHTTP", "SwitchyardProviders", "SwitchyardTestSupport", "SwitchyardTranscription"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",
