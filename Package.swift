@@ -95,8 +95,8 @@ let package = Package(
             name: "SwitchyardBlobStore",
             dependencies: ["SwitchyardConcurrency", "SwitchyardCore", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
-        // Transcription: the `transcribe` transformer's input (audio_url through the outbound guard) and the offline
-        // transcriber (a WAV reader and an energy segmenter).
+        // Transcription: the `transcribe` transformer's input (audio_url through the outbound guard), the offline
+        // transcriber (a WAV reader and an energy segmenter) and Gemini's.
         .target(
             name: "SwitchyardTranscription", dependencies: ["SwitchyardCore", "SwitchyardHTTP", "SwitchyardProviders"],
             swiftSettings: swiftSettings),
