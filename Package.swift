@@ -96,7 +96,7 @@ let package = Package(
             dependencies: ["SwitchyardConcurrency", "SwitchyardCore", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
         // Transcription: the `transcribe` transformer's input (audio_url through the outbound guard), the offline
-        // transcriber (a WAV reader and an energy segmenter) and Gemini's.
+        // transcriber (a WAV reader and an energy segmenter), Gemini's, and the choice between them.
         .target(
             name: "SwitchyardTranscription", dependencies: ["SwitchyardCore", "SwitchyardHTTP", "SwitchyardProviders"],
             swiftSettings: swiftSettings),
