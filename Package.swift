@@ -95,6 +95,11 @@ let package = Package(
             name: "SwitchyardBlobStore",
             dependencies: ["SwitchyardConcurrency", "SwitchyardCore", "SwitchyardHTTP", product("Crypto", "swift-crypto")],
             swiftSettings: swiftSettings),
+        // Transcription: the `transcribe` transformer's input (audio_url through the outbound guard), the offline
+        // transcriber (a WAV reader and an energy segmenter), Gemini's, and the choice between them.
+        .target(
+            name: "SwitchyardTranscription", dependencies: ["SwitchyardCore", "SwitchyardHTTP", "SwitchyardProviders"],
+            swiftSettings: swiftSettings),
         // The API kit: request context, errors, API keys, tenant transactions, idempotency, live updates.
         .target(
             name: "SwitchyardAPI",
@@ -211,6 +216,10 @@ let package = Package(
             name: "SwitchyardBlobStoreTests",
             dependencies: ["SwitchyardBlobStore", "SwitchyardCore", "SwitchyardHTTP", "SwitchyardTestSupport"],
             resources: [.copy("moto_setup.py")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardTranscriptionTests",
+            dependencies: ["SwitchyardCore", "SwitchyardHTTP", "SwitchyardProviders", "SwitchyardTestSupport", "SwitchyardTranscription"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",
