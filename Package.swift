@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "SwitchyardCore", swiftSettings: swiftSettings),
         // Dedicated-thread executors for blocking C calls.
         .target(name: "SwitchyardConcurrency", swiftSettings: swiftSettings),
+        // RFC 9535 JSONPath over JSONValue: compiled queries, normalized paths, I-Regexp. No I/O.
+        .target(name: "SwitchyardJSONPath", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
 
         // Clients: one Swift wrapper per C library, and the migration runner.
         .target(
@@ -197,6 +199,8 @@ let package = Package(
             path: "Tests/SwitchyardTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardConcurrencyTests", dependencies: ["SwitchyardConcurrency"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardJSONPathTests", dependencies: ["SwitchyardCore", "SwitchyardJSONPath"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardAMQPTests", dependencies: ["SwitchyardAMQP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardPostgresTests", dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"], swiftSettings: swiftSettings),

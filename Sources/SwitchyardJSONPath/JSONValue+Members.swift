@@ -1,0 +1,22 @@
+// Object members as JSONPath sees them: looked up by exact name, visited in a stable order.
+
+import SwitchyardCore
+
+extension [String: JSONValue] {
+    /// The member whose name is exactly `name`, scalar for scalar. Swift's dictionary matches
+    /// canonically equivalent names too ("K" and the Kelvin sign U+212A); RFC 9535 names
+    /// compare by code points.
+    func member(named name: String) -> JSONValue? {
+        // `.none`, not `nil`: JSONValue is ExpressibleByNilLiteral, and `nil` could become `.null`.
+        guard let position = index(forKey: name) else { return .none }
+        let member = self[position]
+        return member.key.utf8.elementsEqual(name.utf8) ? member.value : .none
+    }
+
+    /// The members sorted by name: RFC 9535 leaves an object's order to the implementation,
+    /// and a dictionary's order changes from process to process, so every worker sees the same
+    /// nodelist only when it is sorted.
+    var sortedMembers: [(key: String, value: JSONValue)] {
+        count < 2 ? Array(self) : sorted { $0.key < $1.key }
+    }
+}
