@@ -22,8 +22,10 @@ struct JSONPathParser {
         }
         index += 1
         let segments = try parseSegments()
-        guard index == bytes.count else {
-            if Self.isWhitespace(bytes[index]) { throw error(.syntax, "whitespace at the end of the query") }
+        if index < bytes.count {
+            let whitespace = index
+            skipWhitespace()
+            if index == bytes.count { throw error(.syntax, "whitespace at the end of the query", at: whitespace) }
             throw error(.syntax, "expected '.', '..' or '[' (a segment)")
         }
         return segments
