@@ -175,8 +175,8 @@ let package = Package(
             name: "SwitchyardCLI",
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
-                "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines", "SwitchyardPostgres",
-                "SwitchyardRuntime",
+                "SwitchyardJSONPath", "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines",
+                "SwitchyardPostgres", "SwitchyardRuntime",
                 product("ArgumentParser", "swift-argument-parser"), product("Logging", "swift-log"),
                 product("ServiceLifecycle", "swift-service-lifecycle"), product("UnixSignals", "swift-service-lifecycle"),
             ],
