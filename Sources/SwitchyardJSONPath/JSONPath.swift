@@ -70,7 +70,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Two queries are equal when they are written the same, scalar for scalar.
     public static func == (left: JSONPath, right: JSONPath) -> Bool {
-        left.query.utf8.elementsEqual(right.query.utf8)
+        left.query.hasSameScalars(as: right.query)
     }
 
     public func hash(into hasher: inout Hasher) {

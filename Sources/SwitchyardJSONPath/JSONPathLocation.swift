@@ -25,10 +25,17 @@ final class JSONPathLocation: Sendable {
         var path = "$"
         for step in steps.reversed() {
             switch step {
-            case .index(let index): path += "[\(index)]"
+            case .index(let index):
+                path += "["
+                path += String(index)
+                path += "]"
             case .name(let name):
                 path += "['"
-                appendEscaped(name, to: &path)
+                if name.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\\") }) {
+                    appendEscaped(name, to: &path)
+                } else {
+                    path += name
+                }
                 path += "']"
             }
         }

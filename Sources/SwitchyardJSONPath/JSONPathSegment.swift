@@ -52,6 +52,7 @@ struct JSONPathSegment: Sendable {
 
     /// The selectors on `node`, then on each of its descendants, depth first, children in
     /// order (array order, members by name), without recursion however deep the document.
+    /// Only arrays and objects are visited: no selector selects anything from another value.
     private func visitDescendants(
         of node: JSONPathLocatedValue, root: JSONValue, paths: Bool, into output: inout [JSONPathLocatedValue]
     ) {
@@ -60,11 +61,15 @@ struct JSONPathSegment: Sendable {
             for selector in selectors { selector.select(from: current, root: root, paths: paths, into: &output) }
             switch current.value {
             case .array(let elements):
-                for index in elements.indices.reversed() {
+                for index in elements.indices.reversed() where elements[index].isContainer {
                     pending.append(current.child(elements[index], .index(index), paths: paths))
                 }
             case .object(let members):
-                for member in members.sortedMembers.reversed() {
+                var containers: [(key: String, value: JSONValue)] = []
+                for member in members where member.value.isContainer { containers.append(member) }
+                // Descending, so the first by name is taken next.
+                if containers.count > 1 { containers.sort { $0.key > $1.key } }
+                for member in containers {
                     pending.append(current.child(member.value, .name(member.key), paths: paths))
                 }
             case .null, .bool, .int, .double, .string:

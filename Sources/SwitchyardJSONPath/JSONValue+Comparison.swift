@@ -14,7 +14,7 @@ extension JSONValue {
         case (.double(let left), .double(let right)): return left == right
         case (.int(let left), .double(let right)): return Self.compare(left, right) == 0
         case (.double(let left), .int(let right)): return Self.compare(right, left) == 0
-        case (.string(let left), .string(let right)): return left.utf8.elementsEqual(right.utf8)
+        case (.string(let left), .string(let right)): return left.hasSameScalars(as: right)
         case (.array(let left), .array(let right)):
             return left.count == right.count && zip(left, right).allSatisfy { $0.isEqual(to: $1) }
         case (.object(let left), .object(let right)):
@@ -33,7 +33,7 @@ extension JSONValue {
         case (.double(let left), .double(let right)): left < right
         case (.int(let left), .double(let right)): Self.compare(left, right) == -1
         case (.double(let left), .int(let right)): Self.compare(right, left) == 1
-        case (.string(let left), .string(let right)): left.utf8.lexicographicallyPrecedes(right.utf8)
+        case (.string(let left), .string(let right)): left.precedesInCodePointOrder(right)
         default: false
         }
     }

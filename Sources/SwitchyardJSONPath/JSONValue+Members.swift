@@ -2,6 +2,16 @@
 
 import SwitchyardCore
 
+extension JSONValue {
+    /// Whether this is an array or an object: a value selectors can select from.
+    var isContainer: Bool {
+        switch self {
+        case .array, .object: true
+        case .null, .bool, .int, .double, .string: false
+        }
+    }
+}
+
 extension [String: JSONValue] {
     /// The member whose name is exactly `name`, scalar for scalar. Swift's dictionary matches
     /// canonically equivalent names too ("K" and the Kelvin sign U+212A); RFC 9535 names
@@ -10,7 +20,7 @@ extension [String: JSONValue] {
         // `.none`, not `nil`: JSONValue is ExpressibleByNilLiteral, and `nil` could become `.null`.
         guard let position = index(forKey: name) else { return .none }
         let member = self[position]
-        return member.key.utf8.elementsEqual(name.utf8) ? member.value : .none
+        return member.key.hasSameScalars(as: name) ? member.value : .none
     }
 
     /// The members sorted by name: RFC 9535 leaves an object's order to the implementation,
