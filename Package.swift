@@ -187,7 +187,7 @@ let package = Package(
             name: "SwitchyardBench",
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardHTTP",
-                "SwitchyardIngress", product("Hummingbird", "hummingbird"),
+                "SwitchyardIngress", "SwitchyardJSONPath", product("Hummingbird", "hummingbird"),
             ],
             path: "bench/SwitchyardBench",
             swiftSettings: swiftSettings),
