@@ -4,9 +4,11 @@
 public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
     /// What the parser said: `Invalid value around character 15.`, when it said something.
     public var reason: String?
-    /// The byte offset (from 0) the parser pointed at, with its line and column (from 1).
+    /// The byte offset (from 0) the parser pointed at, when it pointed at one.
     public var offset: Int?
+    /// The line of `offset`, from 1.
     public var line: Int?
+    /// The column of `offset` in its line, in bytes from 1.
     public var column: Int?
 
     /// Creates an error.
