@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "SwitchyardCore", swiftSettings: swiftSettings),
         // Dedicated-thread executors for blocking C calls.
         .target(name: "SwitchyardConcurrency", swiftSettings: swiftSettings),
+        // RFC 9535 JSONPath over JSONValue: compiled queries, normalized paths, I-Regexp. No I/O.
+        .target(name: "SwitchyardJSONPath", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
 
         // Clients: one Swift wrapper per C library, and the migration runner.
         .target(
@@ -178,8 +180,8 @@ let package = Package(
             name: "SwitchyardCLI",
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
-                "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines", "SwitchyardPostgres",
-                "SwitchyardRuntime",
+                "SwitchyardJSONPath", "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines",
+                "SwitchyardPostgres", "SwitchyardRuntime",
                 product("ArgumentParser", "swift-argument-parser"), product("Logging", "swift-log"),
                 product("ServiceLifecycle", "swift-service-lifecycle"), product("UnixSignals", "swift-service-lifecycle"),
             ],
@@ -190,7 +192,7 @@ let package = Package(
             name: "SwitchyardBench",
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardHTTP",
-                "SwitchyardIngress", product("Hummingbird", "hummingbird"),
+                "SwitchyardIngress", "SwitchyardJSONPath", product("Hummingbird", "hummingbird"),
             ],
             path: "bench/SwitchyardBench",
             swiftSettings: swiftSettings),
@@ -202,6 +204,8 @@ let package = Package(
             path: "Tests/SwitchyardTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardConcurrencyTests", dependencies: ["SwitchyardConcurrency"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardJSONPathTests", dependencies: ["SwitchyardCore", "SwitchyardJSONPath"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardAMQPTests", dependencies: ["SwitchyardAMQP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardPostgresTests", dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"], swiftSettings: swiftSettings),

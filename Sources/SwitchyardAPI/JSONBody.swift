@@ -1,6 +1,5 @@
 // Parsing a request body as JSON, with errors that say where it broke.
 
-import Foundation
 import HTTPTypes
 public import SwitchyardCore
 
@@ -9,21 +8,11 @@ public enum JSONBody {
     /// Parses `bytes`.
     /// - Throws: ``APIError`` 400 `malformed_json` with the byte offset, line and column.
     public static func parse(_ bytes: [UInt8]) throws(APIError) -> JSONValue {
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) { return value }
-        var detail = "the body is not valid JSON"
         do {
-            _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            return try JSONValue(parsing: bytes)
         } catch {
-            let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            detail += ": \(description)"
-            if let offset = description.firstMatch(of: /character (\d+)/).flatMap({ Int($0.1) }), offset <= bytes.count {
-                let before = bytes[..<offset]
-                let line = before.count(where: { $0 == UInt8(ascii: "\n") }) + 1
-                let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
-                detail += " (line \(line), column \(column))"
-            }
+            throw APIError(.badRequest, "malformed_json", "the body is \(error)")
         }
-        throw APIError(.badRequest, "malformed_json", detail)
     }
 
     /// Refuses a value the database can't store: a NUL character anywhere in it.

@@ -17,6 +17,7 @@
 // the anchors' drain and latency scenarios for `switchyard work probe`.
 // `SwitchyardBench noop-server PORT` and `SwitchyardBench ingress-load ...` are the ingress
 // benchmark's baseline server and load generator (IngressLoad.swift, bench/ingress.sh).
+// `SwitchyardBench jsonpath ...` times JSONPath evaluation (JSONPathBench.swift, bench/jsonpath.sh).
 
 import Foundation
 
@@ -30,6 +31,15 @@ if arguments.first == "ingress-load" {
         try await IngressLoad.parse(Array(arguments.dropFirst())).run()
     } catch {
         FileHandle.standardError.write(Data("switchyard-bench ingress-load: \(error)\n\n\(IngressLoad.usage)\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
+if arguments.first == "jsonpath" {
+    do {
+        try JSONPathBench.parse(Array(arguments.dropFirst())).runAll()
+    } catch {
+        FileHandle.standardError.write(Data("switchyard-bench jsonpath: \(error)\n\n\(JSONPathBench.usage)\n".utf8))
         exit(2)
     }
     exit(0)

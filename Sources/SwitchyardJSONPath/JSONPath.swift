@@ -1,0 +1,79 @@
+// A compiled RFC 9535 JSONPath query: parsed and type-checked once, evaluated against any
+// number of documents.
+
+public import SwitchyardCore
+
+/// A JSONPath query (RFC 9535), compiled once and evaluated many times.
+///
+/// ```swift
+/// let cheap = try JSONPath("$.store.book[?@.price < 10].title")
+/// let titles = cheap.values(in: document)        // [JSONValue]
+/// let nodes = cheap.evaluate(document)           // values with their normalized paths
+/// ```
+///
+/// Everything RFC 9535 defines is supported: name, wildcard, index, slice and filter selectors,
+/// child and descendant segments, comparisons, `!`, `&&`, `||`, parentheses, existence tests,
+/// and the functions `length`, `count`, `match`, `search` and `value`, checked for
+/// well-typedness when the query is compiled. `match` and `search` take I-Regexp (RFC 9485)
+/// patterns, run in time linear in the string; a pattern that is not valid I-Regexp makes them
+/// false. As the compliance suite expects, `^` and `$` outside a character class anchor at the
+/// string's start and end.
+///
+/// An object's members are visited sorted by name (RFC 9535 leaves their order open), so every
+/// process gives the same nodelist for the same document.
+public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+    /// The deepest that filters, parentheses and function calls may nest in a query; deeper
+    /// ones are refused with ``JSONPathError/Code-swift.struct/nestingTooDeep`` so neither
+    /// compiling nor evaluating can exhaust a thread's stack. (A debug build uses 8-14 KB of
+    /// stack per level and overflows an 8 MiB stack at about 1,000; 128 leaves room on any
+    /// thread, and no real query comes near it.)
+    public static let maximumNestingDepth = 128
+
+    /// The query as written.
+    public let query: String
+    private let segments: [JSONPathSegment]
+
+    /// Compiles `query`.
+    /// - Parameter query: An RFC 9535 query, such as `$.store.book[?@.price < 10].title`.
+    /// - Throws: ``JSONPathError`` naming the first mistake and its position.
+    public init(_ query: String) throws(JSONPathError) {
+        var parser = JSONPathParser(query)
+        segments = try parser.parseQuery()
+        self.query = query
+    }
+
+    /// Whether the query selects at most one node, whatever the document: only single names
+    /// and indices, no descendant segment.
+    public var isSingular: Bool {
+        segments.allSatisfy { $0.singularStep != nil }
+    }
+
+    /// The nodes the query selects from `document`, in order, each with its normalized path.
+    /// - Parameter document: The value `$` stands for.
+    public func evaluate(_ document: JSONValue) -> [JSONPathNode] {
+        let start = JSONPathLocatedValue(value: document, location: nil)
+        return JSONPathSegment.evaluate(segments, from: start, root: document, paths: true).map {
+            JSONPathNode(value: $0.value, path: JSONPathLocation.normalizedPath($0.location))
+        }
+    }
+
+    /// The values of the nodes the query selects from `document`, in order; faster than
+    /// ``evaluate(_:)`` when the paths aren't needed.
+    /// - Parameter document: The value `$` stands for.
+    public func values(in document: JSONValue) -> [JSONValue] {
+        let start = JSONPathLocatedValue(value: document, location: nil)
+        return JSONPathSegment.evaluate(segments, from: start, root: document, paths: false).map(\.value)
+    }
+
+    /// The query as written.
+    public var description: String { query }
+
+    /// Two queries are equal when they are written the same, scalar for scalar.
+    public static func == (left: JSONPath, right: JSONPath) -> Bool {
+        left.query.hasSameScalars(as: right.query)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(query)
+    }
+}

@@ -1,0 +1,79 @@
+// Hostile queries and documents: deep nesting, huge numbers, patterns built to make a
+// backtracking matcher explode. Each gives an answer or an error, never a crash or a hang.
+
+import SwitchyardCore
+import SwitchyardJSONPath
+import Testing
+
+@Suite(.timeLimit(.minutes(1))) struct JSONPathLimitTests {
+    static let deep = 10_000
+
+    @Test func tenThousandOpeningBracketsAreASyntaxError() {
+        #expect(JSONPathErrorTests.error("$" + String(repeating: "[", count: Self.deep))?.code == .syntax)
+    }
+
+    @Test func tenThousandParenthesesAreTooDeep() {
+        let query = "$[?" + String(repeating: "(", count: Self.deep) + "@" + String(repeating: ")", count: Self.deep) + "]"
+        let error = JSONPathErrorTests.error(query)
+        #expect(error?.code == .nestingTooDeep)
+        #expect(error?.position == 3 + JSONPath.maximumNestingDepth - 1)
+    }
+
+    @Test func tenThousandNestedFiltersAreTooDeep() {
+        let query = "$" + String(repeating: "[?@", count: Self.deep) + String(repeating: "]", count: Self.deep)
+        #expect(JSONPathErrorTests.error(query)?.code == .nestingTooDeep)
+    }
+
+    @Test func tenThousandNestedFunctionCallsAreTooDeep() {
+        let query = "$[?" + String(repeating: "length(", count: Self.deep) + "@" + String(repeating: ")", count: Self.deep) + " > 0]"
+        #expect(JSONPathErrorTests.error(query)?.code == .nestingTooDeep)
+    }
+
+    @Test func theDeepestQueryAllowedCompilesAndRuns() throws {
+        let depth = JSONPath.maximumNestingDepth
+        // Filters nested to the limit, over arrays nested as deep: each level selects its array.
+        let filters = try JSONPath("$" + String(repeating: "[?@", count: depth) + String(repeating: "]", count: depth))
+        var document: JSONValue = [1]
+        for _ in 0..<depth { document = .array([document]) }
+        #expect(filters.values(in: document).count == 1)
+        let parentheses = try JSONPath("$[?" + String(repeating: "(", count: depth - 1) + "@" + String(repeating: ")", count: depth - 1) + "]")
+        #expect(parentheses.values(in: [1, 2]) == [1, 2])
+    }
+
+    @Test func aDescendantSegmentWalksAVeryDeepDocument() throws {
+        var document: JSONValue = "bottom"
+        for _ in 0..<Self.deep { document = .array([document]) }
+        let values = try JSONPath("$..*").values(in: document)
+        #expect(values.count == Self.deep)
+        #expect(values.last == "bottom")
+        // With paths (their total length grows with the square of the depth, so less deep).
+        var shallower: JSONValue = "bottom"
+        for _ in 0..<1000 { shallower = .array([shallower]) }
+        #expect(try JSONPath("$..*").evaluate(shallower).last?.path == "$" + String(repeating: "[0]", count: 1000))
+    }
+
+    @Test func extremeIndicesAndSlicesClamp() throws {
+        let array: JSONValue = [0, 1, 2, 3]
+        #expect(try JSONPath("$[9007199254740991]").values(in: array) == [])
+        #expect(try JSONPath("$[-9007199254740991]").values(in: array) == [])
+        #expect(try JSONPath("$[-9007199254740991:9007199254740991:9007199254740991]").values(in: array) == [0])
+        #expect(try JSONPath("$[9007199254740991:-9007199254740991:-9007199254740991]").values(in: array) == [3])
+        #expect(try JSONPath("$[::-1]").values(in: array) == [3, 2, 1, 0])
+    }
+
+    @Test func patternsThatMakeBacktrackersExplodeRunInLinearTime() throws {
+        let long = JSONValue.string(String(repeating: "a", count: 20_000))
+        for pattern in ["(a*)*b", "(a|a)*b", "(a|aa)*c", "(a+)+b", "((a*)*)*$b"] {
+            #expect(try JSONPath("$[?match(@, '\(pattern)')]").values(in: [long]) == [], "\(pattern)")
+            #expect(try JSONPath("$[?search(@, '\(pattern)')]").values(in: [long]) == [], "\(pattern)")
+        }
+        #expect(try JSONPath("$[?match(@, '(a*)*')]").values(in: [long]) == [long])
+    }
+
+    @Test func patternsTooLargeOrTooDeepAreFalse() throws {
+        let deepGroups = String(repeating: "(", count: Self.deep) + "a" + String(repeating: ")", count: Self.deep)
+        let document: JSONValue = ["values": ["a"], "patterns": [.string(deepGroups), "(a{1000}){1000}", "a{1001}"]]
+        let query = try JSONPath("$.values[?match(@, $.patterns[0]) || match(@, $.patterns[1]) || match(@, $.patterns[2])]")
+        #expect(query.values(in: document) == [])
+    }
+}
