@@ -1,4 +1,4 @@
-// Every error the ingress answers: a status and `{"error":{"code","message","field"?}}`.
+// Every error the ingress answers: a status and `{"error":{"code","message","field"?,"problems"?}}`.
 
 import Foundation
 public import HTTPTypes
@@ -17,6 +17,28 @@ public struct APIError: HTTPResponseError, Sendable {
     public var field: String?
     /// Seconds after which a retry may succeed.
     public var retryAfter: Int?
+    /// Every problem found, when a request has several (the first is also `field` and `message`).
+    public var problems: [Problem]?
+
+    /// One of several problems with a request.
+    public struct Problem: Encodable, Sendable, Equatable {
+        /// The request field at fault (a name or a JSON Pointer).
+        public var field: String
+        /// What is wrong with it.
+        public var message: String
+
+        /// Creates a problem.
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    /// An error listing several problems: the first gives `field` and `message`.
+    public init(_ status: HTTPResponse.Status, _ code: String, problems: [Problem]) {
+        self.init(status, code, problems.first?.message ?? "invalid request", field: problems.first?.field)
+        self.problems = problems
+    }
 
     /// Creates an error.
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
@@ -32,6 +54,7 @@ public struct APIError: HTTPResponseError, Sendable {
             var code: String
             var message: String
             var field: String?
+            var problems: [Problem]?
         }
         var error: Detail
     }
@@ -39,7 +62,7 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = try encoder.encode(Body(error: .init(code: code, message: message, field: field)))
+        let body = try encoder.encode(Body(error: .init(code: code, message: message, field: field, problems: problems)))
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

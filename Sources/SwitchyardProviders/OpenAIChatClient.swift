@@ -31,15 +31,30 @@ public struct OpenAIChatClient: Sendable {
     /// - Throws: ``ProviderError``: classified HTTP failures; `invalid_json` (permanent) when
     ///   the answer is not a JSON object, quoting its start.
     public func completeJSON(system: String, user: String) async throws(ProviderError) -> JSONValue {
-        let request: [String: JSONValue] = [
-            "model": .string(model),
-            "temperature": 0,
-            "response_format": .object(["type": "json_object"]),
-            "messages": .array([
-                .object(["role": "system", "content": .string(system)]),
-                .object(["role": "user", "content": .string(user)]),
-            ]),
-        ]
+        let text = Self.unfenced(try await complete(system: system, user: user, json: true, temperature: 0))
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = json else {
+            throw ProviderError(.permanent, "invalid_json", "the model's answer is not a JSON object: \(text.prefix(120))")
+        }
+        return json
+    }
+
+    /// The model's answer to `user` (under `system`, when given) as text.
+    /// - Parameters:
+    ///   - json: Ask for a JSON object (`response_format` `json_object`).
+    ///   - temperature: Sampling temperature; the server's default when nil.
+    ///   - maxTokens: The longest answer, in tokens; the server's default when nil.
+    /// - Throws: ``ProviderError``: classified HTTP failures; `invalid_response` (permanent)
+    ///   when the answer has no `choices[0].message.content`.
+    public func complete(
+        system: String?, user: String, json: Bool, temperature: Double? = nil, maxTokens: Int? = nil
+    ) async throws(ProviderError) -> String {
+        var messages: [JSONValue] = []
+        if let system { messages.append(.object(["role": "system", "content": .string(system)])) }
+        messages.append(.object(["role": "user", "content": .string(user)]))
+        var request: [String: JSONValue] = ["model": .string(model), "messages": .array(messages)]
+        if json { request["response_format"] = .object(["type": "json_object"]) }
+        if let temperature { request["temperature"] = .double(temperature) }
+        if let maxTokens { request["max_tokens"] = .int(Int64(maxTokens)) }
         var headers = [HTTPHeader("Content-Type", "application/json")]
         if let apiKey { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
         let body = Array((try? JSONEncoder().encode(JSONValue.object(request))) ?? Data())
@@ -51,11 +66,7 @@ public struct OpenAIChatClient: Sendable {
         else {
             throw ProviderError(.permanent, "invalid_response", "LLM: the answer has no choices[0].message.content", statusCode: response.status)
         }
-        let text = Self.unfenced(content)
-        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = json else {
-            throw ProviderError(.permanent, "invalid_json", "the model's answer is not a JSON object: \(text.prefix(120))", statusCode: response.status)
-        }
-        return json
+        return content
     }
 
     /// `text` without a Markdown code fence around it (some models add one despite the format).

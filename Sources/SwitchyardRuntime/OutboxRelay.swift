@@ -120,9 +120,9 @@ public struct OutboxRelay: Service {
                 let properties = try JSONDecoder().decode(
                     OutboxProperties.self, from: Data(try row.decode(String.self, at: 4).utf8))
                 let event = OutgoingEvent(
-                    type: try row.decode(String.self, at: 2), body: try row.decode([UInt8].self, at: 5),
+                    type: try properties.type ?? row.decode(String.self, at: 2), body: try row.decode([UInt8].self, at: 5),
                     messageID: try row.decode(String.self, at: 3), correlationID: properties.correlationID,
-                    tenantID: try row.decode(String?.self, at: 6), traceparent: properties.traceparent)
+                    tenantID: try row.decode(String?.self, at: 6), traceparent: properties.traceparent, delay: properties.delay)
                 ids.append(try row.decode(Int64.self, at: 0))
                 messages.append(event.message(exchange: try row.decode(String.self, at: 1), appID: "switchyard-relay"))
             }
@@ -143,7 +143,7 @@ public struct OutboxRelay: Service {
                 let json = String(decoding: try JSONEncoder().encode(sent), as: UTF8.self)
                 try connection.execute(
                     """
-                    UPDATE outbox SET published_at = now()
+                    UPDATE outbox SET published_at = clock_timestamp()
                     WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))
                     """, [json])
             }

@@ -27,13 +27,14 @@ public struct OutboxWriter: Sendable {
     public func insert(_ events: [OutgoingEvent], tenantID: String?, on connection: isolated PostgresConnection) throws {
         for event in events {
             let properties = try JSONEncoder().encode(OutboxProperties(
-                correlationID: event.correlationID, traceparent: event.traceparent))
+                correlationID: event.correlationID, traceparent: event.traceparent,
+                type: event.delay == nil ? nil : event.type, delay: event.delay))
             try connection.execute(
                 """
                 INSERT INTO outbox (tenant_id, exchange, routing_key, message_id, properties, body)
                 VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)
                 """,
-                [event.tenantID ?? tenantID, exchange, event.type, event.messageID,
+                [event.tenantID ?? tenantID, event.delay?.exchange ?? exchange, event.delay?.queue ?? event.type, event.messageID,
                  String(decoding: properties, as: UTF8.self), event.body])
         }
     }
@@ -50,9 +51,23 @@ public struct OutboxProperties: Codable, Sendable {
     public var correlationID: String?
     /// The event's W3C trace context.
     public var traceparent: String?
+    /// The event type, when the routing key is not the type (a delayed event's is its work queue).
+    public var type: String?
+    /// How a delayed event waits.
+    public var delay: OutgoingEvent.Delay?
+
+    /// Creates the properties.
+    public init(correlationID: String?, traceparent: String?, type: String? = nil, delay: OutgoingEvent.Delay? = nil) {
+        self.correlationID = correlationID
+        self.traceparent = traceparent
+        self.type = type
+        self.delay = delay
+    }
 
     enum CodingKeys: String, CodingKey {
         case correlationID = "correlation_id"
         case traceparent
+        case type
+        case delay
     }
 }

@@ -13,16 +13,18 @@ extension OutgoingEvent {
         var headers: AMQPTable = [MessageHeaders.firstSeen: .int64(Int64(now.timeIntervalSince1970 * 1000))]
         if let tenantID { headers[MessageHeaders.tenant] = .string(tenantID) }
         if let traceparent { headers[MessageHeaders.traceparent] = .string(traceparent) }
+        if let delay { headers[delay.header] = .string(delay.tier) }
         return AMQPProperties(
             contentType: "application/json", headers: headers, deliveryMode: AMQPProperties.persistent,
             correlationID: correlationID, messageID: messageID, timestamp: UInt64(now.timeIntervalSince1970),
             type: type, appID: appID)
     }
 
-    /// The message to publish to `exchange`, mandatory so that an event no queue takes is an error.
+    /// The message to publish to `exchange` with its type as routing key (a delayed event: to
+    /// its delay's exchange and work queue), mandatory so that an event no queue takes is an error.
     public func message(exchange: String, appID: String, now: Date = Date()) -> AMQPOutgoingMessage {
         AMQPOutgoingMessage(
-            exchange: exchange, routingKey: type, body: body, properties: properties(appID: appID, now: now),
-            mandatory: true)
+            exchange: delay?.exchange ?? exchange, routingKey: delay?.queue ?? type, body: body,
+            properties: properties(appID: appID, now: now), mandatory: true)
     }
 }
