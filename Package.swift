@@ -89,7 +89,8 @@ let package = Package(
         .target(
             name: "SwitchyardProviders",
             dependencies: [
-                "SwitchyardCore", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", product("Logging", "swift-log"),
+                "SwitchyardCore", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", product("Crypto", "swift-crypto"),
+                product("Logging", "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Blob stores: large results (slide images) in a folder or an S3 bucket, signed with SigV4.
@@ -140,8 +141,10 @@ let package = Package(
         .target(
             name: "SwitchyardWorkflows",
             dependencies: [
-                "SwitchyardCore", "SwitchyardAPI", "SwitchyardPipeline", "SwitchyardPostgres", "SwitchyardRuntime",
+                "SwitchyardCore", "Switchyard", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardJSONPath", "SwitchyardPipeline",
+                "SwitchyardPostgres", "SwitchyardProviders", "SwitchyardRuntime", "SwitchyardTranscription",
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Logging", "swift-log"),
+                product("Metrics", "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -181,7 +184,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
                 "SwitchyardJSONPath", "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines",
-                "SwitchyardPostgres", "SwitchyardRuntime",
+                "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardWorkflows",
                 product("ArgumentParser", "swift-argument-parser"), product("Logging", "swift-log"),
                 product("ServiceLifecycle", "swift-service-lifecycle"), product("UnixSignals", "swift-service-lifecycle"),
             ],
@@ -224,6 +227,12 @@ let package = Package(
         .testTarget(
             name: "SwitchyardTranscriptionTests",
             dependencies: ["SwitchyardCore", "SwitchyardHTTP", "SwitchyardProviders", "SwitchyardTestSupport", "SwitchyardTranscription"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardWorkflowsTests",
+            dependencies: [
+                "SwitchyardCore", "Switchyard", "SwitchyardHTTP", "SwitchyardProviders", "SwitchyardTestSupport", "SwitchyardWorkflows",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",

@@ -47,11 +47,10 @@ import Testing
 
             let unknown = try await ingress.send(.post, "/v1/workflows/no-such-flow/jobs", key: tenants.a.key, body: "{}")
             #expect(unknown.status == 404 && unknown.errorField == "workflow_id")
-            try await fleet.execute(
-                """
-                INSERT INTO workflows (id, tenant_id, name, definition)
-                VALUES ('b-only', '\(tenants.b.id)', 'B', '{"start":"s","steps":[{"id":"s","transformer":"echo"}]}')
-                """)
+            let defined = try await ingress.send(
+                .put, "/v1/workflows/b-only", key: tenants.b.key,
+                body: #"{"name":"B","definition":{"start_step":"s","steps":{"s":{"transformer_id":"echo"}}}}"#)
+            #expect(defined.status == 201, "\(defined.bodyText)")
             #expect(try await ingress.send(.post, "/v1/workflows/b-only/jobs", key: tenants.a.key, body: "{}").status == 404,
                     "another tenant's workflow is 404")
             #expect(try await ingress.send(.post, "/v1/workflows/b-only/jobs", key: tenants.b.key, body: "{}").status == 201)
@@ -69,7 +68,13 @@ import Testing
         try await withFleet { fleet in
             let a = try EventsTests.cli(fleet, ["tenants", "create", "tenant-a"])
             let b = try EventsTests.cli(fleet, ["tenants", "create", "tenant-b"])
-            try await fleet.execute("INSERT INTO jobs (tenant_id, workflow_id) VALUES ('\(a)', 'echo'), ('\(a)', 'echo'), ('\(b)', 'echo')")
+            func echoJob(_ tenant: String) -> String {
+                """
+                INSERT INTO jobs (tenant_id, workflow_id, workflow_version_id, workflow_version)
+                SELECT '\(tenant)', 'echo', id, version FROM workflow_versions WHERE tenant_id IS NULL AND workflow_id = 'echo'
+                """
+            }
+            for tenant in [a, a, b] { try await fleet.execute(echoJob(tenant)) }
             #expect(try await fleet.count("SELECT count(*) FROM jobs") == 3, "the fleet's own user sees every row")
             let connection = try await PostgresConnection.connect(url: fleet.database.url)
             func countAsAPIRole(tenant: String?) async throws -> [Int] {
@@ -87,7 +92,7 @@ import Testing
                 try await connection.withTransaction { connection in
                     try connection.execute("SET LOCAL ROLE switchyard_api")
                     _ = try connection.query("SELECT set_config('switchyard.tenant_id', $1, true)", [a])
-                    try connection.execute("INSERT INTO jobs (tenant_id, workflow_id) VALUES ('\(b)', 'echo')")
+                    try connection.execute(echoJob(b))
                 }
             }
             #expect(smuggled?.description.contains("row-level security") == true)

@@ -17,6 +17,7 @@ import Testing
                 "/v1/webhooks/{source}", "/v1/workflows/{workflow_id}/jobs", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/events",
                 "/v1/generations", "/v1/generations/{id}", "/v1/generations/{id}/events", "/v1/generations/{id}/cancel",
                 "/v1/generations/{id}/slides/{index}", "/v1/projects", "/v1/projects/{id}", "/v1/projects/{id}/events",
+                "/v1/workflows", "/v1/workflows/{workflow_id}", "/v1/transformers", "/v1/transformers/{transformer_id}", "/v1/jobs/{id}/cancel",
             ])
             await ingress.client.shutdown()
         }

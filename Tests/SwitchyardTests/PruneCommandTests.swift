@@ -23,10 +23,11 @@ import Testing
         INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response, created_at) VALUES
             ('00000000-0000-0000-0000-000000000000', 'old-key', '\\x00', '{}', now() - interval '8 days'),
             ('00000000-0000-0000-0000-000000000000', 'fresh-key', '\\x00', '{}', now() - interval '1 day');
-        INSERT INTO jobs (id, tenant_id, workflow_id, status) VALUES
-            ('a0000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0000-000000000000', 'echo', 'pending'),
-            ('b0000000-0000-0000-0000-00000000000b', '00000000-0000-0000-0000-000000000000', 'echo', 'running'),
-            ('c0000000-0000-0000-0000-00000000000c', '00000000-0000-0000-0000-000000000000', 'echo', 'pending');
+        INSERT INTO jobs (id, tenant_id, workflow_id, status, workflow_version_id, workflow_version)
+        SELECT job.id::uuid, '00000000-0000-0000-0000-000000000000', 'echo', job.status, v.id, v.version
+        FROM (VALUES ('a0000000-0000-0000-0000-00000000000a', 'pending'), ('b0000000-0000-0000-0000-00000000000b', 'running'),
+                     ('c0000000-0000-0000-0000-00000000000c', 'pending')) AS job (id, status)
+        CROSS JOIN workflow_versions v WHERE v.tenant_id IS NULL AND v.workflow_id = 'echo';
         UPDATE jobs SET status = 'completed' WHERE id IN ('a0000000-0000-0000-0000-00000000000a', 'c0000000-0000-0000-0000-00000000000c');
         INSERT INTO projects (id, tenant_id, status) VALUES
             ('d0000000-0000-0000-0000-00000000000d', '00000000-0000-0000-0000-000000000000', 'failed');

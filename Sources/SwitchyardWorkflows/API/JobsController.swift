@@ -1,4 +1,4 @@
-// The job API: start a workflow, read a job, list the caller's jobs.
+// The job API: start a workflow, read a job, list the caller's jobs, cancel a job.
 
 import Foundation
 import HTTPTypes
@@ -9,7 +9,8 @@ import SwitchyardCore
 import SwitchyardPipeline
 import SwitchyardPostgres
 
-/// `POST /v1/workflows/{workflow_id}/jobs`, `GET /v1/jobs/{id}`, `GET /v1/jobs`.
+/// `POST /v1/workflows/{workflow_id}/jobs`, `GET /v1/jobs/{id}`, `GET /v1/jobs`,
+/// `POST /v1/jobs/{id}/cancel` (202 with the job; 409 `job_finished` when it is over).
 ///
 /// Parses, authenticates, calls ``JobStore`` in the caller's tenant transaction (as the
 /// row-level-security role, every query also naming the tenant, so another tenant's job is 404
@@ -47,6 +48,15 @@ struct JobsController: Sendable {
             return APIResponse.json(job)
         }
         router.get("v1/jobs") { request, context in try await list(request, from: context.clientAddress) }
+        router.post("v1/jobs/:id/cancel") { request, context in
+            let caller = try await authentication.caller(of: request, from: context.clientAddress)
+            let id = try context.parameters.uuid("id", naming: "job")
+            let job = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
+                try JobStore.Refusal.answered { try JobStore.cancel(id: id, tenantID: caller.tenantID, on: connection) }
+            }
+            guard let job else { throw APIError.notFound("job") }
+            return APIResponse.json(job, status: .accepted)
+        }
     }
 
     /// Starts a job: `{"input": <any JSON>}` (or `input_data`, the seed's name; default `{}`);
@@ -61,9 +71,11 @@ struct JobsController: Sendable {
         let answer = try await creation.create(tenantID: caller.tenantID, key: idempotencyKey) { connection in
             try JobStore.creationAnswer(jobID: jobID, on: connection)
         } insert: { connection in
-            let firstStep = try JobStore.Refusal.answered { try JobStore.firstStep(ofWorkflow: workflowID, tenantID: caller.tenantID, on: connection) }
+            let version = try JobStore.Refusal.answered {
+                try JobStore.latestVersion(ofWorkflow: workflowID, tenantID: caller.tenantID, on: connection)
+            }
             return [try JobStore.insert(
-                jobID: jobID, tenantID: caller.tenantID, workflowID: workflowID, input: input, firstStep: firstStep, on: connection)]
+                jobID: jobID, tenantID: caller.tenantID, workflowID: workflowID, version: version, input: input, on: connection)]
         }
         return APIResponse.json(answer, status: .created)
     }
@@ -132,6 +144,8 @@ extension JobStore.Refusal {
             APIError(.notFound, "not_found", "no such workflow", field: "workflow_id")
         case .unknownCursor:
             APIError(.badRequest, "invalid_parameter", "no job of yours has this id; pass next_cursor from an earlier page", field: "cursor")
+        case .finished(let status):
+            APIError(.conflict, "job_finished", "the job is already \(status); only a pending, running or awaiting_retry job can be cancelled")
         }
     }
 

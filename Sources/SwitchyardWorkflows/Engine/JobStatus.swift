@@ -6,13 +6,15 @@ public enum JobStatus: String, CaseIterable, Sendable {
     case pending
     /// A step is running or queued.
     case running
-    /// A step failed and waits for its retry.
+    /// A step failed and waits for its retry (`next_retry_at`).
     case awaitingRetry = "awaiting_retry"
     /// Every step ran; the result is set.
     case completed
     /// A step failed for good; the error is set.
     case failed
+    /// Cancelled through the API; no further step runs.
+    case cancelled
 
     /// The statuses after which nothing changes.
-    public static let final: Set<JobStatus> = [.completed, .failed]
+    public static let final: Set<JobStatus> = [.completed, .failed, .cancelled]
 }

@@ -1,0 +1,60 @@
+// `switchyard workflows validate FILE`: checks a workflow definition offline, for tenants' CI.
+
+import ArgumentParser
+import Foundation
+import SwitchyardCore
+import SwitchyardWorkflows
+
+/// `switchyard workflows ...`: tools for workflow definitions.
+struct WorkflowsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workflows",
+        abstract: "Tools for workflow definitions.",
+        subcommands: [ValidateWorkflowCommand.self])
+}
+
+/// Validates a definition as `PUT /v1/workflows/{id}` would, without a server.
+struct ValidateWorkflowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a workflow definition offline: exit 0, or 2 with one line per problem.",
+        discussion: """
+            FILE holds a definition ({"start_step", "steps", "output_map"?}) or a PUT body \
+            ({"name", "definition"}); '-' reads standard input. Problems are named by JSON \
+            Pointer, as the API names them. Steps may use the built-in transformer types; name \
+            your configured transformers with --transformer.
+            """)
+
+    @Argument(help: "The definition's JSON file, or - for standard input.")
+    var file: String
+
+    @Option(name: .customLong("transformer"), help: "The id of one of your configured transformers (repeatable).")
+    var transformers: [String] = []
+
+    func run() throws {
+        let data: Data
+        do {
+            data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw CommandFailure(message: "cannot read \(file): \(error.localizedDescription)", exitCode: 2)
+        }
+        let json: JSONValue
+        do {
+            json = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw CommandFailure(message: "\(file) is not JSON: \((error as? DecodingError)?.fieldDescription ?? "\(error)")", exitCode: 2)
+        }
+        let (definition, pointer) = json["definition"].map { ($0, JSONPointer.root.appending("definition")) } ?? (json, .root)
+        let known = Set(transformers)
+        let validator = WorkflowValidator { TransformerType(rawValue: $0) != nil || known.contains($0) }
+        switch validator.validate(definition, at: pointer) {
+        case .success(let workflow):
+            print("\(file): valid, \(workflow.steps.count) step\(workflow.steps.count == 1 ? "" : "s") from '\(workflow.startStep)'")
+        case .failure(let problems):
+            for problem in problems {
+                FileHandle.standardError.write(Data("switchyard: error: \(problem.pointer): \(problem.message)\n".utf8))
+            }
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,218 @@
+// The `workflow` role: runs one step of a job per `workflow.step` message.
+
+import Foundation
+public import Logging
+import SwitchyardCore
+public import SwitchyardPostgres
+public import SwitchyardRuntime
+public import Switchyard
+import SwitchyardJSONPath
+public import SwitchyardProviders
+
+/// Consumes `workflow.step` (``StepMessage``: ids only) and `chatbot.*` events.
+///
+/// For a step it reads the job, the definition of the version the job started with and the
+/// outputs of its finished steps; builds the step's input (its `input_map` over
+/// `{"job_input": ..., "<step>": {"output": ...}}`, else the job's input); records the attempt
+/// as started (a redelivered attempt is not recorded twice); runs the transformer; and returns
+/// the effects that commit with the message: the step completed and the next step's message
+/// (the first branch whose `when` selects a node, else `next_step`), or the job completed with
+/// its `output_map`; or the job `awaiting_retry` and the step's next attempt, delayed by its
+/// retry policy in the broker's tiers; or the job failed, naming the step and the error; or a
+/// `delay` step's wake-up. A job that is over (completed, failed, cancelled) is left alone.
+public struct WorkflowRole: WorkerRole {
+    public let name = "workflow"
+    private let pool: PostgresPool
+    private let catalog: TransformerCatalog
+    private let scheduler: StepScheduler
+    private let definitions = DefinitionCache()
+    private let metrics = WorkflowMetrics()
+    private let logger: Logger
+
+    /// Creates the role.
+    /// - Parameters:
+    ///   - pool: Where jobs, steps, definitions and transformers are.
+    ///   - topology: The retry tiers that hold waiting steps.
+    ///   - transformers: The built-in transformers by type.
+    ///   - secretBox: Opens configured transformers' secrets; nil when `SWITCHYARD_SECRETS_KEY` is unset.
+    ///   - logger: Where steps are logged, with job, step and transformer.
+    public init(
+        pool: PostgresPool, topology: Topology, transformers: [TransformerType: any StepTransformer], secretBox: SecretBox?,
+        logger: Logger
+    ) {
+        self.pool = pool
+        self.catalog = TransformerCatalog(builtins: transformers, secretBox: secretBox)
+        self.scheduler = StepScheduler(topology: topology)
+        self.logger = logger
+    }
+
+    public func handle(_ message: WorkMessage) async -> HandlerOutcome {
+        guard message.type == "workflow.step" else { return .success(HandlerEffects()) }
+        let step: StepMessage
+        do {
+            step = try JSONDecoder().decode(StepMessage.self, from: Data(message.body))
+        } catch {
+            return .permanentFailure(HandlerFailure("validation", "invalid workflow.step body: \((error as? DecodingError)?.fieldDescription ?? "not JSON")"))
+        }
+        if let remaining = StepScheduler.remaining(until: step.notBefore) {
+            return effects(followUp: { try scheduler.after(remaining, step, tenantID: message.tenantID) })
+        }
+        let job: StepStore.Job?
+        do {
+            job = try await pool.withConnection { connection in try StepStore.job(step.jobID, step: step.stepID, on: connection) }
+        } catch {
+            return .transientFailure(HandlerFailure("database", "reading job \(step.jobID): \(error)"))
+        }
+        guard let job else { return .permanentFailure(HandlerFailure("job_not_found", "no job \(step.jobID)")) }
+        guard !JobStatus.final.contains(job.status) else { return .success(HandlerEffects()) }
+        let definition: WorkflowDefinition
+        do {
+            definition = try definitions.definition(version: job.workflowVersionID, text: job.definition)
+        } catch {
+            return failure(step, job: job, error: error.description)
+        }
+        guard let current = definition.steps[step.stepID] else {
+            return failure(step, job: job, error: "the workflow has no step '\(step.stepID)'")
+        }
+        if step.resume == true {
+            guard let row = job.step, row.status == "waiting", row.attempts == step.attempt else { return .success(HandlerEffects()) }
+            return completion(step, of: current, in: definition, job: job, output: row.input ?? .null)
+        }
+        if let row = job.step, row.attempts > step.attempt || row.status == "completed" || row.status == "waiting"
+            || (row.attempts == step.attempt && row.status != "running") {
+            return .success(HandlerEffects())
+        }
+        return await run(step, current, in: definition, job: job, tenantID: message.tenantID)
+    }
+
+    /// Runs the step's transformer and turns its result into effects.
+    private func run(
+        _ step: StepMessage, _ current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job, tenantID: String?
+    ) async -> HandlerOutcome {
+        var logger = logger
+        logger[metadataKey: "job_id"] = "\(step.jobID)"
+        logger[metadataKey: "step_id"] = "\(step.stepID)"
+        logger[metadataKey: "transformer"] = "\(current.transformerID)"
+        let input = current.inputMap.map { WorkflowDefinition.apply($0, to: document(job)) } ?? job.input
+        let resolved: TransformerCatalog.Resolved
+        do {
+            resolved = try await catalog.resolve(current.transformerID, tenantID: job.tenantID, pool: pool)
+        } catch TransformerCatalog.Refusal.step(let error) {
+            return failure(step, job: job, error: error)
+        } catch TransformerCatalog.Refusal.worker(let error) {
+            logger.error("a step can't run on this worker", metadata: ["error": "\(error)"])
+            return .transientFailure(HandlerFailure("configuration", error))
+        } catch {
+            return .transientFailure(HandlerFailure("database", "reading transformer '\(current.transformerID)': \(error)"))
+        }
+        do {
+            let inputText = String(decoding: try JSONEncoder().encode(input), as: UTF8.self)
+            try await pool.withConnection { connection in
+                try StepStore.start(
+                    step, transformerID: current.transformerID, input: inputText, maxRetries: current.retry.maxRetries, on: connection)
+            }
+        } catch {
+            return .transientFailure(HandlerFailure("database", "starting step \(step.stepID) of job \(step.jobID): \(error)"))
+        }
+        let started = ContinuousClock.now
+        let context = StepContext(
+            jobID: step.jobID, stepID: step.stepID, tenantID: job.tenantID, config: resolved.config, secrets: resolved.secrets)
+        let result = await resolved.transformer.run(input, context: context)
+        let duration = ContinuousClock.now - started
+        switch result {
+        case .output(let raw):
+            let output = TransformerSecrets.scrub(raw, resolved.secrets)
+            if let path = output.pathOfNUL(from: "output") {
+                metrics.record(resolved.type, .failed, duration: duration)
+                return failure(step, job: job, error: "the output holds a NUL character at \(path), which can't be stored")
+            }
+            metrics.record(resolved.type, .completed, duration: duration)
+            logger.debug("step completed", metadata: ["duration": "\(duration)"])
+            return completion(step, of: current, in: definition, job: job, output: output)
+        case .retryable(let raw):
+            let error = TransformerSecrets.scrub(raw, resolved.secrets)
+            guard step.attempt <= current.retry.maxRetries else {
+                metrics.record(resolved.type, .failed, duration: duration)
+                logger.notice("step failed after its retries", metadata: ["attempts": "\(step.attempt)", "error": "\(error)"])
+                let attempts = step.attempt == 1 ? "" : " after \(step.attempt) attempts"
+                return failure(step, job: job, error: "step '\(step.stepID)' failed\(attempts): \(error)", stepError: error)
+            }
+            metrics.record(resolved.type, .retry, duration: duration)
+            logger.info("step will be retried", metadata: ["attempt": "\(step.attempt)", "error": "\(error)"])
+            return retry(step, policy: current.retry, error: error, tenantID: tenantID ?? job.tenantID)
+        case .failed(let raw):
+            let error = TransformerSecrets.scrub(raw, resolved.secrets)
+            metrics.record(resolved.type, .failed, duration: duration)
+            logger.notice("step failed", metadata: ["error": "\(error)"])
+            return failure(step, job: job, error: "step '\(step.stepID)' failed: \(error)", stepError: error)
+        case .wait(let wait):
+            metrics.record(resolved.type, .waiting, duration: duration)
+            var wake = step
+            wake.resume = true
+            return effects(
+                write: { connection in try StepStore.wait(step, on: connection) },
+                followUp: { try scheduler.after(wait, wake, tenantID: tenantID ?? job.tenantID) })
+        }
+    }
+
+    /// `{"job_input": ..., "<step>": {"output": ...}}` of the finished steps.
+    private func document(_ job: StepStore.Job, adding step: String? = nil, output: JSONValue? = nil) -> JSONValue {
+        var members = job.outputs
+        members["job_input"] = job.input
+        if let step, let output { members[step] = .object(["output": output]) }
+        return .object(members)
+    }
+
+    /// The step finished with `output`: the next step's message, or the job's result.
+    private func completion(
+        _ step: StepMessage, of current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job, output: JSONValue
+    ) -> HandlerOutcome {
+        let document = document(job, adding: step.stepID, output: output)
+        let next = current.branches.first { !$0.when.values(in: document).isEmpty }.map(\.nextStep) ?? current.nextStep
+        let result = next == nil ? definition.outputMap.map { WorkflowDefinition.apply($0, to: document) } : nil
+        let outputText = Self.text(output)
+        let resultText = result.map(Self.text)
+        return effects(
+            write: { connection in try StepStore.complete(step, output: outputText, next: next, result: resultText, on: connection) },
+            followUp: next.map { next in { scheduler.now(StepMessage(jobID: step.jobID, stepID: next), tenantID: job.tenantID) } })
+    }
+
+    /// The job waits for the step's next attempt.
+    private func retry(_ step: StepMessage, policy: WorkflowDefinition.RetryPolicy, error: String, tenantID: String) -> HandlerOutcome {
+        var next = step
+        next.attempt += 1
+        let scheduled: (OutgoingEvent, Duration)
+        do {
+            scheduled = try scheduler.retry(next, after: policy.delay(beforeRetry: step.attempt), tenantID: tenantID)
+        } catch {
+            return .transientFailure(HandlerFailure("configuration", "scheduling a retry: \(error)"))
+        }
+        return .success(HandlerEffects(
+            write: { connection in try StepStore.awaitRetry(step, error: error, wait: scheduled.1, on: connection) },
+            followUps: [scheduled.0]))
+    }
+
+    /// The job fails at this step.
+    private func failure(_ step: StepMessage, job: StepStore.Job, error: String, stepError: String? = nil) -> HandlerOutcome {
+        let jobError = String(error.prefix(4_000))
+        let stepError = String((stepError ?? error).prefix(4_000))
+        return .success(HandlerEffects(write: { connection in
+            try StepStore.fail(step, stepError: stepError, jobError: jobError, on: connection)
+        }))
+    }
+
+    /// Effects with at most one follow-up, made now (a topology error is a worker's configuration problem).
+    private func effects(
+        write: (@Sendable (isolated PostgresConnection) throws -> Void)? = nil, followUp: (() throws -> OutgoingEvent)?
+    ) -> HandlerOutcome {
+        do {
+            return .success(HandlerEffects(write: write, followUps: try followUp.map { [try $0()] } ?? []))
+        } catch {
+            return .transientFailure(HandlerFailure("configuration", "scheduling the next step: \(error)"))
+        }
+    }
+
+    private static func text(_ value: JSONValue) -> String {
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+}

@@ -1,0 +1,44 @@
+// How the `http` transformer assembles its request from configuration and input.
+
+import Foundation
+import SwitchyardCore
+import SwitchyardHTTP
+@testable import SwitchyardWorkflows
+import Testing
+
+struct HTTPTransformerRequestTests {
+    @Test func theConfigurationWinsAndItsTemplatesAreRendered() throws {
+        let context = StepContext(
+            jobID: "j", stepID: "s", tenantID: "t",
+            config: ["url": "https://api.example.com/items/{{input.id}}", "headers": ["Authorization": "Bearer {{secrets.token}}"],
+                     "method": "post", "body": ["q": "{{input.id}}", "n": 1]],
+            secrets: ["token": "abc123"])
+        let input: JSONValue = ["id": "42", "url": "http://169.254.169.254/", "headers": ["Authorization": "mine", "X-Trace": "t1"]]
+        let request = try HTTPTransformer.request(input: input, context: context)
+        #expect(request.url == "https://api.example.com/items/42", "the configured url wins over the input's")
+        #expect(request.method == HTTPMethod("POST"))
+        #expect(request.headers.first { $0.hasName("Authorization") }?.value == "Bearer abc123")
+        #expect(request.headers.first { $0.hasName("X-Trace") }?.value == "t1", "input headers the configuration doesn't set pass")
+        #expect(request.headers.first { $0.hasName("Content-Type") }?.value == "application/json")
+        let body = try JSONDecoder().decode(JSONValue.self, from: Data(try #require(request.body)))
+        #expect(body == ["q": "42", "n": 1])
+    }
+
+    @Test func inputTextIsNeverRenderedSoItCantReachASecret() throws {
+        let context = StepContext(jobID: "j", stepID: "s", tenantID: "t", config: [:], secrets: ["token": "abc123"])
+        let request = try HTTPTransformer.request(
+            input: ["url": "https://example.com/{{secrets.token}}", "body": "{{secrets.token}}"], context: context)
+        #expect(request.url == "https://example.com/{{secrets.token}}")
+        #expect(request.body.map { String(decoding: $0, as: UTF8.self) } == "{{secrets.token}}")
+        #expect(request.method == HTTPMethod("POST"), "a body without a method is a POST")
+        #expect(request.headers.first { $0.hasName("Content-Type") }?.value == "text/plain; charset=utf-8")
+    }
+
+    @Test func badSettingsAreNamed() {
+        let context = StepContext(jobID: "j", stepID: "s", tenantID: "t")
+        #expect(throws: (any Error).self) { try HTTPTransformer.request(input: ["url": 5], context: context) }
+        #expect(throws: (any Error).self) { try HTTPTransformer.request(input: ["url": "https://x", "method": "BREW"], context: context) }
+        #expect(throws: (any Error).self) { try HTTPTransformer.request(input: ["url": "https://x", "timeout_seconds": 0], context: context) }
+        #expect(throws: (any Error).self) { try HTTPTransformer.request(input: ["url": "https://x", "headers": ["A": 1]], context: context) }
+    }
+}
