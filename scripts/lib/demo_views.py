@@ -1,5 +1,6 @@
 """Views for scripts/run: a project's live updates (SSE on stdin) as a timeline, a project
-(JSON on stdin) in a few lines, and a generation's live updates as a progress log."""
+(JSON on stdin) in a few lines, a generation's live updates as a progress log, and a workflow
+job (JSON on stdin) as its steps, history and result."""
 import json
 import sys
 
@@ -38,5 +39,17 @@ def project():
         print(f"  - {requirement}")
 
 
+def job():
+    j = json.load(sys.stdin)
+    print(f"  job {j['job_id']}: {j['status']} (workflow {j['workflow_id']} version {j['workflow_version']}, {j['retry_count']} retries)")
+    for step in j["steps"]:
+        output = json.dumps(step["output"])
+        print(f"  step {step['step_id']:<10} {step['transformer_id']:<18} {step['status']:<10} attempt {step['attempts']}  "
+              f"output {output[:90]}{'...' if len(output) > 90 else ''}")
+    for entry in j["state_history"]:
+        print(f"  {entry['at']}  {entry['status']:<14} {entry.get('step_id') or ''}")
+    print(f"  final_result: {json.dumps(j['final_result'])}")
+
+
 if __name__ == "__main__":
-    {"timeline": timeline, "project": project, "generation": generation}[sys.argv[1]]()
+    {"timeline": timeline, "project": project, "generation": generation, "job": job}[sys.argv[1]]()
