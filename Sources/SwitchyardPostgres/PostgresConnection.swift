@@ -35,6 +35,8 @@ public actor PostgresConnection {
     /// The libpq connection; `nil` once closed. Only touched on `executor`'s thread (and in
     /// `deinit`, when nothing else can reach it).
     private var handle: OpaquePointer?
+    /// Statements prepared on this connection, by SQL text and parameter types.
+    private var prepared = PreparedStatements()
 
     /// The connection's dedicated thread.
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -93,8 +95,29 @@ public actor PostgresConnection {
         }
         let types = parameters.map { type(of: $0).postgresType.oid }
         let values = texts.map { $0.map { UnsafePointer($0) } }
+        let key = PreparedStatements.Key(sql: sql, types: types)
+        if let name = try prepared.name(for: key) ?? prepare(key, on: handle) {
+            let result = PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
+            do {
+                return try rows(of: result, on: handle)
+            } catch let error as PostgresError where error.sqlState == PreparedStatements.invalidatedState {
+                // The tables changed under a cached plan (a migration ran): prepare it anew next time.
+                prepared.forget(key)
+                throw error
+            }
+        }
         let result = PQexecParams(handle, sql, Int32(parameters.count), types, values, nil, nil, 0)
         return try rows(of: result, on: handle)
+    }
+
+    /// Prepares `key`'s statement under a new name, when the cache has room.
+    /// - Returns: The name, or nil when the cache is full (the statement then runs unprepared).
+    /// - Throws: ``PostgresError`` when the server refuses the statement (it is not cached).
+    private func prepare(_ key: PreparedStatements.Key, on handle: OpaquePointer) throws -> String? {
+        guard let name = prepared.reserveName() else { return nil }
+        _ = try rows(of: PQprepare(handle, name, key.sql, Int32(key.types.count), key.types), on: handle)
+        prepared.remember(key, as: name)
+        return name
     }
 
     /// Runs one statement and returns how many rows it affected.
