@@ -72,9 +72,10 @@ struct WorkCommand: AsyncParsableCommand {
         // (the worker drains), then the archiver, then the relay publishes what the drain
         // committed, then the database pool closes.
         var services: [any Service] = [pool] + metrics.services(logger: logger)
-        if !noRelay {
+        let outboxSignal = noRelay ? nil : OutboxSignal()
+        if let outboxSignal {
             services.append(OutboxRelay(
-                pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
+                pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, signal: outboxSignal, logger: logger))
         }
         if roles.contains(Self.deadLetters) {
             services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
@@ -88,7 +89,7 @@ struct WorkCommand: AsyncParsableCommand {
                 configuration: .init(
                     amqp: configuration.amqp, concurrency: concurrency.perRole, roleConcurrency: concurrency.byRole,
                     prefetch: UInt16(prefetch),
-                    gracePeriod: .milliseconds(Int64(gracePeriod * 1000))),
+                    gracePeriod: .milliseconds(Int64(gracePeriod * 1000)), outboxSignal: outboxSignal),
                 logger: logger))
         }
         let group = ServiceGroup(configuration: .init(

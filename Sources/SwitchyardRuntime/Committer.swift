@@ -41,6 +41,7 @@ public final class Committer: Sendable {
 
     private let pool: PostgresPool
     private let outbox: OutboxWriter
+    private let signal: OutboxSignal?
     private let maxBatch: Int
     private let logger: Logger
     private struct Pending {
@@ -62,11 +63,14 @@ public final class Committer: Sendable {
     /// - Parameters:
     ///   - pool: Where to write.
     ///   - outbox: How follow-up events are written.
+    ///   - signal: Poked after a commit that wrote follow-ups, in place of `NOTIFY sy_outbox`
+    ///     (this process's relay publishes them); nil: the commit notifies every relay.
     ///   - maxBatch: The most deliveries per transaction.
     ///   - logger: For database outages.
-    public init(pool: PostgresPool, outbox: OutboxWriter, maxBatch: Int = 500, logger: Logger) {
+    public init(pool: PostgresPool, outbox: OutboxWriter, signal: OutboxSignal? = nil, maxBatch: Int = 500, logger: Logger) {
         self.pool = pool
         self.outbox = outbox
+        self.signal = signal
         self.maxBatch = maxBatch
         self.logger = logger
         (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -126,6 +130,11 @@ public final class Committer: Sendable {
             }
             guard !batch.isEmpty else { return }
             let results = await commitWithRetry(batch)
+            if zip(batch, results).contains(where: { request, result in
+                if case .committed = result { !request.effects.followUps.isEmpty } else { false }
+            }) {
+                signal?.poke()
+            }
             for (request, result) in zip(batch, results) {
                 request.continuation.resume(returning: result)
             }
@@ -166,9 +175,12 @@ public final class Committer: Sendable {
             }
         }
         let outbox = outbox
+        // With a relay in this process, the signal wakes it and no other relay need wake up
+        // (they look every second, in case this process dies first); else `NOTIFY sy_outbox`.
+        let notify = signal == nil
         do {
             return try await pool.withTransaction { connection in
-                try Self.writeTogether(batch, outbox: outbox, on: connection)
+                try Self.writeTogether(batch, outbox: outbox, notify: notify, on: connection)
             }
         } catch let error as PostgresError where error.isConnectionLevel {
             throw error
@@ -177,7 +189,7 @@ public final class Committer: Sendable {
         }
         do {
             return try await pool.withTransaction { connection in
-                try Self.writeOneByOne(batch, outbox: outbox, on: connection)
+                try Self.writeOneByOne(batch, outbox: outbox, notify: notify, on: connection)
             }
         } catch let error as PostgresError where error.isConnectionLevel {
             throw error
@@ -188,7 +200,7 @@ public final class Committer: Sendable {
         for request in batch {
             do {
                 results.append(contentsOf: try await pool.withTransaction { connection in
-                    try Self.writeOneByOne([request], outbox: outbox, on: connection)
+                    try Self.writeOneByOne([request], outbox: outbox, notify: notify, on: connection)
                 })
             } catch let error as PostgresError where error.isConnectionLevel {
                 throw error
@@ -200,7 +212,7 @@ public final class Committer: Sendable {
     }
 
     private static func writeTogether(
-        _ batch: [Request], outbox: OutboxWriter, on connection: isolated PostgresConnection
+        _ batch: [Request], outbox: OutboxWriter, notify: Bool, on connection: isolated PostgresConnection
     ) throws -> [CommitResult] {
         var fresh = Set<InboxKey>()
         for consumer in Set(batch.map(\.consumer)) {
@@ -227,14 +239,14 @@ public final class Committer: Sendable {
             followUps = followUps || !request.effects.followUps.isEmpty
             results.append(.committed)
         }
-        if followUps { try outbox.notify(on: connection) }
+        if followUps && notify { try outbox.notify(on: connection) }
         return results
     }
 
     /// Writes each delivery under its own savepoint: one whose writes fail is rolled back to
     /// it and reported `failed`; a lost connection ends the whole transaction.
     private static func writeOneByOne(
-        _ batch: [Request], outbox: OutboxWriter, on connection: isolated PostgresConnection
+        _ batch: [Request], outbox: OutboxWriter, notify: Bool, on connection: isolated PostgresConnection
     ) throws -> [CommitResult] {
         var results: [CommitResult] = []
         var followUps = false
@@ -258,7 +270,7 @@ public final class Committer: Sendable {
                 results.append(.failed(postgresError(error)))
             }
         }
-        if followUps { try outbox.notify(on: connection) }
+        if followUps && notify { try outbox.notify(on: connection) }
         return results
     }
 

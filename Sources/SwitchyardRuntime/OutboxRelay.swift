@@ -16,7 +16,8 @@ public import SwitchyardPostgres
 /// row is published by one at a time; a row is marked sent only after the broker confirmed it,
 /// so a relay that dies between publish and mark leads to a second publish of the same
 /// `message_id`, which consumers' inboxes absorb. New rows wake the relay through
-/// `NOTIFY sy_outbox`; it also looks every second.
+/// `NOTIFY sy_outbox` (and, from committers in the same process, through an ``OutboxSignal``);
+/// it also looks every second. `published_at` is the time the broker's confirm arrived.
 ///
 /// Metrics: `switchyard_outbox_published_total`, and `switchyard_outbox_backlog` (rows not yet
 /// published, counted at most every five seconds).
@@ -25,6 +26,7 @@ public struct OutboxRelay: Service {
     let databaseURL: String
     let amqp: AMQPConnection.Configuration
     let batchSize: Int
+    let signal: OutboxSignal
     let logger: Logger
     private let published = Counter(label: "switchyard_outbox_published_total")
     private let backlog = Gauge(label: "switchyard_outbox_backlog")
@@ -35,12 +37,17 @@ public struct OutboxRelay: Service {
     ///   - databaseURL: For the LISTEN connection.
     ///   - amqp: The broker.
     ///   - batchSize: Rows claimed per transaction.
+    ///   - signal: Pokes from this process's committers (new rows, without the NOTIFY's round trip).
     ///   - logger: Where to log.
-    public init(pool: PostgresPool, databaseURL: String, amqp: AMQPConnection.Configuration, batchSize: Int = 200, logger: Logger) {
+    public init(
+        pool: PostgresPool, databaseURL: String, amqp: AMQPConnection.Configuration, batchSize: Int = 200,
+        signal: OutboxSignal = OutboxSignal(), logger: Logger
+    ) {
         self.pool = pool
         self.databaseURL = databaseURL
         self.amqp = amqp
         self.batchSize = batchSize
+        self.signal = signal
         self.logger = logger
     }
 
@@ -61,7 +68,7 @@ public struct OutboxRelay: Service {
             await connection.close()
             throw error
         }
-        let wake = WakeUp()
+        let wake = signal.wakeUp
         do {
             let channel = try await connection.openChannel(confirms: true)
             try await withThrowingTaskGroup(of: Void.self) { group in

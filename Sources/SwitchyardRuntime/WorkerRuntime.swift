@@ -37,11 +37,14 @@ public struct WorkerRuntime: Service {
         public var gracePeriod: Duration
         /// This process's name in dead letters and logs.
         public var workerID: String
+        /// Poked after every commit that wrote follow-ups: give the same one to this process's relay.
+        public var outboxSignal: OutboxSignal?
 
         /// Creates a configuration.
         public init(
             amqp: AMQPConnection.Configuration, concurrency: Int = 16, roleConcurrency: [String: Int] = [:],
-            prefetch: UInt16 = 64, gracePeriod: Duration = .seconds(20), workerID: String = WorkerRuntime.defaultWorkerID()
+            prefetch: UInt16 = 64, gracePeriod: Duration = .seconds(20), workerID: String = WorkerRuntime.defaultWorkerID(),
+            outboxSignal: OutboxSignal? = nil
         ) {
             self.amqp = amqp
             self.concurrency = concurrency
@@ -49,6 +52,7 @@ public struct WorkerRuntime: Service {
             self.prefetch = prefetch
             self.gracePeriod = gracePeriod
             self.workerID = workerID
+            self.outboxSignal = outboxSignal
         }
     }
 
@@ -117,7 +121,8 @@ public struct WorkerRuntime: Service {
     private func consume(consuming: AMQPConnection, publishing: AMQPConnection, until stop: StopSignal) async throws {
         let channel = try await consuming.openChannel()
         let publisher = try await publishing.openChannel(confirms: true)
-        let committer = Committer(pool: pool, outbox: OutboxWriter(exchange: topology.eventsExchange), logger: logger)
+        let committer = Committer(
+            pool: pool, outbox: OutboxWriter(exchange: topology.eventsExchange), signal: configuration.outboxSignal, logger: logger)
         let processor = DeliveryProcessor(
             topology: topology, retryPolicy: RetryPolicy(tiers: topology.retryTiers), committer: committer,
             consumerChannel: channel, publisher: publisher, workerID: configuration.workerID, logger: logger)
