@@ -58,18 +58,20 @@ enum StepStore {
     }
 
     /// Records attempt `attempt` of a step as started, unless it was recorded before (a
-    /// redelivery after a crash): the step's row, and the job `running` at this step with a
-    /// history entry. Nothing happens to a job that is over.
+    /// redelivery after a crash): the step's row (`started_at`: when the worker picked the
+    /// message up), and the job `running` at this step with a history entry. Nothing happens to
+    /// a job that is over.
     /// - Returns: Whether this attempt was new.
     @discardableResult
     static func start(
-        _ message: StepMessage, transformerID: String, input: String, maxRetries: Int, on connection: isolated PostgresConnection
+        _ message: StepMessage, transformerID: String, input: String, maxRetries: Int, pickedUpAt: Date,
+        on connection: isolated PostgresConnection
     ) throws -> Bool {
         try connection.query(
             """
             WITH started AS (
                 INSERT INTO job_steps (job_id, step_id, tenant_id, transformer_id, status, input, attempts, started_at)
-                SELECT j.id, $2, j.tenant_id, $4, 'running', $5::jsonb, $3, clock_timestamp() FROM jobs j
+                SELECT j.id, $2, j.tenant_id, $4, 'running', $5::jsonb, $3, $7::timestamptz FROM jobs j
                 WHERE j.id = $1::uuid AND j.status IN ('pending', 'running', 'awaiting_retry')
                 ON CONFLICT (job_id, step_id) DO UPDATE
                     SET status = 'running', input = EXCLUDED.input, attempts = EXCLUDED.attempts,
@@ -81,7 +83,7 @@ enum StepStore {
                 updated_at = clock_timestamp(), \(history(status: "'running'", step: "$2", attempt: "$3"))
             WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM started)
             RETURNING 1
-            """, [message.jobID, message.stepID, message.attempt, transformerID, input, maxRetries]
+            """, [message.jobID, message.stepID, message.attempt, transformerID, input, maxRetries, pickedUpAt]
         ).count == 1
     }
 
@@ -89,24 +91,27 @@ enum StepStore {
     static func complete(
         _ message: StepMessage, output: String, next: String?, result: String?, on connection: isolated PostgresConnection
     ) throws {
-        try connection.execute(
+        let step = """
+            WITH step AS (
+                UPDATE job_steps SET status = 'completed', output = $4::jsonb, finished_at = clock_timestamp()
+                WHERE job_id = $1::uuid AND step_id = $2 AND attempts = $3 AND status IN ('running', 'waiting')
+            )
             """
-            UPDATE job_steps SET status = 'completed', output = $4::jsonb, finished_at = clock_timestamp()
-            WHERE job_id = $1::uuid AND step_id = $2 AND attempts = $3 AND status IN ('running', 'waiting')
-            """, [message.jobID, message.stepID, message.attempt, output])
         if let next {
             try connection.execute(
                 """
-                UPDATE jobs SET current_step_id = $3, updated_at = clock_timestamp()
+                \(step)
+                UPDATE jobs SET current_step_id = $5, updated_at = clock_timestamp()
                 WHERE id = $1::uuid AND status = 'running' AND current_step_id = $2
-                """, [message.jobID, message.stepID, next])
+                """, [message.jobID, message.stepID, message.attempt, output, next])
         } else {
             try connection.execute(
                 """
-                UPDATE jobs SET status = 'completed', final_result = $4::jsonb, error = NULL, completed_at = clock_timestamp(),
+                \(step)
+                UPDATE jobs SET status = 'completed', final_result = $5::jsonb, error = NULL, completed_at = clock_timestamp(),
                     updated_at = clock_timestamp(), \(history(status: "'completed'", step: "$2", attempt: "$3"))
                 WHERE id = $1::uuid AND status = 'running' AND current_step_id = $2
-                """, [message.jobID, message.stepID, message.attempt, result ?? output])
+                """, [message.jobID, message.stepID, message.attempt, output, result ?? output])
         }
     }
 
@@ -114,11 +119,10 @@ enum StepStore {
     static func awaitRetry(_ message: StepMessage, error: String, wait: Duration, on connection: isolated PostgresConnection) throws {
         try connection.execute(
             """
-            UPDATE job_steps SET status = 'awaiting_retry', error = $4, finished_at = clock_timestamp()
-            WHERE job_id = $1::uuid AND step_id = $2 AND attempts = $3 AND status = 'running'
-            """, [message.jobID, message.stepID, message.attempt, error])
-        try connection.execute(
-            """
+            WITH step AS (
+                UPDATE job_steps SET status = 'awaiting_retry', error = $4, finished_at = clock_timestamp()
+                WHERE job_id = $1::uuid AND step_id = $2 AND attempts = $3 AND status = 'running'
+            )
             UPDATE jobs SET status = 'awaiting_retry', retry_count = retry_count + 1,
                 next_retry_at = clock_timestamp() + make_interval(secs => $5::double precision / 1000),
                 updated_at = clock_timestamp(), \(history(status: "'awaiting_retry'", step: "$2", attempt: "$3", error: "$4"))
@@ -130,15 +134,14 @@ enum StepStore {
     static func fail(_ message: StepMessage, stepError: String, jobError: String, on connection: isolated PostgresConnection) throws {
         try connection.execute(
             """
-            UPDATE job_steps SET status = 'failed', error = $4, attempts = greatest(attempts, $3), finished_at = clock_timestamp()
-            WHERE job_id = $1::uuid AND step_id = $2 AND status <> 'completed'
-            """, [message.jobID, message.stepID, message.attempt, stepError])
-        try connection.execute(
-            """
-            UPDATE jobs SET status = 'failed', error = $4, next_retry_at = NULL, completed_at = clock_timestamp(),
-                updated_at = clock_timestamp(), \(history(status: "'failed'", step: "$2", attempt: "$3", error: "$4"))
+            WITH step AS (
+                UPDATE job_steps SET status = 'failed', error = $4, attempts = greatest(attempts, $3), finished_at = clock_timestamp()
+                WHERE job_id = $1::uuid AND step_id = $2 AND status <> 'completed'
+            )
+            UPDATE jobs SET status = 'failed', error = $5, next_retry_at = NULL, completed_at = clock_timestamp(),
+                updated_at = clock_timestamp(), \(history(status: "'failed'", step: "$2", attempt: "$3", error: "$5"))
             WHERE id = $1::uuid AND status IN ('pending', 'running', 'awaiting_retry')
-            """, [message.jobID, message.stepID, message.attempt, jobError])
+            """, [message.jobID, message.stepID, message.attempt, stepError, jobError])
     }
 
     /// A `delay` step waits; its input will be its output.

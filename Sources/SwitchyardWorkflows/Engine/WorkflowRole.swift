@@ -47,6 +47,7 @@ public struct WorkflowRole: WorkerRole {
     }
 
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
+        let pickedUp = Date()
         guard message.type == "workflow.step" else { return .success(HandlerEffects()) }
         let step: StepMessage
         do {
@@ -82,12 +83,13 @@ public struct WorkflowRole: WorkerRole {
             || (row.attempts == step.attempt && row.status != "running") {
             return .success(HandlerEffects())
         }
-        return await run(step, current, in: definition, job: job, tenantID: message.tenantID)
+        return await run(step, current, in: definition, job: job, tenantID: message.tenantID, pickedUp: pickedUp)
     }
 
     /// Runs the step's transformer and turns its result into effects.
     private func run(
-        _ step: StepMessage, _ current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job, tenantID: String?
+        _ step: StepMessage, _ current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job, tenantID: String?,
+        pickedUp: Date
     ) async -> HandlerOutcome {
         var logger = logger
         logger[metadataKey: "job_id"] = "\(step.jobID)"
@@ -105,15 +107,37 @@ public struct WorkflowRole: WorkerRole {
         } catch {
             return .transientFailure(HandlerFailure("database", "reading transformer '\(current.transformerID)': \(error)"))
         }
-        do {
-            let inputText = String(decoding: try JSONEncoder().encode(input), as: UTF8.self)
-            try await pool.withConnection { connection in
-                try StepStore.start(
-                    step, transformerID: current.transformerID, input: inputText, maxRetries: current.retry.maxRetries, on: connection)
-            }
-        } catch {
-            return .transientFailure(HandlerFailure("database", "starting step \(step.stepID) of job \(step.jobID): \(error)"))
+        let inputText = String(decoding: (try? JSONEncoder().encode(input)) ?? Data("null".utf8), as: UTF8.self)
+        let start: @Sendable (isolated PostgresConnection) throws -> Void = { connection in
+            try StepStore.start(
+                step, transformerID: current.transformerID, input: inputText, maxRetries: current.retry.maxRetries,
+                pickedUpAt: pickedUp, on: connection)
         }
+        // A step that only reshapes data takes microseconds: its start commits with its outcome.
+        // Any other step's start is visible (and its input stored) while it runs.
+        let startsWithOutcome = resolved.type == .echo || resolved.type == .map
+        if !startsWithOutcome {
+            do {
+                try await pool.withConnection { connection in try start(connection) }
+            } catch {
+                return .transientFailure(HandlerFailure("database", "starting step \(step.stepID) of job \(step.jobID): \(error)"))
+            }
+        }
+        let outcome = await outcome(of: step, current, in: definition, job: job, resolved: resolved, input: input, tenantID: tenantID, logger: logger)
+        guard startsWithOutcome, case .success(let effects) = outcome else { return outcome }
+        return .success(HandlerEffects(
+            write: { connection in
+                try start(connection)
+                try effects.write?(connection)
+            },
+            followUps: effects.followUps))
+    }
+
+    /// Runs the transformer and turns its result into the step's effects.
+    private func outcome(
+        of step: StepMessage, _ current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job,
+        resolved: TransformerCatalog.Resolved, input: JSONValue, tenantID: String?, logger: Logger
+    ) async -> HandlerOutcome {
         let started = ContinuousClock.now
         let context = StepContext(
             jobID: step.jobID, stepID: step.stepID, tenantID: job.tenantID, config: resolved.config, secrets: resolved.secrets)
