@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/jsonpath.sh -- JSONPath evaluation time per query on a 10 KB document: SwitchyardJSONPath
-# (release build) beside the Python package jsonpath-rfc9535 2.0.2, in the same run.
+# (release build) beside the Python package jsonpath-rfc9535 1.0.1, in the same run.
 #
 #   bench/jsonpath.sh                     RUNS=3 interleaved runs (ours, then the peer, per run)
 #   RUNS=1 ROUND_SECONDS=0.05 bench/jsonpath.sh   smoke test
@@ -21,20 +21,10 @@ OUT="${OUT:-/tmp/switchyard-bench-out/jsonpath-$(date -u +%Y%m%dT%H%M%SZ)}"
 log() { echo "[jsonpath.sh] $(date -u +%H:%M:%S) $*" >&2; }
 mkdir -p "$OUT"
 
-# jsonpath-rfc9535 2.0.2 needs Python >= 3.12.
-if [ ! -x "$VENV/bin/python" ]; then
-    PYTHON=""
-    for candidate in python3.13 python3.12 "$HOME"/.pyenv/versions/3.13*/bin/python3 "$HOME"/.pyenv/versions/3.12*/bin/python3; do
-        if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
-            PYTHON="$candidate"
-            break
-        fi
-    done
-    [ -n "$PYTHON" ] || { log "jsonpath-rfc9535 2.0.2 needs Python 3.12 or later, and none was found"; exit 1; }
-    log "making $VENV with $PYTHON"
-    "$PYTHON" -m venv "$VENV"
-fi
-"$VENV/bin/pip" install -q jsonpath-rfc9535==2.0.2 >&2
+# Debian 12's python3 (3.11): jsonpath-rfc9535 1.0.1 is the newest release that supports it
+# (2.x needs 3.12), so the peer installs the same way on a fresh machine.
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q --disable-pip-version-check jsonpath-rfc9535==1.0.1 >&2
 
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 log "building SwitchyardBench (release) in .build-bench"

@@ -3,9 +3,9 @@
 timed exactly as bench/SwitchyardBench/JSONPathBench.swift times ours.
 
 For each query of --queries and each mode:
-  values          query.findall(document), the query compiled once (values only, as ours)
+  values          query.find(document).values(), the query compiled once (1.0.1 has no findall)
   nodes           query.find(document).paths(): the nodes with their normalized paths as strings
-  compile+values  environment.compile(text).findall(document) every time
+  compile+values  environment.compile(text).find(document).values() every time
 iterations per round calibrated to --round-seconds, one round discarded (warm-up), then --rounds
 timed rounds; the record's value is the median of the rounds' microseconds per evaluation.
 """
@@ -65,11 +65,11 @@ def main():
     for entry in queries:
         text = entry["query"]
         query = environment.compile(text)
-        selected = len(query.findall(document))
+        selected = len(query.find(document).values())
         modes = [
-            ("values_us", lambda: query.findall(document)),
+            ("values_us", lambda: query.find(document).values()),
             ("nodes_us", lambda: query.find(document).paths()),
-            ("compile_values_us", lambda: environment.compile(text).findall(document)),
+            ("compile_values_us", lambda: environment.compile(text).find(document).values()),
         ]
         for metric, body in modes:
             iterations, per_round = measure(body, args.rounds, args.round_seconds)
