@@ -147,6 +147,16 @@ let package = Package(
                 product("Metrics", "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
+        // The chatbot automation platform: chatbots, their automations' triggers, executions.
+        .target(
+            name: "SwitchyardAutomations",
+            dependencies: [
+                "SwitchyardCore", "Switchyard", "SwitchyardAPI", "SwitchyardJSONPath", "SwitchyardPipeline", "SwitchyardPostgres",
+                "SwitchyardRuntime", "SwitchyardWorkflows",
+                product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Logging", "swift-log"),
+                product("Metrics", "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "SwitchyardDiagnostics",
             dependencies: ["SwitchyardCore", "Switchyard", "SwitchyardPipeline", "SwitchyardPostgres", "SwitchyardRuntime"],
@@ -155,7 +165,7 @@ let package = Package(
         .target(
             name: "SwitchyardPipelines",
             dependencies: [
-                "SwitchyardAPI", "SwitchyardDevelopment", "SwitchyardDiagnostics", "SwitchyardImages",
+                "SwitchyardAPI", "SwitchyardAutomations", "SwitchyardDevelopment", "SwitchyardDiagnostics", "SwitchyardImages",
                 "SwitchyardPipeline", "SwitchyardRuntime", "SwitchyardWorkflows", product("Hummingbird", "hummingbird"),
             ],
             swiftSettings: swiftSettings),
@@ -233,6 +243,10 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardHTTP", "SwitchyardProviders", "SwitchyardTestSupport", "SwitchyardWorkflows",
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchyardAutomationsTests",
+            dependencies: ["SwitchyardCore", "SwitchyardAPI", "SwitchyardAutomations", "SwitchyardJSONPath"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardRuntimeTests",

@@ -31,7 +31,8 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// The query as written.
     public let query: String
-    private let segments: [JSONPathSegment]
+    /// The compiled segments, in order.
+    let segments: [JSONPathSegment]
 
     /// Compiles `query`.
     /// - Parameter query: An RFC 9535 query, such as `$.store.book[?@.price < 10].title`.
