@@ -151,8 +151,8 @@ let package = Package(
         .target(
             name: "SwitchyardAutomations",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardAPI", "SwitchyardJSONPath", "SwitchyardPipeline", "SwitchyardPostgres",
-                "SwitchyardRuntime", "SwitchyardWorkflows",
+                "SwitchyardCore", "SwitchyardAPI", "SwitchyardJSONPath", "SwitchyardPipeline", "SwitchyardPostgres",
+                "SwitchyardRuntime", "SwitchyardWorkflows", product("Crypto", "swift-crypto"),
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Logging", "swift-log"),
                 product("Metrics", "swift-metrics"),
             ],

@@ -97,6 +97,10 @@ public struct EventValidationError: Error, Sendable, Equatable {
 
 /// Every event type: what producers may publish and what only the system emits.
 public enum EventCatalog {
+    /// What `chatbot_id` means in every `chatbot.*` event.
+    static let chatbotField = "The chatbot (its id from POST /v1/chatbots): only its automations, and only if it is the sender's, may run."
+    static let exampleChatbot = JSONValue.string("0b7c6f4e-4c1a-4d3e-9a57-2f1d8e6b5a90")
+
     /// The catalog, in the order the docs list it.
     public static let types: [EventType] = [
         EventType(
@@ -151,25 +155,49 @@ public enum EventCatalog {
         EventType(
             name: "chatbot.message.received", summary: "A chatbot received a message.",
             fields: [
-                .init(name: "chatbot_id", kind: .string, required: true, summary: "The chatbot whose automations may run."),
+                .init(name: "chatbot_id", kind: .string, required: true, summary: chatbotField),
                 .init(name: "text", kind: .string, required: true, summary: "The message text."),
+                .init(name: "conversation_id", kind: .string, required: false, summary: "The conversation it belongs to."),
+                .init(name: "sender", kind: .object, required: false, summary: "Who sent it, as the chatbot knows them."),
             ],
-            example: .object(["v": 1, "chatbot_id": "bot-1", "text": "hello"])),
+            example: .object(["v": 1, "chatbot_id": exampleChatbot, "text": "I want a refund", "conversation_id": "c-1"])),
         EventType(
             name: "chatbot.sentiment.analysed", summary: "A chatbot conversation's sentiment was analysed.",
             fields: [
-                .init(name: "chatbot_id", kind: .string, required: true, summary: "The chatbot."),
+                .init(name: "chatbot_id", kind: .string, required: true, summary: chatbotField),
                 .init(name: "sentiment", kind: .string, required: true, summary: "positive, neutral or negative."),
+                .init(name: "polarity", kind: .number, required: false, summary: "From -1 (negative) to 1 (positive)."),
                 .init(name: "score", kind: .number, required: false, summary: "Confidence, 0 to 1."),
+                .init(name: "conversation_id", kind: .string, required: false, summary: "The conversation analysed."),
             ],
-            example: .object(["v": 1, "chatbot_id": "bot-1", "sentiment": "positive"])),
+            example: .object(["v": 1, "chatbot_id": exampleChatbot, "sentiment": "negative", "polarity": -0.8, "score": 0.93])),
         EventType(
             name: "chatbot.image.analysed", summary: "An image sent to a chatbot was analysed.",
             fields: [
-                .init(name: "chatbot_id", kind: .string, required: true, summary: "The chatbot."),
+                .init(name: "chatbot_id", kind: .string, required: true, summary: chatbotField),
                 .init(name: "labels", kind: .array, required: true, summary: "What the image shows."),
+                .init(name: "image_url", kind: .string, required: false, summary: "Where the image is."),
+                .init(name: "conversation_id", kind: .string, required: false, summary: "The conversation it was sent in."),
             ],
-            example: .object(["v": 1, "chatbot_id": "bot-1", "labels": .array(["cat"])])),
+            example: .object(["v": 1, "chatbot_id": exampleChatbot, "labels": .array(["cat"])])),
+        EventType(
+            name: "chatbot.conversation.started", summary: "A conversation with a chatbot started.",
+            fields: [
+                .init(name: "chatbot_id", kind: .string, required: true, summary: chatbotField),
+                .init(name: "conversation_id", kind: .string, required: true, summary: "The conversation."),
+                .init(name: "channel", kind: .string, required: false, summary: "Where it happens (web, whatsapp, ...)."),
+            ],
+            example: .object(["v": 1, "chatbot_id": exampleChatbot, "conversation_id": "c-1", "channel": "web"])),
+        EventType(
+            name: "chatbot.conversation.ended", summary: "A conversation with a chatbot ended.",
+            fields: [
+                .init(name: "chatbot_id", kind: .string, required: true, summary: chatbotField),
+                .init(name: "conversation_id", kind: .string, required: true, summary: "The conversation."),
+                .init(name: "message_count", kind: .integer, required: false, summary: "How many messages it had."),
+                .init(name: "duration_seconds", kind: .number, required: false, summary: "How long it lasted."),
+                .init(name: "resolved", kind: .boolean, required: false, summary: "Whether the user's question was resolved."),
+            ],
+            example: .object(["v": 1, "chatbot_id": exampleChatbot, "conversation_id": "c-1", "message_count": 12, "resolved": true])),
         EventType(
             name: "probe.run", summary: "Diagnostic: the probe role does what the body asks (see README).", origin: .diagnostic,
             fields: [

@@ -23,12 +23,22 @@ public struct MetricsEndpoint: Sendable {
         .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300), .seconds(1800),
     ]
 
+    /// Buckets for in-memory work measured in microseconds (matching an event against its
+    /// chatbot's automations), by metric label.
+    static let fineDurationBuckets: [String: [Duration]] = [
+        "switchyard_automation_match_seconds": [
+            .microseconds(5), .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
+            .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(10),
+        ],
+    ]
+
     /// Bootstraps swift-metrics with a Prometheus registry. Call once per process, before any
     /// metric is created.
     public static func bootstrap() -> MetricsEndpoint {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = durationBuckets
+        factory.durationHistogramBuckets = fineDurationBuckets
         MetricsSystem.bootstrap(factory)
         return MetricsEndpoint(registry: registry)
     }

@@ -2,6 +2,7 @@
 
 public import Hummingbird
 public import SwitchyardAPI
+import SwitchyardAutomations
 import SwitchyardDevelopment
 import SwitchyardDiagnostics
 import SwitchyardImages
@@ -17,6 +18,7 @@ public enum PipelineRegistry {
         DevelopmentPipeline(),
         ImagesPipeline(),
         WorkflowsPipeline(),
+        AutomationsPipeline(),
         DiagnosticsPipeline(),
     ]
 

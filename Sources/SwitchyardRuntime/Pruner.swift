@@ -9,7 +9,7 @@ public import SwitchyardPostgres
 /// - `inbox`: rows processed longer ago;
 /// - `webhook_receipts`: receipts received longer ago;
 /// - `idempotency_keys`: keys created longer ago;
-/// - `live_updates`: every update of a job, project or generation whose status is final
+/// - `live_updates`: every update of a job, project, generation or execution whose status is final
 ///   (``finalStatuses``) and whose last update is older than the window; a subject that is not
 ///   finished keeps all of its updates, and a finished one keeps them all until its last is
 ///   old, so a stream replayed from the start has no gaps.
@@ -110,6 +110,7 @@ public struct Pruner: Sendable {
                     WHEN 'job' THEN \(finished("jobs"))
                     WHEN 'project' THEN \(finished("projects"))
                     WHEN 'generation' THEN \(finished("generation_jobs"))
+                    WHEN 'execution' THEN \(finished("automation_executions"))
                     ELSE false END
                 """
         }

@@ -12,7 +12,7 @@ public import SwitchyardCore
 /// | `SWITCHYARD_RETENTION_INBOX` | `7d` | inbox rows of messages handled longer ago |
 /// | `SWITCHYARD_RETENTION_RECEIPTS` | `7d` | webhook receipts |
 /// | `SWITCHYARD_RETENTION_IDEMPOTENCY_KEYS` | `7d` | producers' idempotency keys |
-/// | `SWITCHYARD_RETENTION_LIVE_UPDATES` | `1d` | the live updates of a job, project or generation that finished, once its last update is this old |
+/// | `SWITCHYARD_RETENTION_LIVE_UPDATES` | `1d` | the live updates of a job, project, generation or execution that finished, once its last update is this old |
 /// | `SWITCHYARD_RETENTION_INTERVAL` | `1h` | how often `work dead-letters` prunes |
 ///
 /// Durations are a whole number and a unit: `7d`, `12h`, `30m`, `3600s`. Every window is at

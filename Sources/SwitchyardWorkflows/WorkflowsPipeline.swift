@@ -17,7 +17,7 @@ public struct WorkflowsPipeline: Pipeline {
     public let roles = [
         RoleDescription(
             name: "workflow", summary: "runs one step of a job per workflow.step message",
-            consumes: ["workflow.step", "chatbot.#"]),
+            consumes: ["workflow.step"]),
     ]
 
     public let emits = ["workflow.step"]

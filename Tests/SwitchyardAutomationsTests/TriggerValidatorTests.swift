@@ -7,7 +7,7 @@ import SwitchyardCore
 import Testing
 
 @Suite struct TriggerValidatorTests {
-    static let expectedType = "expected a chatbot event type (chatbot.message.received, chatbot.sentiment.analysed, chatbot.image.analysed)"
+    static let expectedType = "expected a chatbot event type (chatbot.message.received, chatbot.sentiment.analysed, chatbot.image.analysed, chatbot.conversation.started, chatbot.conversation.ended)"
     static let expectedOp = "expected one of eq, ne, lt, lte, gt, gte, in, contains, starts_with, matches, exists"
 
     /// Each problem as `pointer: message`; none when the trigger is valid.

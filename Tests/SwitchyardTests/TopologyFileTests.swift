@@ -9,7 +9,7 @@ import Testing
 
     @Test func theRepositoryTopologyDescribesEveryRoleLaneTierAndDLQ() throws {
         let topology = try Topology.load(path: Self.path)
-        #expect(Set(topology.roles.keys) == ["analysis", "planning", "build", "imagegen", "workflow", "probe"])
+        #expect(Set(topology.roles.keys) == ["analysis", "planning", "build", "imagegen", "workflow", "automations", "probe"])
         #expect(topology.lanes.map(\.name) == ["high", "normal"])
         #expect(topology.retryTiers.map(\.name) == ["1s", "5s", "30s", "2m", "10m"])
 

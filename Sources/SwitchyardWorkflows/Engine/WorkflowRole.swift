@@ -9,7 +9,7 @@ public import Switchyard
 import SwitchyardJSONPath
 public import SwitchyardProviders
 
-/// Consumes `workflow.step` (``StepMessage``: ids only) and `chatbot.*` events.
+/// Consumes `workflow.step` (``StepMessage``: ids only).
 ///
 /// For a step it reads the job, the definition of the version the job started with and the
 /// outputs of its finished steps; builds the step's input (its `input_map` over
