@@ -51,5 +51,14 @@ def job():
     print(f"  final_result: {json.dumps(j['final_result'])}")
 
 
+def execution():
+    e = json.load(sys.stdin)
+    print(f"  execution {e['id']}: {e['status']} (event {e['event_type']} {e['event_id']}, job {e['job_id']})")
+    for condition in e["matched"]:
+        print(f"  held: {condition['path']} {condition['op']} {json.dumps(condition.get('value'))}  (was {json.dumps(condition.get('actual'))})")
+    for entry in e["execution_log"]:
+        print(f"  {entry['at']}  {entry['status']:<14} {entry.get('step_id') or '':<8} {entry['message'][:90]}")
+
+
 if __name__ == "__main__":
-    {"timeline": timeline, "project": project, "generation": generation, "job": job}[sys.argv[1]]()
+    {"timeline": timeline, "project": project, "generation": generation, "job": job, "execution": execution}[sys.argv[1]]()
