@@ -73,7 +73,7 @@ import Testing
             #expect(overview.status == 0, "\(overview.standardError)")
             let queues = (try JSONSerialization.jsonObject(with: Data(overview.standardOutput.utf8)) as? [String: Any])?["queues"] as? [[String: Any]] ?? []
             let byName = Dictionary(queues.map { ($0["name"] as? String ?? "", $0) }) { first, _ in first }
-            #expect(queues.count == 23, "every queue of the topology")
+            #expect(queues.count == 26, "every queue of the topology: 7 roles × (2 lanes + DLQ) + 5 retry tiers")
             #expect(byName["sy.dlq.probe"]?["messages"] as? Int == 2)
             #expect(byName["sy.work.probe"]?["consumers"] as? Int == 1 && byName["sy.work.probe"]?["type"] as? String == "quorum")
 
