@@ -18,6 +18,9 @@ import Testing
                 "/v1/generations", "/v1/generations/{id}", "/v1/generations/{id}/events", "/v1/generations/{id}/cancel",
                 "/v1/generations/{id}/slides/{index}", "/v1/projects", "/v1/projects/{id}", "/v1/projects/{id}/events",
                 "/v1/workflows", "/v1/workflows/{workflow_id}", "/v1/transformers", "/v1/transformers/{transformer_id}", "/v1/jobs/{id}/cancel",
+                "/v1/chatbots", "/v1/chatbots/{chatbot_id}", "/v1/chatbots/{chatbot_id}/automations", "/v1/automations/{id}",
+                "/v1/automations/{id}/copy", "/v1/automations/{id}/changes", "/v1/chatbots/{chatbot_id}/executions", "/v1/executions/{id}",
+                "/v1/executions/{id}/events",
             ])
             await ingress.client.shutdown()
         }
@@ -27,7 +30,12 @@ import Testing
         try await withFleet { fleet in
             let tenant = try EventsTests.cli(fleet, ["tenants", "create", "acme"])
             let key = try EventsTests.cli(fleet, ["keys", "create", "--tenant", tenant])
-            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_API_RATE": "100000", "SWITCHYARD_API_BURST": "100000"])
+            // schemathesis also sends requests without a key or with a wrong one; past the failure
+            // limit every request from its address would be 429 too_many_failures, untested behind.
+            let ingress = try await IngressHarness.start(fleet, environment: [
+                "SWITCHYARD_API_RATE": "100000", "SWITCHYARD_API_BURST": "100000",
+                "SWITCHYARD_AUTH_FAILURE_RATE": "100000", "SWITCHYARD_AUTH_FAILURE_BURST": "100000",
+            ])
             let python = ProcessInfo.processInfo.environment["SWITCHYARD_TEST_PYTHON"] ?? "python3"
             let process = Process()
             process.executableURL = URL(filePath: "/usr/bin/env")
