@@ -4,15 +4,16 @@
 #
 #   bench/automations.sh                          RATE=500 events/s for SECONDS_PACED=20, BURST=10000
 #   RATE=100 SECONDS_PACED=5 BURST=1000 bench/automations.sh     smoke test
+#   MATCH_SHARE=0.2 bench/automations.sh  one event in five matches an automation (default: every one)
 #
 # One ingress and `switchyard work automations workflow` (CLI defaults) on the private servers of
 # scripts/services (started if needed), release builds in .build-bench. Setup: 1,000 chatbots with
 # 10 active automations each (five event types; conditions with every operator; workflow `echo`),
 # written by SQL in the API's format. Phases:
 #   paced      RATE chatbot.message.received events per second (4 kept-alive connections on an
-#              absolute schedule), each naming a random chatbot; the text is chosen so that one
-#              of the chatbot's automations matches (the other four message automations are
-#              evaluated and fail). Per event:
+#              absolute schedule), each naming a random chatbot; for a MATCH_SHARE of them the
+#              text is chosen so that one of the chatbot's automations matches (the other four
+#              message automations are evaluated and fail), the rest match none. Per event:
 #                match     the in-memory match against the chatbot's automations
 #                          (switchyard_automation_match_seconds, the worker's /metrics histogram,
 #                          microsecond buckets: percentiles are interpolated within a bucket)
@@ -28,6 +29,7 @@ cd "$HERE"
 RATE="${RATE:-500}"
 SECONDS_PACED="${SECONDS_PACED:-20}"
 BURST="${BURST:-10000}"
+MATCH_SHARE="${MATCH_SHARE:-1}"
 PORT="${PORT:-18093}"
 METRICS_PORT="${METRICS_PORT:-19464}"
 log() { echo "[automations.sh] $(date -u +%H:%M:%S) $*" >&2; }
@@ -81,7 +83,7 @@ FROM generate_series(1, 1000) AS c, kinds;
 SQL
 log "$(sql "SELECT count(*) FROM automations WHERE tenant_id = '$TENANT'") automations over $(sql "SELECT count(*) FROM chatbots WHERE tenant_id = '$TENANT'") chatbots"
 
-"$BIN/switchyard" work automations workflow --metrics-port "$METRICS_PORT" 2>"$WORK/worker.log" & WORKER=$!; PIDS+=($WORKER)
+"$BIN/switchyard" work automations workflow --metrics-port "$METRICS_PORT" ${WORK_ARGS:-} 2>"$WORK/worker.log" & WORKER=$!; PIDS+=($WORKER)
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$METRICS_PORT/health" 2>/dev/null && break; sleep 0.1; done
 histogram() { curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^switchyard_automation_match_seconds_bucket' || true; }
 
@@ -101,13 +103,15 @@ for start in range(1, 1001, 500):
     response.read()
     assert response.status == 202, response.status
 PY
-until [ "$(sql "SELECT count(*) FROM inbox WHERE consumer LIKE '%automations%'")" -ge 1000 ]; do sleep 0.2; done
+matched_count() { curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^switchyard_automation_match_seconds_count/ {print int($2)}'; }
+until [ "$(matched_count)" -ge 1000 ] 2>/dev/null; do sleep 0.2; done
 histogram >"$WORK/before.txt"
 
-log "phase paced: $RATE events/s for ${SECONDS_PACED}s"
-python3 - "$PORT" "$KEY" "$RUN" "$RATE" "$SECONDS_PACED" "$WORK/accepted.csv" <<'PY'
+log "phase paced: $RATE events/s for ${SECONDS_PACED}s, a share of $MATCH_SHARE matching an automation"
+python3 - "$PORT" "$KEY" "$RUN" "$RATE" "$SECONDS_PACED" "$WORK/accepted.csv" "$MATCH_SHARE" <<'PY'
 import hashlib, http.client, json, random, sys, threading, time, uuid
 port, key, run, rate, seconds, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+share = float(sys.argv[7])
 texts = ["I want a refund", "where is my order", "hello there", "stop", "please cancel it"]
 senders = [{"tier": "vip"}, {"tier": "vip"}, {"tier": "gold"}, {}, {}]
 lanes, total = 4, rate * seconds
@@ -121,6 +125,9 @@ def lane(n):
         kind = rng.randrange(5)
         chatbot = uuid.UUID(hashlib.md5((run + str(rng.randrange(1, 1001))).encode()).hexdigest())
         body = {"v": 1, "chatbot_id": str(chatbot), "text": texts[kind], "sender": senders[kind]}
+        matches = rng.random() < share
+        if not matches:
+            body["text"] = "thanks, that is all"
         connection.request("POST", "/v1/events", json.dumps({"type": "chatbot.message.received", "body": body}),
                            {"Authorization": "Bearer " + key, "Content-Type": "application/json"})
         response = connection.getresponse()
@@ -129,17 +136,18 @@ def lane(n):
         if response.status != 202:
             failures.append(response.status)
             continue
-        rows.append("%s,%.6f\n" % (json.loads(answer)["event"]["message_id"], accepted))
+        if matches:
+            rows.append("%s,%.6f\n" % (json.loads(answer)["event"]["message_id"], accepted))
 threads = [threading.Thread(target=lane, args=(n,)) for n in range(lanes)]
 for thread in threads: thread.start()
 for thread in threads: thread.join()
 late = time.monotonic() - (start + total / rate)
 open(out, "w").writelines(rows)
-print("[automations.sh] sent %d events (%d refused), finished %.2fs after the schedule" % (len(rows), len(failures), late), file=sys.stderr)
+print("[automations.sh] sent %d events (%d refused, %d to match), finished %.2fs after the schedule" % (total, len(failures), len(rows), late), file=sys.stderr)
 PY
 SENT="$(wc -l <"$WORK/accepted.csv")"
 deadline=$((SECONDS + 300))
-until [ "$(sql "SELECT count(*) FROM automation_executions e JOIN job_steps s ON s.job_id = e.job_id WHERE e.tenant_id = '$TENANT' AND e.event_type = 'chatbot.message.received' AND (e.trigger_data->>'text') <> 'warm-up'")" -ge "$SENT" ]; do
+until [ "$(sql "SELECT count(*) FROM automation_executions e JOIN job_steps s ON s.job_id = e.job_id WHERE e.tenant_id = '$TENANT'")" -ge "$SENT" ]; do
   [ $SECONDS -lt $deadline ] || { log "error: timed out waiting for the jobs"; exit 1; }
   sleep 0.5
 done

@@ -24,7 +24,10 @@ public enum CommitResult: Sendable {
 /// Commits the effects of many deliveries per transaction.
 ///
 /// Handler tasks call ``commit(consumer:messageID:tenantID:effects:)`` and wait; the committer
-/// takes everything waiting at that moment (at most `maxBatch`) into one transaction. The
+/// takes everything waiting at that moment (at most `maxBatch`) into one transaction. Up to
+/// `concurrentBatches` transactions run at once, so deliveries that arrive while one commits
+/// don't wait for it (two batches touch different messages; a deadlock between them is a
+/// transient failure of the deliveries involved). The
 /// fast path inserts all inbox rows with one statement; if anything in it fails, the batch is
 /// redone with a savepoint per delivery (and, should that transaction fail too, one
 /// transaction per delivery), so that only the delivery at fault fails. Only a lost database
@@ -43,6 +46,7 @@ public final class Committer: Sendable {
     private let outbox: OutboxWriter
     private let signal: OutboxSignal?
     private let maxBatch: Int
+    private let concurrentBatches: Int
     private let logger: Logger
     private struct Pending {
         var requests: [Request] = []
@@ -56,8 +60,8 @@ public final class Committer: Sendable {
     private let batchSize = Recorder(label: "switchyard_commit_batch_size")
     /// Commits slower than this are logged as warnings.
     static let slowCommit = Duration.milliseconds(100)
-    private let wake: AsyncStream<Void>.Continuation
-    private let wakes: AsyncStream<Void>
+    /// One wake-up stream per batch loop; a new request wakes them all.
+    private let wakes: [(stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)]
 
     /// Creates a committer.
     /// - Parameters:
@@ -66,14 +70,20 @@ public final class Committer: Sendable {
     ///   - signal: Poked after a commit that wrote follow-ups, in place of `NOTIFY sy_outbox`
     ///     (this process's relay publishes them); nil: the commit notifies every relay.
     ///   - maxBatch: The most deliveries per transaction.
+    ///   - concurrentBatches: The most transactions at once (at least 1).
     ///   - logger: For database outages.
-    public init(pool: PostgresPool, outbox: OutboxWriter, signal: OutboxSignal? = nil, maxBatch: Int = 500, logger: Logger) {
+    public init(
+        pool: PostgresPool, outbox: OutboxWriter, signal: OutboxSignal? = nil, maxBatch: Int = 500, concurrentBatches: Int = 2,
+        logger: Logger
+    ) {
+        precondition(concurrentBatches > 0, "Committer needs concurrentBatches > 0")
         self.pool = pool
         self.outbox = outbox
         self.signal = signal
         self.maxBatch = maxBatch
+        self.concurrentBatches = concurrentBatches
         self.logger = logger
-        (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        wakes = (0..<concurrentBatches).map { _ in AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1)) }
     }
 
     /// Whether the inbox already holds this message (its effects were committed before).
@@ -98,7 +108,7 @@ public final class Committer: Sendable {
                 return true
             }
             if accepted {
-                wake.yield()
+                for wake in wakes { wake.continuation.yield() }
             } else {
                 continuation.resume(returning: .abandoned)
             }
@@ -109,8 +119,14 @@ public final class Committer: Sendable {
     /// cancelled while the database is down, abandons it) and returns. Later commits are
     /// abandoned at once.
     public func run() async {
-        for await _ in wakes {
-            await drain()
+        await withDiscardingTaskGroup { group in
+            for wake in wakes {
+                group.addTask {
+                    for await _ in wake.stream {
+                        await self.drain()
+                    }
+                }
+            }
         }
         pending.withLock { $0.isFinished = true }
         await drain()
@@ -118,7 +134,7 @@ public final class Committer: Sendable {
 
     /// Lets ``run()`` return once everything pending is committed.
     public func finish() {
-        wake.finish()
+        for wake in wakes { wake.continuation.finish() }
     }
 
     private func drain() async {

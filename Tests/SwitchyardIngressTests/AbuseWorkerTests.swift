@@ -63,7 +63,8 @@ import Testing
             defer { llm.stop() }
             let topology = try String(contentsOf: TestEnvironment.repositoryRoot.appending(path: "topology/switchyard.yaml"), encoding: .utf8)
                 .replacingOccurrences(of: "    events: [conversation.ended]\n", with: "    events: [conversation.ended]\n    handler_timeout: 4s\n")
-            let topologyFile = fleet.logDirectory.appending(path: "deadline-topology.yaml")
+            // Not in the log directory: fleet.logs() reads every file there.
+            let topologyFile = FileManager.default.temporaryDirectory.appending(path: TestEnvironment.uniqueName("deadline-topology") + ".yaml")
             try topology.write(to: topologyFile, atomically: true, encoding: .utf8)
             let ingress = try await IngressHarness.start(fleet)
             let worker = try fleet.startWorker(["analysis", "probe", "--concurrency", "analysis=1,probe=4"], environment: [
