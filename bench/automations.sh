@@ -41,6 +41,10 @@ BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
 
 scripts/services up >&2
 eval "$(scripts/services env)"
+# A database of its own, dropped at the end: no earlier run's rows (or their vacuuming) in the figures.
+BENCH_DB="bench_automations_$(date +%s)"
+scripts/services psql -q -c "CREATE DATABASE $BENCH_DB"
+export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$BENCH_DB"
 "$BIN/switchyard" migrate >&2
 "$BIN/switchyard" topology apply >&2
 export SWITCHYARD_LOG_LEVEL=warning SWITCHYARD_API_RATE=100000 SWITCHYARD_API_BURST=100000
@@ -55,14 +59,15 @@ cleanup() {
   [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$WORK"
+  scripts/services psql -q -c "DROP DATABASE IF EXISTS $BENCH_DB" || true
 }
 trap cleanup EXIT
 "$BIN/switchyard" ingress --port "$PORT" 2>"$WORK/ingress.log" & PIDS+=($!)
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "$API/readyz" 2>/dev/null && break; sleep 0.1; done
-sql() { scripts/services psql -tAq -c "$1"; }
+sql() { scripts/services psql -d "$BENCH_DB" -tAq -c "$1"; }
 
 log "setup: 1,000 chatbots x 10 automations"
-scripts/services psql -q <<SQL
+scripts/services psql -d "$BENCH_DB" -q <<SQL
 INSERT INTO chatbots (id, tenant_id, name)
 SELECT md5('$RUN' || c)::uuid, '$TENANT', 'bot ' || c FROM generate_series(1, 1000) AS c;
 WITH kinds (k, event_type, conditions, match) AS (VALUES
@@ -177,7 +182,7 @@ def percentile(q):
 within = [c for b, c in zip(bounds, counts) if b == 0.001]
 print("match: %d events, p50 %s, p99 %s, within 1 ms: %.2f%%" % (total, percentile(0.5), percentile(0.99), 100 * within[0] / total if within and total else 0))
 PY
-scripts/services psql -q <<SQL
+scripts/services psql -d "$BENCH_DB" -q <<SQL
 CREATE TEMP TABLE accepted (message_id text PRIMARY KEY, at double precision);
 \copy accepted FROM '$WORK/accepted.csv' WITH (FORMAT csv)
 WITH l AS (
@@ -215,7 +220,7 @@ until [ "$(sql "SELECT count(*) FROM automation_executions WHERE tenant_id = '$T
   [ $SECONDS -lt $deadline ] || { log "error: timed out"; exit 1; }
   sleep 0.5
 done
-scripts/services psql -q <<SQL
+scripts/services psql -d "$BENCH_DB" -q <<SQL
 SELECT 'saturation' AS phase, count(*) AS executions,
        round((count(*) / extract(epoch FROM max(started_at) - min(started_at)))::numeric, 1) AS events_per_s
 FROM automation_executions WHERE tenant_id = '$TENANT' AND trigger_data->>'text' = 'burst: please cancel';

@@ -37,6 +37,10 @@ BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
 
 scripts/services up >&2
 eval "$(scripts/services env)"
+# A database of its own, dropped at the end: no earlier run's rows (or their vacuuming) in the figures.
+BENCH_DB="bench_workflows_$(date +%s)"
+scripts/services psql -q -c "CREATE DATABASE $BENCH_DB"
+export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$BENCH_DB"
 "$BIN/switchyard" migrate >&2
 "$BIN/switchyard" topology apply >&2
 export SWITCHYARD_LOG_LEVEL=warning SWITCHYARD_API_RATE=100000 SWITCHYARD_API_BURST=100000
@@ -49,11 +53,12 @@ PIDS=()
 cleanup() {
   [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
+  scripts/services psql -q -c "DROP DATABASE IF EXISTS $BENCH_DB" || true
 }
 trap cleanup EXIT
 "$BIN/switchyard" ingress --port "$PORT" 2>/tmp/workflows-bench-ingress.log & PIDS+=($!)
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "$API/readyz" 2>/dev/null && break; sleep 0.1; done
-sql() { scripts/services psql -tAq -c "$1"; }
+sql() { scripts/services psql -d "$BENCH_DB" -tAq -c "$1"; }
 
 curl -fsS -X PUT "$API/v1/workflows/bench-map-5" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{
   "name": "Five map steps",
@@ -104,7 +109,7 @@ for i in range(1, count + 1):
 PY
 wait_for paced "$PACED"
 
-scripts/services psql -q <<SQL
+scripts/services psql -d "$BENCH_DB" -q <<SQL
 WITH j AS (SELECT * FROM jobs WHERE tenant_id = '$TENANT' AND input->>'order' LIKE 'burst-%'),
      s AS (SELECT s.* FROM job_steps s JOIN j ON j.id = s.job_id)
 SELECT 'burst' AS phase, count(*) FILTER (WHERE j.status = 'completed') AS completed,
