@@ -218,7 +218,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardConcurrencyTests", dependencies: ["SwitchyardConcurrency"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SwitchyardJSONPathTests", dependencies: ["SwitchyardCore", "SwitchyardJSONPath"], swiftSettings: swiftSettings),
+            name: "SwitchyardJSONPathTests", dependencies: ["SwitchyardCore", "SwitchyardJSONPath"], resources: [.copy("jsonpath-cts")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardAMQPTests", dependencies: ["SwitchyardAMQP", "SwitchyardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardPostgresTests", dependencies: ["SwitchyardPostgres", "SwitchyardTestSupport"], swiftSettings: swiftSettings),

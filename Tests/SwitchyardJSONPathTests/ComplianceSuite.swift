@@ -1,5 +1,5 @@
 // The JSONPath Compliance Test Suite (jsonpath-standard/jsonpath-compliance-test-suite), read
-// from ../shared/testdata/jsonpath-cts/cts.json beside the repository.
+// from the copy in jsonpath-cts/ (the suite's commit 7be7c1f, BSD-2).
 
 import Foundation
 import SwitchyardCore
@@ -27,14 +27,11 @@ struct ComplianceCase: Decodable, Sendable, CustomTestStringConvertible {
 
 /// The suite's file and its cases.
 enum ComplianceSuite {
-    /// `<repository root>/../shared/testdata/jsonpath-cts/cts.json`.
+    /// `jsonpath-cts/cts.json` of this test target: a copy of the suite (BSD-2, its LICENSE
+    /// beside it) from `../shared/testdata/jsonpath-cts/`, so the tests run from any clone.
     static var file: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // Tests/SwitchyardJSONPathTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // the repository
-            .deletingLastPathComponent()  // beside it: shared/
-            .appending(path: "shared/testdata/jsonpath-cts/cts.json")
+        Bundle.module.url(forResource: "cts", withExtension: "json", subdirectory: "jsonpath-cts")
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "jsonpath-cts/cts.json")
     }
 
     /// How many cases the suite has (commit 7be7c1f).
@@ -47,7 +44,7 @@ enum ComplianceSuite {
     /// Every case, read from ``file``.
     static func load() throws -> [ComplianceCase] {
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw MissingSuite(description: "the JSONPath compliance suite is missing: expected it at \(file.path) (shared/testdata/jsonpath-cts/cts.json beside the repository)")
+            throw MissingSuite(description: "the JSONPath compliance suite is missing: expected it at \(file.path)")
         }
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: file)).tests
     }
