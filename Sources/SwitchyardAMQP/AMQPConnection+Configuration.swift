@@ -1,4 +1,5 @@
-// Connection settings, parsed from an `amqp://user:pass@host:port/vhost` URL.
+// Connection settings, parsed from an `amqp://user:pass@host:port/vhost` URL (or a
+// comma-separated list of them: the nodes of a cluster).
 
 import Foundation
 import SwitchyardCore
@@ -24,6 +25,29 @@ extension AMQPConnection {
         public var connectTimeout: Double
         /// Name shown for this connection in the management UI.
         public var connectionName: String?
+        /// The cluster's other nodes (same credentials and vhost); empty for one broker.
+        public var otherNodes: [Node] = []
+
+        /// A broker node's address.
+        public struct Node: Sendable, Hashable, CustomStringConvertible {
+            /// Host name or address.
+            public var host: String
+            /// Port.
+            public var port: Int
+
+            /// Creates an address.
+            public init(host: String, port: Int) {
+                self.host = host
+                self.port = port
+            }
+
+            public var description: String { "\(host):\(port)" }
+        }
+
+        /// Every node to try, ``host``:``port`` first.
+        public var nodes: [Node] {
+            [Node(host: host, port: port)] + otherNodes
+        }
 
         /// Creates a configuration from parts.
         public init(
@@ -48,12 +72,39 @@ extension AMQPConnection {
             self.connectionName = connectionName
         }
 
-        /// Parses an AMQP URL: `amqp://user:password@host:port/vhost?heartbeat=30&connection_timeout=10`.
+        /// Parses an AMQP URL: `amqp://user:password@host:port/vhost?heartbeat=30&connection_timeout=10`,
+        /// or a comma-separated list of such URLs, one per node of a cluster, which must agree on
+        /// everything but host and port (a connection goes to a node that answers, tried in
+        /// random order).
         ///
         /// User, password and vhost are percent-decoded (`/%2F` is the vhost `/`); an absent
         /// path is the vhost `/`, as RabbitMQ's URI spec says.
         /// - Throws: ``AMQPError`` with code `invalidConfiguration` saying what is wrong.
         public init(url: String, connectionName: String? = nil) throws(AMQPError) {
+            let urls = url.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard urls.count > 1 else {
+                try self.init(nodeURL: url, connectionName: connectionName)
+                return
+            }
+            let first = try Configuration(nodeURL: urls[0], connectionName: connectionName)
+            self = first
+            for (index, other) in urls.enumerated().dropFirst() {
+                let node = try Configuration(nodeURL: other, connectionName: connectionName)
+                var sameAddress = node
+                sameAddress.host = first.host
+                sameAddress.port = first.port
+                guard sameAddress == first else {
+                    throw AMQPError(
+                        .invalidConfiguration,
+                        "invalid AMQP URL list '\(Configuration.redacted(url))': node \(index + 1) has other credentials, vhost or "
+                            + "parameters than node 1; the nodes of a cluster differ only in host and port")
+                }
+                otherNodes.append(Node(host: node.host, port: node.port))
+            }
+        }
+
+        /// Parses one node's URL.
+        private init(nodeURL url: String, connectionName: String?) throws(AMQPError) {
             func invalid(_ why: String) -> AMQPError {
                 AMQPError(.invalidConfiguration, "invalid AMQP URL '\(Configuration.redacted(url))': \(why)")
             }
@@ -98,10 +149,10 @@ extension AMQPConnection {
             }
         }
 
-        /// The URL with its password replaced by `***` (everything between `//` and `@` when it
-        /// doesn't parse), for messages and logs.
+        /// The URL (or each URL of a list) with its password replaced by `***` (everything
+        /// between `//` and `@` when it doesn't parse), for messages and logs.
         public static func redacted(_ url: String) -> String {
-            Redaction.url(url)
+            url.split(separator: ",", omittingEmptySubsequences: false).map { Redaction.url(String($0)) }.joined(separator: ",")
         }
     }
 }

@@ -4,10 +4,29 @@ internal import CSwitchyardAMQP
 import Foundation
 
 extension ConnectionLoop {
-    /// Connects and logs in. Runs on the loop thread before the loop starts.
+    /// Connects and logs in to a node that answers, trying the configuration's nodes in random
+    /// order (a cluster's nodes share the load, and a lost node is skipped); a refused login
+    /// ends the attempt at once (the nodes share their users). Runs on the loop thread before
+    /// the loop starts.
     func open() throws(AMQPError) {
+        var lastError = AMQPError(.connectionFailed, "no broker node to connect to")
+        for node in configuration.nodes.shuffled() {
+            do {
+                try open(node)
+                return
+            } catch where error.code == .accessRefused {
+                throw error
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    /// Connects and logs in to `node`.
+    private func open(_ node: AMQPConnection.Configuration.Node) throws(AMQPError) {
         let configuration = configuration
-        let endpoint = "\(configuration.host):\(configuration.port)"
+        let endpoint = node.description
         guard let connection = amqp_new_connection() else {
             throw AMQPError(.connectionFailed, "could not allocate a connection to \(endpoint)")
         }
@@ -16,7 +35,7 @@ extension ConnectionLoop {
             throw AMQPError(.connectionFailed, "could not allocate a socket for \(endpoint)")
         }
         var timeout = timeval(seconds: configuration.connectTimeout)
-        let status = amqp_socket_open_noblock(socket, configuration.host, Int32(configuration.port), &timeout)
+        let status = amqp_socket_open_noblock(socket, node.host, Int32(node.port), &timeout)
         guard status == AMQP_STATUS_OK.rawValue else {
             amqp_destroy_connection(connection)
             throw AMQPError(

@@ -69,6 +69,10 @@ public actor PostgresConnection {
         return connection
     }
 
+    /// Whether the server refused a write because it is read-only (a standby, or a primary
+    /// demoted in a failover): a pool does not lend such a connection again.
+    public private(set) var refusedAWrite = false
+
     /// Whether the connection is open and libpq considers it healthy.
     public var isOpen: Bool {
         handle.map { PQstatus($0) == CONNECTION_OK } ?? false
@@ -220,6 +224,9 @@ public actor PostgresConnection {
         let lost = PQstatus(handle) != CONNECTION_OK
         if lost {
             close()
+        }
+        if field("C") == PostgresError.readOnlyTransaction {
+            refusedAWrite = true
         }
         return PostgresError(
             lost ? .connectionClosed : .server,

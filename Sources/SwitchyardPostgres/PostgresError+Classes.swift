@@ -17,9 +17,15 @@ extension PostgresError {
 
     /// The server gave up on the transaction for reasons of its own that may pass: a
     /// serialization failure or deadlock (class 40), insufficient resources (class 53), a lock
-    /// not available (55P03), a cancelled statement (57014).
+    /// not available (55P03), a cancelled statement (57014), or a write on a server that is
+    /// read-only (25006: a standby, or a primary demoted in a failover; the pool drops that
+    /// connection and the next one finds the writable server).
     public var isTransient: Bool {
         guard code == .server, let sqlState else { return false }
         return sqlState.hasPrefix("40") || sqlState.hasPrefix("53") || sqlState == "55P03" || sqlState == "57014"
+            || sqlState == Self.readOnlyTransaction
     }
+
+    /// SQLSTATE `read_only_sql_transaction`: a write refused by a read-only server.
+    public static let readOnlyTransaction = "25006"
 }

@@ -214,7 +214,7 @@ public actor PostgresPool {
     }
 
     /// Takes a connection back: to the next waiter, to the idle list, or closed when it is
-    /// lost, mid-transaction, or the pool is closed.
+    /// lost, mid-transaction, on a read-only server, or the pool is closed.
     private nonisolated func giveBack(_ connection: PostgresConnection) async {
         await release(connection, reusable: connection.isReusable)
     }
@@ -267,8 +267,10 @@ public actor PostgresPool {
 }
 
 extension PostgresConnection {
-    /// Whether the connection can go back to the pool: open, and not inside a transaction.
+    /// Whether the connection can go back to the pool: open, not inside a transaction, and on a
+    /// server that takes writes (after a failover, the next connection finds the new primary
+    /// when the URL lists every host with `target_session_attrs=read-write`).
     fileprivate var isReusable: Bool {
-        isOpen && !isInTransaction
+        isOpen && !isInTransaction && !refusedAWrite
     }
 }

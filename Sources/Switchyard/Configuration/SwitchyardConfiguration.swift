@@ -9,8 +9,8 @@ public import SwitchyardCore
 ///
 /// | variable | default |
 /// |---|---|
-/// | `SWITCHYARD_AMQP_URL` | `amqp://guest:guest@127.0.0.1:5680/%2F` (the broker `scripts/services` starts) |
-/// | `SWITCHYARD_DATABASE_URL` | `postgresql://switchyard@127.0.0.1:5440/switchyard` |
+/// | `SWITCHYARD_AMQP_URL` | `amqp://guest:guest@127.0.0.1:5680/%2F` (the broker `scripts/services` starts); a cluster's node URLs separated by commas |
+/// | `SWITCHYARD_DATABASE_URL` | `postgresql://switchyard@127.0.0.1:5440/switchyard` (several hosts: `h1:5432,h2:5432`, libpq's multi-host form) |
 /// | `SWITCHYARD_RABBITMQ_MANAGEMENT_URL` | `http://guest:guest@127.0.0.1:15680` |
 /// | `SWITCHYARD_TOPOLOGY_FILE` | `topology/switchyard.yaml` |
 /// | `SWITCHYARD_MIGRATIONS_DIR` | `migrations` |
@@ -51,13 +51,8 @@ public struct SwitchyardConfiguration: Sendable {
         }
 
         databaseURL = try value("SWITCHYARD_DATABASE_URL", default: "postgresql://switchyard@127.0.0.1:5440/switchyard")
-        guard let database = URLComponents(string: databaseURL),
-              database.scheme == "postgresql" || database.scheme == "postgres",
-              database.host?.isEmpty == false || database.queryItems?.contains(where: { $0.name == "host" }) == true
-        else {
-            throw ConfigurationError(
-                variable: "SWITCHYARD_DATABASE_URL",
-                problem: "expected postgresql://user[:password]@host[:port]/database, got '\(Self.redacted(databaseURL))'")
+        if let problem = DatabaseURLCheck.problem(in: databaseURL) {
+            throw ConfigurationError(variable: "SWITCHYARD_DATABASE_URL", problem: "\(problem); got '\(Self.redacted(databaseURL))'")
         }
 
         let management = try value("SWITCHYARD_RABBITMQ_MANAGEMENT_URL", default: "http://guest:guest@127.0.0.1:15680")
