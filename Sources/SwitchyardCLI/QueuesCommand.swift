@@ -13,7 +13,8 @@ import SwitchyardHTTP
 /// for queues that track it, not for quorum queues on RabbitMQ 3.10).
 struct QueuesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "queues", abstract: "List the topology's queues: depth, consumers, oldest message.")
+        commandName: "queues",
+        abstract: "List the topology's queues: depth, consumers, oldest message, dead-letter backlog, quorum leader and members.")
 
     @Flag(help: "JSON instead of a table.")
     var json = false
@@ -25,6 +26,21 @@ struct QueuesCommand: AsyncParsableCommand {
         var unacknowledged: Int?
         var consumers: Int
         var oldest_message_age_seconds: Int?
+        /// A quorum queue's leader node and its members (every node holding a replica).
+        var leader: String?
+        var members: [String]?
+        /// Messages an at-least-once dead-lettering queue has expired or rejected and not yet
+        /// handed to its dead-letter exchange (a retry tier's waiting-to-move count).
+        var messages_dlx: Int?
+
+        /// The row's table cells ("-" for what the management API did not say).
+        var cells: [String] {
+            let unacked: String = unacknowledged.map(String.init) ?? "-"
+            let oldest: String = oldest_message_age_seconds.map { "\($0) s" } ?? "-"
+            let dlx: String = messages_dlx.map(String.init) ?? "-"
+            let memberCount: String = members.map { String($0.count) } ?? "-"
+            return [name, type ?? "-", String(messages), unacked, String(consumers), oldest, dlx, leader ?? "-", memberCount]
+        }
     }
 
     func run() async throws {
@@ -56,15 +72,15 @@ struct QueuesCommand: AsyncParsableCommand {
             if let head = detail["head_message_timestamp"]?.integer, head > 0 {
                 rows[index].oldest_message_age_seconds = max(0, Int(now) - Int(head))
             }
+            rows[index].leader = detail["leader"]?.string
+            if case .array(let members)? = detail["members"] { rows[index].members = members.compactMap(\.string) }
+            rows[index].messages_dlx = detail["messages_dlx"]?.integer.map(Int.init)
         }
         if json {
             try printJSON(["queues": rows])
             return
         }
-        printTable([["QUEUE", "TYPE", "MESSAGES", "UNACKED", "CONSUMERS", "OLDEST"]] + rows.map { row in
-            [row.name, row.type ?? "-", "\(row.messages)", row.unacknowledged.map(String.init) ?? "-", "\(row.consumers)",
-             row.oldest_message_age_seconds.map { "\($0) s" } ?? "-"]
-        })
+        printTable([["QUEUE", "TYPE", "MESSAGES", "UNACKED", "CONSUMERS", "OLDEST", "DLX", "LEADER", "MEMBERS"]] + rows.map(\.cells))
         if details == nil { print("(the management API did not answer: types, unacknowledged counts and ages unknown)") }
     }
 
@@ -73,7 +89,7 @@ struct QueuesCommand: AsyncParsableCommand {
         let management = RabbitMQManagement(baseURL: configuration.managementURL, http: http)
         let vhost = RabbitMQManagement.encode(configuration.amqp.virtualHost)
         let response = try await management.request(
-            .get, "/api/queues/\(vhost)?columns=name,type,messages,messages_unacknowledged,consumers,head_message_timestamp")
+            .get, "/api/queues/\(vhost)?columns=name,type,messages,messages_unacknowledged,consumers,head_message_timestamp,leader,members,messages_dlx")
         guard case .array(let queues) = try JSONDecoder().decode(JSONValue.self, from: Data(response.body)) else { return [:] }
         return Dictionary(queues.compactMap { queue in queue["name"]?.string.map { ($0, queue) } }) { first, _ in first }
     }

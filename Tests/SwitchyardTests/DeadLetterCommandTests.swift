@@ -76,6 +76,9 @@ import Testing
             #expect(queues.count == 26, "every queue of the topology: 7 roles × (2 lanes + DLQ) + 5 retry tiers")
             #expect(byName["sy.dlq.probe"]?["messages"] as? Int == 2)
             #expect(byName["sy.work.probe"]?["consumers"] as? Int == 1 && byName["sy.work.probe"]?["type"] as? String == "quorum")
+            let leader = byName["sy.work.probe"]?["leader"] as? String
+            #expect(leader?.isEmpty == false && (byName["sy.work.probe"]?["members"] as? [String]).map { $0.contains(leader ?? "") } == true,
+                    "a quorum queue's leader is one of its members: \(byName["sy.work.probe"] ?? [:])")
 
             let unconfirmed = try Self.dlq(fleet, ["purge", "--queue", "sy.work.probe"])
             #expect(unconfirmed.status == 2 && unconfirmed.error.contains("add --yes"), "\(unconfirmed.error)")
