@@ -34,40 +34,17 @@ PORT="${PORT:-18093}"
 METRICS_PORT="${METRICS_PORT:-19464}"
 log() { echo "[automations.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
-command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-log "building release (switchyard) in .build-bench"
-swift build -c release --build-path .build-bench --product switchyard >&2
-BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
-
-scripts/services up >&2
-eval "$(scripts/services env)"
-# A database of its own, dropped at the end: no earlier run's rows (or their vacuuming) in the figures.
-BENCH_DB="bench_automations_$(date +%s)"
-scripts/services psql -q -c "CREATE DATABASE $BENCH_DB"
-export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$BENCH_DB"
-"$BIN/switchyard" migrate >&2
-"$BIN/switchyard" topology apply >&2
+source bench/lib/fleet.sh
+bench_build
+bench_servers bench_automations
 export SWITCHYARD_LOG_LEVEL=warning SWITCHYARD_API_RATE=100000 SWITCHYARD_API_BURST=100000
-RUN="auto$(date +%s)"
-TENANT="$("$BIN/switchyard" tenants create "$RUN")"
-KEY="$("$BIN/switchyard" keys create --tenant "$TENANT")"
-API="http://127.0.0.1:$PORT"
+bench_tenant auto
 WORK="$(mktemp -d)"
-
-PIDS=()
-cleanup() {
-  [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-  scripts/services psql -q -c "DROP DATABASE IF EXISTS $BENCH_DB" || true
-}
-trap cleanup EXIT
-"$BIN/switchyard" ingress --port "$PORT" 2>"$WORK/ingress.log" & PIDS+=($!)
-for _ in $(seq 1 100); do curl -fsS -o /dev/null "$API/readyz" 2>/dev/null && break; sleep 0.1; done
-sql() { scripts/services psql -d "$BENCH_DB" -tAq -c "$1"; }
+trap 'bench_stop; rm -rf "$WORK"' EXIT
+bench_ingress "$PORT" "$WORK/ingress.log"
 
 log "setup: 1,000 chatbots x 10 automations"
-scripts/services psql -d "$BENCH_DB" -q <<SQL
+bench_psql <<SQL
 INSERT INTO chatbots (id, tenant_id, name)
 SELECT md5('$RUN' || c)::uuid, '$TENANT', 'bot ' || c FROM generate_series(1, 1000) AS c;
 WITH kinds (k, event_type, conditions, match) AS (VALUES
@@ -182,7 +159,7 @@ def percentile(q):
 within = [c for b, c in zip(bounds, counts) if b == 0.001]
 print("match: %d events, p50 %s, p99 %s, within 1 ms: %.2f%%" % (total, percentile(0.5), percentile(0.99), 100 * within[0] / total if within and total else 0))
 PY
-scripts/services psql -d "$BENCH_DB" -q <<SQL
+bench_psql <<SQL
 CREATE TEMP TABLE accepted (message_id text PRIMARY KEY, at double precision);
 \copy accepted FROM '$WORK/accepted.csv' WITH (FORMAT csv)
 WITH l AS (
@@ -220,7 +197,7 @@ until [ "$(sql "SELECT count(*) FROM automation_executions WHERE tenant_id = '$T
   [ $SECONDS -lt $deadline ] || { log "error: timed out"; exit 1; }
   sleep 0.5
 done
-scripts/services psql -d "$BENCH_DB" -q <<SQL
+bench_psql <<SQL
 SELECT 'saturation' AS phase, count(*) AS executions,
        round((count(*) / extract(epoch FROM max(started_at) - min(started_at)))::numeric, 1) AS events_per_s
 FROM automation_executions WHERE tenant_id = '$TENANT' AND trigger_data->>'text' = 'burst: please cancel';

@@ -34,33 +34,15 @@ PERIOD="${PERIOD:-1}"
 PORT="${PORT:-18091}"
 log() { echo "[imagegen.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
-command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-log "building release (switchyard) in .build-bench"
-swift build -c release --build-path .build-bench --product switchyard >&2
-BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
-
-scripts/services up >&2
-eval "$(scripts/services env)"
-"$BIN/switchyard" migrate >&2
-"$BIN/switchyard" topology apply >&2
+source bench/lib/fleet.sh
+bench_build
+bench_servers
 BLOBS="$(mktemp -d /tmp/imagegen-bench-blobs.XXXXXX)"
 export SWITCHYARD_BLOB_URL="file://$BLOBS" SWITCHYARD_LOG_LEVEL=warning
-RUN="img$(date +%s)"
-TENANT="$("$BIN/switchyard" tenants create "$RUN")"
-KEY="$("$BIN/switchyard" keys create --tenant "$TENANT")"
+bench_tenant img
 "$BIN/switchyard" users grant --tenant "$TENANT" --user bench --credits 100000 --daily-limit 100000 >/dev/null
-API="http://127.0.0.1:$PORT"
-
-PIDS=()
-cleanup() {
-  [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$BLOBS"
-}
-trap cleanup EXIT
-"$BIN/switchyard" ingress --port "$PORT" 2>/tmp/imagegen-bench-ingress.log & PIDS+=($!)
-for _ in $(seq 1 100); do curl -fsS -o /dev/null "$API/readyz" 2>/dev/null && break; sleep 0.1; done
-sql() { scripts/services psql -tAq -c "$1"; }
+trap 'bench_stop; rm -rf "$BLOBS"' EXIT
+bench_ingress "$PORT" /tmp/imagegen-bench-ingress.log
 
 phase() { # phase NAME WORKERS COUNT PERIOD [WORKER ARGS...]
   local name=$1 workers=$2 count=$3 period=$4 label="$RUN-$1" ids=() worker_pids=()
@@ -102,7 +84,7 @@ for line in sys.stdin:
   wait "${worker_pids[@]}" 2>/dev/null || true
   local delays
   delays="$(sort -n "/tmp/imagegen-bench-delay-$name.txt" | awk '{a[NR]=$1} END {if (NR) printf "%.1f / %.1f", a[int((NR+1)/2)], a[NR]}')"
-  scripts/services psql -q <<SQL
+  bench_psql <<SQL
 WITH g AS (SELECT * FROM generation_jobs WHERE prompt LIKE '$label %' AND prompt NOT LIKE '$label carousel 1 %')
 SELECT '$name' AS phase, count(*) FILTER (WHERE g.status = 'completed') AS completed,
        round((count(*) / extract(epoch FROM max(g.completed_at) - min(g.created_at)) * 60)::numeric, 1) AS carousels_per_min,

@@ -30,35 +30,13 @@ PERIOD="${PERIOD:-0.02}"
 PORT="${PORT:-18092}"
 log() { echo "[workflows.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
-command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-log "building release (switchyard) in .build-bench"
-swift build -c release --build-path .build-bench --product switchyard >&2
-BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
-
-scripts/services up >&2
-eval "$(scripts/services env)"
-# A database of its own, dropped at the end: no earlier run's rows (or their vacuuming) in the figures.
-BENCH_DB="bench_workflows_$(date +%s)"
-scripts/services psql -q -c "CREATE DATABASE $BENCH_DB"
-export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$BENCH_DB"
-"$BIN/switchyard" migrate >&2
-"$BIN/switchyard" topology apply >&2
+source bench/lib/fleet.sh
+bench_build
+bench_servers bench_workflows
 export SWITCHYARD_LOG_LEVEL=warning SWITCHYARD_API_RATE=100000 SWITCHYARD_API_BURST=100000
-RUN="wf$(date +%s)"
-TENANT="$("$BIN/switchyard" tenants create "$RUN")"
-KEY="$("$BIN/switchyard" keys create --tenant "$TENANT")"
-API="http://127.0.0.1:$PORT"
-
-PIDS=()
-cleanup() {
-  [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  scripts/services psql -q -c "DROP DATABASE IF EXISTS $BENCH_DB" || true
-}
-trap cleanup EXIT
-"$BIN/switchyard" ingress --port "$PORT" 2>/tmp/workflows-bench-ingress.log & PIDS+=($!)
-for _ in $(seq 1 100); do curl -fsS -o /dev/null "$API/readyz" 2>/dev/null && break; sleep 0.1; done
-sql() { scripts/services psql -d "$BENCH_DB" -tAq -c "$1"; }
+bench_tenant wf
+trap bench_stop EXIT
+bench_ingress "$PORT" /tmp/workflows-bench-ingress.log
 
 curl -fsS -X PUT "$API/v1/workflows/bench-map-5" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{
   "name": "Five map steps",
@@ -109,7 +87,7 @@ for i in range(1, count + 1):
 PY
 wait_for paced "$PACED"
 
-scripts/services psql -d "$BENCH_DB" -q <<SQL
+bench_psql <<SQL
 WITH j AS (SELECT * FROM jobs WHERE tenant_id = '$TENANT' AND input->>'order' LIKE 'burst-%'),
      s AS (SELECT s.* FROM job_steps s JOIN j ON j.id = s.job_id)
 SELECT 'burst' AS phase, count(*) FILTER (WHERE j.status = 'completed') AS completed,
@@ -133,9 +111,7 @@ SELECT 'paced' AS phase, count(*) AS step_pairs,
        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY step_to_step_ms)::numeric, 2) AS step_to_step_p99_ms
 FROM pairs;
 SQL
-kill "${PIDS[@]}" 2>/dev/null || true
-wait 2>/dev/null || true
-PIDS=()
+bench_stop
 if [ "${SKIP_JSONPATH:-0}" != 1 ]; then
   log "JSONPath on a 10 KB document beside Python jsonpath-rfc9535"
   bench/jsonpath.sh

@@ -8,16 +8,8 @@ import SwitchyardPostgres
 
 /// `GET /v1/projects/{id}`: the project with its build events in sequence order;
 /// `GET /v1/projects?conversation_id=&limit=`: the caller's projects, newest first.
-struct ProjectsController: Sendable {
-    let pool: PostgresPool
-    let authentication: CallerAuthentication
-    let logger: Logger
-
-    init(context: RouteContext) {
-        pool = context.pool
-        authentication = context.authentication
-        logger = context.logger
-    }
+struct ProjectsController: RouteController {
+    let context: RouteContext
 
     func addRoutes(to router: Router<IngressRequestContext>) {
         router.get("v1/projects/:id") { request, context in

@@ -19,22 +19,9 @@ import SwitchyardPostgres
 /// the user is under their daily limit of generations (else 429 until the next UTC midnight),
 /// then commits the generation and its `generation.requested` message (outbox) together. The
 /// imagegen worker charges the credits, once.
-struct GenerationsController: Sendable {
-    let pool: PostgresPool
-    let authentication: CallerAuthentication
-    let creation: IdempotentCreation
-    let bodyLimit: Int
+struct GenerationsController: RouteController {
+    let context: RouteContext
     let blobs: any BlobStore
-    let logger: Logger
-
-    init(context: RouteContext, blobs: any BlobStore) {
-        pool = context.pool
-        authentication = context.authentication
-        creation = context.creation
-        bodyLimit = context.bodyLimit
-        self.blobs = blobs
-        logger = context.logger
-    }
 
     static let slideCounts = 1...10
     static let defaultSlideCount = 5

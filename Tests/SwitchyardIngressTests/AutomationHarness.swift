@@ -17,8 +17,18 @@ struct AutomationHarness {
 
     /// Starts an `automations` worker and a `workflow` worker (one process).
     @discardableResult
-    func workers(_ roles: [String] = ["automations", "workflow"]) throws -> Process {
-        try fleet.startWorker(roles)
+    func workers(_ roles: [String] = ["automations", "workflow"], _ arguments: [String] = []) throws -> Process {
+        try fleet.startWorker(roles + arguments)
+    }
+
+    /// The value of one series (`name{labels}`, or a bare name) on a worker's `/metrics`; nil
+    /// when absent.
+    func metric(_ series: String, port: Int) async throws -> Double? {
+        let response = try await ingress.client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics"))
+        for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Double(line.dropFirst(series.count + 1))
+        }
+        return nil
     }
 
     /// `POST /v1/chatbots` with `key`; returns the chatbot's id.

@@ -274,18 +274,26 @@ struct AutomationTests {
                 trigger: #"{"event_type":"chatbot.sentiment.analysed","conditions":[{"path":"$.polarity","op":"lt","value":-0.5}]}"#)
             let id = try #require(created["id"] as? String)
             #expect(created["version"] as? Int == 1 && created["is_active"] as? Bool == true && created["chatbot_id"] as? String == bot)
-            try harness.workers()
+            let port = try freeLoopbackPort()
+            try harness.workers(["automations", "workflow"], ["--metrics-port", "\(port)"])
+            try await eventually("the worker to follow automation changes", timeout: .seconds(20)) {
+                fleet.logs().contains("following automation changes")
+            }
             func sentiment(_ polarity: Double, to chatbot: String? = nil) async throws -> [String] {
                 try await harness.matched(try await harness.send(
                     "chatbot.sentiment.analysed", #"{"v":1,"chatbot_id":"\#(chatbot ?? bot)","sentiment":"negative","polarity":\#(polarity)}"#))
             }
+            func loads() async throws -> Double? { try await harness.metric("switchyard_automation_chatbot_loads_total", port: port) }
             #expect(try await sentiment(-0.3) == [])
+            #expect(try await sentiment(-0.4) == [])
+            #expect(try await loads() == 1, "the second event of the chatbot matched from the cache")
 
             let patched = try await ingress.send(.patch, "/v1/automations/\(id)", key: key, body: """
                 {"trigger": {"event_type":"chatbot.sentiment.analysed","conditions":[{"path":"$.polarity","op":"lt","value":-0.2}]}}
                 """)
             #expect(patched.status == 200 && patched.json["version"] as? Int == 2, "\(patched.bodyText)")
             #expect(try await sentiment(-0.3) == ["very negative"], "the cached trigger was replaced")
+            #expect(try await loads() == 2, "the change made the worker read the chatbot once more")
 
             #expect(try await ingress.send(.patch, "/v1/automations/\(id)", key: key, body: #"{"is_active":false}"#).status == 200)
             #expect(try await sentiment(-0.9) == [], "an inactive automation matches nothing")

@@ -59,7 +59,7 @@ struct AutomationBody {
         case .null?: inputMap = .some(nil)
         case let map?:
             switch InputMap.parse(map, at: JSONPointer.root.appending("input_map")) {
-            case .success: inputMap = .some(Self.text(map))
+            case .success: inputMap = .some(map.jsonText)
             case .failure(let found): problems += found.problems
             }
         }
@@ -80,14 +80,14 @@ struct AutomationBody {
     var fields: AutomationStore.Fields? {
         guard let name, let trigger, let workflowID else { return nil }
         return AutomationStore.Fields(
-            name: name, eventType: trigger.eventType, trigger: Self.text(trigger.json), workflowID: workflowID,
+            name: name, eventType: trigger.eventType, trigger: trigger.json.jsonText, workflowID: workflowID,
             inputMap: inputMap ?? nil, isActive: isActive ?? true)
     }
 
     /// The change a PATCH makes.
     var patch: AutomationStore.Patch {
         AutomationStore.Patch(
-            name: name, eventType: trigger?.eventType, trigger: trigger.map { Self.text($0.json) }, workflowID: workflowID,
+            name: name, eventType: trigger?.eventType, trigger: trigger.map(\.json.jsonText), workflowID: workflowID,
             inputMap: inputMap, isActive: isActive)
     }
 
@@ -95,9 +95,5 @@ struct AutomationBody {
         guard let value else { return "nothing" }
         if case .string(let text) = value { return "'\(text.prefix(120))'" }
         return value.kindName
-    }
-
-    static func text(_ value: JSONValue) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

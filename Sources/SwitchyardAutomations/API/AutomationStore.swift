@@ -32,6 +32,8 @@ enum AutomationStore {
         id: String, tenantID: String, chatbotID: String, fields: Fields, action: String, keyID: String,
         on connection: isolated PostgresConnection
     ) throws {
+        // One creation per chatbot at a time, so two concurrent requests can't both pass the count.
+        try connection.execute("SELECT pg_advisory_xact_lock(hashtextextended('sy_automations:' || $1, 0))", [chatbotID])
         let count = try connection.query("SELECT count(*) FROM automations WHERE chatbot_id = $1::uuid AND tenant_id = $2::uuid", [chatbotID, tenantID])
         guard try count[0].decode(Int.self, at: 0) < maxPerChatbot else { throw Refusal.tooMany }
         try connection.execute(

@@ -18,20 +18,8 @@ import SwitchyardWorkflows
 /// in the tenant's transaction the workflow must be the tenant's or built in. Another tenant's
 /// chatbot or automation is 404. Every change is logged in `automation_changes` in the same
 /// transaction, with the caller's API key id.
-struct AutomationsController: Sendable {
-    let pool: PostgresPool
-    let authentication: CallerAuthentication
-    let creation: IdempotentCreation
-    let bodyLimit: Int
-    let logger: Logger
-
-    init(context: RouteContext) {
-        pool = context.pool
-        authentication = context.authentication
-        creation = context.creation
-        bodyLimit = context.bodyLimit
-        logger = context.logger
-    }
+struct AutomationsController: RouteController {
+    let context: RouteContext
 
     func addRoutes(to router: Router<IngressRequestContext>) {
         router.post("v1/chatbots/:chatbot_id/automations") { request, context in

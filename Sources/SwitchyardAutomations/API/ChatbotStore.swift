@@ -10,6 +10,16 @@ enum ChatbotStore {
         try connection.execute("INSERT INTO chatbots (id, tenant_id, name) VALUES ($1::uuid, $2::uuid, $3)", [id, tenantID, name])
     }
 
+    /// The creation answer: the chatbot as the API shows it, timed at the transaction's start
+    /// (`now()`), which the insert stores too.
+    static func creationAnswer(id: String, name: String, on connection: isolated PostgresConnection) throws -> String {
+        try connection.query(
+            """
+            SELECT json_build_object('id', $1::uuid, 'name', $2::text, 'automation_count', 0,
+                                     'created_at', switchyard_time(now()), 'updated_at', switchyard_time(now()))::text
+            """, [id, name])[0].decode(String.self, at: 0)
+    }
+
     /// Whether the tenant has chatbot `id`.
     static func exists(_ id: String, tenantID: String, on connection: isolated PostgresConnection) throws -> Bool {
         try !connection.query("SELECT 1 FROM chatbots WHERE id = $1::uuid AND tenant_id = $2::uuid", [id, tenantID]).isEmpty
@@ -37,29 +47,4 @@ enum ChatbotStore {
             """, [tenantID, cursor, limit + 1])
         return try Page(rows, limit: limit)
     }
-}
-
-/// One page of a list: the items' JSON and the cursor of the next page.
-struct Page {
-    var items: [String]
-    var nextCursor: String?
-
-    /// A page from rows of (JSON, id), fetched with `limit + 1` to know whether more follow.
-    init(_ rows: PostgresRows, limit: Int) throws {
-        let all = try rows.map { (json: try $0.decode(String.self, at: 0), id: try $0.decode(String.self, at: 1)) }
-        let page = all.prefix(limit)
-        items = page.map(\.json)
-        nextCursor = all.count > limit ? page.last?.id : nil
-    }
-
-    /// `{"<name>":[...],"next_cursor":...}`.
-    func json(_ name: String) -> String {
-        "{\"\(name)\":[\(items.joined(separator: ","))],\"next_cursor\":\(nextCursor.map { "\"\($0)\"" } ?? "null")}"
-    }
-}
-
-/// Why a list can't be given.
-enum ListRefusal: Error {
-    /// The cursor names nothing of the tenant's in this list.
-    case unknownCursor
 }

@@ -10,20 +10,8 @@ import SwitchyardPostgres
 
 /// `POST /v1/chatbots` `{"name"}` (201, `Idempotency-Key` honoured), `GET /v1/chatbots`,
 /// `GET /v1/chatbots/{id}`. Another tenant's chatbot is 404.
-struct ChatbotsController: Sendable {
-    let pool: PostgresPool
-    let authentication: CallerAuthentication
-    let creation: IdempotentCreation
-    let bodyLimit: Int
-    let logger: Logger
-
-    init(context: RouteContext) {
-        pool = context.pool
-        authentication = context.authentication
-        creation = context.creation
-        bodyLimit = context.bodyLimit
-        logger = context.logger
-    }
+struct ChatbotsController: RouteController {
+    let context: RouteContext
 
     func addRoutes(to router: Router<IngressRequestContext>) {
         router.post("v1/chatbots") { request, context in try await create(request, from: context.clientAddress) }
@@ -67,11 +55,7 @@ struct ChatbotsController: Sendable {
         let key = try IdempotencyKey(of: request, body: bytes)
         let id = UUID().uuidString.lowercased()
         let answer = try await creation.create(tenantID: caller.tenantID, key: key) { connection in
-            try connection.query(
-                """
-                SELECT json_build_object('id', $1::uuid, 'name', $2::text, 'automation_count', 0,
-                                         'created_at', switchyard_time(now()), 'updated_at', switchyard_time(now()))::text
-                """, [id, name])[0].decode(String.self, at: 0)
+            try ChatbotStore.creationAnswer(id: id, name: name, on: connection)
         } insert: { connection in
             try ChatbotStore.create(id: id, tenantID: caller.tenantID, name: name, on: connection)
             return []

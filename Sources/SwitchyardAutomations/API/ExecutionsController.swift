@@ -9,16 +9,8 @@ import SwitchyardPostgres
 /// `GET /v1/chatbots/{chatbot_id}/executions?status=&limit=&cursor=` and
 /// `GET /v1/executions/{id}`; `GET /v1/executions/{id}/events` (the live stream) is served
 /// with every pipeline's live subjects. Another tenant's chatbot or execution is 404.
-struct ExecutionsController: Sendable {
-    let pool: PostgresPool
-    let authentication: CallerAuthentication
-    let logger: Logger
-
-    init(context: RouteContext) {
-        pool = context.pool
-        authentication = context.authentication
-        logger = context.logger
-    }
+struct ExecutionsController: RouteController {
+    let context: RouteContext
 
     func addRoutes(to router: Router<IngressRequestContext>) {
         router.get("v1/chatbots/:chatbot_id/executions") { request, context in

@@ -3,9 +3,10 @@
 import Metrics
 import SwitchyardCore
 
-/// `switchyard_automation_events_total{outcome}`, `switchyard_automation_executions_total{status}`
-/// and `switchyard_automation_match_seconds` (the in-memory match of one event against its
-/// chatbot's automations; microsecond buckets, see `MetricsEndpoint`).
+/// `switchyard_automation_events_total{outcome}`, `switchyard_automation_executions_total{status}`,
+/// `switchyard_automation_match_seconds` (the in-memory match of one event against its
+/// chatbot's automations; microsecond buckets, see `MetricsEndpoint`) and
+/// `switchyard_automation_chatbot_loads_total` (chatbots read from the database: the cache's misses).
 struct AutomationMetrics: Sendable {
     /// What became of an event.
     enum EventOutcome: String {
@@ -31,6 +32,10 @@ struct AutomationMetrics: Sendable {
     func executions(started: Int, failed: Int) {
         if started > 0 { Counter(label: "switchyard_automation_executions_total", dimensions: [("status", "started")]).increment(by: started) }
         if failed > 0 { Counter(label: "switchyard_automation_executions_total", dimensions: [("status", "failed")]).increment(by: failed) }
+    }
+
+    func loaded() {
+        Counter(label: "switchyard_automation_chatbot_loads_total").increment()
     }
 
     func match(_ duration: Duration) {

@@ -102,7 +102,7 @@ public struct AutomationRole: WorkerRole {
         } catch {
             return .transientFailure(HandlerFailure("database", "reading workflows: \(error)"))
         }
-        let triggerData = Self.text(body)
+        let triggerData = body.jsonText
         var executions: [MatchingStore.Execution] = []
         var jobs: [(id: String, workflowID: String, version: WorkflowJobs.Version, input: String)] = []
         var followUps: [OutgoingEvent] = []
@@ -111,7 +111,7 @@ public struct AutomationRole: WorkerRole {
             let count = held.count == 1 ? "1 condition" : "\(held.count) conditions"
             var execution = MatchingStore.Execution(
                 id: executionID, tenantID: tenantID, automationID: automation.id, chatbotID: chatbot.id, eventID: message.messageID,
-                eventType: message.type, triggerData: triggerData, matched: Self.text(.array(held.map(\.json))),
+                eventType: message.type, triggerData: triggerData, matched: JSONValue.array(held.map(\.json)).jsonText,
                 matchMessage: "\(message.type) matched automation '\(automation.name)' (\(count) held)", startMessage: "")
             if let version = versions[automation.workflowID] {
                 let jobID = DerivedID.make("job", message.messageID, automation.id)
@@ -119,7 +119,7 @@ public struct AutomationRole: WorkerRole {
                 execution.jobID = jobID
                 execution.startStep = version.startStep
                 execution.startMessage = "job \(jobID) started: workflow '\(automation.workflowID)' version \(version.number)"
-                jobs.append((jobID, automation.workflowID, version, Self.text(input)))
+                jobs.append((jobID, automation.workflowID, version, input.jsonText))
                 followUps.append(WorkflowJobs.firstStep(ofJob: jobID, version: version, tenantID: tenantID))
             } else {
                 execution.error = "no workflow '\(automation.workflowID)' of the tenant's or built in; no job started"
@@ -145,6 +145,7 @@ public struct AutomationRole: WorkerRole {
     /// Loads chatbot `id` and compiles its automations; one that no longer validates is
     /// skipped and logged.
     private func load(_ id: String) async throws -> MatchableChatbot? {
+        metrics.loaded()
         guard let stored = try await pool.withConnection({ connection in try MatchingStore.chatbot(id, on: connection) }) else {
             return nil
         }
@@ -178,9 +179,5 @@ public struct AutomationRole: WorkerRole {
             return nil
         }
         return id.uuidString.lowercased()
-    }
-
-    private static func text(_ value: JSONValue) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

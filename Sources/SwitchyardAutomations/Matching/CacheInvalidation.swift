@@ -20,6 +20,7 @@ enum CacheInvalidation {
                 do {
                     let listener = try await PostgresListener.listen(url: url, channels: [channel])
                     cache.reset(listening: true)
+                    logger.info("following automation changes; chatbots are cached")
                     for try await notification in listener.notifications {
                         cache.invalidate(notification.payload)
                     }

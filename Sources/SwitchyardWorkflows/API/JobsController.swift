@@ -16,23 +16,8 @@ import SwitchyardPostgres
 /// row-level-security role, every query also naming the tenant, so another tenant's job is 404
 /// twice over) and renders. A new job and its first `workflow.step` message commit together
 /// (``IdempotentCreation``), so 201 means both exist.
-struct JobsController: Sendable {
-    let pool: PostgresPool
-    let authentication: CallerAuthentication
-    let creation: IdempotentCreation
-    let bodyLimit: Int
-    let logger: Logger
-
-    init(context: RouteContext) {
-        pool = context.pool
-        authentication = context.authentication
-        creation = context.creation
-        bodyLimit = context.bodyLimit
-        logger = context.logger
-    }
-
-    static let defaultPageSize = 20
-    static let maxPageSize = 100
+struct JobsController: RouteController {
+    let context: RouteContext
 
     func addRoutes(to router: Router<IngressRequestContext>) {
         router.post("v1/workflows/:workflow_id/jobs") { request, context in
@@ -96,39 +81,19 @@ struct JobsController: Sendable {
         let field = members["input"] == nil && members["input_data"] != nil ? "input_data" : "input"
         let value = members[field] ?? .object([:])
         try JSONBody.requireStorable(value, field: field)
-        return String(decoding: (try? JSONEncoder().encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+        return value.jsonText
     }
 
     /// The caller's jobs, newest first: `?status=&limit=&cursor=`; `next_cursor` is null on
     /// the last page.
     func list(_ request: Request, from address: String) async throws -> Response {
         let caller = try await authentication.caller(of: request, from: address)
-        let query = request.uri.queryParameters
-        var status: JobStatus?
-        if let text = query["status"].map(String.init) {
-            guard let value = JobStatus(rawValue: text) else {
-                throw APIError(.badRequest, "invalid_parameter",
-                               "expected one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'", field: "status")
-            }
-            status = value
-        }
-        var limit = Self.defaultPageSize
-        if let text = query["limit"].map(String.init) {
-            guard let value = Int(text), (1...Self.maxPageSize).contains(value) else {
-                throw APIError(.badRequest, "invalid_parameter", "expected an integer 1...\(Self.maxPageSize), got '\(text)'", field: "limit")
-            }
-            limit = value
-        }
-        var cursor: String?
-        if let text = query["cursor"].map(String.init) {
-            guard let id = UUID(uuidString: text) else {
-                throw APIError(.badRequest, "invalid_parameter", "expected a next_cursor from an earlier page", field: "cursor")
-            }
-            cursor = id.uuidString.lowercased()
-        }
-        let page = try await pool.asTenant(caller.tenantID, logger: logger) { [status, cursor, limit] connection in
+        let parameters = try ListParameters(request, statuses: JobStatus.allCases.map(\.rawValue))
+        let status = parameters.status.flatMap(JobStatus.init(rawValue:))
+        let page = try await pool.asTenant(caller.tenantID, logger: logger) { [status] connection in
             try JobStore.Refusal.answered {
-                try JobStore.list(tenantID: caller.tenantID, status: status, limit: limit, after: cursor, on: connection)
+                try JobStore.list(
+                    tenantID: caller.tenantID, status: status, limit: parameters.limit, after: parameters.cursor, on: connection)
             }
         }
         let next = page.nextCursor.map { "\"\($0)\"" } ?? "null"

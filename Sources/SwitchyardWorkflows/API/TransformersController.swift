@@ -17,24 +17,13 @@ import SwitchyardProviders
 /// `"***"`, and a `PUT` that sends `"***"` back keeps the stored value. Without
 /// `SWITCHYARD_SECRETS_KEY` a transformer with secrets is refused (503 naming the variable).
 /// The built-in types are listed too, and their names can't be taken.
-struct TransformersController: Sendable {
-    let pool: PostgresPool
-    let authentication: CallerAuthentication
-    let bodyLimit: Int
+struct TransformersController: RouteController {
+    let context: RouteContext
     let secretBox: SecretBox?
-    let logger: Logger
 
     /// The most secrets a transformer may have, and the longest secret.
     static let maxSecrets = 20
     static let maxSecretLength = 8_192
-
-    init(context: RouteContext, secretBox: SecretBox?) {
-        pool = context.pool
-        authentication = context.authentication
-        bodyLimit = context.bodyLimit
-        self.secretBox = secretBox
-        logger = context.logger
-    }
 
     func addRoutes(to router: Router<IngressRequestContext>) {
         router.put("v1/transformers/:transformer_id") { request, context in
@@ -171,6 +160,6 @@ struct TransformerBody {
         }
         self.type = type
         self.secrets = secrets
-        configText = String(decoding: (try? JSONEncoder().encode(JSONValue.object(config))) ?? Data("{}".utf8), as: UTF8.self)
+        configText = JSONValue.object(config).jsonText
     }
 }

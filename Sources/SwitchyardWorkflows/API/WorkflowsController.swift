@@ -14,18 +14,8 @@ import SwitchyardPostgres
 /// built-in types and the tenant's configured transformers); every problem is answered at once,
 /// 400 `invalid_definition` with JSON Pointers into the request. Built-in workflows are
 /// visible to every tenant and can't be overwritten (409 `builtin_workflow`).
-struct WorkflowsController: Sendable {
-    let pool: PostgresPool
-    let authentication: CallerAuthentication
-    let bodyLimit: Int
-    let logger: Logger
-
-    init(context: RouteContext) {
-        pool = context.pool
-        authentication = context.authentication
-        bodyLimit = context.bodyLimit
-        logger = context.logger
-    }
+struct WorkflowsController: RouteController {
+    let context: RouteContext
 
     static let defaultPageSize = 50
     static let maxPageSize = 200
@@ -142,6 +132,6 @@ struct WorkflowBody {
         try JSONBody.requireStorable(body, field: "definition")
         self.name = name
         self.definition = definition
-        definitionText = String(decoding: (try? JSONEncoder().encode(definition)) ?? Data("{}".utf8), as: UTF8.self)
+        definitionText = definition.jsonText
     }
 }

@@ -1,7 +1,7 @@
 // Checks a workflow definition as tenants send it, naming each problem by its JSON Pointer.
 
 public import SwitchyardCore
-import SwitchyardJSONPath
+public import SwitchyardJSONPath
 
 /// Validates a definition in the seed's format and builds a ``WorkflowDefinition``.
 ///
@@ -87,7 +87,7 @@ public struct WorkflowValidator: Sendable {
         }
         var outputMap: [String: JSONPath]?
         if let value = members["output_map"], value != .null {
-            outputMap = map(value, at: root.appending("output_map"), problem: problem)
+            outputMap = Self.queryMap(value, at: root.appending("output_map"), problem: problem)
         }
         if problems.isEmpty {
             checkGraph(steps, start: startStep, root: root, problem: problem)
@@ -117,7 +117,7 @@ public struct WorkflowValidator: Sendable {
         }
         var inputMap: [String: JSONPath]?
         if let value = members["input_map"], value != .null {
-            inputMap = map(value, at: pointer.appending("input_map"), problem: problem)
+            inputMap = Self.queryMap(value, at: pointer.appending("input_map"), problem: problem)
         }
         var retry = WorkflowDefinition.RetryPolicy.none
         if let value = members["retry"], value != .null {
@@ -135,7 +135,7 @@ public struct WorkflowValidator: Sendable {
                     problem(at.appending("when"), "expected a JSONPath query, got \(item["when"]?.kindName ?? "nothing")")
                     continue
                 }
-                guard let query = self.query(when, at: at.appending("when"), problem: problem) else { continue }
+                guard let query = Self.query(when, at: at.appending("when"), problem: problem) else { continue }
                 guard let next = successor(item["next_step"], at: at.appending("next_step"), problem: problem) else { continue }
                 branches.append(WorkflowDefinition.Branch(when: query, nextStep: next))
             }
@@ -156,23 +156,28 @@ public struct WorkflowValidator: Sendable {
         }
     }
 
-    private func map(_ value: JSONValue, at pointer: JSONPointer, problem: (JSONPointer, String) -> Void) -> [String: JSONPath]? {
+    /// A map of JSONPath queries by key (a step's `input_map`, a definition's `output_map`, an
+    /// automation's `input_map`), compiled; nil when `value` is not an object. Each problem is
+    /// reported with its JSON Pointer under `pointer`; keys whose query is bad are left out.
+    public static func queryMap(
+        _ value: JSONValue, at pointer: JSONPointer, problem: (JSONPointer, String) -> Void
+    ) -> [String: JSONPath]? {
         guard case .object(let members) = value else {
             problem(pointer, "expected an object of JSONPath queries by key, got \(value.kindName)")
             return nil
         }
         var map: [String: JSONPath] = [:]
-        for (key, query) in members.sorted(by: { $0.key < $1.key }) {
-            guard let text = query.string else {
-                problem(pointer.appending(key), "expected a JSONPath query (a string), got \(query.kindName)")
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+            guard let text = value.string else {
+                problem(pointer.appending(key), "expected a JSONPath query (a string), got \(value.kindName)")
                 continue
             }
-            if let compiled = self.query(text, at: pointer.appending(key), problem: problem) { map[key] = compiled }
+            if let compiled = query(text, at: pointer.appending(key), problem: problem) { map[key] = compiled }
         }
         return map
     }
 
-    private func query(_ text: String, at pointer: JSONPointer, problem: (JSONPointer, String) -> Void) -> JSONPath? {
+    private static func query(_ text: String, at pointer: JSONPointer, problem: (JSONPointer, String) -> Void) -> JSONPath? {
         do {
             return try JSONPath(text)
         } catch {

@@ -107,7 +107,7 @@ public struct WorkflowRole: WorkerRole {
         } catch {
             return .transientFailure(HandlerFailure("database", "reading transformer '\(current.transformerID)': \(error)"))
         }
-        let inputText = String(decoding: (try? JSONEncoder().encode(input)) ?? Data("null".utf8), as: UTF8.self)
+        let inputText = input.jsonText
         let start: @Sendable (isolated PostgresConnection) throws -> Void = { connection in
             try StepStore.start(
                 step, transformerID: current.transformerID, input: inputText, maxRetries: current.retry.maxRetries,
@@ -194,8 +194,8 @@ public struct WorkflowRole: WorkerRole {
         let document = document(job, adding: step.stepID, output: output)
         let next = current.branches.first { !$0.when.values(in: document).isEmpty }.map(\.nextStep) ?? current.nextStep
         let result = next == nil ? definition.outputMap.map { WorkflowDefinition.apply($0, to: document) } : nil
-        let outputText = Self.text(output)
-        let resultText = result.map(Self.text)
+        let outputText = output.jsonText
+        let resultText = result?.jsonText
         return effects(
             write: { connection in try StepStore.complete(step, output: outputText, next: next, result: resultText, on: connection) },
             followUp: next.map { next in { scheduler.now(StepMessage(jobID: step.jobID, stepID: next), tenantID: job.tenantID) } })
@@ -234,9 +234,5 @@ public struct WorkflowRole: WorkerRole {
         } catch {
             return .transientFailure(HandlerFailure("configuration", "scheduling the next step: \(error)"))
         }
-    }
-
-    private static func text(_ value: JSONValue) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

@@ -87,7 +87,7 @@ public struct Template: Sendable, Equatable {
                 if case .string(let string) = value {
                     text += string
                 } else {
-                    text += String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
+                    text += value.jsonText
                 }
             }
         }

@@ -1,22 +1,26 @@
-// `?limit=&cursor=&status=` of the automation API's lists.
+// `?limit=&cursor=&status=` of the APIs' keyset-paged lists.
 
-import Hummingbird
 import Foundation
-import SwitchyardAPI
+public import Hummingbird
 
 /// A list's query parameters, checked: `limit` 1...100 (default 20), `cursor` a `next_cursor`
-/// from an earlier page, `status` one of the allowed values.
-struct ListParameters {
-    static let defaultLimit = 20
-    static let maxLimit = 100
+/// from an earlier page (a UUID), `status` one of the allowed values.
+public struct ListParameters: Sendable {
+    /// The page size when `limit` is absent.
+    public static let defaultLimit = 20
+    /// The largest page.
+    public static let maxLimit = 100
 
-    var limit = defaultLimit
-    var cursor: String?
-    var status: String?
+    /// The page size.
+    public var limit = defaultLimit
+    /// The id of the last item of the previous page, lower-cased.
+    public var cursor: String?
+    /// The status asked for, one of the allowed values.
+    public var status: String?
 
     /// Reads the parameters of `request`; `statuses` are the allowed `status` values (none: no filter).
     /// - Throws: ``APIError`` 400 `invalid_parameter` naming the parameter.
-    init(_ request: Request, statuses: [String] = []) throws(APIError) {
+    public init(_ request: Request, statuses: [String] = []) throws(APIError) {
         let query = request.uri.queryParameters
         if let text = query["limit"].map(String.init) {
             guard let value = Int(text), (1...Self.maxLimit).contains(value) else {
@@ -36,18 +40,6 @@ struct ListParameters {
                                "expected one of \(statuses.joined(separator: ", ")), got '\(text.prefix(40))'", field: "status")
             }
             status = text
-        }
-    }
-}
-
-extension ListRefusal {
-    /// What `body` returns, with an unknown cursor answered 400.
-    static func answered<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch ListRefusal.unknownCursor {
-            throw APIError(.badRequest, "invalid_parameter", "nothing in this list has this id; pass next_cursor from an earlier page",
-                           field: "cursor")
         }
     }
 }

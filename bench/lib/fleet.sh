@@ -1,0 +1,60 @@
+# bench/lib/fleet.sh -- what the pipeline benchmarks (imagegen.sh, workflows.sh, automations.sh)
+# share: a release build, the private servers (optionally with a database of the benchmark's
+# own), a tenant with an API key, the ingress, and stopping what they started. Source it from
+# the repository root after defining log().
+
+PIDS=()
+BENCH_DB=""
+
+# bench_build: builds switchyard (release, .build-bench); sets BIN.
+bench_build() {
+  command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+  log "building release (switchyard) in .build-bench"
+  swift build -c release --build-path .build-bench --product switchyard >&2
+  BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
+}
+
+# bench_servers [NAME]: the private servers up and their environment; with NAME, a database
+# NAME_<time> of the benchmark's own (no earlier run's rows or their vacuuming in the figures;
+# bench_stop drops it) in SWITCHYARD_DATABASE_URL. Then the migrations and the topology.
+bench_servers() {
+  scripts/services up >&2
+  eval "$(scripts/services env)"
+  if [ -n "${1:-}" ]; then
+    BENCH_DB="$1_$(date +%s)"
+    scripts/services psql -q -c "CREATE DATABASE $BENCH_DB"
+    export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$BENCH_DB"
+  fi
+  "$BIN/switchyard" migrate >&2
+  "$BIN/switchyard" topology apply >&2
+}
+
+# bench_tenant PREFIX: a tenant PREFIX<time> and an API key; sets RUN, TENANT and KEY.
+bench_tenant() {
+  RUN="$1$(date +%s)"
+  TENANT="$("$BIN/switchyard" tenants create "$RUN")"
+  KEY="$("$BIN/switchyard" keys create --tenant "$TENANT")"
+}
+
+# bench_ingress PORT LOG: starts `switchyard ingress` (stderr to LOG) and waits until it is
+# ready; sets API.
+bench_ingress() {
+  API="http://127.0.0.1:$1"
+  "$BIN/switchyard" ingress --port "$1" 2>"$2" & PIDS+=($!)
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$API/readyz" 2>/dev/null && break; sleep 0.1; done
+}
+
+# bench_stop: stops the processes in PIDS and drops the benchmark's own database.
+bench_stop() {
+  [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  PIDS=()
+  [ -z "$BENCH_DB" ] || scripts/services psql -q -c "DROP DATABASE IF EXISTS $BENCH_DB" || true
+  BENCH_DB=""
+}
+
+# sql STATEMENT: one value (or rows, unaligned) from the benchmark's database.
+sql() { scripts/services psql ${BENCH_DB:+-d "$BENCH_DB"} -tAq -c "$1"; }
+
+# bench_psql: psql on the benchmark's database (reads SQL from standard input).
+bench_psql() { scripts/services psql ${BENCH_DB:+-d "$BENCH_DB"} -q "$@"; }
