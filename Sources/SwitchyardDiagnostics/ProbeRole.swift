@@ -12,10 +12,12 @@ public import SwitchyardRuntime
 /// optional `"follow_up"` id: on success it also emits a `probe.run` for that id through the
 /// outbox (the follow-up inherits trace, correlation and tenant).
 ///
-/// It sleeps `sleep_ms` (which must stay below the role's handler deadline), fails permanently if `permanent` or while now < `fail_until_ms` (epoch
-/// milliseconds), fails transiently while the attempt is ≤ `transient_failures`, and otherwise
-/// inserts `probe_results(id, attempts)` with a plain INSERT. With `"crash": true` it aborts
-/// the process, but only when `SWITCHYARD_PROBE_ALLOW_CRASH=1` (else a permanent failure).
+/// It sleeps `sleep_ms` (which must stay below the role's handler deadline), fails permanently
+/// if `permanent` or while now < `fail_until_ms` (epoch milliseconds), fails transiently while
+/// the attempt is ≤ `transient_failures`, and otherwise inserts `probe_results(id, attempts)`;
+/// a second effect for the same id (a duplicate) counts up its `effects` column instead. With
+/// `"crash": true` it aborts the process, but only when `SWITCHYARD_PROBE_ALLOW_CRASH=1` (else a
+/// permanent failure).
 public struct ProbeRole: WorkerRole {
     public let name = "probe"
     private let allowCrash: Bool
@@ -99,7 +101,10 @@ public struct ProbeRole: WorkerRole {
         } ?? []
         return .success(HandlerEffects(write: { connection in
             try connection.execute(
-                "INSERT INTO probe_results (id, attempts, completed_at) VALUES ($1, $2, clock_timestamp())", [id, attempts])
+                """
+                INSERT INTO probe_results (id, attempts, completed_at) VALUES ($1, $2, clock_timestamp())
+                ON CONFLICT (id) DO UPDATE SET effects = probe_results.effects + 1
+                """, [id, attempts])
         }, followUps: followUps))
     }
 

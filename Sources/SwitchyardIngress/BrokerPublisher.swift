@@ -5,25 +5,37 @@ public import ServiceLifecycle
 public import SwitchyardAMQP
 import SwitchyardCore
 
-/// Publishes with publisher confirms on a shared connection; a failed connection is dropped
-/// and the next publish opens a new one (so a broker restart costs the requests during the
-/// outage, not the process). As a `Service` it closes its connection when graceful shutdown
-/// reaches it: list it before the services that publish through it.
+/// Publishes with publisher confirms on a shared connection. A failed connection is dropped
+/// and a new one opened (to any node of a cluster that answers); every publish that was in
+/// flight and unconfirmed when the connection went is sent again on the new one, with the same
+/// message id (consumers' inboxes absorb a copy the broker had already taken), for up to
+/// ``resendWindow``. As a `Service` it closes its connection when graceful shutdown reaches it:
+/// list it before the services that publish through it.
 public actor BrokerPublisher: Service {
     private let configuration: AMQPConnection.Configuration
     private var current: (connection: AMQPConnection, channel: AMQPChannel)?
+    private var closed = false
+    /// How long a publish keeps being sent again after connections are lost.
+    public nonisolated let resendWindow: Duration
     /// `switchyard_publish_confirm_seconds`: from handing a publish to the broker to its confirm.
     private nonisolated let confirmLatency = Metrics.Timer(label: "switchyard_publish_confirm_seconds")
+    /// `switchyard_publish_resent_total`: publishes sent again after their connection was lost.
+    private nonisolated let resent = Counter(label: "switchyard_publish_resent_total")
 
     /// Creates a publisher; it connects on first use.
-    public init(configuration: AMQPConnection.Configuration) {
+    /// - Parameters:
+    ///   - configuration: The broker's connection settings (one node or a cluster's nodes).
+    ///   - resendWindow: How long a publish whose connection was lost keeps being sent again.
+    public init(configuration: AMQPConnection.Configuration, resendWindow: Duration = .seconds(10)) {
         var configuration = configuration
         configuration.connectionName = "switchyard ingress"
         self.configuration = configuration
+        self.resendWindow = resendWindow
     }
 
     /// A confirm-mode channel, connecting if there is none.
     private func channel() async throws -> AMQPChannel {
+        if closed { throw AMQPError(.connectionClosed, "the publisher is closed") }
         if let current, current.connection.isOpen { return current.channel }
         if let stale = current { await stale.connection.close() }
         current = nil
@@ -38,6 +50,13 @@ public actor BrokerPublisher: Service {
         }
     }
 
+    /// Drops the connection of `channel` if it is still the current one (it lost publishes).
+    private func discard(_ channel: AMQPChannel) async {
+        guard let current, current.channel === channel else { return }
+        self.current = nil
+        await current.connection.close()
+    }
+
     /// Publishes `messages` (pipelined) and returns once the broker confirmed every one.
     /// - Throws: The first ``AMQPError``; the messages before it may have been published.
     public nonisolated func publish(_ messages: [AMQPOutgoingMessage]) async throws {
@@ -45,18 +64,35 @@ public actor BrokerPublisher: Service {
     }
 
     /// Publishes `messages` (pipelined) and reports, for each, whether the broker confirmed it.
+    /// Those whose connection was lost before their confirm are sent again on a new connection
+    /// (to any node that answers) until confirmed or refused, for up to ``resendWindow``; when
+    /// no node answers, they fail at once.
     public nonisolated func publishEach(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
-        let open: AMQPChannel
-        do {
-            open = try await channel()
-        } catch {
-            let failure = error as? AMQPError ?? AMQPError(.connectionFailed, "\(error)")
-            return messages.map { _ in .failure(failure) }
+        var outcomes = [Result<Void, AMQPError>](
+            repeating: .failure(AMQPError(.connectionClosed, "not published")), count: messages.count)
+        var pending = Array(messages.indices)
+        let deadline = ContinuousClock.now + resendWindow
+        while true {
+            let open: AMQPChannel
+            do {
+                open = try await channel()
+            } catch {
+                let failure = error as? AMQPError ?? AMQPError(.connectionFailed, "\(error)")
+                for index in pending { outcomes[index] = .failure(failure) }
+                return outcomes
+            }
+            let started = ContinuousClock.now
+            let results = await open.publish(pending.map { messages[$0] })
+            confirmLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+            for (index, result) in zip(pending, results) { outcomes[index] = result }
+            pending = pending.filter { index in
+                if case .failure(let error) = outcomes[index] { return error.code == .connectionClosed }
+                return false
+            }
+            guard !pending.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled else { return outcomes }
+            await discard(open)
+            resent.increment(by: pending.count)
         }
-        let started = ContinuousClock.now
-        let outcomes = await open.publish(messages)
-        confirmLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-        return outcomes
     }
 
     /// Whether the broker can be reached now (for readiness).
@@ -72,6 +108,7 @@ public actor BrokerPublisher: Service {
 
     /// Closes the connection.
     public func close() async {
+        closed = true
         if let current { await current.connection.close() }
         current = nil
     }

@@ -43,6 +43,7 @@ import Testing
                 return results == probes.succeeding.count && deadLetters == probes.permanent.count
             }
             #expect(try await fleet.count("SELECT count(DISTINCT id) FROM probe_results") == probes.succeeding.count)
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE effects > 1") == 0, "no effect twice")
             #expect(try await fleet.count(
                 "SELECT count(*) FROM probe_results WHERE attempts > 1") == 600, "the transient ones needed retries")
             #expect(try await fleet.count(

@@ -14,6 +14,7 @@ import Testing
             return results == probes.succeeding.count && deadLetters == probes.permanent.count
         }
         #expect(try await fleet.count("SELECT count(DISTINCT id) FROM probe_results") == probes.succeeding.count)
+        #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE effects > 1") == 0, "no effect twice")
         #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE error_class = 'permanent'") == probes.permanent.count)
         #expect(try await fleet.count("SELECT count(*) FROM inbox") == probes.succeeding.count)
         let depths = try await fleet.depths(DeliveryGuaranteeTests.probeQueues)

@@ -18,6 +18,8 @@
 // `SwitchyardBench noop-server PORT` and `SwitchyardBench ingress-load ...` are the ingress
 // benchmark's baseline server and load generator (IngressLoad.swift, bench/ingress.sh).
 // `SwitchyardBench jsonpath ...` times JSONPath evaluation (JSONPathBench.swift, bench/jsonpath.sh).
+// `SwitchyardBench chaos ...` runs one fault scenario and counts what landed (Chaos.swift,
+// scripts/chaos).
 
 import Foundation
 
@@ -41,6 +43,22 @@ if arguments.first == "jsonpath" {
     } catch {
         FileHandle.standardError.write(Data("switchyard-bench jsonpath: \(error)\n\n\(JSONPathBench.usage)\n".utf8))
         exit(2)
+    }
+    exit(0)
+}
+if arguments.first == "chaos" {
+    let chaosOptions: ChaosOptions
+    do {
+        chaosOptions = try ChaosOptions.parse(Array(arguments.dropFirst()))
+    } catch {
+        FileHandle.standardError.write(Data("switchyard-bench chaos: \(error)\n\n\(ChaosOptions.usage)\n".utf8))
+        exit(2)
+    }
+    do {
+        try await Chaos(options: chaosOptions).run()
+    } catch {
+        FileHandle.standardError.write(Data("switchyard-bench chaos: \(error)\n".utf8))
+        exit(1)
     }
     exit(0)
 }

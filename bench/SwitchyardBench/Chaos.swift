@@ -1,0 +1,262 @@
+// `SwitchyardBench chaos`: one fault scenario against real workers (and an ingress), the broker
+// cluster and Postgres, under a producer publishing with confirms at a fixed rate; then counts
+// what landed: published, confirmed, rows, dead letters, lost, duplicated, recovery seconds.
+
+import Foundation
+import Glibc
+import SwitchyardAMQP
+import SwitchyardHTTP
+import SwitchyardIngress
+import SwitchyardPostgres
+
+struct Chaos: Sendable {
+    let options: ChaosOptions
+    let environment = ProcessInfo.processInfo.environment
+
+    private func required(_ name: String) throws -> String {
+        guard let value = environment[name], !value.isEmpty else { throw ChaosError("\(name) is not set") }
+        return value
+    }
+
+    func run() async throws {
+        let databaseURL = try required("SWITCHYARD_DATABASE_URL")
+        let amqp = try AMQPConnection.Configuration(url: try required("SWITCHYARD_AMQP_URL"))
+        let logs = environment["CHAOS_LOG_DIR"] ?? NSTemporaryDirectory()
+        let runID = "\(options.label)-\(options.scenario)-\(Int(Date().timeIntervalSince1970))"
+
+        let workers = ProcessSupervisor(
+            arguments: [options.binary, "work", "probe", "dead-letters"], environment: environment,
+            logPrefix: "\(logs)/\(options.scenario)-worker")
+        try await workers.start(count: options.workers)
+        var ingress: ProcessSupervisor?
+        var httpClient: HTTPClient?
+        let target: ChaosLoad.Target
+        if options.scenario == "ingress-kill" {
+            let port = environment["CHAOS_INGRESS_PORT"] ?? "18095"
+            let key = try createAPIKey(runID)
+            var ingressEnvironment = environment
+            ingressEnvironment["SWITCHYARD_ALLOW_PROBE_EVENTS"] = "1"
+            ingressEnvironment["SWITCHYARD_API_RATE"] = "1000000"
+            ingressEnvironment["SWITCHYARD_API_BURST"] = "1000000"
+            let supervisor = ProcessSupervisor(
+                arguments: [options.binary, "ingress", "--port", port], environment: ingressEnvironment,
+                logPrefix: "\(logs)/\(options.scenario)-ingress")
+            try await supervisor.start(count: 1)
+            ingress = supervisor
+            let client = HTTPClient(configuration: .init(maxConcurrentRequests: 64, connectTimeout: .seconds(2), timeout: .seconds(15)))
+            httpClient = client
+            target = .ingress(url: "http://127.0.0.1:\(port)", apiKey: key, client: client)
+        } else {
+            target = .broker(BrokerPublisher(configuration: amqp))
+        }
+
+        let load = ChaosLoad(runID: runID, rate: options.rate, failShare: options.failShare, target: target)
+        let sampler = RowSampler(databaseURL: databaseURL, prefix: runID)
+        let samples = Task { await sampler.run() }
+        let started = ContinuousClock.now
+        let ingressProcess = ingress
+        let faults = Task { try await injectFaults(workers: workers, ingress: ingressProcess, loadStart: started) }
+        await load.run(for: options.loadDuration, retryUntil: started + options.loadDuration + .seconds(90))
+        let faultTimes = try await faults.value
+        let loadEnd = ContinuousClock.now
+
+        let confirmed = load.ledger.snapshot.confirmed
+        let drained = await waitForLanding(sampler, expected: confirmed.count)
+        samples.cancel()
+        await workers.stop()
+        await ingress?.stop()
+        await httpClient?.shutdown()
+        if case .broker(let publisher) = target { await publisher.close() }
+
+        let counts = try await count(databaseURL: databaseURL, runID: runID, confirmed: confirmed, load: load)
+        let recovery = await sampler.recoverySeconds(after: faultTimes, rate: options.rate, until: loadEnd, origin: started)
+        let ledger = load.ledger.snapshot
+        let restarts = await workers.restarts + (ingress?.restarts ?? 0)
+        emit(system: "switchyard", scenario: "chaos-\(options.scenario)", metric: "lost", value: Double(counts.lost),
+             unit: "events", run: 1, [
+                ("mode", .string(options.short ? "short" : "full")), ("rate", .int(options.rate)),
+                ("workers", .int(options.workers)), ("published", .int(ledger.published)),
+                ("confirmed", .int(confirmed.count)), ("publish_attempts", .int(ledger.attempts)),
+                ("rows", .int(counts.rows)), ("dead_letters", .int(counts.deadLetters)),
+                ("duplicated", .int(counts.duplicated)), ("recovery_s", .double(recovery)),
+                ("drained", .string(drained ? "yes" : "no")), ("process_restarts", .int(restarts)),
+                ("faults", .int(faultTimes.count)),
+            ])
+    }
+
+    // MARK: Faults
+
+    /// Runs the scenario's faults; returns when each happened (for the recovery figure).
+    private func injectFaults(
+        workers: ProcessSupervisor, ingress: ProcessSupervisor?, loadStart: ContinuousClock.Instant
+    ) async throws -> [ContinuousClock.Instant] {
+        try await Task.sleep(until: loadStart + options.faultStart, clock: .continuous)
+        var times: [ContinuousClock.Instant] = []
+        switch options.scenario {
+        case "worker-kill", "ingress-kill":
+            let victims = options.scenario == "worker-kill" ? workers : ingress!
+            let end = ContinuousClock.now + options.faultSpan
+            while ContinuousClock.now < end {
+                if await victims.killRandom() { times.append(.now) }
+                try await Task.sleep(for: options.killInterval)
+            }
+        case "node-kill":
+            let leader = try tool("cluster", "leader", "sy.work.probe").trimmingCharacters(in: .whitespacesAndNewlines)
+            times.append(.now)
+            _ = try tool("cluster", "kill", leader)
+            try await Task.sleep(for: options.nodeDowntime)
+            _ = try tool("cluster", "start", leader)
+        case "broker-restart":
+            times.append(.now)
+            for node in ["3", "2", "1"] { _ = try tool("cluster", "stop", node) }
+            for node in ["1", "2", "3"] { _ = try tool("cluster", "start", node) }
+        case "pg-restart":
+            times.append(.now)
+            _ = try tool("services", "postgres-restart", "0", "--immediate")
+        case "pg-failover":
+            times.append(.now)
+            _ = try tool("cluster", "promote")
+        default:
+            throw ChaosError("unknown scenario \(options.scenario)")
+        }
+        return times
+    }
+
+    /// Runs `scripts/NAME ARGS...`; its standard output, or a ``ChaosError`` on failure.
+    private func tool(_ name: String, _ arguments: String...) throws -> String {
+        try runProcess(["\(options.scripts)/\(name)"] + arguments)
+    }
+
+    private func runProcess(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ChaosError("\(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A tenant and an API key for the ingress scenario.
+    private func createAPIKey(_ runID: String) throws -> String {
+        let tenant = try runProcess([options.binary, "tenants", "create", runID]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try runProcess([options.binary, "keys", "create", "--tenant", tenant])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    // MARK: Counting
+
+    /// Waits until as many probes landed (rows or dead letters) as were confirmed.
+    private func waitForLanding(_ sampler: RowSampler, expected: Int) async -> Bool {
+        let deadline = ContinuousClock.now + options.drainTimeout
+        while ContinuousClock.now < deadline {
+            if let landed = await sampler.landed(), landed >= expected { return true }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        return false
+    }
+
+    private struct Counts {
+        var rows = 0
+        var deadLetters = 0
+        var lost = 0
+        var duplicated = 0
+    }
+
+    private func count(databaseURL: String, runID: String, confirmed: Set<Int>, load: ChaosLoad) async throws -> Counts {
+        let connection = try await PostgresConnection.connect(url: databaseURL)
+        defer { Task { await connection.close() } }
+        var effects: [String: Int] = [:]
+        for row in try await connection.query(
+            "SELECT id, effects FROM probe_results WHERE starts_with(id, $1)", [runID + "-"]) {
+            effects[try row.decode(String.self, at: 0)] = try row.decode(Int.self, at: 1)
+        }
+        var deadLettered: [String: Int] = [:]
+        for row in try await connection.query(
+            """
+            SELECT convert_from(body, 'UTF8')::jsonb ->> 'id' FROM dead_letters
+            WHERE starts_with(convert_from(body, 'UTF8')::jsonb ->> 'id', $1)
+            """, [runID + "-"]) {
+            deadLettered[try row.decode(String.self, at: 0), default: 0] += 1
+        }
+        var counts = Counts(rows: effects.count, deadLetters: deadLettered.values.reduce(0, +))
+        counts.lost = confirmed.filter { effects[load.id($0)] == nil && deadLettered[load.id($0)] == nil }.count
+        counts.duplicated = effects.values.filter { $0 > 1 }.count + deadLettered.values.filter { $0 > 1 }.count
+            + deadLettered.keys.filter { effects[$0] != nil }.count
+        return counts
+    }
+}
+
+/// Samples how many of the run's probes have landed, for the drain and the recovery figure.
+actor RowSampler {
+    private let databaseURL: String
+    private let prefix: String
+    private var connection: PostgresConnection?
+    private var samples: [(at: ContinuousClock.Instant, rows: Int)] = []
+
+    init(databaseURL: String, prefix: String) {
+        self.databaseURL = databaseURL
+        self.prefix = prefix + "-"
+    }
+
+    /// Samples every 250 ms until cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            if let rows = await rowCount() { samples.append((.now, rows)) }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        await connection?.close()
+    }
+
+    /// Rows plus dead letters of the run, or nil while the database can't be reached.
+    func landed() async -> Int? {
+        guard let rows = await rowCount() else { return nil }
+        guard let connection,
+              let dead = try? await connection.query(
+                "SELECT count(*) FROM dead_letters WHERE starts_with(convert_from(body, 'UTF8')::jsonb ->> 'id', $1)",
+                [prefix]).first?.decode(Int.self, at: 0)
+        else { return nil }
+        return rows + dead
+    }
+
+    private func rowCount() async -> Int? {
+        do {
+            if connection == nil { connection = try await PostgresConnection.connect(url: databaseURL) }
+            return try await connection!.query("SELECT count(*) FROM probe_results WHERE starts_with(id, $1)", [prefix])
+                .first?.decode(Int.self, at: 0)
+        } catch {
+            await connection?.close()
+            connection = nil
+            return nil
+        }
+    }
+
+    /// The longest time, over the faults, from a fault until rows landed again at 80 % of
+    /// `rate` over a trailing second (samples after `until` only count while the backlog drains).
+    func recoverySeconds(
+        after faults: [ContinuousClock.Instant], rate: Int, until loadEnd: ContinuousClock.Instant,
+        origin: ContinuousClock.Instant
+    ) -> Double {
+        var worst = 0.0
+        for fault in faults {
+            var back: ContinuousClock.Instant?
+            for (index, sample) in samples.enumerated() where sample.at >= fault + .milliseconds(500) {
+                guard let earlier = samples[..<index].last(where: { sample.at - $0.at >= .seconds(1) }) else { continue }
+                let perSecond = Double(sample.rows - earlier.rows) / (sample.at - earlier.at).seconds
+                if perSecond >= 0.8 * Double(rate) {
+                    back = sample.at
+                    break
+                }
+            }
+            let end = back ?? samples.last?.at ?? loadEnd
+            worst = max(worst, (end - fault).seconds)
+        }
+        return rounded(worst, 1)
+    }
+}
