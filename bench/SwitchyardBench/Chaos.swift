@@ -69,7 +69,7 @@ struct Chaos: Sendable {
         if case .broker(let publisher) = target { await publisher.close() }
 
         let counts = try await count(databaseURL: databaseURL, runID: runID, confirmed: confirmed, load: load)
-        let recovery = await sampler.recoverySeconds(after: faultTimes, rate: options.rate, until: loadEnd, origin: started)
+        let recovery = await sampler.recoverySeconds(after: faultTimes, rate: options.rate, until: loadEnd)
         let ledger = load.ledger.snapshot
         let restarts = await workers.restarts + (ingress?.restarts ?? 0)
         emit(system: "switchyard", scenario: "chaos-\(options.scenario)", metric: "lost", value: Double(counts.lost),
@@ -101,30 +101,34 @@ struct Chaos: Sendable {
                 try await Task.sleep(for: options.killInterval)
             }
         case "node-kill":
-            let leader = try tool("cluster", "leader", "sy.work.probe").trimmingCharacters(in: .whitespacesAndNewlines)
+            let leader = try await tool("cluster", "leader", "sy.work.probe").trimmingCharacters(in: .whitespacesAndNewlines)
             times.append(.now)
-            _ = try tool("cluster", "kill", leader)
+            _ = try await tool("cluster", "kill", leader)
             try await Task.sleep(for: options.nodeDowntime)
-            _ = try tool("cluster", "start", leader)
+            _ = try await tool("cluster", "start", leader)
         case "broker-restart":
             times.append(.now)
-            for node in ["3", "2", "1"] { _ = try tool("cluster", "stop", node) }
-            for node in ["1", "2", "3"] { _ = try tool("cluster", "start", node) }
+            for node in ["3", "2", "1"] { _ = try await tool("cluster", "stop", node) }
+            for node in ["1", "2", "3"] { _ = try await tool("cluster", "start", node) }
         case "pg-restart":
             times.append(.now)
-            _ = try tool("services", "postgres-restart", "0", "--immediate")
+            _ = try await tool("services", "postgres-restart", "0", "--immediate")
         case "pg-failover":
             times.append(.now)
-            _ = try tool("cluster", "promote")
+            _ = try await tool("cluster", "promote")
         default:
             throw ChaosError("unknown scenario \(options.scenario)")
         }
         return times
     }
 
-    /// Runs `scripts/NAME ARGS...`; its standard output, or a ``ChaosError`` on failure.
-    private func tool(_ name: String, _ arguments: String...) throws -> String {
-        try runProcess(["\(options.scripts)/\(name)"] + arguments)
+    /// Runs `scripts/NAME ARGS...` on a thread of its own (the load and the sampler keep
+    /// running); its standard output, or a ``ChaosError`` on failure.
+    private func tool(_ name: String, _ arguments: String...) async throws -> String {
+        let command = ["\(options.scripts)/\(name)"] + arguments
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try runProcess(command) }) }
+        }
     }
 
     private func runProcess(_ arguments: [String]) throws -> String {
@@ -205,10 +209,11 @@ actor RowSampler {
         self.prefix = prefix + "-"
     }
 
-    /// Samples every 250 ms until cancelled.
+    /// Samples every 250 ms until cancelled. While the database can't be reached, nothing is
+    /// known to land: the last count is repeated.
     func run() async {
         while !Task.isCancelled {
-            if let rows = await rowCount() { samples.append((.now, rows)) }
+            if let rows = await rowCount() ?? samples.last?.rows { samples.append((.now, rows)) }
             try? await Task.sleep(for: .milliseconds(250))
         }
         await connection?.close()
@@ -237,26 +242,32 @@ actor RowSampler {
         }
     }
 
-    /// The longest time, over the faults, from a fault until rows landed again at 80 % of
-    /// `rate` over a trailing second (samples after `until` only count while the backlog drains).
+    /// The longest time, from the first fault on, that rows landed at under 80 % of `rate` over
+    /// a trailing second: how long the throughput took to come back. Once the load has ended only
+    /// a dip still open counts (it closes when the backlog drains fast enough).
     func recoverySeconds(
-        after faults: [ContinuousClock.Instant], rate: Int, until loadEnd: ContinuousClock.Instant,
-        origin: ContinuousClock.Instant
+        after faults: [ContinuousClock.Instant], rate: Int, until loadEnd: ContinuousClock.Instant
     ) -> Double {
-        var worst = 0.0
-        for fault in faults {
-            var back: ContinuousClock.Instant?
-            for (index, sample) in samples.enumerated() where sample.at >= fault + .milliseconds(500) {
-                guard let earlier = samples[..<index].last(where: { sample.at - $0.at >= .seconds(1) }) else { continue }
-                let perSecond = Double(sample.rows - earlier.rows) / (sample.at - earlier.at).seconds
-                if perSecond >= 0.8 * Double(rate) {
-                    back = sample.at
-                    break
+        guard let first = faults.first else { return 0 }
+        var worst = Duration.zero
+        var dipStart: ContinuousClock.Instant?
+        var window = samples.startIndex
+        for (index, sample) in samples.enumerated() where sample.at >= first {
+            while window < index, sample.at - samples[window + 1].at >= .seconds(1) { window += 1 }
+            let earlier = samples[window]
+            guard sample.at - earlier.at >= .seconds(1) else { continue }
+            let perSecond = Double(sample.rows - earlier.rows) / (sample.at - earlier.at).seconds
+            if perSecond < 0.8 * Double(rate) {
+                if dipStart == nil {
+                    guard sample.at <= loadEnd else { break }
+                    dipStart = max(first, earlier.at)
                 }
+            } else if let start = dipStart {
+                worst = max(worst, sample.at - start)
+                dipStart = nil
             }
-            let end = back ?? samples.last?.at ?? loadEnd
-            worst = max(worst, (end - fault).seconds)
         }
-        return rounded(worst, 1)
+        if let start = dipStart, let last = samples.last { worst = max(worst, last.at - start) }
+        return rounded(worst.seconds, 1)
     }
 }
