@@ -42,7 +42,7 @@ import Testing
         environment["BENCH_JSONL"] = results.path
         process.environment = environment
         let log = FileManager.default.temporaryDirectory.appending(path: "chaos-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
