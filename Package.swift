@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "SwitchyardRuntime",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres",
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardHTTP",
                 product("DequeModule", "swift-collections"), product("Logging", "swift-log"), product("Metrics", "swift-metrics"),
                 product("CoreMetrics", "swift-metrics"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
@@ -252,7 +252,8 @@ let package = Package(
         .testTarget(
             name: "SwitchyardRuntimeTests",
             dependencies: [
-                "Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardTestSupport",
+                "Switchyard", "SwitchyardAMQP", "SwitchyardCore", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime",
+                "SwitchyardTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

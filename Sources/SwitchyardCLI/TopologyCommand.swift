@@ -69,7 +69,7 @@ struct TopologyCommand: AsyncParsableCommand {
         func run() async throws {
             let (configuration, topology) = try options.load()
             let http = HTTPClient()
-            let management = RabbitMQManagement(baseURL: configuration.managementURL, http: http)
+            let management = RabbitMQManagement(baseURLs: configuration.managementURLs, http: http)
             let actual: BrokerDefinitions
             do {
                 actual = try await management.definitions(virtualHost: configuration.amqp.virtualHost)

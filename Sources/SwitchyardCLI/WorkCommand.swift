@@ -5,8 +5,10 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Switchyard
+import SwitchyardAMQP
 import SwitchyardPipeline
 import SwitchyardPipelines
+import SwitchyardHTTP
 import SwitchyardPostgres
 import SwitchyardRuntime
 import UnixSignals
@@ -19,7 +21,8 @@ struct WorkCommand: AsyncParsableCommand {
         discussion: """
             Roles (from the pipelines' registry):
             \(PipelineRegistry.roles.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
-              \(WorkCommand.deadLetters): archives the DLQs into the dead_letters table and prunes old rows hourly
+              \(WorkCommand.deadLetters): archives the DLQs into the dead_letters table, prunes old rows hourly, and watches
+                for quorum queues whose dead-letter backlog stopped moving (and recovers them)
             Every worker also runs the outbox relay unless --no-relay.
             """)
 
@@ -80,6 +83,11 @@ struct WorkCommand: AsyncParsableCommand {
         if roles.contains(Self.deadLetters) {
             services.append(DeadLetterArchiver(topology: topology, pool: pool, amqp: configuration.amqp, logger: logger))
             services.append(ScheduledPruner(pruner: Pruner(policy: try RetentionPolicy(), pool: pool), logger: logger))
+            let management = RabbitMQManagement(baseURLs: configuration.managementURLs, http: HTTPClient())
+            services.append(DeadLetterStallWatch(
+                topology: topology, management: management, virtualHost: configuration.amqp.virtualHost,
+                store: DeadLetterStallStore(pool: pool), recovery: DeadLetterStallRecovery(management: management),
+                settings: try DeadLetterStallWatch.Settings(), logger: logger))
         }
         let workerRoles = try await PipelineRegistry.makeRoles(
             named: roles.filter { $0 != Self.deadLetters }, context: RoleContext(pool: pool, topology: topology, logger: logger))

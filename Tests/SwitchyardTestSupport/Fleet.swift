@@ -134,8 +134,8 @@ public final class Fleet: Sendable {
 }
 
 /// Creates a fleet (vhost with the topology, migrated database), runs `body`, tears it down.
-public func withFleet<T>(_ body: (Fleet) async throws -> T) async throws -> T {
-    let vhost = try await TestVirtualHost.create()
+public func withFleet<T>(on cluster: TestCluster? = nil, _ body: (Fleet) async throws -> T) async throws -> T {
+    let vhost = try await TestVirtualHost.create(on: cluster)
     do {
         let value = try await withTemporaryDatabase { database in
             let fleet = try Fleet(vhost: vhost, database: database)

@@ -11,29 +11,40 @@ public struct TestVirtualHost: Sendable {
     public let name: String
     /// The management API client.
     public let management: RabbitMQManagement
+    /// The broker's AMQP URL (a cluster's node URLs separated by commas), on any vhost.
+    let brokerURL: String
+    /// The management API URL (or URLs, separated by commas).
+    let managementURL: String
     let http: HTTPClient
 
-    /// The AMQP URL of this vhost.
+    /// The AMQP URL of this vhost (one per node of a cluster, separated by commas).
     public var amqpURL: String {
-        var components = URLComponents(string: TestEnvironment.amqpURL)!
-        components.percentEncodedPath = "/" + RabbitMQManagement.encode(name)
-        return components.string!
+        brokerURL.split(separator: ",").map { node in
+            var components = URLComponents(string: String(node))!
+            components.percentEncodedPath = "/" + RabbitMQManagement.encode(name)
+            return components.string!
+        }.joined(separator: ",")
     }
 
     /// The environment that points `switchyard` at this vhost.
     public var environment: [String: String] {
-        ["SWITCHYARD_AMQP_URL": amqpURL, "SWITCHYARD_RABBITMQ_MANAGEMENT_URL": TestEnvironment.managementURL]
+        ["SWITCHYARD_AMQP_URL": amqpURL, "SWITCHYARD_RABBITMQ_MANAGEMENT_URL": managementURL]
     }
 
     /// Creates a vhost with a unique name and gives `guest` every permission on it.
-    public static func create() async throws -> TestVirtualHost {
+    /// - Parameter cluster: The cluster to create it on; nil: the single test broker.
+    public static func create(on cluster: TestCluster? = nil) async throws -> TestVirtualHost {
         let http = HTTPClient()
-        let management = RabbitMQManagement(baseURL: URL(string: TestEnvironment.managementURL)!, http: http)
+        let managementURL = cluster?.managementURL ?? TestEnvironment.managementURL
+        let management = RabbitMQManagement(
+            baseURLs: managementURL.split(separator: ",").map { URL(string: String($0))! }, http: http)
         let name = TestEnvironment.uniqueName("sy-test")
         try await management.request(.put, "/api/vhosts/\(name)")
         try await management.request(
             .put, "/api/permissions/\(name)/guest", json: Array(#"{"configure":".*","write":".*","read":".*"}"#.utf8))
-        return TestVirtualHost(name: name, management: management, http: http)
+        return TestVirtualHost(
+            name: name, management: management, brokerURL: cluster?.amqpURL ?? TestEnvironment.amqpURL,
+            managementURL: managementURL, http: http)
     }
 
     /// Deletes the vhost and everything in it.

@@ -69,12 +69,23 @@ import Testing
             try await eventually("both to wait in the DLQ (no archiver runs)", timeout: .seconds(20)) {
                 try await fleet.depths(["sy.dlq.probe"])["sy.dlq.probe"] == 2
             }
+            // What the dead-letters role's watch records about a stalled backlog.
+            try await fleet.execute("""
+                INSERT INTO dead_letter_stalls (vhost, queue, messages_dlx, leader, stalled_since, observed_at, recoveries, last_recovery)
+                VALUES ('\(fleet.vhost.name)', 'sy.retry.1s', 28, 'rabbit@localhost', now() - interval '3 minutes', now(), 1,
+                        'rebalance: asked the broker to rebalance leaders')
+                """)
             let overview = try SwitchyardProcess.run(["queues", "--json"], environment: fleet.environment)
             #expect(overview.status == 0, "\(overview.standardError)")
             let queues = (try JSONSerialization.jsonObject(with: Data(overview.standardOutput.utf8)) as? [String: Any])?["queues"] as? [[String: Any]] ?? []
             let byName = Dictionary(queues.map { ($0["name"] as? String ?? "", $0) }) { first, _ in first }
             #expect(queues.count == 26, "every queue of the topology: 7 roles × (2 lanes + DLQ) + 5 retry tiers")
             #expect(byName["sy.dlq.probe"]?["messages"] as? Int == 2)
+            #expect(byName["sy.retry.1s"]?["stall_recoveries"] as? Int == 1, "\(byName["sy.retry.1s"] ?? [:])")
+            #expect((byName["sy.retry.1s"]?["dead_letters_stalled_since"] as? String)?.hasPrefix("20") == true)
+            #expect(byName["sy.retry.5s"]?["dead_letters_stalled_since"] == nil, "only the stalled queue")
+            let table = try SwitchyardProcess.run(["queues"], environment: fleet.environment)
+            #expect(table.standardOutput.contains("DLX STALLED") && table.standardOutput.contains("1 recoveries"), "\(table.standardOutput)")
             #expect(byName["sy.work.probe"]?["consumers"] as? Int == 1 && byName["sy.work.probe"]?["type"] as? String == "quorum")
             let leader = byName["sy.work.probe"]?["leader"] as? String
             #expect(leader?.isEmpty == false && (byName["sy.work.probe"]?["members"] as? [String]).map { $0.contains(leader ?? "") } == true,

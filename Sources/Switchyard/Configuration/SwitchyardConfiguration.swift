@@ -24,6 +24,9 @@ public struct SwitchyardConfiguration: Sendable {
     public var databaseURL: String
     /// The RabbitMQ management API base URL (with credentials).
     public var managementURL: URL
+    /// Every node's management API URL (`SWITCHYARD_RABBITMQ_MANAGEMENT_URL` may list a cluster's
+    /// nodes separated by commas); ``managementURL`` is the first.
+    public var managementURLs: [URL]
     /// The topology file.
     public var topologyFile: String
     /// The folder of numbered SQL migrations.
@@ -56,14 +59,21 @@ public struct SwitchyardConfiguration: Sendable {
         }
 
         let management = try value("SWITCHYARD_RABBITMQ_MANAGEMENT_URL", default: "http://guest:guest@127.0.0.1:15680")
-        guard let managementURL = URL(string: management), ["http", "https"].contains(managementURL.scheme ?? ""),
-              managementURL.host?.isEmpty == false
-        else {
-            throw ConfigurationError(
-                variable: "SWITCHYARD_RABBITMQ_MANAGEMENT_URL",
-                problem: "expected http(s)://user:password@host:port, got '\(Self.redacted(management))'")
+        var managementURLs: [URL] = []
+        for text in management.split(separator: ",") {
+            let item = text.trimmingCharacters(in: .whitespaces)
+            guard let url = URL(string: item), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
+                throw ConfigurationError(
+                    variable: "SWITCHYARD_RABBITMQ_MANAGEMENT_URL",
+                    problem: "expected http(s)://user:password@host:port (several separated by commas), got '\(Self.redacted(item))'")
+            }
+            managementURLs.append(url)
         }
-        self.managementURL = managementURL
+        self.managementURLs = managementURLs
+        guard let first = managementURLs.first else {
+            throw ConfigurationError(variable: "SWITCHYARD_RABBITMQ_MANAGEMENT_URL", problem: "no URL in ','")
+        }
+        managementURL = first
         topologyFile = try value("SWITCHYARD_TOPOLOGY_FILE", default: "topology/switchyard.yaml")
         migrationsDirectory = try value("SWITCHYARD_MIGRATIONS_DIR", default: "migrations")
         let level = try value("SWITCHYARD_LOG_LEVEL", default: "info")

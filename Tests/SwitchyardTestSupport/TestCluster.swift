@@ -1,0 +1,56 @@
+// The 3-node RabbitMQ cluster of `scripts/cluster`, for the tests that need one.
+
+import Foundation
+
+/// A running cluster: `scripts/cluster up` (idempotent) and what `scripts/cluster env` exports.
+public struct TestCluster: Sendable {
+    /// Every node's AMQP URL on vhost `/`, separated by commas.
+    public let amqpURL: String
+    /// Every node's management API URL, separated by commas.
+    public let managementURL: String
+    /// The `rabbitmq-queues` command that reaches the cluster.
+    public let queuesCommand: String
+    /// Whether this test started the cluster (and so stops it in ``downIfStartedHere()``).
+    public let startedHere: Bool
+
+    /// Starts the cluster unless it runs, and reads its settings.
+    public static func up() throws -> TestCluster {
+        let startedHere = (try? run("status")) == nil
+        _ = try run("up")
+        var values: [String: String] = [:]
+        for line in try run("env").split(separator: "\n") where line.hasPrefix("export ") {
+            let assignment = line.dropFirst("export ".count)
+            guard let equals = assignment.firstIndex(of: "=") else { continue }
+            values[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+                .trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        }
+        guard let amqp = values["SWITCHYARD_AMQP_URL"], let management = values["SWITCHYARD_RABBITMQ_MANAGEMENT_URL"],
+              let queues = values["SWITCHYARD_RABBITMQ_QUEUES_COMMAND"]
+        else { throw ServicesControlError(message: "scripts/cluster env printed no URLs") }
+        return TestCluster(amqpURL: amqp, managementURL: management, queuesCommand: queues, startedHere: startedHere)
+    }
+
+    /// Stops the cluster if this test started it.
+    public func downIfStartedHere() {
+        if startedHere { _ = try? Self.run("down") }
+    }
+
+    /// Runs `scripts/cluster ARGUMENTS`; its output (standard output and errors together).
+    @discardableResult
+    public static func run(_ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = TestEnvironment.repositoryRoot.appending(path: "scripts/cluster")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ServicesControlError(
+                message: "scripts/cluster \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text.suffix(2000))")
+        }
+        return text
+    }
+}
