@@ -80,7 +80,7 @@ struct Chaos: Sendable {
                 ("rows", .int(counts.rows)), ("dead_letters", .int(counts.deadLetters)),
                 ("duplicated", .int(counts.duplicated)), ("recovery_s", .double(recovery)),
                 ("drained", .string(drained ? "yes" : "no")), ("process_restarts", .int(restarts)),
-                ("faults", .int(faultTimes.count)),
+                ("faults", .int(faultTimes.count)), ("stall_recoveries", .int(counts.stallRecoveries)),
             ])
     }
 
@@ -116,6 +116,17 @@ struct Chaos: Sendable {
         case "pg-failover":
             times.append(.now)
             _ = try await tool("cluster", "promote")
+        case "dlx-stall":
+            // What RabbitMQ 3.10.8 can leave after a leader change: the retry tier's dead-letter
+            // worker gone for good, its expired messages waiting until the watch recovers it.
+            let tier = "sy.retry.1s"
+            let leader = try await tool("cluster", "leader", tier).trimmingCharacters(in: .whitespacesAndNewlines)
+            times.append(.now)
+            let stopped = try await tool("cluster", "rabbitmqctl", leader, "eval", """
+                [supervisor:terminate_child(rabbit_fifo_dlx_sup, P) || {_, P, _, _} <- supervisor:which_children(rabbit_fifo_dlx_sup), \
+                element(2, sys:get_state(P)) =:= {resource, <<"/">>, queue, <<"\(tier)">>}].
+                """)
+            guard stopped.contains("[ok]") else { throw ChaosError("the dead-letter worker of \(tier) was not found: \(stopped)") }
         default:
             throw ChaosError("unknown scenario \(options.scenario)")
         }
@@ -171,6 +182,7 @@ struct Chaos: Sendable {
         var deadLetters = 0
         var lost = 0
         var duplicated = 0
+        var stallRecoveries = 0
     }
 
     private func count(databaseURL: String, runID: String, confirmed: Set<Int>, load: ChaosLoad) async throws -> Counts {
@@ -190,6 +202,8 @@ struct Chaos: Sendable {
             deadLettered[try row.decode(String.self, at: 0), default: 0] += 1
         }
         var counts = Counts(rows: effects.count, deadLetters: deadLettered.values.reduce(0, +))
+        counts.stallRecoveries = try await connection.query(
+            "SELECT coalesce(sum(recoveries), 0)::int8 FROM dead_letter_stalls").first?.decode(Int.self, at: 0) ?? 0
         counts.lost = confirmed.filter { effects[load.id($0)] == nil && deadLettered[load.id($0)] == nil }.count
         counts.duplicated = effects.values.filter { $0 > 1 }.count + deadLettered.values.filter { $0 > 1 }.count
             + deadLettered.keys.filter { effects[$0] != nil }.count

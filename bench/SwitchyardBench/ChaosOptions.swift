@@ -8,7 +8,7 @@ struct ChaosOptions: Sendable {
     static let usage = """
         usage: SwitchyardBench chaos --scenario NAME --bin PATH --scripts DIR [--short] [--rate N]
                                      [--workers N] [--fail-share F] [--label TEXT]
-          NAME: worker-kill | node-kill | broker-restart | pg-restart | pg-failover | ingress-kill
+          NAME: worker-kill | node-kill | broker-restart | pg-restart | pg-failover | ingress-kill | dlx-stall
           --bin        the switchyard binary (workers and ingress are started from it)
           --scripts    the folder with scripts/cluster and scripts/services
           --short      the few-second version (the test suite's)
@@ -19,7 +19,9 @@ struct ChaosOptions: Sendable {
         SWITCHYARD_RABBITMQ_MANAGEMENT_URL (scripts/chaos sets them). Prints one JSON record.
         """
 
-    static let scenarios = ["worker-kill", "node-kill", "broker-restart", "pg-restart", "pg-failover", "ingress-kill"]
+    static let scenarios = [
+        "worker-kill", "node-kill", "broker-restart", "pg-restart", "pg-failover", "ingress-kill", "dlx-stall",
+    ]
 
     var scenario = ""
     var binary = ""
