@@ -2,8 +2,8 @@
 # bench/scaling.sh -- the scaling figure (issue 16): the drain of N probe messages by 1, 2 and 4
 # `switchyard work probe` processes, against one RabbitMQ node and against a 3-node cluster.
 #
-#   bench/scaling.sh                 N=50,000, RUNS=1: 6 drains (~10 min with the builds done)
-#   N=2000 bench/scaling.sh          smoke test (~3 min)
+#   bench/scaling.sh                 N=50,000, RUNS=1: six drains (~4 min with the builds done)
+#   N=2000 bench/scaling.sh          smoke test (~1-2 min)
 #
 # Environment: N (50000), RUNS (1), WORKERS ("1 2 4"), TARGETS ("single cluster"), CONCURRENCY
 # (16) and PREFETCH (64) for each worker (its defaults), QUIET_WAIT (20: seconds to wait for an
