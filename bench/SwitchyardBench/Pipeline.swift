@@ -3,7 +3,8 @@
 //
 //   drain    TRUNCATE probe_results + inbox, purge the probe queues, wait for a quiet machine,
 //            publish N probe.run events with no worker running (enqueue_rate, informational),
-//            start `switchyard work probe`, wait until all N rows exist, stop the worker.
+//            start `switchyard work probe` (--workers N: N processes), wait until all N rows
+//            exist, stop the workers.
 //            drain_rate = N / (max(completed_at) - first consume), first consume = the `ts` of
 //            the worker's "consuming" log line (see bench/README.md for why).
 //   latency  TRUNCATE + purge, a fresh worker, WARMUP jobs (waited for), a quiet machine, then
@@ -103,50 +104,52 @@ struct Session: Sendable {
         ])
 
         let meter = CpuMeter.start()
-        let worker = try startWorker(tag: "drain-run\(run)")
+        let tag = options.workers == 1 ? "drain-run\(run)" : "drain-run\(run)-w\(options.workers)"
+        let workers = try await startWorkers(options.workers, tag: tag)
         let got: Int
         let complete: Bool
         let usage: [(String, Field)]
         let workerFields: [(String, Field)]
         do {
-            (got, complete) = try await waitRows(ids, timeout: options.drainTimeout, worker: worker)
+            (got, complete) = try await waitRows(ids, timeout: options.drainTimeout, worker: workers)
             usage = meter?.stop() ?? []
-            let elapsed = (clock.now - worker.startedInstant).seconds
-            workerFields = workerUsage(worker, cpuSeconds: worker.cpuSeconds(), over: elapsed)
-            guard worker.isAlive() else {
-                throw BenchFailure(description: "worker exited early (\(worker.exitDescription)); see \(worker.logPath)")
+            let elapsed = (clock.now - workers.startedInstant).seconds
+            workerFields = workerUsage(workers, cpuSeconds: workers.cpuSeconds(), over: elapsed)
+            if let exited = workers.exited() {
+                throw BenchFailure(description: "worker exited early (\(exited))")
             }
         } catch {
-            await worker.stop()
+            await workers.stop()
             throw error
         }
-        await worker.stop()
+        await workers.stop()
         let stats = try await drainStats(ids)
         guard complete, let firstCommit = stats.firstCommit, let lastCommit = stats.lastCommit else {
             throw BenchFailure(description: "drain incomplete: \(got)/\(n) rows after \(options.drainTimeout) s")
         }
         // The anchors' first consume is min(started) of the rows; probe_results has no start
         // column, so the nearest instant we can observe is the worker's "consuming" log line:
-        // written after basic.consume-ok on every work queue, before any handler can start.
-        let consuming = worker.logTimestamp(of: "consuming")
-        let firstConsume = consuming ?? worker.startedAt
+        // written after basic.consume-ok on every work queue, before any handler can start (of
+        // several workers, the earliest).
+        let consuming = workers.logTimestamp(of: "consuming")
+        let firstConsume = consuming ?? workers.startedAt
         let rate = Double(n) / (lastCommit - firstConsume)
         emit(system: options.system, scenario: scenario, metric: "drain_rate", value: rate, unit: "msg/s", run: run, [
-            ("first_consume_after_start_s", .double(rounded(firstConsume - worker.startedAt, 3))),
-            ("start_to_last_commit_s", .double(rounded(lastCommit - worker.startedAt, 3))),
+            ("first_consume_after_start_s", .double(rounded(firstConsume - workers.startedAt, 3))),
+            ("start_to_last_commit_s", .double(rounded(lastCommit - workers.startedAt, 3))),
             ("first_commit_after_first_consume_s", .double(rounded(firstCommit - firstConsume, 3))),
             ("first_consume_source", .string(consuming == nil ? "worker process start (no 'consuming' log line)" : "worker log 'consuming'")),
-            ("drain_rate_from_worker_start", .double(rounded(Double(n) / (lastCommit - worker.startedAt), 1))),
+            ("drain_rate_from_worker_start", .double(rounded(Double(n) / (lastCommit - workers.startedAt), 1))),
             ("rows", .int(stats.count)), ("attempts_max", .int(stats.maxAttempts ?? 0)),
             ("concurrency", .int(options.concurrency)), ("prefetch", .int(options.prefetch)),
-            ("worker_log_problems", .int(worker.logProblems())),
+            ("workers", .int(options.workers)), ("worker_log_problems", .int(workers.logProblems())),
         ] + workerFields + usage)
-        note("run \(run) \(scenario): \(Int(rate.rounded())) msg/s (first consume -> last commit \(format(lastCommit - firstConsume)) s, worker start -> first consume \(format(firstConsume - worker.startedAt)) s), enqueue \(Int(enqueueRate.rounded())) msg/s, \(fieldsText(workerFields))")
+        note("run \(run) \(scenario), \(options.workers) worker(s): \(Int(rate.rounded())) msg/s (first consume -> last commit \(format(lastCommit - firstConsume)) s, worker start -> first consume \(format(firstConsume - workers.startedAt)) s), enqueue \(Int(enqueueRate.rounded())) msg/s, \(fieldsText(workerFields))")
     }
 
     func latency(run: Int) async throws {
         try await reset()
-        let worker = try startWorker(tag: "latency-run\(run)")
+        let worker = try await startWorkers(1, tag: "latency-run\(run)")
         do {
             try await latencyPhase(run: run, worker: worker)
         } catch {
@@ -156,13 +159,13 @@ struct Session: Sendable {
         await worker.stop()
     }
 
-    private func latencyPhase(run: Int, worker: WorkerProcess) async throws {
+    private func latencyPhase(run: Int, worker: WorkerGroup) async throws {
         // Warm-up: the worker is connected and has run jobs.
         let warmup = IdBase.warmup..<(IdBase.warmup + options.warmup)
         _ = try await enqueue(warmup)
         let (_, warmedUp) = try await waitRows(warmup, timeout: 60, worker: worker)
-        guard worker.isAlive() else {
-            throw BenchFailure(description: "worker exited early (\(worker.exitDescription)); see \(worker.logPath)")
+        if let exited = worker.exited() {
+            throw BenchFailure(description: "worker exited early (\(exited))")
         }
         guard warmedUp else { throw BenchFailure(description: "warm-up jobs did not complete") }
         await waitForQuiet(maxWait: options.quietWait)
@@ -237,7 +240,7 @@ struct Session: Sendable {
         let extra: [(String, Field)] = [
             ("offered_rate", .double(options.rate)), ("achieved_send_rate", .double(rounded(Double(total) / sendSeconds, 1))),
             ("jobs", .int(total)), ("concurrency", .int(options.concurrency)), ("prefetch", .int(options.prefetch)),
-            ("worker_log_problems", .int(worker.logProblems())),
+            ("workers", .int(1)), ("worker_log_problems", .int(worker.logProblems())),
         ] + workerFields + usage
         let scenario = options.latencyScenario
         let p50 = percentile(latencies, 50) * 1000
@@ -307,26 +310,28 @@ struct Session: Sendable {
         return Double(ids.count) / seconds
     }
 
-    func startWorker(tag: String) throws -> WorkerProcess {
+    /// Starts `count` `switchyard work probe` processes (logs `<logdir>/<system>-<tag>[-k].log`).
+    func startWorkers(_ count: Int, tag: String) async throws -> WorkerGroup {
         var environment = ProcessInfo.processInfo.environment
         environment["SWITCHYARD_AMQP_URL"] = options.amqpURL
         environment["SWITCHYARD_DATABASE_URL"] = options.databaseURL
         environment["SWITCHYARD_TOPOLOGY_FILE"] = options.topologyFile
         let arguments = [options.switchyard, "work", "probe", "--concurrency", String(options.concurrency),
                          "--prefetch", String(options.prefetch)] + options.workerArguments
-        let logPath = "\(options.logdir)/\(options.system)-\(tag).log"
-        return try WorkerProcess(arguments: arguments, environment: environment, logPath: logPath, pidfile: options.pidfile)
+        return try await WorkerGroup(
+            count: count, arguments: arguments, environment: environment,
+            logPrefix: "\(options.logdir)/\(options.system)-\(tag)", pidfile: options.pidfile)
     }
 
     /// Polls every 0.25 s until all ids have a row or `timeout` s pass (bench_common.wait_rows);
-    /// stops early when the worker has exited.
-    func waitRows(_ ids: Range<Int>, timeout: Double, worker: WorkerProcess) async throws -> (Int, Bool) {
+    /// stops early when a worker has exited.
+    func waitRows(_ ids: Range<Int>, timeout: Double, worker: WorkerGroup) async throws -> (Int, Bool) {
         let deadline = clock.now + .seconds(timeout)
         while true {
             let count = try await countRows(ids)
             if count >= ids.count || clock.now > deadline { return (count, count >= ids.count) }
-            guard worker.isAlive() else {
-                throw BenchFailure(description: "worker exited early (\(worker.exitDescription)) with \(count)/\(ids.count) rows; see \(worker.logPath)")
+            if let exited = worker.exited() {
+                throw BenchFailure(description: "worker exited early (\(exited)) with \(count)/\(ids.count) rows")
             }
             try await Task.sleep(for: .milliseconds(250))
         }
@@ -358,12 +363,16 @@ struct Session: Sendable {
             lastCommit: try row.decode(Double?.self, at: 2), maxAttempts: try row.decode(Int?.self, at: 3))
     }
 
-    /// `worker_rss_peak_mib` (VmHWM: the process's peak since it started) and `worker_cpu_cores`
-    /// (its user + system CPU over the phase).
-    func workerUsage(_ worker: WorkerProcess, cpuSeconds: Double?, over seconds: Double) -> [(String, Field)] {
+    /// `worker_rss_peak_mib` (VmHWM: the process's peak since it started; of several workers, the
+    /// largest), `worker_cpu_cores` and `worker_cpu_s` (user + system CPU over the phase, summed
+    /// over the workers).
+    func workerUsage(_ worker: WorkerGroup, cpuSeconds: Double?, over seconds: Double) -> [(String, Field)] {
         var fields: [(String, Field)] = []
         if let kib = worker.peakRSSKiB() { fields.append(("worker_rss_peak_mib", .double(rounded(Double(kib) / 1024, 1)))) }
-        if let cpuSeconds, seconds > 0 { fields.append(("worker_cpu_cores", .double(rounded(cpuSeconds / seconds, 2)))) }
+        if let cpuSeconds, seconds > 0 {
+            fields.append(("worker_cpu_cores", .double(rounded(cpuSeconds / seconds, 2))))
+            fields.append(("worker_cpu_s", .double(rounded(cpuSeconds, 3))))
+        }
         return fields
     }
 }

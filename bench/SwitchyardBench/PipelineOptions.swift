@@ -13,6 +13,8 @@ struct PipelineOptions: Sendable {
     var prefetch = 64
     /// Further arguments for `switchyard work probe`.
     var workerArguments: [String] = []
+    /// `switchyard work probe` processes in the drain scenario (the latency scenario runs one).
+    var workers = 1
     var n = 20_000
     var rate = 300.0
     var duration = 20.0
@@ -35,7 +37,7 @@ struct PipelineOptions: Sendable {
 
     static let usage = """
         usage: SwitchyardBench pipeline --switchyard PATH [--amqp-url amqp://...] [--database-url postgresql://...]
-                 [--topology FILE] [--concurrency 16] [--prefetch 64] [--worker-arg ARG]...
+                 [--topology FILE] [--concurrency 16] [--prefetch 64] [--worker-arg ARG]... [--workers 1]
                  [--n 20000] [--rate 300] [--duration 20] [--warmup 200] [--scenarios drain,latency]
                  [--runs 1] [--first-run 1] [--logdir DIR] [--drain-timeout 240] [--quiet-wait 20]
                  [--window 1000] [--pidfile FILE] [--latency-dump FILE] [--system switchyard]
@@ -45,11 +47,14 @@ struct PipelineOptions: Sendable {
           --amqp-url      broker (default $SWITCHYARD_AMQP_URL; the worker gets the same); loopback only
           --database-url  database (default $SWITCHYARD_DATABASE_URL; migrated); loopback only
           --worker-arg    one more argument for `switchyard work probe` (repeatable)
+          --workers       worker processes in the drain, N > 1: drain only (each with the same
+                          arguments; logs <system>-drain-run<k>-w<N>-<i>.log, pid files FILE.<i>)
           --quiet-wait    max seconds to wait for an idle machine before each measured phase (0: don't)
           --latency-dump  write every latency job (id, publish and completed time, latency) to FILE
                           ({run} is replaced by the run index)
         Records: one JSON line per figure on stdout, also appended to $BENCH_JSONL when set.
-        CPU: broker pid from $BENCH_RMQ_PIDFILE, Postgres pid from $BENCH_PG_PIDFILE.
+        CPU: broker pid from $BENCH_RMQ_PIDFILE (a cluster: its nodes' pid files, separated by ':'),
+             Postgres pid from $BENCH_PG_PIDFILE.
         """
 
     static func parse(_ arguments: [String]) throws -> PipelineOptions {
@@ -81,6 +86,7 @@ struct PipelineOptions: Sendable {
             case "--concurrency": options.concurrency = try int()
             case "--prefetch": options.prefetch = try int()
             case "--worker-arg": options.workerArguments.append(value)
+            case "--workers": options.workers = try int()
             case "--n": options.n = try int()
             case "--rate": options.rate = try seconds(positive: true)
             case "--duration": options.duration = try seconds(positive: true)
@@ -107,11 +113,15 @@ struct PipelineOptions: Sendable {
             throw Options.Invalid(description: "--switchyard: \(options.switchyard) is not an executable")
         }
         guard options.prefetch <= Int(UInt16.max) else { throw Options.Invalid(description: "--prefetch must be <= 65535") }
+        guard options.workers == 1 || !options.scenarios.contains("latency") else {
+            throw Options.Invalid(description: "--workers \(options.workers): the latency scenario runs one worker; add --scenarios drain")
+        }
         guard Int(options.rate * options.duration) >= 1 else { throw Options.Invalid(description: "--rate x --duration must be >= 1 job") }
         // Loopback only, as bench_common.py enforces for the anchors.
         guard !options.amqpURL.isEmpty else { throw Options.Invalid(description: "--amqp-url (or SWITCHYARD_AMQP_URL) is required") }
-        let amqpHost = try AMQPConnection.Configuration(url: options.amqpURL).host
-        guard Self.isLoopback(amqpHost) else { throw Options.Invalid(description: "AMQP host must be loopback, got \(amqpHost)") }
+        for node in try AMQPConnection.Configuration(url: options.amqpURL).nodes where !Self.isLoopback(node.host) {
+            throw Options.Invalid(description: "AMQP host must be loopback, got \(node.host)")
+        }
         guard let database = URLComponents(string: options.databaseURL),
               ["postgresql", "postgres"].contains(database.scheme ?? ""), let databaseHost = database.host
         else {

@@ -79,42 +79,49 @@ extension Duration {
 // MARK: - CPU accounting (same arithmetic as bench_common.CpuMeter)
 
 /// CPU used during a phase, in cores: by the broker, by "us" (this process + the broker and
-/// Postgres process trees), and "foreign" (everything else on the machine).
+/// Postgres process trees), and "foreign" (everything else on the machine). Beyond the anchors'
+/// fields: Postgres (its process tree) and the interval, so CPU seconds can be derived.
 struct CpuMeter {
     static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-    static let rmqPidfile = ProcessInfo.processInfo.environment["BENCH_RMQ_PIDFILE"] ?? ""
+    /// The broker's pid file; a cluster's nodes' pid files separated by `:` (their CPU is summed).
+    static let rmqPidfiles = (ProcessInfo.processInfo.environment["BENCH_RMQ_PIDFILE"] ?? "").split(separator: ":").map(String.init)
     static let pgPidfile = ProcessInfo.processInfo.environment["BENCH_PG_PIDFILE"] ?? ""
 
     let roots: [Int]
-    let broker: Int?
+    let brokers: [Int]
+    let postgres: Int?
     let t0: ContinuousClock.Instant
     let machine0: (busy: Int, total: Int)
-    let ours0: (ours: Int, broker: Int)
+    let ours0: Jiffies
 
     static func start(enabled: Bool = true) -> CpuMeter? {
         enabled ? CpuMeter() : nil
     }
 
     private init() {
-        broker = Self.readPidfile(Self.rmqPidfile)
-        roots = [Int(getpid())] + [broker, Self.readPidfile(Self.pgPidfile)].compactMap { $0 }
+        brokers = Self.rmqPidfiles.compactMap { Self.readPidfile($0) }
+        postgres = Self.readPidfile(Self.pgPidfile)
+        roots = [Int(getpid())] + brokers + [postgres].compactMap { $0 }
         t0 = clock.now
         machine0 = Self.machineJiffies()
-        ours0 = Self.ours(roots: roots, broker: broker)
+        ours0 = Self.jiffies(roots: roots, brokers: brokers, postgres: postgres)
     }
 
-    /// `cpu_machine_cores`, `cpu_ours_cores`, `cpu_broker_cores`, `cpu_foreign_cores`.
+    /// `cpu_machine_cores`, `cpu_ours_cores`, `cpu_broker_cores`, `cpu_foreign_cores`,
+    /// `cpu_postgres_cores`, `cpu_interval_s`.
     func stop() -> [(String, Field)] {
         let dt = max((clock.now - t0).seconds, 1e-6)
         let machine1 = Self.machineJiffies()
-        let ours1 = Self.ours(roots: roots, broker: broker)
-        let busy = Double(machine1.busy - machine0.busy) / Self.ticksPerSecond / dt
-        let ours = Double(ours1.ours - ours0.ours) / Self.ticksPerSecond / dt
-        let brokerCores = Double(ours1.broker - ours0.broker) / Self.ticksPerSecond / dt
+        let ours1 = Self.jiffies(roots: roots, brokers: brokers, postgres: postgres)
+        func cores(_ jiffies: Int) -> Double { Double(jiffies) / Self.ticksPerSecond / dt }
+        let busy = cores(machine1.busy - machine0.busy)
+        let ours = cores(ours1.ours - ours0.ours)
         return [
             ("cpu_machine_cores", .double(rounded(busy, 2))), ("cpu_ours_cores", .double(rounded(ours, 2))),
-            ("cpu_broker_cores", .double(rounded(brokerCores, 2))),
+            ("cpu_broker_cores", .double(rounded(cores(ours1.broker - ours0.broker), 2))),
             ("cpu_foreign_cores", .double(rounded(max(busy - ours, 0), 2))),
+            ("cpu_postgres_cores", .double(rounded(cores(ours1.postgres - ours0.postgres), 2))),
+            ("cpu_interval_s", .double(rounded(dt, 3))),
         ]
     }
 
@@ -164,18 +171,24 @@ struct CpuMeter {
         return table
     }
 
-    static func ours(roots: [Int], broker: Int?) -> (ours: Int, broker: Int) {
+    /// CPU so far, in jiffies: of the process trees of `roots` together, of the broker processes
+    /// (each alone), of the Postgres process tree.
+    typealias Jiffies = (ours: Int, broker: Int, postgres: Int)
+
+    static func jiffies(roots: [Int], brokers: [Int], postgres: Int?) -> Jiffies {
         let table = procTable()
         var children: [Int: [Int]] = [:]
         for (pid, entry) in table { children[entry.ppid, default: []].append(pid) }
-        var seen = Set<Int>()
-        var stack = roots.filter { table[$0] != nil }
-        while let pid = stack.popLast() {
-            guard seen.insert(pid).inserted else { continue }
-            stack.append(contentsOf: children[pid] ?? [])
+        func tree(_ roots: [Int]) -> Int {
+            var seen = Set<Int>()
+            var stack = roots.filter { table[$0] != nil }
+            while let pid = stack.popLast() {
+                guard seen.insert(pid).inserted else { continue }
+                stack.append(contentsOf: children[pid] ?? [])
+            }
+            return seen.reduce(0) { $0 + (table[$1]?.jiffies ?? 0) }
         }
-        let ours = seen.reduce(0) { $0 + (table[$1]?.jiffies ?? 0) }
-        return (ours, broker.flatMap { table[$0]?.jiffies } ?? 0)
+        return (tree(roots), brokers.reduce(0) { $0 + (table[$1]?.jiffies ?? 0) }, tree([postgres].compactMap { $0 }))
     }
 }
 
