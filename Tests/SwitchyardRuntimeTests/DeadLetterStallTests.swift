@@ -12,7 +12,6 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(6))) struct DeadLetterStallTests {
     @Test func aRetryTierWhoseDeadLetterWorkerIsGoneIsNoticedAndRecovered() async throws {
         let cluster = try TestCluster.up()
-        defer { cluster.downIfStartedHere() }
         try await withFleet(on: cluster) { fleet in
             let tier = "sy.retry.1s"
             let before = try await Self.queue(tier, in: fleet)

@@ -3,6 +3,8 @@
 import Foundation
 
 /// A running cluster: `scripts/cluster up` (idempotent) and what `scripts/cluster env` exports.
+/// The cluster stays up for the next test; `scripts/test` stops it at the end if it was not
+/// running before.
 public struct TestCluster: Sendable {
     /// Every node's AMQP URL on vhost `/`, separated by commas.
     public let amqpURL: String
@@ -10,12 +12,9 @@ public struct TestCluster: Sendable {
     public let managementURL: String
     /// The `rabbitmq-queues` command that reaches the cluster.
     public let queuesCommand: String
-    /// Whether this test started the cluster (and so stops it in ``downIfStartedHere()``).
-    public let startedHere: Bool
 
     /// Starts the cluster unless it runs, and reads its settings.
     public static func up() throws -> TestCluster {
-        let startedHere = (try? run("status")) == nil
         _ = try run("up")
         var values: [String: String] = [:]
         for line in try run("env").split(separator: "\n") where line.hasPrefix("export ") {
@@ -27,12 +26,7 @@ public struct TestCluster: Sendable {
         guard let amqp = values["SWITCHYARD_AMQP_URL"], let management = values["SWITCHYARD_RABBITMQ_MANAGEMENT_URL"],
               let queues = values["SWITCHYARD_RABBITMQ_QUEUES_COMMAND"]
         else { throw ServicesControlError(message: "scripts/cluster env printed no URLs") }
-        return TestCluster(amqpURL: amqp, managementURL: management, queuesCommand: queues, startedHere: startedHere)
-    }
-
-    /// Stops the cluster if this test started it.
-    public func downIfStartedHere() {
-        if startedHere { _ = try? Self.run("down") }
+        return TestCluster(amqpURL: amqp, managementURL: management, queuesCommand: queues)
     }
 
     /// Runs `scripts/cluster ARGUMENTS`; its output (standard output and errors together).
