@@ -5,8 +5,8 @@
 # the same job) and a Hummingbird route that does nothing; same client (SwitchyardBench
 # ingress-load, libcurl), same broker and database, same session.
 #
-#   bench/ingress.sh                                  RUNS=3, 15 s per phase (~4 min)
-#   RUNS=1 DURATION=2 bench/ingress.sh                smoke test
+#   bench/ingress.sh                     RUNS=3, 15 s per phase, 6 phases per run (~8 min, estimated)
+#   RUNS=1 DURATION=2 bench/ingress.sh   smoke test (~1 min)
 #
 # Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS (32), RATE (1000 requests/s),
 # PEER (1; 0 = without the Python peer), BUILD (1; 0 = use the binaries already in

@@ -3,8 +3,8 @@
 # the raw limits of the broker and the database (the anchors' raw_broker.py, raw_pg.py): same
 # servers, same procedure, same session, interleaved run by run.
 #
-#   bench/pipeline.sh                  RUNS=3 interleaved runs (~6 min per run), then a table
-#   QUICK=1 RUNS=1 bench/pipeline.sh   smoke test (N=2,000, 3 s of latency load, raw N=5,000)
+#   bench/pipeline.sh                  RUNS=3 interleaved runs (~6 min per run, estimated), then the tables
+#   QUICK=1 RUNS=1 bench/pipeline.sh   smoke test (N=2,000, 3 s of latency load, raw N=5,000; ~2 min)
 #
 # Environment: RUNS (3), QUICK (0), OUT (default /tmp/switchyard-bench-out/<UTC time>),
 # ANCHORS (/work/shared/bench/anchors or ../shared/bench/anchors next to the repo),
