@@ -1,89 +1,102 @@
 #!/usr/bin/env bash
 # bench/ingress.sh -- webhook accept rate and latency of `switchyard ingress` (Standard Webhooks
-# signature check + publish with confirm + receipt row) beside a Hummingbird route that does
-# nothing, same client (SwitchyardBench ingress-load, libcurl), same machine, same session.
+# signature check + receipt row + publish with confirm) beside the anchors' Python peer
+# (ingress_peer.py: FastAPI on uvicorn with uvloop and httptools, 2 workers, asyncpg, aio-pika;
+# the same job) and a Hummingbird route that does nothing; same client (SwitchyardBench
+# ingress-load, libcurl), same broker and database, same session.
 #
-#   bench/ingress.sh                RUNS=3, 15 s per phase
-#   RUNS=1 DURATION=5 bench/ingress.sh   smoke test
+#   bench/ingress.sh                     RUNS=3, 15 s per phase, 6 phases per run (~8 min, estimated)
+#   RUNS=1 DURATION=2 bench/ingress.sh   smoke test (~1 min)
 #
-# Per run: saturation (closed loop, CONNECTIONS=32 concurrent requests) against the do-nothing
-# route, then against the ingress; then an open-loop 1,000 requests/s (RATE) against each,
-# latency counted from each request's scheduled send time. Release builds in .build-bench.
-# Uses the private servers of scripts/services (started if needed); the ingress publishes to
-# sy.events on the default vhost, and sy.work.analysis is purged afterwards.
+# Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS (32), RATE (1000 requests/s),
+# PEER (1; 0 = without the Python peer), BUILD (1; 0 = use the binaries already in
+# .build-bench), KEEP_SERVERS (0; 1 = leave the anchors' servers running), OUT (default
+# /tmp/switchyard-bench-out/ingress-<UTC time>), ANCHORS, PORTS ("18080 18081 18090": ours, the
+# do-nothing route, the peer; each must be free).
+#
+# Per run: saturation (closed loop, CONNECTIONS concurrent requests) against the do-nothing
+# route, the ingress and the peer; then an open loop at RATE requests/s against each, latency
+# counted from each request's scheduled send time. Servers: the anchors' (setup.sh; RabbitMQ
+# 127.0.0.1:5673, PostgreSQL 127.0.0.1:5433; teardown.sh at the end): the ingress and the peer
+# share the vhost switchyard-ingress-bench and the database switchyard_ingress_bench (recreated
+# and migrated at every start; the peer's exchange peer.events, quorum queue peer.work and table
+# peer_receipts beside ours); both receive the same random whsec_ secret. The work queues the
+# two fill (sy.work.analysis, peer.work) are purged after every phase. Output in OUT:
+# records.jsonl, load.log, load.err, ingress.log, noop.log, python-peer.log, meta.txt, summary.md.
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
-cd "$HERE"
+umask 022
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-15}"
 CONNECTIONS="${CONNECTIONS:-32}"
 RATE="${RATE:-1000}"
+PEER="${PEER:-1}"
+read -r OURS_PORT NOOP_PORT PEER_PORT <<<"${PORTS:-18080 18081 18090}"
 OUT="${OUT:-/tmp/switchyard-bench-out/ingress-$(date -u +%Y%m%dT%H%M%SZ)}"
+SY_VHOST=switchyard-ingress-bench
+SY_DB=switchyard_ingress_bench
+[[ "$RUNS" =~ ^[0-9]+$ ]] && [ "$RUNS" -ge 1 ] && [ "$RUNS" -le 20 ] || { echo "ingress.sh: RUNS must be 1..20" >&2; exit 2; }
+[[ "$DURATION" =~ ^[0-9]+$ ]] && [ "$DURATION" -ge 1 ] || { echo "ingress.sh: DURATION must be whole seconds >= 1" >&2; exit 2; }
+[[ "$PEER" =~ ^[01]$ ]] || { echo "ingress.sh: PEER must be 0 or 1" >&2; exit 2; }
+
+log() { echo "[ingress.sh] $(date -u +%H:%M:%S) $*" >&2; }
+source "$ROOT/bench/lib/anchors.sh"
+source "$ROOT/bench/lib/ingress_servers.sh"
+anchors_find
+anchors_build switchyard SwitchyardBench
+anchors_env
+for port in "$OURS_PORT" "$NOOP_PORT" "$PEER_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then log "port $port is in use; set PORTS"; exit 2; fi
+done
 mkdir -p "$OUT"
 export BENCH_JSONL="$OUT/records.jsonl"
 : >"$BENCH_JSONL"
-log() { echo "[ingress.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
-command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-log "building release (switchyard, SwitchyardBench) in .build-bench"
-swift build -c release --build-path .build-bench --product switchyard >&2
-swift build -c release --build-path .build-bench --product SwitchyardBench >&2
-BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
-
-scripts/services up >&2
-eval "$(scripts/services env)"
-"$BIN/switchyard" migrate >&2
-"$BIN/switchyard" topology apply >&2
+finish() {
+  local rc=$?
+  stop_servers
+  if [ "${KEEP_SERVERS:-0}" != 1 ]; then "$ANCHORS/teardown.sh" >&2 || true; fi
+  log "output: $OUT"
+  exit $rc
+}
+trap finish EXIT
+anchors_servers "$SY_VHOST" "$SY_DB"
+[ "$PEER" = 1 ] && install_peer
 
 SECRET="whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
-SWITCHYARD_WEBHOOK_SECRET_TAVUS="$SECRET" SWITCHYARD_LOG_LEVEL=warning \
-  "$BIN/switchyard" ingress --port 18080 >"$OUT/ingress.log" 2>&1 &
-INGRESS=$!
-"$BIN/SwitchyardBench" noop-server 18081 >"$OUT/noop.log" 2>&1 &
-NOOP=$!
-cleanup() {
-  kill "$INGRESS" "$NOOP" 2>/dev/null || true
-  wait "$INGRESS" "$NOOP" 2>/dev/null || true
-  scripts/services rabbitmqctl -q purge_queue sy.work.analysis >/dev/null 2>&1 || true
+start_ours
+start_noop
+[ "$PEER" = 1 ] && start_peer
+
+{
+  anchors_meta_head
+  echo "servers: the anchors' RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?') on 127.0.0.1:$RMQ_PORT and PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (vhost $SY_VHOST, database $SY_DB: ours and the peer's)"
+  echo "ours: release build, switchyard ingress (log level warning) on :$OURS_PORT; SwitchyardBench noop-server on :$NOOP_PORT"
+  [ "$PEER" = 1 ] && echo "peer: ingress_peer.py, uvicorn --workers 2 --loop uvloop --http httptools on :$PEER_PORT ($("$VENV/bin/pip" freeze 2>/dev/null | grep -iE '^(fastapi|uvicorn|uvloop|httptools|asyncpg|aio-pika|standardwebhooks)==' | tr '\n' ' '); python $("$VENV/bin/python" -V 2>&1 | awk '{print $2}'))"
+  echo "command: RUNS=$RUNS DURATION=$DURATION CONNECTIONS=$CONNECTIONS RATE=$RATE PEER=$PEER bench/ingress.sh"
+} >"$OUT/meta.txt"
+cat "$OUT/meta.txt" >&2
+
+TARGETS=("noop http://127.0.0.1:$NOOP_PORT/noop" "ingress http://127.0.0.1:$OURS_PORT/v1/webhooks/tavus")
+[ "$PEER" = 1 ] && TARGETS+=("python-peer http://127.0.0.1:$PEER_PORT/v1/webhooks/tavus")
+load() {  # load LABEL URL ARGS...: one phase, bounded; records to records.jsonl and load.log
+  local label="$1" url="$2"; shift 2
+  timeout $((DURATION * 3 + 60)) "$BIN/SwitchyardBench" ingress-load --secret "$SECRET" --duration "$DURATION" \
+    --label "$label" --url "$url" "$@" >>"$OUT/load.log" 2> >(tee -a "$OUT/load.err" >&2)
+  purge_work_queues
 }
-trap cleanup EXIT
-for port in 18080 18081; do
-  for _ in $(seq 1 100); do curl -fsS -o /dev/null -X POST "http://127.0.0.1:$port/noop" 2>/dev/null && break
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break; sleep 0.1; done
-done
-
-load() { "$BIN/SwitchyardBench" ingress-load --secret "$SECRET" --duration "$DURATION" "$@" >>"$OUT/load.log"; }
 for run in $(seq 1 "$RUNS"); do
-  log "run $run/$RUNS: saturation ($CONNECTIONS concurrent)"
-  load --label noop --url http://127.0.0.1:18081/noop --mode saturate --connections "$CONNECTIONS"
-  load --label ingress --url http://127.0.0.1:18080/v1/webhooks/tavus --mode saturate --connections "$CONNECTIONS"
-  log "run $run/$RUNS: open loop at $RATE requests/s"
-  load --label noop --url http://127.0.0.1:18081/noop --mode rate --rate "$RATE"
-  load --label ingress --url http://127.0.0.1:18080/v1/webhooks/tavus --mode rate --rate "$RATE"
+  export BENCH_RUN=$run
+  for target in "${TARGETS[@]}"; do
+    log "run $run/$RUNS: saturation ($CONNECTIONS concurrent), ${target%% *}"
+    load $target --mode saturate --connections "$CONNECTIONS"
+  done
+  for target in "${TARGETS[@]}"; do
+    log "run $run/$RUNS: open loop at $RATE requests/s, ${target%% *}"
+    load $target --mode rate --rate "$RATE"
+  done
 done
+echo "finished: $(date -u '+%Y-%m-%d %H:%M:%S UTC')" >>"$OUT/meta.txt"
 
-python3 - "$BENCH_JSONL" "$RATE" <<'PY' | tee "$OUT/summary.md"
-import json, statistics, sys
-records = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-rate = sys.argv[2]
-def values(system, scenario, metric):
-    return [r["value"] for r in records if r["system"] == system and r["scenario"] == scenario and r["metric"] == metric]
-rows = [("saturation (req/s)", "saturate", "requests_per_second"), ("saturation p50 (ms)", "saturate", "latency_p50"),
-        ("saturation p99 (ms)", "saturate", "latency_p99"), (f"{rate}/s p50 (ms)", f"rate-{rate}", "latency_p50"),
-        (f"{rate}/s p99 (ms)", f"rate-{rate}", "latency_p99"), (f"{rate}/s max (ms)", f"rate-{rate}", "latency_max"),
-        ("failed requests (all phases)", None, "failures")]
-print("| figure | ingress median | ingress runs | do-nothing median | do-nothing runs | ingress / do-nothing |")
-print("|---|---:|---|---:|---|---:|")
-for title, scenario, metric in rows:
-    if scenario is None:
-        ours = [sum(r["value"] for r in records if r["system"] == "ingress" and r["metric"] == metric)]
-        base = [sum(r["value"] for r in records if r["system"] == "noop" and r["metric"] == metric)]
-    else:
-        ours, base = values("ingress", scenario, metric), values("noop", scenario, metric)
-    if not ours or not base:
-        continue
-    mo, mb = statistics.median(ours), statistics.median(base)
-    ratio = f"{mo / mb:.2f}" if mb else "-"
-    print(f"| {title} | {mo:,.2f} | {' / '.join(f'{v:,.2f}' for v in ours)} | {mb:,.2f} | {' / '.join(f'{v:,.2f}' for v in base)} | {ratio} |")
-PY
-log "output: $OUT"
+python3 "$ROOT/bench/ingress_report.py" "$BENCH_JSONL" --rate "$RATE" --meta "$OUT/meta.txt" --md "$OUT/summary.md"

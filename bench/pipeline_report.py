@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
-"""pipeline_report.py -- medians of `SwitchyardBench pipeline` beside the peer anchors.
+"""pipeline_report.py -- `SwitchyardBench pipeline` beside the peer anchors and the raw limits.
 
-  pipeline_report.py RECORDS.jsonl [--md OUT.md] [--peers dramatiq,celery-prefork,celery-threads]
+  pipeline_report.py RECORDS.jsonl [--meta meta.txt] [--md OUT.md] [--defaults 16/64]
+                     [--peers dramatiq,celery-prefork,celery-threads] [--title TITLE]
 
-Reads the JSON records that SwitchyardBench pipeline (system "switchyard") and the anchors'
-dramatiq_bench.py / celery_bench.py appended to $BENCH_JSONL in the same session, and prints:
+Reads the JSON records that one session of bench/pipeline.sh appended to $BENCH_JSONL:
+`SwitchyardBench pipeline` (one system `switchyard-<concurrency>x<prefetch>` per worker
+configuration; an older session's plain `switchyard` works too), the anchors'
+dramatiq_bench.py / celery_bench.py, and the limits, raw_broker.py (`rabbitmq-quorum`,
+`raw-consume-ack`) and raw_pg.py (`postgres`, `batch500-insert`). Prints, ready for
+bench/RESULTS.md:
 
-1. one markdown row per figure (drain_rate, latency p50 / p99 / max, enqueue_rate): each
-   system's median and runs, and the ratio ours / peer of the medians (and per run, run k vs
-   run k). drain_rate and enqueue_rate: higher is better, a ratio > 1 means we are faster.
-   Latency: lower is better, a ratio < 1 means we are faster; the headline is p99.
-2. resources per phase: our worker's peak RSS (VmHWM) and CPU, and for every system the CPU
-   of the benchmark tree + broker + Postgres (`cpu_ours_cores`), the broker's share, and the
-   foreign load (runs above 0.25 foreign cores are flagged, as in the anchors' aggregate.py).
+1. the session (meta.txt) as a key / value table;
+2. one table, a block of rows per configuration: drain rate, latency p50 / p99 / max at
+   300/s, worker peak RSS under the drain, enqueue rate; for each the median (and runs) of
+   ours, of every peer and of the limits, and the ratios ours / dramatiq, ours / raw quorum
+   consume+ack and ours / raw Postgres multi-row insert (medians; run k to run k);
+3. the issue's goals, met or not, per configuration (they are set at the CLI defaults, the
+   other configurations are for comparison);
+4. resources per phase (worker RSS and CPU; CPU of bench + broker + Postgres, broker, foreign
+   load; runs with foreign load > 0.25 cores are flagged, as in the anchors' aggregate.py).
 
 Standard library only.
 """
@@ -20,149 +27,162 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
-from collections import defaultdict
 
-OURS = "switchyard"
+from report_common import (by_run, cell, fmt, foreign_note, load_records, median, meta_table, ratio, ratio_cell, runs_text,
+                           verdict)
+
 FOREIGN_WARN = 0.25  # cores, as in the anchors' aggregate.py
-# (metric, label, higher_is_better, headline)
+GOAL_PEER = "dramatiq"
+CONSUME = ("rabbitmq-quorum", "consume_rate", "raw-consume-ack")
+INSERT = ("postgres", "insert_rate", "batch500-insert")
+# (metric, label, headline, record key)
 FIGURES = [
-    ("drain_rate", "drain rate", True, True),
-    ("latency_p50", "latency p50", False, False),
-    ("latency_p99", "latency p99", False, True),
-    ("latency_max", "latency max", False, False),
-    ("enqueue_rate", "enqueue rate (driver, informational)", True, False),
+    ("drain_rate", "**drain rate**", True, "value"),
+    ("latency_p50", "latency p50", False, "value"),
+    ("latency_p99", "**latency p99**", True, "value"),
+    ("latency_max", "latency max", False, "value"),
+    ("drain_rate", "worker peak RSS, drain", False, "worker_rss_peak_mib"),
+    ("enqueue_rate", "enqueue rate (driver, informational)", False, "value"),
 ]
 
 
-def fmt(v) -> str:
-    if v is None:
-        return "-"
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    if abs(v) >= 100:
-        return f"{v:.0f}"
-    if abs(v) >= 10:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
+def our_configs(records: list[dict]) -> list[tuple[str, str]]:
+    """[(system, "concurrency/prefetch")] of our worker configurations, in order of appearance."""
+    out: dict[str, str] = {}
+    for r in records:
+        s = r["system"]
+        if s == "switchyard" or s.startswith("switchyard-"):
+            if r.get("concurrency") is not None:
+                out[s] = f"{r['concurrency']}/{r['prefetch']}"
+            else:
+                out.setdefault(s, s)
+    return list(out.items())
 
 
-def load(path: str):
-    # (system, metric) -> {run: record}; a later record of the same run replaces an earlier one
-    recs: dict[tuple[str, str], dict[int, dict]] = defaultdict(dict)
-    scenarios: dict[str, str] = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("{"):
+def rss_runs(runs: dict[int, dict]) -> dict[int, dict]:
+    """The drain records' worker_rss_peak_mib as values (so the ratio helpers apply)."""
+    return {k: {"value": r["worker_rss_peak_mib"]} for k, r in runs.items() if r.get("worker_rss_peak_mib") is not None}
+
+
+def figures_table(records, configs, peers, defaults) -> list[str]:
+    consume = by_run(records, *CONSUME)
+    insert = by_run(records, *INSERT)
+    head = "| configuration | figure | unit | switchyard |" + "".join(f" {p} |" for p in peers)
+    head += " raw quorum consume+ack | raw PG 500-row insert | ours / dramatiq | ours / raw consume+ack | ours / raw PG insert |"
+    out = [head, "|---|---|---|---:|" + "---:|" * len(peers) + "---:|---:|---|---|---|"]
+    for system, config in configs:
+        name = f"**{config}** (CLI defaults)" if config == defaults else config
+        for metric, label, headline, key in FIGURES:
+            ours = by_run(records, system, metric)
+            if key != "value":
+                ours = rss_runs(ours)
+            if not ours:
                 continue
-            r = json.loads(line)
-            recs[(r["system"], r["metric"])][r["run"]] = r
-            scenarios.setdefault(r["metric"], r["scenario"])
-    return recs, scenarios
+            unit = "MiB" if key != "value" else next(iter(ours.values()))["unit"]
+            row = f"| {name} | {label} | {unit} | {cell(ours)} |"
+            name = ""  # the configuration names its first row only
+            for p in peers:
+                row += f" {cell(by_run(records, p, metric)) if key == 'value' else '-'} |"
+            limits = metric == "drain_rate" and key == "value"
+            row += f" {cell(consume) if limits else '-'} | {cell(insert) if limits else '-'} |"
+            row += f" {ratio_cell(*ratio(ours, by_run(records, GOAL_PEER, metric)), bold=headline) if key == 'value' else '-'} |"
+            row += f" {ratio_cell(*ratio(ours, consume), bold=True) if limits else '-'} |"
+            row += f" {ratio_cell(*ratio(ours, insert)) if limits else '-'} |"
+            out.append(row)
+    out += ["", "Cells: median (run 1 / run 2 / ...). Ratios: ours / the other, of the medians (run k / run k). "
+            "Rates: > 1 means switchyard is faster; latency: < 1 means switchyard is faster. Our drain writes "
+            "two rows per message (inbox + result) where raw_pg.py writes one.", ""]
+    return out
+
+
+def goals(records, system) -> list[tuple[str, str, bool | None]]:
+    """[(goal, figure text, met)] for one configuration."""
+    drain = by_run(records, system, "drain_rate")
+    out = []
+    r, per = ratio(drain, by_run(records, GOAL_PEER, "drain_rate"))
+    out.append(("drain >= 5x dramatiq", runs_text(r, per, "{:.2f}x"), None if r is None else r >= 5))
+    r, per = ratio(drain, by_run(records, *CONSUME))
+    out.append(("drain >= 50 % of the raw quorum consume+ack rate", runs_text(r, per, "{:.0%}"), None if r is None else r >= 0.5))
+    for metric, bound, goal in (("latency_p50", 1.0, "latency p50 at 300/s <= dramatiq's"),
+                                ("latency_p99", 0.5, "latency p99 at 300/s <= 1/2 dramatiq's")):
+        ours, peer = by_run(records, system, metric), by_run(records, GOAL_PEER, metric)
+        r, per = ratio(ours, peer)
+        text = f"{fmt(median(ours))} vs {fmt(median(peer))} ms, ratio {ratio_cell(r, per)}" if r else "-"
+        out.append((goal, text, None if r is None else r <= bound))
+    rss = median(rss_runs(drain))
+    out.append(("worker peak RSS <= 32 MiB under the drain", f"{fmt(rss)} MiB" if rss else "-", None if rss is None else rss <= 32))
+    return out
+
+
+def goals_table(records, configs, defaults) -> list[str]:
+    if not configs:
+        return []
+    per_config = [goals(records, s) for s, _ in configs]
+    head = "| goal |" + "".join(f" {c}{' (CLI defaults: the goal)' if c == defaults else ''} | met |" for _, c in configs)
+    out = ["Against the issue's goals (set at the CLI defaults; other configurations for comparison):", "",
+           head, "|---|" + "---|---|" * len(configs)]
+    for i, (goal, _, _) in enumerate(per_config[0]):
+        out.append(f"| {goal} |" + "".join(f" {g[i][1]} | {verdict(g[i][2])} |" for g in per_config))
+    return out + [""]
+
+
+def resources_table(records, systems) -> list[str]:
+    out = ["### Resources per phase", "",
+           "| system | phase | worker peak RSS (MiB, per run) | worker CPU (cores, per run) | bench+broker+Postgres CPU "
+           "(cores, per run) | broker CPU (cores, per run) | foreign load (cores, per run) |",
+           "|---|---|---|---|---|---|---|"]
+    shown = []
+    for system, metric, scenario in systems:
+        rs = by_run(records, system, metric, scenario)
+        if not rs:
+            continue
+        shown += rs.values()
+        runs = sorted(rs)
+
+        def col(key, rs=rs, runs=runs):
+            vals = [rs[k].get(key) for k in runs]
+            return " / ".join("-" if v is None else f"{v:g}" for v in vals) if any(v is not None for v in vals) else "-"
+
+        out.append(f"| {system} | {rs[runs[0]]['scenario']} | {col('worker_rss_peak_mib')} | {col('worker_cpu_cores')} | "
+                   f"{col('cpu_ours_cores')} | {col('cpu_broker_cores')} | {col('cpu_foreign_cores')} |")
+    return out + ["", foreign_note(shown, FOREIGN_WARN)]
+
+
+def drain_notes(records, configs) -> list[str]:
+    out = []
+    for system, config in configs:
+        drain = by_run(records, system, "drain_rate")
+        if not drain:
+            continue
+        runs = sorted(drain)
+        out += ["", f"Switchyard {config} drain: first consume = {drain[runs[0]].get('first_consume_source')}; worker start -> "
+                f"first consume {' / '.join(format(drain[k].get('first_consume_after_start_s', float('nan')), '.3f') for k in runs)} s; "
+                f"rate from worker start {' / '.join(fmt(drain[k].get('drain_rate_from_worker_start')) for k in runs)} msg/s; "
+                f"worker log warnings/errors {' / '.join(str(drain[k].get('worker_log_problems', '-')) for k in runs)}."]
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("records")
-    ap.add_argument("--md", help="also write the tables to this file")
+    ap.add_argument("--md", help="also write the report to this file")
+    ap.add_argument("--meta", help="the session's meta.txt (`key: value` lines), printed as the first table")
+    ap.add_argument("--defaults", default="16/64", help="the CLI defaults, concurrency/prefetch (the goals' configuration)")
     ap.add_argument("--peers", default="dramatiq,celery-prefork,celery-threads")
-    ap.add_argument("--title", default="Pipeline benchmark: switchyard work probe beside the peer anchors")
+    ap.add_argument("--title", default="Pipeline benchmark: switchyard work probe beside the peers and the raw limits")
     args = ap.parse_args()
-    recs, scenarios = load(args.records)
-    peers = [p for p in args.peers.split(",") if p and any(s == p for s, _ in recs)]
+    records = load_records(args.records)
+    systems = {r["system"] for r in records}
+    peers = [p for p in args.peers.split(",") if p in systems]
+    configs = our_configs(records)
 
-    out = [f"## {args.title}", ""]
-    head = "| figure | unit | switchyard median | switchyard runs |"
-    sep = "|---|---|---:|---|"
-    for p in peers:
-        head += f" {p} median | {p} runs |"
-        sep += "---:|---|"
-    for p in peers:
-        head += f" ours / {p} (medians; per run) |"
-        sep += "---|"
-    out += [head, sep]
-    verdicts = []
-    for metric, label, higher, headline in FIGURES:
-        ours = recs.get((OURS, metric), {})
-        if not ours and not any((p, metric) in recs for p in peers):
-            continue
-        unit = next((r["unit"] for p in [OURS] + peers for r in recs.get((p, metric), {}).values()), "")
-        scen = scenarios.get(metric, "")
-        name = f"**{label}**" if headline else label
-        row = f"| {name} ({scen}) | {unit} |"
-        med = {}
-        for s in [OURS] + peers:
-            rs = recs.get((s, metric), {})
-            if rs:
-                vals = [rs[k]["value"] for k in sorted(rs)]
-                med[s] = statistics.median(vals)
-                row += f" {fmt(med[s])} | {' / '.join(fmt(v) for v in vals)} |"
-            else:
-                row += " - | - |"
-        for p in peers:
-            if OURS in med and p in med and med[p]:
-                ratio = med[OURS] / med[p]
-                per_run = [ours[k]["value"] / recs[(p, metric)][k]["value"]
-                           for k in sorted(ours) if k in recs[(p, metric)] and recs[(p, metric)][k]["value"]]
-                cell = f"{'**' if headline else ''}{ratio:.2f}{'**' if headline else ''}"
-                if per_run:
-                    cell += " (" + " / ".join(f"{x:.2f}" for x in per_run) + ")"
-                row += f" {cell} |"
-                if headline:
-                    better = ratio >= 1.0 if higher else ratio <= 1.0
-                    verdicts.append((label, p, ratio, better, higher))
-            else:
-                row += " - |"
-        out.append(row)
-    out.append("")
-    out.append("Ratios are ours / peer. Drain and enqueue rate: > 1 means switchyard is faster. Latency: < 1 "
-               "means switchyard is faster (the headline is p99).")
-    out.append("")
-    for label, p, ratio, better, higher in verdicts:
-        if higher:
-            out.append(f"- {label} vs {p}: {ratio:.2f}x the peer's rate ({'faster' if better else 'slower'})")
-        else:
-            out.append(f"- {label} vs {p}: {ratio:.2f}x the peer's latency ({'lower' if better else 'higher'})")
-    out.append("")
-
-    # Resources per phase.
-    out += ["### Resources per phase", "",
-            "| system | phase | worker peak RSS (MiB, per run) | worker CPU (cores, per run) | bench+broker+Postgres CPU (cores, per run) "
-            "| broker CPU (cores, per run) | foreign load (cores, per run) |",
-            "|---|---|---|---|---|---|---|"]
-    flagged = set()
-    for s in [OURS] + peers:
-        for metric in ("drain_rate", "latency_p50"):
-            rs = recs.get((s, metric), {})
-            if not rs:
-                continue
-            runs = sorted(rs)
-
-            def col(key, r=rs, runs=runs):
-                vals = [r[k].get(key) for k in runs]
-                return " / ".join("-" if v is None else f"{v:g}" for v in vals) if any(v is not None for v in vals) else "-"
-
-            flagged |= {(s, k) for k in runs if rs[k].get("cpu_foreign_cores", 0) > FOREIGN_WARN}
-            phase = rs[runs[0]]["scenario"]
-            out.append(f"| {s} | {phase} | {col('worker_rss_peak_mib')} | {col('worker_cpu_cores')} | "
-                       f"{col('cpu_ours_cores')} | {col('cpu_broker_cores')} | {col('cpu_foreign_cores')} |")
-    out.append("")
-    if flagged:
-        out.append(f"Foreign load > {FOREIGN_WARN} cores (processes outside the benchmark) in: "
-                   + ", ".join(f"{s} run {k}" for s, k in sorted(flagged)) + ": those figures are less reliable.")
-    else:
-        out.append(f"No phase had foreign load above {FOREIGN_WARN} cores.")
-    ours_drain = recs.get((OURS, "drain_rate"), {})
-    if ours_drain:
-        r = ours_drain[sorted(ours_drain)[0]]
-        out.append("")
-        out.append("Switchyard drain: first consume = " + str(r.get("first_consume_source")) + "; worker start -> first consume "
-                   + " / ".join(f"{ours_drain[k].get('first_consume_after_start_s', float('nan')):.3f}" for k in sorted(ours_drain))
-                   + " s; rate from worker start " + " / ".join(fmt(ours_drain[k].get("drain_rate_from_worker_start")) for k in sorted(ours_drain))
-                   + " msg/s; worker log warnings/errors " + " / ".join(str(ours_drain[k].get("worker_log_problems", "-")) for k in sorted(ours_drain)) + ".")
+    out = [f"## {args.title}", ""] + meta_table(args.meta)
+    out += figures_table(records, configs, peers, args.defaults)
+    out += goals_table(records, configs, args.defaults)
+    phases = [(s, m, None) for s in [c[0] for c in configs] + peers for m in ("drain_rate", "latency_p50")]
+    out += resources_table(records, phases + [CONSUME, INSERT])
+    out += drain_notes(records, configs)
     text = "\n".join(out)
     print(text)
     if args.md:

@@ -1,6 +1,7 @@
 // `SwitchyardBench noop-server` and `SwitchyardBench ingress-load`: webhook accept rate and
 // latency of `switchyard ingress` (signature check + confirmed publish) beside a Hummingbird
-// route that does nothing, with the same client on the same machine. See bench/README.md.
+// route that does nothing and the anchors' Python peer (FastAPI, same route and Standard
+// Webhooks headers), with the same client on the same machine. See bench/README.md.
 
 import Foundation
 import Hummingbird
@@ -24,7 +25,9 @@ enum NoopServer {
 }
 
 /// Signed `conversation_ended` webhooks against a URL: closed-loop saturation or open-loop
-/// fixed rate; prints one JSON record per figure.
+/// fixed rate; prints one JSON record per figure. Any server that checks Standard Webhooks
+/// signatures with the same secret and answers 200 can be the target (`switchyard ingress`,
+/// the anchors' `ingress_peer.py`); the do-nothing route ignores the headers.
 struct IngressLoad {
     var url: String
     var secret: String
@@ -82,8 +85,14 @@ struct IngressLoad {
                 HTTPHeader("webhook-timestamp", timestamp),
                 HTTPHeader("webhook-signature", verifier.sign(id: id, timestamp: timestamp, body: body)),
             ], body: body)
-            guard let response = try? await client.execute(request) else { return false }
-            return response.status == 200
+            do {
+                let response = try await client.execute(request)
+                if response.status != 200 { counter.noteFailure("HTTP \(response.status)") }
+                return response.status == 200
+            } catch {
+                counter.noteFailure("\(error)")
+                return false
+            }
         }
         let started = ContinuousClock.now
         let end = started + .milliseconds(Int64(duration * 1000))
@@ -138,7 +147,7 @@ extension IngressLoad {
 
 /// Successes, failures and latencies, from many tasks.
 final class RequestCounter: Sendable {
-    private let state = Mutex<(latencies: [Double], failures: Int)>(([], 0))
+    private let state = Mutex<(latencies: [Double], failures: Int, firstFailure: String?)>(([], 0, nil))
 
     func record(ok: Bool, latency: Duration) {
         let milliseconds = Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15
@@ -147,26 +156,33 @@ final class RequestCounter: Sendable {
         }
     }
 
+    /// Keeps the first failure's reason (a status other than 200, or the client's error), so
+    /// that a server refusing every request says why.
+    func noteFailure(_ reason: String) {
+        state.withLock { state in
+            if state.firstFailure == nil { state.firstFailure = reason }
+        }
+    }
+
+    /// One record per figure (`emit`: stdout and `$BENCH_JSONL`), with `run` = `$BENCH_RUN`
+    /// (default 1); the first failure's reason, if any, on stderr.
     func report(label: String, mode: String, elapsed: Duration, offered: Int?) {
-        let (sorted, failures) = state.withLock { ($0.latencies.sorted(), $0.failures) }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let (sorted, failures, firstFailure) = state.withLock { ($0.latencies.sorted(), $0.failures, $0.firstFailure) }
+        if let firstFailure {
+            warn("ingress-load \(label): \(failures) failed requests, the first: \(firstFailure)")
+        }
         func percentile(_ p: Double) -> Double {
             sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
         }
         let scenario = mode == "rate" ? "rate-\(offered ?? 0)" : "saturate"
+        let run = Int(ProcessInfo.processInfo.environment["BENCH_RUN"] ?? "") ?? 1
         let figures: [(String, Double, String)] = [
-            ("requests_per_second", Double(sorted.count) / seconds, "req/s"),
+            ("requests_per_second", Double(sorted.count) / elapsed.seconds, "req/s"),
             ("latency_p50", percentile(0.50), "ms"), ("latency_p99", percentile(0.99), "ms"),
             ("latency_max", sorted.last ?? 0, "ms"), ("failures", Double(failures), "requests"),
         ]
         for (metric, value, unit) in figures {
-            let line = #"{"system":"\#(label)","scenario":"\#(scenario)","metric":"\#(metric)","value":\#((value * 1000).rounded() / 1000),"unit":"\#(unit)","ts":\#(Date().timeIntervalSince1970)}"#
-            print(line)
-            if let path = ProcessInfo.processInfo.environment["BENCH_JSONL"], let handle = FileHandle(forWritingAtPath: path) {
-                handle.seekToEndOfFile()
-                handle.write(Data((line + "\n").utf8))
-                try? handle.close()
-            }
+            emit(system: label, scenario: scenario, metric: metric, value: value, unit: unit, run: run, [])
         }
     }
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""ingress_report.py -- `switchyard ingress` beside the Python peer and the do-nothing route.
+
+  ingress_report.py RECORDS.jsonl [--rate 1000] [--meta meta.txt] [--md OUT.md] [--title TITLE]
+
+Reads the records of one bench/ingress.sh session (`SwitchyardBench ingress-load`, systems
+`ingress`, `python-peer`, `noop`; scenarios `saturate` and `rate-<RATE>`) and prints, ready for
+bench/RESULTS.md: the session (meta.txt) as a key / value table; per figure the median (and
+runs) of ours, the peer and the do-nothing route with the ratios ours / peer and ours /
+do-nothing (medians; run k to run k); and the issue's goals, met or not: saturation >= 3x the
+peer and >= 40 % of the do-nothing route, at RATE requests/s p50 <= the peer's and p99 <= half
+the peer's. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from report_common import by_run, cell, fmt, load_records, median, meta_table, ratio, ratio_cell, runs_text, verdict
+
+OURS, PEER, NOOP = "ingress", "python-peer", "noop"
+
+
+def figures(rate: str) -> list[tuple[str, str, str, bool]]:
+    """(label, scenario, metric, headline)."""
+    return [
+        ("**saturation** (req/s)", "saturate", "requests_per_second", True),
+        ("saturation p50 (ms)", "saturate", "latency_p50", False),
+        ("saturation p99 (ms)", "saturate", "latency_p99", False),
+        (f"{rate}/s achieved (req/s)", f"rate-{rate}", "requests_per_second", False),
+        (f"**{rate}/s p50** (ms)", f"rate-{rate}", "latency_p50", True),
+        (f"**{rate}/s p99** (ms)", f"rate-{rate}", "latency_p99", True),
+        (f"{rate}/s max (ms)", f"rate-{rate}", "latency_max", False),
+    ]
+
+
+def failures(records: list[dict], system: str):
+    rs = [r for r in records if r["system"] == system and r["metric"] == "failures"]
+    return int(sum(r["value"] for r in rs)) if rs else None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("records")
+    ap.add_argument("--rate", default="1000", help="the open loop's rate (requests/s), as ingress.sh ran it")
+    ap.add_argument("--meta", help="the session's meta.txt (`key: value` lines), printed as the first table")
+    ap.add_argument("--md", help="also write the report to this file")
+    ap.add_argument("--title", default="Ingress benchmark: switchyard ingress beside the Python peer and a do-nothing route")
+    args = ap.parse_args()
+    records = load_records(args.records)
+
+    out = [f"## {args.title}", ""] + meta_table(args.meta)
+    out += ["| figure | switchyard ingress | Python peer | do-nothing route | ours / peer | ours / do-nothing |",
+            "|---|---:|---:|---:|---|---|"]
+    for label, scenario, metric, headline in figures(args.rate):
+        ours, peer, noop = (by_run(records, s, metric, scenario) for s in (OURS, PEER, NOOP))
+        if not (ours or peer or noop):
+            continue
+        out.append(f"| {label} | {cell(ours)} | {cell(peer)} | {cell(noop)} | {ratio_cell(*ratio(ours, peer), bold=headline)} "
+                   f"| {ratio_cell(*ratio(ours, noop))} |")
+    failed = {s: failures(records, s) for s in (OURS, PEER, NOOP)}
+    out.append("| failed requests (all phases) | " + " | ".join("-" if failed[s] is None else str(failed[s]) for s in failed)
+               + " | - | - |")
+    out += ["", "Cells: median (run 1 / run 2 / ...). Ratios: ours / the other, of the medians (run k / run k); "
+            "rates: > 1 means switchyard is faster, latency: < 1 means switchyard is faster.", ""]
+
+    def goal(label, scenario, metric, other, test, form):
+        r, per = ratio(by_run(records, OURS, metric, scenario), by_run(records, other, metric, scenario))
+        return f"| {label} | {runs_text(r, per, form)} | {verdict(None if r is None else test(r))} |"
+
+    sat, at_rate = "saturate", f"rate-{args.rate}"
+    out += ["Against the issue's goals:", "", "| goal | ours / the other (medians; per run) | met |", "|---|---|---|",
+            goal("saturation >= 3x the Python peer", sat, "requests_per_second", PEER, lambda r: r >= 3, "{:.2f}x"),
+            goal("saturation >= 40 % of the do-nothing route", sat, "requests_per_second", NOOP, lambda r: r >= 0.4, "{:.0%}"),
+            goal(f"p50 at {args.rate}/s <= the peer's", at_rate, "latency_p50", PEER, lambda r: r <= 1, "{:.2f}"),
+            goal(f"p99 at {args.rate}/s <= 1/2 the peer's", at_rate, "latency_p99", PEER, lambda r: r <= 0.5, "{:.2f}"),
+            ""]
+    if any((v or 0) > 0 for v in failed.values()):
+        out.append("Some requests failed (load.err has the first reason per phase): those phases' figures count "
+                   "successes only.")
+    achieved = {s: median(by_run(records, s, "requests_per_second", at_rate)) for s in (OURS, PEER)}
+    short = [s for s, v in achieved.items() if v is not None and v < 0.95 * float(args.rate)]
+    if short:
+        out.append(f"Below the offered {args.rate}/s (a server that cannot keep up queues, and its latency shows it): "
+                   + ", ".join(f"{s} {fmt(achieved[s])} req/s" for s in short) + ".")
+    text = "\n".join(out)
+    print(text)
+    if args.md:
+        with open(args.md, "w") as f:
+            f.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

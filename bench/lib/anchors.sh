@@ -1,0 +1,75 @@
+# bench/lib/anchors.sh -- what the benchmarks on the anchors' servers (pipeline.sh, ingress.sh)
+# share: finding the anchors, the release build, the anchors' servers with a vhost and a
+# database of the benchmark's own (migrated, topology applied), and the session's meta lines.
+# Source it after setting ROOT (the repository root) and defining log().
+
+# anchors_find: sets ANCHORS (kept if set, else /work/shared/bench/anchors or
+# ../shared/bench/anchors next to the repository).
+anchors_find() {
+  local d
+  if [ -z "${ANCHORS:-}" ]; then
+    for d in /work/shared/bench/anchors "$ROOT/../shared/bench/anchors"; do
+      [ -f "$d/bench_driver.py" ] && { ANCHORS="$d"; break; }
+    done
+  fi
+  [ -f "${ANCHORS:-}/bench_driver.py" ] || { log "anchors not found; set ANCHORS"; exit 2; }
+}
+
+# anchors_build PRODUCT...: release builds with the scratch path .build-bench (as broker.sh;
+# skipped with BUILD=0); sets BIN and checks every product is there.
+anchors_build() {
+  local product
+  export PATH=/opt/swift/usr/bin:$PATH
+  BIN="$ROOT/.build-bench/release"
+  if [ "${BUILD:-1}" = 1 ]; then
+    for product in "$@"; do
+      log "building $product (release, .build-bench)"
+      timeout 3600 swift build -c release --product "$product" --scratch-path "$ROOT/.build-bench" >&2
+    done
+  fi
+  for product in "$@"; do
+    [ -x "$BIN/$product" ] || { log "no release binary $BIN/$product"; exit 1; }
+  done
+}
+
+# anchors_env: sources the anchors' env.sh (VENV, RMQ_PORT, PG_PORT, PG_BIN, PG_DB, rmq_tool,
+# pid_alive, and the BENCH_* variables their scripts read) and sets PSQL (psql as postgres).
+anchors_env() {
+  source "$ANCHORS/env.sh"
+  PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
+}
+
+# anchors_servers VHOST DB: runs the anchors' setup.sh (idempotent: venv, RabbitMQ
+# 127.0.0.1:$RMQ_PORT, PostgreSQL 127.0.0.1:$PG_PORT), gives the benchmark the vhost VHOST and a
+# fresh database DB (dropped and created), exports the SWITCHYARD_* variables for them, then
+# runs `switchyard migrate` and `switchyard topology apply` ($BIN/switchyard).
+anchors_servers() {
+  local vhost="$1" db="$2"
+  log "anchors' setup.sh (venv $VENV, RabbitMQ :$RMQ_PORT, PostgreSQL :$PG_PORT)"
+  "$ANCHORS/setup.sh" >&2
+  if ! rmq_tool rabbitmqctl -q list_vhosts | grep -qx "$vhost"; then
+    rmq_tool rabbitmqctl -q add_vhost "$vhost" >&2
+  fi
+  rmq_tool rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >&2
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >&2
+
+  export SWITCHYARD_AMQP_URL="amqp://guest:guest@127.0.0.1:${RMQ_PORT}/${vhost}"
+  export SWITCHYARD_DATABASE_URL="postgresql://postgres@127.0.0.1:${PG_PORT}/${db}"
+  export SWITCHYARD_RABBITMQ_MANAGEMENT_URL="http://guest:guest@127.0.0.1:15673"  # not used (no verify)
+  export SWITCHYARD_TOPOLOGY_FILE="$ROOT/topology/switchyard.yaml"
+  export SWITCHYARD_MIGRATIONS_DIR="$ROOT/migrations"
+  log "switchyard migrate + topology apply ($SWITCHYARD_DATABASE_URL, vhost $vhost)"
+  timeout 120 "$BIN/switchyard" migrate >&2
+  timeout 120 "$BIN/switchyard" topology apply >&2
+}
+
+# anchors_meta_head: the first meta.txt lines (date, commit, machine), on stdout.
+anchors_meta_head() {
+  local commit
+  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  [ -n "$(git -C "$ROOT" status --porcelain -- Sources Package.swift migrations topology 2>/dev/null)" ] && commit="$commit + uncommitted Sources/Package.swift/migrations/topology"
+  [ -n "$(git -C "$ROOT" status --porcelain -- bench 2>/dev/null)" ] && commit="$commit + uncommitted bench"
+  echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "commit: $commit"
+  echo "machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null || echo '?'), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+}
