@@ -40,9 +40,10 @@ struct MetricsOptions: ParsableArguments {
     }
 
     /// Bootstraps the metrics backend and returns the HTTP server, when a port was given.
-    func services(logger: Logger) -> [any Service] {
+    /// - Parameter readiness: What keeps the process from its work now, for `/ready`.
+    func services(logger: Logger, readiness: (@Sendable () async -> [String])? = nil) -> [any Service] {
         guard let port else { return [] }
-        return [MetricsEndpoint.bootstrap().server(port: port, logger: logger)]
+        return [MetricsEndpoint.bootstrap().server(port: port, readiness: readiness, logger: logger)]
     }
 }
 

@@ -74,7 +74,15 @@ struct WorkCommand: AsyncParsableCommand {
         // Services start in this order and stop in reverse: intake and handlers stop first
         // (the worker drains), then the archiver, then the relay publishes what the drain
         // committed, then the database pool closes.
-        var services: [any Service] = [pool] + metrics.services(logger: logger)
+        let readiness = WorkerReadiness()
+        let consumes = roles.contains { $0 != Self.deadLetters }
+        let databaseURL = configuration.databaseURL
+        var services: [any Service] = [pool] + metrics.services(logger: logger, readiness: {
+            var problems: [String] = []
+            if consumes && !readiness.isConsuming { problems.append("broker: not consuming (connecting or reconnecting)") }
+            if let failure = await DatabaseProbe.failure(url: databaseURL, within: .seconds(2)) { problems.append("database: \(failure)") }
+            return problems
+        })
         let outboxSignal = noRelay ? nil : OutboxSignal()
         if let outboxSignal {
             services.append(OutboxRelay(
@@ -97,7 +105,7 @@ struct WorkCommand: AsyncParsableCommand {
                 configuration: .init(
                     amqp: configuration.amqp, concurrency: concurrency.perRole, roleConcurrency: concurrency.byRole,
                     prefetch: UInt16(prefetch),
-                    gracePeriod: .milliseconds(Int64(gracePeriod * 1000)), outboxSignal: outboxSignal),
+                    gracePeriod: .milliseconds(Int64(gracePeriod * 1000)), outboxSignal: outboxSignal, readiness: readiness),
                 logger: logger))
         }
         let group = ServiceGroup(configuration: .init(

@@ -1,5 +1,6 @@
 // Prometheus export of swift-metrics: one registry per process, served on GET /metrics.
 
+import Foundation
 import Hummingbird
 public import Logging
 import Metrics
@@ -48,13 +49,19 @@ public struct MetricsEndpoint: Sendable {
         registry.emitToBuffer()
     }
 
-    /// An HTTP server answering `GET /metrics` (Prometheus text format) and `GET /health`.
+    /// An HTTP server answering `GET /metrics` (Prometheus text format), `GET /health` (the
+    /// process runs) and `GET /ready`: 200 `{"status":"ready"}`, or 503
+    /// `{"status":"not_ready","problems":[...]}` while `readiness` names problems.
     /// - Parameters:
     ///   - host: The address to bind (`0.0.0.0` so a scraper outside the container reaches it).
     ///   - port: The port.
+    ///   - readiness: What keeps the process from doing its work now (empty: ready); nil:
+    ///     `/ready` answers as `/health`.
     ///   - logger: For the server's own messages.
     /// - Returns: A service to run in the process's service group.
-    public func server(host: String = "0.0.0.0", port: Int, logger: Logger) -> some Service {
+    public func server(
+        host: String = "0.0.0.0", port: Int, readiness: (@Sendable () async -> [String])? = nil, logger: Logger
+    ) -> some Service {
         let router = Router()
         let endpoint = self
         router.get("metrics") { _, _ in
@@ -66,9 +73,22 @@ public struct MetricsEndpoint: Sendable {
         router.get("health") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
+        router.get("ready") { _, _ in
+            let problems = await readiness?() ?? []
+            let answer = Readiness(status: problems.isEmpty ? "ready" : "not_ready", problems: problems.isEmpty ? nil : problems)
+            return Response(
+                status: problems.isEmpty ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(answer)) ?? Data())))
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
             logger: logger)
     }
+}
+
+/// The body of `GET /ready`.
+private struct Readiness: Encodable {
+    var status: String
+    var problems: [String]?
 }

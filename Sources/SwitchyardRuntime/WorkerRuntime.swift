@@ -39,13 +39,16 @@ public struct WorkerRuntime: Service {
         public var workerID: String
         /// Poked after every commit that wrote follow-ups: give the same one to this process's relay.
         public var outboxSignal: OutboxSignal?
+        /// Set while the broker session consumes (for the readiness endpoint).
+        public var readiness: WorkerReadiness?
 
         /// Creates a configuration.
         public init(
             amqp: AMQPConnection.Configuration, concurrency: Int = 16, roleConcurrency: [String: Int] = [:],
             prefetch: UInt16 = 64, gracePeriod: Duration = .seconds(20), workerID: String = WorkerRuntime.defaultWorkerID(),
-            outboxSignal: OutboxSignal? = nil
+            outboxSignal: OutboxSignal? = nil, readiness: WorkerReadiness? = nil
         ) {
+            self.readiness = readiness
             self.amqp = amqp
             self.concurrency = concurrency
             self.roleConcurrency = roleConcurrency
@@ -96,6 +99,7 @@ public struct WorkerRuntime: Service {
 
     /// One pair of connections, consuming until a failure (throws) or the stop signal (returns).
     private func session(until stop: StopSignal) async throws {
+        defer { configuration.readiness?.setConsuming(false) }
         var amqp = configuration.amqp
         amqp.connectionName = "switchyard work \(roles.map(\.name).joined(separator: " ")) (consume)"
         let consuming = try await AMQPConnection.connect(amqp)
@@ -142,6 +146,7 @@ public struct WorkerRuntime: Service {
                     handlerTimeout: spec.handlerTimeout, metrics: metrics[role.name] ?? WorkerMetrics(role: role.name)))
             }
         }
+        configuration.readiness?.setConsuming(true)
         logger.info("consuming", metadata: [
             "queues": "\(feeds.map(\.queue).joined(separator: ","))",
             "slots": "\(roles.map { "\($0.name)=\(configuration.slots(of: $0.name))" }.joined(separator: ","))",

@@ -17,6 +17,44 @@ import Testing
         return nil
     }
 
+    /// `/ready` answers 200 while the worker consumes and its database answers, 503 naming what
+    /// is missing otherwise; `/health` only says the process runs.
+    @Test func readinessNamesWhatTheWorkerLacks() async throws {
+        try await withFleet { fleet in
+            let (good, noDatabase, noBroker) = (try freeLoopbackPort(), try freeLoopbackPort(), try freeLoopbackPort())
+            try fleet.startWorker(["probe", "--metrics-port", "\(good)"])
+            try fleet.startWorker(
+                ["probe", "--metrics-port", "\(noDatabase)"],
+                environment: ["SWITCHYARD_DATABASE_URL": "postgresql://switchyard@127.0.0.1:1/switchyard"])
+            try fleet.startWorker(
+                ["probe", "--metrics-port", "\(noBroker)"], environment: ["SWITCHYARD_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/%2F"])
+            let client = HTTPClient()
+            func ready(_ port: Int) async -> (status: Int, body: String)? {
+                guard let response = try? await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/ready")) else { return nil }
+                return (response.status, String(decoding: response.body, as: UTF8.self))
+            }
+            try await eventually("the healthy worker to be ready", timeout: .seconds(30)) {
+                await ready(good)?.status == 200
+            }
+            #expect(await ready(good)?.body == #"{"status":"ready"}"#)
+            var answer: (status: Int, body: String)?
+            try await eventually("the worker without a database to answer", timeout: .seconds(30)) {
+                answer = await ready(noDatabase)
+                return answer != nil
+            }
+            #expect(answer?.status == 503 && answer?.body.contains(#""status":"not_ready""#) == true)
+            #expect(answer?.body.contains("database: ") == true && answer?.body.contains("broker") == false, "\(answer?.body ?? "")")
+            try await eventually("the worker without a broker to answer", timeout: .seconds(30)) {
+                answer = await ready(noBroker)
+                return answer != nil
+            }
+            #expect(answer?.status == 503 && answer?.body.contains("broker: not consuming") == true, "\(answer?.body ?? "")")
+            let health = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(noBroker)/health"))
+            #expect(health.status == 200, "alive, though not ready")
+            await client.shutdown()
+        }
+    }
+
     @Test func metricsCountOutcomesByRoleAndErrorClass() async throws {
         try await withFleet { fleet in
             let port = try freeLoopbackPort()
