@@ -274,8 +274,8 @@ let package = Package(
         .testTarget(
             name: "SwitchyardTests",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPipeline", "SwitchyardPipelines", "SwitchyardPostgres",
-                "SwitchyardRuntime", "SwitchyardTestSupport",
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPipeline", "SwitchyardPipelines",
+                "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardTestSupport",
             ],
             swiftSettings: swiftSettings),
     ]

@@ -17,7 +17,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from report_common import by_run, cell, fmt, load_records, median, meta_table, ratio, ratio_cell, runs_text, verdict
+from report_common import (by_run, cell, emit_report, fmt, load_records, median, meta_table, ratio, ratio_cell,
+                           runs_text, verdict)
 
 OURS, PEER, NOOP = "ingress", "python-peer", "noop"
 
@@ -84,11 +85,7 @@ def main() -> int:
     if short:
         out.append(f"Below the offered {args.rate}/s (a server that cannot keep up queues, and its latency shows it): "
                    + ", ".join(f"{s} {fmt(achieved[s])} req/s" for s in short) + ".")
-    text = "\n".join(out)
-    print(text)
-    if args.md:
-        with open(args.md, "w") as f:
-            f.write(text + "\n")
+    emit_report(out, args.md)
     return 0
 
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from report_common import (by_run, cell, fmt, foreign_note, load_records, median, meta_table, ratio, ratio_cell, runs_text,
-                           verdict)
+from report_common import (by_run, cell, emit_report, fmt, foreign_note, load_records, median, meta_table, ratio,
+                           ratio_cell, runs_text, verdict)
 
 FOREIGN_WARN = 0.25  # cores, as in the anchors' aggregate.py
 GOAL_PEER = "dramatiq"
@@ -183,11 +183,7 @@ def main() -> int:
     phases = [(s, m, None) for s in [c[0] for c in configs] + peers for m in ("drain_rate", "latency_p50")]
     out += resources_table(records, phases + [CONSUME, INSERT])
     out += drain_notes(records, configs)
-    text = "\n".join(out)
-    print(text)
-    if args.md:
-        with open(args.md, "w") as f:
-            f.write(text + "\n")
+    emit_report(out, args.md)
     return 0
 
 

@@ -102,3 +102,12 @@ def foreign_note(records: list[dict], threshold: float) -> str:
         return f"No phase had foreign load above {threshold} cores."
     return (f"Foreign load > {threshold} cores (processes outside the benchmark) in: "
             + ", ".join(f"{s} {sc} run {k}" for s, sc, k in flagged) + ": those figures are less reliable.")
+
+
+def emit_report(lines: list[str], md_path: str | None) -> None:
+    """Prints the report and, when MD_PATH is given, writes it there too."""
+    text = "\n".join(lines)
+    print(text)
+    if md_path:
+        with open(md_path, "w") as f:
+            f.write(text + "\n")

@@ -1,4 +1,4 @@
-// Drives `scripts/services` from tests that need a broker outage.
+// Drives `scripts/services` (and the other scripts/ tools) from tests that need an outage.
 
 import Foundation
 
@@ -7,8 +7,15 @@ public enum ServicesControl {
     /// Runs `scripts/services ARGS...` and waits for it.
     /// - Throws: When it exits non-zero; the message holds its output.
     public static func run(_ arguments: String...) throws {
+        _ = try script("services", arguments)
+    }
+
+    /// Runs `scripts/NAME ARGS...` and waits for it.
+    /// - Returns: Its output (standard output and errors together).
+    /// - Throws: When it exits non-zero; the message holds its output.
+    public static func script(_ name: String, _ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = TestEnvironment.repositoryRoot.appending(path: "scripts/services")
+        process.executableURL = TestEnvironment.repositoryRoot.appending(path: "scripts/\(name)")
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
@@ -17,8 +24,10 @@ public enum ServicesControl {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ServicesControlError(message: "scripts/services \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+            throw ServicesControlError(
+                message: "scripts/\(name) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text.suffix(4000))")
         }
+        return text
     }
 }
 

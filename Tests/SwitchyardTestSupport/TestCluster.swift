@@ -32,19 +32,6 @@ public struct TestCluster: Sendable {
     /// Runs `scripts/cluster ARGUMENTS`; its output (standard output and errors together).
     @discardableResult
     public static func run(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = TestEnvironment.repositoryRoot.appending(path: "scripts/cluster")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ServicesControlError(
-                message: "scripts/cluster \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text.suffix(2000))")
-        }
-        return text
+        try ServicesControl.script("cluster", arguments)
     }
 }

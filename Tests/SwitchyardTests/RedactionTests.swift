@@ -31,6 +31,7 @@ import Testing
             ("SWITCHYARD_DATABASE_URL", "postgresql://user:s3cret@[bad"),
             ("SWITCHYARD_AMQP_URL", "amqp://user:s3cret@[bad"),
             ("SWITCHYARD_RABBITMQ_MANAGEMENT_URL", "http://user:s3cret@[bad"),
+            ("SWITCHYARD_RABBITMQ_MANAGEMENT_URL", "http://guest:guest@127.0.0.1:15691,http://user:s3cret@[bad"),
         ] {
             #expect {
                 try SwitchyardConfiguration(environment: [variable: url])

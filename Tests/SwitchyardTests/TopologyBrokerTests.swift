@@ -1,6 +1,8 @@
 import Foundation
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardCore
+import SwitchyardHTTP
 import SwitchyardTestSupport
 import Testing
 
@@ -53,6 +55,41 @@ import Testing
         }
         await connection.close()
         await vhost.delete()
+    }
+
+    /// A queue declared before the topology had `x-quorum-initial-group-size` keeps its
+    /// membership: apply declares it again without the argument, verify does not report it.
+    @Test func aQueueDeclaredWithoutTheInitialGroupSizeIsAcceptedAsItIs() async throws {
+        let vhost = try await TestVirtualHost.create()
+        let topology = try Topology.load(path: Self.file, virtualHost: vhost.name)
+        let probe = try #require(topology.definitions.queues.first { $0.name == "sy.work.probe" })
+        #expect(probe.arguments["x-quorum-initial-group-size"] == .int(3), "the topology asks for three replicas")
+        var older = probe.arguments
+        older["x-quorum-initial-group-size"] = nil
+        let connection = try await AMQPConnection.connect(url: vhost.amqpURL)
+        let channel = try await connection.openChannel()
+        try await channel.declareQueue(probe.name, arguments: older.amqpTable)
+
+        try await topology.definitions.apply(on: connection)
+        let applied = try await vhost.management.definitions(virtualHost: vhost.name)
+        #expect(applied.queues.first { $0.name == probe.name }?.arguments["x-quorum-initial-group-size"] == nil)
+        #expect(applied.queues.first { $0.name == "sy.work.build" }?.arguments["x-quorum-initial-group-size"] != nil,
+                "new queues get it")
+        #expect(topology.definitions.differences(from: applied).isEmpty)
+        await connection.close()
+        await vhost.delete()
+    }
+
+    /// A management node that can't be reached is skipped for the next one of the list.
+    @Test func theManagementClientGoesOnToTheNextNode() async throws {
+        let http = HTTPClient()
+        let unreachable = URL(string: "http://guest:guest@127.0.0.1:\(try freeLoopbackPort())")!
+        let management = RabbitMQManagement(baseURLs: [unreachable, URL(string: TestEnvironment.managementURL)!], http: http)
+        let overview = try await management.request(.get, "/api/overview")
+        #expect(overview.status == 200)
+        let alone = RabbitMQManagement(baseURL: unreachable, http: http)
+        await #expect(throws: TopologyError.self) { try await alone.request(.get, "/api/overview") }
+        await http.shutdown()
     }
 
     @Test func theCommandLineAppliesVerifiesAndReportsDrift() async throws {

@@ -187,7 +187,17 @@ struct Chaos: Sendable {
 
     private func count(databaseURL: String, runID: String, confirmed: Set<Int>, load: ChaosLoad) async throws -> Counts {
         let connection = try await PostgresConnection.connect(url: databaseURL)
-        defer { Task { await connection.close() } }
+        do {
+            let counts = try await count(on: connection, runID: runID, confirmed: confirmed, load: load)
+            await connection.close()
+            return counts
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    private func count(on connection: PostgresConnection, runID: String, confirmed: Set<Int>, load: ChaosLoad) async throws -> Counts {
         var effects: [String: Int] = [:]
         for row in try await connection.query(
             "SELECT id, effects FROM probe_results WHERE starts_with(id, $1)", [runID + "-"]) {
