@@ -43,6 +43,8 @@ final class ChannelState {
     /// usually repeat them, and reusing the string saves an allocation per delivery.
     var lastExchange = ""
     var lastRoutingKey = ""
+    /// The single acks of this loop turn, sent together at its end.
+    var acks = AckCoalescer()
 
     init(number: UInt16) {
         self.number = number

@@ -50,16 +50,20 @@ extension ConnectionLoop {
 
     /// Sends an ack, nack or reject. A delivery on a channel that has closed needs none: the
     /// broker has already requeued it.
-    func settle(_ tag: UInt64, _ settlement: Settlement, on number: UInt16) {
+    /// - Parameter noting: Tell the channel's ``AckCoalescer`` (false for the frames it made).
+    func settle(_ tag: UInt64, _ settlement: Settlement, on number: UInt16, noting: Bool = true) {
         guard let connection, let state = channels[number], state.closeError == nil else { return }
         let status: Int32
         switch settlement {
         case .ack(let multiple):
             status = amqp_basic_ack(connection, number, tag, multiple ? 1 : 0)
+            if noting { state.acks.noteSent(tag, multiple: multiple) }
         case .nack(let multiple, let requeue):
             status = amqp_basic_nack(connection, number, tag, multiple ? 1 : 0, requeue ? 1 : 0)
+            if noting { state.acks.noteSent(tag, multiple: multiple) }
         case .reject(let requeue):
             status = amqp_basic_reject(connection, number, tag, requeue ? 1 : 0)
+            if noting { state.acks.noteSent(tag, multiple: false) }
         }
         if status != AMQP_STATUS_OK.rawValue {
             failure = failure ?? libraryFailure(status, "settling delivery \(tag)")

@@ -50,6 +50,8 @@ final class ConnectionLoop: @unchecked Sendable {
     private var nextChannel: UInt16 = 1
     private var nextConsumerTag: UInt64 = 1
     private var batch: [LoopCommand] = []
+    /// Channels with single acks collected in this turn.
+    private var acksCollected: [UInt16] = []
 
     init(configuration: AMQPConnection.Configuration) {
         self.configuration = configuration
@@ -152,13 +154,37 @@ final class ConnectionLoop: @unchecked Sendable {
         // After a teardown the rest of the batch still runs: each command then fails with
         // the error that ended the connection.
         for command in batch {
+            // Single acks wait for the end of the turn (or for the next other command, which
+            // may depend on them: a close, a nack) and go out as few frames as possible.
+            if case .settle(let channel, let tag, .ack(multiple: false)) = command,
+               let state = channels[channel], state.closeError == nil {
+                state.acks.collect(tag)
+                if !acksCollected.contains(channel) { acksCollected.append(channel) }
+                continue
+            }
+            sendCollectedAcks()
             execute(command)
             if let failure, connection != nil {
                 tearDown(failure)
             }
         }
+        sendCollectedAcks()
+        if let failure, connection != nil {
+            tearDown(failure)
+        }
         batch.removeAll(keepingCapacity: true)
         return true
+    }
+
+    private func sendCollectedAcks() {
+        guard !acksCollected.isEmpty else { return }
+        for channel in acksCollected {
+            guard let state = channels[channel] else { continue }
+            for frame in state.acks.flush() {
+                settle(frame.tag, .ack(multiple: frame.multiple), on: channel, noting: false)
+            }
+        }
+        acksCollected.removeAll(keepingCapacity: true)
     }
 
     private func execute(_ command: LoopCommand) {

@@ -162,6 +162,10 @@ public final class Committer: Sendable {
         while true {
             do {
                 return try await commit(batch)
+            } catch is CancellationError {
+                // Stopping (the session ended): nothing was written; the deliveries return to
+                // their queues unacknowledged.
+                return Array(repeating: .abandoned, count: batch.count)
             } catch {
                 logger.warning("database unavailable; holding \(batch.count) deliveries", metadata: ["error": "\(error)"])
             }
@@ -177,7 +181,8 @@ public final class Committer: Sendable {
     /// Commits the batch: all together, else (something in it failed) one savepoint per
     /// delivery, else (the transaction itself failed) one transaction per delivery, so that a
     /// delivery whose values the database refuses fails alone and the others commit.
-    /// - Throws: Only connection-level ``PostgresError``s, after which the batch is retried.
+    /// - Throws: Only connection-level ``PostgresError``s, after which the batch is retried, and
+    ///   `CancellationError`, after which it is abandoned.
     private func commit(_ batch: [Request]) async throws -> [CommitResult] {
         let started = ContinuousClock.now
         defer {
@@ -200,6 +205,8 @@ public final class Committer: Sendable {
             }
         } catch let error as PostgresError where error.isConnectionLevel {
             throw error
+        } catch let error as CancellationError {
+            throw error
         } catch {
             logger.debug("a delivery of the batch failed; committing one savepoint per delivery", metadata: ["error": "\(error)"])
         }
@@ -208,6 +215,8 @@ public final class Committer: Sendable {
                 try Self.writeOneByOne(batch, outbox: outbox, notify: notify, on: connection)
             }
         } catch let error as PostgresError where error.isConnectionLevel {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             logger.warning("the batch's transaction failed; committing one transaction per delivery", metadata: ["error": "\(error)"])
@@ -219,6 +228,8 @@ public final class Committer: Sendable {
                     try Self.writeOneByOne([request], outbox: outbox, notify: notify, on: connection)
                 })
             } catch let error as PostgresError where error.isConnectionLevel {
+                throw error
+            } catch let error as CancellationError {
                 throw error
             } catch {
                 results.append(.failed(Self.postgresError(error)))

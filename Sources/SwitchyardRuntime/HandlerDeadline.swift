@@ -11,29 +11,30 @@ enum HandlerDeadline {
     /// written, and a handler that ignores cancellation still can't hold the slot.
     static func run(_ role: any WorkerRole, _ message: WorkMessage, timeout: Duration) async -> HandlerOutcome {
         let race = Race()
+        let deadlines = DeadlineThread.shared
         return await withCheckedContinuation { (continuation: CheckedContinuation<HandlerOutcome, Never>) in
             let handler = Task {
                 let outcome = await role.handle(message)
                 if race.win() {
-                    race.cancelTimer()
+                    race.withdrawDeadline(from: deadlines)
                     continuation.resume(returning: outcome)
                 }
             }
-            race.setTimer(Task {
-                guard (try? await Task.sleep(for: timeout)) != nil, race.win() else { return }
+            race.setDeadline(deadlines.schedule(at: .now + timeout) {
+                guard race.win() else { return }
                 handler.cancel()
                 continuation.resume(returning: .transientFailure(HandlerFailure(
                     "timeout", "the \(role.name) handler did not finish within its deadline of \(timeout); its slot was freed")))
-            })
+            }, from: deadlines)
         }
     }
 
-    /// Which of the handler and the timer finished first, and the timer to stop when the
-    /// handler did.
+    /// Which of the handler and the deadline came first, and the deadline to withdraw when
+    /// the handler did.
     private final class Race: Sendable {
         private struct State {
             var decided = false
-            var timer: Task<Void, Never>?
+            var deadline: UInt64?
         }
 
         private let state = Mutex(State())
@@ -46,17 +47,17 @@ enum HandlerDeadline {
             }
         }
 
-        /// Keeps the timer, or stops it at once when the handler already finished.
-        func setTimer(_ timer: Task<Void, Never>) {
+        /// Keeps the deadline's token, or withdraws it at once when the handler already finished.
+        func setDeadline(_ token: UInt64, from deadlines: DeadlineThread) {
             let decided = state.withLock { state in
-                state.timer = timer
+                state.deadline = token
                 return state.decided
             }
-            if decided { timer.cancel() }
+            if decided { deadlines.withdraw(token) }
         }
 
-        func cancelTimer() {
-            state.withLock { $0.timer }?.cancel()
+        func withdrawDeadline(from deadlines: DeadlineThread) {
+            if let token = state.withLock({ $0.deadline }) { deadlines.withdraw(token) }
         }
     }
 }

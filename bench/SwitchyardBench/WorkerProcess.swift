@@ -14,6 +14,8 @@ final class WorkerProcess {
     let startedInstant: ContinuousClock.Instant
     private(set) var exitStatus: Int32?
     private let pidfile: String
+    /// Where this process's lines start in `logPath` (an earlier process may have written it).
+    private let logOffset: UInt64
 
     /// Spawns `arguments[0]` with `arguments`, `environment`, stdin from /dev/null, stdout and
     /// stderr appended to `logPath`, in a new process group (pgid = pid).
@@ -36,6 +38,7 @@ final class WorkerProcess {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        logOffset = ((try? FileManager.default.attributesOfItem(atPath: logPath))?[.size] as? NSNumber)?.uint64Value ?? 0
         var child: pid_t = 0
         startedInstant = clock.now
         startedAt = Date().timeIntervalSince1970
@@ -119,9 +122,9 @@ final class WorkerProcess {
 
     // MARK: Log
 
-    /// The `ts` (seconds since the epoch) of the first JSON log line whose `msg` is `message`.
+    /// The `ts` (seconds since the epoch) of this process's first JSON log line whose `msg` is `message`.
     func logTimestamp(of message: String) -> Double? {
-        guard let text = Self.readPrefix(of: logPath, maxBytes: 4 << 20) else { return nil }
+        guard let text = readOwnLog(maxBytes: 4 << 20) else { return nil }
         let needle = "\"msg\":\"\(message)\""
         for line in text.split(separator: "\n") where line.contains(needle) {
             guard let range = line.range(of: "\"ts\":\"") else { continue }
@@ -133,16 +136,17 @@ final class WorkerProcess {
 
     /// Lines of the log at level warning or worse (a reconnect or a failed commit makes a run suspect).
     func logProblems() -> Int {
-        guard let text = Self.readPrefix(of: logPath, maxBytes: 256 << 20) else { return 0 }
+        guard let text = readOwnLog(maxBytes: 256 << 20) else { return 0 }
         return text.split(separator: "\n").filter {
             $0.contains("\"level\":\"warning\"") || $0.contains("\"level\":\"error\"") || $0.contains("\"level\":\"critical\"")
         }.count
     }
 
-    private static func readPrefix(of path: String, maxBytes: Int) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    /// The first `maxBytes` this process wrote to its log.
+    private func readOwnLog(maxBytes: Int) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: logPath) else { return nil }
         defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: maxBytes) else { return nil }
+        guard (try? handle.seek(toOffset: logOffset)) != nil, let data = try? handle.read(upToCount: maxBytes) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 

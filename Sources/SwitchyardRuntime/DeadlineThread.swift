@@ -1,0 +1,96 @@
+// One thread that fires the handlers' deadlines, in place of a timer per delivery.
+
+import Foundation
+
+/// Runs an action once its deadline passes, unless it is withdrawn first.
+///
+/// A `Task.sleep` per delivery would cost a task and a timer each, and on Linux a cancelled
+/// sleep's timer stays queued until its deadline: at 8,000 deliveries a second and a five-minute
+/// handler deadline that is millions of timers. Here the pending deadlines are at most the
+/// handlers in flight (a withdrawn one is removed at once), and one thread waits on a condition
+/// for the earliest, woken only when a new deadline comes before the one it waits for.
+final class DeadlineThread: @unchecked Sendable {
+    // Sendable: every stored property but `condition` is touched only with `condition` locked.
+    private let condition = NSCondition()
+    private var pending: [UInt64: Pending] = [:]
+    private var nextID: UInt64 = 0
+    /// The deadline the thread waits for; nil while it waits for the first deadline to arrive.
+    private var waitingFor: ContinuousClock.Instant?
+    private var started = false
+
+    private struct Pending {
+        var deadline: ContinuousClock.Instant
+        var action: @Sendable () -> Void
+    }
+
+    /// The process's deadline thread, started on first use.
+    static let shared = DeadlineThread()
+
+    /// Schedules `action` for `deadline`.
+    /// - Returns: The token that ``withdraw(_:)`` takes.
+    func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        if !started {
+            started = true
+            let thread = Thread { [self] in run() }
+            thread.name = "handler deadlines"
+            thread.start()
+        }
+        nextID += 1
+        pending[nextID] = Pending(deadline: deadline, action: action)
+        if waitingFor.map({ deadline < $0 }) ?? true { condition.signal() }
+        return nextID
+    }
+
+    /// Withdraws a scheduled action; it won't run (unless it already did).
+    func withdraw(_ token: UInt64) {
+        condition.lock()
+        pending[token] = nil
+        condition.unlock()
+    }
+
+    /// How many deadlines are pending (for tests).
+    var pendingCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return pending.count
+    }
+
+    private func run() {
+        let clock = ContinuousClock()
+        condition.lock()
+        while true {
+            let now = clock.now
+            var due: [@Sendable () -> Void] = []
+            var earliest: ContinuousClock.Instant?
+            for (token, entry) in pending {
+                if entry.deadline <= now {
+                    due.append(entry.action)
+                    pending[token] = nil
+                } else if earliest.map({ entry.deadline < $0 }) ?? true {
+                    earliest = entry.deadline
+                }
+            }
+            if !due.isEmpty {
+                condition.unlock()
+                for action in due { action() }
+                condition.lock()
+                continue
+            }
+            waitingFor = earliest
+            if let earliest {
+                // At most a second per wait: the condition's clock is the wall clock, which may jump.
+                let seconds = min(1, Self.seconds(earliest - now))
+                _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
+            } else {
+                condition.wait()
+            }
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
