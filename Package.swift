@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "SwitchyardRuntime",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardHTTP",
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardConcurrency", "SwitchyardPostgres", "SwitchyardHTTP",
                 product("DequeModule", "swift-collections"), product("Logging", "swift-log"), product("Metrics", "swift-metrics"),
                 product("CoreMetrics", "swift-metrics"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],

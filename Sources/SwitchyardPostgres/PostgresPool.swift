@@ -1,5 +1,7 @@
 // A bounded set of connections lent to one task at a time, with a FIFO queue of waiters.
 
+import SwitchyardConcurrency
+
 /// A bounded pool of ``PostgresConnection``s.
 ///
 /// Connections open lazily, up to ``Configuration/maxConnections``; each is lent to one task
@@ -63,7 +65,8 @@ public actor PostgresPool {
     private struct Waiter {
         let id: Int
         let continuation: CheckedContinuation<PostgresConnection?, any Error>
-        let timer: Task<Void, Never>?
+        /// The ``DeadlineThread`` token of the acquire timeout.
+        let timer: UInt64?
     }
 
     /// The pool's configuration.
@@ -120,7 +123,7 @@ public actor PostgresPool {
         waiters = []
         statistics.waiting = 0
         for waiter in waiting {
-            waiter.timer?.cancel()
+            waiter.timer.map(DeadlineThread.shared.withdraw)
             waiter.continuation.resume(throwing: Self.closedError)
         }
         let connections = idle
@@ -197,12 +200,13 @@ public actor PostgresPool {
                     return
                 }
                 let timer = configuration.acquireTimeout.map { timeout in
-                    Task {
-                        do { try await Task.sleep(for: timeout) } catch { return }
-                        self.fail(waiter: id, with: PostgresError(
-                            .poolTimeout,
-                            "no connection became free within \(timeout) (maxConnections \(configuration.maxConnections))"
-                        ))
+                    DeadlineThread.shared.schedule(at: .now + timeout) {
+                        Task {
+                            await self.fail(waiter: id, with: PostgresError(
+                                .poolTimeout,
+                                "no connection became free within \(timeout) (maxConnections \(self.configuration.maxConnections))"
+                            ))
+                        }
                     }
                 }
                 waiters.append(Waiter(id: id, continuation: continuation, timer: timer))
@@ -247,7 +251,7 @@ public actor PostgresPool {
     private func nextWaiter() -> Waiter? {
         guard !waiters.isEmpty else { return nil }
         let waiter = waiters.removeFirst()
-        waiter.timer?.cancel()
+        waiter.timer.map(DeadlineThread.shared.withdraw)
         statistics.waiting = waiters.count
         return waiter
     }
@@ -255,7 +259,7 @@ public actor PostgresPool {
     private func fail(waiter id: Int, with error: any Error) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
         let waiter = waiters.remove(at: index)
-        waiter.timer?.cancel()
+        waiter.timer.map(DeadlineThread.shared.withdraw)
         statistics.waiting = waiters.count
         waiter.continuation.resume(throwing: error)
     }

@@ -1,6 +1,7 @@
 // Runs a handler within its role's deadline; past it the delivery is a transient failure and
 // the caller's slot is free again, whether or not the handler notices its cancellation.
 
+import SwitchyardConcurrency
 import Synchronization
 
 /// A handler run that ends at the deadline.

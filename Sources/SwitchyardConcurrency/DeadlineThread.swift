@@ -1,15 +1,22 @@
-// One thread that fires the handlers' deadlines, in place of a timer per delivery.
+// One thread that fires deadlines (handlers', pool waits'), in place of a timer per wait.
 
 import Foundation
 
 /// Runs an action once its deadline passes, unless it is withdrawn first.
 ///
-/// A `Task.sleep` per delivery would cost a task and a timer each, and on Linux a cancelled
-/// sleep's timer stays queued until its deadline: at 8,000 deliveries a second and a five-minute
+/// A `Task.sleep` per wait would cost a task and a timer each, and on Linux a cancelled sleep's
+/// timer stays queued until its deadline: at 8,000 deliveries a second and a five-minute
 /// handler deadline that is millions of timers. Here the pending deadlines are at most the
-/// handlers in flight (a withdrawn one is removed at once), and one thread waits on a condition
+/// waits in progress (a withdrawn one is removed at once), and one thread waits on a condition
 /// for the earliest, woken only when a new deadline comes before the one it waits for.
-final class DeadlineThread: @unchecked Sendable {
+/// Actions run on that thread: keep them short (resume a continuation, start a task).
+///
+/// ```swift
+/// let token = DeadlineThread.shared.schedule(at: .now + .seconds(5)) { continuation.resume(throwing: Timeout()) }
+/// // ... the awaited thing happened first:
+/// DeadlineThread.shared.withdraw(token)
+/// ```
+public final class DeadlineThread: @unchecked Sendable {
     // Sendable: every stored property but `condition` is touched only with `condition` locked.
     private let condition = NSCondition()
     private var pending: [UInt64: Pending] = [:]
@@ -18,17 +25,21 @@ final class DeadlineThread: @unchecked Sendable {
     private var waitingFor: ContinuousClock.Instant?
     private var started = false
 
+    /// Creates a deadline thread of its own (most callers use ``shared``); its thread starts
+    /// with the first deadline and runs for the life of the process.
+    public init() {}
+
     private struct Pending {
         var deadline: ContinuousClock.Instant
         var action: @Sendable () -> Void
     }
 
     /// The process's deadline thread, started on first use.
-    static let shared = DeadlineThread()
+    public static let shared = DeadlineThread()
 
     /// Schedules `action` for `deadline`.
     /// - Returns: The token that ``withdraw(_:)`` takes.
-    func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> UInt64 {
+    public func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> UInt64 {
         condition.lock()
         defer { condition.unlock() }
         if !started {
@@ -44,14 +55,14 @@ final class DeadlineThread: @unchecked Sendable {
     }
 
     /// Withdraws a scheduled action; it won't run (unless it already did).
-    func withdraw(_ token: UInt64) {
+    public func withdraw(_ token: UInt64) {
         condition.lock()
         pending[token] = nil
         condition.unlock()
     }
 
-    /// How many deadlines are pending (for tests).
-    var pendingCount: Int {
+    /// How many deadlines are pending.
+    public var pendingCount: Int {
         condition.lock()
         defer { condition.unlock() }
         return pending.count

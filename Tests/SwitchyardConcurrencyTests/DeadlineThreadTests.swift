@@ -1,8 +1,8 @@
-@testable import SwitchyardRuntime
+import SwitchyardConcurrency
 import Synchronization
 import Testing
 
-/// The handler deadlines' thread: actions fire at their deadline in deadline order, withdrawn
+/// The deadlines' thread: actions fire at their deadline in deadline order, withdrawn
 /// ones never, and nothing is kept for a deadline once it is withdrawn (a timer per delivery
 /// used to stay queued until its deadline, growing the worker by the delivery rate).
 @Suite struct DeadlineThreadTests {
