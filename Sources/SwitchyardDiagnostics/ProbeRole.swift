@@ -99,13 +99,11 @@ public struct ProbeRole: WorkerRole {
         let followUps = request.followUp.map { next in
             [OutgoingEvent(type: "probe.run", body: Array(#"{"v":1,"id":\#(Self.jsonString(next))}"#.utf8))]
         } ?? []
-        return .success(HandlerEffects(write: { connection in
-            try connection.execute(
-                """
-                INSERT INTO probe_results (id, attempts, completed_at) VALUES ($1, $2, clock_timestamp())
-                ON CONFLICT (id) DO UPDATE SET effects = probe_results.effects + 1
-                """, [id, attempts])
-        }, followUps: followUps))
+        return .success(HandlerEffects(statements: [PostgresStatement(
+            """
+            INSERT INTO probe_results (id, attempts, completed_at) VALUES ($1, $2, clock_timestamp())
+            ON CONFLICT (id) DO UPDATE SET effects = probe_results.effects + 1
+            """, [id, attempts])], followUps: followUps))
     }
 
     /// `value` as a JSON string literal.

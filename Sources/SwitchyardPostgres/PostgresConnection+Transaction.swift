@@ -49,8 +49,9 @@ extension PostgresConnection {
         }
     }
 
-    /// Ends an open transaction, closing the connection if even that fails.
-    private func rollBack() {
+    /// Ends an open transaction (one begun by a pipelined `BEGIN`, say), closing the connection
+    /// if even that fails; does nothing when none is open.
+    public func rollBack() {
         guard isInTransaction else { return }
         do {
             try executeScript("ROLLBACK")

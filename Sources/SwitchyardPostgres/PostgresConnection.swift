@@ -36,7 +36,7 @@ public actor PostgresConnection {
     /// `deinit`, when nothing else can reach it).
     private var handle: OpaquePointer?
     /// Statements prepared on this connection, by SQL text and parameter types.
-    private var prepared = PreparedStatements()
+    var prepared = PreparedStatements()
 
     /// The connection's dedicated thread.
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -199,7 +199,7 @@ public actor PostgresConnection {
     }
 
     /// Copies a result into ``PostgresRows`` (or turns it into an error) and clears it.
-    private func rows(of result: OpaquePointer?, on handle: OpaquePointer) throws -> PostgresRows {
+    func rows(of result: OpaquePointer?, on handle: OpaquePointer) throws -> PostgresRows {
         guard let result else { throw connectionError(handle) }
         defer { PQclear(result) }
         switch PQresultStatus(result) {

@@ -27,8 +27,9 @@ public enum CommitResult: Sendable {
 /// takes everything waiting at that moment (at most `maxBatch`) into one transaction. Up to
 /// `concurrentBatches` transactions run at once, so deliveries that arrive while one commits
 /// don't wait for it (two batches touch different messages; a deadlock between them is a
-/// transient failure of the deliveries involved). The
-/// fast path inserts all inbox rows with one statement; if anything in it fails, the batch is
+/// transient failure of the deliveries involved). The fast path takes two round trips to the
+/// database (libpq pipelines): `BEGIN` with all inbox rows in one statement, then the handlers'
+/// statements and outbox rows with `COMMIT`. If anything in it fails, the batch is
 /// redone with a savepoint per delivery (and, should that transaction fail too, one
 /// transaction per delivery), so that only the delivery at fault fails. Only a lost database
 /// connection is retried, with capped backoff, holding the deliveries unacknowledged; a value
@@ -200,7 +201,7 @@ public final class Committer: Sendable {
         // (they look every second, in case this process dies first); else `NOTIFY sy_outbox`.
         let notify = signal == nil
         do {
-            return try await pool.withTransaction { connection in
+            return try await pool.withConnection { connection in
                 try Self.writeTogether(batch, outbox: outbox, notify: notify, on: connection)
             }
         } catch let error as PostgresError where error.isConnectionLevel {
@@ -238,36 +239,54 @@ public final class Committer: Sendable {
         return results
     }
 
+    /// The fast path, in two round trips when the handlers gave statements: `BEGIN` with the
+    /// inbox rows (which say which deliveries are new), then every new delivery's statements
+    /// and outbox rows with `COMMIT`. Handlers' `write` closures run in between.
     private static func writeTogether(
         _ batch: [Request], outbox: OutboxWriter, notify: Bool, on connection: isolated PostgresConnection
     ) throws -> [CommitResult] {
-        var fresh = Set<InboxKey>()
-        for consumer in Set(batch.map(\.consumer)) {
-            let ids = batch.filter { $0.consumer == consumer }.map(\.messageID)
-            let json = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
-            let rows = try connection.query(
-                """
-                INSERT INTO inbox (consumer, message_id)
-                SELECT $1, id FROM jsonb_array_elements_text($2::jsonb) AS ids(id)
-                ON CONFLICT DO NOTHING RETURNING message_id
-                """, [consumer, json])
-            for row in rows { fresh.insert(InboxKey(consumer: consumer, messageID: try row.decode(String.self, at: 0))) }
-        }
-        var results: [CommitResult] = []
-        var followUps = false
-        for request in batch {
-            // `remove`: a message delivered twice into one batch has its effects written once.
-            guard fresh.remove(InboxKey(consumer: request.consumer, messageID: request.messageID)) != nil else {
-                results.append(.duplicate)
-                continue
+        do {
+            var consumers: [String] = []
+            for request in batch where !consumers.contains(request.consumer) { consumers.append(request.consumer) }
+            let inserts = try consumers.map { consumer in
+                let ids = batch.filter { $0.consumer == consumer }.map(\.messageID)
+                return PostgresStatement(
+                    """
+                    INSERT INTO inbox (consumer, message_id)
+                    SELECT $1, id FROM jsonb_array_elements_text($2::jsonb) AS ids(id)
+                    ON CONFLICT DO NOTHING RETURNING message_id
+                    """, [consumer, String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)])
             }
-            try request.effects.write?(connection)
-            try outbox.insert(request.effects.followUps, tenantID: request.tenantID, on: connection)
-            followUps = followUps || !request.effects.followUps.isEmpty
-            results.append(.committed)
+            let inserted = try connection.queryPipelined([PostgresStatement("BEGIN")] + inserts)
+            var fresh = Set<InboxKey>()
+            for (consumer, rows) in zip(consumers, inserted.dropFirst()) {
+                for row in rows { fresh.insert(InboxKey(consumer: consumer, messageID: try row.decode(String.self, at: 0))) }
+            }
+            var results: [CommitResult] = []
+            var statements: [PostgresStatement] = []
+            var followUps = false
+            for request in batch {
+                // `remove`: a message delivered twice into one batch has its effects written once.
+                guard fresh.remove(InboxKey(consumer: request.consumer, messageID: request.messageID)) != nil else {
+                    results.append(.duplicate)
+                    continue
+                }
+                try request.effects.write?(connection)
+                statements += request.effects.statements
+                statements += try outbox.statements(request.effects.followUps, tenantID: request.tenantID)
+                followUps = followUps || !request.effects.followUps.isEmpty
+                results.append(.committed)
+            }
+            if followUps && notify { statements.append(OutboxWriter.notifyStatement) }
+            let committed = try connection.queryPipelined(statements + [PostgresStatement("COMMIT")])
+            guard committed.last?.commandTag == "COMMIT" else {
+                throw PostgresError(.server, "the transaction was rolled back (COMMIT answered \(committed.last?.commandTag ?? "nothing"))")
+            }
+            return results
+        } catch {
+            connection.rollBack()
+            throw error
         }
-        if followUps && notify { try outbox.notify(on: connection) }
-        return results
     }
 
     /// Writes each delivery under its own savepoint: one whose writes fail is rolled back to
@@ -285,6 +304,7 @@ public final class Committer: Sendable {
                     [request.consumer, request.messageID])
                 if inserted == 1 {
                     try request.effects.write?(connection)
+                    for statement in request.effects.statements { try connection.execute(statement.sql, statement.parameters) }
                     try outbox.insert(request.effects.followUps, tenantID: request.tenantID, on: connection)
                     followUps = followUps || !request.effects.followUps.isEmpty
                 }

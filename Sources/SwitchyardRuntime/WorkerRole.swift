@@ -47,7 +47,14 @@ public struct HandlerFailure: Error, Sendable, Equatable {
 }
 
 /// What a successful handler leaves behind, written in the same transaction as the inbox row.
+///
+/// Prefer ``statements`` where the rows don't depend on what the database answers: the
+/// committer sends the statements of every delivery in a batch in one round trip. ``write``
+/// runs its statements one round trip each, for handlers that read before they write.
 public struct HandlerEffects: Sendable {
+    /// Statements to run inside the transaction, after ``write``, pipelined with the rest of
+    /// the batch's (one failing rolls back this message's part).
+    public var statements: [PostgresStatement]
     /// The rows to write; runs inside the transaction (throwing rolls back this message's part).
     public var write: (@Sendable (isolated PostgresConnection) throws -> Void)?
     /// Events to publish after the commit, through the outbox.
@@ -55,8 +62,10 @@ public struct HandlerEffects: Sendable {
 
     /// Creates effects.
     public init(
-        write: (@Sendable (isolated PostgresConnection) throws -> Void)? = nil, followUps: [OutgoingEvent] = []
+        statements: [PostgresStatement] = [], write: (@Sendable (isolated PostgresConnection) throws -> Void)? = nil,
+        followUps: [OutgoingEvent] = []
     ) {
+        self.statements = statements
         self.write = write
         self.followUps = followUps
     }

@@ -25,11 +25,22 @@ public struct OutboxWriter: Sendable {
     ///   - tenantID: The tenant of the message that caused them, when the events name none.
     ///   - connection: The connection whose transaction the rows join.
     public func insert(_ events: [OutgoingEvent], tenantID: String?, on connection: isolated PostgresConnection) throws {
-        for event in events {
+        for statement in try statements(events, tenantID: tenantID) {
+            try connection.execute(statement.sql, statement.parameters)
+        }
+    }
+
+    /// The statements that insert one outbox row per event, to run (or pipeline) in the
+    /// transaction that writes the effects.
+    /// - Parameters:
+    ///   - events: The follow-up events.
+    ///   - tenantID: The tenant of the message that caused them, when the events name none.
+    public func statements(_ events: [OutgoingEvent], tenantID: String?) throws -> [PostgresStatement] {
+        try events.map { event in
             let properties = try JSONEncoder().encode(OutboxProperties(
                 correlationID: event.correlationID, traceparent: event.traceparent,
                 type: event.delay == nil ? nil : event.type, delay: event.delay))
-            try connection.execute(
+            return PostgresStatement(
                 """
                 INSERT INTO outbox (tenant_id, exchange, routing_key, message_id, properties, body)
                 VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)
@@ -39,9 +50,12 @@ public struct OutboxWriter: Sendable {
         }
     }
 
+    /// The statement that wakes the relays when the transaction commits.
+    public static let notifyStatement = PostgresStatement("SELECT pg_notify($1, '')", [notificationChannel])
+
     /// Wakes the relays when the transaction commits.
     public func notify(on connection: isolated PostgresConnection) throws {
-        try connection.execute("SELECT pg_notify($1, '')", [Self.notificationChannel])
+        try connection.execute(Self.notifyStatement.sql, Self.notifyStatement.parameters)
     }
 }
 

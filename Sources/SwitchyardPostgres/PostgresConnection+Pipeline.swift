@@ -1,0 +1,164 @@
+// Many statements in one round trip: libpq's pipeline mode.
+
+import CSwitchyardPostgres
+import Foundation
+
+/// One statement and its parameters, for ``PostgresConnection/queryPipelined(_:)``.
+public struct PostgresStatement: Sendable {
+    /// One SQL statement; refer to parameters as `$1`, `$2`, ...
+    public var sql: String
+    /// The values of `$1`, `$2`, ..., sent separately from the SQL.
+    public var parameters: [any PostgresEncodable]
+
+    /// Creates a statement.
+    public init(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
+        self.sql = sql
+        self.parameters = parameters
+    }
+}
+
+extension PostgresConnection {
+    /// Sends every statement at once and reads all their results after one sync (libpq's
+    /// pipeline mode): one round trip to the server instead of one per statement.
+    ///
+    /// The statements run in order, as they would one by one, and are prepared and cached like
+    /// ``query(_:_:)``'s. When one fails, the server skips the rest. Outside a transaction the
+    /// statements form one implicit transaction (all take effect or none); inside one, the
+    /// transaction is failed and must be rolled back.
+    ///
+    /// ```swift
+    /// try connection.queryPipelined([
+    ///     PostgresStatement("INSERT INTO a (id) VALUES ($1)", [id]),
+    ///     PostgresStatement("INSERT INTO b (id) VALUES ($1)", [id]),
+    /// ])
+    /// ```
+    /// - Parameter statements: The statements, each a single SQL statement.
+    /// - Returns: Each statement's rows, in order.
+    /// - Throws: ``PostgresError``: the first failing statement's error (its ``PostgresError/sqlState``
+    ///   and message, as ``query(_:_:)`` would throw it), ``PostgresError/Code/invalidValue``
+    ///   before anything is sent when a parameter can't be sent, or
+    ///   ``PostgresError/Code/connectionClosed`` when the connection is lost.
+    public func queryPipelined(_ statements: [PostgresStatement]) throws -> [PostgresRows] {
+        guard statements.count > 1 else {
+            return try statements.map { try query($0.sql, $0.parameters) }
+        }
+        let handle = try openHandle()
+        let encoded = try statements.map(EncodedStatement.init)
+        guard PQenterPipelineMode(handle) == 1 else { throw connectionError(handle) }
+        // Not `handle`: a lost connection is closed (and its handle freed) on the way out.
+        defer { if let open = try? openHandle() { _ = PQexitPipelineMode(open) } }
+
+        // What was sent, in order: a prepare (its key and name) or a statement (its index).
+        var sent: [Sent] = []
+        var preparing: [PreparedStatements.Key: String] = [:]
+        for (index, statement) in encoded.enumerated() {
+            let key = statement.key
+            var name = prepared.name(for: key) ?? preparing[key]
+            if name == nil, let fresh = prepared.reserveName() {
+                guard PQsendPrepare(handle, fresh, key.sql, Int32(key.types.count), key.types) == 1 else {
+                    throw abandonPipeline(handle)
+                }
+                preparing[key] = fresh
+                sent.append(.prepare(key, fresh))
+                name = fresh
+            }
+            let queued = statement.withValues { values in
+                if let name {
+                    PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+                } else {
+                    PQsendQueryParams(handle, key.sql, Int32(values.count), key.types, values, nil, nil, 0)
+                }
+            }
+            guard queued == 1 else { throw abandonPipeline(handle) }
+            sent.append(.statement(index))
+        }
+        guard PQpipelineSync(handle) == 1 else { throw abandonPipeline(handle) }
+
+        var rows = [PostgresRows?](repeating: nil, count: statements.count)
+        var firstError: PostgresError?
+        for item in sent {
+            // Each command's results end with a NULL; a NULL first means the connection is gone.
+            guard let result = PQgetResult(handle) else { throw connectionError(handle) }
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                continue
+            }
+            do {
+                let copied = try self.rows(of: result, on: handle)
+                switch item {
+                case .prepare(let key, let name): prepared.remember(key, as: name)
+                case .statement(let index): rows[index] = copied
+                }
+            } catch let error as PostgresError {
+                if error.isConnectionLevel { throw error }
+                if error.sqlState == PreparedStatements.invalidatedState, case .statement(let index) = item {
+                    prepared.forget(encoded[index].key)
+                }
+                firstError = firstError ?? error
+            }
+        }
+        guard let sync = PQgetResult(handle) else { throw connectionError(handle) }
+        let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        PQclear(sync)
+        guard synced else {
+            close()
+            throw PostgresError(.connectionClosed, "the pipeline's results were out of step; the connection was closed")
+        }
+        if let firstError { throw firstError }
+        return rows.compactMap { $0 }
+    }
+
+    /// Closes a connection whose pipeline could not be sent whole: what the server would answer
+    /// is unknown, so the connection can't be used again.
+    private func abandonPipeline(_ handle: OpaquePointer) -> PostgresError {
+        let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+        close()
+        return PostgresError(.connectionClosed, "sending a pipeline failed: \(message.isEmpty ? "the connection was lost" : message)")
+    }
+
+    /// Runs statements pipelined and returns how many rows each affected.
+    /// - Throws: ``PostgresError``, as ``queryPipelined(_:)``.
+    @discardableResult
+    public func executePipelined(_ statements: [PostgresStatement]) throws -> [Int] {
+        try queryPipelined(statements).map(\.affectedRows)
+    }
+}
+
+/// What ``PostgresConnection/queryPipelined(_:)`` sent, in order.
+private enum Sent {
+    case prepare(PreparedStatements.Key, String)
+    case statement(Int)
+}
+
+/// A statement with its parameters as C strings, ready to send.
+private final class EncodedStatement {
+    let key: PreparedStatements.Key
+    private let texts: [UnsafeMutablePointer<CChar>?]
+
+    /// Encodes the parameters.
+    /// - Throws: ``PostgresError/Code/invalidValue`` for text with a NUL character.
+    init(_ statement: PostgresStatement) throws {
+        var texts: [UnsafeMutablePointer<CChar>?] = []
+        for (offset, parameter) in statement.parameters.enumerated() {
+            let text = parameter.postgresText
+            if let text, text.utf8.contains(0) {
+                texts.forEach { free($0) }
+                throw PostgresError(.invalidValue, "parameter $\(offset + 1) contains a NUL character, which PostgreSQL text cannot hold")
+            }
+            texts.append(text.map { strdup($0) })
+        }
+        self.texts = texts
+        key = PreparedStatements.Key(sql: statement.sql, types: statement.parameters.map { type(of: $0).postgresType.oid })
+    }
+
+    deinit {
+        texts.forEach { free($0) }
+    }
+
+    /// Calls `body` with the values as libpq takes them.
+    func withValues<T>(_ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+        body(texts.map { $0.map { UnsafePointer($0) } })
+    }
+}
