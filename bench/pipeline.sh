@@ -8,8 +8,9 @@
 #
 # Environment: RUNS (3), QUICK (0), OUT (default /tmp/switchyard-bench-out/<UTC time>),
 # ANCHORS (/work/shared/bench/anchors or ../shared/bench/anchors next to the repo),
-# CONFIGS ("16/64 128/512": `switchyard work probe` --concurrency/--prefetch, one row block
-# each; the first is the CLI defaults, where the issue's goals are set), PEERS ("dramatiq
+# CONFIGS ("defaults 128/512": `switchyard work probe` --concurrency/--prefetch, one row block
+# each; "defaults" passes neither, so the worker runs at the CLI defaults for this machine (where
+# the issue's goals are set) and the report shows the values it used), PEERS ("dramatiq
 # celery-prefork celery-threads"; "" = none), LIMITS ("raw-broker raw-pg"; "" = none),
 # QUIET_WAIT (20: max seconds every program waits for an idle machine before a phase, the
 # anchors' default; 0 = don't wait), BUILD (1; 0 = use the binaries already in .build-bench),
@@ -34,10 +35,9 @@ cd "$ROOT"
 RUNS="${RUNS:-3}"
 QUICK="${QUICK:-0}"
 PEERS="${PEERS-dramatiq celery-prefork celery-threads}"
-CONFIGS="${CONFIGS:-16/64 128/512}"
+CONFIGS="${CONFIGS:-defaults 128/512}"
 LIMITS="${LIMITS-raw-broker raw-pg}"
 QUIET_WAIT="${QUIET_WAIT:-20}"
-CLI_DEFAULTS=16/64   # switchyard work --concurrency / --prefetch (Sources/SwitchyardCLI/WorkCommand.swift)
 BUILD="${BUILD:-1}"
 OUT="${OUT:-/tmp/switchyard-bench-out/$(date -u +%Y%m%dT%H%M%SZ)}"
 STEP_TIMEOUT=600   # seconds per program invocation (hard stop), as run_all.sh
@@ -52,7 +52,7 @@ for l in $LIMITS; do
 done
 [ -z "${CONCURRENCY:-}${PREFETCH:-}" ] || { echo "pipeline.sh: CONCURRENCY/PREFETCH are now CONFIGS=\"C/P ...\"" >&2; exit 2; }
 for c in $CONFIGS; do
-  [[ "$c" =~ ^[0-9]+/[0-9]+$ ]] || { echo "pipeline.sh: CONFIGS: want concurrency/prefetch pairs, got '$c'" >&2; exit 2; }
+  [[ "$c" =~ ^[0-9]+/[0-9]+$ || "$c" = defaults ]] || { echo "pipeline.sh: CONFIGS: want concurrency/prefetch pairs or 'defaults', got '$c'" >&2; exit 2; }
 done
 [ -n "$CONFIGS" ] || { echo "pipeline.sh: CONFIGS is empty" >&2; exit 2; }
 [[ "$QUIET_WAIT" =~ ^[0-9]+$ ]] || { echo "pipeline.sh: QUIET_WAIT must be whole seconds" >&2; exit 2; }
@@ -95,7 +95,7 @@ pins="$("$VENV/bin/pip" freeze 2>/dev/null | grep -iE '^(dramatiq|celery|kombu|p
 {
   anchors_meta_head
   echo "servers: the anchors' RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?') on 127.0.0.1:$RMQ_PORT (ours: vhost $SY_VHOST; peers: /), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (ours: database $SY_DB; peers: $PG_DB)"
-  echo "switchyard: release build ($BIN/switchyard), work probe --concurrency/--prefetch $CONFIGS (CLI defaults $CLI_DEFAULTS); $(swift --version 2>/dev/null | head -1)"
+  echo "switchyard: release build ($BIN/switchyard), work probe --concurrency/--prefetch $CONFIGS ("defaults": neither passed; $(nproc) cores here); $(swift --version 2>/dev/null | head -1)"
   echo "peers: ${PEERS:-none} ($pins; python $("$VENV/bin/python" -V 2>&1 | awk '{print $2}'))"
   echo "limits: ${LIMITS:-none} (raw_broker.py --types quorum: consume + ack, prefetch 300; raw_pg.py: 500-row executemany transactions)"
   echo "command: QUICK=$QUICK RUNS=$RUNS CONFIGS=\"$CONFIGS\" PEERS=\"$PEERS\" LIMITS=\"$LIMITS\" QUIET_WAIT=$QUIET_WAIT bench/pipeline.sh"
@@ -123,8 +123,10 @@ for k in $(seq 1 "$RUNS"); do
   export BENCH_RUN=$k
   for c in $CONFIGS; do
     system="switchyard-${c/\//x}"
+    settings=()
+    [ "$c" = defaults ] || settings=(--concurrency "${c%/*}" --prefetch "${c#*/}")
     step "$system" "$BIN/SwitchyardBench" pipeline --switchyard "$BIN/switchyard" --system "$system" \
-      --concurrency "${c%/*}" --prefetch "${c#*/}" --runs 1 --first-run "$k" \
+      "${settings[@]}" --runs 1 --first-run "$k" \
       --pidfile "$WORKER_PIDFILE" --latency-dump "$OUT/logs/$system-latency-run{run}.tsv" "${OUR_ARGS[@]}"
   done
   for p in $PEERS; do
@@ -150,7 +152,7 @@ echo "finished: $(date -u '+%Y-%m-%d %H:%M:%S UTC')" >>"$OUT/meta.txt"
 title="Pipeline benchmark: switchyard work probe beside the peers and the raw limits"
 [ "$QUICK" = 1 ] && title="$title (QUICK smoke test: small N, figures not comparable)"
 "$VENV/bin/python" "$ROOT/bench/pipeline_report.py" "$BENCH_JSONL" --meta "$OUT/meta.txt" \
-  --defaults "$CLI_DEFAULTS" --peers "$(echo $PEERS | tr ' ' ',')" --title "$title" --md "$OUT/summary.md" >/dev/null
+  --peers "$(echo $PEERS | tr ' ' ',')" --title "$title" --md "$OUT/summary.md" >/dev/null
 if [ -s "$OUT/failures.txt" ]; then { echo; echo "Failed steps:"; sed 's/^/- /' "$OUT/failures.txt"; } >>"$OUT/summary.md"; fi
 cat "$OUT/summary.md"
 [ -s "$OUT/failures.txt" ] && { log "some steps failed: $OUT/failures.txt and $OUT/*.err"; exit 1; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """pipeline_report.py -- `SwitchyardBench pipeline` beside the peer anchors and the raw limits.
 
-  pipeline_report.py RECORDS.jsonl [--meta meta.txt] [--md OUT.md] [--defaults 16/64]
+  pipeline_report.py RECORDS.jsonl [--meta meta.txt] [--md OUT.md] [--defaults C/P]
                      [--peers dramatiq,celery-prefork,celery-threads] [--title TITLE]
 
 Reads the JSON records that one session of bench/pipeline.sh appended to $BENCH_JSONL:
@@ -55,6 +55,8 @@ def our_configs(records: list[dict]) -> list[tuple[str, str]]:
         if s == "switchyard" or s.startswith("switchyard-"):
             if r.get("concurrency") is not None:
                 out[s] = f"{r['concurrency']}/{r['prefetch']}"
+                if r.get("cli_defaults") == "yes":
+                    out[s] += " (defaults)"
             else:
                 out.setdefault(s, s)
     return list(out.items())
@@ -72,7 +74,7 @@ def figures_table(records, configs, peers, defaults) -> list[str]:
     head += " raw quorum consume+ack | raw PG 500-row insert | ours / dramatiq | ours / raw consume+ack | ours / raw PG insert |"
     out = [head, "|---|---|---|---:|" + "---:|" * len(peers) + "---:|---:|---|---|---|"]
     for system, config in configs:
-        name = f"**{config}** (CLI defaults)" if config == defaults else config
+        name = f"**{config}**" if config == defaults else config
         for metric, label, headline, key in FIGURES:
             ours = by_run(records, system, metric)
             if key != "value":
@@ -119,7 +121,7 @@ def goals_table(records, configs, defaults) -> list[str]:
     if not configs:
         return []
     per_config = [goals(records, s) for s, _ in configs]
-    head = "| goal |" + "".join(f" {c}{' (CLI defaults: the goal)' if c == defaults else ''} | met |" for _, c in configs)
+    head = "| goal |" + "".join(f" {c}{': the goal' if c == defaults else ''} | met |" for _, c in configs)
     out = ["Against the issue's goals (set at the CLI defaults; other configurations for comparison):", "",
            head, "|---|" + "---|---|" * len(configs)]
     for i, (goal, _, _) in enumerate(per_config[0]):
@@ -168,7 +170,8 @@ def main() -> int:
     ap.add_argument("records")
     ap.add_argument("--md", help="also write the report to this file")
     ap.add_argument("--meta", help="the session's meta.txt (`key: value` lines), printed as the first table")
-    ap.add_argument("--defaults", default="16/64", help="the CLI defaults, concurrency/prefetch (the goals' configuration)")
+    ap.add_argument("--defaults", default=None,
+                    help="the goals' configuration, concurrency/prefetch; default: the run made without flags (cli_defaults yes)")
     ap.add_argument("--peers", default="dramatiq,celery-prefork,celery-threads")
     ap.add_argument("--title", default="Pipeline benchmark: switchyard work probe beside the peers and the raw limits")
     args = ap.parse_args()
@@ -176,10 +179,11 @@ def main() -> int:
     systems = {r["system"] for r in records}
     peers = [p for p in args.peers.split(",") if p in systems]
     configs = our_configs(records)
+    defaults = args.defaults or next((c for _, c in configs if c.endswith("(defaults)")), None)
 
     out = [f"## {args.title}", ""] + meta_table(args.meta)
-    out += figures_table(records, configs, peers, args.defaults)
-    out += goals_table(records, configs, args.defaults)
+    out += figures_table(records, configs, peers, defaults)
+    out += goals_table(records, configs, defaults)
     phases = [(s, m, None) for s in [c[0] for c in configs] + peers for m in ("drain_rate", "latency_p50")]
     out += resources_table(records, phases + [CONSUME, INSERT])
     out += drain_notes(records, configs)

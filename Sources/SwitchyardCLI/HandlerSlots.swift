@@ -1,6 +1,7 @@
 // `--concurrency`: handler slots per role, one number for all or per role by name.
 
 import ArgumentParser
+import SwitchyardRuntime
 
 /// Handler slots: a default for every role and overrides by role name, parsed from `16`,
 /// `analysis=8,build=4` or `16,build=4`.
@@ -19,7 +20,7 @@ struct HandlerSlots: ExpressibleByArgument, Sendable {
     }
 
     init?(argument: String) {
-        var perRole = 16
+        var perRole = WorkerRuntime.Configuration.defaultSlots
         var byRole: [String: Int] = [:]
         for item in argument.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

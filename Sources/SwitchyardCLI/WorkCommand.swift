@@ -38,12 +38,12 @@ struct WorkCommand: AsyncParsableCommand {
     var roles: [String]
 
     @Option(help: ArgumentHelp(
-        "Handler slots per role: N for every role, or ROLE=N pairs (analysis=8,build=4), or both (16,build=4).",
+        "Handler slots per role: N for every role, or ROLE=N pairs (analysis=8,build=4), or both (16,build=4); by default 32 per processor core, 32 to 256.",
         valueName: "slots"))
-    var concurrency: HandlerSlots = HandlerSlots(perRole: 16)
+    var concurrency: HandlerSlots = HandlerSlots(perRole: WorkerRuntime.Configuration.defaultSlots)
 
-    @Option(help: "Unacknowledged deliveries per work queue.")
-    var prefetch: Int = 64
+    @Option(help: "Unacknowledged deliveries per work queue (default: 4 per handler slot of the queue's role, at most 1000).")
+    var prefetch: Int?
 
     @Option(name: .customLong("grace-period"), help: "Seconds in-flight handlers get to finish after SIGTERM.")
     var gracePeriod: Double = 20
@@ -60,7 +60,9 @@ struct WorkCommand: AsyncParsableCommand {
         for role in concurrency.byRole.keys.sorted() where !roles.contains(role) {
             throw ValidationError("--concurrency names '\(role)', which is not among the roles to run (\(roles.joined(separator: ", ")))")
         }
-        guard (1...65_535).contains(prefetch) else { throw ValidationError("--prefetch must be 1...65535, got \(prefetch)") }
+        if let prefetch, !(1...65_535).contains(prefetch) {
+            throw ValidationError("--prefetch must be 1...65535, got \(prefetch)")
+        }
         guard gracePeriod > 0 else { throw ValidationError("--grace-period must be positive, got \(gracePeriod)") }
     }
 
@@ -104,7 +106,7 @@ struct WorkCommand: AsyncParsableCommand {
                 roles: workerRoles, topology: topology, pool: pool,
                 configuration: .init(
                     amqp: configuration.amqp, concurrency: concurrency.perRole, roleConcurrency: concurrency.byRole,
-                    prefetch: UInt16(prefetch),
+                    prefetch: prefetch.map { UInt16($0) },
                     gracePeriod: .milliseconds(Int64(gracePeriod * 1000)), outboxSignal: outboxSignal, readiness: readiness),
                 logger: logger))
         }

@@ -27,9 +27,9 @@ public enum CommitResult: Sendable {
 /// takes everything waiting at that moment (at most `maxBatch`) into one transaction. Up to
 /// `concurrentBatches` transactions run at once, so deliveries that arrive while one commits
 /// don't wait for it (two batches touch different messages; a deadlock between them is a
-/// transient failure of the deliveries involved). The fast path takes two round trips to the
-/// database (libpq pipelines): `BEGIN` with all inbox rows in one statement, then the handlers'
-/// statements and outbox rows with `COMMIT`. If anything in it fails, the batch is
+/// transient failure of the deliveries involved). The fast path sends a batch to the database in
+/// one round trip (a libpq pipeline: `BEGIN`, the inbox rows, the handlers' statements, the
+/// outbox rows, `COMMIT`), or two when an inbox row exists already. If anything in it fails, the batch is
 /// redone with a savepoint per delivery (and, should that transaction fail too, one
 /// transaction per delivery), so that only the delivery at fault fails. Only a lost database
 /// connection is retried, with capped backoff, holding the deliveries unacknowledged; a value
@@ -239,23 +239,50 @@ public final class Committer: Sendable {
         return results
     }
 
-    /// The fast path, in two round trips when the handlers gave statements: `BEGIN` with the
-    /// inbox rows (which say which deliveries are new), then every new delivery's statements
-    /// and outbox rows with `COMMIT`. Handlers' `write` closures run in between.
+    /// The fast path. When no handler gave a `write` closure, first in one round trip: `BEGIN`,
+    /// the inbox rows, every delivery's statements and outbox rows, `COMMIT`; an inbox row that
+    /// exists already (a redelivery) fails it, and so does anything else, and then the batch
+    /// goes the careful way: in two round trips, `BEGIN` with the inbox rows (which say which
+    /// deliveries are new), then every new delivery's statements and outbox rows with `COMMIT`.
+    /// Handlers' `write` closures run in between.
     private static func writeTogether(
         _ batch: [Request], outbox: OutboxWriter, notify: Bool, on connection: isolated PostgresConnection
     ) throws -> [CommitResult] {
+        var consumers: [String] = []
+        for request in batch where !consumers.contains(request.consumer) { consumers.append(request.consumer) }
+        let idLists = try consumers.map { consumer in
+            String(decoding: try JSONEncoder().encode(batch.filter { $0.consumer == consumer }.map(\.messageID)), as: UTF8.self)
+        }
+        if batch.allSatisfy({ $0.effects.write == nil }) {
+            do {
+                var statements = [PostgresStatement("BEGIN")]
+                for (consumer, ids) in zip(consumers, idLists) {
+                    statements.append(PostgresStatement(
+                        "INSERT INTO inbox (consumer, message_id) SELECT $1, id FROM jsonb_array_elements_text($2::jsonb) AS ids(id)",
+                        [consumer, ids]))
+                }
+                for request in batch {
+                    statements += request.effects.statements
+                    statements += try outbox.statements(request.effects.followUps, tenantID: request.tenantID)
+                }
+                if notify && batch.contains(where: { !$0.effects.followUps.isEmpty }) { statements.append(OutboxWriter.notifyStatement) }
+                let committed = try connection.queryPipelined(statements + [PostgresStatement("COMMIT")])
+                if committed.last?.commandTag == "COMMIT" { return Array(repeating: .committed, count: batch.count) }
+            } catch let error as PostgresError where error.isConnectionLevel {
+                throw error
+            } catch {
+                // A redelivered message's inbox row, or a statement the careful way reports.
+            }
+            connection.rollBack()
+        }
         do {
-            var consumers: [String] = []
-            for request in batch where !consumers.contains(request.consumer) { consumers.append(request.consumer) }
-            let inserts = try consumers.map { consumer in
-                let ids = batch.filter { $0.consumer == consumer }.map(\.messageID)
-                return PostgresStatement(
+            let inserts = zip(consumers, idLists).map { consumer, ids in
+                PostgresStatement(
                     """
                     INSERT INTO inbox (consumer, message_id)
                     SELECT $1, id FROM jsonb_array_elements_text($2::jsonb) AS ids(id)
                     ON CONFLICT DO NOTHING RETURNING message_id
-                    """, [consumer, String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)])
+                    """, [consumer, ids])
             }
             let inserted = try connection.queryPipelined([PostgresStatement("BEGIN")] + inserts)
             var fresh = Set<InboxKey>()

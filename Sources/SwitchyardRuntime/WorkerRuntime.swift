@@ -31,8 +31,31 @@ public struct WorkerRuntime: Service {
         public func slots(of role: String) -> Int {
             roleConcurrency[role] ?? concurrency
         }
-        /// Unacknowledged deliveries per work queue.
-        public var prefetch: UInt16
+        /// Unacknowledged deliveries per work queue; nil: ``defaultPrefetch(slots:)`` of the
+        /// queue's role.
+        public var prefetch: UInt16?
+
+        /// The unacknowledged deliveries of each of `role`'s work queues.
+        public func prefetch(of role: String) -> UInt16 {
+            prefetch ?? Self.defaultPrefetch(slots: slots(of: role))
+        }
+
+        /// Handler slots per role when none are given: 32 per processor core, 32 to 256. Handlers
+        /// mostly wait on the network and a slot is a task, so slots are cheap; and the more
+        /// deliveries finish together, the more share one commit (a transaction's cost is mostly
+        /// fixed): on 2 cores the probe drain runs 11,400 msg/s with 16 slots, 16,200 with 32,
+        /// 20,600 with 64.
+        public static var defaultSlots: Int {
+            min(256, max(32, 32 * ProcessInfo.processInfo.activeProcessorCount))
+        }
+
+        /// Prefetch per work queue when none is given: four deliveries per handler slot, at most
+        /// 1,000. Quorum queues hand out deliveries in credit batches, and a buffer a few slots
+        /// deep keeps every slot busy while acks are in flight; deliveries a slot can't start
+        /// soon are better left in the queue for another worker.
+        public static func defaultPrefetch(slots: Int) -> UInt16 {
+            UInt16(min(1_000, 4 * max(1, slots)))
+        }
         /// How long in-flight handlers may take to finish after SIGTERM.
         public var gracePeriod: Duration
         /// This process's name in dead letters and logs.
@@ -44,8 +67,8 @@ public struct WorkerRuntime: Service {
 
         /// Creates a configuration.
         public init(
-            amqp: AMQPConnection.Configuration, concurrency: Int = 16, roleConcurrency: [String: Int] = [:],
-            prefetch: UInt16 = 64, gracePeriod: Duration = .seconds(20), workerID: String = WorkerRuntime.defaultWorkerID(),
+            amqp: AMQPConnection.Configuration, concurrency: Int = Configuration.defaultSlots, roleConcurrency: [String: Int] = [:],
+            prefetch: UInt16? = nil, gracePeriod: Duration = .seconds(20), workerID: String = WorkerRuntime.defaultWorkerID(),
             outboxSignal: OutboxSignal? = nil, readiness: WorkerReadiness? = nil
         ) {
             self.readiness = readiness
@@ -140,7 +163,7 @@ public struct WorkerRuntime: Service {
             let buffer = LaneBuffer<Work>(laneCount: topology.lanes.count)
             slots.append((buffer, configuration.slots(of: role.name)))
             for (lane, queue) in spec.workQueues.enumerated() {
-                let consumer = try await channel.consume(queue: queue, prefetch: configuration.prefetch)
+                let consumer = try await channel.consume(queue: queue, prefetch: configuration.prefetch(of: role.name))
                 feeds.append(Feed(
                     consumer: consumer, buffer: buffer, lane: lane, role: role, queue: queue, maxAttempts: spec.maxAttempts,
                     handlerTimeout: spec.handlerTimeout, metrics: metrics[role.name] ?? WorkerMetrics(role: role.name)))
@@ -150,7 +173,7 @@ public struct WorkerRuntime: Service {
         logger.info("consuming", metadata: [
             "queues": "\(feeds.map(\.queue).joined(separator: ","))",
             "slots": "\(roles.map { "\($0.name)=\(configuration.slots(of: $0.name))" }.joined(separator: ","))",
-            "prefetch": "\(configuration.prefetch)",
+            "prefetch": "\(roles.map { "\($0.name)=\(configuration.prefetch(of: $0.name))" }.joined(separator: ","))",
         ])
 
         let handlersDone = StopSignal()

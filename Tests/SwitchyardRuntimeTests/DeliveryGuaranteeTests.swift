@@ -54,4 +54,25 @@ import Testing
             #expect(fleet.running.count == 2)
         }
     }
+
+    /// A message published again with its id (a producer's resend, a relay's second try) is
+    /// not a redelivery, so only the inbox tells: 300 probes, each sent three times in a row
+    /// (copies share a commit batch) and then again later (copies in other batches).
+    @Test func aMessageSentAgainWithItsIDHasItsEffectOnce() async throws {
+        try await withFleet { fleet in
+            let ids = (0..<300).map { "resent-\($0)" }
+            let messageIDs = ids.flatMap { [String](repeating: "message-\($0)", count: 3) } + ids.map { "message-\($0)" }
+            let bodies = messageIDs.map { #"{"v":1,"id":"\#($0.dropFirst("message-".count))"}"# }
+            try await fleet.publishProbes(bodies, messageIDs: messageIDs)
+            try fleet.startWorker()
+            try await eventually("every copy to be consumed", timeout: .seconds(60)) {
+                let drained = try await fleet.depths(["sy.work.probe"]).values.allSatisfy { $0 == 0 }
+                let rows = try await fleet.count("SELECT count(*) FROM probe_results")
+                return drained && rows == ids.count
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE effects > 1") == 0, "no effect twice")
+            #expect(try await fleet.count("SELECT count(*) FROM inbox WHERE consumer = 'probe'") == ids.count)
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters") == 0)
+        }
+    }
 }

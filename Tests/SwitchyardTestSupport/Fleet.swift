@@ -64,12 +64,16 @@ public final class Fleet: Sendable {
     }
 
     /// Publishes `probe.run` events with the given bodies, with confirms.
-    public func publishProbes(_ bodies: [String], exchange: String = "sy.events") async throws {
+    /// - Parameter messageIDs: The message id of each body (default: a fresh one each).
+    public func publishProbes(_ bodies: [String], messageIDs: [String]? = nil, exchange: String = "sy.events") async throws {
         let connection = try await AMQPConnection.connect(url: vhost.amqpURL)
         let channel = try await connection.openChannel(confirms: true)
         for start in stride(from: 0, to: bodies.count, by: 500) {
-            let messages = bodies[start..<min(start + 500, bodies.count)].map {
-                OutgoingEvent(type: "probe.run", body: Array($0.utf8)).message(exchange: exchange, appID: "fleet-test")
+            let messages = (start..<min(start + 500, bodies.count)).map { index in
+                let body = Array(bodies[index].utf8)
+                let event = messageIDs.map { OutgoingEvent(type: "probe.run", body: body, messageID: $0[index]) }
+                    ?? OutgoingEvent(type: "probe.run", body: body)
+                return event.message(exchange: exchange, appID: "fleet-test")
             }
             let outcomes = await channel.publish(messages)
             for outcome in outcomes { try outcome.get() }

@@ -141,8 +141,8 @@ struct Session: Sendable {
             ("first_consume_source", .string(consuming == nil ? "worker process start (no 'consuming' log line)" : "worker log 'consuming'")),
             ("drain_rate_from_worker_start", .double(rounded(Double(n) / (lastCommit - workers.startedAt), 1))),
             ("rows", .int(stats.count)), ("attempts_max", .int(stats.maxAttempts ?? 0)),
-            ("concurrency", .int(options.concurrency)), ("prefetch", .int(options.prefetch)),
             ("workers", .int(options.workers)), ("worker_log_problems", .int(workers.logProblems())),
+        ] + settings(of: workers) + [
         ] + workerFields + usage)
         note("run \(run) \(scenario), \(options.workers) worker(s): \(Int(rate.rounded())) msg/s (first consume -> last commit \(format(lastCommit - firstConsume)) s, worker start -> first consume \(format(firstConsume - workers.startedAt)) s), enqueue \(Int(enqueueRate.rounded())) msg/s, \(fieldsText(workerFields))")
     }
@@ -239,8 +239,9 @@ struct Session: Sendable {
         }
         let extra: [(String, Field)] = [
             ("offered_rate", .double(options.rate)), ("achieved_send_rate", .double(rounded(Double(total) / sendSeconds, 1))),
-            ("jobs", .int(total)), ("concurrency", .int(options.concurrency)), ("prefetch", .int(options.prefetch)),
+            ("jobs", .int(total)),
             ("workers", .int(1)), ("worker_log_problems", .int(worker.logProblems())),
+        ] + settings(of: worker) + [
         ] + workerFields + usage
         let scenario = options.latencyScenario
         let p50 = percentile(latencies, 50) * 1000
@@ -310,14 +311,29 @@ struct Session: Sendable {
         return Double(ids.count) / seconds
     }
 
+    /// The handler slots and prefetch the worker used, from its "consuming" log line (`slots`
+    /// `probe=64`, `prefetch` `probe=256`), so that a run at the CLI defaults records them too.
+    func settings(of workers: WorkerGroup) -> [(String, Field)] {
+        func value(_ key: String) -> Int? {
+            workers.logField(key, of: "consuming").flatMap { Int($0.split(separator: "=").last ?? "") }
+        }
+        return [
+            ("concurrency", value("slots").map(Field.int) ?? .string("unknown")),
+            ("prefetch", value("prefetch").map(Field.int) ?? .string("unknown")),
+            ("cli_defaults", .string(options.concurrency == nil && options.prefetch == nil ? "yes" : "no")),
+        ]
+    }
+
     /// Starts `count` `switchyard work probe` processes (logs `<logdir>/<system>-<tag>[-k].log`).
     func startWorkers(_ count: Int, tag: String) async throws -> WorkerGroup {
         var environment = ProcessInfo.processInfo.environment
         environment["SWITCHYARD_AMQP_URL"] = options.amqpURL
         environment["SWITCHYARD_DATABASE_URL"] = options.databaseURL
         environment["SWITCHYARD_TOPOLOGY_FILE"] = options.topologyFile
-        let arguments = [options.switchyard, "work", "probe", "--concurrency", String(options.concurrency),
-                         "--prefetch", String(options.prefetch)] + options.workerArguments
+        var arguments = [options.switchyard, "work", "probe"]
+        if let concurrency = options.concurrency { arguments += ["--concurrency", String(concurrency)] }
+        if let prefetch = options.prefetch { arguments += ["--prefetch", String(prefetch)] }
+        arguments += options.workerArguments
         return try await WorkerGroup(
             count: count, arguments: arguments, environment: environment,
             logPrefix: "\(options.logdir)/\(options.system)-\(tag)", pidfile: options.pidfile)

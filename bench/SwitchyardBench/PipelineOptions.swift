@@ -9,8 +9,10 @@ struct PipelineOptions: Sendable {
     /// The `switchyard` executable that runs the worker (release build).
     var switchyard = ""
     var topologyFile = ProcessInfo.processInfo.environment["SWITCHYARD_TOPOLOGY_FILE"] ?? "topology/switchyard.yaml"
-    var concurrency = 16
-    var prefetch = 64
+    /// `switchyard work probe --concurrency`; nil: not passed (the CLI's default).
+    var concurrency: Int?
+    /// `switchyard work probe --prefetch`; nil: not passed (the CLI's default).
+    var prefetch: Int?
     /// Further arguments for `switchyard work probe`.
     var workerArguments: [String] = []
     /// `switchyard work probe` processes in the drain scenario (the latency scenario runs one).
@@ -37,7 +39,7 @@ struct PipelineOptions: Sendable {
 
     static let usage = """
         usage: SwitchyardBench pipeline --switchyard PATH [--amqp-url amqp://...] [--database-url postgresql://...]
-                 [--topology FILE] [--concurrency 16] [--prefetch 64] [--worker-arg ARG]... [--workers 1]
+                 [--topology FILE] [--concurrency N] [--prefetch N] [--worker-arg ARG]... [--workers 1]
                  [--n 20000] [--rate 300] [--duration 20] [--warmup 200] [--scenarios drain,latency]
                  [--runs 1] [--first-run 1] [--logdir DIR] [--drain-timeout 240] [--quiet-wait 20]
                  [--window 1000] [--pidfile FILE] [--latency-dump FILE] [--system switchyard]
@@ -112,7 +114,7 @@ struct PipelineOptions: Sendable {
         guard FileManager.default.isExecutableFile(atPath: options.switchyard) else {
             throw Options.Invalid(description: "--switchyard: \(options.switchyard) is not an executable")
         }
-        guard options.prefetch <= Int(UInt16.max) else { throw Options.Invalid(description: "--prefetch must be <= 65535") }
+        guard (options.prefetch ?? 0) <= Int(UInt16.max) else { throw Options.Invalid(description: "--prefetch must be <= 65535") }
         guard options.workers == 1 || !options.scenarios.contains("latency") else {
             throw Options.Invalid(description: "--workers \(options.workers): the latency scenario runs one worker; add --scenarios drain")
         }

@@ -50,6 +50,12 @@ struct WorkerGroup {
     /// The earliest `ts` of a log line whose `msg` is `message`, over every process's log.
     func logTimestamp(of message: String) -> Double? { processes.compactMap { $0.logTimestamp(of: message) }.min() }
 
+    /// The string field `key` of the first log line whose `msg` is `message`, of the first
+    /// process that has one.
+    func logField(_ key: String, of message: String) -> String? {
+        processes.lazy.compactMap { $0.logField(key, of: message) }.first
+    }
+
     /// Warning and error lines in all the logs.
     func logProblems() -> Int { processes.reduce(0) { $0 + $1.logProblems() } }
 

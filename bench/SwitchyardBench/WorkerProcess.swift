@@ -134,6 +134,17 @@ final class WorkerProcess {
         return nil
     }
 
+    /// The string field `key` of this process's first JSON log line whose `msg` is `message`.
+    func logField(_ key: String, of message: String) -> String? {
+        guard let text = readOwnLog(maxBytes: 4 << 20) else { return nil }
+        let needle = "\"msg\":\"\(message)\""
+        for line in text.split(separator: "\n") where line.contains(needle) {
+            guard let range = line.range(of: "\"\(key)\":\"") else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+        return nil
+    }
+
     /// Lines of the log at level warning or worse (a reconnect or a failed commit makes a run suspect).
     func logProblems() -> Int {
         guard let text = readOwnLog(maxBytes: 256 << 20) else { return 0 }
