@@ -100,10 +100,10 @@ public final class AMQPChannel: Sendable {
     ) async throws -> AMQPConsumer {
         let (stream, continuation) = AsyncThrowingStream<AMQPDelivery, any Error>.makeStream()
         let number = number
+        let sink = DeliverySink(continuation)
         let tag = try await loop.call { loop throws(AMQPError) in
             try loop.consume(
-                on: number, queue: queue, prefetch: prefetch, exclusive: exclusive, arguments: arguments,
-                continuation: continuation)
+                on: number, queue: queue, prefetch: prefetch, exclusive: exclusive, arguments: arguments, sink: sink)
         }
         let loop = loop
         continuation.onTermination = { termination in
@@ -112,6 +112,40 @@ public final class AMQPChannel: Sendable {
             }
         }
         return AMQPConsumer(channel: self, tag: tag, deliveries: stream)
+    }
+
+    /// Starts a consumer with manual acknowledgement whose deliveries are handed to `deliver`
+    /// on the connection's own thread as they arrive, with no task in between (a worker's
+    /// buffer takes them straight to a waiting handler).
+    ///
+    /// `deliver` must return quickly and never block: it holds up every channel of the
+    /// connection. Settle each delivery with ``ack(_:multiple:)``,
+    /// ``nack(_:multiple:requeue:)`` or ``reject(_:requeue:)``.
+    /// - Parameters:
+    ///   - queue: The queue to consume from.
+    ///   - prefetch: The most unacknowledged deliveries the broker sends this consumer.
+    ///   - deliver: Takes each delivery, in order.
+    ///   - ended: Called once when the consumer ends: nil after ``cancelConsumer(_:)`` or when
+    ///     the client closed the channel or connection; the error when the broker cancelled the
+    ///     consumer or the connection was lost.
+    /// - Returns: The consumer tag.
+    /// - Throws: ``AMQPError`` (e.g. `channelClosed` with 404 when the queue does not exist).
+    public func consume(
+        queue: String, prefetch: UInt16, deliver: @escaping @Sendable (AMQPDelivery) -> Void,
+        ended: @escaping @Sendable (AMQPError?) -> Void
+    ) async throws -> String {
+        let number = number
+        let sink = DeliverySink(deliver: deliver, end: ended)
+        return try await loop.call { loop throws(AMQPError) in
+            try loop.consume(on: number, queue: queue, prefetch: prefetch, exclusive: false, arguments: [:], sink: sink)
+        }
+    }
+
+    /// Cancels a consumer on the broker; its `ended` handler is called with nil. Deliveries
+    /// already sent to it stay unacknowledged until settled or the channel closes.
+    public func cancelConsumer(_ tag: String) async {
+        let number = number
+        _ = try? await loop.call { loop throws(AMQPError) in loop.cancelConsumer(tag, on: number) }
     }
 
     /// Fetches one message (`basic.get`).

@@ -36,7 +36,7 @@ final class ChannelState {
     /// Sequence number of `pending.first`; entries are consecutive, `nil` once confirmed.
     private var pendingBase: UInt64 = 1
     private var pending: Deque<PendingConfirm?> = []
-    var consumers: [String: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation] = [:]
+    var consumers: [String: DeliverySink] = [:]
     var content: ContentAssembly?
     var fetched: AMQPDelivery?
     /// The exchange and routing key of the last message received: consecutive deliveries
@@ -103,11 +103,7 @@ final class ChannelState {
             entry?.waiter.resolve(.failure(entry?.returned ?? error))
         }
         for consumer in consumers.values {
-            if finishConsumersCleanly {
-                consumer.finish()
-            } else {
-                consumer.finish(throwing: error)
-            }
+            consumer.end(finishConsumersCleanly ? nil : error)
         }
         consumers.removeAll()
     }

@@ -104,8 +104,8 @@ extension ConnectionLoop {
         case SY_BASIC_CANCEL:
             let cancel = decoded!.assumingMemoryBound(to: amqp_basic_cancel_t.self).pointee
             let tag = String(copying: cancel.consumer_tag)
-            channels[number]?.consumers.removeValue(forKey: tag)?.finish(
-                throwing: AMQPError(.consumerCancelled, "the broker cancelled consumer \(tag) (was its queue deleted?)"))
+            channels[number]?.consumers.removeValue(forKey: tag)?.end(
+                AMQPError(.consumerCancelled, "the broker cancelled consumer \(tag) (was its queue deleted?)"))
         case SY_CHANNEL_CLOSE:
             let close = decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
             channelClosedByBroker(number, AMQPError(
@@ -141,7 +141,7 @@ extension ConnectionLoop {
         case .delivery(let consumerTag):
             // A delivery for a consumer already cancelled stays unacked; the broker requeues it
             // when the channel closes.
-            state.consumers[consumerTag]?.yield(content.delivery)
+            state.consumers[consumerTag]?.deliver(content.delivery)
         case .fetched:
             state.fetched = content.delivery
         case .returned(let replyCode, let replyText):

@@ -52,7 +52,7 @@ extension ConnectionLoop {
     /// Starts a consumer whose deliveries go to `continuation`.
     func consume(
         on number: UInt16, queue: String, prefetch: UInt16, exclusive: Bool, arguments: AMQPTable,
-        continuation: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation
+        sink: DeliverySink
     ) throws(AMQPError) -> String {
         let state = try openChannel(number)
         try rpc(on: number, "setting prefetch \(prefetch) on channel \(number)", {
@@ -60,7 +60,7 @@ extension ConnectionLoop {
         }) { _ in }
         let tag = makeConsumerTag()
         // Registered first: deliveries may be queued behind consume-ok and are handled afterwards.
-        state.consumers[tag] = continuation
+        state.consumers[tag] = sink
         do throws(AMQPError) {
             try rpc(on: number, "consuming from queue '\(queue)'", {
                 amqp_basic_consume($0, number, scratch.bytes(queue), scratch.bytes(tag), 0, 0, exclusive ? 1 : 0,
@@ -77,9 +77,9 @@ extension ConnectionLoop {
     /// channel closes.
     func cancelConsumer(_ tag: String, on number: UInt16) {
         guard let state = channels[number], state.closeError == nil,
-              let continuation = state.consumers.removeValue(forKey: tag) else { return }
+              let sink = state.consumers.removeValue(forKey: tag) else { return }
         _ = try? rpc(on: number, "cancelling consumer \(tag)", { amqp_basic_cancel($0, number, scratch.bytes(tag)) }) { _ in }
-        continuation.finish()
+        sink.end(nil)
     }
 
     /// Fetches one message with `basic.get`, or nil when the queue is empty.

@@ -162,11 +162,23 @@ public struct WorkerRuntime: Service {
             let spec = try topology.role(role.name)
             let buffer = LaneBuffer<Work>(laneCount: topology.lanes.count)
             slots.append((buffer, configuration.slots(of: role.name)))
+            let roleMetrics = metrics[role.name] ?? WorkerMetrics(role: role.name)
             for (lane, queue) in spec.workQueues.enumerated() {
-                let consumer = try await channel.consume(queue: queue, prefetch: configuration.prefetch(of: role.name))
-                feeds.append(Feed(
-                    consumer: consumer, buffer: buffer, lane: lane, role: role, queue: queue, maxAttempts: spec.maxAttempts,
-                    handlerTimeout: spec.handlerTimeout, metrics: metrics[role.name] ?? WorkerMetrics(role: role.name)))
+                // Deliveries go from the connection's thread straight into the role's buffer,
+                // which hands each to a waiting handler slot: no task in between.
+                let (endings, ending) = AsyncStream.makeStream(of: AMQPError?.self, bufferingPolicy: .bufferingNewest(1))
+                let tag = try await channel.consume(
+                    queue: queue, prefetch: configuration.prefetch(of: role.name),
+                    deliver: { delivery in
+                        buffer.push(Work(
+                            delivery: delivery, role: role, queue: queue, maxAttempts: spec.maxAttempts,
+                            handlerTimeout: spec.handlerTimeout, metrics: roleMetrics), lane: lane)
+                    },
+                    ended: { error in
+                        ending.yield(error)
+                        ending.finish()
+                    })
+                feeds.append(Feed(tag: tag, queue: queue, endings: endings))
             }
         }
         configuration.readiness?.setConsuming(true)
@@ -177,7 +189,7 @@ public struct WorkerRuntime: Service {
         ])
 
         let handlersDone = StopSignal()
-        let consumers = feeds.map(\.consumer)
+        let tags = feeds.map(\.tag)
         let roleSlots = slots
         let buffers = slots.map(\.buffer)
         do {
@@ -185,11 +197,8 @@ public struct WorkerRuntime: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 for feed in feeds {
                     group.addTask {
-                        for try await delivery in feed.consumer {
-                            let work = Work(
-                                delivery: delivery, role: feed.role, queue: feed.queue, maxAttempts: feed.maxAttempts,
-                                handlerTimeout: feed.handlerTimeout, metrics: feed.metrics)
-                            feed.buffer.push(work, lane: feed.lane)
+                        for await error in feed.endings {
+                            if let error { throw error }
                         }
                         if !stop.isTriggered { throw SessionFailure(description: "consumer \(feed.queue) ended") }
                     }
@@ -210,7 +219,7 @@ public struct WorkerRuntime: Service {
                 group.addTask {
                     await stop.wait()
                     guard !Task.isCancelled else { return }
-                    try await drain(consumers, buffers: buffers, channel: channel, handlersDone: handlersDone)
+                    try await drain(tags, buffers: buffers, channel: channel, handlersDone: handlersDone)
                     committer.finish()
                 }
             }
@@ -224,10 +233,10 @@ public struct WorkerRuntime: Service {
     /// Graceful stop: no new deliveries, requeue what no handler started, give in-flight
     /// handlers the grace period.
     private func drain(
-        _ consumers: [AMQPConsumer], buffers: [LaneBuffer<Work>], channel: AMQPChannel, handlersDone: StopSignal
+        _ consumers: [String], buffers: [LaneBuffer<Work>], channel: AMQPChannel, handlersDone: StopSignal
     ) async throws {
         logger.info("stopping: no new deliveries; in-flight handlers get \(configuration.gracePeriod)")
-        for consumer in consumers { await consumer.cancel() }
+        for consumer in consumers { await channel.cancelConsumer(consumer) }
         for work in buffers.flatMap({ $0.finish() }) {
             try? channel.nack(work.delivery.deliveryTag, requeue: true)
         }
@@ -240,12 +249,8 @@ public struct WorkerRuntime: Service {
 
 /// One consumer of a role's work queue in one lane, feeding the role's buffer.
 private struct Feed: Sendable {
-    var consumer: AMQPConsumer
-    var buffer: LaneBuffer<Work>
-    var lane: Int
-    var role: any WorkerRole
+    var tag: String
     var queue: String
-    var maxAttempts: Int
-    var handlerTimeout: Duration
-    var metrics: WorkerMetrics
+    /// Yields once when the consumer ends: nil when this process cancelled it, else why.
+    var endings: AsyncStream<AMQPError?>
 }

@@ -178,3 +178,44 @@ import Testing
         await connection.close()
     }
 }
+
+/// The consumer that hands deliveries over on the connection's thread (the worker's): every
+/// delivery in order, and one `ended` call saying why the consumer stopped.
+@Suite(.timeLimit(.minutes(2))) struct AMQPDeliveryHandlerTests {
+    @Test func deliveriesArriveInOrderAndEndedSaysWhoStoppedTheConsumer() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel, type: "quorum")
+        let other = try await makeQueue(channel)
+        let messages = (0..<50).map { AMQPOutgoingMessage(exchange: "", routingKey: queue, body: Array("m\($0)".utf8)) }
+        #expect(await channel.publish(messages).allSatisfy { (try? $0.get()) != nil })
+
+        let consuming = try await connection.openChannel()
+        let (events, event) = AsyncStream.makeStream(of: String.self)
+        _ = try await consuming.consume(
+            queue: queue, prefetch: 100,
+            deliver: { delivery in
+                try? consuming.ack(delivery.deliveryTag)
+                event.yield(String(decoding: delivery.body, as: UTF8.self))
+            },
+            ended: { error in event.yield("ended: \(error.map { "\($0.code)" } ?? "nil")") })
+        let otherTag = try await consuming.consume(
+            queue: other, prefetch: 10, deliver: { _ in }, ended: { error in event.yield("other ended: \(error.map { "\($0.code)" } ?? "nil")") })
+        var seen: [String] = []
+        for await item in events {
+            seen.append(item)
+            if seen.count == 50 { break }
+        }
+        #expect(seen == (0..<50).map { "m\($0)" })
+        await consuming.cancelConsumer(otherTag)
+        _ = try await channel.deleteQueue(queue)
+        var endings: [String] = []
+        for await item in events {
+            endings.append(item)
+            if endings.count == 2 { break }
+        }
+        #expect(Set(endings) == ["other ended: nil", "ended: consumerCancelled"], "\(endings)")
+        _ = try await channel.deleteQueue(other)
+        await connection.close()
+    }
+}
