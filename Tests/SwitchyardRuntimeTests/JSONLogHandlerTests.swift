@@ -6,12 +6,17 @@ import Testing
 @Suite struct JSONLogHandlerTests {
     @Test func aLineIsOneJSONObjectWithEveryFieldEscaped() throws {
         let fields = ["msg": "quote \" backslash \\ newline \n tab \t bell \u{7} ünïcödé", "b": "2", "a": "1"]
-        let line = JSONLogHandler.line(fields)
+        let line = JSONLogHandler.line(fields.map { ($0.key, $0.value) })
         #expect(line.last == UInt8(ascii: "\n"))
         #expect(line.dropLast().contains(UInt8(ascii: "\n")) == false, "one line")
         let decoded = try JSONDecoder().decode([String: String].self, from: Data(line))
         #expect(decoded == fields)
         #expect(String(decoding: line, as: UTF8.self).hasPrefix(#"{"a":"1","b":"2","msg""#), "keys sorted")
+    }
+
+    @Test func ofAKeyGivenTwiceTheLaterValueIsWritten() throws {
+        let line = JSONLogHandler.line([("role", "handler"), ("msg", "processed"), ("role", "event"), ("a", "1")])
+        #expect(String(decoding: line, as: UTF8.self) == #"{"a":"1","msg":"processed","role":"event"}"# + "\n")
     }
 
     @Test func timestampsAreUTCWithMilliseconds() throws {
