@@ -27,8 +27,17 @@ extension PostgresPool {
     nonisolated func accept<Answer: Sendable>(
         _ what: String, logger: Logger, _ body: @escaping @Sendable (isolated PostgresConnection) async throws -> Answer
     ) async throws(APIError) -> Answer {
+        try await accept(what, logger: logger, startingWith: []) { connection, _ in try await body(connection) }
+    }
+
+    /// ``accept(_:logger:_:)`` with the transaction's first statements sent with its `BEGIN`,
+    /// in one round trip; `body` gets their rows.
+    nonisolated func accept<Answer: Sendable>(
+        _ what: String, logger: Logger, startingWith first: [PostgresStatement],
+        _ body: @escaping @Sendable (isolated PostgresConnection, [PostgresRows]) async throws -> Answer
+    ) async throws(APIError) -> Answer {
         do {
-            return try await withTransaction { connection in try await body(connection) }
+            return try await withTransaction(startingWith: first) { connection, rows in try await body(connection, rows) }
         } catch let error as APIError {
             throw error
         } catch let error as AMQPError {
@@ -37,6 +46,24 @@ extension PostgresPool {
         } catch {
             logger.warning("\(what) not accepted: database failure", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the database")
+        }
+    }
+}
+
+extension BrokerPublisher {
+    /// Publishes accepted events that need no receipt, with ``PostgresPool/accept(_:logger:_:)``'s
+    /// answers to a failure.
+    /// - Throws: ``APIError``: 503 `unroutable` when no queue takes an event, 422
+    ///   `invalid_message` when one can't be sent, 503 `unavailable` when the broker failed.
+    nonisolated func accept(_ what: String, _ messages: [AMQPOutgoingMessage], logger: Logger) async throws(APIError) {
+        do {
+            try await publish(messages)
+        } catch let error as AMQPError {
+            logger.warning("\(what) not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
+            throw APIError.refusedPublish(error)
+        } catch {
+            logger.warning("\(what) not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
+            throw APIError.unavailable("the broker")
         }
     }
 }

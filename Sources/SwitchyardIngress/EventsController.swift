@@ -67,12 +67,19 @@ struct EventsController: Sendable {
         let answer = String(
             decoding: batch ? try encoder.encode(["events": accepted]) : try encoder.encode(["event": accepted[0]]), as: UTF8.self)
         let publisher = publisher
-        let stored = try await pool.accept("events", logger: logger) { connection in
-            if let earlier = try idempotencyKey?.claim(answer: answer, tenantID: caller.tenantID, on: connection) {
-                return earlier
+        let stored: String
+        if let idempotencyKey {
+            stored = try await pool.accept("events", logger: logger) { connection in
+                if let earlier = try idempotencyKey.claim(answer: answer, tenantID: caller.tenantID, on: connection) {
+                    return earlier
+                }
+                try await publisher.publish(messages)
+                return answer
             }
-            try await publisher.publish(messages)
-            return answer
+        } else {
+            // Nothing to record: no transaction, no round trip to the database.
+            try await publisher.accept("events", messages, logger: logger)
+            stored = answer
         }
         return Response(status: .accepted, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: stored)))
     }

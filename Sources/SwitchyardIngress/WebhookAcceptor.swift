@@ -96,20 +96,22 @@ actor WebhookAcceptor {
         let publisher = publisher
         let ownerResults: [Key: Result<String, APIError>]
         do {
-            ownerResults = try await pool.accept("\(owners.count) webhook(s)", logger: logger) { connection in
-                try await Self.record(owners, publisher: publisher, on: connection)
+            // The receipts go with the transaction's BEGIN: one round trip.
+            let insert = try Self.receiptInsert(owners)
+            ownerResults = try await pool.accept("\(owners.count) webhook(s)", logger: logger, startingWith: [insert]) { connection, rows in
+                try await Self.record(owners, inserted: rows[0], publisher: publisher, on: connection)
             }
-        } catch {
+        } catch let error as APIError {
             return webhooks.map { _ in .failure(error) }
+        } catch {
+            logger.error("webhook receipts could not be encoded", metadata: ["error": "\(error)"])
+            return webhooks.map { _ in .failure(APIError.unavailable("the database")) }
         }
         return webhooks.map { ownerResults[Key(source: $0.source, webhook_id: $0.webhookID)] ?? .failure(APIError.unavailable("the database")) }
     }
 
-    /// Inside the transaction: insert the receipts, answer the known ones from their rows,
-    /// publish the fresh events, delete the receipts of the events the broker refused.
-    private static func record(
-        _ webhooks: [Webhook], publisher: BrokerPublisher, on connection: isolated PostgresConnection
-    ) async throws -> [Key: Result<String, APIError>] {
+    /// The statement that inserts the receipts and returns the keys of those that are new.
+    private static func receiptInsert(_ webhooks: [Webhook]) throws -> PostgresStatement {
         struct Row: Encodable {
             var source: String
             var webhook_id: String
@@ -120,14 +122,21 @@ actor WebhookAcceptor {
         let rows = webhooks.map {
             Row(source: $0.source, webhook_id: $0.webhookID, tenant_id: $0.tenantID, event_type: $0.eventType, response: $0.answer)
         }
-        let fresh = Set(try connection.query(
+        return PostgresStatement(
             """
             INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
             SELECT r.source, r.webhook_id, r.tenant_id, r.event_type, r.response
             FROM jsonb_to_recordset($1::jsonb) AS r(source text, webhook_id text, tenant_id uuid, event_type text, response text)
             ON CONFLICT DO NOTHING RETURNING source, webhook_id
-            """, [String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)]
-        ).map { Key(source: try $0.decode(String.self, at: 0), webhook_id: try $0.decode(String.self, at: 1)) })
+            """, [String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)])
+    }
+
+    /// Inside the transaction, the receipts inserted: answer the known ones from their rows,
+    /// publish the fresh events, delete the receipts of the events the broker refused.
+    private static func record(
+        _ webhooks: [Webhook], inserted: PostgresRows, publisher: BrokerPublisher, on connection: isolated PostgresConnection
+    ) async throws -> [Key: Result<String, APIError>] {
+        let fresh = Set(try inserted.map { Key(source: try $0.decode(String.self, at: 0), webhook_id: try $0.decode(String.self, at: 1)) })
 
         var results: [Key: Result<String, APIError>] = [:]
         let known = webhooks.map { Key(source: $0.source, webhook_id: $0.webhookID) }.filter { !fresh.contains($0) }

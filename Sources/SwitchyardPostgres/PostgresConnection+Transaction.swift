@@ -34,6 +34,44 @@ extension PostgresConnection {
         }
     }
 
+    /// Runs `body` in a transaction whose `BEGIN` travels with `first` in one round trip (a
+    /// libpq pipeline), then commits; rolls back when anything throws.
+    ///
+    /// For transactions whose first statements need no answer to be written: they cost no
+    /// round trip of their own.
+    /// - Parameters:
+    ///   - first: The transaction's first statements.
+    ///   - body: The rest of the work, given the rows of `first`, isolated to this connection.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws; ``PostgresError`` when a statement of `first`, `BEGIN` or
+    ///   `COMMIT` fails, as ``withTransaction(_:)``.
+    @discardableResult
+    public nonisolated(nonsending) func withTransaction<T>(
+        startingWith first: [PostgresStatement], _ body: (isolated PostgresConnection, [PostgresRows]) async throws -> sending T
+    ) async throws -> sending T {
+        let rows = try await begin(with: first)
+        do {
+            let value = try await body(self, rows)
+            try await commit()
+            return value
+        } catch {
+            await rollBack()
+            throw error
+        }
+    }
+
+    private func begin(with first: [PostgresStatement]) throws -> [PostgresRows] {
+        guard !isInTransaction else {
+            throw PostgresError(.transactionInProgress, "a transaction is already open on this connection")
+        }
+        do {
+            return Array(try queryPipelined([PostgresStatement("BEGIN")] + first).dropFirst())
+        } catch {
+            rollBack()
+            throw error
+        }
+    }
+
     private func begin() throws {
         guard !isInTransaction else {
             throw PostgresError(.transactionInProgress, "a transaction is already open on this connection")

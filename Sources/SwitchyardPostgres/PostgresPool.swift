@@ -113,6 +113,20 @@ public actor PostgresPool {
         try await lend { connection in try await connection.withTransaction(body) }
     }
 
+    /// Runs `body` in a transaction on a lent connection, its `BEGIN` sent with `first` in one
+    /// round trip; see ``PostgresConnection/withTransaction(startingWith:_:)``.
+    /// - Parameters:
+    ///   - first: The transaction's first statements.
+    ///   - body: The rest of the work, given the rows of `first`, isolated to the lent connection.
+    /// - Returns: What `body` returns.
+    /// - Throws: What ``withConnection(_:)`` and the connection's transaction throw.
+    @discardableResult
+    public nonisolated(nonsending) func withTransaction<T>(
+        startingWith first: [PostgresStatement], _ body: (isolated PostgresConnection, [PostgresRows]) async throws -> sending T
+    ) async throws -> sending T {
+        try await lend { connection in try await connection.withTransaction(startingWith: first, body) }
+    }
+
     /// Closes the idle connections and fails every waiting caller with
     /// ``PostgresError/Code/poolClosed``; connections lent out close when they come back.
     /// Later calls fail with ``PostgresError/Code/poolClosed``.

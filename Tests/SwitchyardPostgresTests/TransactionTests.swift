@@ -29,6 +29,33 @@ import Testing
         await connection.close()
     }
 
+    /// The first statements travel with BEGIN: their rows reach the body, and a throw
+    /// afterwards, or a failing first statement, leaves nothing.
+    @Test func aTransactionStartingWithStatementsCommitsOrRollsBackThemAll() async throws {
+        let connection = try await connectionWithTable()
+        let ids = try await connection.withTransaction(startingWith: [
+            PostgresStatement("INSERT INTO items VALUES ($1), ($2) RETURNING id", [1, 2]),
+        ]) { connection, rows in
+            try connection.execute("INSERT INTO items VALUES (3)")
+            return try rows[0].map { try $0.decode(Int.self, at: 0) }
+        }
+        #expect(ids == [1, 2])
+        #expect(try await count(on: connection) == 3)
+        await #expect(throws: Abort.self) {
+            try await connection.withTransaction(startingWith: [PostgresStatement("INSERT INTO items VALUES ($1)", [4])]) { _, _ in
+                throw Abort()
+            }
+        }
+        await #expect(throws: PostgresError.self) {
+            try await connection.withTransaction(startingWith: [
+                PostgresStatement("INSERT INTO items VALUES ($1)", [5]), PostgresStatement("INSERT INTO items VALUES ($1)", [1]),
+            ]) { _, _ in }
+        }
+        #expect(try await count(on: connection) == 3, "neither the thrown nor the failed transaction left a row")
+        #expect(try await connection.query("SELECT 1")[0].decode(Int32.self, at: 0) == 1, "the connection is usable")
+        await connection.close()
+    }
+
     @Test func failingStatementRollsBackTheWholeTransaction() async throws {
         let connection = try await connectionWithTable()
 
