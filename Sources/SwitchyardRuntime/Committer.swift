@@ -52,16 +52,19 @@ public final class Committer: Sendable {
     private struct Pending {
         var requests: [Request] = []
         var isFinished = false
+        /// Batch loops waiting for work (indices into `wakes`): a request wakes one of them,
+        /// not all (a loop that is committing takes the request when it looks again).
+        var idle: [Int]
     }
 
-    private let pending = Mutex(Pending())
+    private let pending: Mutex<Pending>
     /// `switchyard_commit_duration_seconds`: one batch transaction, from BEGIN to COMMIT.
     private let commitDuration = Metrics.Timer(label: "switchyard_commit_duration_seconds")
     /// `switchyard_commit_batch_size`: deliveries per transaction.
     private let batchSize = Recorder(label: "switchyard_commit_batch_size")
     /// Commits slower than this are logged as warnings.
     static let slowCommit = Duration.milliseconds(100)
-    /// One wake-up stream per batch loop; a new request wakes them all.
+    /// One wake-up stream per batch loop; a new request wakes an idle one.
     private let wakes: [(stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)]
 
     /// Creates a committer.
@@ -85,6 +88,7 @@ public final class Committer: Sendable {
         self.concurrentBatches = concurrentBatches
         self.logger = logger
         wakes = (0..<concurrentBatches).map { _ in AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1)) }
+        pending = Mutex(Pending(idle: Array(0..<concurrentBatches)))
     }
 
     /// Whether the inbox already holds this message (its effects were committed before).
@@ -101,17 +105,17 @@ public final class Committer: Sendable {
     /// Commits one delivery's effects with whatever else is ready, and waits for the outcome.
     public func commit(consumer: String, messageID: String, tenantID: String?, effects: HandlerEffects) async -> CommitResult {
         await withCheckedContinuation { continuation in
-            let accepted = pending.withLock { pending in
-                guard !pending.isFinished else { return false }
+            let (accepted, idle) = pending.withLock { pending -> (Bool, Int?) in
+                guard !pending.isFinished else { return (false, nil) }
                 pending.requests.append(Request(
                     consumer: consumer, messageID: messageID, tenantID: tenantID, effects: effects,
                     continuation: continuation))
-                return true
+                return (true, pending.idle.popLast())
             }
-            if accepted {
-                for wake in wakes { wake.continuation.yield() }
-            } else {
+            if !accepted {
                 continuation.resume(returning: .abandoned)
+            } else if let idle {
+                wakes[idle].continuation.yield()
             }
         }
     }
@@ -121,16 +125,16 @@ public final class Committer: Sendable {
     /// abandoned at once.
     public func run() async {
         await withDiscardingTaskGroup { group in
-            for wake in wakes {
+            for (index, wake) in wakes.enumerated() {
                 group.addTask {
                     for await _ in wake.stream {
-                        await self.drain()
+                        await self.drain(as: index)
                     }
                 }
             }
         }
         pending.withLock { $0.isFinished = true }
-        await drain()
+        await drain(as: nil)
     }
 
     /// Lets ``run()`` return once everything pending is committed.
@@ -138,11 +142,14 @@ public final class Committer: Sendable {
         for wake in wakes { wake.continuation.finish() }
     }
 
-    private func drain() async {
+    /// Commits batches until nothing is pending, then marks batch loop `loop` idle (in the
+    /// same lock, so no request is left without a loop to take it).
+    private func drain(as loop: Int?) async {
         while true {
             let batch = pending.withLock { pending -> [Request] in
                 let batch = Array(pending.requests.prefix(maxBatch))
                 pending.requests.removeFirst(batch.count)
+                if batch.isEmpty, let loop, !pending.idle.contains(loop) { pending.idle.append(loop) }
                 return batch
             }
             guard !batch.isEmpty else { return }
