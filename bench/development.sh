@@ -8,7 +8,8 @@
 # One ingress and one worker (`work analysis planning`, CLI defaults) on the private servers of
 # scripts/services (started if needed), release builds in .build-bench. Two phases, each with
 # its own conversation ids (signed conversation_ended webhooks with a realistic transcript, from
-# SwitchyardBench ingress-load):
+# SwitchyardBench ingress-load), after WARMUP (200) conversations at RATE that are not measured
+# and a CHECKPOINT:
 #   rate        RATE conversations/s for DURATION s; per-stage latency p50/p99 from the stage
 #               timestamps (analysis: webhook receipt -> projects.analyzed_at; planning:
 #               analyzed_at -> planned_at) and the fleet overhead = stage latency minus the
@@ -21,14 +22,17 @@ cd "$HERE"
 RATE="${RATE:-50}"
 DURATION="${DURATION:-20}"
 SATURATE_DURATION="${SATURATE_DURATION:-10}"
+WARMUP="${WARMUP:-200}"   # conversations sent (at RATE) and waited for before the measured phases
 CONNECTIONS="${CONNECTIONS:-32}"
 PORT="${PORT:-18090}"
 log() { echo "[development.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 log "building release (switchyard, SwitchyardBench) in .build-bench"
-swift build -c release --build-path .build-bench --product switchyard >&2
-swift build -c release --build-path .build-bench --product SwitchyardBench >&2
+if [ "${BUILD:-1}" = 1 ]; then
+  swift build -c release --build-path .build-bench --product switchyard >&2
+  swift build -c release --build-path .build-bench --product SwitchyardBench >&2
+fi
 BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
 
 scripts/services up >&2
@@ -56,6 +60,12 @@ wait_for() { # wait_for LABEL COUNT: until every conversation of the phase is re
 load() { "$BIN/SwitchyardBench" ingress-load --url "http://127.0.0.1:$PORT/v1/webhooks/tavus" --secret "$SECRET" --transcript yes "$@"; }
 
 RUN="dev$(date +%s)"
+# Warm-up, not measured (as the anchors' latency scenario): the fleet opens its database and
+# broker connections and prepares its statements on the first conversations.
+log "warm-up: $WARMUP conversations at $RATE/s"
+load --label "$RUN-warm" --mode rate --rate "$RATE" --duration "$(awk "BEGIN {print $WARMUP / $RATE}")" >/dev/null
+wait_for "$RUN-warm" "$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$RUN-warm-%'")"
+sql "CHECKPOINT" >/dev/null   # an earlier run's writes don't land in this one's measurement
 log "phase rate: $RATE conversations/s for $DURATION s"
 load --label "$RUN-rate" --mode rate --rate "$RATE" --duration "$DURATION" >/tmp/development-bench-rate.jsonl
 SENT_RATE="$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$RUN-rate-%'")"

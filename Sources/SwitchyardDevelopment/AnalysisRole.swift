@@ -84,21 +84,21 @@ public struct AnalysisRole: WorkerRole {
         else {
             return .permanentFailure(HandlerFailure("encoding", "could not encode the analysis"))
         }
-        return .success(HandlerEffects(write: { connection in
-            try connection.execute(
+        return .success(HandlerEffects(statements: [
+            PostgresStatement(
                 """
                 INSERT INTO conversations (tenant_id, external_id, transcript, transcript_source)
                 VALUES ($1::uuid, $2, $3::jsonb, $4) ON CONFLICT DO NOTHING
-                """, [tenantID, conversationID, transcriptJSON, source])
-            try connection.execute(
+                """, [tenantID, conversationID, transcriptJSON, source]),
+            PostgresStatement(
                 """
                 INSERT INTO projects (id, tenant_id, conversation_id, name, description, requirements, analysis, priority,
                                       status, analyzed_at)
                 VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7::jsonb, $8, 'planning', clock_timestamp())
                 ON CONFLICT DO NOTHING
                 """, [projectID, tenantID, conversationID, analysis.projectName, analysis.description, requirementsJSON,
-                      analysisJSON, analysis.priority])
-        }, followUps: [OutgoingEvent(type: "plan.requested", body: Array(followUp), correlationID: projectID)]))
+                      analysisJSON, analysis.priority]),
+        ], followUps: [OutgoingEvent(type: "plan.requested", body: Array(followUp), correlationID: projectID)]))
     }
 
     /// The project of a conversation: the same id for every delivery of its events.

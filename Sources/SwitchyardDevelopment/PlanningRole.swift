@@ -60,12 +60,11 @@ public struct PlanningRole: WorkerRole {
         else {
             return .permanentFailure(HandlerFailure("encoding", "could not encode the plan"))
         }
-        return .success(HandlerEffects(write: { connection in
-            try connection.execute(
-                """
-                UPDATE projects SET plan = $2::jsonb, status = 'ready_to_build', planned_at = clock_timestamp(), updated_at = clock_timestamp()
-                WHERE id = $1::uuid AND status = 'planning'
-                """, [projectID, planJSON])
-        }, followUps: [OutgoingEvent(type: "build.requested", body: Array(followUp), correlationID: projectID)]))
+        return .success(HandlerEffects(statements: [PostgresStatement(
+            """
+            UPDATE projects SET plan = $2::jsonb, status = 'ready_to_build', planned_at = clock_timestamp(), updated_at = clock_timestamp()
+            WHERE id = $1::uuid AND status = 'planning'
+            """, [projectID, planJSON])
+        ], followUps: [OutgoingEvent(type: "build.requested", body: Array(followUp), correlationID: projectID)]))
     }
 }

@@ -114,12 +114,19 @@ public struct OutboxRelay: Service {
     /// - Returns: How many rows were published.
     func relayOnce(on channel: AMQPChannel) async throws -> Int {
         let batchSize = batchSize
-        let (published, failure) = try await pool.withTransaction { connection -> (Int, AMQPError?) in
-            let rows = try connection.query(
+        // One round trip before the publish: BEGIN, the commit setting and the claim travel
+        // together. The marks need no WAL flush: a mark lost in a crash only publishes the
+        // row's message id again, which inboxes absorb.
+        let claim = [
+            PostgresStatement("SET LOCAL synchronous_commit = off"),
+            PostgresStatement(
                 """
                 SELECT id, exchange, routing_key, message_id, properties::text, body, tenant_id::text
                 FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-                """, [batchSize])
+                """, [batchSize]),
+        ]
+        let (published, failure) = try await pool.withTransaction(startingWith: claim) { connection, claimed -> (Int, AMQPError?) in
+            let rows = claimed[1]
             guard !rows.isEmpty else { return (0, nil) }
             var ids: [Int64] = []
             var messages: [AMQPOutgoingMessage] = []
