@@ -8,7 +8,7 @@
 #
 # Environment: RUNS (3), QUICK (0), OUT (default /tmp/switchyard-bench-out/<UTC time>),
 # ANCHORS (/work/shared/bench/anchors or ../shared/bench/anchors next to the repo),
-# CONFIGS ("defaults 128/512": `switchyard work probe` --concurrency/--prefetch, one row block
+# CONFIGS ("defaults 16/64": `switchyard work probe` --concurrency/--prefetch, one row block
 # each; "defaults" passes neither, so the worker runs at the CLI defaults for this machine (where
 # the issue's goals are set) and the report shows the values it used), PEERS ("dramatiq
 # celery-prefork celery-threads"; "" = none), LIMITS ("raw-broker raw-pg"; "" = none),
@@ -35,7 +35,7 @@ cd "$ROOT"
 RUNS="${RUNS:-3}"
 QUICK="${QUICK:-0}"
 PEERS="${PEERS-dramatiq celery-prefork celery-threads}"
-CONFIGS="${CONFIGS:-defaults 128/512}"
+CONFIGS="${CONFIGS:-defaults 16/64}"
 LIMITS="${LIMITS-raw-broker raw-pg}"
 QUIET_WAIT="${QUIET_WAIT:-20}"
 BUILD="${BUILD:-1}"

@@ -38,7 +38,7 @@ struct WorkCommand: AsyncParsableCommand {
     var roles: [String]
 
     @Option(help: ArgumentHelp(
-        "Handler slots per role: N for every role, or ROLE=N pairs (analysis=8,build=4), or both (16,build=4); by default 32 per processor core, 32 to 256.",
+        "Handler slots per role: N for every role, or ROLE=N pairs (analysis=8,build=4), or both (16,build=4); by default 64 per processor core, 64 to 256.",
         valueName: "slots"))
     var concurrency: HandlerSlots = HandlerSlots(perRole: WorkerRuntime.Configuration.defaultSlots)
 

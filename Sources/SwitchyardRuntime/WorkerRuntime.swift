@@ -40,13 +40,14 @@ public struct WorkerRuntime: Service {
             prefetch ?? Self.defaultPrefetch(slots: slots(of: role))
         }
 
-        /// Handler slots per role when none are given: 32 per processor core, 32 to 256. Handlers
-        /// mostly wait on the network and a slot is a task, so slots are cheap; and the more
-        /// deliveries finish together, the more share one commit (a transaction's cost is mostly
-        /// fixed): on 2 cores the probe drain runs 11,400 msg/s with 16 slots, 16,200 with 32,
-        /// 20,600 with 64.
+        /// Handler slots per role when none are given: 64 per processor core, 64 to 256. Handlers
+        /// mostly wait on the network and a slot is a task, so slots are cheap (CPU-bound work,
+        /// such as rendering, has its own bounded threads); and the more deliveries finish
+        /// together, the more share one commit (a transaction's cost is mostly fixed): on 2
+        /// cores the probe drain ran 11,400 msg/s with 16 slots, 16,200 with 32, 20,600 with 64
+        /// (before the one-round-trip commit; with it, 25,800 with 64 and 29,100 with 128).
         public static var defaultSlots: Int {
-            min(256, max(32, 32 * ProcessInfo.processInfo.activeProcessorCount))
+            min(256, max(64, 64 * ProcessInfo.processInfo.activeProcessorCount))
         }
 
         /// Prefetch per work queue when none is given: four deliveries per handler slot, at most
