@@ -58,12 +58,9 @@ extension BrokerPublisher {
     nonisolated func accept(_ what: String, _ messages: [AMQPOutgoingMessage], logger: Logger) async throws(APIError) {
         do {
             try await publish(messages)
-        } catch let error as AMQPError {
-            logger.warning("\(what) not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
-            throw APIError.refusedPublish(error)
         } catch {
             logger.warning("\(what) not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
-            throw APIError.unavailable("the broker")
+            throw (error as? AMQPError).map(APIError.refusedPublish) ?? APIError.unavailable("the broker")
         }
     }
 }

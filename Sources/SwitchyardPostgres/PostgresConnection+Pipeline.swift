@@ -26,6 +26,11 @@ extension PostgresConnection {
     /// statements form one implicit transaction (all take effect or none); inside one, the
     /// transaction is failed and must be rolled back.
     ///
+    /// The connection stays in blocking mode: every statement is sent before any result is
+    /// read, so the results must fit in the socket buffers meanwhile. That holds for writes and
+    /// for `RETURNING` a few columns of a batch's rows (what the committer and the ingress send);
+    /// run queries that return many rows with ``query(_:_:)``.
+    ///
     /// ```swift
     /// try connection.queryPipelined([
     ///     PostgresStatement("INSERT INTO a (id) VALUES ($1)", [id]),
