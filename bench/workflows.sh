@@ -12,7 +12,7 @@
 # RFC 9535 queries (a filter, wildcards, an index) over the job's input (10 items, ~1 KB) and the
 # previous steps' outputs, and an output_map. Two phases:
 #   burst    JOBS jobs created through the API (4 curl clients) with no worker running, then one
-#            worker started (CLI defaults: 16 handler slots): jobs/s and steps/s =
+#            worker started (CLI defaults: 64 handler slots per core): jobs/s and steps/s =
 #            jobs (or steps) / (last completed_at - first step started_at)
 #   paced    the same worker, one job every PERIOD seconds from one kept-alive connection (no
 #            queueing): per step k of 1..4,
