@@ -53,14 +53,7 @@ mkdir -p "$OUT"
 export BENCH_JSONL="$OUT/records.jsonl"
 : >"$BENCH_JSONL"
 
-finish() {
-  local rc=$?
-  stop_servers
-  if [ "${KEEP_SERVERS:-0}" != 1 ]; then "$ANCHORS/teardown.sh" >&2 || true; fi
-  log "output: $OUT"
-  exit $rc
-}
-trap finish EXIT
+anchors_on_exit stop_servers
 anchors_servers "$SY_VHOST" "$SY_DB"
 [ "$PEER" = 1 ] && install_peer
 

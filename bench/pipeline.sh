@@ -78,14 +78,7 @@ stop_leftover_worker() {  # a worker SwitchyardBench left behind (it was killed)
   fi
   rm -f "$WORKER_PIDFILE"
 }
-finish() {
-  local rc=$?
-  stop_leftover_worker
-  if [ "${KEEP_SERVERS:-0}" != 1 ]; then "$ANCHORS/teardown.sh" >&2 || true; fi
-  log "output: $OUT"
-  exit $rc
-}
-trap finish EXIT
+anchors_on_exit stop_leftover_worker
 
 # Our vhost on the bench broker, our database on the bench Postgres (fresh every session).
 anchors_servers "$SY_VHOST" "$SY_DB"

@@ -21,9 +21,6 @@ struct AckCoalescer {
     private var settledAhead: Set<UInt64> = []
     private var collected: [UInt64] = []
 
-    /// Whether acks wait to be sent.
-    var hasCollected: Bool { !collected.isEmpty }
-
     /// Adds a single ack to send with the next ``flush()``.
     mutating func collect(_ tag: UInt64) {
         collected.append(tag)
@@ -45,9 +42,8 @@ struct AckCoalescer {
     /// The frames for the acks collected since the last flush, in tag order.
     mutating func flush() -> [Frame] {
         guard !collected.isEmpty else { return [] }
-        let before = settledThrough
-        for tag in collected where tag > before { settledAhead.insert(tag) }
-        let fresh = collected.filter { $0 > before }.sorted()
+        let fresh = collected.filter { $0 > settledThrough }.sorted()
+        settledAhead.formUnion(fresh)
         collected.removeAll(keepingCapacity: true)
         advance()
         var frames: [Frame] = []

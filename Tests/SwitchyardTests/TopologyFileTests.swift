@@ -56,6 +56,10 @@ import Testing
         (validYAML.replacingOccurrences(of: "version: 1", with: "version: 2"), "version: expected 1, got 2"),
         (validYAML.replacingOccurrences(of: "events: [probe.#]", with: "events: []"), "roles.probe.events: expected at least one"),
         (validYAML.replacingOccurrences(of: "max_attempts: 5", with: "max_attempts: many"), "roles.probe.max_attempts: expected Int"),
+        // A duration whose milliseconds overflow is refused, not a crash.
+        (validYAML.replacingOccurrences(of: "max_attempts: 5", with: "max_attempts: 5\n    handler_timeout: 9223372036854775807h"),
+         "roles.probe.handler_timeout: expected a duration"),
+        (validYAML.replacingOccurrences(of: "tiers: [1s, 5s]", with: "tiers: [1s, 9223372036854775807m]"), "retry.tiers[1]: expected a duration"),
         (validYAML.replacingOccurrences(of: "queue: sy.dlq.{role}", with: "queue: sy.dlq"), "dead_letters.queue"),
     ])
     func aBadFileIsRefusedNamingTheKey(yaml: String, expected: String) {

@@ -73,3 +73,18 @@ anchors_meta_head() {
   echo "commit: $commit"
   echo "machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null || echo '?'), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 }
+
+# anchors_on_exit CLEANUP: when the script exits, runs CLEANUP (a function stopping what the
+# script started), tears the anchors' servers down (unless KEEP_SERVERS=1), names OUT, and
+# exits with the script's status.
+anchors_on_exit() {
+  ANCHORS_CLEANUP="$1"
+  trap anchors_finish EXIT
+}
+anchors_finish() {
+  local rc=$?
+  "$ANCHORS_CLEANUP"
+  if [ "${KEEP_SERVERS:-0}" != 1 ]; then "$ANCHORS/teardown.sh" >&2 || true; fi
+  log "output: $OUT"
+  exit $rc
+}

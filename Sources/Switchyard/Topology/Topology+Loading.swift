@@ -155,7 +155,8 @@ extension Topology {
         let units: [(suffix: String, milliseconds: Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
         for unit in units where text.hasSuffix(unit.suffix) {
             guard let amount = Int64(text.dropLast(unit.suffix.count)), amount > 0 else { return nil }
-            return .milliseconds(amount * unit.milliseconds)
+            let (milliseconds, overflow) = amount.multipliedReportingOverflow(by: unit.milliseconds)
+            return overflow ? nil : .milliseconds(milliseconds)
         }
         return nil
     }
