@@ -14,16 +14,17 @@ extension PostgresPool {
     /// per request.
     public static let acceptanceSettings = ["synchronous_commit": "off"]
 
-    /// Runs `body` (record a receipt, publish with a confirm, return the answer) in one
-    /// transaction, so a failed publish leaves no receipt; failures become 503s. Run it on a
-    /// pool made with ``acceptanceSettings``.
+    /// Runs `body` (record a receipt, publish with a confirm through
+    /// ``BrokerPublisher/accept(_:_:logger:)``, return the answer) in one transaction, so a
+    /// failed publish leaves no receipt; a database failure becomes a 503. Run it on a pool
+    /// made with ``acceptanceSettings``.
     /// - Parameters:
     ///   - what: What is being accepted, for the log.
     ///   - logger: Where refusals are logged.
     ///   - body: The work, isolated to the transaction's connection.
     /// - Returns: The answer `body` returned.
-    /// - Throws: ``APIError``: what `body` threw, 503 `unroutable` when no queue takes the event,
-    ///   503 `unavailable` when the broker or the database failed.
+    /// - Throws: ``APIError``: what `body` threw (a refused publish among them), 503
+    ///   `unavailable` when the database failed.
     nonisolated func accept<Answer: Sendable>(
         _ what: String, logger: Logger, _ body: @escaping @Sendable (isolated PostgresConnection) async throws -> Answer
     ) async throws(APIError) -> Answer {
@@ -40,9 +41,6 @@ extension PostgresPool {
             return try await withTransaction(startingWith: first) { connection, rows in try await body(connection, rows) }
         } catch let error as APIError {
             throw error
-        } catch let error as AMQPError {
-            logger.warning("\(what) not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
-            throw APIError.refusedPublish(error)
         } catch {
             logger.warning("\(what) not accepted: database failure", metadata: ["error": "\(error)"])
             throw APIError.unavailable("the database")
@@ -51,8 +49,8 @@ extension PostgresPool {
 }
 
 extension BrokerPublisher {
-    /// Publishes accepted events that need no receipt, with ``PostgresPool/accept(_:logger:_:)``'s
-    /// answers to a failure.
+    /// Publishes accepted events with confirms: the one place a refused publish becomes an
+    /// answer (inside ``PostgresPool/accept(_:logger:_:)``'s transaction or without one).
     /// - Throws: ``APIError``: 503 `unroutable` when no queue takes an event, 422
     ///   `invalid_message` when one can't be sent, 503 `unavailable` when the broker failed.
     nonisolated func accept(_ what: String, _ messages: [AMQPOutgoingMessage], logger: Logger) async throws(APIError) {

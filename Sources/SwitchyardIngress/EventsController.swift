@@ -73,7 +73,7 @@ struct EventsController: Sendable {
                 if let earlier = try idempotencyKey.claim(answer: answer, tenantID: caller.tenantID, on: connection) {
                     return earlier
                 }
-                try await publisher.publish(messages)
+                try await publisher.accept("events", messages, logger: logger)
                 return answer
             }
         } else {
