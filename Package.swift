@@ -178,12 +178,21 @@ let package = Package(
                 product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        // The operator console: queues, dead letters and the pipelines' objects in a browser.
+        .target(
+            name: "SwitchyardConsole",
+            dependencies: [
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime",
+                product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Crypto", "swift-crypto"),
+                product("Logging", "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         // The HTTP ingress: webhooks, producer events, every pipeline's routes, live updates, health, metrics.
         .target(
             name: "SwitchyardIngress",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardMetrics", "SwitchyardPipeline",
-                "SwitchyardPipelines", "SwitchyardPostgres",
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardConsole", "SwitchyardMetrics",
+                "SwitchyardPipeline", "SwitchyardPipelines", "SwitchyardPostgres",
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Crypto", "swift-crypto"),
                 product("Logging", "swift-log"), product("Metrics", "swift-metrics"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
@@ -192,8 +201,8 @@ let package = Package(
         .executableTarget(
             name: "SwitchyardCLI",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
-                "SwitchyardJSONPath", "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines",
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardConsole", "SwitchyardHTTP",
+                "SwitchyardIngress", "SwitchyardJSONPath", "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines",
                 "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardWorkflows",
                 product("ArgumentParser", "swift-argument-parser"), product("Logging", "swift-log"),
                 product("ServiceLifecycle", "swift-service-lifecycle"), product("UnixSignals", "swift-service-lifecycle"),

@@ -5,6 +5,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 public import SwitchyardPostgres
+import SwitchyardCore
 
 /// `GET /v1/jobs/{id}/events`, `/v1/projects/{id}/events`, `/v1/generations/{id}/events`.
 ///
@@ -86,23 +87,52 @@ public struct LiveUpdatesController: Sendable {
                            "this tenant has \(quota.maxPerTenant) live-update streams open, the most allowed; close one first",
                            retryAfter: 5)
         }
+        let keyID = caller.keyID
+        return Self.stream(
+            subject, id: id, tenantID: caller.tenantID, after: after, hub: hub, pool: pool, logger: logger,
+            stillAllowed: { [authentication] in await authentication.isActive(keyID: keyID) },
+            endedBecause: "the API key was revoked", holding: lease)
+    }
+
+    /// The event stream of one subject: its updates after `after`, then new ones as `hub`
+    /// reports them, until the subject finishes or `stillAllowed` (asked at most once per
+    /// heartbeat) says no, which ends the stream with a `revoked` event giving `endedBecause`.
+    /// - Parameters:
+    ///   - subject: What kind of subject.
+    ///   - id: The subject's id.
+    ///   - tenantID: Its tenant: updates are read as that tenant, under row-level security.
+    ///   - after: The last update the client has (0: none).
+    ///   - hub: Wakes the stream.
+    ///   - pool: The database.
+    ///   - logger: Where to log.
+    ///   - stillAllowed: Whether the viewer may still watch.
+    ///   - endedBecause: The reason sent when `stillAllowed` says no.
+    ///   - announcesEnd: Send `event: end` when the subject has finished, so a browser's
+    ///     `EventSource` knows not to reconnect.
+    ///   - holding: Kept alive as long as the stream (a quota lease).
+    public static func stream(
+        _ subject: LiveSubject, id: String, tenantID: String, after: Int, hub: LiveUpdateHub, pool: PostgresPool, logger: Logger,
+        stillAllowed: @escaping @Sendable () async -> Bool, endedBecause: String, announcesEnd: Bool = false,
+        holding: (any Sendable)? = nil
+    ) -> Response {
         let pokes = hub.pokes(for: id)
-        let keyCheckInterval = hub.heartbeat
-        let body = ResponseBody { [pool, logger, after, authentication] writer in
+        let checkInterval = hub.heartbeat
+        let revoked = "event: revoked\ndata: " + JSONValue.object(["reason": .string(endedBecause)]).jsonText + "\n\n"
+        let body = ResponseBody { writer in
             var last = after
-            var keyChecked = ContinuousClock.now
+            var allowedChecked = ContinuousClock.now
             followLoop: for await _ in pokes {
-                if ContinuousClock.now - keyChecked >= keyCheckInterval {
-                    guard await authentication.isActive(keyID: caller.keyID) else {
-                        try await writer.write(ByteBuffer(string: "event: revoked\ndata: {\"reason\":\"the API key was revoked\"}\n\n"))
+                if ContinuousClock.now - allowedChecked >= checkInterval {
+                    guard await stillAllowed() else {
+                        try await writer.write(ByteBuffer(string: revoked))
                         break followLoop
                     }
-                    keyChecked = ContinuousClock.now
+                    allowedChecked = ContinuousClock.now
                 }
                 var page: (updates: [Update], finished: Bool)
                 repeat {
                     do {
-                        page = try await Self.read(subject, id: id, after: last, tenantID: caller.tenantID, pool: pool, logger: logger)
+                        page = try await Self.read(subject, id: id, after: last, tenantID: tenantID, pool: pool, logger: logger)
                     } catch {
                         try await writer.write(ByteBuffer(string: ": waiting for the database\n\n"))
                         continue followLoop
@@ -116,10 +146,13 @@ public struct LiveUpdatesController: Sendable {
                         last = page.updates[page.updates.count - 1].seq
                     }
                 } while page.updates.count == Self.pageSize
-                if page.finished { break }
+                if page.finished {
+                    if announcesEnd { try await writer.write(ByteBuffer(string: "event: end\ndata: {}\n\n")) }
+                    break
+                }
             }
             try await writer.finish(nil)
-            withExtendedLifetime(lease) {}
+            withExtendedLifetime(holding) {}
         }
         return Response(
             status: .ok,

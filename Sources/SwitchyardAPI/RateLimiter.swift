@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Keys whose bucket has refilled completely are forgotten once more than ``maxKeys`` are
 /// held, so callers that come and go (client addresses) can't grow it without bound.
-final class RateLimiter: Sendable {
+public final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
@@ -20,14 +20,15 @@ final class RateLimiter: Sendable {
     private let burst: Double
     private let buckets = Mutex<[String: Bucket]>([:])
 
-    init(rate: Double, burst: Double) {
+    /// Creates buckets of `burst` tokens refilled at `rate` per second.
+    public init(rate: Double, burst: Double) {
         self.rate = rate
         self.burst = burst
     }
 
     /// Takes `cost` tokens for `key`.
     /// - Returns: nil when allowed, else the whole seconds until enough tokens are back.
-    func take(_ key: String, cost: Double = 1, now: ContinuousClock.Instant = .now) -> Int? {
+    public func take(_ key: String, cost: Double = 1, now: ContinuousClock.Instant = .now) -> Int? {
         buckets.withLock { buckets in
             var bucket = refilled(buckets[key], now: now)
             defer {
@@ -42,7 +43,7 @@ final class RateLimiter: Sendable {
 
     /// Whether `key` could take `cost` tokens now, without taking them.
     /// - Returns: nil when it could, else the whole seconds until it can.
-    func check(_ key: String, cost: Double = 1, now: ContinuousClock.Instant = .now) -> Int? {
+    public func check(_ key: String, cost: Double = 1, now: ContinuousClock.Instant = .now) -> Int? {
         buckets.withLock { buckets in
             guard let bucket = buckets[key] else { return nil }
             let tokens = refilled(bucket, now: now).tokens

@@ -48,11 +48,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         /// `--since` as a time: RFC 3339, or an age before now.
         static func time(_ text: String) throws -> Date {
-            if let date = ISO8601DateFormatter().date(from: text) { return date }
-            if let match = text.wholeMatch(of: /(\d+)([smhd])/), let amount = Double(match.1) {
-                let unit: Double = ["s": 1, "m": 60, "h": 3_600, "d": 86_400][String(match.2)] ?? 1
-                return Date().addingTimeInterval(-amount * unit)
-            }
+            if let date = DeadLetterSelection.time(from: text) { return date }
             throw CommandFailure(
                 message: "--since: expected RFC 3339 (2026-11-30T05:00:00Z) or an age like 30m, 2h, 1d; got '\(text)'", exitCode: 2)
         }

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import Switchyard
 import SwitchyardAPI
+import SwitchyardConsole
 import SwitchyardIngress
 import SwitchyardMetrics
 import SwitchyardPostgres
@@ -15,7 +16,7 @@ import UnixSignals
 struct IngressCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingress",
-        abstract: "Serve webhooks, producer events, the job API with live updates, health and metrics over HTTP.",
+        abstract: "Serve webhooks, producer events, the job API with live updates, the operator console, health and metrics over HTTP.",
         discussion: """
             The port defaults to SWITCHYARD_HTTP_PORT, else 8080. Webhook sources need \
             SWITCHYARD_WEBHOOK_SECRET_<SOURCE> (whsec_<base64>, comma-separated while rotating); \
@@ -51,9 +52,13 @@ struct IngressCommand: AsyncParsableCommand {
         let publisher = BrokerPublisher(configuration: configuration.amqp)
         let liveUpdates = LiveUpdateHub(
             databaseURL: configuration.databaseURL, heartbeat: .seconds(ingress.sseHeartbeat), logger: logger)
+        let consoleConfiguration = try ConsoleConfiguration()
+        let console = consoleConfiguration.enabledOnIngress
+            ? makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)
+            : nil
         let server = try IngressServer(
             configuration: ingress, pool: pool, acceptancePool: acceptancePool, publisher: publisher, liveUpdates: liveUpdates,
-            eventsExchange: topology.eventsExchange, metrics: metrics, logger: logger)
+            eventsExchange: topology.eventsExchange, metrics: metrics, console: console, logger: logger)
         // Services start in this order and stop in reverse: the live-update streams end first
         // (so the server's graceful stop isn't held by them), then the server stops taking
         // requests and finishes those in flight, then the relay publishes what they committed,

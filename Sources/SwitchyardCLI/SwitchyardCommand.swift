@@ -19,7 +19,7 @@ struct SwitchyardCommand: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, TopologyCommand.self, WorkCommand.self, RelayCommand.self, PublishCommand.self,
             IngressCommand.self, TenantsCommand.self, KeysCommand.self, UsersCommand.self, DeadLetterCommand.self, QueuesCommand.self,
-            PruneCommand.self, JSONPathCommand.self, WorkflowsCommand.self,
+            PruneCommand.self, JSONPathCommand.self, WorkflowsCommand.self, OperatorsCommand.self, ConsoleCommand.self,
         ]
     )
 

@@ -27,7 +27,10 @@ public struct ImagesPipeline: Pipeline {
     public let liveSubjects = [
         LiveSubject(
             route: "generations", table: "generation_jobs", name: "generation",
-            finalStatuses: Set(GenerationStatus.final.map(\.rawValue))),
+            finalStatuses: Set(GenerationStatus.final.map(\.rawValue)),
+            parts: .init(
+                title: "Slides", table: "carousel_slides", key: "generation_id", order: "slide_index",
+                columns: ["slide_index", "title", "status", "width", "height", "bytes", "image_provider", "error"])),
     ]
 
     /// Where slide images are kept when `SWITCHYARD_BLOB_URL` is unset: the project's local state.

@@ -7,6 +7,7 @@ import Metrics
 public import ServiceLifecycle
 import Switchyard
 public import SwitchyardAPI
+public import SwitchyardConsole
 public import SwitchyardMetrics
 import SwitchyardPipeline
 import SwitchyardPipelines
@@ -22,6 +23,7 @@ public struct IngressServer: Sendable {
     let liveUpdates: LiveUpdateHub
     let eventsExchange: String
     let metrics: MetricsEndpoint?
+    let console: Console?
     let openAPIDocument: String
     let logger: Logger
 
@@ -35,12 +37,13 @@ public struct IngressServer: Sendable {
     ///   - liveUpdates: Wakes Server-Sent Event streams (run it as a service beside the server).
     ///   - eventsExchange: Where events are published (`sy.events`).
     ///   - metrics: Served on `GET /metrics` when given.
+    ///   - console: The operator console, served under `/console` when given.
     ///   - logger: Where to log.
     /// - Throws: When the OpenAPI document is missing from the module's resources.
     public init(
         configuration: IngressConfiguration, pool: PostgresPool, acceptancePool: PostgresPool, publisher: BrokerPublisher,
         liveUpdates: LiveUpdateHub,
-        eventsExchange: String, metrics: MetricsEndpoint?, logger: Logger
+        eventsExchange: String, metrics: MetricsEndpoint?, console: Console? = nil, logger: Logger
     ) throws {
         openAPIDocument = try OpenAPIDocument.load()
         self.configuration = configuration
@@ -50,6 +53,7 @@ public struct IngressServer: Sendable {
         self.liveUpdates = liveUpdates
         self.eventsExchange = eventsExchange
         self.metrics = metrics
+        self.console = console
         self.logger = logger
     }
 
@@ -81,6 +85,7 @@ public struct IngressServer: Sendable {
             subjects: PipelineRegistry.liveSubjects, pool: pool, authentication: authentication, hub: liveUpdates,
             quota: StreamQuota(maxPerTenant: configuration.sseMaxPerTenant), logger: logger
         ).addRoutes(to: router)
+        console?.addRoutes(to: router)
         router.get("healthz") { _, _ in APIResponse.json(#"{"status":"ok"}"#) }
         let openAPI = openAPIDocument
         router.get("openapi.json") { _, _ in APIResponse.json(openAPI) }

@@ -23,6 +23,15 @@ public struct DeadLetterSelection: Sendable, Equatable {
         self.since = since
     }
 
+    /// A `since` as operators write it: RFC 3339 (`2026-11-30T05:00:00Z`) or an age before `now`
+    /// (`30s`, `30m`, `2h`, `1d`); nil when it is neither.
+    public static func time(from text: String, now: Date = Date()) -> Date? {
+        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        guard let match = text.wholeMatch(of: /(\d{1,9})([smhd])/), let amount = Double(match.1) else { return nil }
+        let unit: Double = ["s": 1, "m": 60, "h": 3_600, "d": 86_400][String(match.2)] ?? 1
+        return now.addingTimeInterval(-amount * unit)
+    }
+
     /// The SQL condition (parameters from `$1`) and its parameters.
     func condition() -> (sql: String, parameters: [any PostgresEncodable]) {
         if !ids.isEmpty {
@@ -145,6 +154,20 @@ public struct DeadLetterGroup: Sendable, Codable, Equatable {
     }
 }
 
+/// Selected dead letters of one origin queue and routing key, counted.
+public struct DeadLetterSummary: Sendable, Equatable {
+    /// The work queue they died in.
+    public var originQueue: String
+    /// Their routing key (the event type).
+    public var originRoutingKey: String?
+    /// Neither replayed nor discarded.
+    public var waiting: Int
+    /// Replayed before.
+    public var replayed: Int
+    /// Discarded by an operator.
+    public var discarded: Int
+}
+
 /// Reads the `dead_letters` archive for operators; only ``discard(_:on:)`` changes it.
 public enum DeadLetterLedger {
     /// Counts by origin queue and error class, with the oldest and newest archive times.
@@ -166,14 +189,37 @@ public enum DeadLetterLedger {
         }
     }
 
-    /// The selected dead letters, oldest first, at most `limit`.
+    /// The selected dead letters, oldest first, at most `limit`; with `after`, only those whose
+    /// id is greater (keyset paging: pass the last id of the previous page).
     public static func select(
-        _ selection: DeadLetterSelection, limit: Int, on connection: isolated PostgresConnection
+        _ selection: DeadLetterSelection, after: Int64? = nil, limit: Int, on connection: isolated PostgresConnection
     ) throws -> [ArchivedDeadLetter] {
-        let (condition, parameters) = selection.condition()
+        var (condition, parameters) = selection.condition()
+        if let after {
+            parameters.append(after)
+            condition += " AND id > $\(parameters.count)"
+        }
         return try connection.query(
             "SELECT \(ArchivedDeadLetter.columns) FROM dead_letters WHERE \(condition) ORDER BY id LIMIT \(limit)", parameters
         ).map(ArchivedDeadLetter.init(row:))
+    }
+
+    /// The selected dead letters counted by origin queue and routing key: how many are still
+    /// waiting to be replayed, and how many were replayed or discarded already.
+    public static func summary(_ selection: DeadLetterSelection, on connection: isolated PostgresConnection) throws -> [DeadLetterSummary] {
+        let (condition, parameters) = selection.condition()
+        return try connection.query(
+            """
+            SELECT origin_queue, origin_routing_key,
+                   count(*) FILTER (WHERE replayed_at IS NULL AND discarded_at IS NULL),
+                   count(*) FILTER (WHERE replayed_at IS NOT NULL), count(*) FILTER (WHERE discarded_at IS NOT NULL)
+            FROM dead_letters WHERE \(condition) GROUP BY 1, 2 ORDER BY 1, 2
+            """, parameters
+        ).map {
+            DeadLetterSummary(
+                originQueue: try $0.decode(String.self, at: 0), originRoutingKey: try $0.decode(String?.self, at: 1),
+                waiting: try $0.decode(Int.self, at: 2), replayed: try $0.decode(Int.self, at: 3), discarded: try $0.decode(Int.self, at: 4))
+        }
     }
 
     /// Marks the selected dead letters discarded (kept for audit, never replayed).

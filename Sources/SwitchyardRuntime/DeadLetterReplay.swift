@@ -51,8 +51,14 @@ public struct DeadLetterReplay: Sendable {
     /// the key is not one of its bindings. Nothing the letter's headers carry picks the exchange,
     /// and no routing key reaches a queue the letter didn't come from.
     public func destination(of letter: ArchivedDeadLetter) -> (exchange: String, routingKey: String)? {
-        guard let routingKey = letter.originRoutingKey,
-              let (role, lane) = topology.role(consuming: letter.originQueue), lane < topology.lanes.count,
+        destination(originQueue: letter.originQueue, routingKey: letter.originRoutingKey)
+    }
+
+    /// Where dead letters of `originQueue` published with `routingKey` go back to (see
+    /// ``destination(of:)``).
+    public func destination(originQueue: String, routingKey: String?) -> (exchange: String, routingKey: String)? {
+        guard let routingKey,
+              let (role, lane) = topology.role(consuming: originQueue), lane < topology.lanes.count,
               role.events.contains(where: { Topology.topic($0, matches: routingKey) })
         else { return nil }
         return (topology.lanes[lane].exchange, routingKey)

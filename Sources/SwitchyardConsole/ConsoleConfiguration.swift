@@ -1,0 +1,47 @@
+// The console's settings, from SWITCHYARD_CONSOLE_* variables, validated at start-up.
+
+public import Foundation
+public import SwitchyardCore
+
+/// Whether the ingress serves the console, and how its sign-in behaves.
+///
+/// - `SWITCHYARD_CONSOLE`: `1` (default) serves `/console` on the ingress, `0` doesn't
+///   (`switchyard console` serves it regardless).
+/// - `SWITCHYARD_CONSOLE_SECURE_COOKIES`: `1` marks the session cookie `Secure` on every answer;
+///   `0` (default) only behind TLS, as `X-Forwarded-Proto: https` says.
+/// - `SWITCHYARD_CONSOLE_SIGN_IN_PER_MINUTE` (default 6) and `SWITCHYARD_CONSOLE_SIGN_IN_BURST`
+///   (default 10): sign-in attempts per client address.
+public struct ConsoleConfiguration: Sendable {
+    /// Serve the console on the ingress.
+    public var enabledOnIngress: Bool
+    /// Mark the session cookie `Secure` always.
+    public var alwaysSecureCookies: Bool
+    /// Sign-in attempts per minute per address, sustained.
+    public var signInPerMinute: Int
+    /// Sign-in attempts per address in a burst.
+    public var signInBurst: Int
+
+    /// Reads and checks the variables.
+    /// - Throws: ``ConfigurationError`` naming the variable and what was wrong.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
+        func flag(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+            switch environment[name]?.trimmingCharacters(in: .whitespaces) {
+            case nil, "": return fallback
+            case "1": return true
+            case "0": return false
+            case let text?: throw ConfigurationError(variable: name, problem: "expected 0 or 1, got '\(text)'")
+            }
+        }
+        func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let text = environment[name] else { return fallback }
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+                throw ConfigurationError(variable: name, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            }
+            return value
+        }
+        enabledOnIngress = try flag("SWITCHYARD_CONSOLE", default: true)
+        alwaysSecureCookies = try flag("SWITCHYARD_CONSOLE_SECURE_COOKIES", default: false)
+        signInPerMinute = try integer("SWITCHYARD_CONSOLE_SIGN_IN_PER_MINUTE", default: 6, in: 1...10_000)
+        signInBurst = try integer("SWITCHYARD_CONSOLE_SIGN_IN_BURST", default: 10, in: 1...10_000)
+    }
+}

@@ -1,0 +1,19 @@
+// `switchyard console --port N`: the console on a port of its own, without the ingress.
+
+public import Hummingbird
+import Logging
+import SwitchyardAPI
+
+extension Console {
+    /// An HTTP server with only the console's routes (and `/healthz`), listening on every
+    /// interface at `port`; `/` leads to `/console`.
+    public func application(port: Int) -> some ApplicationProtocol {
+        let router = Router(context: IngressRequestContext.self)
+        addRoutes(to: router)
+        router.get("/") { _, _ in ConsolePage.redirect(to: "/console") }
+        router.get("healthz") { _, _ in APIResponse.json(#"{"status":"ok"}"#) }
+        return Application(
+            router: router, configuration: .init(address: .hostname("0.0.0.0", port: port), serverName: "switchyard-console"),
+            logger: logger)
+    }
+}
