@@ -79,7 +79,7 @@ enum ConsoleStore {
     static func parts(_ parts: LiveSubject.Parts, of id: String, on connection: isolated PostgresConnection) throws -> [[String?]] {
         let columns = parts.columns.map { "(\($0))::text" }.joined(separator: ", ")
         return try connection.query(
-            "SELECT \(columns) FROM \(parts.table) WHERE \(parts.key) = $1::uuid ORDER BY \(parts.order) LIMIT 100", [id]
+            "SELECT \(columns) FROM \(parts.table) WHERE \(parts.key) = $1::uuid ORDER BY \(parts.table).\(parts.order) LIMIT 100", [id]
         ).map { row in try parts.columns.indices.map { try row.decode(String?.self, at: $0) } }
     }
 

@@ -64,7 +64,10 @@ extension Console {
     private func partsTable(_ parts: LiveSubject.Parts?, _ rows: [[String?]]) -> HTML {
         guard let parts else { return .empty }
         guard !rows.isEmpty else { return "<h2>\(parts.title)</h2><p>None yet.</p>" }
-        let head = HTML.joined(parts.columns.map { "<th scope=\"col\">\($0.replacing("_", with: " "))</th>" })
+        let head = HTML.joined(parts.columns.map { column in
+            let words = column.replacing("_", with: " ")
+            return "<th scope=\"col\">\(words.prefix(1).uppercased() + words.dropFirst())</th>"
+        })
         let body = HTML.joined(rows.map { row in "<tr>\(row.map { HTML("<td>\($0)</td>") })</tr>" })
         return """
             <h2>\(parts.title)</h2>

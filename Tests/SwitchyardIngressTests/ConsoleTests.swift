@@ -1,0 +1,215 @@
+import Foundation
+import SwitchyardHTTP
+import SwitchyardTestSupport
+import Testing
+
+/// The operator console over HTTP against a real ingress, broker and database: who gets in,
+/// what a form needs, what hostile input gets, and keyset paging. The browser test
+/// (`ConsoleBrowserTests`) drives the same pages in Chromium.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ConsoleTests {
+    /// `count` archived dead letters of sy.work.probe, as the archiver would write them.
+    static func archive(_ fleet: Fleet, count: Int, errorClass: String = "permanent") async throws {
+        try await fleet.execute("""
+            INSERT INTO dead_letters (archive_key, message_id, origin_queue, origin_routing_key, reason, error_class, error, attempts, body)
+            SELECT 'fixture-' || gen_random_uuid(), 'm-' || n, 'sy.work.probe', 'probe.run', 'worker', '\(errorClass)',
+                   'probe asked to fail', 1, convert_to('{"v":1,"id":"fixture-' || n || '","permanent":true}', 'UTF8')
+            FROM generate_series(1, \(count)) AS n
+            """)
+    }
+
+    @Test func operatorsCreatePrintsATokenOnceAndStoresOnlyItsHash() async throws {
+        try await withFleet { fleet in
+            let token = try ConsoleHarness.createOperator(fleet, "alice")
+            #expect(token.wholeMatch(of: /syop_[A-Za-z0-9_-]{43}/) != nil, "\(token)")
+            #expect(try await fleet.count("SELECT count(*) FROM operators WHERE name = 'alice' AND token_hash = sha256(convert_to('\(token)', 'UTF8'))") == 1)
+            #expect(try await fleet.count("SELECT count(*) FROM operators WHERE position('\(token)' IN name || prefix || token_hash::text) > 0") == 0)
+            let again = try SwitchyardProcess.run(["operators", "create", "alice"], environment: fleet.environment)
+            #expect(again.status == 2 && again.standardError.contains("already exists"), "\(again.standardError)")
+            let bad = try SwitchyardProcess.run(["operators", "create", "no spaces"], environment: fleet.environment)
+            #expect(bad.status == 2 && bad.standardError.split(separator: "\n").count == 1, "\(bad.standardError)")
+            let listed = try EventsTests.cli(fleet, ["operators", "list", "--json"])
+            #expect(listed.contains("\"name\" : \"alice\"") && !listed.contains(token), "\(listed)")
+        }
+    }
+
+    @Test func signedOutRequestsAndTenantKeysGetTheSignInPage() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet)
+            let operatorToken = try ConsoleHarness.createOperator(fleet, "bob")
+            let console = ConsoleHarness(port: tenants.ingress.port)
+            for path in ["/console", "/console/dead-letters", "/console/dead-letters/1", "/console/objects?id=\(UUID())"] {
+                let anonymous = try await console.get(path)
+                #expect(anonymous.status == 401 && anonymous.isSignInPage, "\(path): \(anonymous.status)")
+                let tenant = try await console.get(path, headers: [HTTPHeader("Authorization", "Bearer \(tenants.a.key)")])
+                #expect(tenant.status == 401 && tenant.isSignInPage, "a tenant's API key never opens \(path)")
+                let bearer = try await console.get(path, headers: [HTTPHeader("Authorization", "Bearer \(operatorToken)")])
+                #expect(bearer.status == 401 && bearer.isSignInPage, "the console signs in by form and cookie only")
+            }
+            let forged = try await console.get("/console", headers: [HTTPHeader("Cookie", "sy_console=\(String(repeating: "A", count: 43))")])
+            #expect(forged.status == 401 && forged.isSignInPage)
+            let post = try await console.post("/console/dead-letters/purge", ["queue": "sy.work.probe", "confirm": "yes"])
+            #expect(post.status == 401 && post.isSignInPage)
+            let withTenantKey = try await console.post("/console/sign-in", ["token": tenants.a.key])
+            #expect(withTenantKey.status == 401 && withTenantKey.bodyText.contains("field token"), "\(withTenantKey.bodyText)")
+        }
+    }
+
+    @Test func signInSetsAStrictHttpOnlyCookieAndAttemptsAreRateLimited() async throws {
+        try await withFleet { fleet in
+            let token = try ConsoleHarness.createOperator(fleet, "carol")
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_CONSOLE_SIGN_IN_BURST": "3"])
+            var console = ConsoleHarness(port: ingress.port)
+            let signedIn = try await console.signIn(token)
+            let cookie = try #require(signedIn.header("Set-Cookie"))
+            #expect(cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Strict") && cookie.contains("; Path=/console"), "\(cookie)")
+            #expect(!cookie.contains("Secure"), "plain HTTP: no Secure flag")
+            #expect(signedIn.header("Location") == "/console")
+            let overview = try await console.get("/console")
+            #expect(overview.status == 200 && overview.bodyText.contains("Signed in as carol"))
+
+            var behindTLS = ConsoleHarness(port: ingress.port)
+            let secure = try await behindTLS.signIn(token, headers: [HTTPHeader("X-Forwarded-Proto", "https")])
+            #expect(secure.header("Set-Cookie")?.hasSuffix("; Secure") == true)
+
+            let wrong = try await console.post("/console/sign-in", ["token": "syop_" + String(repeating: "x", count: 43)])
+            #expect(wrong.status == 401 && wrong.isSignInPage && wrong.bodyText.contains("unknown nor revoked"))
+            let limited = try await console.post("/console/sign-in", ["token": token])
+            #expect(limited.status == 429 && limited.header("Retry-After") != nil, "the fourth attempt beyond a burst of 3 is refused: \(limited.status)")
+            #expect(try await fleet.count("SELECT count(*) FROM operator_actions WHERE operator_name = 'carol' AND action = 'sign_in'") == 2)
+
+            let csrf = try await console.csrfToken()
+            let signedOut = try await console.post("/console/sign-out", ["csrf": csrf])
+            #expect(signedOut.status == 303 && signedOut.header("Set-Cookie")?.contains("Max-Age=0") == true)
+            #expect(try await console.get("/console").status == 401, "the session ended on the server too")
+
+            #expect(try EventsTests.cli(fleet, ["operators", "revoke", "carol"]) == "revoked carol")
+            #expect(try await behindTLS.get("/console").status == 401, "revoking an operator ends its sessions")
+        }
+    }
+
+    @Test func aFormWithoutItsCSRFTokenOrConfirmationChangesNothing() async throws {
+        try await withFleet { fleet in
+            try await Self.archive(fleet, count: 3)
+            let token = try ConsoleHarness.createOperator(fleet, "dave")
+            let ingress = try await IngressHarness.start(fleet)
+            var console = ConsoleHarness(port: ingress.port)
+            try await console.signIn(token)
+            let ids = try await fleet.text("SELECT string_agg(id::text, ',' ORDER BY id) FROM dead_letters").split(separator: ",").map(String.init)
+
+            let missing = try await console.post("/console/dead-letters/purge", [("id", ids[0]), ("confirm", "yes")])
+            #expect(missing.status == 403 && missing.bodyText.contains("field csrf"), "\(missing.bodyText)")
+            let wrong = try await console.post("/console/dead-letters/purge", [("id", ids[0]), ("confirm", "yes"), ("csrf", "x")])
+            #expect(wrong.status == 403)
+            var other = ConsoleHarness(port: ingress.port)
+            try await other.signIn(token)
+            let anotherSessions = try await console.post(
+                "/console/dead-letters/purge", [("id", ids[0]), ("confirm", "yes"), ("csrf", try await other.csrfToken())])
+            #expect(anotherSessions.status == 403, "a CSRF token belongs to its session")
+
+            let csrf = try await console.csrfToken()
+            let unconfirmed = try await console.post("/console/dead-letters/purge", [("id", ids[0]), ("csrf", csrf)])
+            #expect(unconfirmed.status == 200 && unconfirmed.bodyText.contains("1 letter will be discarded"), "\(unconfirmed.bodyText)")
+            #expect(unconfirmed.bodyText.contains(">Confirm</button>"))
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE discarded_at IS NOT NULL") == 0, "nothing changed yet")
+            #expect(try await fleet.count("SELECT count(*) FROM operator_actions WHERE action = 'purge'") == 0)
+
+            let confirmed = try await console.post("/console/dead-letters/purge", [("id", ids[0]), ("id", ids[1]), ("confirm", "yes"), ("csrf", csrf)])
+            #expect(confirmed.status == 200 && confirmed.bodyText.contains("Discarded 2 letters"), "\(confirmed.bodyText)")
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE discarded_at IS NOT NULL") == 2)
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM operator_actions WHERE action = 'purge' AND operator_name = 'dave' AND affected = 2 AND detail->'discarded' = '[\(ids[0]), \(ids[1])]'") == 1)
+        }
+    }
+
+    @Test func hostileInputGetsAPageNamingTheFieldAndChangesNothing() async throws {
+        try await withFleet { fleet in
+            try await Self.archive(fleet, count: 2)
+            let token = try ConsoleHarness.createOperator(fleet, "erin")
+            let ingress = try await IngressHarness.start(fleet)
+            var console = ConsoleHarness(port: ingress.port)
+            try await console.signIn(token)
+            let csrf = try await console.csrfToken()
+            let cases: [(fields: [(String, String)], field: String)] = [
+                ([("id", "1 OR 1=1"), ("action", "replay")], "field id"),
+                ([("queue", "sy.work.nope'--"), ("action", "replay")], "field queue"),
+                ([("queue", "sy.work.probe"), ("since", "yesterday"), ("action", "purge")], "field since"),
+                ([("id", "1"), ("action", "delete")], "field action"),
+                ([("action", "purge")], "field id"),
+            ]
+            for (fields, field) in cases {
+                let response = try await console.post("/console/dead-letters/preview", fields + [("csrf", csrf)])
+                #expect(response.status == 400 && response.bodyText.contains(field), "\(fields): \(response.status) \(response.bodyText.prefix(300))")
+            }
+            let listing = try await console.get("/console/dead-letters?after=abc")
+            #expect(listing.status == 400 && listing.bodyText.contains("field after"))
+            let object = try await console.get("/console/objects?id=%3Cscript%3E")
+            #expect(object.status == 400 && object.bodyText.contains("field id") && !object.bodyText.contains("<script>"))
+            let unknown = try await console.get("/console/objects?id=\(UUID())")
+            #expect(unknown.status == 404)
+            let huge = try await console.post("/console/dead-letters/preview", [("csrf", csrf), ("pad", String(repeating: "x", count: 300_000))])
+            #expect(huge.status == 413)
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE discarded_at IS NOT NULL OR replayed_at IS NOT NULL") == 0)
+            #expect(try await ingress.get("/healthz").status == 200, "the ingress still answers")
+        }
+    }
+
+    @Test func thousandsOfDeadLettersArePagedByKeyset() async throws {
+        try await withFleet { fleet in
+            try await Self.archive(fleet, count: 2_120)
+            let token = try ConsoleHarness.createOperator(fleet, "frank")
+            let ingress = try await IngressHarness.start(fleet)
+            var console = ConsoleHarness(port: ingress.port)
+            try await console.signIn(token)
+            var path = "/console/dead-letters?queue=sy.work.probe"
+            var seen: [Int] = []
+            var pages = 0
+            while true {
+                let page = try await console.get(path)
+                try #require(page.status == 200)
+                seen += page.bodyText.matches(of: /name="id" value="(\d+)" id="select-/).compactMap { Int($0.1) }
+                pages += 1
+                guard let next = page.bodyText.firstMatch(of: /href="([^"]+)" rel="next"/) else { break }
+                path = String(next.1).replacing("&amp;", with: "&")
+                #expect(path.contains("after="), "\(path)")
+            }
+            #expect(pages == 43 && seen.count == 2_120 && Set(seen).count == 2_120 && seen == seen.sorted(), "\(pages) pages, \(seen.count) letters")
+            let preview = try await console.post(
+                "/console/dead-letters/preview", [("queue", "sy.work.probe"), ("action", "replay"), ("csrf", try await console.csrfToken())])
+            #expect(preview.bodyText.contains("2120 letters will be replayed to sy.events probe.run"), "\(preview.bodyText.prefix(600))")
+            #expect(preview.bodyText.contains("replays the first 1000"))
+        }
+    }
+
+    @Test func aDeadBrokerShowsAsSuchOnTheOverview() async throws {
+        try await withFleet { fleet in
+            let token = try ConsoleHarness.createOperator(fleet, "gina")
+            let closed = try freeLoopbackPort()
+            let ingress = try await IngressHarness.start(
+                fleet, environment: ["SWITCHYARD_RABBITMQ_MANAGEMENT_URL": "http://guest:guest@127.0.0.1:\(closed)"])
+            var console = ConsoleHarness(port: ingress.port)
+            try await console.signIn(token)
+            let overview = try await console.get("/console")
+            #expect(overview.status == 200, "\(overview.bodyText.prefix(300))")
+            #expect(overview.bodyText.contains("Broker unreachable") && overview.bodyText.contains("sy.work.probe"))
+            #expect(!overview.bodyText.contains("guest:guest"), "the management URL's password is not shown")
+        }
+    }
+
+    @Test func theConsoleRunsOnItsOwnAndCanBeTurnedOffOnTheIngress() async throws {
+        try await withFleet { fleet in
+            let token = try ConsoleHarness.createOperator(fleet, "hank")
+            let port = try freeLoopbackPort()
+            try fleet.start(["console", "--port", "\(port)"])
+            var console = ConsoleHarness(port: port)
+            try await eventually("the console to listen", timeout: .seconds(20)) { (try? await console.get("/healthz").status) == 200 }
+            #expect(try await console.get("/console").isSignInPage)
+            try await console.signIn(token)
+            #expect(try await console.get("/console").bodyText.contains("sy.work.probe"))
+
+            let off = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_CONSOLE": "0"])
+            #expect(try await off.get("/console").status == 404)
+            let wrong = try SwitchyardProcess.run(["ingress", "--port", "\(try freeLoopbackPort())"], environment: fleet.environment.merging(["SWITCHYARD_CONSOLE": "yes"]) { $1 })
+            #expect(wrong.status == 2 && wrong.standardError.contains("SWITCHYARD_CONSOLE") && wrong.standardError.contains("expected 0 or 1"), "\(wrong.standardError)")
+        }
+    }
+}
