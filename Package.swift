@@ -279,7 +279,7 @@ let package = Package(
                 "SwitchyardPostgres", "SwitchyardTestSupport",
                 product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
             ],
-            resources: [.copy("sign_webhook.py"), .copy("decode_png.py")],
+            resources: [.copy("sign_webhook.py"), .copy("decode_png.py"), .copy("console_browser.py")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardTests",
