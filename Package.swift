@@ -226,7 +226,7 @@ let package = Package(
             path: "Tests/SwitchyardTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "SwitchyardConcurrencyTests", dependencies: ["SwitchyardConcurrency"], swiftSettings: swiftSettings),
-        .testTarget(name: "SwitchyardConsoleTests", dependencies: ["SwitchyardConsole", "SwitchyardCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchyardConsoleTests", dependencies: ["SwitchyardConsole"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardJSONPathTests", dependencies: ["SwitchyardCore", "SwitchyardJSONPath"], resources: [.copy("jsonpath-cts")],
             swiftSettings: swiftSettings),
