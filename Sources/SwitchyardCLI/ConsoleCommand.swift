@@ -50,6 +50,7 @@ func makeConsole(
     Console(
         dependencies: .init(
             pool: pool, topology: topology, amqp: configuration.amqp, managementURLs: configuration.managementURLs,
-            http: HTTPClient(configuration: .init(connectTimeout: .seconds(3), timeout: .seconds(5))), liveUpdates: liveUpdates, subjects: PipelineRegistry.liveSubjects),
+            http: HTTPClient(configuration: .init(connectTimeout: .seconds(3), timeout: .seconds(5))), liveUpdates: liveUpdates, subjects: PipelineRegistry.liveSubjects,
+            cancellations: PipelineRegistry.cancellations),
         configuration: consoleConfiguration, logger: logger)
 }

@@ -147,18 +147,10 @@ struct DeadLetterCommand: AsyncParsableCommand {
                     + "attempts \(letter.attempts.map(String.init) ?? "-"), message \(letter.messageID ?? "-")").terminalSafe())
                 print("  error: \(letter.error ?? "-")".terminalSafe())
                 if let replayed = letter.replayedAt { print("  replayed \(letter.replayCount)×, last at \(replayed)") }
-                let body = Self.pretty(letter.body)
+                let body = DeadLetterLedger.pretty(letter.body)
                 print(("  body: " + (full || body.count <= 400 ? body : String(body.prefix(400)) + "… (--full shows all)"))
                     .terminalSafe(keepingLayout: true).replacingOccurrences(of: "\n", with: "\n        "))
             }
-        }
-
-        /// The body as indented JSON, or as text when it isn't JSON.
-        static func pretty(_ body: [UInt8]) -> String {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-                  let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed])
-            else { return String(decoding: body, as: UTF8.self) }
-            return String(decoding: data, as: UTF8.self)
         }
     }
 

@@ -32,11 +32,13 @@ public struct Console: Sendable {
         public var liveUpdates: LiveUpdateHub
         /// What can be found and followed (every pipeline's).
         public var subjects: [LiveSubject]
+        /// How subjects are cancelled (every pipeline's).
+        public var cancellations: [SubjectCancellation]
 
         /// Collects the dependencies.
         public init(
             pool: PostgresPool, topology: Topology, amqp: AMQPConnection.Configuration, managementURLs: [URL], http: HTTPClient,
-            liveUpdates: LiveUpdateHub, subjects: [LiveSubject]
+            liveUpdates: LiveUpdateHub, subjects: [LiveSubject], cancellations: [SubjectCancellation] = []
         ) {
             self.pool = pool
             self.topology = topology
@@ -45,6 +47,7 @@ public struct Console: Sendable {
             self.http = http
             self.liveUpdates = liveUpdates
             self.subjects = subjects
+            self.cancellations = cancellations
         }
     }
 
@@ -100,6 +103,9 @@ public struct Console: Sendable {
         }
         router.get("console/objects") { request, _ in
             try await reading(request) { session in try await object(FormFields(encoded: request.uri.query ?? "")["id"], session) }
+        }
+        router.post("console/objects/cancel") { request, _ in
+            try await changing(request) { session, fields in try await cancel(fields, session) }
         }
         router.get("console/live/:route/:id") { request, context in
             let route = context.parameters.get("route") ?? ""

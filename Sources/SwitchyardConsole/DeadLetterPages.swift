@@ -209,23 +209,15 @@ extension Console {
             <dt>State</dt><dd id="letter-state">\(state)</dd>
             </dl>
             <h2>Error</h2><pre>\(letter.error ?? "-")</pre>
-            <h2>Body</h2><pre id="letter-body">\(Self.pretty(letter.body))</pre>
-            <h2>Headers</h2><pre>\(Self.pretty(Array(letter.headers.utf8)))</pre>
-            <h2>Properties</h2><pre>\(Self.pretty(Array(letter.properties.utf8)))</pre>
+            <h2>Body</h2><pre id="letter-body">\(DeadLetterLedger.pretty(letter.body))</pre>
+            <h2>Headers</h2><pre>\(DeadLetterLedger.pretty(Array(letter.headers.utf8)))</pre>
+            <h2>Properties</h2><pre>\(DeadLetterLedger.pretty(Array(letter.properties.utf8)))</pre>
             <form method="post" action="/console/dead-letters/preview">
             \(session.csrfField)<input type="hidden" name="id" value="\(letter.id)">
             <p><button type="submit" name="action" value="replay">Replay</button>
             <button type="submit" name="action" value="purge" class="danger">Purge</button></p>
             </form>
             """)
-    }
-
-    /// JSON indented with sorted keys, or the text as it is when it isn't JSON.
-    static func pretty(_ bytes: [UInt8]) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed])
-        else { return String(decoding: bytes, as: UTF8.self) }
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -43,6 +43,14 @@ extension Console {
               <p id="live-state" role="status" data-live-url="/console/live/\(object.subject.route)/\(id)?after=\(history.last?.seq ?? 0)">\
               Live updates need JavaScript; reload to see changes.</p>
               """
+        let cancel: HTML = !finished && dependencies.cancellations.contains(where: { $0.route == object.subject.route })
+            ? """
+              <form method="post" action="/console/objects/cancel">\(session.csrfField)
+              <input type="hidden" name="route" value="\(object.subject.route)"><input type="hidden" name="id" value="\(id)">
+              <p><button type="submit" class="danger">Cancel \(object.subject.name)</button></p>
+              </form>
+              """
+            : .empty
         return ConsolePage.response("\(object.subject.name.capitalized) \(id)", session: session, body: """
             \(form)
             <dl>
@@ -51,6 +59,7 @@ extension Console {
             <dt>Status</dt><dd id="object-status">\(object.status)</dd>
             </dl>
             \(live)
+            \(cancel)
             <h2>History</h2>
             <div class="scroll"><table>
             <thead><tr><th scope="col">#</th><th scope="col">Event</th><th scope="col">At</th><th scope="col">Data</th></tr></thead>

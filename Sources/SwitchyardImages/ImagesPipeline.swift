@@ -33,6 +33,16 @@ public struct ImagesPipeline: Pipeline {
                 columns: ["slide_index", "title", "status", "width", "height", "bytes", "image_provider", "error"])),
     ]
 
+    public let cancellations = [
+        SubjectCancellation(route: "generations") { id, tenantID, connection in
+            switch try GenerationStore.cancel(id: id, tenantID: tenantID, on: connection) {
+            case .cancelled: .cancelled
+            case .finished(let status): .finished(status)
+            case .notFound: .notFound
+            }
+        },
+    ]
+
     /// Where slide images are kept when `SWITCHYARD_BLOB_URL` is unset: the project's local state.
     public static let defaultBlobFolder = ".services/blobs"
 

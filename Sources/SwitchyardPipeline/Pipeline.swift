@@ -20,6 +20,8 @@ public protocol Pipeline: Sendable {
     var emits: [String] { get }
     /// What clients can follow over Server-Sent Events.
     var liveSubjects: [LiveSubject] { get }
+    /// How operators cancel its subjects (those that can be cancelled).
+    var cancellations: [SubjectCancellation] { get }
 
     /// Builds the roles called `names` (all of them this pipeline's) for one worker process,
     /// sharing what they share (provider clients, configuration).
@@ -36,6 +38,8 @@ extension Pipeline {
     public var emits: [String] { [] }
     /// By default a pipeline has nothing to follow live.
     public var liveSubjects: [LiveSubject] { [] }
+    /// By default nothing of a pipeline's can be cancelled.
+    public var cancellations: [SubjectCancellation] { [] }
     /// By default a pipeline has no routes.
     public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {}
 }

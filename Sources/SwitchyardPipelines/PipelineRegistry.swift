@@ -32,6 +32,11 @@ public enum PipelineRegistry {
         pipelines.flatMap(\.liveSubjects)
     }
 
+    /// How operators cancel subjects, from every pipeline.
+    public static var cancellations: [SubjectCancellation] {
+        pipelines.flatMap(\.cancellations)
+    }
+
     /// The pipeline that declares `role`.
     public static func pipeline(declaring role: String) -> (any Pipeline)? {
         pipelines.first { $0.roles.contains { $0.name == role } }

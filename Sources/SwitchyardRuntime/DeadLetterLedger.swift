@@ -170,6 +170,15 @@ public struct DeadLetterSummary: Sendable, Equatable {
 
 /// Reads the `dead_letters` archive for operators; only ``discard(_:on:)`` changes it.
 public enum DeadLetterLedger {
+    /// JSON indented with sorted keys, or the bytes as text when they aren't JSON: how a dead
+    /// letter's body, headers and properties are shown.
+    public static func pretty(_ bytes: [UInt8]) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed])
+        else { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Counts by origin queue and error class, with the oldest and newest archive times.
     public static func groups(on connection: isolated PostgresConnection) throws -> [DeadLetterGroup] {
         try connection.query(

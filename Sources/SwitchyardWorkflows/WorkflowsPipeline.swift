@@ -26,6 +26,16 @@ public struct WorkflowsPipeline: Pipeline {
         LiveSubject(route: "jobs", table: "jobs", name: "job", finalStatuses: Set(JobStatus.final.map(\.rawValue))),
     ]
 
+    public let cancellations = [
+        SubjectCancellation(route: "jobs") { id, tenantID, connection in
+            do {
+                return try JobStore.cancel(id: id, tenantID: tenantID, on: connection) == nil ? .notFound : .cancelled
+            } catch JobStore.Refusal.finished(let status) {
+                return .finished(status)
+            }
+        },
+    ]
+
     /// The most `http` steps (and their requests) a worker runs at once.
     static let httpConcurrency = 32
 

@@ -180,6 +180,34 @@ import Testing
         }
     }
 
+    @Test func anOperatorCancelsAnotherTenantsJobAfterConfirmingAndItIsRecorded() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet)
+            let created = try await tenants.ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.b.key, body: #"{"input":{}}"#)
+            let jobID = try #require(created.json["job_id"] as? String, "\(created.bodyText)")
+            var console = ConsoleHarness(port: tenants.ingress.port)
+            try await console.signIn(try ConsoleHarness.createOperator(fleet, "ivan"))
+
+            let page = try await console.get("/console/objects?id=\(jobID.uppercased())")
+            #expect(page.status == 200 && page.bodyText.contains("tenant-b (") && page.bodyText.contains(">Cancel job</button>"), "\(page.bodyText.prefix(600))")
+            let csrf = try await console.csrfToken()
+            let asked = try await console.post("/console/objects/cancel", ["route": "jobs", "id": jobID, "csrf": csrf])
+            #expect(asked.status == 200 && asked.bodyText.contains("of tenant tenant-b (now pending) will be cancelled"), "\(asked.bodyText)")
+            #expect(try await fleet.text("SELECT status FROM jobs WHERE id = '\(jobID)'") == "pending", "not before the confirmation")
+
+            let confirmed = try await console.post("/console/objects/cancel", ["route": "jobs", "id": jobID, "csrf": csrf, "confirm": "yes"])
+            #expect(confirmed.status == 303 && confirmed.header("Location") == "/console/objects?id=\(jobID)")
+            #expect(try await tenants.ingress.send(.get, "/v1/jobs/\(jobID)", key: tenants.b.key).json["status"] as? String == "cancelled")
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM operator_actions WHERE action = 'cancel' AND operator_name = 'ivan' AND affected = 1 AND detail->>'id' = '\(jobID)'") == 1)
+            let again = try await console.post("/console/objects/cancel", ["route": "jobs", "id": jobID, "csrf": csrf, "confirm": "yes"])
+            #expect(again.status == 409 && again.bodyText.contains("already cancelled"))
+            let unknown = try await console.post("/console/objects/cancel", ["route": "executions", "id": jobID, "csrf": csrf, "confirm": "yes"])
+            #expect(unknown.status == 400 && unknown.bodyText.contains("field route"))
+            #expect(!(try await console.get("/console/objects?id=\(jobID)").bodyText.contains(">Cancel job</button>")), "a finished job offers no cancel")
+        }
+    }
+
     @Test func aDeadBrokerShowsAsSuchOnTheOverview() async throws {
         try await withFleet { fleet in
             let token = try ConsoleHarness.createOperator(fleet, "gina")
