@@ -5,6 +5,7 @@ public import Foundation
 public import Switchyard
 import SwitchyardCore
 public import SwitchyardHTTP
+public import SwitchyardAMQP
 
 /// One queue of the topology as the broker sees it.
 public struct QueueStatus: Sendable, Equatable {
@@ -36,35 +37,110 @@ public struct ConsumerStatus: Sendable, Equatable {
     public var tag: String
     /// The worker's host and port as the broker sees the connection.
     public var peer: String
-    /// The connection's name (the worker sets it to its role and host).
+    /// The connection's name: the one its client gave (a worker: its roles, host and pid), else
+    /// the broker's.
     public var connectionName: String?
     /// How many deliveries it may hold unacknowledged.
     public var prefetch: Int?
 }
 
-/// The broker's side of the overview, or why it could not be read.
-public enum BrokerOverview: Sendable, Equatable {
-    /// What the management API answered.
-    case reachable(queues: [QueueStatus], consumers: [ConsumerStatus])
-    /// The management API did not answer; the text says how.
-    case unreachable(String)
+/// The broker's side of the overview. Depths and consumer counts come from passive declares
+/// over AMQP (exact, always available while the broker is); unacknowledged counts, rates, the
+/// last hour's samples and the consumers themselves from the management API when it answers.
+public struct BrokerOverview: Sendable, Equatable {
+    /// Every queue of the topology, by name.
+    public var queues: [QueueStatus]
+    /// The consumers subscribed (nil when the management API did not answer).
+    public var consumers: [ConsumerStatus]?
+    /// Why the management API gave nothing, if it didn't.
+    public var managementProblem: String?
+    /// Why the broker could not be reached over AMQP, if it couldn't.
+    public var amqpProblem: String?
+
+    /// Neither AMQP nor the management API answered.
+    public var isUnreachable: Bool { managementProblem != nil && amqpProblem != nil }
 
     /// Reads the overview of `topology`'s queues.
-    public static func read(topology: Topology, virtualHost: String, managementURLs: [URL], http: HTTPClient) async -> BrokerOverview {
+    public static func read(
+        topology: Topology, amqp: AMQPConnection.Configuration, managementURLs: [URL], http: HTTPClient
+    ) async -> BrokerOverview {
+        let names = topology.definitions.queues.map(\.name).sorted()
+        async let declared = declare(names, amqp: amqp)
+        async let managed = manage(virtualHost: amqp.virtualHost, managementURLs: managementURLs, http: http)
+        let (counts, management) = await (declared, managed)
+        let now = Int(Date().timeIntervalSince1970)
+        var overview = BrokerOverview(queues: [], consumers: nil)
+        if case .failure(let error) = counts { overview.amqpProblem = "\(error)" }
+        switch management {
+        case .success(let answer): overview.consumers = answer.consumers
+        case .failure(let error): overview.managementProblem = "\(error)"
+        }
+        let byName = (try? management.get().queues) ?? [:]
+        let exact = (try? counts.get()) ?? [:]
+        overview.queues = names.map { name in
+            var queue = status(of: name, byName[name], now: now)
+            if let (ready, consumers) = exact[name] {
+                queue.ready = ready
+                queue.consumers = consumers
+            }
+            return queue
+        }
+        return overview
+    }
+
+    /// Ready messages and consumers of each queue, by passive declares on one connection.
+    private static func declare(_ names: [String], amqp: AMQPConnection.Configuration) async -> Result<[String: (Int, Int)], any Error> {
+        var configuration = amqp
+        configuration.connectionName = "switchyard console"
+        let connection: AMQPConnection
+        do {
+            connection = try await AMQPConnection.connect(configuration)
+        } catch {
+            return .failure(error)
+        }
+        var counts: [String: (Int, Int)] = [:]
+        do {
+            var channel = try await connection.openChannel()
+            for name in names {
+                do {
+                    let state = try await channel.declareQueuePassive(name)
+                    counts[name] = (Int(state.messageCount), Int(state.consumerCount))
+                } catch {
+                    // A missing queue closes the channel; the others are still read.
+                    channel = try await connection.openChannel()
+                }
+            }
+        } catch {
+            await connection.close()
+            return .failure(error)
+        }
+        await connection.close()
+        return .success(counts)
+    }
+
+    /// The management API's queues by name, and the consumers.
+    private static func manage(
+        virtualHost: String, managementURLs: [URL], http: HTTPClient
+    ) async -> Result<(queues: [String: JSONValue], consumers: [ConsumerStatus]), any Error> {
         let management = RabbitMQManagement(baseURLs: managementURLs, http: http)
         let vhost = RabbitMQManagement.encode(virtualHost)
         do {
             let queues = try await json(management.request(.get, "/api/queues/\(vhost)?lengths_age=3600&lengths_incr=60"))
             let consumers = try await json(management.request(.get, "/api/consumers/\(vhost)"))
+            let connections = try await json(management.request(.get, "/api/vhosts/\(vhost)/connections"))
+            // The broker names a connection by its addresses; clients give it a name of their own.
+            let givenNames = Dictionary((connections.array ?? []).compactMap { connection -> (String, String)? in
+                guard let name = connection["name"]?.string,
+                      let given = connection["user_provided_name"]?.string ?? connection["client_properties"]?["connection_name"]?.string
+                else { return nil }
+                return (name, given)
+            }) { first, _ in first }
             let byName = Dictionary((queues.array ?? []).compactMap { queue in queue["name"]?.string.map { ($0, queue) } }) { first, _ in first }
-            let now = Int(Date().timeIntervalSince1970)
-            let statuses = topology.definitions.queues.map(\.name).sorted().map { name in
-                status(of: name, byName[name], now: now)
-            }
-            let workers = (consumers.array ?? []).compactMap(consumer(from:)).sorted { ($0.queue, $0.tag) < ($1.queue, $1.tag) }
-            return .reachable(queues: statuses, consumers: workers)
+            let workers = (consumers.array ?? []).compactMap { consumer(from: $0, givenNames: givenNames) }
+                .sorted { ($0.connectionName ?? "", $0.queue, $0.tag) < ($1.connectionName ?? "", $1.queue, $1.tag) }
+            return .success((byName, workers))
         } catch {
-            return .unreachable("\(error)")
+            return .failure(error)
         }
     }
 
@@ -96,13 +172,14 @@ public enum BrokerOverview: Sendable, Equatable {
         }
     }
 
-    private static func consumer(from value: JSONValue) -> ConsumerStatus? {
+    private static func consumer(from value: JSONValue, givenNames: [String: String]) -> ConsumerStatus? {
         guard let queue = value["queue"]?["name"]?.string, let tag = value["consumer_tag"]?.string else { return nil }
         let channel = value["channel_details"]
         let host = channel?["peer_host"]?.string ?? "?"
         let port = channel?["peer_port"]?.integer.map { ":\($0)" } ?? ""
         return ConsumerStatus(
-            queue: queue, tag: tag, peer: host + port, connectionName: channel?["connection_name"]?.string,
+            queue: queue, tag: tag, peer: host + port,
+            connectionName: channel?["connection_name"]?.string.map { givenNames[$0] ?? $0 },
             prefetch: value["prefetch_count"]?.integer.map(Int.init))
     }
 }

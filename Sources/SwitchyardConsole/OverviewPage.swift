@@ -13,8 +13,7 @@ extension Console {
 
     func overview(_ session: ConsoleSession) async throws -> Response {
         async let broker = BrokerOverview.read(
-            topology: dependencies.topology, virtualHost: dependencies.amqp.virtualHost, managementURLs: dependencies.managementURLs,
-            http: dependencies.http)
+            topology: dependencies.topology, amqp: dependencies.amqp, managementURLs: dependencies.managementURLs, http: dependencies.http)
         let minutes = Self.activityMinutes
         let (activity, actions) = try await dependencies.pool.withConnection { connection in
             (try ConsoleStore.activity(minutes: minutes, on: connection), try OperatorActionLog.recent(limit: 10, on: connection))
@@ -29,16 +28,23 @@ extension Console {
     }
 
     private func queuesSection(_ broker: BrokerOverview) -> HTML {
-        guard case .reachable(let queues, _) = broker else {
-            let why: String = if case .unreachable(let message) = broker { message } else { "" }
-            let names = HTML.joined(dependencies.topology.definitions.queues.map(\.name).sorted().map { "<li>\($0)</li>" })
-            return """
-                <h2>Queues</h2>
-                <p class="problem" role="alert"><strong>Broker unreachable.</strong> The management API did not answer: \(why)</p>
-                <p>The topology's queues:</p><ul>\(names)</ul>
+        let problem: HTML
+        if broker.isUnreachable {
+            problem = """
+                <p class="problem" role="alert"><strong>Broker unreachable.</strong> AMQP: \(broker.amqpProblem ?? "") \
+                The management API: \(broker.managementProblem ?? "")</p>
                 """
+        } else if let management = broker.managementProblem {
+            problem = """
+                <p class="problem" role="alert">The management API did not answer (\(management)): depths and consumers are exact, \
+                unacknowledged counts, rates, history and workers unknown.</p>
+                """
+        } else if let amqp = broker.amqpProblem {
+            problem = "<p class=\"problem\" role=\"alert\">AMQP did not answer (\(amqp)): the figures are the management API's.</p>"
+        } else {
+            problem = .empty
         }
-        let rows = HTML.joined(queues.map { queue in
+        let rows = HTML.joined(broker.queues.map { queue in
             let deadLetters: HTML = dependencies.topology.role(consuming: queue.name) == nil
                 ? .empty : " <a href=\"/console/dead-letters?queue=\(queue.name)\">dead letters</a>"
             return """
@@ -50,8 +56,10 @@ extension Console {
         })
         return """
             <h2>Queues</h2>
+            \(problem)
             <div class="scroll"><table>
-            <caption class="muted">Every queue of the topology, as the broker's management API reports it now.</caption>
+            <caption class="muted">Every queue of the topology: ready messages and consumers as the broker counts them now, \
+            the rest from its management API.</caption>
             <thead><tr><th scope="col">Queue</th><th scope="col">Type</th><th scope="col" class="n">Ready</th><th scope="col" class="n">Unacked</th>
             <th scope="col" class="n">Consumers</th><th scope="col" class="n">Oldest message</th><th scope="col" class="n">Published/s</th>
             <th scope="col" class="n">Delivered/s</th><th scope="col">Depth, last hour</th></tr></thead>
@@ -78,8 +86,8 @@ extension Console {
     }
 
     private func workersSection(_ broker: BrokerOverview) -> HTML {
-        guard case .reachable(_, let consumers) = broker else {
-            return "<h2>Workers connected</h2><p class=\"muted\">Unknown while the broker is unreachable.</p>"
+        guard let consumers = broker.consumers else {
+            return "<h2>Workers connected</h2><p class=\"muted\">Unknown while the management API does not answer.</p>"
         }
         guard !consumers.isEmpty else { return "<h2>Workers connected</h2><p>No worker is consuming now.</p>" }
         let rows = HTML.joined(consumers.map { consumer in

@@ -36,7 +36,7 @@ public struct DeadLetterArchiver: Service {
 
     private func session(until stop: StopSignal) async throws {
         var amqp = amqp
-        amqp.connectionName = "switchyard dead-letters"
+        amqp.connectionName = "switchyard dead-letters on \(ProcessInfo.processInfo.hostName) pid \(getpid())"
         let connection = try await AMQPConnection.connect(amqp)
         do {
             let channel = try await connection.openChannel()

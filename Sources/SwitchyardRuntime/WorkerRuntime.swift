@@ -125,9 +125,11 @@ public struct WorkerRuntime: Service {
     private func session(until stop: StopSignal) async throws {
         defer { configuration.readiness?.setConsuming(false) }
         var amqp = configuration.amqp
-        amqp.connectionName = "switchyard work \(roles.map(\.name).joined(separator: " ")) (consume)"
+        // Names operators see in the management UI and the console: the roles, the host, the process.
+        let process = "\(roles.map(\.name).joined(separator: " ")) on \(ProcessInfo.processInfo.hostName) pid \(getpid())"
+        amqp.connectionName = "switchyard work \(process) (consume)"
         let consuming = try await AMQPConnection.connect(amqp)
-        amqp.connectionName = "switchyard work \(roles.map(\.name).joined(separator: " ")) (publish)"
+        amqp.connectionName = "switchyard work \(process) (publish)"
         let publishing: AMQPConnection
         do {
             publishing = try await AMQPConnection.connect(amqp)

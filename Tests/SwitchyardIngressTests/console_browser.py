@@ -61,6 +61,8 @@ with sync_playwright() as playwright:
     for queue in ["sy.work.probe", "sy.dlq.probe", "sy.retry.1s", "sy.work.workflow"]:
         expect(page.locator("td", has_text=re.compile("^" + re.escape(queue) + r"\b")).first).to_be_visible()
     expect(page.get_by_role("heading", name="Workers connected")).to_be_visible()
+    worker = re.compile(r"^switchyard work probe on .+ pid \d+ \(consume\)$")
+    expect(page.locator("td", has_text=worker).first).to_be_visible()
     page.screenshot(path=str(shots / "console-overview.png"), full_page=True)
 
     step("the dead letters appear")
