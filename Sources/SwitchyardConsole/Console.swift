@@ -129,10 +129,11 @@ public struct Console: Sendable {
                 return signInForm(status: .unauthorized, next: request.uri.path, problem: nil)
             }
             return try await page(session)
-        } catch let error as ConsoleUnavailable {
-            return ConsolePage.problem(.serviceUnavailable, "Unavailable", error.message, session: nil)
-        } catch let error as PostgresError {
-            logger.warning("console page failed on the database", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The database (or a pool without a free connection) failed the page: say so, never a 500.
+            logger.warning("console page failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return ConsolePage.problem(.serviceUnavailable, "Unavailable", "The database does not answer; try again shortly.", session: nil)
         }
     }
@@ -158,9 +159,4 @@ public struct Console: Sendable {
             return try await action(session, fields)
         }
     }
-}
-
-/// A dependency of a page (the database, the broker) did not answer.
-struct ConsoleUnavailable: Error {
-    var message: String
 }
