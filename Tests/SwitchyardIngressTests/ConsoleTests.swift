@@ -235,6 +235,20 @@ import Testing
         }
     }
 
+    @Test func withoutTheDatabaseTheConsoleSaysSoAndNeverAnswers500() async throws {
+        try await withFleet { fleet in
+            let closed = try freeLoopbackPort()
+            let ingress = try await IngressHarness.start(
+                fleet, environment: ["SWITCHYARD_DATABASE_URL": "postgresql://switchyard@127.0.0.1:\(closed)/switchyard"])
+            let console = ConsoleHarness(port: ingress.port)
+            let signIn = try await console.post("/console/sign-in", ["token": "syop_" + String(repeating: "a", count: 43)])
+            #expect(signIn.status == 503 && signIn.bodyText.contains("The database does not answer"), "\(signIn.status)")
+            let page = try await console.get("/console", headers: [HTTPHeader("Cookie", "sy_console=\(String(repeating: "b", count: 43))")])
+            #expect(page.status == 503 && page.bodyText.contains("The database does not answer"), "\(page.status)")
+            #expect(try await console.get("/console").isSignInPage, "without a cookie there is nothing to look up")
+        }
+    }
+
     @Test func theConsoleRunsOnItsOwnAndCanBeTurnedOffOnTheIngress() async throws {
         try await withFleet { fleet in
             let token = try ConsoleHarness.createOperator(fleet, "hank")
