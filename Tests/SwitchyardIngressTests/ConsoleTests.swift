@@ -17,6 +17,17 @@ import Testing
             """)
     }
 
+    /// An ingress over `fleet` with `letters` archived dead letters, and operator `name` signed in
+    /// (its token too).
+    static func signedIn(_ fleet: Fleet, as name: String, letters: Int = 0) async throws -> (IngressHarness, ConsoleHarness, token: String) {
+        if letters > 0 { try await archive(fleet, count: letters) }
+        let token = try ConsoleHarness.createOperator(fleet, name)
+        let ingress = try await IngressHarness.start(fleet)
+        var console = ConsoleHarness(port: ingress.port)
+        try await console.signIn(token)
+        return (ingress, console, token)
+    }
+
     @Test func operatorsCreatePrintsATokenOnceAndStoresOnlyItsHash() async throws {
         try await withFleet { fleet in
             let token = try ConsoleHarness.createOperator(fleet, "alice")
@@ -89,11 +100,7 @@ import Testing
 
     @Test func aFormWithoutItsCSRFTokenOrConfirmationChangesNothing() async throws {
         try await withFleet { fleet in
-            try await Self.archive(fleet, count: 3)
-            let token = try ConsoleHarness.createOperator(fleet, "dave")
-            let ingress = try await IngressHarness.start(fleet)
-            var console = ConsoleHarness(port: ingress.port)
-            try await console.signIn(token)
+            let (ingress, console, token) = try await Self.signedIn(fleet, as: "dave", letters: 3)
             let ids = try await fleet.text("SELECT string_agg(id::text, ',' ORDER BY id) FROM dead_letters").split(separator: ",").map(String.init)
 
             let missing = try await console.post("/console/dead-letters/purge", [("id", ids[0]), ("confirm", "yes")])
@@ -123,11 +130,7 @@ import Testing
 
     @Test func hostileInputGetsAPageNamingTheFieldAndChangesNothing() async throws {
         try await withFleet { fleet in
-            try await Self.archive(fleet, count: 2)
-            let token = try ConsoleHarness.createOperator(fleet, "erin")
-            let ingress = try await IngressHarness.start(fleet)
-            var console = ConsoleHarness(port: ingress.port)
-            try await console.signIn(token)
+            let (ingress, console, _) = try await Self.signedIn(fleet, as: "erin", letters: 2)
             let csrf = try await console.csrfToken()
             let cases: [(fields: [(String, String)], field: String)] = [
                 ([("id", "1 OR 1=1"), ("action", "replay")], "field id"),
@@ -155,11 +158,7 @@ import Testing
 
     @Test func thousandsOfDeadLettersArePagedByKeyset() async throws {
         try await withFleet { fleet in
-            try await Self.archive(fleet, count: 2_120)
-            let token = try ConsoleHarness.createOperator(fleet, "frank")
-            let ingress = try await IngressHarness.start(fleet)
-            var console = ConsoleHarness(port: ingress.port)
-            try await console.signIn(token)
+            let (_, console, _) = try await Self.signedIn(fleet, as: "frank", letters: 2_120)
             var path = "/console/dead-letters?queue=sy.work.probe"
             var seen: [Int] = []
             var pages = 0
