@@ -12,6 +12,7 @@ import os
 import pathlib
 import re
 import sys
+import time
 
 from playwright.sync_api import expect, sync_playwright
 
@@ -61,8 +62,13 @@ with sync_playwright() as playwright:
     for queue in ["sy.work.probe", "sy.dlq.probe", "sy.retry.1s", "sy.work.workflow"]:
         expect(page.locator("td", has_text=re.compile("^" + re.escape(queue) + r"\b")).first).to_be_visible()
     expect(page.get_by_role("heading", name="Workers connected")).to_be_visible()
-    worker = re.compile(r"^switchyard work probe on .+ pid \d+ \(consume\)$")
-    expect(page.locator("td", has_text=worker).first).to_be_visible()
+    # The management API lists consumers a few seconds after they subscribe: reload until it does.
+    worker = page.locator("td", has_text=re.compile(r"^switchyard work probe on .+ pid \d+ \(consume\)$"))
+    deadline = time.monotonic() + 30
+    while worker.count() == 0 and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(worker.first).to_be_visible()
     page.screenshot(path=str(shots / "console-overview.png"), full_page=True)
 
     step("the dead letters appear")
