@@ -2,6 +2,7 @@
 // it under /console unless SWITCHYARD_CONSOLE=0).
 
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import Switchyard
@@ -33,7 +34,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let topology = try loadTopology(configuration)
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 8, acquireTimeout: .seconds(5)))
         let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, logger: logger)
-        let console = makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)
+        let console = try makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: pool), .init(service: console.application(port: port)), .init(service: liveUpdates)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -46,11 +47,11 @@ struct ConsoleCommand: AsyncParsableCommand {
 func makeConsole(
     _ configuration: SwitchyardConfiguration, _ consoleConfiguration: ConsoleConfiguration, topology: Topology, pool: PostgresPool,
     liveUpdates: LiveUpdateHub, logger: Logger
-) -> Console {
+) throws -> Console {
     Console(
         dependencies: .init(
             pool: pool, topology: topology, amqp: configuration.amqp, managementURLs: configuration.managementURLs,
             http: HTTPClient(configuration: .init(connectTimeout: .seconds(3), timeout: .seconds(5))), liveUpdates: liveUpdates, subjects: PipelineRegistry.liveSubjects,
-            cancellations: PipelineRegistry.cancellations),
+            cancellations: PipelineRegistry.cancellations, partImages: try PipelineRegistry.partImages(environment: ProcessInfo.processInfo.environment)),
         configuration: consoleConfiguration, logger: logger)
 }

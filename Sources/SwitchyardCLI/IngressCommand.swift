@@ -54,7 +54,7 @@ struct IngressCommand: AsyncParsableCommand {
             databaseURL: configuration.databaseURL, heartbeat: .seconds(ingress.sseHeartbeat), logger: logger)
         let consoleConfiguration = try ConsoleConfiguration()
         let console = consoleConfiguration.enabledOnIngress
-            ? makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)
+            ? try makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)
             : nil
         let server = try IngressServer(
             configuration: ingress, pool: pool, acceptancePool: acceptancePool, publisher: publisher, liveUpdates: liveUpdates,

@@ -34,11 +34,14 @@ public struct Console: Sendable {
         public var subjects: [LiveSubject]
         /// How subjects are cancelled (every pipeline's).
         public var cancellations: [SubjectCancellation]
+        /// Where parts' pictures come from (every pipeline's).
+        public var partImages: [SubjectPartImages]
 
         /// Collects the dependencies.
         public init(
             pool: PostgresPool, topology: Topology, amqp: AMQPConnection.Configuration, managementURLs: [URL], http: HTTPClient,
-            liveUpdates: LiveUpdateHub, subjects: [LiveSubject], cancellations: [SubjectCancellation] = []
+            liveUpdates: LiveUpdateHub, subjects: [LiveSubject], cancellations: [SubjectCancellation] = [],
+            partImages: [SubjectPartImages] = []
         ) {
             self.pool = pool
             self.topology = topology
@@ -48,6 +51,7 @@ public struct Console: Sendable {
             self.liveUpdates = liveUpdates
             self.subjects = subjects
             self.cancellations = cancellations
+            self.partImages = partImages
         }
     }
 
@@ -106,6 +110,10 @@ public struct Console: Sendable {
         }
         router.post("console/objects/cancel") { request, _ in
             try await changing(request) { session, fields in try await cancel(fields, session) }
+        }
+        router.get("console/parts/:route/:id/:index") { request, context in
+            let (route, id, index) = (context.parameters.get("route") ?? "", context.parameters.get("id") ?? "", context.parameters.get("index"))
+            return try await reading(request) { session in try await partImage(route: route, id: id, index: index, session) }
         }
         router.get("console/live/:route/:id") { request, context in
             let route = context.parameters.get("route") ?? ""

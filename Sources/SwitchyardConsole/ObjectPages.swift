@@ -2,6 +2,7 @@
 // same Server-Sent Events as the API.
 
 import Foundation
+import HTTPTypes
 import Hummingbird
 import SwitchyardAPI
 import SwitchyardPostgres
@@ -64,20 +65,31 @@ extension Console {
             <div class="scroll"><table>
             <thead><tr><th scope="col">#</th><th scope="col">Event</th><th scope="col">At</th><th scope="col">Data</th></tr></thead>
             <tbody id="history-rows">\(rows)</tbody></table></div>
-            \(partsTable(object.subject.parts, parts))
+            \(partsTable(object.subject, id: id, parts))
             <h2>Row</h2>
             <pre>\(object.row)</pre>
             """)
     }
 
-    private func partsTable(_ parts: LiveSubject.Parts?, _ rows: [[String?]]) -> HTML {
-        guard let parts else { return .empty }
+    private func partsTable(_ subject: LiveSubject, id: String, _ rows: [[String?]]) -> HTML {
+        guard let parts = subject.parts else { return .empty }
         guard !rows.isEmpty else { return "<h2>\(parts.title)</h2><p>None yet.</p>" }
+        // With pictures, a part's picture is found by its `order` column (a slide's number).
+        let pictured = dependencies.partImages.contains { $0.route == subject.route }
+        let indexColumn = pictured ? parts.columns.firstIndex(of: parts.order) : nil
         let head = HTML.joined(parts.columns.map { column in
             let words = column.replacing("_", with: " ")
             return "<th scope=\"col\">\(words.prefix(1).uppercased() + words.dropFirst())</th>"
+        } + (indexColumn == nil ? [] : ["<th scope=\"col\">Picture</th>"]))
+        let body = HTML.joined(rows.map { row in
+            let picture: HTML = indexColumn.flatMap { row[$0] }.map { index in
+                """
+                <td><a href="/console/parts/\(subject.route)/\(id)/\(index)"><img src="/console/parts/\(subject.route)/\(id)/\(index)" \
+                alt="\(parts.title) \(index)" width="96" height="96" loading="lazy"></a></td>
+                """
+            } ?? (indexColumn == nil ? .empty : "<td>-</td>")
+            return "<tr>\(row.map { HTML("<td>\($0)</td>") })\(picture)</tr>"
         })
-        let body = HTML.joined(rows.map { row in "<tr>\(row.map { HTML("<td>\($0)</td>") })</tr>" })
         return """
             <h2>\(parts.title)</h2>
             <div class="scroll"><table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table></div>
@@ -109,5 +121,26 @@ extension Console {
                 }
             },
             endedBecause: "the console session ended", announcesEnd: true)
+    }
+
+    /// GET /console/parts/{route}/{id}/{index}: a part's picture (a slide), whatever its tenant;
+    /// only images are served.
+    func partImage(route: String, id: String, index: String?, _ session: ConsoleSession) async throws -> Response {
+        guard let images = dependencies.partImages.first(where: { $0.route == route }),
+              let subject = dependencies.subjects.first(where: { $0.route == route }), let uuid = UUID(uuidString: id),
+              let index = index.flatMap({ Int($0) }), index >= 0
+        else { return ConsolePage.problem(.notFound, "Picture", "No such picture.", session: session) }
+        let id = uuid.uuidString.lowercased()
+        let found = try await dependencies.pool.withConnection { connection in try ConsoleStore.object(id, among: [subject], on: connection) }
+        guard let object = found, let image = try await images.image(id, index, object.tenantID, dependencies.pool),
+              image.contentType.hasPrefix("image/")
+        else { return ConsolePage.problem(.notFound, "Picture", "No such picture (yet).", session: session) }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: image.contentType, .cacheControl: "private, max-age=3600",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: image.bytes)))
     }
 }

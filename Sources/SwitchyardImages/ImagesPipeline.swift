@@ -6,6 +6,7 @@ public import SwitchyardAPI
 import SwitchyardBlobStore
 import SwitchyardGraphics
 public import SwitchyardPipeline
+import SwitchyardPostgres
 import SwitchyardProviders
 public import SwitchyardRuntime
 import Logging
@@ -79,5 +80,18 @@ public struct ImagesPipeline: Pipeline {
     public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {
         let blobs = try BlobStoreConfiguration(environment: context.environment, defaultFolder: Self.defaultBlobFolder).makeStore()
         GenerationsController(context: context, blobs: blobs).addRoutes(to: router)
+    }
+
+    public func partImages(environment: [String: String]) throws -> [SubjectPartImages] {
+        let blobs = try BlobStoreConfiguration(environment: environment, defaultFolder: Self.defaultBlobFolder).makeStore()
+        return [
+            SubjectPartImages(route: "generations") { id, index, tenantID, pool in
+                let stored = try await pool.withConnection { connection in
+                    try GenerationStore.slideImage(generationID: id, index: index, tenantID: tenantID, on: connection)
+                }
+                guard let stored, let blob = try await blobs.get(stored.blobKey) else { return nil }
+                return SubjectPartImages.Image(bytes: blob.bytes, contentType: stored.contentType)
+            },
+        ]
     }
 }

@@ -31,6 +31,11 @@ public protocol Pipeline: Sendable {
     /// Adds the pipeline's API routes.
     /// - Throws: ``ConfigurationError`` naming a variable with a bad value.
     func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws
+
+    /// Where the operator console gets the pictures of its subjects' parts.
+    /// - Parameter environment: The process's environment, for the pipeline's own settings.
+    /// - Throws: ``ConfigurationError`` naming a variable with a bad value.
+    func partImages(environment: [String: String]) throws -> [SubjectPartImages]
 }
 
 extension Pipeline {
@@ -42,6 +47,8 @@ extension Pipeline {
     public var cancellations: [SubjectCancellation] { [] }
     /// By default a pipeline has no routes.
     public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {}
+    /// By default a pipeline's parts have no pictures.
+    public func partImages(environment: [String: String]) throws -> [SubjectPartImages] { [] }
 }
 
 /// A worker role as its pipeline declares it.

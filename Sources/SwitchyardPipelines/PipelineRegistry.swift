@@ -37,6 +37,12 @@ public enum PipelineRegistry {
         pipelines.flatMap(\.cancellations)
     }
 
+    /// Where the console gets parts' pictures, from every pipeline.
+    /// - Throws: A pipeline's ``ConfigurationError``.
+    public static func partImages(environment: [String: String]) throws -> [SubjectPartImages] {
+        try pipelines.flatMap { try $0.partImages(environment: environment) }
+    }
+
     /// The pipeline that declares `role`.
     public static func pipeline(declaring role: String) -> (any Pipeline)? {
         pipelines.first { $0.roles.contains { $0.name == role } }

@@ -207,6 +207,32 @@ import Testing
         }
     }
 
+    @Test func aGenerationShowsItsSlidesWithTheirPictures() async throws {
+        try await withFleet { fleet in
+            let setup = try await ImageGenerationTests.Setup.start(fleet)
+            try setup.worker(fleet)
+            let id = try await setup.generate("calm teams", slides: 3)
+            try await eventually("the generation to complete", timeout: .seconds(60)) {
+                try await setup.generation(id)["status"] as? String == "completed"
+            }
+            var console = ConsoleHarness(port: setup.ingress.port)
+            let anonymous = try await console.get("/console/parts/generations/\(id)/1")
+            #expect(anonymous.status == 401 && anonymous.isSignInPage, "pictures are for operators too")
+            try await console.signIn(try ConsoleHarness.createOperator(fleet, "jane"))
+            let page = try await console.get("/console/objects?id=\(id)")
+            #expect(page.status == 200 && page.bodyText.contains("<dd>acme ("), "\(page.bodyText.prefix(600))")
+            for index in 1...3 {
+                #expect(page.bodyText.contains(#"<img src="/console/parts/generations/\#(id)/\#(index)" alt="Slides \#(index)""#), "slide \(index)")
+            }
+            let picture = try await console.get("/console/parts/generations/\(id)/2")
+            #expect(picture.status == 200 && picture.header("Content-Type") == "image/png")
+            #expect(picture.body.starts(with: [0x89, 0x50, 0x4E, 0x47]) && picture.body.count > 1_000, "\(picture.body.count) bytes")
+            #expect(try await console.get("/console/parts/generations/\(id)/9").status == 404)
+            #expect(try await console.get("/console/parts/generations/\(UUID())/1").status == 404)
+            #expect(try await console.get("/console/parts/jobs/\(id)/1").status == 404, "jobs have no pictures")
+        }
+    }
+
     @Test func aDeadBrokerShowsAsSuchOnTheOverview() async throws {
         try await withFleet { fleet in
             let token = try ConsoleHarness.createOperator(fleet, "gina")
