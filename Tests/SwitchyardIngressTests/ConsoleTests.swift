@@ -68,7 +68,8 @@ import Testing
     @Test func signInSetsAStrictHttpOnlyCookieAndAttemptsAreRateLimited() async throws {
         try await withFleet { fleet in
             let token = try ConsoleHarness.createOperator(fleet, "carol")
-            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_CONSOLE_SIGN_IN_BURST": "3"])
+            let ingress = try await IngressHarness.start(
+                fleet, environment: ["SWITCHYARD_CONSOLE_SIGN_IN_BURST": "3", "SWITCHYARD_CONSOLE_SIGN_IN_PER_MINUTE": "1"])
             var console = ConsoleHarness(port: ingress.port)
             let signedIn = try await console.signIn(token)
             let cookie = try #require(signedIn.header("Set-Cookie"))
