@@ -57,16 +57,26 @@ struct Chaos: Sendable {
         let ingressProcess = ingress
         let faults = Task { try await injectFaults(workers: workers, ingress: ingressProcess, loadStart: started) }
         await load.run(for: options.loadDuration, retryUntil: started + options.loadDuration + .seconds(90))
-        let faultTimes = try await faults.value
+        func tearDown() async {
+            samples.cancel()
+            await workers.stop()
+            await ingressProcess?.stop()
+            await httpClient?.shutdown()
+            if case .broker(let publisher) = target { await publisher.close() }
+        }
+        let faultTimes: [ContinuousClock.Instant]
+        do {
+            faultTimes = try await faults.value
+        } catch {
+            // A fault that could not be injected ends the scenario; its processes must not outlive it.
+            await tearDown()
+            throw error
+        }
         let loadEnd = ContinuousClock.now
 
         let confirmed = load.ledger.snapshot.confirmed
         let drained = await waitForLanding(sampler, expected: confirmed.count)
-        samples.cancel()
-        await workers.stop()
-        await ingress?.stop()
-        await httpClient?.shutdown()
-        if case .broker(let publisher) = target { await publisher.close() }
+        await tearDown()
 
         let counts = try await count(databaseURL: databaseURL, runID: runID, confirmed: confirmed, load: load)
         let recovery = await sampler.recoverySeconds(after: faultTimes, rate: options.rate, until: loadEnd)
