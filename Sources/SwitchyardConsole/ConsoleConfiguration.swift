@@ -24,24 +24,10 @@ public struct ConsoleConfiguration: Sendable {
     /// Reads and checks the variables.
     /// - Throws: ``ConfigurationError`` naming the variable and what was wrong.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
-        func flag(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
-            switch environment[name]?.trimmingCharacters(in: .whitespaces) {
-            case nil, "": return fallback
-            case "1": return true
-            case "0": return false
-            case let text?: throw ConfigurationError(variable: name, problem: "expected 0 or 1, got '\(text)'")
-            }
-        }
-        func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-            guard let text = environment[name] else { return fallback }
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-                throw ConfigurationError(variable: name, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
-            }
-            return value
-        }
-        enabledOnIngress = try flag("SWITCHYARD_CONSOLE", default: true)
-        alwaysSecureCookies = try flag("SWITCHYARD_CONSOLE_SECURE_COOKIES", default: false)
-        signInPerMinute = try integer("SWITCHYARD_CONSOLE_SIGN_IN_PER_MINUTE", default: 6, in: 1...10_000)
-        signInBurst = try integer("SWITCHYARD_CONSOLE_SIGN_IN_BURST", default: 10, in: 1...10_000)
+        let variables = ConfigurationVariables(environment)
+        enabledOnIngress = try variables.flag("SWITCHYARD_CONSOLE", default: true)
+        alwaysSecureCookies = try variables.flag("SWITCHYARD_CONSOLE_SECURE_COOKIES", default: false)
+        signInPerMinute = try variables.integer("SWITCHYARD_CONSOLE_SIGN_IN_PER_MINUTE", default: 6, in: 1...10_000)
+        signInBurst = try variables.integer("SWITCHYARD_CONSOLE_SIGN_IN_BURST", default: 10, in: 1...10_000)
     }
 }

@@ -49,29 +49,18 @@ public struct IngressConfiguration: Sendable {
     /// Reads and validates the settings.
     /// - Throws: ``ConfigurationError`` naming the variable.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
-        func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-            guard let text = environment[name] else { return fallback }
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-                throw ConfigurationError(variable: name, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
-            }
-            return value
-        }
-        port = try integer("SWITCHYARD_HTTP_PORT", default: 8080, in: 1...65_535)
-        bodyLimit = try integer("SWITCHYARD_HTTP_BODY_LIMIT", default: 256 * 1024, in: 1...(64 * 1024 * 1024))
-        apiRate = try integer("SWITCHYARD_API_RATE", default: 50, in: 1...1_000_000)
-        apiBurst = try integer("SWITCHYARD_API_BURST", default: 100, in: 1...1_000_000)
-        authFailureRate = try integer("SWITCHYARD_AUTH_FAILURE_RATE", default: 2, in: 1...1_000_000)
-        authFailureBurst = try integer("SWITCHYARD_AUTH_FAILURE_BURST", default: 20, in: 1...1_000_000)
-        sseMaxPerTenant = try integer("SWITCHYARD_SSE_MAX_PER_TENANT", default: 100, in: 1...100_000)
-        sseHeartbeat = try integer("SWITCHYARD_SSE_HEARTBEAT", default: 15, in: 1...300)
-        idleTimeout = try integer("SWITCHYARD_HTTP_IDLE_TIMEOUT", default: 60, in: 1...86_400)
-        databaseAcquireTimeout = try integer("SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT", default: 5, in: 1...300)
-        switch environment["SWITCHYARD_ALLOW_PROBE_EVENTS"]?.trimmingCharacters(in: .whitespaces) {
-        case nil, "0", "": allowProbeEvents = false
-        case "1": allowProbeEvents = true
-        case let other?:
-            throw ConfigurationError(variable: "SWITCHYARD_ALLOW_PROBE_EVENTS", problem: "expected 1 or 0, got '\(other)'")
-        }
+        let variables = ConfigurationVariables(environment)
+        port = try variables.integer("SWITCHYARD_HTTP_PORT", default: 8080, in: 1...65_535)
+        bodyLimit = try variables.integer("SWITCHYARD_HTTP_BODY_LIMIT", default: 256 * 1024, in: 1...(64 * 1024 * 1024))
+        apiRate = try variables.integer("SWITCHYARD_API_RATE", default: 50, in: 1...1_000_000)
+        apiBurst = try variables.integer("SWITCHYARD_API_BURST", default: 100, in: 1...1_000_000)
+        authFailureRate = try variables.integer("SWITCHYARD_AUTH_FAILURE_RATE", default: 2, in: 1...1_000_000)
+        authFailureBurst = try variables.integer("SWITCHYARD_AUTH_FAILURE_BURST", default: 20, in: 1...1_000_000)
+        sseMaxPerTenant = try variables.integer("SWITCHYARD_SSE_MAX_PER_TENANT", default: 100, in: 1...100_000)
+        sseHeartbeat = try variables.integer("SWITCHYARD_SSE_HEARTBEAT", default: 15, in: 1...300)
+        idleTimeout = try variables.integer("SWITCHYARD_HTTP_IDLE_TIMEOUT", default: 60, in: 1...86_400)
+        databaseAcquireTimeout = try variables.integer("SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT", default: 5, in: 1...300)
+        allowProbeEvents = try variables.flag("SWITCHYARD_ALLOW_PROBE_EVENTS", default: false)
         var webhooks: [WebhookSource: WebhookSettings] = [:]
         for source in WebhookSource.allCases {
             let secretVariable = "SWITCHYARD_WEBHOOK_SECRET_\(source.rawValue.uppercased())"
