@@ -48,8 +48,9 @@ extension Console {
             since = date
         }
         let errorClass = fields["error_class"]
-        if let errorClass, errorClass.count > 100 {
-            throw ConsoleInputProblem(message: "field error_class: expected at most 100 characters, got \(errorClass.count)")
+        if let errorClass, errorClass.count > 100 || errorClass.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ConsoleInputProblem(
+                message: "field error_class: expected at most 100 characters without control characters, got \(errorClass.count) characters")
         }
         return DeadLetterSelection(ids: ids, queue: queue, errorClass: errorClass, since: since)
     }

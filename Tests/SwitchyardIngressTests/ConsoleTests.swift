@@ -138,6 +138,7 @@ import Testing
                 ([("queue", "sy.work.nope'--"), ("action", "replay")], "field queue"),
                 ([("queue", "sy.work.probe"), ("since", "yesterday"), ("action", "purge")], "field since"),
                 ([("id", "1"), ("action", "delete")], "field action"),
+                ([("queue", "sy.work.probe"), ("error_class", "perm\u{0}anent"), ("action", "purge")], "field error_class"),
                 ([("action", "purge")], "field id"),
             ]
             for (fields, field) in cases {
