@@ -2,10 +2,11 @@
 // delivery that is ready, in one transaction, never waiting to fill a batch.
 
 import Foundation
-public import Logging
+import Logging
 import Metrics
-public import Switchyard
+import Switchyard
 import SwitchyardCore
+import SwitchyardAMQP
 public import SwitchyardPostgres
 import Synchronization
 
@@ -34,7 +35,10 @@ public enum CommitResult: Sendable {
 /// transaction per delivery), so that only the delivery at fault fails. Only a lost database
 /// connection is retried, with capped backoff, holding the deliveries unacknowledged; a value
 /// the database refuses never stalls the batch.
-public final class Committer: Sendable {
+///
+/// Follow-ups are written under a lease (``OutboxWriter/leasedStatements(_:tenantID:appID:)``)
+/// and handed to the ``FollowUpPublisher`` right after the commit.
+final class Committer: Sendable {
     struct Request: Sendable {
         var consumer: String
         var messageID: String
@@ -45,7 +49,7 @@ public final class Committer: Sendable {
 
     private let pool: PostgresPool
     private let outbox: OutboxWriter
-    private let signal: OutboxSignal?
+    private let followUps: FollowUpPublisher
     private let maxBatch: Int
     private let concurrentBatches: Int
     private let logger: Logger
@@ -71,19 +75,18 @@ public final class Committer: Sendable {
     /// - Parameters:
     ///   - pool: Where to write.
     ///   - outbox: How follow-up events are written.
-    ///   - signal: Poked after a commit that wrote follow-ups, in place of `NOTIFY sy_outbox`
-    ///     (this process's relay publishes them); nil: the commit notifies every relay.
+    ///   - followUps: Publishes each commit's follow-ups right after it.
     ///   - maxBatch: The most deliveries per transaction.
     ///   - concurrentBatches: The most transactions at once (at least 1).
     ///   - logger: For database outages.
-    public init(
-        pool: PostgresPool, outbox: OutboxWriter, signal: OutboxSignal? = nil, maxBatch: Int = 500, concurrentBatches: Int = 2,
+    init(
+        pool: PostgresPool, outbox: OutboxWriter, followUps: FollowUpPublisher, maxBatch: Int = 500, concurrentBatches: Int = 2,
         logger: Logger
     ) {
         precondition(concurrentBatches > 0, "Committer needs concurrentBatches > 0")
         self.pool = pool
         self.outbox = outbox
-        self.signal = signal
+        self.followUps = followUps
         self.maxBatch = maxBatch
         self.concurrentBatches = concurrentBatches
         self.logger = logger
@@ -153,19 +156,15 @@ public final class Committer: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
-            let results = await commitWithRetry(batch)
-            if zip(batch, results).contains(where: { request, result in
-                if case .committed = result { !request.effects.followUps.isEmpty } else { false }
-            }) {
-                signal?.poke()
-            }
-            for (request, result) in zip(batch, results) {
+            let written = await commitWithRetry(batch)
+            followUps.publish(written.followUps)
+            for (request, result) in zip(batch, written.results) {
                 request.continuation.resume(returning: result)
             }
         }
     }
 
-    private func commitWithRetry(_ batch: [Request]) async -> [CommitResult] {
+    private func commitWithRetry(_ batch: [Request]) async -> Written {
         var backoff = Duration.milliseconds(100)
         while true {
             do {
@@ -173,14 +172,14 @@ public final class Committer: Sendable {
             } catch is CancellationError {
                 // Stopping (the session ended): nothing was written; the deliveries return to
                 // their queues unacknowledged.
-                return Array(repeating: .abandoned, count: batch.count)
+                return Written(results: Array(repeating: .abandoned, count: batch.count))
             } catch {
                 logger.warning("database unavailable; holding \(batch.count) deliveries", metadata: ["error": "\(error)"])
             }
             do {
                 try await Task.sleep(for: backoff)
             } catch {
-                return Array(repeating: .abandoned, count: batch.count)
+                return Written(results: Array(repeating: .abandoned, count: batch.count))
             }
             backoff = min(backoff * 2, .seconds(5))
         }
@@ -191,7 +190,7 @@ public final class Committer: Sendable {
     /// delivery whose values the database refuses fails alone and the others commit.
     /// - Throws: Only connection-level ``PostgresError``s, after which the batch is retried, and
     ///   `CancellationError`, after which it is abandoned.
-    private func commit(_ batch: [Request]) async throws -> [CommitResult] {
+    private func commit(_ batch: [Request]) async throws -> Written {
         let started = ContinuousClock.now
         defer {
             let took = ContinuousClock.now - started
@@ -204,12 +203,9 @@ public final class Committer: Sendable {
             }
         }
         let outbox = outbox
-        // With a relay in this process, the signal wakes it and no other relay need wake up
-        // (they look every second, in case this process dies first); else `NOTIFY sy_outbox`.
-        let notify = signal == nil
         do {
             return try await pool.withConnection { connection in
-                try Self.writeTogether(batch, outbox: outbox, notify: notify, on: connection)
+                try Self.writeTogether(batch, outbox: outbox, on: connection)
             }
         } catch let error as PostgresError where error.isConnectionLevel {
             throw error
@@ -220,7 +216,7 @@ public final class Committer: Sendable {
         }
         do {
             return try await pool.withTransaction { connection in
-                try Self.writeOneByOne(batch, outbox: outbox, notify: notify, on: connection)
+                try Self.writeOneByOne(batch, outbox: outbox, on: connection)
             }
         } catch let error as PostgresError where error.isConnectionLevel {
             throw error
@@ -229,21 +225,23 @@ public final class Committer: Sendable {
         } catch {
             logger.warning("the batch's transaction failed; committing one transaction per delivery", metadata: ["error": "\(error)"])
         }
-        var results: [CommitResult] = []
+        var written = Written(results: [])
         for request in batch {
             do {
-                results.append(contentsOf: try await pool.withTransaction { connection in
-                    try Self.writeOneByOne([request], outbox: outbox, notify: notify, on: connection)
-                })
+                let one = try await pool.withTransaction { connection in
+                    try Self.writeOneByOne([request], outbox: outbox, on: connection)
+                }
+                written.results += one.results
+                written.followUps += one.followUps
             } catch let error as PostgresError where error.isConnectionLevel {
                 throw error
             } catch let error as CancellationError {
                 throw error
             } catch {
-                results.append(.failed(Self.postgresError(error)))
+                written.results.append(.failed(Self.postgresError(error)))
             }
         }
-        return results
+        return written
     }
 
     /// The fast path. When no handler gave a `write` closure, first in one round trip: `BEGIN`,
@@ -253,8 +251,8 @@ public final class Committer: Sendable {
     /// deliveries are new), then every new delivery's statements and outbox rows with `COMMIT`.
     /// Handlers' `write` closures run in between.
     private static func writeTogether(
-        _ batch: [Request], outbox: OutboxWriter, notify: Bool, on connection: isolated PostgresConnection
-    ) throws -> [CommitResult] {
+        _ batch: [Request], outbox: OutboxWriter, on connection: isolated PostgresConnection
+    ) throws -> Written {
         var consumers: [String] = []
         for request in batch where !consumers.contains(request.consumer) { consumers.append(request.consumer) }
         let idLists = try consumers.map { consumer in
@@ -268,13 +266,16 @@ public final class Committer: Sendable {
                         "INSERT INTO inbox (consumer, message_id) SELECT $1, id FROM jsonb_array_elements_text($2::jsonb) AS ids(id)",
                         [consumer, ids]))
                 }
+                var leased: [LeasedRow] = []
                 for request in batch {
                     statements += request.effects.statements
-                    statements += try outbox.statements(request.effects.followUps, tenantID: request.tenantID)
+                    try appendFollowUps(of: request, outbox: outbox, to: &statements, leased: &leased)
                 }
-                if notify && batch.contains(where: { !$0.effects.followUps.isEmpty }) { statements.append(OutboxWriter.notifyStatement) }
                 let committed = try connection.queryPipelined(statements + [PostgresStatement("COMMIT")])
-                if committed.last?.commandTag == "COMMIT" { return Array(repeating: .committed, count: batch.count) }
+                if committed.last?.commandTag == "COMMIT" {
+                    return Written(
+                        results: Array(repeating: .committed, count: batch.count), followUps: try committedRows(leased, in: committed))
+                }
             } catch let error as PostgresError where error.isConnectionLevel {
                 throw error
             } catch {
@@ -298,7 +299,7 @@ public final class Committer: Sendable {
             }
             var results: [CommitResult] = []
             var statements: [PostgresStatement] = []
-            var followUps = false
+            var leased: [LeasedRow] = []
             for request in batch {
                 // `remove`: a message delivered twice into one batch has its effects written once.
                 guard fresh.remove(InboxKey(consumer: request.consumer, messageID: request.messageID)) != nil else {
@@ -307,16 +308,14 @@ public final class Committer: Sendable {
                 }
                 try request.effects.write?(connection)
                 statements += request.effects.statements
-                statements += try outbox.statements(request.effects.followUps, tenantID: request.tenantID)
-                followUps = followUps || !request.effects.followUps.isEmpty
+                try appendFollowUps(of: request, outbox: outbox, to: &statements, leased: &leased)
                 results.append(.committed)
             }
-            if followUps && notify { statements.append(OutboxWriter.notifyStatement) }
             let committed = try connection.queryPipelined(statements + [PostgresStatement("COMMIT")])
             guard committed.last?.commandTag == "COMMIT" else {
                 throw PostgresError(.server, "the transaction was rolled back (COMMIT answered \(committed.last?.commandTag ?? "nothing"))")
             }
-            return results
+            return Written(results: results, followUps: try committedRows(leased, in: committed))
         } catch {
             connection.rollBack()
             throw error
@@ -326,33 +325,55 @@ public final class Committer: Sendable {
     /// Writes each delivery under its own savepoint: one whose writes fail is rolled back to
     /// it and reported `failed`; a lost connection ends the whole transaction.
     private static func writeOneByOne(
-        _ batch: [Request], outbox: OutboxWriter, notify: Bool, on connection: isolated PostgresConnection
-    ) throws -> [CommitResult] {
-        var results: [CommitResult] = []
-        var followUps = false
+        _ batch: [Request], outbox: OutboxWriter, on connection: isolated PostgresConnection
+    ) throws -> Written {
+        var written = Written(results: [])
         for request in batch {
             try connection.execute("SAVEPOINT sy_delivery")
             do {
                 let inserted = try connection.execute(
                     "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                     [request.consumer, request.messageID])
+                var rows: [FollowUpPublisher.Row] = []
                 if inserted == 1 {
                     try request.effects.write?(connection)
                     for statement in request.effects.statements { try connection.execute(statement.sql, statement.parameters) }
-                    try outbox.insert(request.effects.followUps, tenantID: request.tenantID, on: connection)
-                    followUps = followUps || !request.effects.followUps.isEmpty
+                    var statements: [PostgresStatement] = []
+                    var leased: [LeasedRow] = []
+                    try appendFollowUps(of: request, outbox: outbox, to: &statements, leased: &leased)
+                    let inserts = try statements.map { try connection.query($0.sql, $0.parameters) }
+                    rows = try committedRows(leased, in: inserts)
                 }
                 try connection.execute("RELEASE SAVEPOINT sy_delivery")
-                results.append(inserted == 1 ? .committed : .duplicate)
+                written.results.append(inserted == 1 ? .committed : .duplicate)
+                written.followUps += rows
             } catch let error as PostgresError where error.isConnectionLevel {
                 throw error
             } catch {
                 try connection.execute("ROLLBACK TO SAVEPOINT sy_delivery")
-                results.append(.failed(postgresError(error)))
+                written.results.append(.failed(postgresError(error)))
             }
         }
-        if followUps && notify { try outbox.notify(on: connection) }
-        return results
+        return written
+    }
+
+    /// Appends the request's leased outbox inserts to `statements`, noting each in `leased`.
+    private static func appendFollowUps(
+        of request: Request, outbox: OutboxWriter, to statements: inout [PostgresStatement], leased: inout [LeasedRow]
+    ) throws {
+        for (statement, message) in try outbox.leasedStatements(
+            request.effects.followUps, tenantID: request.tenantID, appID: FollowUpPublisher.appID)
+        {
+            leased.append(LeasedRow(statement: statements.count, message: message))
+            statements.append(statement)
+        }
+    }
+
+    /// The leased rows' ids from the statements' results, with their messages.
+    private static func committedRows(_ leased: [LeasedRow], in results: [PostgresRows]) throws -> [FollowUpPublisher.Row] {
+        try leased.map { row in
+            FollowUpPublisher.Row(id: try results[row.statement][0].decode(Int64.self, at: 0), message: row.message)
+        }
     }
 
     /// A handler's write failure as a ``PostgresError`` (it usually is one).
@@ -364,4 +385,16 @@ public final class Committer: Sendable {
 private struct InboxKey: Hashable {
     var consumer: String
     var messageID: String
+}
+
+/// What a write did: each delivery's result, and the follow-ups to publish after the commit.
+private struct Written {
+    var results: [CommitResult]
+    var followUps: [FollowUpPublisher.Row] = []
+}
+
+/// A leased outbox row's insert (its index among the statements sent) and its message.
+private struct LeasedRow {
+    var statement: Int
+    var message: AMQPOutgoingMessage
 }

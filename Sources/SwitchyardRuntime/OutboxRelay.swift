@@ -15,9 +15,10 @@ public import SwitchyardPostgres
 /// Rows are claimed with `FOR UPDATE SKIP LOCKED`, so any number of relays share the work and a
 /// row is published by one at a time; a row is marked sent only after the broker confirmed it,
 /// so a relay that dies between publish and mark leads to a second publish of the same
-/// `message_id`, which consumers' inboxes absorb. New rows wake the relay through
-/// `NOTIFY sy_outbox` (and, from committers in the same process, through an ``OutboxSignal``);
-/// it also looks every second. `published_at` is the time the broker's confirm arrived.
+/// `message_id`, which consumers' inboxes absorb. Rows under a lease (`relay_after`: a worker
+/// publishes them itself right after its commit) are left alone until it passes. New rows wake
+/// the relay through `NOTIFY sy_outbox` (and, from committers in the same process, through an
+/// ``OutboxSignal``); it also looks every second. `published_at` is the time the broker's confirm arrived.
 ///
 /// Metrics: `switchyard_outbox_published_total`, and `switchyard_outbox_backlog` (rows not yet
 /// published, counted at most every five seconds).
@@ -122,7 +123,7 @@ public struct OutboxRelay: Service {
             PostgresStatement(
                 """
                 SELECT id, exchange, routing_key, message_id, properties::text, body, tenant_id::text
-                FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+                FROM outbox WHERE published_at IS NULL AND relay_after <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
                 """, [batchSize]),
         ]
         let (published, failure) = try await pool.withTransaction(startingWith: claim) { connection, claimed -> (Int, AMQPError?) in

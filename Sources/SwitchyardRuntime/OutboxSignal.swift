@@ -1,8 +1,7 @@
-// The in-process path from a commit that wrote outbox rows to the relay that publishes them.
+// The in-process path from a worker that gave follow-ups back to the relay that publishes them.
 
-/// Wakes this process's ``OutboxRelay`` as soon as a ``Committer`` has committed follow-ups,
-/// without waiting for `NOTIFY sy_outbox` to come back from the database (which still wakes
-/// relays in other processes).
+/// Wakes this process's ``OutboxRelay`` as soon as rows wait for it (follow-ups this process's
+/// worker gave back, not having published them), without a `NOTIFY sy_outbox` round trip.
 public final class OutboxSignal: Sendable {
     let wakeUp = WakeUp()
 

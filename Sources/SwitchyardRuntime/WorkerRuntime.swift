@@ -61,7 +61,8 @@ public struct WorkerRuntime: Service {
         public var gracePeriod: Duration
         /// This process's name in dead letters and logs.
         public var workerID: String
-        /// Poked after every commit that wrote follow-ups: give the same one to this process's relay.
+        /// Poked when follow-ups the worker could not publish itself wait for the relay: give the
+        /// same one to this process's relay (nil: `NOTIFY sy_outbox` wakes every relay).
         public var outboxSignal: OutboxSignal?
         /// Set while the broker session consumes (for the readiness endpoint).
         public var readiness: WorkerReadiness?
@@ -151,8 +152,10 @@ public struct WorkerRuntime: Service {
     private func consume(consuming: AMQPConnection, publishing: AMQPConnection, until stop: StopSignal) async throws {
         let channel = try await consuming.openChannel()
         let publisher = try await publishing.openChannel(confirms: true)
+        // Follow-ups go out on the publishing connection right after their commit.
+        let followUps = FollowUpPublisher(channel: publisher, pool: pool, signal: configuration.outboxSignal, logger: logger)
         let committer = Committer(
-            pool: pool, outbox: OutboxWriter(exchange: topology.eventsExchange), signal: configuration.outboxSignal, logger: logger)
+            pool: pool, outbox: OutboxWriter(exchange: topology.eventsExchange), followUps: followUps, logger: logger)
         let processor = DeliveryProcessor(
             topology: topology, retryPolicy: RetryPolicy(tiers: topology.retryTiers), committer: committer,
             consumerChannel: channel, publisher: publisher, workerID: configuration.workerID, logger: logger)
@@ -206,7 +209,11 @@ public struct WorkerRuntime: Service {
                         if !stop.isTriggered { throw SessionFailure(description: "consumer \(feed.queue) ended") }
                     }
                 }
-                group.addTask { await committer.run() }
+                group.addTask { await followUps.run() }
+                group.addTask {
+                    await committer.run()
+                    followUps.finish()
+                }
                 group.addTask {
                     try await withThrowingDiscardingTaskGroup { handlers in
                         for (buffer, count) in roleSlots {
@@ -229,6 +236,7 @@ public struct WorkerRuntime: Service {
         } catch {
             for buffer in buffers { _ = buffer.finish() }
             committer.finish()
+            followUps.finish()
             throw error
         }
     }

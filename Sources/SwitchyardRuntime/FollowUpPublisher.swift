@@ -1,0 +1,156 @@
+// A worker's follow-ups published by the worker itself, right after the commit that wrote them;
+// the outbox relay stays the safety net.
+
+import Foundation
+import Logging
+import Metrics
+import Switchyard
+import SwitchyardAMQP
+import SwitchyardPostgres
+import Synchronization
+
+/// Publishes the follow-ups a ``Committer`` has just committed, on the worker's confirm
+/// channel, and marks their outbox rows sent once the broker confirmed them.
+///
+/// The committer writes such rows with a lease (`relay_after`, ``OutboxWriter/lease``), so no
+/// relay publishes them meanwhile: the next stage's consumer gets the event without waiting
+/// for a relay to wake up and claim the row. Publishes don't wait for each other: each
+/// commit's follow-ups go out at once, while earlier ones wait for their confirms. A row the
+/// broker refused, or that could not be published, gets its lease back (`relay_after` in the
+/// past) and a relay wakes for it; a row of a process that died before publishing or marking
+/// it is a relay's once the lease has passed (the inboxes absorb a second publish).
+///
+/// Metrics: `switchyard_followups_published_total` (published and confirmed here; the relay's
+/// `switchyard_outbox_published_total` counts the rest).
+final class FollowUpPublisher: Sendable {
+    /// A committed outbox row and the message to publish for it.
+    struct Row: Sendable {
+        var id: Int64
+        var message: AMQPOutgoingMessage
+    }
+
+    /// The application id in the messages' properties.
+    static let appID = "switchyard-worker"
+
+    private let channel: AMQPChannel
+    private let pool: PostgresPool
+    private let signal: OutboxSignal?
+    private let logger: Logger
+    private let pending = Mutex<[Row]>([])
+    private let wake = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    private let published = Counter(label: "switchyard_followups_published_total")
+
+    /// Creates a publisher.
+    /// - Parameters:
+    ///   - channel: A confirm channel.
+    ///   - pool: Where the outbox rows are.
+    ///   - signal: Wakes this process's relay for a row given back; nil: `NOTIFY sy_outbox`.
+    ///   - logger: For publishes that failed.
+    init(channel: AMQPChannel, pool: PostgresPool, signal: OutboxSignal?, logger: Logger) {
+        self.channel = channel
+        self.pool = pool
+        self.signal = signal
+        self.logger = logger
+    }
+
+    /// Publishes committed rows (returns at once; ``run()`` publishes them).
+    func publish(_ rows: [Row]) {
+        guard !rows.isEmpty else { return }
+        pending.withLock { $0 += rows }
+        wake.continuation.yield()
+    }
+
+    /// Publishes rows as they come until ``finish()``, then what is left, and returns once every
+    /// publish has its confirm and its mark. When cancelled, rows not yet published wait for
+    /// their lease to pass.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for await _ in wake.stream {
+                let rows = pending.withLock { rows in
+                    defer { rows = [] }
+                    return rows
+                }
+                if !rows.isEmpty { group.addTask { await self.publishAndMark(rows) } }
+            }
+            let rest = pending.withLock { rows in
+                defer { rows = [] }
+                return rows
+            }
+            if !rest.isEmpty && !Task.isCancelled { await publishAndMark(rest) }
+        }
+    }
+
+    /// Lets ``run()`` return once what was handed over is published.
+    func finish() {
+        wake.continuation.finish()
+    }
+
+    private func publishAndMark(_ rows: [Row]) async {
+        let outcomes = await channel.publish(rows.map(\.message))
+        var sent: [Int64] = []
+        var unsent: [Int64] = []
+        var failure: AMQPError?
+        for (row, outcome) in zip(rows, outcomes) {
+            switch outcome {
+            case .success: sent.append(row.id)
+            case .failure(let error):
+                unsent.append(row.id)
+                failure = error
+            }
+        }
+        if !sent.isEmpty {
+            published.increment(by: sent.count)
+            do {
+                try await mark(sent)
+            } catch {
+                // The rows stay unmarked: a relay publishes them again once the lease has passed.
+                logger.warning("published follow-ups could not be marked sent", metadata: ["error": "\(error)"])
+            }
+        }
+        if let failure {
+            logger.warning("follow-ups not published; the relay takes them over", metadata: [
+                "rows": "\(unsent.count)", "error": "\(failure)",
+            ])
+            do {
+                try await giveBack(unsent)
+            } catch {
+                logger.warning("follow-ups could not be given back; the relay takes them when their lease passes", metadata: [
+                    "error": "\(error)",
+                ])
+            }
+        }
+    }
+
+    /// Marks rows sent; no WAL flush (a mark lost in a crash only publishes the row again).
+    private func mark(_ ids: [Int64]) async throws {
+        let list = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+        _ = try await pool.withConnection { connection in
+            try connection.queryPipelined([
+                PostgresStatement("BEGIN"),
+                PostgresStatement("SET LOCAL synchronous_commit = off"),
+                PostgresStatement(
+                    """
+                    UPDATE outbox SET published_at = clock_timestamp()
+                    WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb)) AND published_at IS NULL
+                    """, [list]),
+                PostgresStatement("COMMIT"),
+            ]).count
+        }
+    }
+
+    /// Ends the rows' lease and wakes the relays.
+    private func giveBack(_ ids: [Int64]) async throws {
+        let list = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+        var statements = [
+            PostgresStatement(
+                """
+                UPDATE outbox SET relay_after = '-infinity'
+                WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb)) AND published_at IS NULL
+                """, [list]),
+        ]
+        if signal == nil { statements.append(OutboxWriter.notifyStatement) }
+        let given = statements
+        _ = try await pool.withConnection { connection in try connection.queryPipelined(given).count }
+        signal?.poke()
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Switchyard
+import SwitchyardAMQP
+import SwitchyardCore
+import SwitchyardTestSupport
+import Testing
+
+/// Follow-ups published by the worker that committed them, right after the commit, with the
+/// outbox relay as the safety net (rows under a lease, given back when a publish fails).
+@Suite(.serialized, .timeLimit(.minutes(3))) struct FollowUpPublishingTests {
+    /// With no relay anywhere, every follow-up still goes out (the worker publishes it) and its
+    /// row is marked sent; the rows were written under a lease.
+    @Test func aWorkerPublishesItsFollowUpsWithoutARelay() async throws {
+        try await withFleet { fleet in
+            try fleet.startWorker(["probe", "--no-relay"])
+            try await fleet.publishProbes((0..<20).map { #"{"v":1,"id":"first-\#($0)","follow_up":"next-\#($0)"}"# })
+            try await eventually("the follow-ups to run", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'next-%'") == 20
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 40)
+            #expect(try await fleet.count("SELECT count(*) FROM outbox") == 20)
+            try await eventually("every row to be marked sent", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE relay_after > created_at") == 20,
+                    "each row was written under a lease")
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE attempts > 0") == 0)
+        }
+    }
+
+    /// A follow-up the broker can't route (its binding is gone) is given back to the relay at
+    /// once, before its lease would have passed, and goes out when the binding is back.
+    @Test func aFollowUpTheBrokerRefusesIsGivenBackToTheRelay() async throws {
+        try await withFleet { fleet in
+            try fleet.startWorker(["probe"])
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel(confirms: true)
+            try await channel.unbindQueue("sy.work.probe", exchange: "sy.events", routingKey: "probe.#")
+            // The first probes go to the work queue by name; their follow-ups go to sy.events.
+            let published = ContinuousClock.now
+            for index in 0..<5 {
+                let event = OutgoingEvent(type: "probe.run", body: Array(#"{"v":1,"id":"first-\#(index)","follow_up":"next-\#(index)"}"#.utf8))
+                try await channel.publish(AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.probe", body: event.body,
+                    properties: event.properties(appID: "fleet-test"), mandatory: true))
+            }
+            try await eventually("the relay to have tried every follow-up", timeout: OutboxWriter.lease - .seconds(1)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE attempts > 0 AND last_error LIKE '%unroutable%'") == 5
+            }
+            #expect(ContinuousClock.now - published < OutboxWriter.lease, "the relay did not wait for the lease to pass")
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'next-%'") == 0)
+            #expect(fleet.logs().contains("follow-ups not published; the relay takes them over"))
+
+            try await channel.bindQueue("sy.work.probe", exchange: "sy.events", routingKey: "probe.#")
+            await connection.close()
+            try await eventually("the follow-ups to run once routable", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'next-%'") == 5
+            }
+            try await eventually("every row to be marked sent", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+            }
+        }
+    }
+
+    /// A relay leaves a leased row alone until its lease passes (its writer would publish it),
+    /// then publishes it; a row without a lease written after it goes out at once.
+    @Test func theRelayWaitsForALeaseToPass() async throws {
+        try await withFleet { fleet in
+            try fleet.start(["relay"])
+            try await fleet.execute(
+                """
+                INSERT INTO outbox (exchange, routing_key, message_id, body, relay_after)
+                VALUES ('sy.events', 'probe.run', 'leased', convert_to('{"v":1,"id":"leased"}', 'UTF8'), now() + interval '3 seconds')
+                """)
+            try await fleet.execute(
+                """
+                INSERT INTO outbox (exchange, routing_key, message_id, body)
+                VALUES ('sy.events', 'probe.run', 'free', convert_to('{"v":1,"id":"free"}', 'UTF8'))
+                """)
+            try await fleet.execute("SELECT pg_notify('sy_outbox', '')")
+            try await eventually("the row without a lease to go out", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE message_id = 'free' AND published_at IS NOT NULL") == 1
+            }
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM outbox WHERE message_id = 'leased' AND published_at IS NULL AND relay_after > now()") == 1,
+                    "the leased row waits while its lease runs")
+            try await eventually("the leased row to go out after its lease", timeout: .seconds(15)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE message_id = 'leased' AND published_at >= relay_after") == 1
+            }
+            #expect(try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 2)
+        }
+    }
+}
