@@ -62,6 +62,44 @@ import Testing
         }
     }
 
+    /// A worker killed after committing follow-ups it could not publish yet (the broker blocks
+    /// publishers: a memory alarm): the next worker's relay publishes them once their lease has
+    /// passed, and each follow-up takes effect once.
+    @Test func followUpsOfAKilledWorkerGoOutAfterTheirLease() async throws {
+        try await withFleet { fleet in
+            let first = try fleet.startWorker(["probe", "--concurrency", "20"])
+            try await fleet.publishProbes((0..<20).map { #"{"v":1,"id":"first-\#($0)","sleep_ms":1500,"follow_up":"next-\#($0)"}"# })
+            try await eventually("twenty handlers to be in flight", timeout: .seconds(20)) {
+                try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 0
+            }
+            try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0")
+            var alarmCleared = false
+            defer { if !alarmCleared { try? ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4") } }
+            try await eventually("the first probes to commit", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM probe_results") == 20
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") == 20,
+                    "committed under a lease, not published (the broker blocks publishers)")
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+            try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4")
+            alarmCleared = true
+
+            try fleet.startWorker(["probe"])
+            try await eventually("the follow-ups to run", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'next-%'") == 20
+            }
+            try await eventually("every row to be marked sent", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at >= relay_after") == 20,
+                    "the relay published them after their lease")
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE effects > 1") == 0, "no effect twice")
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 40)
+            #expect(try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 0)
+        }
+    }
+
     /// A relay leaves a leased row alone until its lease passes (its writer would publish it),
     /// then publishes it; a row without a lease written after it goes out at once.
     @Test func theRelayWaitsForALeaseToPass() async throws {
