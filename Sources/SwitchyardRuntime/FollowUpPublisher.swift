@@ -18,7 +18,10 @@ import Synchronization
 /// commit's follow-ups go out at once, while earlier ones wait for their confirms. A row the
 /// broker refused, or that could not be published, gets its lease back (`relay_after` in the
 /// past) and a relay wakes for it; a row of a process that died before publishing or marking
-/// it is a relay's once the lease has passed (the inboxes absorb a second publish).
+/// it is a relay's once the lease has passed (the inboxes absorb a second publish). One task
+/// marks the confirmed rows, all that were confirmed since it last looked, in one statement and
+/// at most every ``markInterval``: the marks take a database connection a few times a second,
+/// not once per commit (the handlers and the committer share the pool).
 ///
 /// Metrics: `switchyard_followups_published_total` (published and confirmed here; the relay's
 /// `switchyard_outbox_published_total` counts the rest).
@@ -32,12 +35,19 @@ final class FollowUpPublisher: Sendable {
     /// The application id in the messages' properties.
     static let appID = "switchyard-worker"
 
+    /// The least time between two marks. A worker that dies leaves at most this much confirmed
+    /// and unmarked, which a relay publishes again after the lease (the inboxes absorb it).
+    static let markInterval = Duration.milliseconds(200)
+
     private let channel: AMQPChannel
     private let pool: PostgresPool
     private let signal: OutboxSignal?
     private let logger: Logger
     private let pending = Mutex<[Row]>([])
     private let wake = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    /// Rows confirmed by the broker and not yet marked sent, with the time of their confirm.
+    private let confirmed = Mutex<[Confirmed]>([])
+    private let confirmation = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let published = Counter(label: "switchyard_followups_published_total")
 
     /// Creates a publisher.
@@ -64,19 +74,23 @@ final class FollowUpPublisher: Sendable {
     /// publish has its confirm and its mark. When cancelled, rows not yet published wait for
     /// their lease to pass.
     func run() async {
-        await withDiscardingTaskGroup { group in
-            for await _ in wake.stream {
-                let rows = pending.withLock { rows in
+        await withDiscardingTaskGroup { marking in
+            marking.addTask { await self.markConfirmedRows() }
+            await withDiscardingTaskGroup { publishing in
+                for await _ in wake.stream {
+                    let rows = pending.withLock { rows in
+                        defer { rows = [] }
+                        return rows
+                    }
+                    if !rows.isEmpty { publishing.addTask { await self.publishNow(rows) } }
+                }
+                let rest = pending.withLock { rows in
                     defer { rows = [] }
                     return rows
                 }
-                if !rows.isEmpty { group.addTask { await self.publishAndMark(rows) } }
+                if !rest.isEmpty && !Task.isCancelled { await publishNow(rest) }
             }
-            let rest = pending.withLock { rows in
-                defer { rows = [] }
-                return rows
-            }
-            if !rest.isEmpty && !Task.isCancelled { await publishAndMark(rest) }
+            confirmation.continuation.finish()
         }
     }
 
@@ -85,7 +99,9 @@ final class FollowUpPublisher: Sendable {
         wake.continuation.finish()
     }
 
-    private func publishAndMark(_ rows: [Row]) async {
+    /// Publishes rows and waits for the confirms; hands the confirmed ones to the marking task
+    /// and gives the others back.
+    private func publishNow(_ rows: [Row]) async {
         let outcomes = await channel.publish(rows.map(\.message))
         var sent: [Int64] = []
         var unsent: [Int64] = []
@@ -100,12 +116,9 @@ final class FollowUpPublisher: Sendable {
         }
         if !sent.isEmpty {
             published.increment(by: sent.count)
-            do {
-                try await mark(sent)
-            } catch {
-                // The rows stay unmarked: a relay publishes them again once the lease has passed.
-                logger.warning("published follow-ups could not be marked sent", metadata: ["error": "\(error)"])
-            }
+            let at = Date().timeIntervalSince1970
+            confirmed.withLock { $0 += sent.map { Confirmed(id: $0, at: at) } }
+            confirmation.continuation.yield()
         }
         if let failure {
             logger.warning("follow-ups not published; the relay takes them over", metadata: [
@@ -121,17 +134,45 @@ final class FollowUpPublisher: Sendable {
         }
     }
 
-    /// Marks rows sent; no WAL flush (a mark lost in a crash only publishes the row again).
-    private func mark(_ ids: [Int64]) async throws {
-        let list = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+    /// Marks what is confirmed, as it comes, until the publishing ends, then the rest.
+    private func markConfirmedRows() async {
+        var marked = ContinuousClock.now - Self.markInterval
+        for await _ in confirmation.stream {
+            let wait = marked + Self.markInterval - ContinuousClock.now
+            if wait > .zero { try? await Task.sleep(for: wait) }
+            marked = ContinuousClock.now
+            await markConfirmed()
+        }
+        await markConfirmed()
+    }
+
+    private func markConfirmed() async {
+        let rows = confirmed.withLock { rows in
+            defer { rows = [] }
+            return rows
+        }
+        guard !rows.isEmpty else { return }
+        do {
+            try await mark(rows)
+        } catch {
+            // The rows stay unmarked: a relay publishes them again once the lease has passed.
+            logger.warning("published follow-ups could not be marked sent", metadata: ["rows": "\(rows.count)", "error": "\(error)"])
+        }
+    }
+
+    /// Marks rows sent as of their confirm (`published_at`, as the relay sets it); no WAL flush
+    /// (a mark lost in a crash only publishes the row again).
+    private func mark(_ rows: [Confirmed]) async throws {
+        let list = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
         _ = try await pool.withConnection { connection in
             try connection.queryPipelined([
                 PostgresStatement("BEGIN"),
                 PostgresStatement("SET LOCAL synchronous_commit = off"),
                 PostgresStatement(
                     """
-                    UPDATE outbox SET published_at = clock_timestamp()
-                    WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb)) AND published_at IS NULL
+                    UPDATE outbox o SET published_at = to_timestamp(c.at)
+                    FROM jsonb_to_recordset($1::jsonb) AS c(id bigint, at double precision)
+                    WHERE o.id = c.id AND o.published_at IS NULL
                     """, [list]),
                 PostgresStatement("COMMIT"),
             ]).count
@@ -153,4 +194,10 @@ final class FollowUpPublisher: Sendable {
         _ = try await pool.withConnection { connection in try connection.queryPipelined(given).count }
         signal?.poke()
     }
+}
+
+/// A row the broker confirmed, and when (seconds since 1970).
+private struct Confirmed: Encodable {
+    var id: Int64
+    var at: Double
 }

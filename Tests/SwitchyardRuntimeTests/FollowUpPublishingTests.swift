@@ -25,6 +25,9 @@ import Testing
             #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE relay_after > created_at") == 20,
                     "each row was written under a lease")
             #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE attempts > 0") == 0)
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM outbox WHERE published_at BETWEEN created_at AND created_at + interval '5 seconds'") == 20,
+                    "published_at is the confirm's time, after the commit")
         }
     }
 

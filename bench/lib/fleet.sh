@@ -9,8 +9,10 @@ BENCH_DB=""
 # bench_build: builds switchyard (release, .build-bench); sets BIN.
 bench_build() {
   command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-  log "building release (switchyard) in .build-bench"
-  swift build -c release --build-path .build-bench --product switchyard >&2
+  if [ "${BUILD:-1}" = 1 ]; then
+    log "building release (switchyard) in .build-bench"
+    swift build -c release --build-path .build-bench --product switchyard >&2
+  fi
   BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
 }
 
