@@ -274,7 +274,7 @@ final class Committer: Sendable {
                 let committed = try connection.queryPipelined(statements + [PostgresStatement("COMMIT")])
                 if committed.last?.commandTag == "COMMIT" {
                     return Written(
-                        results: Array(repeating: .committed, count: batch.count), followUps: try committedRows(leased, in: committed))
+                        results: Array(repeating: .committed, count: batch.count), followUps: committedRows(leased, in: committed))
                 }
             } catch let error as PostgresError where error.isConnectionLevel {
                 throw error
@@ -315,7 +315,7 @@ final class Committer: Sendable {
             guard committed.last?.commandTag == "COMMIT" else {
                 throw PostgresError(.server, "the transaction was rolled back (COMMIT answered \(committed.last?.commandTag ?? "nothing"))")
             }
-            return Written(results: results, followUps: try committedRows(leased, in: committed))
+            return Written(results: results, followUps: committedRows(leased, in: committed))
         } catch {
             connection.rollBack()
             throw error
@@ -342,7 +342,7 @@ final class Committer: Sendable {
                     var leased: [LeasedRow] = []
                     try appendFollowUps(of: request, outbox: outbox, to: &statements, leased: &leased)
                     let inserts = try statements.map { try connection.query($0.sql, $0.parameters) }
-                    rows = try committedRows(leased, in: inserts)
+                    rows = committedRows(leased, in: inserts)
                 }
                 try connection.execute("RELEASE SAVEPOINT sy_delivery")
                 written.results.append(inserted == 1 ? .committed : .duplicate)
@@ -369,10 +369,13 @@ final class Committer: Sendable {
         }
     }
 
-    /// The leased rows' ids from the statements' results, with their messages.
-    private static func committedRows(_ leased: [LeasedRow], in results: [PostgresRows]) throws -> [FollowUpPublisher.Row] {
-        try leased.map { row in
-            FollowUpPublisher.Row(id: try results[row.statement][0].decode(Int64.self, at: 0), message: row.message)
+    /// The leased rows' ids from the statements' results, with their messages. Runs after the
+    /// commit, so it does not throw: a row whose id can't be read is left to the relay, which
+    /// takes it once its lease has passed.
+    private static func committedRows(_ leased: [LeasedRow], in results: [PostgresRows]) -> [FollowUpPublisher.Row] {
+        leased.compactMap { row in
+            guard let id = try? results[row.statement].first?.decode(Int64.self, at: 0) else { return nil }
+            return FollowUpPublisher.Row(id: id, message: row.message)
         }
     }
 

@@ -18,7 +18,9 @@ import Synchronization
 /// commit's follow-ups go out at once, while earlier ones wait for their confirms. A row the
 /// broker refused, or that could not be published, gets its lease back (`relay_after` in the
 /// past) and a relay wakes for it; a row of a process that died before publishing or marking
-/// it is a relay's once the lease has passed (the inboxes absorb a second publish). One task
+/// it is a relay's once the lease has passed (the inboxes absorb a second publish). A closed
+/// channel or connection ends the worker's session (``run()`` throws), as a failed retry
+/// publish does, so the next session publishes on a fresh channel. One task
 /// marks the confirmed rows, all that were confirmed since it last looked, in one statement and
 /// at most every ``markInterval``: the marks take a database connection a few times a second,
 /// not once per commit (the handlers and the committer share the pool).
@@ -73,24 +75,26 @@ final class FollowUpPublisher: Sendable {
     /// Publishes rows as they come until ``finish()``, then what is left, and returns once every
     /// publish has its confirm and its mark. When cancelled, rows not yet published wait for
     /// their lease to pass.
-    func run() async {
-        await withDiscardingTaskGroup { marking in
+    /// - Throws: ``SessionFailure`` when the channel or its connection closed (the rows of that
+    ///   publish are given back first).
+    func run() async throws {
+        try await withThrowingDiscardingTaskGroup { marking in
             marking.addTask { await self.markConfirmedRows() }
-            await withDiscardingTaskGroup { publishing in
+            defer { confirmation.continuation.finish() }
+            try await withThrowingDiscardingTaskGroup { publishing in
                 for await _ in wake.stream {
                     let rows = pending.withLock { rows in
                         defer { rows = [] }
                         return rows
                     }
-                    if !rows.isEmpty { publishing.addTask { await self.publishNow(rows) } }
+                    if !rows.isEmpty { publishing.addTask { try await self.publishNow(rows) } }
                 }
                 let rest = pending.withLock { rows in
                     defer { rows = [] }
                     return rows
                 }
-                if !rest.isEmpty && !Task.isCancelled { await publishNow(rest) }
+                if !rest.isEmpty && !Task.isCancelled { try await publishNow(rest) }
             }
-            confirmation.continuation.finish()
         }
     }
 
@@ -101,7 +105,8 @@ final class FollowUpPublisher: Sendable {
 
     /// Publishes rows and waits for the confirms; hands the confirmed ones to the marking task
     /// and gives the others back.
-    private func publishNow(_ rows: [Row]) async {
+    /// - Throws: ``SessionFailure`` when the channel or its connection closed.
+    private func publishNow(_ rows: [Row]) async throws {
         let outcomes = await channel.publish(rows.map(\.message))
         var sent: [Int64] = []
         var unsent: [Int64] = []
@@ -130,6 +135,12 @@ final class FollowUpPublisher: Sendable {
                 logger.warning("follow-ups could not be given back; the relay takes them when their lease passes", metadata: [
                     "error": "\(error)",
                 ])
+            }
+            if failure.code == .channelClosed || failure.code == .connectionClosed {
+                // Ends the loop in run() (what waits is given back by the last publish); rows
+                // committed later wait for their lease while the session starts again.
+                wake.continuation.finish()
+                throw SessionFailure(description: "publishing follow-ups failed: \(failure)")
             }
         }
     }

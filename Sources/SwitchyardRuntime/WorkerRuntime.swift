@@ -209,7 +209,7 @@ public struct WorkerRuntime: Service {
                         if !stop.isTriggered { throw SessionFailure(description: "consumer \(feed.queue) ended") }
                     }
                 }
-                group.addTask { await followUps.run() }
+                group.addTask { try await followUps.run() }
                 group.addTask {
                     await committer.run()
                     followUps.finish()

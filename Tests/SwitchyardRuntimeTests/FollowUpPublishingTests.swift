@@ -65,6 +65,38 @@ import Testing
         }
     }
 
+    /// A follow-up publish that closes the worker's channel (its exchange is gone: 404) gives
+    /// the rows back and starts the worker's session again on fresh connections, as a failed
+    /// retry publish does; once the exchange is back, every follow-up runs once.
+    @Test func aClosedChannelStartsTheSessionAgainAndLosesNoFollowUp() async throws {
+        try await withFleet { fleet in
+            let worker = try fleet.startWorker(["probe"])
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel(confirms: true)
+            try await channel.deleteExchange("sy.events")
+            for index in 0..<5 {
+                let event = OutgoingEvent(type: "probe.run", body: Array(#"{"v":1,"id":"first-\#(index)","follow_up":"next-\#(index)"}"#.utf8))
+                try await channel.publish(AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.probe", body: event.body,
+                    properties: event.properties(appID: "fleet-test"), mandatory: true))
+            }
+            await connection.close()
+            try await eventually("the worker to start its session again", timeout: .seconds(20)) {
+                fleet.logs().contains("publishing follow-ups failed")
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'first-%'") == 5)
+            try fleet.run(["topology", "apply"])
+            try await eventually("the follow-ups to run once the exchange is back", timeout: .seconds(60)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'next-%'") == 5
+            }
+            try await eventually("every row to be marked sent", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE effects > 1") == 0, "no effect twice")
+            #expect(worker.isRunning, "the worker started a new session, it did not exit")
+        }
+    }
+
     /// A worker killed after committing follow-ups it could not publish yet (the broker blocks
     /// publishers: a memory alarm): the next worker's relay publishes them once their lease has
     /// passed, and each follow-up takes effect once.
