@@ -4,6 +4,8 @@
 #
 #   bench/development.sh                   RATE=50, 20 s at the fixed rate, 10 s of saturation
 #   RATE=50 DURATION=5 bench/development.sh   smoke test
+#   BUILD=0 BIN=/tmp/old bench/development.sh  another build's executables (switchyard and
+#                                             SwitchyardBench in the folder BIN), for A/B runs
 #
 # One ingress and one worker (`work analysis planning`, CLI defaults) on the private servers of
 # scripts/services (started if needed), release builds in .build-bench. Two phases, each with
@@ -33,7 +35,7 @@ if [ "${BUILD:-1}" = 1 ]; then
   swift build -c release --build-path .build-bench --product switchyard >&2
   swift build -c release --build-path .build-bench --product SwitchyardBench >&2
 fi
-BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
+BIN="${BIN:-$(swift build -c release --build-path .build-bench --show-bin-path)}"
 
 scripts/services up >&2
 eval "$(scripts/services env)"

@@ -10,19 +10,30 @@ public import SwitchyardPostgres
 /// answer is computed, the `Idempotency-Key` (if any) is claimed with it (a retry gets the
 /// first answer back and changes nothing), then the resource's rows are inserted and its first
 /// messages written to the outbox, so a 201 means the rows and the messages both exist.
+///
+/// With a ``LeasedOutboxPublisher`` the messages are written with a lease and handed to it
+/// right after the commit, so the first worker gets them without waiting for a relay; a relay
+/// still takes over any the publisher could not publish. Without one, the relays are woken
+/// (`NOTIFY`) to publish them.
 public struct IdempotentCreation: Sendable {
+    /// The application id in the messages' properties.
+    static let appID = "switchyard-ingress"
+
     let pool: PostgresPool
     let outbox: OutboxWriter
+    let publisher: (any LeasedOutboxPublisher)?
     let logger: Logger
 
     /// Creates the helper.
     /// - Parameters:
     ///   - pool: The database (tenant transactions).
     ///   - outbox: Where first messages are written.
+    ///   - publisher: Publishes the first messages right after the commit; nil: the relays do.
     ///   - logger: Where database failures are logged.
-    public init(pool: PostgresPool, outbox: OutboxWriter, logger: Logger) {
+    public init(pool: PostgresPool, outbox: OutboxWriter, publisher: (any LeasedOutboxPublisher)? = nil, logger: Logger) {
         self.pool = pool
         self.outbox = outbox
+        self.publisher = publisher
         self.logger = logger
     }
 
@@ -40,15 +51,21 @@ public struct IdempotentCreation: Sendable {
         insert: @escaping @Sendable (isolated PostgresConnection) throws -> [OutgoingEvent]
     ) async throws(APIError) -> String {
         let outbox = outbox
-        return try await pool.asTenant(tenantID, logger: logger) { connection in
+        let leasing = publisher != nil
+        let (answer, leased) = try await pool.asTenant(tenantID, logger: logger) { connection in
             let answer = try answer(connection)
             if let earlier = try key?.claim(answer: answer, tenantID: tenantID, on: connection) {
-                return earlier
+                return (earlier, [LeasedOutboxRow]())
             }
             let events = try insert(connection)
+            if leasing {
+                return (answer, try outbox.insertLeased(events, tenantID: tenantID, appID: Self.appID, on: connection))
+            }
             try outbox.insert(events, tenantID: tenantID, on: connection)
             if !events.isEmpty { try outbox.notify(on: connection) }
-            return answer
+            return (answer, [])
         }
+        publisher?.publish(leased)
+        return answer
     }
 }

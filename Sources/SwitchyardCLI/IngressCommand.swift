@@ -26,7 +26,7 @@ struct IngressCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (default: SWITCHYARD_HTTP_PORT, else 8080).")
     var port: Int?
 
-    @Flag(help: "Don't run an outbox relay in this process (new jobs' messages then wait for a worker's or `switchyard relay`).")
+    @Flag(help: "Don't run an outbox relay in this process (new jobs' messages this process could not publish then wait for a worker's or `switchyard relay`).")
     var noRelay = false
 
     func validate() throws {
@@ -56,18 +56,25 @@ struct IngressCommand: AsyncParsableCommand {
         let console = consoleConfiguration.enabledOnIngress
             ? try makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)
             : nil
+        // Created jobs' first events go out on the shared publishing connection right after
+        // their commit; the relay takes over what could not be published.
+        let relaySignal = noRelay ? nil : OutboxSignal()
+        let followUps = FollowUpPublisher(
+            publish: { await publisher.publishEach($0) }, pool: pool, signal: relaySignal, logger: logger)
         let server = try IngressServer(
             configuration: ingress, pool: pool, acceptancePool: acceptancePool, publisher: publisher, liveUpdates: liveUpdates,
-            eventsExchange: topology.eventsExchange, metrics: metrics, console: console, logger: logger)
+            followUps: followUps, eventsExchange: topology.eventsExchange, metrics: metrics, console: console, logger: logger)
         // Services start in this order and stop in reverse: the live-update streams end first
         // (so the server's graceful stop isn't held by them), then the server stops taking
-        // requests and finishes those in flight, then the relay publishes what they committed,
-        // then the broker connection and the pools close.
+        // requests and finishes those in flight, then the follow-up publisher publishes what
+        // they committed, then the relay what is left, then the broker connection and the
+        // pools close.
         var services: [any Service] = [pool, acceptancePool, publisher]
-        if !noRelay {
-            services.append(OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger))
+        if let relaySignal {
+            services.append(OutboxRelay(
+                pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, signal: relaySignal, logger: logger))
         }
-        services += [try server.application(port: port), liveUpdates]
+        services += [FollowUpPublishingService(followUps), try server.application(port: port), liveUpdates]
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("ingress listening", metadata: ["port": "\(port ?? ingress.port)"])

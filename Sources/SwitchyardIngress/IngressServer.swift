@@ -5,7 +5,7 @@ public import Hummingbird
 public import Logging
 import Metrics
 public import ServiceLifecycle
-import Switchyard
+public import Switchyard
 public import SwitchyardAPI
 public import SwitchyardConsole
 public import SwitchyardMetrics
@@ -21,6 +21,7 @@ public struct IngressServer: Sendable {
     let acceptancePool: PostgresPool
     let publisher: BrokerPublisher
     let liveUpdates: LiveUpdateHub
+    let followUps: (any LeasedOutboxPublisher)?
     let eventsExchange: String
     let metrics: MetricsEndpoint?
     let console: Console?
@@ -35,6 +36,8 @@ public struct IngressServer: Sendable {
     ///     ``PostgresPool/acceptanceSettings``.
     ///   - publisher: The broker connection events go out on.
     ///   - liveUpdates: Wakes Server-Sent Event streams (run it as a service beside the server).
+    ///   - followUps: Publishes the first events of created jobs right after their commit; nil:
+    ///     the relays publish them.
     ///   - eventsExchange: Where events are published (`sy.events`).
     ///   - metrics: Served on `GET /metrics` when given.
     ///   - console: The operator console, served under `/console` when given.
@@ -42,7 +45,7 @@ public struct IngressServer: Sendable {
     /// - Throws: When the OpenAPI document is missing from the module's resources.
     public init(
         configuration: IngressConfiguration, pool: PostgresPool, acceptancePool: PostgresPool, publisher: BrokerPublisher,
-        liveUpdates: LiveUpdateHub,
+        liveUpdates: LiveUpdateHub, followUps: (any LeasedOutboxPublisher)? = nil,
         eventsExchange: String, metrics: MetricsEndpoint?, console: Console? = nil, logger: Logger
     ) throws {
         openAPIDocument = try OpenAPIDocument.load()
@@ -51,6 +54,7 @@ public struct IngressServer: Sendable {
         self.acceptancePool = acceptancePool
         self.publisher = publisher
         self.liveUpdates = liveUpdates
+        self.followUps = followUps
         self.eventsExchange = eventsExchange
         self.metrics = metrics
         self.console = console
@@ -76,7 +80,8 @@ public struct IngressServer: Sendable {
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
         // Every pipeline's routes, and its subjects' live updates, from the registry.
-        let creation = IdempotentCreation(pool: pool, outbox: OutboxWriter(exchange: eventsExchange), logger: logger)
+        let creation = IdempotentCreation(
+            pool: pool, outbox: OutboxWriter(exchange: eventsExchange), publisher: followUps, logger: logger)
         try PipelineRegistry.addRoutes(
             to: router,
             context: RouteContext(

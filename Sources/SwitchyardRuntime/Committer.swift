@@ -334,15 +334,12 @@ final class Committer: Sendable {
                 let inserted = try connection.execute(
                     "INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                     [request.consumer, request.messageID])
-                var rows: [FollowUpPublisher.Row] = []
+                var rows: [LeasedOutboxRow] = []
                 if inserted == 1 {
                     try request.effects.write?(connection)
                     for statement in request.effects.statements { try connection.execute(statement.sql, statement.parameters) }
-                    var statements: [PostgresStatement] = []
-                    var leased: [LeasedRow] = []
-                    try appendFollowUps(of: request, outbox: outbox, to: &statements, leased: &leased)
-                    let inserts = try statements.map { try connection.query($0.sql, $0.parameters) }
-                    rows = committedRows(leased, in: inserts)
+                    rows = try outbox.insertLeased(
+                        request.effects.followUps, tenantID: request.tenantID, appID: FollowUpPublisher.appID, on: connection)
                 }
                 try connection.execute("RELEASE SAVEPOINT sy_delivery")
                 written.results.append(inserted == 1 ? .committed : .duplicate)
@@ -372,10 +369,10 @@ final class Committer: Sendable {
     /// The leased rows' ids from the statements' results, with their messages. Runs after the
     /// commit, so it does not throw: a row whose id can't be read is left to the relay, which
     /// takes it once its lease has passed.
-    private static func committedRows(_ leased: [LeasedRow], in results: [PostgresRows]) -> [FollowUpPublisher.Row] {
+    private static func committedRows(_ leased: [LeasedRow], in results: [PostgresRows]) -> [LeasedOutboxRow] {
         leased.compactMap { row in
             guard let id = try? results[row.statement].first?.decode(Int64.self, at: 0) else { return nil }
-            return FollowUpPublisher.Row(id: id, message: row.message)
+            return LeasedOutboxRow(id: id, message: row.message)
         }
     }
 
@@ -393,7 +390,7 @@ private struct InboxKey: Hashable {
 /// What a write did: each delivery's result, and the follow-ups to publish after the commit.
 private struct Written {
     var results: [CommitResult]
-    var followUps: [FollowUpPublisher.Row] = []
+    var followUps: [LeasedOutboxRow] = []
 }
 
 /// A leased outbox row's insert (its index among the statements sent) and its message.

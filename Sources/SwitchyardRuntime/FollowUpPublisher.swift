@@ -2,71 +2,88 @@
 // the outbox relay stays the safety net.
 
 import Foundation
-import Logging
+public import Logging
 import Metrics
-import Switchyard
-import SwitchyardAMQP
-import SwitchyardPostgres
+public import Switchyard
+public import SwitchyardAMQP
+public import SwitchyardPostgres
 import Synchronization
 
-/// Publishes the follow-ups a ``Committer`` has just committed, on the worker's confirm
-/// channel, and marks their outbox rows sent once the broker confirmed them.
+/// Publishes the follow-ups a worker's committer has just committed, on the worker's confirm
+/// channel, and marks their outbox rows sent once the broker confirmed them; the ingress uses
+/// one for the first events of the jobs it creates, on its shared publishing connection.
 ///
-/// The committer writes such rows with a lease (`relay_after`, ``OutboxWriter/lease``), so no
+/// The writer writes such rows with a lease (`relay_after`, ``OutboxWriter/lease``), so no
 /// relay publishes them meanwhile: the next stage's consumer gets the event without waiting
 /// for a relay to wake up and claim the row. Publishes don't wait for each other: each
 /// commit's follow-ups go out at once, while earlier ones wait for their confirms. A row the
 /// broker refused, or that could not be published, gets its lease back (`relay_after` in the
 /// past) and a relay wakes for it; a row of a process that died before publishing or marking
-/// it is a relay's once the lease has passed (the inboxes absorb a second publish). A closed
-/// channel or connection ends the worker's session (``run()`` throws), as a failed retry
-/// publish does, so the next session publishes on a fresh channel. One task
+/// it is a relay's once the lease has passed (the inboxes absorb a second publish). On a
+/// worker's channel, a closed channel or connection ends the worker's session (``run()``
+/// throws), as a failed retry publish does, so the next session publishes on a fresh channel.
+/// One task
 /// marks the confirmed rows, all that were confirmed since it last looked, in one statement and
 /// at most every ``markInterval``: the marks take a database connection a few times a second,
 /// not once per commit (the handlers and the committer share the pool).
 ///
 /// Metrics: `switchyard_followups_published_total` (published and confirmed here; the relay's
 /// `switchyard_outbox_published_total` counts the rest).
-final class FollowUpPublisher: Sendable {
-    /// A committed outbox row and the message to publish for it.
-    struct Row: Sendable {
-        var id: Int64
-        var message: AMQPOutgoingMessage
-    }
+public final class FollowUpPublisher: LeasedOutboxPublisher {
+    /// Publishes messages with confirms and reports each one's outcome, in order.
+    public typealias Publish = @Sendable ([AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>]
 
-    /// The application id in the messages' properties.
+    /// The application id in a worker's messages' properties.
     static let appID = "switchyard-worker"
 
     /// The least time between two marks. A worker that dies leaves at most this much confirmed
     /// and unmarked, which a relay publishes again after the lease (the inboxes absorb it).
     static let markInterval = Duration.milliseconds(200)
 
-    private let channel: AMQPChannel
+    private let send: Publish
+    /// Whether a closed channel or connection ends ``run()`` (a worker's session).
+    private let endsWhenClosed: Bool
     private let pool: PostgresPool
     private let signal: OutboxSignal?
     private let logger: Logger
-    private let pending = Mutex<[Row]>([])
+    private let pending = Mutex<[LeasedOutboxRow]>([])
     private let wake = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     /// Rows confirmed by the broker and not yet marked sent, with the time of their confirm.
     private let confirmed = Mutex<[Confirmed]>([])
     private let confirmation = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let published = Counter(label: "switchyard_followups_published_total")
 
-    /// Creates a publisher.
+    /// Creates a worker session's publisher: a closed channel or connection ends ``run()``.
     /// - Parameters:
     ///   - channel: A confirm channel.
     ///   - pool: Where the outbox rows are.
     ///   - signal: Wakes this process's relay for a row given back; nil: `NOTIFY sy_outbox`.
     ///   - logger: For publishes that failed.
-    init(channel: AMQPChannel, pool: PostgresPool, signal: OutboxSignal?, logger: Logger) {
-        self.channel = channel
+    convenience init(channel: AMQPChannel, pool: PostgresPool, signal: OutboxSignal?, logger: Logger) {
+        self.init(publish: { await channel.publish($0) }, endsWhenClosed: true, pool: pool, signal: signal, logger: logger)
+    }
+
+    /// Creates a publisher on a connection that reconnects by itself (the ingress's shared
+    /// one): ``run()`` only ends after ``finish()``.
+    /// - Parameters:
+    ///   - publish: Publishes with confirms.
+    ///   - pool: Where the outbox rows are.
+    ///   - signal: Wakes this process's relay for a row given back; nil: `NOTIFY sy_outbox`.
+    ///   - logger: For publishes that failed.
+    public convenience init(publish: @escaping Publish, pool: PostgresPool, signal: OutboxSignal?, logger: Logger) {
+        self.init(publish: publish, endsWhenClosed: false, pool: pool, signal: signal, logger: logger)
+    }
+
+    private init(publish: @escaping Publish, endsWhenClosed: Bool, pool: PostgresPool, signal: OutboxSignal?, logger: Logger) {
+        self.send = publish
+        self.endsWhenClosed = endsWhenClosed
         self.pool = pool
         self.signal = signal
         self.logger = logger
     }
 
     /// Publishes committed rows (returns at once; ``run()`` publishes them).
-    func publish(_ rows: [Row]) {
+    public func publish(_ rows: [LeasedOutboxRow]) {
         guard !rows.isEmpty else { return }
         pending.withLock { $0 += rows }
         wake.continuation.yield()
@@ -75,9 +92,9 @@ final class FollowUpPublisher: Sendable {
     /// Publishes rows as they come until ``finish()``, then what is left, and returns once every
     /// publish has its confirm and its mark. When cancelled, rows not yet published wait for
     /// their lease to pass.
-    /// - Throws: ``SessionFailure`` when the channel or its connection closed (the rows of that
-    ///   publish are given back first).
-    func run() async throws {
+    /// - Throws: On a worker's channel, `SessionFailure` when the channel or its connection
+    ///   closed (the rows of that publish are given back first).
+    public func run() async throws {
         try await withThrowingDiscardingTaskGroup { marking in
             marking.addTask { await self.markConfirmedRows() }
             defer { confirmation.continuation.finish() }
@@ -99,15 +116,15 @@ final class FollowUpPublisher: Sendable {
     }
 
     /// Lets ``run()`` return once what was handed over is published.
-    func finish() {
+    public func finish() {
         wake.continuation.finish()
     }
 
     /// Publishes rows and waits for the confirms; hands the confirmed ones to the marking task
     /// and gives the others back.
-    /// - Throws: ``SessionFailure`` when the channel or its connection closed.
-    private func publishNow(_ rows: [Row]) async throws {
-        let outcomes = await channel.publish(rows.map(\.message))
+    /// - Throws: ``SessionFailure`` when the channel or its connection closed, on a worker's channel.
+    private func publishNow(_ rows: [LeasedOutboxRow]) async throws {
+        let outcomes = await send(rows.map(\.message))
         var sent: [Int64] = []
         var unsent: [Int64] = []
         var failure: AMQPError?
@@ -136,7 +153,7 @@ final class FollowUpPublisher: Sendable {
                     "error": "\(error)",
                 ])
             }
-            if failure.code == .channelClosed || failure.code == .connectionClosed {
+            if endsWhenClosed && (failure.code == .channelClosed || failure.code == .connectionClosed) {
                 // Ends the loop in run() (what waits is given back by the last publish); rows
                 // committed later wait for their lease while the session starts again.
                 wake.continuation.finish()

@@ -6,14 +6,16 @@
 PIDS=()
 BENCH_DB=""
 
-# bench_build: builds switchyard (release, .build-bench); sets BIN.
+# bench_build: builds switchyard (release, .build-bench); sets BIN. With BUILD=0 and BIN set
+# (a folder holding another build's switchyard), runs that build instead, for A/B runs.
 bench_build() {
   command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
   if [ "${BUILD:-1}" = 1 ]; then
     log "building release (switchyard) in .build-bench"
     swift build -c release --build-path .build-bench --product switchyard >&2
+    BIN=""
   fi
-  BIN="$(swift build -c release --build-path .build-bench --show-bin-path)"
+  BIN="${BIN:-$(swift build -c release --build-path .build-bench --show-bin-path)}"
 }
 
 # bench_servers [NAME]: the private servers up and their environment; with NAME, a database

@@ -66,6 +66,23 @@ public struct OutboxWriter: Sendable {
         }
     }
 
+    /// Runs ``leasedStatements(_:tenantID:appID:)`` in the connection's transaction.
+    /// - Parameters:
+    ///   - events: The events.
+    ///   - tenantID: The tenant of the request that caused them, when the events name none.
+    ///   - appID: The publishing application, in the messages' properties.
+    ///   - connection: The connection whose transaction the rows join.
+    /// - Returns: The rows, for a ``LeasedOutboxPublisher`` once the transaction has committed.
+    public func insertLeased(
+        _ events: [OutgoingEvent], tenantID: String?, appID: String, on connection: isolated PostgresConnection
+    ) throws -> [LeasedOutboxRow] {
+        try leasedStatements(events, tenantID: tenantID, appID: appID).map { leased in
+            let rows = try connection.query(leased.statement.sql, leased.statement.parameters)
+            guard let row = rows.first else { throw PostgresError(.server, "INSERT INTO outbox returned no id") }
+            return LeasedOutboxRow(id: try row.decode(Int64.self, at: 0), message: leased.message)
+        }
+    }
+
     private func statement(_ event: OutgoingEvent, tenantID: String?, leased: Bool) throws -> PostgresStatement {
         let properties = try JSONEncoder().encode(OutboxProperties(
             correlationID: event.correlationID, traceparent: event.traceparent,
