@@ -29,6 +29,7 @@ extension ConnectionLoop {
         var properties = message.properties.c(in: scratch, extraHeaders: sequence)
         let exchange = scratch.bytes(message.exchange)
         let routingKey = scratch.bytes(message.routingKey)
+        holdSegmentsIfSeveralPublishes()
         let status = message.body.withUnsafeBytes { body in
             amqp_basic_publish(
                 connection, number, exchange, routingKey, message.mandatory ? 1 : 0, 0, &properties,

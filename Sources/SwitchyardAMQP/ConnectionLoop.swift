@@ -52,6 +52,10 @@ final class ConnectionLoop: @unchecked Sendable {
     private var batch: [LoopCommand] = []
     /// Channels with single acks collected in this turn.
     private var acksCollected: [UInt16] = []
+    /// Publishes written in this turn.
+    private var publishesThisTurn = 0
+    /// Whether the socket holds this turn's segments (TCP_CORK).
+    private var segmentsHeld = false
 
     init(configuration: AMQPConnection.Configuration) {
         self.configuration = configuration
@@ -151,6 +155,7 @@ final class ConnectionLoop: @unchecked Sendable {
     private func runCommands() -> Bool {
         shared.withLock { swap(&$0.commands, &batch) }
         guard !batch.isEmpty else { return false }
+        defer { releaseSegments() }
         // After a teardown the rest of the batch still runs: each command then fails with
         // the error that ended the connection.
         for command in batch {
@@ -174,6 +179,31 @@ final class ConnectionLoop: @unchecked Sendable {
         }
         batch.removeAll(keepingCapacity: true)
         return true
+    }
+
+    /// Counts a publish of this turn; from the second one on, the socket holds what is written
+    /// (TCP_CORK) until the turn ends, so the turn's publishes leave as a few full TCP segments
+    /// (and wake the broker once) instead of one segment per publish. A turn's acks already
+    /// leave as one frame; a lone publish goes out at once.
+    func holdSegmentsIfSeveralPublishes() {
+        publishesThisTurn += 1
+        if publishesThisTurn == 2 && !segmentsHeld { segmentsHeld = setCork(true) }
+    }
+
+    /// Sends what the socket holds at the end of a turn.
+    private func releaseSegments() {
+        publishesThisTurn = 0
+        if segmentsHeld {
+            _ = setCork(false)
+            segmentsHeld = false
+        }
+    }
+
+    /// Holds (`true`) or sends (`false`) the socket's partial segments; whether it could.
+    private func setCork(_ on: Bool) -> Bool {
+        guard let connection else { return false }
+        var value: Int32 = on ? 1 : 0
+        return setsockopt(amqp_get_sockfd(connection), Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
     }
 
     private func sendCollectedAcks() {
