@@ -87,6 +87,32 @@ extension PostgresConnection {
         }
     }
 
+    /// Runs `statements` as one transaction in one round trip (`BEGIN`, `SET LOCAL
+    /// synchronous_commit = off`, the statements, `COMMIT`, pipelined) whose commit doesn't wait
+    /// for the WAL flush: for rows whose loss in a crash of the database (the last moments' worth)
+    /// costs nothing that matters, such as marks that only let a message go out again, or usage
+    /// records. Others still see the rows as soon as this returns.
+    /// - Parameter statements: The statements, each a single SQL statement.
+    /// - Returns: Each statement's rows, in order.
+    /// - Throws: ``PostgresError`` as ``queryPipelined(_:)``; nothing was committed.
+    public func commitWithoutFlush(_ statements: [PostgresStatement]) throws -> [PostgresRows] {
+        guard !isInTransaction else {
+            throw PostgresError(.transactionInProgress, "a transaction is already open on this connection")
+        }
+        do {
+            let results = try queryPipelined(
+                [PostgresStatement("BEGIN"), PostgresStatement("SET LOCAL synchronous_commit = off")] + statements
+                    + [PostgresStatement("COMMIT")])
+            guard results.last?.commandTag == "COMMIT" else {
+                throw PostgresError(.server, "the transaction was rolled back (COMMIT answered \(results.last?.commandTag ?? "nothing"))")
+            }
+            return Array(results.dropFirst(2).dropLast())
+        } catch {
+            rollBack()
+            throw error
+        }
+    }
+
     /// Ends an open transaction (one begun by a pipelined `BEGIN`, say), closing the connection
     /// if even that fails; does nothing when none is open.
     public func rollBack() {

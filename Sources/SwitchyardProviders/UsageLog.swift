@@ -5,7 +5,9 @@ public import SwitchyardPostgres
 
 /// Records every external call (api, endpoint, status, time, tenant, project). Rows are
 /// written at once in their own transaction: a call that a retry repeats was made twice and
-/// is counted twice. `status_code` is the HTTP status of a failed call, 200 for any successful
+/// is counted twice. The commit doesn't wait for the WAL flush (the handler's own commit and
+/// the broker's write are the stage's durable writes; a usage row is lost only with the
+/// database's last moments in a crash of the database). `status_code` is the HTTP status of a failed call, 200 for any successful
 /// network call (the clients don't report which 2xx), and empty for offline work.
 public struct UsageLog: Sendable {
     let pool: PostgresPool
@@ -46,13 +48,12 @@ public struct UsageLog: Sendable {
             statusCode = 200
         }
         do {
-            try await pool.withConnection { connection in
-                try connection.execute(
-                    """
-                    INSERT INTO api_usage (tenant_id, project_id, api, endpoint, status_code, error, response_time_ms, offline)
-                    VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8)
-                    """, [tenantID, projectID, api, "\(provider): \(endpoint)", statusCode, failure, milliseconds, provider == "offline"])
-            }
+            let insert = PostgresStatement(
+                """
+                INSERT INTO api_usage (tenant_id, project_id, api, endpoint, status_code, error, response_time_ms, offline)
+                VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8)
+                """, [tenantID, projectID, api, "\(provider): \(endpoint)", statusCode, failure, milliseconds, provider == "offline"])
+            _ = try await pool.withConnection { connection in try connection.commitWithoutFlush([insert]).count }
         } catch {
             logger.warning("api_usage row not written", metadata: ["api": "\(api)", "error": "\(error)"])
         }

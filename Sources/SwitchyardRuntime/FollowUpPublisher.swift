@@ -192,19 +192,13 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
     /// (a mark lost in a crash only publishes the row again).
     private func mark(_ rows: [Confirmed]) async throws {
         let list = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
-        _ = try await pool.withConnection { connection in
-            try connection.queryPipelined([
-                PostgresStatement("BEGIN"),
-                PostgresStatement("SET LOCAL synchronous_commit = off"),
-                PostgresStatement(
-                    """
-                    UPDATE outbox o SET published_at = to_timestamp(c.at)
-                    FROM jsonb_to_recordset($1::jsonb) AS c(id bigint, at double precision)
-                    WHERE o.id = c.id AND o.published_at IS NULL
-                    """, [list]),
-                PostgresStatement("COMMIT"),
-            ]).count
-        }
+        let update = PostgresStatement(
+            """
+            UPDATE outbox o SET published_at = to_timestamp(c.at)
+            FROM jsonb_to_recordset($1::jsonb) AS c(id bigint, at double precision)
+            WHERE o.id = c.id AND o.published_at IS NULL
+            """, [list])
+        _ = try await pool.withConnection { connection in try connection.commitWithoutFlush([update]).count }
     }
 
     /// Ends the rows' lease and wakes the relays.

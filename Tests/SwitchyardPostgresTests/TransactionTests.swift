@@ -116,4 +116,32 @@ import Testing
         #expect(try await count(on: connection) == 0)
         await connection.close()
     }
+
+    /// One round trip that commits without waiting for the WAL flush: the statements' rows
+    /// come back, the commit is visible at once and ran with `synchronous_commit = off`; a
+    /// failing statement commits nothing and leaves no transaction open.
+    @Test func aCommitWithoutFlushReturnsTheRowsOrCommitsNothing() async throws {
+        let connection = try await connectionWithTable()
+
+        let rows = try await connection.commitWithoutFlush([
+            PostgresStatement("INSERT INTO items VALUES ($1)", [1]),
+            PostgresStatement("SELECT current_setting('synchronous_commit'), count(*)::int8 FROM items"),
+        ])
+        #expect(rows.count == 2 && rows[0].affectedRows == 1)
+        #expect(try rows[1][0].decode(String.self, at: 0) == "off")
+        #expect(try rows[1][0].decode(Int.self, at: 1) == 1)
+        #expect(try await connection.query("SHOW synchronous_commit")[0].decode(String.self, at: 0) == "on",
+                "the setting was the transaction's only")
+
+        await #expect(throws: PostgresError.self) {
+            try await connection.commitWithoutFlush([
+                PostgresStatement("INSERT INTO items VALUES ($1)", [2]), PostgresStatement("INSERT INTO items VALUES ($1)", [1]),
+            ])
+        }
+        #expect(try await count(on: connection) == 1, "the failed transaction's first row is gone too")
+        #expect(try await connection.commitWithoutFlush([PostgresStatement("INSERT INTO items VALUES ($1)", [3])]).count == 1,
+                "no transaction was left open")
+        #expect(try await count(on: connection) == 2)
+        await connection.close()
+    }
 }
