@@ -67,4 +67,39 @@ struct CreatedJobPublishingTests {
             await tenants.ingress.client.shutdown()
         }
     }
+
+    /// An ingress killed after its commits and before its publishes (the broker blocks
+    /// publishers) loses no job: a relay publishes the rows once their lease has passed, and
+    /// every job runs once.
+    @Test func theJobsOfAKilledIngressRunAfterTheirLease() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet, ingressArguments: ["--no-relay"])
+            try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0")
+            var alarmCleared = false
+            defer { if !alarmCleared { try? ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4") } }
+            for index in 0..<10 {
+                let created = try await tenants.ingress.send(
+                    .post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":{"n":\#(index)}}"#)
+                try #require(created.status == 201, "a job is created without waiting for the broker: \(created.bodyText)")
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") == 10,
+                    "committed under a lease, not published (the broker blocks publishers)")
+            kill(tenants.ingress.process.processIdentifier, SIGKILL)
+            tenants.ingress.process.waitUntilExit()
+            try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4")
+            alarmCleared = true
+
+            try fleet.startWorker(["workflow"])
+            try await eventually("every job to complete", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM jobs WHERE status = 'completed'") == 10
+            }
+            try await eventually("every row to be marked sent", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at >= relay_after") == 10,
+                    "the relay published them after their lease")
+            #expect(try await fleet.count("SELECT count(*) FROM job_steps") == 10, "each job's step ran once")
+            await tenants.ingress.client.shutdown()
+        }
+    }
 }
