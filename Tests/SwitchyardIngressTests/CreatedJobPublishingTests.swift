@@ -9,17 +9,23 @@ import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct CreatedJobPublishingTests {
+    /// Creates `count` jobs of the built-in `echo` workflow as tenant A; each must be 201 (which
+    /// does not wait for the broker).
+    static func createEchoJobs(_ count: Int, as tenants: JobAPITests.Tenants) async throws {
+        for index in 0..<count {
+            let created = try await tenants.ingress.send(
+                .post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":{"n":\#(index)}}"#)
+            try #require(created.status == 201, "\(created.bodyText)")
+        }
+    }
+
     /// With no relay anywhere, created jobs still run: the ingress published each first step
     /// itself, under a lease, and marked its row sent.
     @Test func theIngressPublishesACreatedJobsFirstStepWithoutARelay() async throws {
         try await withFleet { fleet in
             let tenants = try await JobAPITests.Tenants.start(fleet, ingressArguments: ["--no-relay"])
             try fleet.startWorker(["workflow", "--no-relay"])
-            for index in 0..<10 {
-                let created = try await tenants.ingress.send(
-                    .post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":{"n":\#(index)}}"#)
-                try #require(created.status == 201, "\(created.bodyText)")
-            }
+            try await Self.createEchoJobs(10, as: tenants)
             try await eventually("every job to complete", timeout: .seconds(30)) {
                 try await fleet.count("SELECT count(*) FROM jobs WHERE status = 'completed'") == 10
             }
@@ -46,11 +52,7 @@ struct CreatedJobPublishingTests {
             let channel = try await connection.openChannel()
             try await channel.unbindQueue("sy.work.workflow", exchange: "sy.events", routingKey: "workflow.step")
             let created = ContinuousClock.now
-            for index in 0..<3 {
-                let response = try await tenants.ingress.send(
-                    .post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":{"n":\#(index)}}"#)
-                try #require(response.status == 201, "\(response.bodyText)")
-            }
+            try await Self.createEchoJobs(3, as: tenants)
             try await eventually("the relay to have tried every first step", timeout: .seconds(4)) {
                 try await fleet.count("SELECT count(*) FROM outbox WHERE attempts > 0 AND last_error LIKE '%unroutable%'") == 3
             }
@@ -77,11 +79,7 @@ struct CreatedJobPublishingTests {
             try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0")
             var alarmCleared = false
             defer { if !alarmCleared { try? ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4") } }
-            for index in 0..<10 {
-                let created = try await tenants.ingress.send(
-                    .post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: #"{"input":{"n":\#(index)}}"#)
-                try #require(created.status == 201, "a job is created without waiting for the broker: \(created.bodyText)")
-            }
+            try await Self.createEchoJobs(10, as: tenants)
             #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") == 10,
                     "committed under a lease, not published (the broker blocks publishers)")
             kill(tenants.ingress.process.processIdentifier, SIGKILL)
