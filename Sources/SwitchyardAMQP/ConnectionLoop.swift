@@ -199,6 +199,14 @@ final class ConnectionLoop: @unchecked Sendable {
         }
     }
 
+    /// Whether the socket holds partial segments now (TCP_CORK), as the kernel reports it.
+    var socketHoldsSegments: Bool {
+        guard let connection else { return false }
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(amqp_get_sockfd(connection), Int32(IPPROTO_TCP), TCP_CORK, &value, &length) == 0 && value != 0
+    }
+
     /// Holds (`true`) or sends (`false`) the socket's partial segments; whether it could.
     private func setCork(_ on: Bool) -> Bool {
         guard let connection else { return false }

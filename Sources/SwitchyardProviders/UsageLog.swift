@@ -7,8 +7,9 @@ public import SwitchyardPostgres
 /// written at once in their own transaction: a call that a retry repeats was made twice and
 /// is counted twice. The commit doesn't wait for the WAL flush (the handler's own commit and
 /// the broker's write are the stage's durable writes; a usage row is lost only with the
-/// database's last moments in a crash of the database). `status_code` is the HTTP status of a failed call, 200 for any successful
-/// network call (the clients don't report which 2xx), and empty for offline work.
+/// database's last moments in a crash of the database). `status_code` is the HTTP status of a
+/// failed call, 200 for any successful network call (the clients don't report which 2xx), and
+/// empty for offline work.
 public struct UsageLog: Sendable {
     let pool: PostgresPool
     let logger: Logger

@@ -22,10 +22,9 @@ import Synchronization
 /// it is a relay's once the lease has passed (the inboxes absorb a second publish). On a
 /// worker's channel, a closed channel or connection ends the worker's session (``run()``
 /// throws), as a failed retry publish does, so the next session publishes on a fresh channel.
-/// One task
-/// marks the confirmed rows, all that were confirmed since it last looked, in one statement and
-/// at most every ``markInterval``: the marks take a database connection a few times a second,
-/// not once per commit (the handlers and the committer share the pool).
+/// One task marks the confirmed rows, all that were confirmed since it last looked, in one
+/// statement and at most every ``markInterval``: the marks take a database connection a few
+/// times a second, not once per commit (the handlers and the committer share the pool).
 ///
 /// Metrics: `switchyard_followups_published_total` (published and confirmed here; the relay's
 /// `switchyard_outbox_published_total` counts the rest).
