@@ -10,7 +10,7 @@
 #
 # Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS (32), RATE (1000 requests/s),
 # PEER (1; 0 = without the Python peer), BUILD (1; 0 = use the binaries already in
-# .build-bench), KEEP_SERVERS (0; 1 = leave the anchors' servers running), OUT (default
+# .build-bench, or with BIN=FOLDER those in FOLDER, for A/B runs), KEEP_SERVERS (0; 1 = leave the anchors' servers running), OUT (default
 # /tmp/switchyard-bench-out/ingress-<UTC time>), ANCHORS, PORTS ("18080 18081 18090": ours, the
 # do-nothing route, the peer; each must be free).
 #

@@ -16,11 +16,12 @@ anchors_find() {
 }
 
 # anchors_build PRODUCT...: release builds with the scratch path .build-bench (as broker.sh;
-# skipped with BUILD=0); sets BIN and checks every product is there.
+# skipped with BUILD=0); sets BIN and checks every product is there. With BUILD=0 and BIN set,
+# the products in the folder BIN run instead (another build, for A/B runs).
 anchors_build() {
   local product
   export PATH=/opt/swift/usr/bin:$PATH
-  BIN="$ROOT/.build-bench/release"
+  if [ "${BUILD:-1}" = 1 ] || [ -z "${BIN:-}" ]; then BIN="$ROOT/.build-bench/release"; fi
   if [ "${BUILD:-1}" = 1 ]; then
     for product in "$@"; do
       log "building $product (release, .build-bench)"
