@@ -5,16 +5,21 @@ import Logging
 import SwitchyardAMQP
 import SwitchyardAPI
 import SwitchyardPostgres
+import Synchronization
 
 /// Records webhook receipts and publishes their events with confirms, grouping the webhooks
 /// that arrive together.
 ///
-/// A webhook is answered 200 only when its receipt row and the broker's confirm of its event
-/// are both in: the group's receipts are inserted in one statement, the fresh ones' events are
-/// published in one hand-over and confirmed, the receipts of events the broker refused are
-/// deleted again, and the transaction commits (without waiting for the WAL flush; see
-/// ``PostgresPool/accept(_:logger:_:)``). A webhook whose receipt already exists gets the
-/// answer stored with it and publishes nothing. Up to ``maxGroupsInFlight`` groups run at
+/// A webhook is answered 200 only when the broker has confirmed its event: the group's
+/// receipts are inserted in one statement, the fresh ones' events are published in one
+/// hand-over and confirmed, the receipts of events the broker refused are deleted again, the
+/// group is answered, and the transaction commits (without waiting for the WAL flush; see
+/// ``PostgresPool/accept(_:logger:_:)``). The answers don't wait for that `COMMIT`'s round
+/// trip: the event is already durable in the broker, and a receipt the commit loses (as a
+/// database crash could lose it) only lets a redelivery publish the same message id again,
+/// which consumers' inboxes absorb. A redelivery that arrives before the commit waits for it
+/// on the receipt's key. A webhook whose receipt already exists gets the answer stored with
+/// it and publishes nothing. Up to ``maxGroupsInFlight`` groups run at
 /// once; a webhook that arrives while they are all busy waits for the next group, so under
 /// light load each webhook goes alone and under heavy load the per-request database work is
 /// shared.
@@ -67,8 +72,7 @@ actor WebhookAcceptor {
             waiting.removeFirst(group.count)
             groupsInFlight += 1
             Task {
-                let results = await self.run(group.map(\.webhook))
-                for (member, result) in zip(group, results) { member.continuation.resume(returning: result) }
+                await self.run(group.map(\.webhook), answers: GroupAnswers(group))
                 self.groupFinished()
             }
         }
@@ -85,8 +89,24 @@ actor WebhookAcceptor {
         var webhook_id: String
     }
 
-    /// Accepts a group; one result per webhook, in order.
-    private nonisolated func run(_ webhooks: [Webhook]) async -> [Result<String, APIError>] {
+    /// A group's waiting webhooks, answered once: when their events are confirmed (before the
+    /// `COMMIT` returns), or with the failure that ended the group.
+    private final class GroupAnswers: Sendable {
+        private let members: Mutex<[Waiting]?>
+
+        init(_ members: [Waiting]) { self.members = Mutex(members) }
+
+        /// Answers every member with `result(key)`, unless the group was answered already.
+        func give(_ result: (Key) -> Result<String, APIError>) {
+            guard let members = self.members.withLock({ members in defer { members = nil }; return members }) else { return }
+            for member in members {
+                member.continuation.resume(returning: result(Key(source: member.webhook.source, webhook_id: member.webhook.webhookID)))
+            }
+        }
+    }
+
+    /// Accepts a group and answers each webhook through `answers`.
+    private nonisolated func run(_ webhooks: [Webhook], answers: GroupAnswers) async {
         // Two deliveries of one webhook in the same group: the first decides for both.
         var first: [Key: Int] = [:]
         for (index, webhook) in webhooks.enumerated() where first[Key(source: webhook.source, webhook_id: webhook.webhookID)] == nil {
@@ -94,20 +114,19 @@ actor WebhookAcceptor {
         }
         let owners = first.values.sorted().map { webhooks[$0] }
         let publisher = publisher
-        let ownerResults: [Key: Result<String, APIError>]
         do {
             // The receipts go with the transaction's BEGIN: one round trip.
             let insert = try Self.receiptInsert(owners)
-            ownerResults = try await pool.accept("\(owners.count) webhook(s)", logger: logger, startingWith: [insert]) { connection, rows in
-                try await Self.record(owners, inserted: rows[0], publisher: publisher, on: connection)
+            try await pool.accept("\(owners.count) webhook(s)", logger: logger, startingWith: [insert]) { connection, rows in
+                let results = try await Self.record(owners, inserted: rows[0], publisher: publisher, on: connection)
+                answers.give { results[$0] ?? .failure(APIError.unavailable("the database")) }
             }
         } catch let error as APIError {
-            return webhooks.map { _ in .failure(error) }
+            answers.give { _ in .failure(error) }
         } catch {
             logger.error("webhook receipts could not be encoded", metadata: ["error": "\(error)"])
-            return webhooks.map { _ in .failure(APIError.unavailable("the database")) }
+            answers.give { _ in .failure(APIError.unavailable("the database")) }
         }
-        return webhooks.map { ownerResults[Key(source: $0.source, webhook_id: $0.webhookID)] ?? .failure(APIError.unavailable("the database")) }
     }
 
     /// The statement that inserts the receipts and returns the keys of those that are new.

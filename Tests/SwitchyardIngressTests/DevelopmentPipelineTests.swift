@@ -54,7 +54,9 @@ import Testing
             #expect(try await fleet.text("SELECT string_agg(endpoint, ', ' ORDER BY id) FROM api_usage WHERE offline")
                 == "offline: analyse, offline: plan, offline: start build")
             #expect(try await fleet.count("SELECT count(*) FROM conversations WHERE transcript_source = 'inline'") == 1)
-            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE source = 'kiro'") == 4, "four signed callbacks")
+            try await eventually("four signed callbacks' receipts", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE source = 'kiro'") == 4
+            }
             await ingress.client.shutdown()
         }
     }

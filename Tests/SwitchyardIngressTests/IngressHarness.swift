@@ -34,15 +34,16 @@ struct IngressHarness {
         try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)\(path)"))
     }
 
-    func post(_ path: String, body: String, headers: [HTTPHeader]) async throws -> HTTPResponse {
-        try await client.execute(HTTPRequest(method: .post, url: "http://127.0.0.1:\(port)\(path)", headers: headers, body: Array(body.utf8)))
+    func post(_ path: String, body: String, headers: [HTTPHeader], timeout: Duration? = nil) async throws -> HTTPResponse {
+        try await client.execute(HTTPRequest(
+            method: .post, url: "http://127.0.0.1:\(port)\(path)", headers: headers, body: Array(body.utf8), timeout: timeout))
     }
 
     /// Posts a webhook signed with `secret` by the reference implementation.
     func webhook(
         _ source: String = "tavus", body: String, id: String = UUID().uuidString, secret: String = IngressHarness.secret,
         timestamp: Int = Int(Date().timeIntervalSince1970), signedBody: String? = nil, contentType: String = "application/json",
-        omit: String? = nil
+        omit: String? = nil, timeout: Duration? = nil
     ) async throws -> HTTPResponse {
         let signature = try Self.referenceSignature(secret: secret, id: id, timestamp: timestamp, body: signedBody ?? body)
         var headers = [
@@ -50,7 +51,7 @@ struct IngressHarness {
             HTTPHeader("webhook-timestamp", "\(timestamp)"), HTTPHeader("webhook-signature", signature),
         ]
         headers.removeAll { $0.name == omit }
-        return try await post("/v1/webhooks/\(source)", body: body, headers: headers)
+        return try await post("/v1/webhooks/\(source)", body: body, headers: headers, timeout: timeout)
     }
 
     /// The `webhook-signature` the `standardwebhooks` package computes.

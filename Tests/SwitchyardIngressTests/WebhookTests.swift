@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardAMQP
 import SwitchyardHTTP
+import SwitchyardPostgres
 import SwitchyardTestSupport
 import Testing
 
@@ -37,6 +38,39 @@ import Testing
         }
     }
 
+    /// The 200 goes out once the broker has confirmed the event, without waiting for the
+    /// receipt's `COMMIT` to return: a deferred trigger holds that commit on a lock the test owns.
+    @Test func theAnswerWaitsForTheConfirmNotForTheReceiptsCommit() async throws {
+        try await withFleet { fleet in
+            try await fleet.execute("""
+                CREATE FUNCTION hold_receipt_commit() RETURNS trigger LANGUAGE plpgsql
+                AS $$ BEGIN PERFORM pg_advisory_xact_lock_shared(4242); RETURN NULL; END $$
+                """)
+            try await fleet.execute("""
+                CREATE CONSTRAINT TRIGGER hold_receipt_commit AFTER INSERT ON webhook_receipts
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hold_receipt_commit()
+                """)
+            let locker = try await PostgresConnection.connect(url: fleet.database.url)
+            try await locker.execute("SELECT pg_advisory_lock(4242)")
+            let ingress = try await IngressHarness.start(fleet)
+
+            let first = try await ingress.webhook(body: Self.conversationEnded, id: "wh-held", timeout: .seconds(15))
+            #expect(first.status == 200, "\(first.bodyText)")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 1, "confirmed before the answer")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 0, "the receipt's commit is still held")
+
+            try await locker.execute("SELECT pg_advisory_unlock(4242)")
+            try await eventually("the receipt to commit", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-held'") == 1
+            }
+            let again = try await ingress.webhook(body: Self.conversationEnded, id: "wh-held")
+            #expect(again.body == first.body, "a redelivery gets the first answer")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 1, "and publishes nothing")
+            await locker.close()
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func concurrentWebhooksAreAcceptedInGroupsAndConcurrentRedeliveriesPublishOnce() async throws {
         try await withFleet { fleet in
             let ingress = try await IngressHarness.start(fleet)
@@ -63,7 +97,10 @@ import Testing
             #expect(answers.allSatisfy { $0.1.status == 200 }, "\(answers.map { $0.1.bodyText })")
             #expect(Set(answers.filter { $0.0 == "wh-same" }.map(\.1.body)).count == 1, "every redelivery gets the same answer")
             #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 29, "28 distinct webhooks and one of the 12 redeliveries")
-            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 29)
+            // The 200s don't wait for the receipts' COMMIT round trip.
+            try await eventually("the 29 receipts to commit", timeout: .seconds(10)) {
+                try await fleet.count("SELECT count(*) FROM webhook_receipts") == 29
+            }
             await ingress.client.shutdown()
         }
     }
