@@ -66,7 +66,7 @@ public struct IngressServer: Sendable {
     public func router() throws -> Router<IngressRequestContext> {
         let router = Router(context: IngressRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         let authentication = CallerAuthentication(
             pool: pool, rate: configuration.apiRate, burst: configuration.apiBurst,
             failureRate: configuration.authFailureRate, failureBurst: configuration.authFailureBurst)

@@ -21,6 +21,9 @@ import Testing
             let first = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
             let second = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
             #expect(first.status == 200 && second.status == 200)
+            // An open stream is an active request until it ends (and so is this /metrics GET).
+            let metrics = try await ingress.get("/metrics").bodyText
+            #expect(metrics.contains(#"http_server_active_requests{http_request_method="GET"} 3.0"#), "\(metrics)")
             let third = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
             #expect(third.status == 429, "a third stream of the same tenant is refused")
             third.close()

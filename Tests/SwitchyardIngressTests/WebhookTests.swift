@@ -34,6 +34,11 @@ import Testing
             await connection.close()
             let metrics = try await ingress.get("/metrics").bodyText
             #expect(metrics.contains("switchyard_publish_confirm_seconds_count 1"), "one confirmed publish: \(metrics.prefix(1_500))")
+            // The request metrics keep Hummingbird's names; both answers are counted and done.
+            let route = #"http_route="/v1/webhooks/{source}",http_request_method="POST""#
+            #expect(metrics.contains(#"hb_requests{\#(route),http_response_status_code="200"} 2"#), "\(metrics)")
+            #expect(metrics.contains(#"http_server_request_duration_count{\#(route),http_response_status_code="200"} 2"#), "\(metrics)")
+            #expect(metrics.contains(#"http_server_active_requests{http_request_method="POST"} 0.0"#), "\(metrics)")
             await ingress.client.shutdown()
         }
     }
