@@ -31,10 +31,11 @@ public final class AMQPChannel: Sendable {
     /// the frames were written (otherwise).
     ///
     /// Many tasks may publish at once on one channel: their messages are pipelined and each
-    /// confirm is matched to its publish by sequence number.
+    /// confirm is matched to its publish by sequence number. The caller's executor goes on
+    /// when the confirm arrives (no hop through the global executor).
     /// - Throws: ``AMQPError``: `nacked`, `unroutable` (a mandatory message matched no queue;
     ///   needs a confirm channel), `channelClosed`, `connectionClosed`.
-    public func publish(_ message: AMQPOutgoingMessage) async throws {
+    public nonisolated(nonsending) func publish(_ message: AMQPOutgoingMessage) async throws {
         let loop = loop
         let number = number
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
@@ -54,7 +55,7 @@ public final class AMQPChannel: Sendable {
     ///   - properties: The message properties.
     ///   - mandatory: Report a message that matches no queue as `unroutable`.
     /// - Throws: ``AMQPError`` as ``publish(_:)``.
-    public func publish(
+    public nonisolated(nonsending) func publish(
         _ body: [UInt8], exchange: String, routingKey: String,
         properties: AMQPProperties = AMQPProperties(), mandatory: Bool = false
     ) async throws {
@@ -63,10 +64,11 @@ public final class AMQPChannel: Sendable {
     }
 
     /// Publishes many messages in one hand-over to the connection thread and waits until the
-    /// broker has confirmed or refused each.
+    /// broker has confirmed or refused each. The caller's executor goes on when the last
+    /// outcome arrives.
     /// - Parameter messages: The messages, published in order.
     /// - Returns: One outcome per message, in the same order.
-    public func publish(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
+    public nonisolated(nonsending) func publish(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
         guard !messages.isEmpty else { return [] }
         let loop = loop
         let number = number

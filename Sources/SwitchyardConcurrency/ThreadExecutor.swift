@@ -2,6 +2,7 @@
 // blocking C calls they make (libpq, libcurl) never occupy Swift's cooperative thread pool.
 
 import Foundation
+import Synchronization
 
 /// A `SerialExecutor` that runs every job on one dedicated thread, in enqueue order.
 ///
@@ -18,12 +19,18 @@ import Foundation
 ///
 /// The thread lives until ``shutdown()`` is called and the queued jobs have run.
 public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
-    // Sendable: `jobs` and `stopping` are only touched with `condition` locked, `spare` only by
-    // the executor's thread; `thread` is written once, before the thread starts.
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
+    // Sendable: `queue` is a `Mutex`, `spare` is only touched by the executor's thread, `thread`
+    // is written once, before the thread starts.
+    private struct Queue {
+        var jobs: [UnownedJob] = []
+        var stopping = false
+        /// The thread found the queue empty and waits on `wakeUp`.
+        var sleeping = false
+    }
+
+    private let queue = Mutex(Queue())
+    private let wakeUp = DispatchSemaphore(value: 0)
     private var spare: [UnownedJob] = []
-    private var stopping = false
     private var thread: Thread?
 
     /// Starts the executor's thread.
@@ -44,13 +51,16 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
         started.signal()
     }
 
-    /// Queues a job to run on this executor's thread.
+    /// Queues a job to run on this executor's thread. The thread is woken only when it sleeps,
+    /// and after the lock is released, so it never wakes into a held lock.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        let wake = queue.withLock { queue in
+            queue.jobs.append(job)
+            defer { queue.sleeping = false }
+            return queue.sleeping
+        }
+        if wake { wakeUp.signal() }
     }
 
     /// Whether the caller runs on this executor's thread.
@@ -66,29 +76,41 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     /// Lets the thread finish the jobs already queued, then exit. Jobs enqueued afterwards
     /// still run before the thread exits, so no continuation is ever left hanging.
     public func shutdown() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
+        let wake = queue.withLock { queue in
+            queue.stopping = true
+            defer { queue.sleeping = false }
+            return queue.sleeping
+        }
+        if wake { wakeUp.signal() }
+    }
+
+    private enum Next {
+        case run, sleep, exit
     }
 
     private func runJobs() {
         let executor = asUnownedSerialExecutor()
         while true {
-            condition.lock()
-            while jobs.isEmpty && !stopping {
-                condition.wait()
+            let next = queue.withLock { queue -> Next in
+                if !queue.jobs.isEmpty {
+                    swap(&queue.jobs, &spare)
+                    return .run
+                }
+                if queue.stopping { return .exit }
+                queue.sleeping = true
+                return .sleep
             }
-            if jobs.isEmpty {
-                condition.unlock()
+            switch next {
+            case .run:
+                for job in spare {
+                    job.runSynchronously(on: executor)
+                }
+                spare.removeAll(keepingCapacity: true)
+            case .sleep:
+                wakeUp.wait()
+            case .exit:
                 return
             }
-            swap(&jobs, &spare)
-            condition.unlock()
-            for job in spare {
-                job.runSynchronously(on: executor)
-            }
-            spare.removeAll(keepingCapacity: true)
         }
     }
 }

@@ -4,6 +4,7 @@ import Metrics
 public import ServiceLifecycle
 public import SwitchyardAMQP
 import SwitchyardCore
+import Synchronization
 
 /// Publishes with publisher confirms on a shared connection. A failed connection is dropped
 /// and a new one opened (to any node of a cluster that answers); every publish that was in
@@ -13,7 +14,9 @@ import SwitchyardCore
 /// list it before the services that publish through it.
 public actor BrokerPublisher: Service {
     private let configuration: AMQPConnection.Configuration
-    private var current: (connection: AMQPConnection, channel: AMQPChannel)?
+    /// The open connection and its confirm channel. Publishes read it without entering the
+    /// actor (no hop to it per publish); only the actor changes it.
+    private nonisolated let current = Mutex<(connection: AMQPConnection, channel: AMQPChannel)?>(nil)
     private var closed = false
     /// How long a publish keeps being sent again after connections are lost.
     public nonisolated let resendWindow: Duration
@@ -33,16 +36,24 @@ public actor BrokerPublisher: Service {
         self.resendWindow = resendWindow
     }
 
+    /// The open confirm-mode channel, read on the caller's executor; the actor connects when
+    /// there is none.
+    private nonisolated(nonsending) func openChannel() async throws -> AMQPChannel {
+        if let open = current.withLock({ $0 }), open.connection.isOpen { return open.channel }
+        return try await channel()
+    }
+
     /// A confirm-mode channel, connecting if there is none.
     private func channel() async throws -> AMQPChannel {
         if closed { throw AMQPError(.connectionClosed, "the publisher is closed") }
-        if let current, current.connection.isOpen { return current.channel }
-        if let stale = current { await stale.connection.close() }
-        current = nil
+        let existing = current.withLock { $0 }
+        if let existing, existing.connection.isOpen { return existing.channel }
+        if let stale = existing { await stale.connection.close() }
+        current.withLock { $0 = nil }
         let connection = try await AMQPConnection.connect(configuration)
         do {
             let channel = try await connection.openChannel(confirms: true)
-            current = (connection, channel)
+            current.withLock { $0 = (connection, channel) }
             return channel
         } catch {
             await connection.close()
@@ -52,22 +63,26 @@ public actor BrokerPublisher: Service {
 
     /// Drops the connection of `channel` if it is still the current one (it lost publishes).
     private func discard(_ channel: AMQPChannel) async {
-        guard let current, current.channel === channel else { return }
-        self.current = nil
-        await current.connection.close()
+        let dropped = current.withLock { current -> AMQPConnection? in
+            guard let open = current, open.channel === channel else { return nil }
+            current = nil
+            return open.connection
+        }
+        await dropped?.close()
     }
 
     /// Publishes `messages` (pipelined) and returns once the broker confirmed every one.
     /// - Throws: The first ``AMQPError``; the messages before it may have been published.
-    public nonisolated func publish(_ messages: [AMQPOutgoingMessage]) async throws {
+    public nonisolated(nonsending) func publish(_ messages: [AMQPOutgoingMessage]) async throws {
         for outcome in await publishEach(messages) { try outcome.get() }
     }
 
     /// Publishes `messages` (pipelined) and reports, for each, whether the broker confirmed it.
     /// Those whose connection was lost before their confirm are sent again on a new connection
     /// (to any node that answers) until confirmed or refused, for up to ``resendWindow``; when
-    /// no node answers, they fail at once.
-    public nonisolated func publishEach(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
+    /// no node answers, they fail at once. Runs on the caller's executor, where the confirms
+    /// resume it (a transaction's connection thread, in the ingress).
+    public nonisolated(nonsending) func publishEach(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
         var outcomes = [Result<Void, AMQPError>](
             repeating: .failure(AMQPError(.connectionClosed, "not published")), count: messages.count)
         var pending = Array(messages.indices)
@@ -75,7 +90,7 @@ public actor BrokerPublisher: Service {
         while true {
             let open: AMQPChannel
             do {
-                open = try await channel()
+                open = try await openChannel()
             } catch {
                 let failure = error as? AMQPError ?? AMQPError(.connectionFailed, "\(error)")
                 for index in pending { outcomes[index] = .failure(failure) }
@@ -109,7 +124,7 @@ public actor BrokerPublisher: Service {
     /// Closes the connection.
     public func close() async {
         closed = true
-        if let current { await current.connection.close() }
-        current = nil
+        let open = current.withLock { current in defer { current = nil }; return current }
+        await open?.connection.close()
     }
 }
