@@ -72,7 +72,7 @@ actor WebhookAcceptor {
             waiting.removeFirst(group.count)
             groupsInFlight += 1
             Task {
-                await self.run(group.map(\.webhook), answers: GroupAnswers(group))
+                await self.run(group)
                 self.groupFinished()
             }
         }
@@ -97,16 +97,21 @@ actor WebhookAcceptor {
         init(_ members: [Waiting]) { self.members = Mutex(members) }
 
         /// Answers every member with `result(key)`, unless the group was answered already.
-        func give(_ result: (Key) -> Result<String, APIError>) {
-            guard let members = self.members.withLock({ members in defer { members = nil }; return members }) else { return }
+        /// - Returns: Whether this call answered them.
+        @discardableResult
+        func give(_ result: (Key) -> Result<String, APIError>) -> Bool {
+            guard let members = self.members.withLock({ members in defer { members = nil }; return members }) else { return false }
             for member in members {
                 member.continuation.resume(returning: result(Key(source: member.webhook.source, webhook_id: member.webhook.webhookID)))
             }
+            return true
         }
     }
 
-    /// Accepts a group and answers each webhook through `answers`.
-    private nonisolated func run(_ webhooks: [Webhook], answers: GroupAnswers) async {
+    /// Accepts a group and answers each of its webhooks once.
+    private nonisolated func run(_ group: [Waiting]) async {
+        let answers = GroupAnswers(group)
+        let webhooks = group.map(\.webhook)
         // Two deliveries of one webhook in the same group: the first decides for both.
         var first: [Key: Int] = [:]
         for (index, webhook) in webhooks.enumerated() where first[Key(source: webhook.source, webhook_id: webhook.webhookID)] == nil {
@@ -122,7 +127,10 @@ actor WebhookAcceptor {
                 answers.give { results[$0] ?? .failure(APIError.unavailable("the database")) }
             }
         } catch let error as APIError {
-            answers.give { _ in .failure(error) }
+            if !answers.give({ _ in .failure(error) }) {
+                logger.warning("answered webhooks' receipts not committed: a redelivery publishes their events again",
+                               metadata: ["webhooks": "\(owners.count)"])
+            }
         } catch {
             logger.error("webhook receipts could not be encoded", metadata: ["error": "\(error)"])
             answers.give { _ in .failure(APIError.unavailable("the database")) }

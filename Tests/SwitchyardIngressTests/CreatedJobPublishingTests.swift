@@ -76,16 +76,13 @@ struct CreatedJobPublishingTests {
     @Test func theJobsOfAKilledIngressRunAfterTheirLease() async throws {
         try await withFleet { fleet in
             let tenants = try await JobAPITests.Tenants.start(fleet, ingressArguments: ["--no-relay"])
-            try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0")
-            var alarmCleared = false
-            defer { if !alarmCleared { try? ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4") } }
-            try await Self.createEchoJobs(10, as: tenants)
-            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") == 10,
-                    "committed under a lease, not published (the broker blocks publishers)")
-            kill(tenants.ingress.process.processIdentifier, SIGKILL)
-            tenants.ingress.process.waitUntilExit()
-            try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4")
-            alarmCleared = true
+            try await ServicesControl.whileBrokerBlocksPublishers {
+                try await Self.createEchoJobs(10, as: tenants)
+                #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") == 10,
+                        "committed under a lease, not published (the broker blocks publishers)")
+                kill(tenants.ingress.process.processIdentifier, SIGKILL)
+                tenants.ingress.process.waitUntilExit()
+            }
 
             try fleet.startWorker(["workflow"])
             try await eventually("every job to complete", timeout: .seconds(30)) {

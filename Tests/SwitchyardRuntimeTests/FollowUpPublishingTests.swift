@@ -107,18 +107,15 @@ import Testing
             try await eventually("twenty handlers to be in flight", timeout: .seconds(20)) {
                 try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 0
             }
-            try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0")
-            var alarmCleared = false
-            defer { if !alarmCleared { try? ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4") } }
-            try await eventually("the first probes to commit", timeout: .seconds(20)) {
-                try await fleet.count("SELECT count(*) FROM probe_results") == 20
+            try await ServicesControl.whileBrokerBlocksPublishers {
+                try await eventually("the first probes to commit", timeout: .seconds(20)) {
+                    try await fleet.count("SELECT count(*) FROM probe_results") == 20
+                }
+                #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") == 20,
+                        "committed under a lease, not published (the broker blocks publishers)")
+                kill(first.processIdentifier, SIGKILL)
+                first.waitUntilExit()
             }
-            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") == 20,
-                    "committed under a lease, not published (the broker blocks publishers)")
-            kill(first.processIdentifier, SIGKILL)
-            first.waitUntilExit()
-            try ServicesControl.run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4")
-            alarmCleared = true
 
             try fleet.startWorker(["probe"])
             try await eventually("the follow-ups to run", timeout: .seconds(30)) {

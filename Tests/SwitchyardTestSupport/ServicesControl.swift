@@ -10,6 +10,21 @@ public enum ServicesControl {
         _ = try script("services", arguments)
     }
 
+    /// Runs `body` while the broker blocks every publisher (a memory alarm: the high watermark
+    /// at 0), and lifts the alarm when `body` returns or throws.
+    public static func whileBrokerBlocksPublishers<T>(_ body: () async throws -> T) async throws -> T {
+        try run("rabbitmqctl", "set_vm_memory_high_watermark", "0")
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            try? run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4")
+            throw error
+        }
+        try run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4")
+        return result
+    }
+
     /// Runs `scripts/NAME ARGS...` and waits for it.
     /// - Returns: Its output (standard output and errors together).
     /// - Throws: When it exits non-zero; the message holds its output.
