@@ -21,13 +21,26 @@ extension Request {
 
     /// Refuses with 415 unless the body is declared JSON (`application/json`, parameters allowed).
     public func requireJSON() throws {
-        let type = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard type == "application/json" else {
+        guard let type = headers[.contentType], Self.namesJSON(type) else {
             throw APIError(
                 .unsupportedMediaType, "unsupported_media_type",
                 "expected Content-Type application/json, got \(headers[.contentType].map { "'\($0)'" } ?? "none")",
                 field: "Content-Type")
         }
+    }
+
+    /// Whether a `Content-Type` value's media type, before any `;` and the spaces or tabs
+    /// around it, is `application/json` in any case (bytes compared, without Foundation's
+    /// character sets: this runs for every request).
+    static func namesJSON(_ contentType: String) -> Bool {
+        var mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let first = mediaType.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { mediaType.removeFirst() }
+        while let last = mediaType.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { mediaType.removeLast() }
+        let expected = "application/json".utf8
+        return mediaType.count == expected.count
+            && zip(mediaType, expected).allSatisfy { byte, wanted in
+                ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte) == wanted
+            }
     }
 }
 

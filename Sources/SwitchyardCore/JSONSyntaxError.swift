@@ -2,7 +2,7 @@
 
 /// JSON text that is not valid JSON, with where it breaks when the parser could tell.
 public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
-    /// What the parser said: `Invalid value around character 15.`, when it said something.
+    /// What is wrong: `expected ',' or '}' after the member's value, got ']'`.
     public var reason: String?
     /// The byte offset (from 0) the parser pointed at, when it pointed at one.
     public var offset: Int?
@@ -24,7 +24,7 @@ public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
         self.column = column
     }
 
-    /// `not valid JSON: Invalid value around character 15. (line 2, column 7)`.
+    /// `not valid JSON: unexpected 'x' where a value should start (line 2, column 7)`.
     public var description: String {
         var text = "not valid JSON"
         if let reason { text += ": \(reason)" }

@@ -1,30 +1,16 @@
 // JSON text into a JSONValue, or an error that says where the text stops being JSON.
 
-import Foundation
-
 extension JSONValue {
-    /// Parses JSON text; any value may stand at the top.
+    /// Parses JSON text (RFC 8259) strictly: one value of any kind with optional whitespace
+    /// around it (a UTF-8 byte order mark may lead), arrays and objects nested at most 512 deep.
+    /// A number is `.int` when its value is an integer that `Int64` holds (`1`, `1.0`, `1e2`),
+    /// else `.double`; one beyond `Double`'s range is an error. Strings must be valid UTF-8
+    /// without raw control characters or lone surrogates. Of repeated member names the first
+    /// wins.
     /// - Parameter bytes: The text, UTF-8.
-    /// - Throws: ``JSONSyntaxError`` with the parser's reason and, when it names one, the byte
-    ///   offset with its line and column.
+    /// - Throws: ``JSONSyntaxError`` saying what is wrong, with the byte offset and its line and
+    ///   column.
     public init(parsing bytes: [UInt8]) throws(JSONSyntaxError) {
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
-            self = value
-            return
-        }
-        // JSONDecoder doesn't say where; JSONSerialization does ("around character 15").
-        do {
-            _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        } catch {
-            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            guard let offset = reason.firstMatch(of: /character (\d+)/).flatMap({ Int($0.1) }), offset <= bytes.count else {
-                throw JSONSyntaxError(reason: reason)
-            }
-            let before = bytes[..<offset]
-            let line = before.count(where: { $0 == UInt8(ascii: "\n") }) + 1
-            let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
-            throw JSONSyntaxError(reason: reason, offset: offset, line: line, column: column)
-        }
-        throw JSONSyntaxError(reason: nil)
+        self = try JSONReader.read(bytes)
     }
 }

@@ -31,7 +31,7 @@ public struct AnalysisRole: WorkerRole {
     }
 
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
-        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(message.body)),
+        guard let event = try? JSONValue(parsing: message.body),
               let conversationID = event["conversation_id"]?.string, !conversationID.isEmpty
         else {
             return .permanentFailure(HandlerFailure("validation", "conversation.ended needs a string conversation_id"))

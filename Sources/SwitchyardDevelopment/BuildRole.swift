@@ -40,7 +40,7 @@ public struct BuildRole: WorkerRole {
     }
 
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
-        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(message.body)) else {
+        guard let event = try? JSONValue(parsing: message.body) else {
             return .permanentFailure(HandlerFailure("validation", "\(message.type): the body is not JSON"))
         }
         switch message.type {
@@ -57,7 +57,7 @@ public struct BuildRole: WorkerRole {
         case .finished(let outcome): return outcome
         }
         let projectID = stage.projectID
-        guard let plan = try? JSONDecoder().decode(JSONValue.self, from: Data(stage.document.utf8)) else {
+        guard let plan = try? JSONValue(parsing: Array(stage.document.utf8)) else {
             return .permanentFailure(HandlerFailure("validation", "project \(projectID) has no readable plan"))
         }
         let build: StartedBuild

@@ -29,7 +29,7 @@ struct ProjectStage: Sendable {
     ///   - document: The column the stage works from.
     ///   - pool: The database.
     static func load(_ message: WorkMessage, status: String, document: String, pool: PostgresPool) async -> Lookup {
-        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(message.body)),
+        guard let event = try? JSONValue(parsing: message.body),
               let projectID = event["project_id"]?.string, UUID(uuidString: projectID) != nil
         else {
             return .finished(.permanentFailure(HandlerFailure("validation", "\(message.type) needs a project_id (UUID)")))

@@ -60,7 +60,7 @@ public struct ImageGenerationRole: WorkerRole {
     }
 
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
-        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(message.body)),
+        guard let event = try? JSONValue(parsing: message.body),
               let generationID = event["generation_id"]?.string, let uuid = UUID(uuidString: generationID)
         else {
             return .permanentFailure(HandlerFailure("validation", "\(message.type) needs a generation_id (UUID)"))

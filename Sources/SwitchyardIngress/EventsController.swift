@@ -55,9 +55,9 @@ struct EventsController: Sendable {
             idempotencyKey.map { Self.derivedID(tenant: caller.tenantID, scope: $0.scope, key: $0.key, index: index) }
                 ?? UUID().uuidString.lowercased()
         }
-        let messages = try zip(events, ids).map { event, id in
+        let messages = zip(events, ids).map { event, id in
             OutgoingEvent(
-                type: event.type, body: Array(try JSONEncoder().encode(event.body)), messageID: id,
+                type: event.type, body: event.body.jsonBytes, messageID: id,
                 correlationID: event.correlationID, tenantID: caller.tenantID
             ).message(exchange: eventsExchange, appID: "switchyard-ingress")
         }

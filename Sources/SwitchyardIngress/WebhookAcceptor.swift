@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SwitchyardAMQP
 import SwitchyardAPI
+import SwitchyardCore
 import SwitchyardPostgres
 import Synchronization
 
@@ -121,41 +122,34 @@ actor WebhookAcceptor {
         let publisher = publisher
         do {
             // The receipts go with the transaction's BEGIN: one round trip.
-            let insert = try Self.receiptInsert(owners)
+            let insert = Self.receiptInsert(owners)
             try await pool.accept("\(owners.count) webhook(s)", logger: logger, startingWith: [insert]) { connection, rows in
                 let results = try await Self.record(owners, inserted: rows[0], publisher: publisher, on: connection)
                 answers.give { results[$0] ?? .failure(APIError.unavailable("the database")) }
             }
-        } catch let error as APIError {
+        } catch {
             if !answers.give({ _ in .failure(error) }) {
                 logger.warning("answered webhooks' receipts not committed: a redelivery publishes their events again",
                                metadata: ["webhooks": "\(owners.count)"])
             }
-        } catch {
-            logger.error("webhook receipts could not be encoded", metadata: ["error": "\(error)"])
-            answers.give { _ in .failure(APIError.unavailable("the database")) }
         }
     }
 
     /// The statement that inserts the receipts and returns the keys of those that are new.
-    private static func receiptInsert(_ webhooks: [Webhook]) throws -> PostgresStatement {
-        struct Row: Encodable {
-            var source: String
-            var webhook_id: String
-            var tenant_id: String
-            var event_type: String?
-            var response: String
-        }
-        let rows = webhooks.map {
-            Row(source: $0.source, webhook_id: $0.webhookID, tenant_id: $0.tenantID, event_type: $0.eventType, response: $0.answer)
-        }
+    private static func receiptInsert(_ webhooks: [Webhook]) -> PostgresStatement {
+        let rows = JSONValue.array(webhooks.map {
+            [
+                "source": .string($0.source), "webhook_id": .string($0.webhookID), "tenant_id": .string($0.tenantID),
+                "event_type": $0.eventType.map(JSONValue.string) ?? .null, "response": .string($0.answer),
+            ]
+        })
         return PostgresStatement(
             """
             INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
             SELECT r.source, r.webhook_id, r.tenant_id, r.event_type, r.response
             FROM jsonb_to_recordset($1::jsonb) AS r(source text, webhook_id text, tenant_id uuid, event_type text, response text)
             ON CONFLICT DO NOTHING RETURNING source, webhook_id
-            """, [String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)])
+            """, [rows.jsonText])
     }
 
     /// Inside the transaction, the receipts inserted: answer the known ones from their rows,

@@ -24,16 +24,18 @@ struct WebhookController: Sendable {
     let logger: Logger
 
     /// The answer to one accepted delivery.
-    private struct Answer: Codable {
+    private struct Answer {
         var status: String
         var messageID: String?
         var eventType: String?
         var reason: String?
 
-        enum CodingKeys: String, CodingKey {
-            case status, reason
-            case messageID = "message_id"
-            case eventType = "event_type"
+        /// `{"status":...,"message_id":...,"event_type":...,"reason":...}`, absent members left out.
+        var jsonText: String {
+            let members = [("status", status), ("message_id", messageID), ("event_type", eventType), ("reason", reason)]
+            return "{" + members.compactMap { name, value in
+                value.map { JSONValue.string(name).jsonText + ":" + JSONValue.string($0).jsonText }
+            }.joined(separator: ",") + "}"
         }
     }
 
@@ -87,10 +89,10 @@ struct WebhookController: Sendable {
         let answer = Answer(
             status: event == nil ? "ignored" : "accepted", messageID: event == nil ? nil : webhookID, eventType: event?.type,
             reason: event == nil ? "this kind of callback from \(name) needs no action" : nil)
-        let answerJSON = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
-        let outgoing = try event.map {
+        let answerJSON = answer.jsonText
+        let outgoing = event.map {
             OutgoingEvent(
-                type: $0.type, body: Array(try JSONEncoder().encode($0.body)), messageID: webhookID,
+                type: $0.type, body: $0.body.jsonBytes, messageID: webhookID,
                 tenantID: tenantID, traceparent: traceparent
             ).message(exchange: eventsExchange, appID: "switchyard-ingress")
         }

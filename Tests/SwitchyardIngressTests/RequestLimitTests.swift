@@ -36,6 +36,22 @@ import Testing
         }
     }
 
+    @Test func theMediaTypeIsMatchedWithoutCaseSpacesOrParameters() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            for refused in ["application/jsonx", "application/json-patch+json", "text/json", "application/ json"] {
+                let answer = try await ingress.webhook(body: WebhookTests.conversationEnded, contentType: refused)
+                #expect(answer.status == 415, "\(refused): \(answer.bodyText)")
+                #expect(answer.errorCode == "unsupported_media_type")
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 0)
+            let accepted = try await ingress.webhook(body: WebhookTests.conversationEnded, contentType: " Application/JSON\t; charset=utf-8")
+            #expect(accepted.status == 200, "\(accepted.bodyText)")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 1)
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func aStoppedBrokerGives503WithRetryAfterAndNothingHalfDone() async throws {
         try await withFleet { fleet in
             let ingress = try await IngressHarness.start(fleet)

@@ -63,7 +63,7 @@ import Testing
         let outcome = try Self.withFile("{\"a\": 1,\n \"b\": x}") { try SwitchyardProcess.run(["jsonpath", "$.a", $0]) }
         #expect(outcome.status == 2)
         #expect(outcome.standardError.hasPrefix("switchyard: error: the document on '"))
-        #expect(outcome.standardError.hasSuffix(" is not valid JSON: Invalid value around character 15. (line 2, column 7)\n"))
+        #expect(outcome.standardError.hasSuffix(" is not valid JSON: unexpected 'x' where a value should start (line 2, column 7)\n"))
         let missing = try SwitchyardProcess.run(["jsonpath", "$.a", "/nonexistent/document.json"])
         #expect(missing.status == 2)
         #expect(missing.standardError == "switchyard: error: cannot read the file '/nonexistent/document.json'\n")

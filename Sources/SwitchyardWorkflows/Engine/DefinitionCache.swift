@@ -2,7 +2,6 @@
 
 import Synchronization
 import SwitchyardCore
-import Foundation
 
 /// Parsed and validated definitions of workflow versions, at most ``capacity`` of them (the
 /// cache starts over when full).
@@ -15,7 +14,7 @@ final class DefinitionCache: Sendable {
     ///   (one stored before validation existed).
     func definition(version id: Int64, text: String) throws(DefinitionError) -> WorkflowDefinition {
         if let cached = definitions.withLock({ $0[id] }) { return cached }
-        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+        guard let json = try? JSONValue(parsing: Array(text.utf8)) else {
             throw DefinitionError(description: "the stored definition is not JSON")
         }
         switch WorkflowValidator(knowsTransformer: { _ in true }).validate(json) {

@@ -41,8 +41,7 @@ enum StepStore {
             WHERE j.id = $1::uuid
             """, [jobID, stepID]
         ).first else { return nil }
-        let decoder = JSONDecoder()
-        func json(_ text: String) throws -> JSONValue { try decoder.decode(JSONValue.self, from: Data(text.utf8)) }
+        func json(_ text: String) throws -> JSONValue { try JSONValue(parsing: Array(text.utf8)) }
         var step: StepRow?
         if let status = try row.decode(String?.self, at: 6) {
             step = StepRow(status: status, attempts: try row.decode(Int.self, at: 7), input: try row.decode(String?.self, at: 8).map(json))

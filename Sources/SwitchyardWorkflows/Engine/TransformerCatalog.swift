@@ -42,7 +42,7 @@ struct TransformerCatalog: Sendable {
             throw Refusal.step("no transformer '\(id)': it is neither a built-in type (\(TransformerType.names)) nor one of yours")
         }
         guard let type = TransformerType(rawValue: typeName) else { throw Refusal.step("transformer '\(id)' has an unknown type '\(typeName)'") }
-        let config = (try? JSONDecoder().decode(JSONValue.self, from: Data(configText.utf8)))?.object ?? [:]
+        let config = (try? JSONValue(parsing: Array(configText.utf8)))?.object ?? [:]
         var secrets: [String: String] = [:]
         if let sealed {
             guard let secretBox else {
