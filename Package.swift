@@ -277,7 +277,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
                 "SwitchyardPostgres", "SwitchyardTestSupport",
-                product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
+                product("Crypto", "swift-crypto"), product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
             ],
             resources: [.copy("sign_webhook.py"), .copy("decode_png.py"), .copy("console_browser.py")],
             swiftSettings: swiftSettings),

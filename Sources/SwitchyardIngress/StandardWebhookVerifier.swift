@@ -21,7 +21,8 @@ public struct StandardWebhookVerifier: Sendable {
         case noMatchingSignature
     }
 
-    private let keys: [SymmetricKey]
+    /// One HMAC per secret with its key already absorbed; each check starts from a copy.
+    private let keyedHMACs: [HMAC<SHA256>]
     private let tolerance: Int64
 
     /// Creates a verifier.
@@ -38,7 +39,7 @@ public struct StandardWebhookVerifier: Sendable {
             }
             keys.append(SymmetricKey(data: bytes))
         }
-        self.keys = keys
+        keyedHMACs = keys.map { HMAC<SHA256>(key: $0) }
         self.tolerance = tolerance
     }
 
@@ -67,23 +68,30 @@ public struct StandardWebhookVerifier: Sendable {
         guard abs(off) <= tolerance else { throw .timestampOutOfTolerance(secondsOff: off) }
 
         var candidates: [Data] = []
-        for entry in signatures.split(separator: " ", omittingEmptySubsequences: true).prefix(Self.maxCandidates) {
-            let parts = entry.split(separator: ",", maxSplits: 1)
-            guard parts.count == 2, parts[0] == "v1", parts[1].utf8.count <= 64,
-                  let decoded = Data(base64Encoded: String(parts[1])), decoded.count == SHA256.byteCount
+        for entry in signatures.utf8.split(separator: UInt8(ascii: " ")).prefix(Self.maxCandidates) {
+            guard entry.starts(with: "v1,".utf8) else { continue }
+            let encoded = entry.dropFirst(3)
+            guard encoded.count <= 64, let decoded = Data(base64Encoded: Data(encoded)), decoded.count == SHA256.byteCount
             else { continue }
             candidates.append(decoded)
         }
         guard !candidates.isEmpty else { throw .noMatchingSignature }
-        var signed = Data("\(id).\(timestamp).".utf8)
-        signed.append(contentsOf: body)
-        for key in keys {
-            let expected = HMAC<SHA256>.authenticationCode(for: signed, using: key)
+        let signedPrefix = Array("\(id).\(timestamp).".utf8)
+        for keyed in keyedHMACs {
+            let expected = Self.code(keyed, signedPrefix, body)
             for candidate in candidates where expected == candidate {
                 return
             }
         }
         throw .noMatchingSignature
+    }
+
+    /// The HMAC of the prefix followed by the body, from a keyed HMAC's copy.
+    private static func code(_ keyed: HMAC<SHA256>, _ signedPrefix: [UInt8], _ body: some DataProtocol) -> HashedAuthenticationCode<SHA256> {
+        var hmac = keyed
+        hmac.update(data: signedPrefix)
+        hmac.update(data: body)
+        return hmac.finalize()
     }
 
     /// Whole seconds since 1970 when `text` is 1 to 12 ASCII digits (up to the year 33658),
@@ -98,10 +106,7 @@ public struct StandardWebhookVerifier: Sendable {
 
     /// A `webhook-signature` value for `body`, with the first secret (for tests and senders).
     public func sign(id: String, timestamp: String, body: some DataProtocol) -> String {
-        var signed = Data("\(id).\(timestamp).".utf8)
-        signed.append(contentsOf: body)
-        let code = HMAC<SHA256>.authenticationCode(for: signed, using: keys[0])
-        return "v1," + Data(code).base64EncodedString()
+        "v1," + Data(Self.code(keyedHMACs[0], Array("\(id).\(timestamp).".utf8), body)).base64EncodedString()
     }
 }
 

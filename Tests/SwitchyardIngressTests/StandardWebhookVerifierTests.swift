@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 @testable import SwitchyardIngress
 import Testing
@@ -46,6 +47,24 @@ import Testing
         let truncated = String(valid.dropLast(8))
         #expect(throws: StandardWebhookVerifier.Failure.noMatchingSignature) {
             try verifier.verify(id: "id", timestamp: "1800000000", signatures: truncated, body: Self.body, now: Self.now)
+        }
+    }
+
+    @Test func eachCheckStartsFromTheKeyAloneAndMatchesAnIndependentHMAC() throws {
+        let verifier = try StandardWebhookVerifier(secrets: [Self.secret])
+        let key = SymmetricKey(data: Data(base64Encoded: String(Self.secret.dropFirst(6)))!)
+        for index in 0..<3 {
+            let id = "id-\(index)"
+            let independent = "v1," + Data(HMAC<SHA256>.authenticationCode(
+                for: Array("\(id).1800000000.".utf8) + Self.body, using: key)).base64EncodedString()
+            #expect(verifier.sign(id: id, timestamp: "1800000000", body: Self.body) == independent)
+            try verifier.verify(id: id, timestamp: "1800000000", signatures: "  \(independent)  ", body: Self.body, now: Self.now)
+            let bare = String(independent.dropFirst(3))
+            for wrongScheme in ["v2,\(bare)", "v1\(bare)", "v1;\(bare)", ",\(bare)"] {
+                #expect(throws: StandardWebhookVerifier.Failure.noMatchingSignature) {
+                    try verifier.verify(id: id, timestamp: "1800000000", signatures: wrongScheme, body: Self.body, now: Self.now)
+                }
+            }
         }
     }
 
