@@ -17,7 +17,25 @@ extension JSONValue {
         String(decoding: jsonBytes, as: UTF8.self)
     }
 
-    private func write(into text: inout [UInt8]) {
+    /// Appends the compact text of an object whose members keep the order given; members whose
+    /// value is nil are left out. For answers and rows that are written for every request,
+    /// without building a dictionary first.
+    public static func writeObject(_ members: KeyValuePairs<String, JSONValue?>, into text: inout [UInt8]) {
+        text.append(UInt8(ascii: "{"))
+        var first = true
+        for (name, value) in members {
+            guard let value else { continue }
+            if !first { text.append(UInt8(ascii: ",")) }
+            first = false
+            write(name, into: &text)
+            text.append(UInt8(ascii: ":"))
+            value.write(into: &text)
+        }
+        text.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends the value's compact text (as ``jsonBytes`` has it).
+    public func write(into text: inout [UInt8]) {
         switch self {
         case .null: text.append(contentsOf: "null".utf8)
         case .bool(let value): text.append(contentsOf: (value ? "true" : "false").utf8)
@@ -59,22 +77,42 @@ extension JSONValue {
 
     private static func write(_ string: String, into text: inout [UInt8]) {
         text.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case ..<0x20:
-                text.append(contentsOf: "\\u00".utf8)
-                text.append(hexDigits[Int(byte >> 4)])
-                text.append(hexDigits[Int(byte & 0x0F)])
-            default: text.append(byte)
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            // Runs of bytes that need no escape are copied whole.
+            var run = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+                writeEscaped(byte, into: &text)
+                run = index + 1
             }
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        }
+        if written == nil {
+            for byte in string.utf8 { writeEscaped(byte, into: &text) }
         }
         text.append(UInt8(ascii: "\""))
+    }
+
+    /// One byte of a string, escaped if JSON needs it to be.
+    private static func writeEscaped(_ byte: UInt8, into text: inout [UInt8]) {
+        let shortEscape: UInt8? = switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        case 0x09: UInt8(ascii: "t")
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        default: nil
+        }
+        if let shortEscape {
+            text.append(UInt8(ascii: "\\"))
+            text.append(shortEscape)
+        } else if byte < 0x20 {
+            text.append(contentsOf: "\\u00".utf8)
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        } else {
+            text.append(byte)
+        }
     }
 }

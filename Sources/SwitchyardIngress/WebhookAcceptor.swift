@@ -137,19 +137,23 @@ actor WebhookAcceptor {
 
     /// The statement that inserts the receipts and returns the keys of those that are new.
     private static func receiptInsert(_ webhooks: [Webhook]) -> PostgresStatement {
-        let rows = JSONValue.array(webhooks.map {
-            [
-                "source": .string($0.source), "webhook_id": .string($0.webhookID), "tenant_id": .string($0.tenantID),
-                "event_type": $0.eventType.map(JSONValue.string) ?? .null, "response": .string($0.answer),
-            ]
-        })
+        var rows: [UInt8] = [UInt8(ascii: "[")]
+        for (index, webhook) in webhooks.enumerated() {
+            if index > 0 { rows.append(UInt8(ascii: ",")) }
+            JSONValue.writeObject(
+                [
+                    "source": .string(webhook.source), "webhook_id": .string(webhook.webhookID), "tenant_id": .string(webhook.tenantID),
+                    "event_type": webhook.eventType.map(JSONValue.string), "response": .string(webhook.answer),
+                ], into: &rows)
+        }
+        rows.append(UInt8(ascii: "]"))
         return PostgresStatement(
             """
             INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
             SELECT r.source, r.webhook_id, r.tenant_id, r.event_type, r.response
             FROM jsonb_to_recordset($1::jsonb) AS r(source text, webhook_id text, tenant_id uuid, event_type text, response text)
             ON CONFLICT DO NOTHING RETURNING source, webhook_id
-            """, [rows.jsonText])
+            """, [String(decoding: rows, as: UTF8.self)])
     }
 
     /// Inside the transaction, the receipts inserted: answer the known ones from their rows,

@@ -32,10 +32,13 @@ struct WebhookController: Sendable {
 
         /// `{"status":...,"message_id":...,"event_type":...,"reason":...}`, absent members left out.
         var jsonText: String {
-            let members = [("status", status), ("message_id", messageID), ("event_type", eventType), ("reason", reason)]
-            return "{" + members.compactMap { name, value in
-                value.map { JSONValue.string(name).jsonText + ":" + JSONValue.string($0).jsonText }
-            }.joined(separator: ",") + "}"
+            var text: [UInt8] = []
+            JSONValue.writeObject(
+                [
+                    "status": .string(status), "message_id": messageID.map(JSONValue.string),
+                    "event_type": eventType.map(JSONValue.string), "reason": reason.map(JSONValue.string),
+                ], into: &text)
+            return String(decoding: text, as: UTF8.self)
         }
     }
 

@@ -99,6 +99,14 @@ import Testing
         #expect(value.jsonText == String(decoding: text, as: UTF8.self))
     }
 
+    @Test func anOrderedObjectKeepsItsOrderAndLeavesOutAbsentMembers() throws {
+        var text = Array("[".utf8)
+        JSONValue.writeObject(["z": "last \"first\"", "gone": nil, "a": [1, nil], "": .null], into: &text)
+        text.append(UInt8(ascii: "]"))
+        #expect(String(decoding: text, as: UTF8.self) == #"[{"z":"last \"first\"","a":[1,null],"":null}]"#)
+        #expect(try JSONValue(parsing: text) == [["z": "last \"first\"", "a": [1, nil], "": nil]])
+    }
+
     @Test func writtenNumbersAreCompact() {
         #expect(JSONValue.array([1.5, 100.0, 1e20, -0.0, 0.1, 42]).jsonText == "[1.5,100,1e+20,-0,0.1,42]")
         #expect(JSONValue.array([.double(.nan), .double(.infinity)]).jsonText == "[null,null]", "what JSON can't hold")
