@@ -108,6 +108,6 @@ public struct ProbeRole: WorkerRole {
 
     /// `value` as a JSON string literal.
     private static func jsonString(_ value: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data(#""""#.utf8), as: UTF8.self)
+        JSONValue.string(value).jsonText
     }
 }

@@ -255,8 +255,8 @@ final class Committer: Sendable {
     ) throws -> Written {
         var consumers: [String] = []
         for request in batch where !consumers.contains(request.consumer) { consumers.append(request.consumer) }
-        let idLists = try consumers.map { consumer in
-            String(decoding: try JSONEncoder().encode(batch.filter { $0.consumer == consumer }.map(\.messageID)), as: UTF8.self)
+        let idLists = consumers.map { consumer in
+            JSONValue.array(batch.filter { $0.consumer == consumer }.map { .string($0.messageID) }).jsonText
         }
         if batch.allSatisfy({ $0.effects.write == nil }) {
             do {
