@@ -27,7 +27,7 @@ extension JSONValue {
             guard let value else { continue }
             if !first { text.append(UInt8(ascii: ",")) }
             first = false
-            write(name, into: &text)
+            writeString(name, into: &text)
             text.append(UInt8(ascii: ":"))
             value.write(into: &text)
         }
@@ -41,7 +41,7 @@ extension JSONValue {
         case .bool(let value): text.append(contentsOf: (value ? "true" : "false").utf8)
         case .int(let value): text.append(contentsOf: String(value).utf8)
         case .double(let value): Self.write(value, into: &text)
-        case .string(let value): Self.write(value, into: &text)
+        case .string(let value): Self.writeString(value, into: &text)
         case .array(let elements):
             text.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
@@ -55,7 +55,7 @@ extension JSONValue {
             for (name, value) in members {
                 if !first { text.append(UInt8(ascii: ",")) }
                 first = false
-                Self.write(name, into: &text)
+                Self.writeString(name, into: &text)
                 text.append(UInt8(ascii: ":"))
                 value.write(into: &text)
             }
@@ -75,7 +75,9 @@ extension JSONValue {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func write(_ string: String, into text: inout [UInt8]) {
+    /// Appends `string` as a JSON string literal: quotes, backslashes and control characters
+    /// escaped, everything else as its UTF-8 (the one string writer: documents, rows, log lines).
+    public static func writeString(_ string: String, into text: inout [UInt8]) {
         text.append(UInt8(ascii: "\""))
         let written: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
             // Runs of bytes that need no escape are copied whole.

@@ -2,6 +2,7 @@
 
 import Foundation
 public import Logging
+import SwitchyardCore
 import Synchronization
 
 /// A `LogHandler` that writes each event as one JSON object on a line of its own
@@ -61,43 +62,13 @@ public struct JSONLogHandler: LogHandler {
             if position + 1 < ordered.count && fields[ordered[position + 1]].key == fields[index].key { continue }
             if !first { line.append(UInt8(ascii: ",")) }
             first = false
-            appendString(fields[index].key, to: &line)
+            JSONValue.writeString(fields[index].key, into: &line)
             line.append(UInt8(ascii: ":"))
-            appendString(fields[index].value, to: &line)
+            JSONValue.writeString(fields[index].value, into: &line)
         }
         line.append(UInt8(ascii: "}"))
         line.append(UInt8(ascii: "\n"))
         return line
-    }
-
-    private static let hex = Array("0123456789abcdef".utf8)
-
-    /// Appends `value` as a JSON string literal (quotes, backslashes and control characters
-    /// escaped; everything else as UTF-8).
-    static func appendString(_ value: String, to line: inout [UInt8]) {
-        line.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                line.append(UInt8(ascii: "\\"))
-                line.append(byte)
-            case UInt8(ascii: "\n"):
-                line.append(UInt8(ascii: "\\"))
-                line.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"):
-                line.append(UInt8(ascii: "\\"))
-                line.append(UInt8(ascii: "r"))
-            case UInt8(ascii: "\t"):
-                line.append(UInt8(ascii: "\\"))
-                line.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                line.append(contentsOf: #"\u00"#.utf8)
-                line.append(hex[Int(byte >> 4)])
-                line.append(hex[Int(byte & 0x0F)])
-            default: line.append(byte)
-            }
-        }
-        line.append(UInt8(ascii: "\""))
     }
 
     /// Now in UTC, ISO 8601 with milliseconds: `2026-11-30T02:12:28.858Z`.
