@@ -75,11 +75,7 @@ public final class AMQPChannel: Sendable {
         return await withUnsafeContinuation { continuation in
             let batch = PublishBatch(count: messages.count, continuation: continuation)
             do throws(AMQPError) {
-                try loop.submit(.perform { loop in
-                    for (index, message) in messages.enumerated() {
-                        loop.publish(message, on: number, waiter: .batch(batch, index: index))
-                    }
-                })
+                try loop.submit(.publishBatch(channel: number, messages: messages, batch: batch))
             } catch {
                 for index in messages.indices { batch.complete(index, with: .failure(error)) }
             }

@@ -1,4 +1,5 @@
-// Publishing (pipelined, with confirms matched by sequence number) and settling deliveries.
+// Publishing (pipelined, with confirms matched by sequence number) and settling deliveries:
+// both laid out in the turn's ``OutgoingFrames`` and written when the turn ends.
 
 internal import CSwitchyardAMQP
 
@@ -7,17 +8,21 @@ extension ConnectionLoop {
     /// `basic.return` is matched to its publish exactly.
     static let publishSequenceHeader = "sy-publish-seq"
 
-    /// Writes one `basic.publish`. With confirms on, the waiter hears the broker's ack, nack or
-    /// return later; without, it hears that the frames were written. A message that can't be
-    /// encoded fails alone (``AMQPError/Code/invalidMessage``) before any byte is written.
+    /// Buffered frames beyond this many bytes are written at once instead of at the turn's end.
+    static let outgoingWriteThreshold = 256 * 1024
+
+    /// Lays out one `basic.publish`. With confirms on, the waiter hears the broker's ack, nack
+    /// or return later; without, it hears that the frames were written. A message that can't
+    /// be encoded fails alone (``AMQPError/Code/invalidMessage``) and leaves no byte behind.
     func publish(_ message: AMQPOutgoingMessage, on number: UInt16, waiter: PublishWaiter) {
         guard let connection else {
             waiter.resolve(.failure(closedError ?? AMQPError(.connectionClosed, "connection closed")))
             return
         }
+        let frameMax = Int(amqp_get_frame_max(connection))
         let state: ChannelState
         do throws(AMQPError) {
-            try message.checkEncodable(frameMax: Int(amqp_get_frame_max(connection)))
+            try message.checkEncodable(frameMax: frameMax)
             state = try openChannel(number)
         } catch {
             waiter.resolve(.failure(error))
@@ -27,47 +32,49 @@ extension ConnectionLoop {
             message.mandatory && state.confirmMode
             ? [Self.publishSequenceHeader: .int64(Int64(state.nextPublishSequence))] : nil
         var properties = message.properties.c(in: scratch, extraHeaders: sequence)
-        let exchange = scratch.bytes(message.exchange)
-        let routingKey = scratch.bytes(message.routingKey)
-        holdSegmentsIfSeveralPublishes()
-        let status = message.body.withUnsafeBytes { body in
-            amqp_basic_publish(
-                connection, number, exchange, routingKey, message.mandatory ? 1 : 0, 0, &properties,
-                amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress)))
+        var method = amqp_basic_publish_t(
+            ticket: 0, exchange: scratch.bytes(message.exchange), routing_key: scratch.bytes(message.routingKey),
+            mandatory: message.mandatory ? 1 : 0, immediate: 0)
+        defer { scratch.recycle() }
+        let laidOut = message.body.withUnsafeBytes { body in
+            Result { () throws(AMQPError) in
+                try outgoing.appendPublish(&method, properties: &properties, body: body, channel: number, frameMax: frameMax)
+            }
         }
-        scratch.recycle()
-        guard status == AMQP_STATUS_OK.rawValue else {
-            let error = libraryFailure(status, "publishing to exchange '\(message.exchange)'")
+        if case .failure(let error) = laidOut {
             waiter.resolve(.failure(error))
-            failure = failure ?? error
             return
         }
         if state.confirmMode {
             state.awaitConfirm(waiter)
         } else {
-            waiter.resolve(.success(()))
+            awaitWrite(waiter)
         }
+        if outgoing.count >= Self.outgoingWriteThreshold { writeFrames() }
     }
 
-    /// Sends an ack, nack or reject. A delivery on a channel that has closed needs none: the
-    /// broker has already requeued it.
+    /// Lays out an ack, nack or reject. A delivery on a channel that has closed needs none:
+    /// the broker has already requeued it.
     /// - Parameter noting: Tell the channel's ``AckCoalescer`` (false for the frames it made).
     func settle(_ tag: UInt64, _ settlement: Settlement, on number: UInt16, noting: Bool = true) {
-        guard let connection, let state = channels[number], state.closeError == nil else { return }
-        let status: Int32
-        switch settlement {
-        case .ack(let multiple):
-            status = amqp_basic_ack(connection, number, tag, multiple ? 1 : 0)
-            if noting { state.acks.noteSent(tag, multiple: multiple) }
-        case .nack(let multiple, let requeue):
-            status = amqp_basic_nack(connection, number, tag, multiple ? 1 : 0, requeue ? 1 : 0)
-            if noting { state.acks.noteSent(tag, multiple: multiple) }
-        case .reject(let requeue):
-            status = amqp_basic_reject(connection, number, tag, requeue ? 1 : 0)
-            if noting { state.acks.noteSent(tag, multiple: false) }
-        }
-        if status != AMQP_STATUS_OK.rawValue {
-            failure = failure ?? libraryFailure(status, "settling delivery \(tag)")
+        guard connection != nil, let state = channels[number], state.closeError == nil else { return }
+        do throws(AMQPError) {
+            switch settlement {
+            case .ack(let multiple):
+                var method = amqp_basic_ack_t(delivery_tag: tag, multiple: multiple ? 1 : 0)
+                try outgoing.appendMethod(SY_BASIC_ACK, &method, channel: number)
+                if noting { state.acks.noteSent(tag, multiple: multiple) }
+            case .nack(let multiple, let requeue):
+                var method = amqp_basic_nack_t(delivery_tag: tag, multiple: multiple ? 1 : 0, requeue: requeue ? 1 : 0)
+                try outgoing.appendMethod(SY_BASIC_NACK, &method, channel: number)
+                if noting { state.acks.noteSent(tag, multiple: multiple) }
+            case .reject(let requeue):
+                var method = amqp_basic_reject_t(delivery_tag: tag, requeue: requeue ? 1 : 0)
+                try outgoing.appendMethod(SY_BASIC_REJECT, &method, channel: number)
+                if noting { state.acks.noteSent(tag, multiple: false) }
+            }
+        } catch {
+            failure = failure ?? error
         }
     }
 }

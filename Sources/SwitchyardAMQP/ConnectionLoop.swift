@@ -10,9 +10,12 @@ import Synchronization
 enum LoopCommand: Sendable {
     /// Publish one message; the waiter hears the broker's confirm (or the write, without confirms).
     case publish(channel: UInt16, message: AMQPOutgoingMessage, waiter: PublishWaiter)
+    /// Publish messages in order; each outcome goes to its slot of the batch.
+    case publishBatch(channel: UInt16, messages: [AMQPOutgoingMessage], batch: PublishBatch)
     /// Settle a delivery.
     case settle(channel: UInt16, deliveryTag: UInt64, settlement: Settlement)
-    /// Run a closure on the loop thread (RPCs: declares, consume, get, close, ...).
+    /// Run a closure on the loop thread (RPCs: declares, consume, get, close, ...), after the
+    /// frames laid out before it are written.
     case perform(@Sendable (ConnectionLoop) -> Void)
 }
 
@@ -52,10 +55,10 @@ final class ConnectionLoop: @unchecked Sendable {
     private var batch: [LoopCommand] = []
     /// Channels with single acks collected in this turn.
     private var acksCollected: [UInt16] = []
-    /// Publishes written in this turn.
-    private var publishesThisTurn = 0
-    /// Whether the socket holds this turn's segments (TCP_CORK).
-    private var segmentsHeld = false
+    /// The turn's publishes and settlements, written together.
+    let outgoing = OutgoingFrames()
+    /// Publishes without confirms, told when their frames are written.
+    private var awaitingWrite: [PublishWaiter] = []
 
     init(configuration: AMQPConnection.Configuration) {
         self.configuration = configuration
@@ -155,7 +158,6 @@ final class ConnectionLoop: @unchecked Sendable {
     private func runCommands() -> Bool {
         shared.withLock { swap(&$0.commands, &batch) }
         guard !batch.isEmpty else { return false }
-        defer { releaseSegments() }
         // After a teardown the rest of the batch still runs: each command then fails with
         // the error that ended the connection.
         for command in batch {
@@ -174,6 +176,7 @@ final class ConnectionLoop: @unchecked Sendable {
             }
         }
         sendCollectedAcks()
+        writeFrames()
         if let failure, connection != nil {
             tearDown(failure)
         }
@@ -181,37 +184,23 @@ final class ConnectionLoop: @unchecked Sendable {
         return true
     }
 
-    /// Counts a publish of this turn; from the second one on, the socket holds what is written
-    /// (TCP_CORK) until the turn ends, so the turn's publishes leave as a few full TCP segments
-    /// (and wake the broker once) instead of one segment per publish. A turn's acks already
-    /// leave as one frame; a lone publish goes out at once.
-    func holdSegmentsIfSeveralPublishes() {
-        publishesThisTurn += 1
-        if publishesThisTurn == 2 && !segmentsHeld { segmentsHeld = setCork(true) }
-    }
-
-    /// Sends what the socket holds at the end of a turn.
-    private func releaseSegments() {
-        publishesThisTurn = 0
-        if segmentsHeld {
-            _ = setCork(false)
-            segmentsHeld = false
+    /// Writes the frames laid out so far with one `send`; a failure ends the connection.
+    func writeFrames() {
+        guard !outgoing.isEmpty, let connection else { return }
+        do throws(AMQPError) {
+            try outgoing.write(to: amqp_get_sockfd(connection), timeout: .seconds(max(30, configuration.heartbeat * 2)))
+        } catch {
+            failure = failure ?? error
+            return
         }
+        let written = awaitingWrite
+        awaitingWrite.removeAll(keepingCapacity: true)
+        for waiter in written { waiter.resolve(.success(())) }
     }
 
-    /// Whether the socket holds partial segments now (TCP_CORK), as the kernel reports it.
-    var socketHoldsSegments: Bool {
-        guard let connection else { return false }
-        var value: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        return getsockopt(amqp_get_sockfd(connection), Int32(IPPROTO_TCP), TCP_CORK, &value, &length) == 0 && value != 0
-    }
-
-    /// Holds (`true`) or sends (`false`) the socket's partial segments; whether it could.
-    private func setCork(_ on: Bool) -> Bool {
-        guard let connection else { return false }
-        var value: Int32 = on ? 1 : 0
-        return setsockopt(amqp_get_sockfd(connection), Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
+    /// Tells `waiter` when the frames just laid out are written.
+    func awaitWrite(_ waiter: PublishWaiter) {
+        awaitingWrite.append(waiter)
     }
 
     private func sendCollectedAcks() {
@@ -229,9 +218,16 @@ final class ConnectionLoop: @unchecked Sendable {
         switch command {
         case .publish(let channel, let message, let waiter):
             publish(message, on: channel, waiter: waiter)
+        case .publishBatch(let channel, let messages, let batch):
+            for (index, message) in messages.enumerated() {
+                publish(message, on: channel, waiter: .batch(batch, index: index))
+            }
         case .settle(let channel, let tag, let settlement):
             settle(tag, settlement, on: channel)
         case .perform(let body):
+            // rabbitmq-c writes the closure's frames itself: the ones laid out before go first.
+            writeFrames()
+            if let failure, connection != nil { tearDown(failure) }
             body(self)
         }
     }
@@ -303,6 +299,10 @@ final class ConnectionLoop: @unchecked Sendable {
         }
         amqp_destroy_connection(connection)
         self.connection = nil
+        outgoing.discard()
+        let unwritten = awaitingWrite
+        awaitingWrite.removeAll()
+        for waiter in unwritten { waiter.resolve(.failure(error)) }
         let closedByUs = error.code == .connectionClosed && error.replyCode == nil && error.libraryStatus == nil
         for state in channels.values {
             state.end(error, finishConsumersCleanly: closedByUs)
