@@ -184,11 +184,14 @@ final class ConnectionLoop: @unchecked Sendable {
         return true
     }
 
+    /// The connection's socket, while the connection is open.
+    var socket: Int32? { connection.map { amqp_get_sockfd($0) } }
+
     /// Writes the frames laid out so far with one `send`; a failure ends the connection.
     func writeFrames() {
-        guard !outgoing.isEmpty, let connection else { return }
+        guard !outgoing.isEmpty, let socket else { return }
         do throws(AMQPError) {
-            try outgoing.write(to: amqp_get_sockfd(connection), timeout: .seconds(max(30, configuration.heartbeat * 2)))
+            try outgoing.write(to: socket, timeout: .seconds(max(30, configuration.heartbeat * 2)))
         } catch {
             failure = failure ?? error
             return

@@ -1,6 +1,7 @@
-// A loop turn's publishes and settlements written to the socket together, and a large message
-// written at once instead of waiting in the buffer.
+// A loop turn's publishes and settlements written to the socket together, a large message
+// written at once instead of waiting in the buffer, and a failed write ending the connection.
 
+import Foundation
 @testable import SwitchyardAMQP
 import SwitchyardTestSupport
 import Testing
@@ -64,5 +65,46 @@ import Testing
         }
         try await channel.deleteQueue(queue)
         await connection.close()
+    }
+}
+
+extension OutgoingFramesTests {
+    /// A write the socket refuses (here: shut for writing in the same turn, so the broker's
+    /// close can't be read first) ends the connection like any socket failure: the publish
+    /// waiting for its write fails with the cause, and a consumer on the connection ends with
+    /// that error instead of finishing as if we had closed it.
+    @Test func aFailedWriteEndsTheConnectionAndFailsWhatWaitedForIt() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel()
+        let queue = try await makeQueue(channel)
+        let deliveries = try await channel.consume(queue: queue, prefetch: 1)
+        let number = channel.number
+        let message = AMQPOutgoingMessage(exchange: "", routingKey: queue, body: Array("lost".utf8))
+
+        let outcomes = await withUnsafeContinuation { continuation in
+            let batch = PublishBatch(count: 1, continuation: continuation)
+            do throws(AMQPError) {
+                try connection.loop.submit(.perform { loop in
+                    if let socket = loop.socket { _ = shutdown(socket, Int32(SHUT_WR)) }
+                    loop.publish(message, on: number, waiter: .batch(batch, index: 0))
+                })
+            } catch {
+                batch.complete(0, with: .failure(error))
+            }
+        }
+        let error = try #require(outcomes.first.flatMap { outcome -> AMQPError? in
+            if case .failure(let error) = outcome { error } else { nil }
+        })
+        #expect(error.code == .connectionClosed && error.message.hasPrefix("writing to the broker"), "\(error)")
+        #expect(error.libraryStatus != nil)
+        #expect(!connection.isOpen)
+        await #expect(throws: AMQPError.self, "the consumer ends with the error") {
+            for try await _ in deliveries {}
+        }
+
+        let cleanup = try await connectToTestBroker(name: "test-cleanup")
+        let other = try await cleanup.openChannel()
+        try await other.deleteQueue(queue)
+        await cleanup.close()
     }
 }
