@@ -99,6 +99,33 @@ SELECT '$RATE/s' AS load, count(*) AS conversations,
        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY analysis_provider_ms + planning_provider_ms)::numeric, 2) AS provider_p99_ms
 FROM stages;
 
+-- Where the planning stage's time goes (the rate phase), from the rows' own timestamps:
+-- to_planner_call = analysis UPDATE -> the planner's api_usage row (the rest of the analysis
+-- commit, the follow-up's publish, the broker, the delivery, the project's read, the planner);
+-- usage_to_commit = that row -> the planning commit's BEGIN (the usage row's write, the
+-- handler's return, the committer); commit_to_update = BEGIN -> the UPDATE (inbox row first).
+WITH planning AS (
+    SELECT p.analyzed_at, p.planned_at,
+           (SELECT u.created_at FROM api_usage u WHERE u.project_id = p.id AND u.endpoint LIKE '%plan%' ORDER BY u.id LIMIT 1) AS usage_at,
+           (SELECT i.processed_at FROM inbox i WHERE i.consumer = 'planning' AND i.message_id = o.message_id) AS begin_at
+    FROM projects p
+    JOIN outbox o ON o.routing_key = 'plan.requested' AND convert_from(o.body, 'UTF8')::jsonb->>'project_id' = p.id::text
+    WHERE p.conversation_id LIKE '$RUN-rate-%'
+), parts AS (
+    SELECT extract(epoch FROM usage_at - analyzed_at) * 1000 AS to_planner_call,
+           extract(epoch FROM begin_at - usage_at) * 1000 AS usage_to_commit,
+           extract(epoch FROM planned_at - begin_at) * 1000 AS commit_to_update
+    FROM planning
+)
+SELECT 'planning parts (p50 / p99 ms)' AS stage,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY to_planner_call)::numeric, 2) || ' / '
+         || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY to_planner_call)::numeric, 2) AS to_planner_call,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY usage_to_commit)::numeric, 2) || ' / '
+         || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY usage_to_commit)::numeric, 2) AS usage_to_commit,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_to_update)::numeric, 2) || ' / '
+         || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_to_update)::numeric, 2) AS commit_to_update
+FROM parts;
+
 SELECT 'saturate' AS load, count(*) AS conversations,
        round(extract(epoch FROM max(p.planned_at) - min(r.received_at))::numeric, 2) AS seconds,
        round((count(*) / extract(epoch FROM max(p.planned_at) - min(r.received_at)))::numeric, 1) AS conversations_per_s

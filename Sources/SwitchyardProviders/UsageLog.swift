@@ -1,15 +1,16 @@
 // `api_usage`: one row per call to an external service, written as the call ends.
 
 public import Logging
+import SwitchyardCore
 public import SwitchyardPostgres
 
 /// Records every external call (api, endpoint, status, time, tenant, project). Rows are
 /// written at once in their own transaction: a call that a retry repeats was made twice and
 /// is counted twice. The commit doesn't wait for the WAL flush (the handler's own commit and
 /// the broker's write are the stage's durable writes; a usage row is lost only with the
-/// database's last moments in a crash of the database). `status_code` is the HTTP status of a
-/// failed call, 200 for any successful network call (the clients don't report which 2xx), and
-/// empty for offline work.
+/// database's last moments in a crash of the database). `response_time_ms` has microseconds
+/// (a fraction). `status_code` is the HTTP status of a failed call, 200 for any successful
+/// network call (the clients don't report which 2xx), and empty for offline work.
 public struct UsageLog: Sendable {
     let pool: PostgresPool
     let logger: Logger
@@ -38,8 +39,7 @@ public struct UsageLog: Sendable {
         } catch {
             result = .failure(error)
         }
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Double((ContinuousClock.now - started).nanoseconds / 1_000) / 1_000
         var statusCode: Int?
         var failure: String?
         if case .failure(let error) = result {

@@ -53,6 +53,8 @@ import Testing
             #expect(try await fleet.count("SELECT count(*) FROM projects WHERE plan IS NOT NULL AND completed_at IS NOT NULL") == 1)
             #expect(try await fleet.text("SELECT string_agg(endpoint, ', ' ORDER BY id) FROM api_usage WHERE offline")
                 == "offline: analyse, offline: plan, offline: start build")
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE endpoint = 'offline: plan' AND response_time_ms > 0") == 1,
+                    "a call shorter than a millisecond keeps its time (microseconds)")
             #expect(try await fleet.count("SELECT count(*) FROM conversations WHERE transcript_source = 'inline'") == 1)
             try await eventually("four signed callbacks' receipts", timeout: .seconds(10)) {
                 try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE source = 'kiro'") == 4
