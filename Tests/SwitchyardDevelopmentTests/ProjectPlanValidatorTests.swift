@@ -37,6 +37,18 @@ import Testing
         #expect(try await OfflineAnalyst().analyse(Self.transcript) == analysis, "deterministic")
     }
 
+    @Test func theOfflineAnalystMatchesTechnologiesAsWholeWordsAndTimelinesInAnyCase() async throws {
+        let transcript = Transcript(turns: [Turn(role: "user", content: """
+            We need a reactive dashboard that moves swiftly. The API runs on Node.js with POSTGRESQL and AWS_Lambda. \
+            Payments go through stripe. We want it live Within 3 Months.
+            """)])
+        let analysis = try await OfflineAnalyst().analyse(transcript)
+        #expect(analysis.preferences["technologies"] == ["Node", "PostgreSQL", "Stripe"],
+                "not React in 'reactive', Swift in 'swiftly' or AWS in 'AWS_Lambda'; any case")
+        #expect(analysis.timeline == "Within 3 Months", "in any case, as written")
+        #expect(analysis.projectName == "Reactive Dashboard Moves Swiftly", "no name given: the first requirement's words")
+    }
+
     @Test func theOfflinePlanIsValidAndFollowsTheAnalysis() async throws {
         let plan = try await Self.plan(try await OfflineAnalyst().analyse(Self.transcript))
         #expect(ProjectPlanValidator.problems(in: plan) == [])
