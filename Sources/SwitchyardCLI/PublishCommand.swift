@@ -34,7 +34,7 @@ struct PublishCommand: AsyncParsableCommand {
     var high = false
 
     func validate() throws {
-        if let traceparent, traceparent.wholeMatch(of: /00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}/) == nil {
+        if let traceparent, !Traceparent.isValid(traceparent) {
             throw ValidationError("--traceparent: expected 00-<32 hex>-<16 hex>-<2 hex>, got '\(traceparent)'")
         }
     }

@@ -85,9 +85,7 @@ struct WebhookController: Sendable {
         let webhookID = id ?? ""
         let event = try source.event(from: try JSONBody.parse(body))
         let tenantID = try await tenants.id(named: settings.tenantName)
-        let traceparent = request.headers[Self.traceparent].flatMap {
-            $0.wholeMatch(of: /00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}/) != nil ? $0 : nil
-        }
+        let traceparent = request.headers[Self.traceparent].flatMap { Traceparent.isValid($0) ? $0 : nil }
 
         let answer = Answer(
             status: event == nil ? "ignored" : "accepted", messageID: event == nil ? nil : webhookID, eventType: event?.type,
