@@ -43,7 +43,7 @@ struct IngressHarness {
     func webhook(
         _ source: String = "tavus", body: String, id: String = UUID().uuidString, secret: String = IngressHarness.secret,
         timestamp: Int = Int(Date().timeIntervalSince1970), signedBody: String? = nil, contentType: String = "application/json",
-        omit: String? = nil, timeout: Duration? = nil
+        omit: String? = nil, extraHeaders: [HTTPHeader] = [], timeout: Duration? = nil
     ) async throws -> HTTPResponse {
         let signature = try Self.referenceSignature(secret: secret, id: id, timestamp: timestamp, body: signedBody ?? body)
         var headers = [
@@ -51,6 +51,7 @@ struct IngressHarness {
             HTTPHeader("webhook-timestamp", "\(timestamp)"), HTTPHeader("webhook-signature", signature),
         ]
         headers.removeAll { $0.name == omit }
+        headers += extraHeaders
         return try await post("/v1/webhooks/\(source)", body: body, headers: headers, timeout: timeout)
     }
 

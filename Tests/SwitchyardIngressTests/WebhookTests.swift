@@ -10,6 +10,30 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct WebhookTests {
     static let conversationEnded = #"{"event_type":"conversation_ended","conversation_id":"conv-1","properties":{"duration_s":42}}"#
 
+    @Test func aWellFormedTraceparentTravelsWithTheEventAndAMalformedOneIsDropped() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            let valid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            let traced = try await ingress.webhook(
+                body: Self.conversationEnded, id: "wh-traced", extraHeaders: [HTTPHeader("traceparent", valid)])
+            #expect(traced.status == 200, "\(traced.bodyText)")
+            let malformed = try await ingress.webhook(
+                body: Self.conversationEnded.replacingOccurrences(of: "conv-1", with: "conv-2"), id: "wh-malformed",
+                extraHeaders: [HTTPHeader("traceparent", valid.uppercased())])
+            #expect(malformed.status == 200, "a malformed trace header is left out, not refused: \(malformed.bodyText)")
+
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            var traceparents: [String: String] = [:]
+            while let message = try await channel.get(queue: "sy.work.analysis", autoAck: true) {
+                traceparents[message.properties.messageID ?? ""] = message.properties.headers?["traceparent"]?.stringValue ?? "none"
+            }
+            #expect(traceparents == ["wh-traced": valid, "wh-malformed": "none"])
+            await connection.close()
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func aValidWebhookIsPublishedOnceEvenWhenRedelivered() async throws {
         try await withFleet { fleet in
             let ingress = try await IngressHarness.start(fleet)
