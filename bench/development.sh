@@ -100,9 +100,9 @@ SELECT '$RATE/s' AS load, count(*) AS conversations,
 FROM stages;
 
 -- Where the planning stage's time goes (the rate phase), from the rows' own timestamps:
--- to_planner_call = analysis UPDATE -> the planner's api_usage row (the rest of the analysis
--- commit, the follow-up's publish, the broker, the delivery, the project's read, the planner);
--- usage_to_commit = that row -> the planning commit's BEGIN (the usage row's write, the
+-- to_planner_call = analysis UPDATE -> the planner's api_usage row's created_at, the call's end
+-- (the rest of the analysis commit, the follow-up's publish, the broker, the delivery, the
+-- project's read, the planner); usage_to_commit = that -> the planning commit's BEGIN (the
 -- handler's return, the committer); commit_to_update = BEGIN -> the UPDATE (inbox row first).
 WITH planning AS (
     SELECT p.analyzed_at, p.planned_at,

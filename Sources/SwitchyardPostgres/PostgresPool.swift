@@ -77,6 +77,7 @@ public actor PostgresPool {
     private var waiters: [Waiter] = []
     private var nextWaiterID = 0
     private var isClosed = false
+    private nonisolated let deferred = DeferredWrites()
 
     /// Creates a pool; no connection opens until the first caller needs one.
     /// - Parameter configuration: How to connect and how many connections to keep.
@@ -127,10 +128,43 @@ public actor PostgresPool {
         try await lend { connection in try await connection.withTransaction(startingWith: first, body) }
     }
 
-    /// Closes the idle connections and fails every waiting caller with
-    /// ``PostgresError/Code/poolClosed``; connections lent out close when they come back.
-    /// Later calls fail with ``PostgresError/Code/poolClosed``.
+    /// Writes `statement` soon and returns without waiting for it: statements queued within a
+    /// few milliseconds (``DeferredWrites/linger``) go to the database together, in a
+    /// transaction that doesn't wait for the WAL flush. For records whose loss costs little
+    /// (usage rows): a crash of this process loses what is queued (the last few milliseconds'
+    /// statements), a crash of the database its last moments; ``close()`` writes everything
+    /// queued first. With ``DeferredWrites/maxQueued`` statements queued, the caller
+    /// writes its own and waits for it. A batch the database refuses is written again one
+    /// statement per transaction, so a bad statement fails alone.
+    /// - Parameters:
+    ///   - statement: One SQL statement that writes.
+    ///   - ifFailed: Called with the error when the statement could not be written.
+    public nonisolated func writeSoon(_ statement: PostgresStatement, ifFailed: @escaping @Sendable (any Error) -> Void) async {
+        let write = DeferredWrites.Write(statement: statement, ifFailed: ifFailed)
+        guard !deferred.enqueue(write, writer: { [self] batch in await writeDeferred(batch) }) else { return }
+        await writeDeferred([write])
+    }
+
+    /// Writes a batch of deferred statements in one transaction, or one by one when the
+    /// database refused the batch.
+    private nonisolated func writeDeferred(_ batch: [DeferredWrites.Write]) async {
+        do {
+            _ = try await withConnection { connection in try connection.commitWithoutFlush(batch.map(\.statement)).count }
+        } catch {
+            guard batch.count > 1, (error as? PostgresError)?.isConnectionLevel == false else {
+                for write in batch { write.ifFailed(error) }
+                return
+            }
+            for write in batch { await writeDeferred([write]) }
+        }
+    }
+
+    /// Writes the deferred statements (``writeSoon(_:ifFailed:)``), then closes the idle
+    /// connections and fails every waiting caller with ``PostgresError/Code/poolClosed``;
+    /// connections lent out close when they come back. Later calls fail with
+    /// ``PostgresError/Code/poolClosed``.
     public func close() async {
+        await deferred.drained()
         guard !isClosed else { return }
         isClosed = true
         let waiting = waiters

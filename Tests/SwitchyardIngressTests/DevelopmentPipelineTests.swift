@@ -51,9 +51,9 @@ import Testing
             #expect(project.json["name"] as? String == "Bloom Booking")
             #expect((project.json["build_events"] as? [Any])?.count == 5)
             #expect(try await fleet.count("SELECT count(*) FROM projects WHERE plan IS NOT NULL AND completed_at IS NOT NULL") == 1)
-            #expect(try await fleet.text("SELECT string_agg(endpoint, ', ' ORDER BY id) FROM api_usage WHERE offline")
+            #expect(try await fleet.text("SELECT string_agg(endpoint, ', ' ORDER BY id) FROM api_usage WHERE offline", settlingAt: "offline: analyse, offline: plan, offline: start build")
                 == "offline: analyse, offline: plan, offline: start build")
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE endpoint = 'offline: plan' AND response_time_ms > 0") == 1,
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE endpoint = 'offline: plan' AND response_time_ms > 0", settlingAt: 1) == 1,
                     "a call shorter than a millisecond keeps its time (microseconds)")
             #expect(try await fleet.count("SELECT count(*) FROM conversations WHERE transcript_source = 'inline'") == 1)
             try await eventually("four signed callbacks' receipts", timeout: .seconds(10)) {
@@ -106,7 +106,7 @@ import Testing
             let apiCalls = vendor.requests.filter { $0.path == "/v2/conversations/conv-api" }
             #expect(apiCalls.count == 2, "the first answer had no transcript yet: retried")
             #expect(apiCalls.allSatisfy { $0.header("x-api-key") == "tavus-key" && $0.target.hasSuffix("?verbose=true") })
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'transcripts' AND error LIKE 'transcript_not_ready%'") == 1)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'transcripts' AND error LIKE 'transcript_not_ready%'", settlingAt: 1) == 1)
             await ingress.client.shutdown()
         }
     }

@@ -95,7 +95,7 @@ import Testing
             #expect(decoded["width"] as? Int == 1080 && decoded["height"] as? Int == 1080)
             #expect(decoded["bottom_left"] as? [Int] == [0x12, 0x34, 0x56], "the requested background: \(decoded)")
             #expect(decoded["top_left"] as? [Int] == [0xFF, 0xCC, 0x00], "the requested accent: \(decoded)")
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'images'") == 3)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'images'", settlingAt: 3) == 3)
 
             let other = try EventsTests.cli(fleet, ["keys", "create", "--tenant", try EventsTests.cli(fleet, ["tenants", "create", "other"])])
             #expect(try await setup.ingress.send(.get, "/v1/generations/\(id)", key: other).status == 404)
@@ -140,7 +140,7 @@ import Testing
             let error = try #require(try await setup.generation(invalid)["error"] as? String)
             #expect(error.contains("title: expected a non-empty string") && error.contains("slides: expected exactly 2, got 1"), "\(error)")
             #expect(try await setup.credits(fleet) == 97, "the failed generation charged nothing")
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm'") == 4)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm'", settlingAt: 4) == 4)
             await setup.ingress.client.shutdown()
         }
     }
@@ -183,7 +183,7 @@ import Testing
             #expect(images.requests[0].header("Authorization") == "Bearer sk-images")
             let body = try JSONSerialization.jsonObject(with: Data(images.requests[0].body)) as? [String: Any]
             #expect(body?["model"] as? String == "fake-image" && body?["response_format"] as? String == "b64_json" && body?["n"] as? Int == 1)
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'images'") == 2, "one usage row per call")
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'images'", settlingAt: 2) == 2, "one usage row per call")
 
             let flaky = try await setup.generate("One slide about flaky servers", slides: 1)
             try await eventually("the slide after two 500s", timeout: .seconds(40)) {
@@ -193,7 +193,7 @@ import Testing
             try await eventually("the slide after a timeout", timeout: .seconds(40)) {
                 try await setup.generation(slow)["status"] as? String == "completed"
             }
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'images' AND error LIKE 'timeout%'") == 1)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'images' AND error LIKE 'timeout%'", settlingAt: 1) == 1)
             #expect(images.requests.count == 7)
             #expect(try await setup.credits(fleet) == 97)
             await setup.ingress.client.shutdown()

@@ -34,7 +34,7 @@ import Testing
                 == "sy.work.analysis worker 1", "permanent: not retried")
             let error = try await fleet.text("SELECT error FROM dead_letters")
             #expect(error.contains("refused http://127.0.0.1:\(intranet.port): 127.0.0.1 is in 127.0.0.0/8 (loopback)"), "\(error)")
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'transcripts' AND error LIKE 'forbidden_url: %'") == 1)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'transcripts' AND error LIKE 'forbidden_url: %'", settlingAt: 1) == 1)
             #expect(try await fleet.count("SELECT count(*) FROM projects") == 0)
             #expect(try await fleet.count("SELECT count(*) FROM conversations") == 0)
             let listed = try await ingress.send(.get, "/v1/projects?conversation_id=conv-ssrf", key: key)

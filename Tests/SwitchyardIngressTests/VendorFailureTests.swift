@@ -66,8 +66,8 @@ import Testing
             try await eventually("the plan to be stored after the timeout's retry", timeout: .seconds(30)) {
                 try await fleet.count("SELECT count(*) FROM projects WHERE conversation_id = 'conv-slow' AND status = 'ready_to_build'") == 1
             }
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE error LIKE 'timeout:%'") == 1, "the timeout was a transient failure")
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm' AND NOT offline") == 6)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE error LIKE 'timeout:%'", settlingAt: 1) == 1, "the timeout was a transient failure")
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm' AND NOT offline", settlingAt: 6) == 6)
             await ingress.client.shutdown()
         }
     }
@@ -103,7 +103,7 @@ import Testing
             #expect(starts.allSatisfy { $0.header("Authorization") == "Bearer kiro-key" })
             let request = try JSONSerialization.jsonObject(with: Data(starts[2].body)) as? [String: Any]
             #expect(request?["webhook_url"] as? String == "http://127.0.0.1:\(ingress.port)/v1/webhooks/kiro")
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'build_service' AND status_code = 503") == 2)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'build_service' AND status_code = 503", settlingAt: 2) == 2)
 
             // The service's callbacks, duplicated and out of order, with a late failure after completion.
             let callbacks: [(id: String, body: String)] = [
@@ -125,7 +125,7 @@ import Testing
                 == "0:progress 1:progress 2:progress 3:completed 4:failed")
             #expect(try await fleet.text("SELECT status FROM projects WHERE build_id = 'kb-1'") == "completed",
                     "a late failure does not move a finished project back")
-            #expect(try await fleet.text("SELECT string_agg(api || ' ' || coalesce(status_code::text, '-'), ', ' ORDER BY id) FROM api_usage")
+            #expect(try await fleet.text("SELECT string_agg(api || ' ' || coalesce(status_code::text, '-'), ', ' ORDER BY id) FROM api_usage", settlingAt: "llm 200, llm 200, build_service 503, build_service 503, build_service 200")
                 == "llm 200, llm 200, build_service 503, build_service 503, build_service 200")
             await ingress.client.shutdown()
         }
@@ -159,7 +159,7 @@ import Testing
                 let inWindow = arrivals[index...].prefix { $0 - start < .seconds(1) }.count
                 #expect(inWindow <= 3, "at most 3 calls in any second, saw \(inWindow)")
             }
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm'") == conversations)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm'", settlingAt: conversations) == conversations)
             #expect(fleet.logs().contains("provider_rate"), "messages over the limit were deferred through the retry tiers")
             #expect(try await fleet.depths(["sy.dlq.analysis"])["sy.dlq.analysis"] == 0, "deferrals don't use up attempts")
             await ingress.client.shutdown()

@@ -38,7 +38,7 @@ struct WorkflowTransformerTests {
             #expect((request["response_format"] as? [String: String]) == ["type": "json_object"])
             #expect(request["model"] as? String == "fake-model" && request["temperature"] as? Double == 0.2)
             #expect(llm.requests.last?.header("Authorization") == "Bearer sk-test")
-            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm'") == 2)
+            #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'llm'", settlingAt: 2) == 2)
             await harness.ingress.client.shutdown()
         }
     }

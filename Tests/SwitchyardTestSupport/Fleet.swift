@@ -109,6 +109,28 @@ public final class Fleet: Sendable {
         return value
     }
 
+    /// ``count(_:)`` once it reads `expected`, or its last reading when `timeout` passes
+    /// first: for rows a worker writes after the work they describe (`api_usage` rows go to
+    /// the pool's deferred writes, which the handler doesn't wait for).
+    public func count(_ sql: String, settlingAt expected: Int, timeout: Duration = .seconds(10)) async throws -> Int {
+        try await settled(at: expected, timeout: timeout) { try await count(sql) }
+    }
+
+    /// ``text(_:)`` once it reads `expected`, or its last reading when `timeout` passes first;
+    /// see ``count(_:settlingAt:timeout:)``.
+    public func text(_ sql: String, settlingAt expected: String, timeout: Duration = .seconds(10)) async throws -> String {
+        try await settled(at: expected, timeout: timeout) { try await text(sql) }
+    }
+
+    private func settled<T: Equatable>(at expected: T, timeout: Duration, _ read: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let value = try await read()
+            guard value != expected, ContinuousClock.now < deadline else { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Messages waiting in each of these queues (exact: a passive declare, not the management
     /// API's sampled statistics).
     public func depths(_ queues: [String]) async throws -> [String: Int] {
