@@ -55,16 +55,12 @@ public struct PlanningRole: WorkerRole {
         guard problems.isEmpty else {
             return .permanentFailure(HandlerFailure("invalid_plan", "the plan is invalid after one repair: " + problems.joined(separator: "; ")))
         }
-        guard let planJSON = try? String(decoding: JSONEncoder().encode(plan), as: UTF8.self),
-              let followUp = try? JSONEncoder().encode(JSONValue.object(["v": 1, "project_id": .string(projectID)]))
-        else {
-            return .permanentFailure(HandlerFailure("encoding", "could not encode the plan"))
-        }
+        let followUp = JSONValue.object(["v": 1, "project_id": .string(projectID)]).jsonBytes
         return .success(HandlerEffects(statements: [PostgresStatement(
             """
             UPDATE projects SET plan = $2::jsonb, status = 'ready_to_build', planned_at = clock_timestamp(), updated_at = clock_timestamp()
             WHERE id = $1::uuid AND status = 'planning'
-            """, [projectID, planJSON])
-        ], followUps: [OutgoingEvent(type: "build.requested", body: Array(followUp), correlationID: projectID)]))
+            """, [projectID, plan.jsonText])
+        ], followUps: [OutgoingEvent(type: "build.requested", body: followUp, correlationID: projectID)]))
     }
 }
