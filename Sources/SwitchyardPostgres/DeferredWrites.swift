@@ -29,7 +29,7 @@ final class DeferredWrites: Sendable {
     /// How long the writer waits after the first statement before it writes: under light load
     /// the write then comes after the caller's own commit instead of competing with it for the
     /// database and the CPU (in `bench/development.sh`, writing at once made the stage medians
-    /// longer than writing inline; waiting made them 0.3-1.6 ms shorter), and under load more
+    /// longer than writing inline; waiting made them up to 1.6 ms shorter), and under load more
     /// statements share a transaction.
     static let linger = Duration.milliseconds(5)
 
