@@ -75,15 +75,10 @@ public struct AnalysisRole: WorkerRole {
         if !analysis.problems.isEmpty {
             return .permanentFailure(HandlerFailure("invalid_analysis", analysis.problems.joined(separator: "; ")))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        guard let transcriptJSON = try? String(decoding: encoder.encode(transcript.turns), as: UTF8.self),
-              let analysisJSON = try? String(decoding: encoder.encode(analysis), as: UTF8.self),
-              let requirementsJSON = try? String(decoding: encoder.encode(analysis.requirements), as: UTF8.self),
-              let followUp = try? encoder.encode(JSONValue.object(["v": 1, "project_id": .string(projectID)]))
-        else {
-            return .permanentFailure(HandlerFailure("encoding", "could not encode the analysis"))
-        }
+        let transcriptJSON = JSONValue.array(transcript.turns.map(\.json)).jsonText
+        let analysisJSON = analysis.json.jsonText
+        let requirementsJSON = JSONValue.array(analysis.requirements.map(JSONValue.string)).jsonText
+        let followUp = JSONValue.object(["v": 1, "project_id": .string(projectID)]).jsonBytes
         return .success(HandlerEffects(statements: [
             PostgresStatement(
                 """
@@ -98,7 +93,7 @@ public struct AnalysisRole: WorkerRole {
                 ON CONFLICT DO NOTHING
                 """, [projectID, tenantID, conversationID, analysis.projectName, analysis.description, requirementsJSON,
                       analysisJSON, analysis.priority]),
-        ], followUps: [OutgoingEvent(type: "plan.requested", body: Array(followUp), correlationID: projectID)]))
+        ], followUps: [OutgoingEvent(type: "plan.requested", body: followUp, correlationID: projectID)]))
     }
 
     /// The project of a conversation: the same id for every delivery of its events.

@@ -1,6 +1,7 @@
 // What a conversation asked for: the analysis stage's output.
 
 import Foundation
+public import SwitchyardCore
 
 /// A project as the analysis of a conversation describes it (stored as `projects.analysis`).
 public struct ProjectAnalysis: Sendable, Codable, Equatable {
@@ -28,6 +29,17 @@ public struct ProjectAnalysis: Sendable, Codable, Equatable {
         self.preferences = preferences
         self.timeline = timeline
         self.priority = priority
+    }
+
+    /// The analysis as it is stored (`projects.analysis`): the members of its `Codable` form,
+    /// written without Foundation's encoder.
+    public var json: JSONValue {
+        .object([
+            "projectName": .string(projectName), "description": .string(description),
+            "requirements": .array(requirements.map(JSONValue.string)),
+            "preferences": .object(preferences.mapValues { .array($0.map(JSONValue.string)) }),
+            "timeline": .string(timeline), "priority": .string(priority),
+        ])
     }
 
     /// The problems that make an analysis (from a model) unusable; empty when it is fine.

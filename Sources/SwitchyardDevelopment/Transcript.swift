@@ -15,6 +15,12 @@ public struct Turn: Sendable, Codable, Equatable {
         self.role = role
         self.content = content
     }
+
+    /// The turn as it is stored (`conversations.transcript`): the members of its `Codable`
+    /// form, written without Foundation's encoder.
+    public var json: JSONValue {
+        .object(["role": .string(role), "content": .string(content)])
+    }
 }
 
 /// A transcript as the video-call vendor gives it: a list of turns, or one text whose lines
