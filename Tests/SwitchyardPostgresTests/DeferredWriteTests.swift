@@ -28,25 +28,39 @@ import Testing
         try await connection.query("SELECT count(*) FROM \(table)")[0].decode(Int.self, at: 0)
     }
 
+    /// Runs `body` while another task holds `pool`'s only connection, then lets it go.
+    private func whileTheOnlyConnectionIsHeld(_ pool: PostgresPool, _ body: () async throws -> Void) async throws {
+        let (held, holding) = AsyncStream.makeStream(of: Void.self)
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task {
+            try await pool.withConnection { _ in
+                holding.yield()
+                for await _ in release { break }
+            }
+        }
+        for await _ in held { break }
+        do {
+            try await body()
+        } catch {
+            releasing.yield()
+            _ = try? await holder.value
+            throw error
+        }
+        releasing.yield()
+        try await holder.value
+    }
+
     @Test func theCallerGoesOnBeforeTheRowIsWritten() async throws {
         try await withTable { table, observer in
             let pool = PostgresPool(configuration: .init(url: TestDatabase.url(), maxConnections: 1))
-            let (held, holding) = AsyncStream.makeStream(of: Void.self)
-            let (release, releasing) = AsyncStream.makeStream(of: Void.self)
-            // The pool's only connection is busy until `release`: a write that waited would hang.
-            let holder = Task {
-                try await pool.withConnection { _ in
-                    holding.yield()
-                    for await _ in release { break }
+            // The pool's only connection is busy meanwhile: a write that waited would hang.
+            try await whileTheOnlyConnectionIsHeld(pool) {
+                await pool.writeSoon(PostgresStatement("INSERT INTO \(table) (id) VALUES (1)")) { error in
+                    Issue.record("not written: \(error)")
                 }
+                let rows = try await count(table, on: observer)
+                #expect(rows == 0)
             }
-            for await _ in held { break }
-            await pool.writeSoon(PostgresStatement("INSERT INTO \(table) (id) VALUES (1)")) { error in
-                Issue.record("not written: \(error)")
-            }
-            #expect(try await count(table, on: observer) == 0)
-            releasing.yield()
-            try await holder.value
             try await waitUntil("the deferred row") { try await count(table, on: observer) == 1 }
             await pool.close()
         }
@@ -56,22 +70,13 @@ import Testing
         try await withTable { table, observer in
             let pool = PostgresPool(configuration: .init(url: TestDatabase.url(), maxConnections: 1))
             let failures = Mutex<[String]>([])
-            let (held, holding) = AsyncStream.makeStream(of: Void.self)
-            let (release, releasing) = AsyncStream.makeStream(of: Void.self)
-            let holder = Task {
-                try await pool.withConnection { _ in
-                    holding.yield()
-                    for await _ in release { break }
+            try await whileTheOnlyConnectionIsHeld(pool) {
+                for id in [1, 2, -3, 4] {
+                    await pool.writeSoon(PostgresStatement("INSERT INTO \(table) (id) VALUES ($1)", [id])) { error in
+                        failures.withLock { $0.append("\(id): \((error as? PostgresError)?.sqlState ?? "\(error)")") }
+                    }
                 }
             }
-            for await _ in held { break }
-            for id in [1, 2, -3, 4] {
-                await pool.writeSoon(PostgresStatement("INSERT INTO \(table) (id) VALUES ($1)", [id])) { error in
-                    failures.withLock { $0.append("\(id): \((error as? PostgresError)?.sqlState ?? "\(error)")") }
-                }
-            }
-            releasing.yield()
-            try await holder.value
             await pool.close()
 
             #expect(failures.withLock { $0 } == ["-3: 23514"], "only the row the CHECK refuses fails")
