@@ -8,13 +8,13 @@ public import SwitchyardPostgres
 /// Records every external call (api, endpoint, status, time, tenant, project). A call that a
 /// retry repeats was made twice and is counted twice. The row is handed to the pool's deferred
 /// writes (``PostgresPool/writeSoon(_:ifFailed:)``) as the call ends, and the handler goes on
-/// without waiting for it: the rows of calls that end close together share one transaction, which
-/// doesn't wait for the WAL flush (the handler's own commit and the broker's write are the
-/// stage's durable writes). A row is lost only when the worker is killed before its batch is
-/// written (within about 5 ms and a round trip of the call), or with the database's last moments in a crash of the database; a graceful
-/// stop writes every row first (the pool closes last). `created_at` is when the call ended (this
-/// process's clock), not when the row was written. `response_time_ms` has microseconds
-/// (a fraction). `status_code` is the HTTP status of a failed call, 200 for any successful
+/// without waiting for it: the rows of calls that end close together share one transaction,
+/// which doesn't wait for the WAL flush (the handler's own commit and the broker's write are
+/// the stage's durable writes). A row is lost only when the worker is killed before its batch
+/// is written (within about 5 ms and a round trip of the call), or with the database's last
+/// moments in a crash of the database; a graceful stop writes every row first (the pool closes
+/// last). `created_at` is when the call ended (this process's clock), not when the row was
+/// written. `response_time_ms` has microseconds (a fraction). `status_code` is the HTTP status of a failed call, 200 for any successful
 /// network call (the clients don't report which 2xx), and empty for offline work.
 public struct UsageLog: Sendable {
     let pool: PostgresPool
