@@ -123,12 +123,12 @@ public final class Fleet: Sendable {
     }
 
     private func settled<T: Equatable>(at expected: T, timeout: Duration, _ read: () async throws -> T) async throws -> T {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let value = try await read()
-            guard value != expected, ContinuousClock.now < deadline else { return value }
-            try await Task.sleep(for: .milliseconds(20))
+        var value = try await read()
+        _ = try await pollUntil(timeout: timeout) {
+            value = try await read()
+            return value == expected
         }
+        return value
     }
 
     /// Messages waiting in each of these queues (exact: a passive declare, not the management
@@ -187,9 +187,16 @@ public func withFleet<T>(on cluster: TestCluster? = nil, _ body: (Fleet) async t
 
 /// Checks `condition` every 50 ms until it holds, failing after `timeout`.
 public func eventually(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
+    try #require(try await pollUntil(timeout: timeout, condition), "timed out after \(timeout) waiting for \(what)")
+}
+
+/// Checks `condition` every 50 ms until it holds or `timeout` passes.
+/// - Returns: Whether it held.
+public func pollUntil(timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
-        try #require(ContinuousClock.now < deadline, "timed out after \(timeout) waiting for \(what)")
+        guard ContinuousClock.now < deadline else { return false }
         try await Task.sleep(for: .milliseconds(50))
     }
+    return true
 }
