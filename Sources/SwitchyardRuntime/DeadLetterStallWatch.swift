@@ -27,7 +27,11 @@ public struct DeadLetterStallWatch: Service {
         public var recoverySpacing: Duration
 
         /// Settings from `SWITCHYARD_DLX_STALL_SECONDS` (60 by default, 5 at least): looks every
-        /// quarter of it (15 s at most), recoveries at least twice that far apart.
+        /// quarter of it (15 s at most), recoveries at least twice that far apart and never
+        /// within a minute of each other. The management API can show a queue's old
+        /// `messages_dlx` for about ten seconds after its leadership moved: a second recovery on
+        /// those numbers would remove the new leader's replica, and could hand the leadership
+        /// back to the node it was taken from.
         /// - Throws: ``ConfigurationError`` naming the variable.
         public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
             let text = environment["SWITCHYARD_DLX_STALL_SECONDS"] ?? "60"
@@ -37,7 +41,7 @@ public struct DeadLetterStallWatch: Service {
             }
             stallAfter = .seconds(seconds)
             interval = .seconds(max(1, min(15, seconds / 4)))
-            recoverySpacing = .seconds(seconds * 2)
+            recoverySpacing = .seconds(max(seconds * 2, 60))
         }
     }
 

@@ -49,6 +49,9 @@ import Testing
         #expect(defaults.stallAfter == .seconds(60) && defaults.interval == .seconds(15) && defaults.recoverySpacing == .seconds(120))
         let quick = try DeadLetterStallWatch.Settings(environment: ["SWITCHYARD_DLX_STALL_SECONDS": "8"])
         #expect(quick.stallAfter == .seconds(8) && quick.interval == .seconds(2))
+        #expect(quick.recoverySpacing == .seconds(60), "a minute at least: the statistics lag a moved leadership")
+        let slow = try DeadLetterStallWatch.Settings(environment: ["SWITCHYARD_DLX_STALL_SECONDS": "45"])
+        #expect(slow.recoverySpacing == .seconds(90))
     }
 
     @Test(arguments: ["3", "a minute", "", "-5"]) func aBadValueNamesTheVariable(_ value: String) {
