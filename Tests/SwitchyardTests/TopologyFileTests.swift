@@ -72,6 +72,27 @@ import Testing
         }
     }
 
+    @Test func scalarsTakeTheirFieldsTypesAndMergeKeysMerge() throws {
+        let plain = try Topology.parse(validYAML, source: "test.yaml").definitions
+        let work = try #require(plain.queues.first { $0.name == "sy.work.probe" })
+        #expect(work.arguments["x-delivery-limit"] == .int(20) && work.arguments["x-queue-type"] == "quorum")
+
+        let merged = try Topology.parse(validYAML.replacingOccurrences(
+            of: "dead_letters:\n  queue: sy.dlq.{role}\n  arguments: {x-queue-type: quorum}",
+            with: "dead_letters:\n  queue: sy.dlq.{role}\n  arguments:\n    <<: {x-queue-type: quorum}\n    x-max-length: 7"),
+            source: "test.yaml").definitions
+        let dlq = try #require(merged.queues.first { $0.name == "sy.dlq.probe" })
+        #expect(dlq.arguments["x-queue-type"] == "quorum" && dlq.arguments["x-max-length"] == .int(7), "\(dlq.arguments)")
+    }
+
+    @Test func aSyntaxErrorSaysWhere() {
+        #expect {
+            _ = try Topology.parse("version: 1\nlanes: [\n", source: "test.yaml")
+        } throws: { error in
+            "\(error)".contains("test.yaml: not valid YAML") && "\(error)".contains("line")
+        }
+    }
+
     @Test func differencesNameTheObjectAndTheArgument() throws {
         let expected = try Topology.parse(validYAML, source: "test.yaml").definitions
         #expect(expected.differences(from: expected).isEmpty)

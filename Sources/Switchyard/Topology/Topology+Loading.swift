@@ -30,6 +30,9 @@ extension Topology {
         let file: TopologyFile
         do {
             file = try YAMLDecoder().decode(TopologyFile.self, from: yaml)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && context.underlyingError != nil {
+            // Yams wraps the parser's error (which says where) as "not valid YAML".
+            throw TopologyError("\(source): not valid YAML: \(context.underlyingError.map { "\($0)" } ?? "")")
         } catch let error as DecodingError {
             throw TopologyError("\(source): \(error.fieldDescription)")
         } catch {
