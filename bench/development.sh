@@ -4,6 +4,11 @@
 #
 #   bench/development.sh                   RATE=50, 20 s at the fixed rate, 10 s of saturation
 #   RATE=50 DURATION=5 bench/development.sh   smoke test
+#   CAPTURE=1 bench/development.sh         also captures the fixed-rate phase's AMQP and
+#                                             Postgres packets (tcpdump, tshark: installed when
+#                                             missing) and prints where each conversation's time
+#                                             went: broker, database or worker
+#                                             (bench/development_hops.py)
 #   BUILD=0 BIN=/tmp/old bench/development.sh  another build's executables (switchyard and
 #                                             SwitchyardBench in the folder BIN), for A/B runs
 #
@@ -68,10 +73,24 @@ log "warm-up: $WARMUP conversations at $RATE/s"
 load --label "$RUN-warm" --mode rate --rate "$RATE" --duration "$(awk "BEGIN {print $WARMUP / $RATE}")" >/dev/null
 wait_for "$RUN-warm" "$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$RUN-warm-%'")"
 sql "CHECKPOINT" >/dev/null   # an earlier run's writes don't land in this one's measurement
+AMQP_PORT="$(echo "$SWITCHYARD_AMQP_URL" | sed -E 's|.*:([0-9]+)/.*|\1|')"
+PG_PORT="$(echo "$SWITCHYARD_DATABASE_URL" | sed -E 's|.*:([0-9]+)/.*|\1|')"
+if [ "${CAPTURE:-0}" = 1 ]; then
+  command -v tshark >/dev/null && command -v tcpdump >/dev/null ||
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q tcpdump tshark >&2
+  tcpdump -i lo -s 0 -w /tmp/development-bench.pcap "tcp port $AMQP_PORT or tcp port $PG_PORT" 2>/dev/null &
+  TCPDUMP=$!
+  sleep 1   # tcpdump has opened the interface
+fi
 log "phase rate: $RATE conversations/s for $DURATION s"
 load --label "$RUN-rate" --mode rate --rate "$RATE" --duration "$DURATION" >/tmp/development-bench-rate.jsonl
 SENT_RATE="$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$RUN-rate-%'")"
 wait_for "$RUN-rate" "$SENT_RATE"
+if [ "${CAPTURE:-0}" = 1 ]; then
+  kill -INT "$TCPDUMP"; wait "$TCPDUMP" || true
+  # The worker's own Postgres connections (local ports), to tell its queries from the ingress's.
+  WORKER_PG_PORTS="$(ss -tnpH "( dport = :$PG_PORT )" | grep "pid=$WORKER," | awk '{split($4, a, ":"); print a[2]}' | paste -sd, -)"
+fi
 
 log "phase saturate: $CONNECTIONS concurrent senders for $SATURATE_DURATION s"
 load --label "$RUN-sat" --mode saturate --connections "$CONNECTIONS" --duration "$SATURATE_DURATION" >/tmp/development-bench-sat.jsonl
@@ -132,3 +151,9 @@ SELECT 'saturate' AS load, count(*) AS conversations,
 FROM projects p JOIN webhook_receipts r ON r.source = 'tavus' AND r.webhook_id = p.conversation_id
 WHERE p.conversation_id LIKE '$RUN-sat-%';
 SQL
+
+if [ "${CAPTURE:-0}" = 1 ]; then
+  log "where the rate phase's conversations spent their time (/tmp/development-bench.pcap)"
+  python3 bench/development_hops.py /tmp/development-bench.pcap --amqp-port "$AMQP_PORT" --pg-port "$PG_PORT" \
+    --worker-pg-ports "$WORKER_PG_PORTS"
+fi
