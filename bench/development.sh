@@ -53,7 +53,8 @@ export SWITCHYARD_WEBHOOK_SECRET_TAVUS="$SECRET" SWITCHYARD_LOG_LEVEL=warning
 INGRESS=$!
 "$BIN/switchyard" work analysis planning 2>/tmp/development-bench-worker.log &
 WORKER=$!
-trap 'kill "$INGRESS" "$WORKER" 2>/dev/null || true; wait "$INGRESS" "$WORKER" 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue sy.work.build >/dev/null 2>&1 || true' EXIT
+TCPDUMP=""
+trap 'kill "$INGRESS" "$WORKER" ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait "$INGRESS" "$WORKER" 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue sy.work.build >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.1; done
 
 sql() { scripts/services psql -tAq -c "$1"; }
@@ -78,9 +79,12 @@ PG_PORT="$(echo "$SWITCHYARD_DATABASE_URL" | sed -E 's|.*:([0-9]+)/.*|\1|')"
 if [ "${CAPTURE:-0}" = 1 ]; then
   command -v tshark >/dev/null && command -v tcpdump >/dev/null ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q tcpdump tshark >&2
+  rm -f /tmp/development-bench.pcap
   tcpdump -i lo -s 0 -w /tmp/development-bench.pcap "tcp port $AMQP_PORT or tcp port $PG_PORT" 2>/dev/null &
   TCPDUMP=$!
-  sleep 1   # tcpdump has opened the interface
+  # tcpdump creates its file once the interface is open.
+  for _ in $(seq 1 100); do [ -e /tmp/development-bench.pcap ] && break; sleep 0.05; done
+  [ -e /tmp/development-bench.pcap ] || { log "error: tcpdump did not start"; exit 1; }
 fi
 log "phase rate: $RATE conversations/s for $DURATION s"
 load --label "$RUN-rate" --mode rate --rate "$RATE" --duration "$DURATION" >/tmp/development-bench-rate.jsonl
@@ -88,6 +92,7 @@ SENT_RATE="$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$
 wait_for "$RUN-rate" "$SENT_RATE"
 if [ "${CAPTURE:-0}" = 1 ]; then
   kill -INT "$TCPDUMP"; wait "$TCPDUMP" || true
+  TCPDUMP=""
   # The worker's own Postgres connections (local ports), to tell its queries from the ingress's.
   WORKER_PG_PORTS="$(ss -tnpH "( dport = :$PG_PORT )" | grep "pid=$WORKER," | awk '{split($4, a, ":"); print a[2]}' | paste -sd, -)"
 fi

@@ -48,14 +48,11 @@ def main():
     def query(i):  # a worker's query (frontend messages start with '>')
         return rows[i][2] == args.pg_port and rows[i][1] in worker and rows[i][3].startswith(">")
 
-    def answer_to(i):  # the database's answer on the query's connection
-        port = rows[i][1]
-        for j in range(i + 1, len(rows)):
-            if rows[j][1] == args.pg_port and rows[j][2] == port and rows[j][3].startswith("<") and "Z" in rows[j][3]:
-                return j
-        return None
+    def answer(i, port=None):  # the database's full answer (up to ReadyForQuery) to a worker's connection
+        to = rows[i][2]
+        return rows[i][1] == args.pg_port and (to == port if port else to in worker) and rows[i][3].startswith("<") and "Z" in rows[i][3]
 
-    def find(start, step, test):
+    def find(start, step, test):  # the first index from start, going by step, where test holds
         i = start
         while 0 <= i < len(rows):
             if test(i):
@@ -63,9 +60,15 @@ def main():
             i += step
         return None
 
-    def single(i, method, key):
+    def after(i, test):
+        return None if i is None else find(i + 1, 1, test)
+
+    def before(i, test):
+        return None if i is None else find(i - 1, -1, test)
+
+    def single(i, method, key):  # a frame holding exactly one such method
         info = rows[i][3]
-        return info.count("Basic.") >= 1 and info.count(f"Basic.{method}") == 1 and f"rk={key}" in info and info.startswith(f"Basic.{method}")
+        return info.startswith(f"Basic.{method}") and info.count(f"Basic.{method}") == 1 and f"rk={key}" in info
 
     steps = {
         "analysis: ingress publish -> delivery to the worker (broker)": [],
@@ -82,21 +85,18 @@ def main():
     for i in range(len(rows)):
         if not single(i, "Publish", "plan.requested"):
             continue
-        answer = find(i - 1, -1, lambda j: rows[j][1] == args.pg_port and rows[j][2] in worker and rows[j][3].startswith("<")
-                      and "Z" in rows[j][3])
-        commit = answer is not None and find(answer - 1, -1, lambda j: query(j) and rows[j][1] == rows[answer][2])
-        delivered = find(i + 1, 1, lambda j: single(j, "Deliver", "plan.requested"))
-        if not commit or delivered is None:
+        answered = before(i, answer)
+        commit = before(answered, lambda j: query(j) and rows[j][1] == rows[answered][2])
+        delivered = after(i, lambda j: single(j, "Deliver", "plan.requested"))
+        read = after(delivered, query)
+        read_answer = after(read, lambda j: answer(j, rows[read][1]))
+        plan_commit = after(read_answer, query)
+        plan_answer = after(plan_commit, lambda j: answer(j, rows[plan_commit][1]))
+        ended = before(commit, lambda j: single(j, "Deliver", "conversation.ended"))
+        published = before(ended, lambda j: single(j, "Publish", "conversation.ended"))
+        if None in (commit, plan_answer, published):
             continue
-        read = find(delivered + 1, 1, query)
-        read_answer = read is not None and answer_to(read)
-        plan_commit = read_answer and find(read_answer + 1, 1, query)
-        plan_answer = plan_commit and answer_to(plan_commit)
-        ended = find(commit - 1, -1, lambda j: single(j, "Deliver", "conversation.ended"))
-        published = ended is not None and find(ended - 1, -1, lambda j: single(j, "Publish", "conversation.ended"))
-        if not (plan_answer and published):
-            continue
-        values = [ms(published, ended), ms(ended, commit), ms(commit, answer), ms(answer, i), ms(i, delivered),
+        values = [ms(published, ended), ms(ended, commit), ms(commit, answered), ms(answered, i), ms(i, delivered),
                   ms(delivered, read), ms(read, read_answer), ms(read_answer, plan_commit), ms(plan_commit, plan_answer)]
         for name, value in zip(steps, values):
             steps[name].append(value)

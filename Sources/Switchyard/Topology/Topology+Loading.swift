@@ -30,10 +30,11 @@ extension Topology {
         let file: TopologyFile
         do {
             file = try YAMLDecoder().decode(TopologyFile.self, from: yaml)
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && context.underlyingError != nil {
-            // Yams wraps the parser's error (which says where) as "not valid YAML".
-            throw TopologyError("\(source): not valid YAML: \(context.underlyingError.map { "\($0)" } ?? "")")
         } catch let error as DecodingError {
+            // Yams wraps the parser's error, which says where, as "not valid YAML".
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let parserError = context.underlyingError {
+                throw TopologyError("\(source): not valid YAML: \(parserError)")
+            }
             throw TopologyError("\(source): \(error.fieldDescription)")
         } catch {
             throw TopologyError("\(source): not valid YAML: \(error)")
