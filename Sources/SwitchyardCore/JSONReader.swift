@@ -142,14 +142,18 @@ struct JSONReader: ~Copyable {
     private mutating func string() throws(JSONSyntaxError) -> String {
         position += 1
         let start = position
+        var ascii = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 defer { position += 1 }
-                return try text(UnsafeBufferPointer(rebasing: bytes[start..<position]), at: start)
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                // ASCII is valid UTF-8: no validation, which costs a generic call per string.
+                return ascii ? String(decoding: utf8, as: UTF8.self) : try text(utf8, at: start)
             }
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
             if byte < 0x20 { throw failure("control character \(describe(byte)) in a string; escape it") }
+            ascii = ascii && byte < 0x80
             position += 1
         }
         throw failure("unterminated string", at: start - 1)

@@ -25,7 +25,7 @@ public struct LanguageModelAnalyst: ProjectAnalyst {
         let text = transcript.turns.map { "\($0.role): \($0.content)" }.joined(separator: "\n")
         let json = try await client.completeJSON(system: Self.system, user: text)
         do {
-            return try JSONDecoder().decode(ProjectAnalysis.self, from: JSONEncoder().encode(json))
+            return try JSONValueDecoder().decode(ProjectAnalysis.self, from: json)
         } catch {
             throw ProviderError(.permanent, "invalid_analysis", "the model's analysis does not have the expected fields: \(error)")
         }

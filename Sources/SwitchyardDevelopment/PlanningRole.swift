@@ -31,7 +31,7 @@ public struct PlanningRole: WorkerRole {
         case .finished(let outcome): return outcome
         }
         let projectID = stage.projectID
-        guard let analysis = try? JSONDecoder().decode(ProjectAnalysis.self, from: Data(stage.document.utf8)) else {
+        guard let analysis = try? JSONValueDecoder().decode(ProjectAnalysis.self, from: Array(stage.document.utf8)) else {
             return .permanentFailure(HandlerFailure("validation", "project \(projectID) has no readable analysis"))
         }
         var problems: [String] = []

@@ -58,7 +58,7 @@ public struct ProbeRole: WorkerRole {
     public func handle(_ message: WorkMessage) async -> HandlerOutcome {
         let request: Request
         do {
-            request = try JSONDecoder().decode(Request.self, from: Data(message.body))
+            request = try JSONValueDecoder().decode(Request.self, from: message.body)
         } catch let error as DecodingError {
             return .permanentFailure(HandlerFailure("validation", "invalid probe.run body: \(error.fieldDescription)"))
         } catch {

@@ -51,7 +51,7 @@ public struct WorkflowRole: WorkerRole {
         guard message.type == "workflow.step" else { return .success(HandlerEffects()) }
         let step: StepMessage
         do {
-            step = try JSONDecoder().decode(StepMessage.self, from: Data(message.body))
+            step = try JSONValueDecoder().decode(StepMessage.self, from: message.body)
         } catch {
             return .permanentFailure(HandlerFailure("validation", "invalid workflow.step body: \((error as? DecodingError)?.fieldDescription ?? "not JSON")"))
         }
