@@ -18,6 +18,7 @@
 // `SwitchyardBench noop-server PORT` and `SwitchyardBench ingress-load ...` are the ingress
 // benchmark's baseline server and load generator (IngressLoad.swift, bench/ingress.sh).
 // `SwitchyardBench jsonpath ...` times JSONPath evaluation (JSONPathBench.swift, bench/jsonpath.sh).
+// `SwitchyardBench json-bodies` times decoding a probe.run body (JSONBodiesBench.swift).
 // `SwitchyardBench chaos ...` runs one fault scenario and counts what landed (Chaos.swift,
 // scripts/chaos).
 
@@ -42,6 +43,15 @@ if arguments.first == "jsonpath" {
         try JSONPathBench.parse(Array(arguments.dropFirst())).runAll()
     } catch {
         FileHandle.standardError.write(Data("switchyard-bench jsonpath: \(error)\n\n\(JSONPathBench.usage)\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
+if arguments.first == "json-bodies" {
+    do {
+        try JSONBodiesBench.run(Array(arguments.dropFirst()))
+    } catch {
+        FileHandle.standardError.write(Data("switchyard-bench json-bodies: \(error)\n\n\(JSONBodiesBench.usage)\n".utf8))
         exit(2)
     }
     exit(0)
