@@ -113,6 +113,14 @@ import Testing
         #expect(try JSONDecoder().decode(UInt64.self, from: Data(text)) == .max)
     }
 
+    @Test func aURLOrDataThatDoesNotReadNamesItsField() {
+        struct Link: Decodable { var link: URL?; var bytes: Data? }
+        let url = #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Link.self, from: Array(#"{"link": ""}"#.utf8)) }
+        #expect(url?.fieldDescription == "link: invalid URL")
+        let data = #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Link.self, from: Array(#"{"bytes": "%%"}"#.utf8)) }
+        #expect(data?.fieldDescription == "bytes: expected base64")
+    }
+
     @Test func textThatIsNotJSONSaysWhereItStops() {
         let error = #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Item.self, from: Array(#"{"name": "a",}"#.utf8)) }
         #expect(error?.fieldDescription.hasPrefix("not JSON: ") == true, "\(String(describing: error))")
