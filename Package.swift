@@ -214,7 +214,7 @@ let package = Package(
             name: "SwitchyardBench",
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardPostgres", "SwitchyardHTTP",
-                "SwitchyardIngress", "SwitchyardJSONPath", product("Hummingbird", "hummingbird"),
+                "SwitchyardIngress", "SwitchyardJSONPath", "SwitchyardDiagnostics", product("Hummingbird", "hummingbird"),
             ],
             path: "bench/SwitchyardBench",
             swiftSettings: swiftSettings),

@@ -33,10 +33,11 @@ public struct ProbeRole: WorkerRole {
         self.handlerTimeout = handlerTimeout
     }
 
-    /// The body of a `probe.run` event.
-    struct Request: Decodable {
+    /// The body of a `probe.run` event (package-visible for `SwitchyardBench json-bodies`,
+    /// which times its decoding).
+    package struct Request: Decodable {
         var v: Int
-        var id: String
+        package var id: String
         var transientFailures: Int?
         var permanent: Bool?
         var sleepMs: Int?

@@ -1,35 +1,16 @@
 // `SwitchyardBench json-bodies`: nanoseconds to decode one `probe.run` body (the pipeline
-// benchmark's message) into a typed struct, through Foundation's JSONDecoder and through
+// benchmark's message) into the probe role's struct, through Foundation's JSONDecoder and through
 // SwitchyardCore's JSONValueDecoder, and to read it into a JSONValue alone; each median of
 // --rounds timed rounds of --iterations decodes, after one round discarded (warm-up).
 
 import Foundation
 import SwitchyardCore
+import SwitchyardDiagnostics
 
 enum JSONBodiesBench {
     static let usage = "usage: SwitchyardBench json-bodies [--iterations 200000] [--rounds 5]"
 
-    /// The fields of the probe role's `probe.run` body, decoded as the role decodes them.
-    struct ProbeRun: Decodable {
-        var v: Int
-        var id: String
-        var transientFailures: Int?
-        var permanent: Bool?
-        var sleepMs: Int?
-        var failUntilMs: Int64?
-        var crash: Bool?
-        var retryAfterMs: Int?
-        var followUp: String?
-
-        enum CodingKeys: String, CodingKey {
-            case v, id, permanent, crash
-            case followUp = "follow_up"
-            case retryAfterMs = "retry_after_ms"
-            case transientFailures = "transient_failures"
-            case sleepMs = "sleep_ms"
-            case failUntilMs = "fail_until_ms"
-        }
-    }
+    typealias ProbeRun = ProbeRole.Request
 
     /// A body as the pipeline benchmark publishes it.
     static let body = Array(#"{"v":1,"id":"2000123","transient_failures":0,"permanent":false,"sleep_ms":0}"#.utf8)
