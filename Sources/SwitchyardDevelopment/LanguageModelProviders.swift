@@ -27,7 +27,9 @@ public struct LanguageModelAnalyst: ProjectAnalyst {
         do {
             return try JSONValueDecoder().decode(ProjectAnalysis.self, from: json)
         } catch {
-            throw ProviderError(.permanent, "invalid_analysis", "the model's analysis does not have the expected fields: \(error)")
+            throw ProviderError(
+                .permanent, "invalid_analysis",
+                "the model's analysis does not have the expected fields: \((error as? DecodingError)?.fieldDescription ?? "\(error)")")
         }
     }
 }

@@ -72,6 +72,27 @@ import Testing
         }
     }
 
+    @Test func anAnalysisWithAFieldOfTheWrongKindIsDeadLetteredNamingTheField() async throws {
+        try await withFleet { fleet in
+            let answer = #"{"projectName":"Clinic","description":"d","requirements":"one string","preferences":{},"timeline":"t","priority":"high"}"#
+            let llm = try LoopbackHTTPServer(routes: ["/v1/chat/completions": Self.chat(answer)])
+            defer { llm.stop() }
+            let ingress = try await IngressHarness.start(fleet)
+            try fleet.startWorker(["analysis", "dead-letters"], environment: [
+                "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"), "SWITCHYARD_OPENAI_API_KEY": "sk-test",
+                "SWITCHYARD_OPENAI_MODEL": "fake-model",
+            ])
+            #expect(try await ingress.webhook(body: Self.conversation("conv-fields"), id: "call-fields").status == 200)
+            try await eventually("the analysis to be dead-lettered", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters WHERE error_class = 'invalid_analysis'") == 1
+            }
+            let error = try await fleet.text("SELECT error FROM dead_letters WHERE error_class = 'invalid_analysis'")
+            #expect(error.contains("does not have the expected fields: requirements: expected Array<Any>"), "\(error)")
+            #expect(try await fleet.count("SELECT count(*) FROM projects") == 0, "nothing was written")
+            await ingress.client.shutdown()
+        }
+    }
+
     /// The whole pipeline with the real clients: the chat API analyses and plans, the build
     /// service fails twice before starting one build, and its callbacks (sent here, as the
     /// service would, signed by the reference implementation) finish the project.
