@@ -13,12 +13,28 @@ extension DecodingError {
             let parent = path(context.codingPath)
             return "\(parent.isEmpty ? "" : parent + ": ")missing key '\(key.stringValue)'"
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)): expected \(type)"
+            let field = path(context.codingPath)
+            return "\(field.isEmpty ? "" : field + ": ")expected \(Self.kind(type))"
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             return field.isEmpty ? context.debugDescription : "\(field): \(context.debugDescription)"
         @unknown default:
             return "\(self)"
+        }
+    }
+
+    /// What a decoder expected, as JSON and YAML call it: `an array` for the `Array<Any>` that
+    /// decoders report, `an object`, `a string`, `an integer`, `a number`, `true or false`;
+    /// other types by their Swift name.
+    private static func kind(_ type: Any.Type) -> String {
+        switch "\(type)" {
+        case "Array<Any>": "an array"
+        case "Dictionary<String, Any>": "an object"
+        case "String": "a string"
+        case "Bool": "true or false"
+        case "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64": "an integer"
+        case "Double", "Float": "a number"
+        case let name: name
         }
     }
 }

@@ -87,7 +87,7 @@ import Testing
                 try await fleet.count("SELECT count(*) FROM dead_letters WHERE error_class = 'invalid_analysis'") == 1
             }
             let error = try await fleet.text("SELECT error FROM dead_letters WHERE error_class = 'invalid_analysis'")
-            #expect(error.contains("does not have the expected fields: requirements: expected Array<Any>"), "\(error)")
+            #expect(error.contains("does not have the expected fields: requirements: expected an array"), "\(error)")
             #expect(try await fleet.count("SELECT count(*) FROM projects") == 0, "nothing was written")
             await ingress.client.shutdown()
         }

@@ -66,11 +66,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"name": 1}"#, "name: expected String"),
+        (#"{"name": 1}"#, "name: expected a string"),
         (#"{"weight": 1}"#, "missing key 'name'"),
-        (#"{"name": null}"#, "name: expected String"),
-        (#"{"name": "a", "weight": "heavy"}"#, "weight: expected Double"),
-        (#"[{"name": "a"}]"#, ": expected Dictionary<String, Any>"),
+        (#"{"name": null}"#, "name: expected a string"),
+        (#"{"name": "a", "weight": "heavy"}"#, "weight: expected a number"),
+        (#"[{"name": "a"}]"#, "expected an object"),
     ])
     func failuresNameTheFieldAsFoundationDoes(text: String, expected: String) throws {
         let bytes = Array(text.utf8)
@@ -85,7 +85,7 @@ import Testing
         struct List: Decodable { var list: [Item] }
         let ours = #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(List.self, from: text) }
         let theirs = #expect(throws: DecodingError.self) { try JSONDecoder().decode(List.self, from: Data(text)) }
-        #expect(ours?.fieldDescription == "list[1].name: expected String")
+        #expect(ours?.fieldDescription == "list[1].name: expected a string")
         #expect(ours?.fieldDescription == theirs?.fieldDescription, "Foundation agrees")
     }
 

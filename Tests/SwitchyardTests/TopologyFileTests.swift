@@ -55,7 +55,7 @@ import Testing
         (validYAML.replacingOccurrences(of: "tiers: [1s, 5s]", with: "tiers: [5s, 1s]"), "shortest to longest"),
         (validYAML.replacingOccurrences(of: "version: 1", with: "version: 2"), "version: expected 1, got 2"),
         (validYAML.replacingOccurrences(of: "events: [probe.#]", with: "events: []"), "roles.probe.events: expected at least one"),
-        (validYAML.replacingOccurrences(of: "max_attempts: 5", with: "max_attempts: many"), "roles.probe.max_attempts: expected Int"),
+        (validYAML.replacingOccurrences(of: "max_attempts: 5", with: "max_attempts: many"), "roles.probe.max_attempts: expected an integer"),
         // A duration whose milliseconds overflow is refused, not a crash.
         (validYAML.replacingOccurrences(of: "max_attempts: 5", with: "max_attempts: 5\n    handler_timeout: 9223372036854775807h"),
          "roles.probe.handler_timeout: expected a duration"),
