@@ -109,12 +109,17 @@ private struct ValueDecoder: Decoder {
         throw mismatch(type)
     }
 
+    /// JSON numbers are finite (the reader refuses one beyond `Double`), so a result that is
+    /// not was out of the type's range (a `Float` of `1e300`): a mismatch, not infinity.
     func floatingPoint<Number: BinaryFloatingPoint>(_ type: Number.Type) throws -> Number {
+        let result: Number
         switch value {
-        case .int(let number): return Number(number)
-        case .double(let number): return Number(number)
+        case .int(let number): result = Number(number)
+        case .double(let number): result = Number(number)
         default: throw mismatch(type)
         }
+        guard result.isFinite else { throw mismatch(type) }
+        return result
     }
 }
 

@@ -99,10 +99,12 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Int.self, from: Array(text.utf8)) }
     }
 
-    @Test func unsignedAndNarrowFieldsRefuseValuesOutsideTheirRange() {
+    @Test func unsignedAndNarrowFieldsRefuseValuesOutsideTheirRange() throws {
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(UInt.self, from: Array("-1".utf8)) }
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(UInt8.self, from: Array("256".utf8)) }
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Int8.self, from: Array("-129".utf8)) }
+        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Float.self, from: Array("1e300".utf8)) }
+        #expect(try JSONValueDecoder().decode(Float.self, from: Array("1e30".utf8)) == 1e30)
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Colour.self, from: Array(#""blue""#.utf8)) }
     }
 
