@@ -70,15 +70,28 @@ public final class AMQPChannel: Sendable {
     /// - Returns: One outcome per message, in the same order.
     public nonisolated(nonsending) func publish(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
         guard !messages.isEmpty else { return [] }
-        let loop = loop
-        let number = number
         return await withUnsafeContinuation { continuation in
-            let batch = PublishBatch(count: messages.count, continuation: continuation)
-            do throws(AMQPError) {
-                try loop.submit(.publishBatch(channel: number, messages: messages, batch: batch))
-            } catch {
-                for index in messages.indices { batch.complete(index, with: .failure(error)) }
-            }
+            publish(messages) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Publishes many messages in one hand-over to the connection thread without waiting:
+    /// for a caller that must not suspend (a database connection's thread right after a commit).
+    /// - Parameters:
+    ///   - messages: The messages, published in order.
+    ///   - outcomes: Called once with one outcome per message, in the same order, when the
+    ///     broker has confirmed or refused the last one: on the connection's thread (keep it
+    ///     short: it holds up the connection), or at once on the caller's thread when the
+    ///     channel or connection is closed already.
+    public func publish(
+        _ messages: [AMQPOutgoingMessage], outcomes: @escaping @Sendable ([Result<Void, AMQPError>]) -> Void
+    ) {
+        guard !messages.isEmpty else { return outcomes([]) }
+        let batch = PublishBatch(count: messages.count, outcomes: outcomes)
+        do throws(AMQPError) {
+            try loop.submit(.publishBatch(channel: number, messages: messages, batch: batch))
+        } catch {
+            for index in messages.indices { batch.complete(index, with: .failure(error)) }
         }
     }
 

@@ -21,19 +21,19 @@ enum PublishWaiter: Sendable {
 final class PublishBatch: @unchecked Sendable {
     private var results: [Result<Void, AMQPError>]
     private var remaining: Int
-    private let continuation: UnsafeContinuation<[Result<Void, AMQPError>], Never>
+    private let outcomes: @Sendable ([Result<Void, AMQPError>]) -> Void
 
-    init(count: Int, continuation: UnsafeContinuation<[Result<Void, AMQPError>], Never>) {
+    init(count: Int, outcomes: @escaping @Sendable ([Result<Void, AMQPError>]) -> Void) {
         results = Array(repeating: .success(()), count: count)
         remaining = count
-        self.continuation = continuation
+        self.outcomes = outcomes
     }
 
     func complete(_ index: Int, with result: Result<Void, AMQPError>) {
         results[index] = result
         remaining -= 1
         if remaining == 0 {
-            continuation.resume(returning: results)
+            outcomes(results)
         }
     }
 }

@@ -37,7 +37,8 @@ public enum CommitResult: Sendable {
 /// the database refuses never stalls the batch.
 ///
 /// Follow-ups are written under a lease (``OutboxWriter/leasedStatements(_:tenantID:appID:)``)
-/// and handed to the ``FollowUpPublisher`` right after the commit.
+/// and handed to the ``FollowUpPublisher`` right after the commit: on the fast path from the
+/// database connection's thread, before the batch's task resumes.
 final class Committer: Sendable {
     struct Request: Sendable {
         var consumer: String
@@ -157,6 +158,7 @@ final class Committer: Sendable {
             }
             guard !batch.isEmpty else { return }
             let written = await commitWithRetry(batch)
+            // What the careful ways committed (the fast path has published its own).
             followUps.publish(written.followUps)
             for (request, result) in zip(batch, written.results) {
                 request.continuation.resume(returning: result)
@@ -203,9 +205,15 @@ final class Committer: Sendable {
             }
         }
         let outbox = outbox
+        let followUps = followUps
         do {
             return try await pool.withConnection { connection in
-                try Self.writeTogether(batch, outbox: outbox, on: connection)
+                // The follow-ups go to the broker from the connection's thread, as the COMMIT
+                // returns, without waiting for this task to resume.
+                var written = try Self.writeTogether(batch, outbox: outbox, on: connection)
+                followUps.publish(written.followUps)
+                written.followUps = []
+                return written
             }
         } catch let error as PostgresError where error.isConnectionLevel {
             throw error

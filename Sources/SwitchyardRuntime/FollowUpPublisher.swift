@@ -15,22 +15,27 @@ import Synchronization
 ///
 /// The writer writes such rows with a lease (`relay_after`, ``OutboxWriter/lease``), so no
 /// relay publishes them meanwhile: the next stage's consumer gets the event without waiting
-/// for a relay to wake up and claim the row. Publishes don't wait for each other: each
-/// commit's follow-ups go out at once, while earlier ones wait for their confirms. A row the
-/// broker refused, or that could not be published, gets its lease back (`relay_after` in the
-/// past) and a relay wakes for it; a row of a process that died before publishing or marking
-/// it is a relay's once the lease has passed (the inboxes absorb a second publish). On a
-/// worker's channel, a closed channel or connection ends the worker's session (``run()``
-/// throws), as a failed retry publish does, so the next session publishes on a fresh channel.
-/// One task marks the confirmed rows, all that were confirmed since it last looked, in one
-/// statement and at most every ``markInterval``: the marks take a database connection a few
-/// times a second, not once per commit (the handlers and the committer share the pool).
+/// for a relay to wake up and claim the row. ``publish(_:)`` hands the messages to the
+/// connection's thread at once, from the thread that committed them (the committer calls it on
+/// its database connection's thread), so a follow-up reaches the broker without passing through
+/// a task; publishes don't wait for each other's confirms. A row the broker refused, or that
+/// could not be published, gets its lease back (`relay_after` in the past) and a relay wakes for
+/// it; a row of a process that died before publishing or marking it is a relay's once the lease
+/// has passed (the inboxes absorb a second publish). On a worker's channel, a closed channel or
+/// connection ends the worker's session (``run()`` throws), as a failed retry publish does, so
+/// the next session publishes on a fresh channel. One task marks the confirmed rows, all that
+/// were confirmed since it last looked, in one statement and at most every ``markInterval``:
+/// the marks take a database connection a few times a second, not once per commit (the
+/// handlers and the committer share the pool).
 ///
 /// Metrics: `switchyard_followups_published_total` (published and confirmed here; the relay's
 /// `switchyard_outbox_published_total` counts the rest).
 public final class FollowUpPublisher: LeasedOutboxPublisher {
-    /// Publishes messages with confirms and reports each one's outcome, in order.
-    public typealias Publish = @Sendable ([AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>]
+    /// Publishes messages with confirms without waiting, and reports each one's outcome, in
+    /// order, once all are known (from any thread; the reporting must not block).
+    public typealias Publish = @Sendable (
+        [AMQPOutgoingMessage], _ outcomes: @escaping @Sendable ([Result<Void, AMQPError>]) -> Void
+    ) -> Void
 
     /// The application id in a worker's messages' properties.
     static let appID = "switchyard-worker"
@@ -45,8 +50,11 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
     private let pool: PostgresPool
     private let signal: OutboxSignal?
     private let logger: Logger
-    private let pending = Mutex<[LeasedOutboxRow]>([])
-    private let wake = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    /// Publishes awaiting their outcomes, and whether ``finish()`` was called.
+    private let progress = Mutex(Progress())
+    /// Publishes that failed, for ``run()`` to give their rows back; finished once ``finish()``
+    /// was called and no publish awaits its outcome.
+    private let failures = AsyncStream.makeStream(of: FailedPublish.self)
     /// Rows confirmed by the broker and not yet marked sent, with the time of their confirm.
     private let confirmed = Mutex<[Confirmed]>([])
     private let confirmation = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -59,18 +67,25 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
     ///   - signal: Wakes this process's relay for a row given back; nil: `NOTIFY sy_outbox`.
     ///   - logger: For publishes that failed.
     convenience init(channel: AMQPChannel, pool: PostgresPool, signal: OutboxSignal?, logger: Logger) {
-        self.init(publish: { await channel.publish($0) }, endsWhenClosed: true, pool: pool, signal: signal, logger: logger)
+        self.init(
+            publish: { channel.publish($0, outcomes: $1) }, endsWhenClosed: true, pool: pool, signal: signal, logger: logger)
     }
 
     /// Creates a publisher on a connection that reconnects by itself (the ingress's shared
     /// one): ``run()`` only ends after ``finish()``.
     /// - Parameters:
-    ///   - publish: Publishes with confirms.
+    ///   - publish: Publishes with confirms and waits for the outcomes (a task per hand-over
+    ///     runs it).
     ///   - pool: Where the outbox rows are.
     ///   - signal: Wakes this process's relay for a row given back; nil: `NOTIFY sy_outbox`.
     ///   - logger: For publishes that failed.
-    public convenience init(publish: @escaping Publish, pool: PostgresPool, signal: OutboxSignal?, logger: Logger) {
-        self.init(publish: publish, endsWhenClosed: false, pool: pool, signal: signal, logger: logger)
+    public convenience init(
+        publish: @escaping @Sendable ([AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>],
+        pool: PostgresPool, signal: OutboxSignal?, logger: Logger
+    ) {
+        self.init(
+            publish: { messages, outcomes in Task { outcomes(await publish(messages)) } },
+            endsWhenClosed: false, pool: pool, signal: signal, logger: logger)
     }
 
     private init(publish: @escaping Publish, endsWhenClosed: Bool, pool: PostgresPool, signal: OutboxSignal?, logger: Logger) {
@@ -81,49 +96,40 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
         self.logger = logger
     }
 
-    /// Publishes committed rows (returns at once; ``run()`` publishes them).
+    /// Publishes committed rows: hands them to the connection at once and returns.
     public func publish(_ rows: [LeasedOutboxRow]) {
         guard !rows.isEmpty else { return }
-        pending.withLock { $0 += rows }
-        wake.continuation.yield()
+        progress.withLock { $0.inFlight += 1 }
+        send(rows.map(\.message)) { outcomes in self.settle(rows, outcomes) }
     }
 
-    /// Publishes rows as they come until ``finish()``, then what is left, and returns once every
-    /// publish has its confirm and its mark. When cancelled, rows not yet published wait for
-    /// their lease to pass.
+    /// Marks rows until ``finish()`` and every publish handed over before it has its outcome,
+    /// gives back the rows of publishes that failed, and returns once the confirmed rows are
+    /// marked. When cancelled, rows whose publish failed wait for their lease to pass.
     /// - Throws: On a worker's channel, `SessionFailure` when the channel or its connection
     ///   closed (the rows of that publish are given back first).
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { marking in
             marking.addTask { await self.markConfirmedRows() }
             defer { confirmation.continuation.finish() }
-            try await withThrowingDiscardingTaskGroup { publishing in
-                for await _ in wake.stream {
-                    let rows = pending.withLock { rows in
-                        defer { rows = [] }
-                        return rows
-                    }
-                    if !rows.isEmpty { publishing.addTask { try await self.publishNow(rows) } }
-                }
-                let rest = pending.withLock { rows in
-                    defer { rows = [] }
-                    return rows
-                }
-                if !rest.isEmpty && !Task.isCancelled { try await publishNow(rest) }
+            for await failure in failures.stream {
+                try await recover(from: failure)
             }
         }
     }
 
-    /// Lets ``run()`` return once what was handed over is published.
+    /// Lets ``run()`` return once every publish handed over has its outcome.
     public func finish() {
-        wake.continuation.finish()
+        let idle = progress.withLock { progress in
+            progress.isFinishing = true
+            return progress.inFlight == 0
+        }
+        if idle { failures.continuation.finish() }
     }
 
-    /// Publishes rows and waits for the confirms; hands the confirmed ones to the marking task
-    /// and gives the others back.
-    /// - Throws: ``SessionFailure`` when the channel or its connection closed, on a worker's channel.
-    private func publishNow(_ rows: [LeasedOutboxRow]) async throws {
-        let outcomes = await send(rows.map(\.message))
+    /// Notes a publish's outcomes (on the connection's thread): the confirmed rows go to the
+    /// marking task, the others to ``run()``.
+    private func settle(_ rows: [LeasedOutboxRow], _ outcomes: [Result<Void, AMQPError>]) {
         var sent: [Int64] = []
         var unsent: [Int64] = []
         var failure: AMQPError?
@@ -141,23 +147,31 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
             confirmed.withLock { $0 += sent.map { Confirmed(id: $0, at: at) } }
             confirmation.continuation.yield()
         }
-        if let failure {
-            logger.warning("follow-ups not published; the relay takes them over", metadata: [
-                "rows": "\(unsent.count)", "error": "\(failure)",
+        if let failure { failures.continuation.yield(FailedPublish(ids: unsent, error: failure)) }
+        let idle = progress.withLock { progress in
+            progress.inFlight -= 1
+            return progress.isFinishing && progress.inFlight == 0
+        }
+        if idle { failures.continuation.finish() }
+    }
+
+    /// Gives a failed publish's rows back to the relays.
+    /// - Throws: ``SessionFailure`` when the channel or its connection closed, on a worker's channel.
+    private func recover(from failure: FailedPublish) async throws {
+        logger.warning("follow-ups not published; the relay takes them over", metadata: [
+            "rows": "\(failure.ids.count)", "error": "\(failure.error)",
+        ])
+        do {
+            try await giveBack(failure.ids)
+        } catch {
+            logger.warning("follow-ups could not be given back; the relay takes them when their lease passes", metadata: [
+                "error": "\(error)",
             ])
-            do {
-                try await giveBack(unsent)
-            } catch {
-                logger.warning("follow-ups could not be given back; the relay takes them when their lease passes", metadata: [
-                    "error": "\(error)",
-                ])
-            }
-            if endsWhenClosed && (failure.code == .channelClosed || failure.code == .connectionClosed) {
-                // Ends the loop in run() (what waits is given back by the last publish); rows
-                // committed later wait for their lease while the session starts again.
-                wake.continuation.finish()
-                throw SessionFailure(description: "publishing follow-ups failed: \(failure)")
-            }
+        }
+        if endsWhenClosed && (failure.error.code == .channelClosed || failure.error.code == .connectionClosed) {
+            // Rows committed later fail on the closed channel and wait for their lease while
+            // the session starts again.
+            throw SessionFailure(description: "publishing follow-ups failed: \(failure.error)")
         }
     }
 
@@ -215,6 +229,18 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
         _ = try await pool.withConnection { connection in try connection.queryPipelined(given).count }
         signal?.poke()
     }
+}
+
+/// How many publishes await their outcomes, and whether the publisher is finishing.
+private struct Progress {
+    var inFlight = 0
+    var isFinishing = false
+}
+
+/// The rows of a publish the broker refused or that could not be sent, and why.
+private struct FailedPublish: Sendable {
+    var ids: [Int64]
+    var error: AMQPError
 }
 
 /// A row the broker confirmed, and when (seconds since 1970).

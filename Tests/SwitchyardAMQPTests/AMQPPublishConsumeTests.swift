@@ -1,5 +1,6 @@
 import SwitchyardAMQP
 import SwitchyardTestSupport
+import Synchronization
 import Testing
 
 @Suite(.timeLimit(.minutes(3))) struct AMQPPublishConsumeTests {
@@ -92,6 +93,45 @@ import Testing
         try await channel.deleteQueue(queue)
         try await channel.deleteExchange(exchange)
         await connection.close()
+    }
+
+    /// The publish that doesn't wait (a committer's follow-ups, from its database thread):
+    /// the outcomes come once, in order, after the confirms; on a closed connection at once,
+    /// each one the connection's error.
+    @Test func aPublishThatDoesNotWaitReportsItsOutcomesOnce() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let exchange = TestEnvironment.uniqueName("test.amqp.direct")
+        try await channel.declareExchange(exchange, type: "direct", durable: false, autoDelete: false)
+        let queue = try await makeQueue(channel)
+        try await channel.bindQueue(queue, exchange: exchange, routingKey: "routed")
+        let messages = [
+            AMQPOutgoingMessage(exchange: exchange, routingKey: "routed", body: [1], mandatory: true),
+            AMQPOutgoingMessage(exchange: exchange, routingKey: "nowhere", body: [2], mandatory: true),
+        ]
+        let calls = Mutex(0)
+        let outcomes = await withUnsafeContinuation { (continuation: UnsafeContinuation<[Result<Void, AMQPError>], Never>) in
+            channel.publish(messages) { outcomes in
+                calls.withLock { $0 += 1 }
+                continuation.resume(returning: outcomes)
+            }
+        }
+        #expect(outcomes.count == 2)
+        #expect((try? outcomes[0].get()) != nil)
+        #expect(throws: AMQPError.self, "the unroutable one") { try outcomes[1].get() }
+        #expect(try await channel.declareQueuePassive(queue).messageCount == 1, "the confirm came after the broker had it")
+        #expect(calls.withLock { $0 } == 1)
+
+        try await channel.deleteQueue(queue)
+        try await channel.deleteExchange(exchange)
+        await connection.close()
+        let closed = Mutex<[Result<Void, AMQPError>]?>(nil)
+        channel.publish(messages) { outcomes in closed.withLock { $0 = outcomes } }
+        let refused = try #require(closed.withLock { $0 }, "a closed connection answers before publish returns")
+        #expect(refused.count == 2)
+        for outcome in refused {
+            #expect(throws: AMQPError.self) { try outcome.get() }
+        }
     }
 
     @Test func propertiesAndHeadersRoundTrip() async throws {

@@ -81,8 +81,8 @@ extension OutgoingFramesTests {
         let number = channel.number
         let message = AMQPOutgoingMessage(exchange: "", routingKey: queue, body: Array("lost".utf8))
 
-        let outcomes = await withUnsafeContinuation { continuation in
-            let batch = PublishBatch(count: 1, continuation: continuation)
+        let outcomes = await withUnsafeContinuation { (continuation: UnsafeContinuation<[Result<Void, AMQPError>], Never>) in
+            let batch = PublishBatch(count: 1) { continuation.resume(returning: $0) }
             do throws(AMQPError) {
                 try connection.loop.submit(.perform { loop in
                     if let socket = loop.socket { _ = shutdown(socket, Int32(SHUT_WR)) }
