@@ -65,10 +65,7 @@ import Testing
     @Test func aMandatoryMessageThatMatchesNoQueueIsReportedUnroutable() async throws {
         let connection = try await connectToTestBroker()
         let channel = try await connection.openChannel(confirms: true)
-        let exchange = TestEnvironment.uniqueName("test.amqp.direct")
-        try await channel.declareExchange(exchange, type: "direct", durable: false, autoDelete: false)
-        let queue = try await makeQueue(channel)
-        try await channel.bindQueue(queue, exchange: exchange, routingKey: "routed")
+        let (exchange, queue) = try await makeRoutedQueue(channel)
 
         let outcomes = await channel.publish([
             AMQPOutgoingMessage(exchange: exchange, routingKey: "routed", body: [1], mandatory: true),
@@ -101,10 +98,7 @@ import Testing
     @Test func aPublishThatDoesNotWaitReportsItsOutcomesOnce() async throws {
         let connection = try await connectToTestBroker()
         let channel = try await connection.openChannel(confirms: true)
-        let exchange = TestEnvironment.uniqueName("test.amqp.direct")
-        try await channel.declareExchange(exchange, type: "direct", durable: false, autoDelete: false)
-        let queue = try await makeQueue(channel)
-        try await channel.bindQueue(queue, exchange: exchange, routingKey: "routed")
+        let (exchange, queue) = try await makeRoutedQueue(channel)
         let messages = [
             AMQPOutgoingMessage(exchange: exchange, routingKey: "routed", body: [1], mandatory: true),
             AMQPOutgoingMessage(exchange: exchange, routingKey: "nowhere", body: [2], mandatory: true),

@@ -10,6 +10,16 @@ func connectToTestBroker(name: String = "switchyard-tests") async throws -> AMQP
     }
 }
 
+/// A direct exchange and a queue bound to it with the routing key `routed` (any other key
+/// matches no queue).
+func makeRoutedQueue(_ channel: AMQPChannel) async throws -> (exchange: String, queue: String) {
+    let exchange = TestEnvironment.uniqueName("test.amqp.direct")
+    try await channel.declareExchange(exchange, type: "direct", durable: false, autoDelete: false)
+    let queue = try await makeQueue(channel)
+    try await channel.bindQueue(queue, exchange: exchange, routingKey: "routed")
+    return (exchange, queue)
+}
+
 /// A durable queue with a unique name, deleted again by the caller.
 func makeQueue(_ channel: AMQPChannel, type: String = "classic", arguments: AMQPTable = [:]) async throws -> String {
     let name = TestEnvironment.uniqueName("test.amqp")
