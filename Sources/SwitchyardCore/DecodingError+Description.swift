@@ -27,14 +27,12 @@ extension DecodingError {
     /// decoders report, `an object`, `a string`, `an integer`, `a number`, `true or false`;
     /// other types by their Swift name.
     private static func kind(_ type: Any.Type) -> String {
-        switch "\(type)" {
-        case "Array<Any>": "an array"
-        case "Dictionary<String, Any>": "an object"
-        case "String": "a string"
-        case "Bool": "true or false"
-        case "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64": "an integer"
-        case "Double", "Float": "a number"
-        case let name: name
-        }
+        if type == [Any].self { return "an array" }
+        if type == [String: Any].self { return "an object" }
+        if type == String.self { return "a string" }
+        if type == Bool.self { return "true or false" }
+        if type is any BinaryInteger.Type { return "an integer" }
+        if type is any BinaryFloatingPoint.Type { return "a number" }
+        return "\(type)"
     }
 }

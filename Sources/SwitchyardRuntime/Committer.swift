@@ -157,16 +157,14 @@ final class Committer: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
-            let written = await commitWithRetry(batch)
-            // What the careful ways committed (the fast path has published its own).
-            followUps.publish(written.followUps)
-            for (request, result) in zip(batch, written.results) {
+            let results = await commitWithRetry(batch)
+            for (request, result) in zip(batch, results) {
                 request.continuation.resume(returning: result)
             }
         }
     }
 
-    private func commitWithRetry(_ batch: [Request]) async -> Written {
+    private func commitWithRetry(_ batch: [Request]) async -> [CommitResult] {
         var backoff = Duration.milliseconds(100)
         while true {
             do {
@@ -174,14 +172,14 @@ final class Committer: Sendable {
             } catch is CancellationError {
                 // Stopping (the session ended): nothing was written; the deliveries return to
                 // their queues unacknowledged.
-                return Written(results: Array(repeating: .abandoned, count: batch.count))
+                return Array(repeating: .abandoned, count: batch.count)
             } catch {
                 logger.warning("database unavailable; holding \(batch.count) deliveries", metadata: ["error": "\(error)"])
             }
             do {
                 try await Task.sleep(for: backoff)
             } catch {
-                return Written(results: Array(repeating: .abandoned, count: batch.count))
+                return Array(repeating: .abandoned, count: batch.count)
             }
             backoff = min(backoff * 2, .seconds(5))
         }
@@ -189,10 +187,11 @@ final class Committer: Sendable {
 
     /// Commits the batch: all together, else (something in it failed) one savepoint per
     /// delivery, else (the transaction itself failed) one transaction per delivery, so that a
-    /// delivery whose values the database refuses fails alone and the others commit.
+    /// delivery whose values the database refuses fails alone and the others commit. Each
+    /// transaction's follow-ups go to the ``FollowUpPublisher`` as soon as it has committed.
     /// - Throws: Only connection-level ``PostgresError``s, after which the batch is retried, and
     ///   `CancellationError`, after which it is abandoned.
-    private func commit(_ batch: [Request]) async throws -> Written {
+    private func commit(_ batch: [Request]) async throws -> [CommitResult] {
         let started = ContinuousClock.now
         defer {
             let took = ContinuousClock.now - started
@@ -210,10 +209,9 @@ final class Committer: Sendable {
             return try await pool.withConnection { connection in
                 // The follow-ups go to the broker from the connection's thread, as the COMMIT
                 // returns, without waiting for this task to resume.
-                var written = try Self.writeTogether(batch, outbox: outbox, on: connection)
+                let written = try Self.writeTogether(batch, outbox: outbox, on: connection)
                 followUps.publish(written.followUps)
-                written.followUps = []
-                return written
+                return written.results
             }
         } catch let error as PostgresError where error.isConnectionLevel {
             throw error
@@ -223,9 +221,11 @@ final class Committer: Sendable {
             logger.debug("a delivery of the batch failed; committing one savepoint per delivery", metadata: ["error": "\(error)"])
         }
         do {
-            return try await pool.withTransaction { connection in
+            let written = try await pool.withTransaction { connection in
                 try Self.writeOneByOne(batch, outbox: outbox, on: connection)
             }
+            followUps.publish(written.followUps)
+            return written.results
         } catch let error as PostgresError where error.isConnectionLevel {
             throw error
         } catch let error as CancellationError {
@@ -233,23 +233,23 @@ final class Committer: Sendable {
         } catch {
             logger.warning("the batch's transaction failed; committing one transaction per delivery", metadata: ["error": "\(error)"])
         }
-        var written = Written(results: [])
+        var results: [CommitResult] = []
         for request in batch {
             do {
                 let one = try await pool.withTransaction { connection in
                     try Self.writeOneByOne([request], outbox: outbox, on: connection)
                 }
-                written.results += one.results
-                written.followUps += one.followUps
+                followUps.publish(one.followUps)
+                results += one.results
             } catch let error as PostgresError where error.isConnectionLevel {
                 throw error
             } catch let error as CancellationError {
                 throw error
             } catch {
-                written.results.append(.failed(Self.postgresError(error)))
+                results.append(.failed(Self.postgresError(error)))
             }
         }
-        return written
+        return results
     }
 
     /// The fast path. When no handler gave a `write` closure, first in one round trip: `BEGIN`,

@@ -33,7 +33,7 @@ import Synchronization
 public final class FollowUpPublisher: LeasedOutboxPublisher {
     /// Publishes messages with confirms without waiting, and reports each one's outcome, in
     /// order, once all are known (from any thread; the reporting must not block).
-    public typealias Publish = @Sendable (
+    typealias Publish = @Sendable (
         [AMQPOutgoingMessage], _ outcomes: @escaping @Sendable ([Result<Void, AMQPError>]) -> Void
     ) -> Void
 
