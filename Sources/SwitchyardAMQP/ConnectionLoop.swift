@@ -193,12 +193,21 @@ final class ConnectionLoop: @unchecked Sendable {
         do throws(AMQPError) {
             try outgoing.write(to: socket, timeout: .seconds(max(30, configuration.heartbeat * 2)))
         } catch {
-            failure = failure ?? error
+            failure = failure ?? closeLeftUnread() ?? error
             return
         }
         let written = awaitingWrite
         awaitingWrite.removeAll(keepingCapacity: true)
         for waiter in written { waiter.resolve(.success(())) }
+    }
+
+    /// After a failed write, the broker's `connection.close` if it arrived before the socket
+    /// broke: the broker closes the socket right after sending it, so a write can fail
+    /// (connection reset) before the loop has read the close that says why.
+    private func closeLeftUnread() -> AMQPError? {
+        guard failure == nil else { return failure }
+        _ = try? readFrames()
+        return failure
     }
 
     /// Tells `waiter` when the frames just laid out are written.
