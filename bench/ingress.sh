@@ -23,6 +23,8 @@
 # peer_receipts beside ours); both receive the same random whsec_ secret. The work queues the
 # two fill (sy.work.analysis, peer.work) are purged after every phase. Output in OUT:
 # records.jsonl, load.log, load.err, ingress.log, noop.log, python-peer.log, meta.txt, summary.md.
+# Each phase also records CPU per request: the server's process tree, the load generator, the
+# anchors' broker and Postgres ($BENCH_RMQ_PIDFILE, $BENCH_PG_PIDFILE from their env.sh).
 set -euo pipefail
 umask 022
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -71,12 +73,12 @@ start_noop
 } >"$OUT/meta.txt"
 cat "$OUT/meta.txt" >&2
 
-TARGETS=("noop http://127.0.0.1:$NOOP_PORT/noop" "ingress http://127.0.0.1:$OURS_PORT/v1/webhooks/tavus")
-[ "$PEER" = 1 ] && TARGETS+=("python-peer http://127.0.0.1:$PEER_PORT/v1/webhooks/tavus")
-load() {  # load LABEL URL ARGS...: one phase, bounded; records to records.jsonl and load.log
-  local label="$1" url="$2"; shift 2
+TARGETS=("noop http://127.0.0.1:$NOOP_PORT/noop $NOOP_PID" "ingress http://127.0.0.1:$OURS_PORT/v1/webhooks/tavus $OURS_PID")
+[ "$PEER" = 1 ] && TARGETS+=("python-peer http://127.0.0.1:$PEER_PORT/v1/webhooks/tavus $PEER_PID")
+load() {  # load LABEL URL PID ARGS...: one phase, bounded; records to records.jsonl and load.log
+  local label="$1" url="$2" pid="$3"; shift 3
   timeout $((DURATION * 3 + 60)) "$BIN/SwitchyardBench" ingress-load --secret "$SECRET" --duration "$DURATION" \
-    --label "$label" --url "$url" "$@" >>"$OUT/load.log" 2> >(tee -a "$OUT/load.err" >&2)
+    --label "$label" --url "$url" --server-pid "$pid" "$@" >>"$OUT/load.log" 2> >(tee -a "$OUT/load.err" >&2)
   purge_work_queues
 }
 for run in $(seq 1 "$RUNS"); do

@@ -9,7 +9,8 @@ bench/RESULTS.md: the session (meta.txt) as a key / value table; per figure the 
 runs) of ours, the peer and the do-nothing route with the ratios ours / peer and ours /
 do-nothing (medians; run k to run k); and the issue's goals, met or not: saturation >= 3x the
 peer and >= 40 % of the do-nothing route, at RATE requests/s p50 <= the peer's and p99 <= half
-the peer's. Standard library only.
+the peer's; with the CPU records (ingress-load --server-pid), CPU per request at saturation and
+the ceiling the rest of the path sets. Standard library only.
 """
 
 from __future__ import annotations
@@ -39,6 +40,39 @@ def figures(rate: str) -> list[tuple[str, str, str, bool]]:
 def failures(records: list[dict], system: str):
     rs = [r for r in records if r["system"] == system and r["metric"] == "failures"]
     return int(sum(r["value"] for r in rs)) if rs else None
+
+
+CPU_FIGURES = [("the server's process tree", "cpu_server_us"), ("the load generator", "cpu_load_us"),
+               ("RabbitMQ", "cpu_broker_us"), ("PostgreSQL", "cpu_postgres_us")]
+
+
+def cpu_section(records: list[dict], scenario: str) -> list[str]:
+    """CPU per request at saturation, per server, and what it leaves our ingress: the rest of a
+    webhook's path (load generator, broker, Postgres) at ours' cost per request bounds the rate
+    any ingress could reach on this machine, and the 40 % goal sets the CPU left per webhook."""
+    if not by_run(records, OURS, "cpu_server_us", scenario):
+        return []
+    out = ["CPU per request at saturation (us; median of the runs):", "",
+           "| process | switchyard ingress | Python peer | do-nothing route |", "|---|---:|---:|---:|"]
+    for label, metric in CPU_FIGURES:
+        out.append(f"| {label} | " + " | ".join(fmt(median(by_run(records, s, metric, scenario))) for s in (OURS, PEER, NOOP))
+                   + " |")
+    out.append("| machine busy (cores) | " + " | ".join(
+        fmt(median(by_run(records, s, "cpu_machine_cores", scenario))) for s in (OURS, PEER, NOOP)) + " |")
+    cores = median(by_run(records, OURS, "cpu_cores", scenario))
+    rest = sum(median(by_run(records, OURS, m, scenario)) or 0 for m in ("cpu_load_us", "cpu_broker_us", "cpu_postgres_us"))
+    noop = median(by_run(records, NOOP, "requests_per_second", scenario))
+    out.append("")
+    if cores and rest > 0 and noop:
+        ceiling = cores * 1e6 / rest
+        budget = cores * 1e6 / (0.4 * noop) - rest
+        ours = median(by_run(records, OURS, "cpu_server_us", scenario))
+        out.append(f"Outside the ingress, a webhook costs {fmt(rest)} us of CPU (load generator, broker, Postgres): on "
+                   f"{cores:.0f} cores no ingress could pass {fmt(ceiling)} req/s here ({ceiling / noop:.0%} of the "
+                   f"do-nothing route) even at no cost of its own; 40 % of the route leaves it {fmt(budget)} us per "
+                   f"webhook (ours: {fmt(ours)} us). Estimates: costs per request fall somewhat as groups grow.")
+        out.append("")
+    return out
 
 
 def main() -> int:
@@ -80,6 +114,7 @@ def main() -> int:
     if any((v or 0) > 0 for v in failed.values()):
         out.append("Some requests failed (load.err has the first reason per phase): those phases' figures count "
                    "successes only.")
+    out += cpu_section(records, sat)
     achieved = {s: median(by_run(records, s, "requests_per_second", at_rate)) for s in (OURS, PEER)}
     short = [s for s, v in achieved.items() if v is not None and v < 0.95 * float(args.rate)]
     if short:

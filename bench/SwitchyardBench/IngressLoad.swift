@@ -39,10 +39,15 @@ struct IngressLoad {
     /// Send a realistic transcript and a unique conversation id with each webhook (the
     /// development pipeline's load), instead of the bare minimum.
     var transcript: Bool
+    /// The server's pid: with it, each phase also reports CPU per request (``PhaseCPU``).
+    var serverPID: Int?
 
     static let usage = """
         usage: SwitchyardBench ingress-load --url URL --secret whsec_... --label NAME
                    (--mode saturate --connections C | --mode rate --rate R) [--duration SECONDS] [--transcript yes]
+                   [--server-pid PID]
+        CPU per request (with --server-pid): the server's process tree, this process, the broker
+        ($BENCH_RMQ_PIDFILE) and Postgres ($BENCH_PG_PIDFILE).
         """
 
     static func parse(_ arguments: [String]) throws -> IngressLoad {
@@ -61,7 +66,11 @@ struct IngressLoad {
         let load = IngressLoad(
             url: try required("url"), secret: try required("secret"), mode: values["mode"] ?? "saturate",
             connections: Int(values["connections"] ?? "32") ?? 0, rate: Int(values["rate"] ?? "1000") ?? 0,
-            duration: Double(values["duration"] ?? "15") ?? 0, label: try required("label"), transcript: values["transcript"] == "yes")
+            duration: Double(values["duration"] ?? "15") ?? 0, label: try required("label"), transcript: values["transcript"] == "yes",
+            serverPID: try values["server-pid"].map { text in
+                guard let pid = Int(text), pid > 0 else { throw LoadError("--server-pid: a process id, got '\(text)'") }
+                return pid
+            })
         guard ["saturate", "rate"].contains(load.mode), load.connections > 0, load.rate > 0, load.duration > 0 else {
             throw LoadError("--mode saturate|rate, positive --connections, --rate and --duration")
         }
@@ -94,6 +103,7 @@ struct IngressLoad {
                 return false
             }
         }
+        let cpu = serverPID.map(PhaseCPU.init(serverPID:))
         let started = ContinuousClock.now
         let end = started + .milliseconds(Int64(duration * 1000))
         if mode == "saturate" {
@@ -130,8 +140,9 @@ struct IngressLoad {
             }
         }
         let elapsed = ContinuousClock.now - started
+        let cpuFigures = cpu?.figures(requests: counter.answered) ?? []
         await client.shutdown()
-        counter.report(label: label, mode: mode, elapsed: elapsed, offered: mode == "rate" ? rate : nil)
+        counter.report(label: label, mode: mode, elapsed: elapsed, offered: mode == "rate" ? rate : nil, cpu: cpuFigures)
     }
 }
 
@@ -156,6 +167,11 @@ final class RequestCounter: Sendable {
         }
     }
 
+    /// How many requests were answered 200 so far.
+    var answered: Int {
+        state.withLock { $0.latencies.count }
+    }
+
     /// Keeps the first failure's reason (a status other than 200, or the client's error), so
     /// that a server refusing every request says why.
     func noteFailure(_ reason: String) {
@@ -165,8 +181,11 @@ final class RequestCounter: Sendable {
     }
 
     /// One record per figure (`emit`: stdout and `$BENCH_JSONL`), with `run` = `$BENCH_RUN`
-    /// (default 1); the first failure's reason, if any, on stderr.
-    func report(label: String, mode: String, elapsed: Duration, offered: Int?) {
+    /// (default 1), then the phase's `cpu` figures; the first failure's reason, if any, on stderr.
+    func report(
+        label: String, mode: String, elapsed: Duration, offered: Int?,
+        cpu: [(metric: String, value: Double, unit: String)]
+    ) {
         let (sorted, failures, firstFailure) = state.withLock { ($0.latencies.sorted(), $0.failures, $0.firstFailure) }
         if let firstFailure {
             warn("ingress-load \(label): \(failures) failed requests, the first: \(firstFailure)")
@@ -180,7 +199,7 @@ final class RequestCounter: Sendable {
             ("requests_per_second", Double(sorted.count) / elapsed.seconds, "req/s"),
             ("latency_p50", percentile(0.50), "ms"), ("latency_p99", percentile(0.99), "ms"),
             ("latency_max", sorted.last ?? 0, "ms"), ("failures", Double(failures), "requests"),
-        ]
+        ] + cpu.map { ($0.metric, $0.value, $0.unit) }
         for (metric, value, unit) in figures {
             emit(system: label, scenario: scenario, metric: metric, value: value, unit: unit, run: run, [])
         }

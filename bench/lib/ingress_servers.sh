@@ -1,7 +1,8 @@
 # bench/lib/ingress_servers.sh -- the three servers bench/ingress.sh measures: `switchyard
 # ingress`, the do-nothing Hummingbird route and the anchors' Python peer; started, waited for,
 # stopped by their pids. Sourced by ingress.sh after bench/lib/anchors.sh (uses BIN, ANCHORS,
-# VENV, PSQL, rmq_tool, OUT, SECRET, SY_VHOST, SY_DB, the *_PORT variables and log()).
+# VENV, PSQL, rmq_tool, OUT, SECRET, SY_VHOST, SY_DB, the *_PORT variables and log()); sets
+# OURS_PID, NOOP_PID and PEER_PID (uvicorn's master) for the load generator's CPU accounting.
 
 SERVER_PIDS=()
 
@@ -23,12 +24,14 @@ wait_http() {
 start_ours() {
   SWITCHYARD_WEBHOOK_SECRET_TAVUS="$SECRET" SWITCHYARD_LOG_LEVEL=warning \
     "$BIN/switchyard" ingress --port "$OURS_PORT" >"$OUT/ingress.log" 2>&1 &
+  OURS_PID=$!
   SERVER_PIDS+=($!)
   wait_http ingress $! "http://127.0.0.1:$OURS_PORT/readyz" GET 200
 }
 
 start_noop() {
   "$BIN/SwitchyardBench" noop-server "$NOOP_PORT" >"$OUT/noop.log" 2>&1 &
+  NOOP_PID=$!
   SERVER_PIDS+=($!)
   wait_http noop $! "http://127.0.0.1:$NOOP_PORT/noop" POST 200
 }
@@ -51,6 +54,7 @@ start_peer() {
     setsid "$VENV/bin/uvicorn" ingress_peer:app --app-dir "$ANCHORS" --host 127.0.0.1 --port "$PEER_PORT" \
     --workers 2 --loop uvloop --http httptools --no-access-log >"$OUT/python-peer.log" 2>&1 &
   pid=$!
+  PEER_PID=$pid
   SERVER_PIDS+=("-$pid")
   for _ in $(seq 1 300); do
     [ "$(grep -c 'Application startup complete' "$OUT/python-peer.log")" -ge 2 ] && break
