@@ -67,10 +67,12 @@ def cpu_section(records: list[dict], scenario: str) -> list[str]:
         ceiling = cores * 1e6 / rest
         budget = cores * 1e6 / (0.4 * noop) - rest
         ours = median(by_run(records, OURS, "cpu_server_us", scenario))
+        left = (f"40 % of the route leaves it {fmt(budget)} us per webhook" if budget > 0
+                else "40 % of the route is out of reach for any ingress")
         out.append(f"Outside the ingress, a webhook costs {fmt(rest)} us of CPU (load generator, broker, Postgres): on "
                    f"{cores:.0f} cores no ingress could pass {fmt(ceiling)} req/s here ({ceiling / noop:.0%} of the "
-                   f"do-nothing route) even at no cost of its own; 40 % of the route leaves it {fmt(budget)} us per "
-                   f"webhook (ours: {fmt(ours)} us). Estimates: costs per request fall somewhat as groups grow.")
+                   f"do-nothing route) even at no cost of its own; {left} (ours: {fmt(ours)} us). Estimates: costs "
+                   f"per request fall somewhat as groups grow.")
         out.append("")
     return out
 

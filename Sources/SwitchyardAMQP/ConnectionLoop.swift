@@ -205,7 +205,6 @@ final class ConnectionLoop: @unchecked Sendable {
     /// broke: the broker closes the socket right after sending it, so a write can fail
     /// (connection reset) before the loop has read the close that says why.
     private func closeLeftUnread() -> AMQPError? {
-        guard failure == nil else { return failure }
         _ = try? readFrames()
         return failure
     }

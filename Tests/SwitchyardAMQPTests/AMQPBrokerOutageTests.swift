@@ -73,4 +73,49 @@ import Testing
         try await admin.deleteQueue(queue)
         await fresh.close()
     }
+
+    /// The broker closes the connection while the publisher is stuck in a write (a memory
+    /// alarm: the broker reads nothing, so the socket's buffers are full). The write fails with
+    /// a reset; the error is still the broker's `connection.close`, read from what the socket
+    /// held, not the reset.
+    @Test func aWriteCutOffByTheBrokersCloseReportsTheClose() async throws {
+        let name = TestEnvironment.uniqueName("outage-stuck-writer")
+        let publisher = try await connectToTestBroker(name: name)
+        let channel = try await publisher.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+
+        let publishError = try await ServicesControl.whileBrokerBlocksPublishers { () async throws -> AMQPError? in
+            // Far more than the socket's buffers hold: the loop stays inside this write.
+            let messages = (0..<48).map { _ in
+                AMQPOutgoingMessage(exchange: "", routingKey: queue, body: [UInt8](repeating: 7, count: 1 << 20))
+            }
+            let (outcomes, delivered) = AsyncStream<[Result<Void, AMQPError>]>.makeStream()
+            channel.publish(messages) { delivered.yield($0); delivered.finish() }
+
+            let deadline = Date().addingTimeInterval(30)
+            while !(try ServicesControl.script("services", ["rabbitmqctl", "list_connections", "client_properties", "state"])
+                .split(separator: "\n").contains { $0.contains(name) && $0.hasSuffix("blocked") }) {
+                try #require(Date() < deadline, "the broker did not block the publisher")
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try ServicesControl.run("rabbitmqctl", "stop_app")
+            defer { try? ServicesControl.run("rabbitmqctl", "start_app") }
+            for await results in outcomes {
+                return results.compactMap { result -> AMQPError? in
+                    if case .failure(let error) = result { return error }
+                    return nil
+                }.first
+            }
+            return nil
+        }
+
+        let error = try #require(publishError, "every message was confirmed")
+        #expect(error.code == .connectionClosed)
+        #expect(error.replyCode == 320, "\(error)")
+        #expect(!publisher.isOpen)
+        let fresh = try await connectToTestBroker(name: "outage-stuck-writer-after")
+        let admin = try await fresh.openChannel()
+        try await admin.deleteQueue(queue)
+        await fresh.close()
+    }
 }
