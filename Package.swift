@@ -47,7 +47,7 @@ let package = Package(
         // Clients: one Swift wrapper per C library, and the migration runner.
         .target(
             name: "SwitchyardAMQP",
-            dependencies: ["CSwitchyardAMQP", "SwitchyardCore", product("DequeModule", "swift-collections")],
+            dependencies: ["CSwitchyardAMQP", "SwitchyardConcurrency", "SwitchyardCore", product("DequeModule", "swift-collections")],
             swiftSettings: swiftSettings),
         .target(
             name: "SwitchyardPostgres",

@@ -4,6 +4,7 @@
 
 internal import CSwitchyardAMQP
 import Foundation
+import SwitchyardConcurrency
 import Synchronization
 
 /// Work handed to the loop thread.
@@ -73,7 +74,7 @@ final class ConnectionLoop: @unchecked Sendable {
     /// - Throws: ``AMQPError`` (`connectionFailed`, `accessRefused`) when the connection fails.
     func start() async throws {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            let thread = Thread { [self] in
+            NamedThread.start(name: "amqp \(configuration.port)") { [self] in
                 do throws(AMQPError) {
                     try self.open()
                 } catch {
@@ -84,8 +85,6 @@ final class ConnectionLoop: @unchecked Sendable {
                 continuation.resume()
                 self.run()
             }
-            thread.name = "amqp \(configuration.host):\(configuration.port)"
-            thread.start()
         }
     }
 

@@ -44,9 +44,7 @@ public final class DeadlineThread: @unchecked Sendable {
         defer { condition.unlock() }
         if !started {
             started = true
-            let thread = Thread { [self] in run() }
-            thread.name = "handler deadlines"
-            thread.start()
+            NamedThread.start(name: "deadlines") { [self] in run() }
         }
         nextID += 1
         pending[nextID] = Pending(deadline: deadline, action: action)

@@ -20,7 +20,7 @@ import Synchronization
 /// The thread lives until ``shutdown()`` is called and the queued jobs have run.
 public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     // Sendable: `queue` is a `Mutex`, `spare` is only touched by the executor's thread, `thread`
-    // is written once, before the thread starts.
+    // is written once, before the thread runs a job.
     private struct Queue {
         var jobs: [UnownedJob] = []
         var stopping = false
@@ -36,19 +36,7 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     /// Starts the executor's thread.
     /// - Parameter name: The thread's name, shown by debuggers and `top -H`.
     public init(name: String) {
-        let started = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in
-            // Named from the thread itself once `start()` has returned: before that,
-            // Foundation on Linux doesn't know the thread as its own and the name never
-            // reaches the OS thread (which keeps its creator's name in `top -H`).
-            started.wait()
-            Thread.current.name = name
-            self.runJobs()
-        }
-        thread.name = name
-        self.thread = thread
-        thread.start()
-        started.signal()
+        NamedThread.start(name: name, beforeRunning: { self.thread = $0 }) { [self] in runJobs() }
     }
 
     /// Queues a job to run on this executor's thread. The thread is woken only when it sleeps,
