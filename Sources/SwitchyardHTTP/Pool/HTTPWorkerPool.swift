@@ -77,7 +77,7 @@ final class HTTPWorkerPool: Sendable {
                 case .worker(let worker):
                     continuation.resume(returning: worker)
                 case .create(let number):
-                    let worker = HTTPWorker(name: "switchyard-http-\(number)", configuration: configuration)
+                    let worker = HTTPWorker(name: "http-\(number)", configuration: configuration)
                     continuation.resume(returning: worker)
                 case .failure(let error):
                     continuation.resume(throwing: error)
