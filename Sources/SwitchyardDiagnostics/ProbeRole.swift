@@ -12,12 +12,12 @@ public import SwitchyardRuntime
 /// optional `"follow_up"` id: on success it also emits a `probe.run` for that id through the
 /// outbox (the follow-up inherits trace, correlation and tenant).
 ///
-/// It sleeps `sleep_ms` (which must stay below the role's handler deadline), fails permanently
-/// if `permanent` or while now < `fail_until_ms` (epoch milliseconds), fails transiently while
-/// the attempt is ≤ `transient_failures`, and otherwise inserts `probe_results(id, attempts)`;
-/// a second effect for the same id (a duplicate) counts up its `effects` column instead. With
-/// `"crash": true` it aborts the process, but only when `SWITCHYARD_PROBE_ALLOW_CRASH=1` (else a
-/// permanent failure).
+/// It sleeps `sleep_ms` (which must stay below the role's handler deadline; 0 doesn't suspend),
+/// fails permanently if `permanent` or while now < `fail_until_ms` (epoch milliseconds), fails
+/// transiently while the attempt is ≤ `transient_failures`, and otherwise inserts
+/// `probe_results(id, attempts)`; a second effect for the same id (a duplicate) counts up its
+/// `effects` column instead. With `"crash": true` it aborts the process, but only when
+/// `SWITCHYARD_PROBE_ALLOW_CRASH=1` (else a permanent failure).
 public struct ProbeRole: WorkerRole {
     public let name = "probe"
     private let allowCrash: Bool
@@ -74,7 +74,7 @@ public struct ProbeRole: WorkerRole {
                 return .permanentFailure(HandlerFailure(
                     "validation", "invalid probe.run body: sleep_ms: expected 0 to \(Int(limit) - 1) (below the handler deadline), got \(sleep)"))
             }
-            try? await Task.sleep(for: .milliseconds(sleep))
+            if sleep > 0 { try? await Task.sleep(for: .milliseconds(sleep)) }
         }
         if request.crash == true {
             guard allowCrash else {
