@@ -67,11 +67,12 @@ extension PostgresConnection {
                 sent.append(.prepare(key, fresh))
                 name = fresh
             }
-            let queued = statement.withValues { values in
+            let texts = statement.texts
+            let queued = texts.withValues { values in
                 if let name {
-                    PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+                    name.withCString { PQsendQueryPrepared(handle, $0, texts.count, values, nil, nil, 0) }
                 } else {
-                    PQsendQueryParams(handle, key.sql, Int32(values.count), key.types, values, nil, nil, 0)
+                    PQsendQueryParams(handle, key.sql, texts.count, key.types, values, nil, nil, 0)
                 }
             }
             guard queued == 1 else { throw abandonPipeline(handle) }
@@ -138,32 +139,14 @@ private enum Sent {
 }
 
 /// A statement with its parameters as C strings, ready to send.
-private final class EncodedStatement {
+private struct EncodedStatement {
     let key: PreparedStatements.Key
-    private let texts: [UnsafeMutablePointer<CChar>?]
+    let texts: ParameterTexts
 
     /// Encodes the parameters.
     /// - Throws: ``PostgresError/Code/invalidValue`` for text with a NUL character.
-    init(_ statement: PostgresStatement) throws {
-        var texts: [UnsafeMutablePointer<CChar>?] = []
-        for (offset, parameter) in statement.parameters.enumerated() {
-            let text = parameter.postgresText
-            if let text, text.utf8.contains(0) {
-                texts.forEach { free($0) }
-                throw PostgresError(.invalidValue, "parameter $\(offset + 1) contains a NUL character, which PostgreSQL text cannot hold")
-            }
-            texts.append(text.map { strdup($0) })
-        }
-        self.texts = texts
-        key = PreparedStatements.Key(sql: statement.sql, types: statement.parameters.map { type(of: $0).postgresType.oid })
-    }
-
-    deinit {
-        texts.forEach { free($0) }
-    }
-
-    /// Calls `body` with the values as libpq takes them.
-    func withValues<T>(_ body: ([UnsafePointer<CChar>?]) -> T) -> T {
-        body(texts.map { $0.map { UnsafePointer($0) } })
+    init(_ statement: PostgresStatement) throws(PostgresError) {
+        texts = try ParameterTexts(statement.parameters)
+        key = PreparedStatements.Key(sql: statement.sql, types: texts.types)
     }
 }

@@ -88,20 +88,12 @@ public actor PostgresConnection {
     ///   connection is gone (it is then closed for good).
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresRows {
         let handle = try openHandle()
-        var texts: [UnsafeMutablePointer<CChar>?] = []
-        defer { texts.forEach { free($0) } }
-        for (offset, parameter) in parameters.enumerated() {
-            let text = parameter.postgresText
-            if let text, text.utf8.contains(0) {
-                throw PostgresError(.invalidValue, "parameter $\(offset + 1) contains a NUL character, which PostgreSQL text cannot hold")
-            }
-            texts.append(text.map { strdup($0) })
-        }
-        let types = parameters.map { type(of: $0).postgresType.oid }
-        let values = texts.map { $0.map { UnsafePointer($0) } }
-        let key = PreparedStatements.Key(sql: sql, types: types)
+        let texts = try ParameterTexts(parameters)
+        let key = PreparedStatements.Key(sql: sql, types: texts.types)
         if let name = try prepared.name(for: key) ?? prepare(key, on: handle) {
-            let result = PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
+            let result = texts.withValues { values in
+                name.withCString { PQexecPrepared(handle, $0, texts.count, values, nil, nil, 0) }
+            }
             do {
                 return try rows(of: result, on: handle)
             } catch let error as PostgresError where error.sqlState == PreparedStatements.invalidatedState {
@@ -110,7 +102,7 @@ public actor PostgresConnection {
                 throw error
             }
         }
-        let result = PQexecParams(handle, sql, Int32(parameters.count), types, values, nil, nil, 0)
+        let result = texts.withValues { values in PQexecParams(handle, sql, texts.count, texts.types, values, nil, nil, 0) }
         return try rows(of: result, on: handle)
     }
 

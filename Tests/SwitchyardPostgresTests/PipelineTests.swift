@@ -67,4 +67,25 @@ import Testing
         #expect(try await connection.query("SELECT count(*)::int8 FROM \(table)")[0].decode(Int.self, at: 0) == 0)
         await connection.close()
     }
+
+    @Test func everyParameterArrivesAsSentNullEmptyMultibyteAndLongTextsAlike() async throws {
+        let connection = try await TestDatabase.connect()
+        let long = String(repeating: "0123456789", count: 1_000) + "end"
+        let sql = "SELECT $1::text IS NULL, $2::text, $3::text, length($4::text)::int8, right($4::text, 3), $5::int8, $6::text"
+        let parameters: [any PostgresEncodable] = [String?.none, "", "é漢🙂", long, -42, "last"]
+        func check(_ row: PostgresRow) throws {
+            #expect(try row.decode(Bool.self, at: 0) == true)
+            #expect(try row.decode(String.self, at: 1) == "")
+            #expect(try row.decode(String.self, at: 2) == "é漢🙂")
+            #expect(try row.decode(Int.self, at: 3) == 10_003)
+            #expect(try row.decode(String.self, at: 4) == "end")
+            #expect(try row.decode(Int.self, at: 5) == -42)
+            #expect(try row.decode(String.self, at: 6) == "last")
+        }
+        try check(try await connection.query(sql, parameters)[0])
+        let results = try await connection.queryPipelined([PostgresStatement(sql, parameters), PostgresStatement(sql, parameters)])
+        try check(results[0][0])
+        try check(results[1][0])
+        await connection.close()
+    }
 }
