@@ -63,6 +63,9 @@ struct JSONReader: ~Copyable {
         try enter()
         position += 1
         var members: [(String, JSONValue)] = []
+        // A scratch list (the dictionary is built from it): room for a typical object's members
+        // up front saves the list's regrowth, one allocation per doubling.
+        members.reserveCapacity(8)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
