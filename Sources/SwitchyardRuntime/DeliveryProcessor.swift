@@ -49,9 +49,11 @@ struct DeliveryProcessor: Sendable {
             try await deadLetter(work, failure: error, attempts: 1)
             return
         }
-        var metadata: Logger.Metadata = [
-            "message_id": "\(message.messageID)", "role": "\(work.role.name)", "attempt": "\(message.attempt)",
-        ]
+        // Room for every key the line gets (outcome, duration, error, ...): no regrowth.
+        var metadata = Logger.Metadata(minimumCapacity: 8)
+        metadata["message_id"] = "\(message.messageID)"
+        metadata["role"] = "\(work.role.name)"
+        metadata["attempt"] = "\(message.attempt)"
         if let correlationID = message.correlationID { metadata["correlation_id"] = "\(correlationID)" }
         // A redelivery may follow a commit whose ack was lost: skip the handler (and whatever it
         // would call again) when the inbox says the work is done.
