@@ -13,9 +13,8 @@ cd "$ROOT"
 OUT="${OUT:-/tmp/switchyard-bench-out/allocs-$(date -u +%Y%m%dT%H%M%SZ)}"
 SMALL=2000
 LARGE=4000
-LIBC=$(ldconfig -p | awk '/libc\.so\.6 .*x86-64/ {print $NF; exit}')
-[ -n "$LIBC" ] || LIBC=/lib/x86_64-linux-gnu/libc.so.6
-command -v perf >/dev/null || { echo "allocs.sh: needs perf (apt-get install linux-perf)" >&2; exit 2; }
+# shellcheck source=lib/alloc_probes.sh
+source "$ROOT/bench/lib/alloc_probes.sh"
 
 timeout 300 scripts/services up
 eval "$(scripts/services env)"
@@ -23,15 +22,7 @@ PATH=/opt/swift/usr/bin:$PATH timeout 1800 swift build -c release --product Swit
 BIN="$ROOT/.build-bench/release/SwitchyardBench"
 mkdir -p "$OUT"
 
-added=()
-cleanup() { for p in "${added[@]}"; do perf probe -q -d "probe_libc:$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-for f in malloc calloc realloc posix_memalign; do
-  if ! perf probe -l 2>/dev/null | grep -q "probe_libc:$f "; then
-    perf probe -q -x "$LIBC" --add "$f" && added+=("$f")
-  fi
-done
-EV=probe_libc:malloc,probe_libc:calloc,probe_libc:realloc,probe_libc:posix_memalign
+alloc_probes_add
 
 for variant in batch single; do
   for n in $SMALL $LARGE; do

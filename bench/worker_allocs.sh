@@ -16,9 +16,8 @@ cd "$ROOT"
 OUT="${OUT:-/tmp/switchyard-bench-out/worker-allocs-$(date -u +%Y%m%dT%H%M%SZ)}"
 SMALL="${SMALL:-10000}"
 LARGE="${LARGE:-30000}"
-LIBC=$(ldconfig -p | awk '/libc\.so\.6 .*x86-64/ {print $NF; exit}')
-[ -n "$LIBC" ] || LIBC=/lib/x86_64-linux-gnu/libc.so.6
-command -v perf >/dev/null || { echo "worker_allocs.sh: needs perf (apt-get install linux-perf)" >&2; exit 2; }
+# shellcheck source=lib/alloc_probes.sh
+source "$ROOT/bench/lib/alloc_probes.sh"
 
 timeout 300 scripts/services up
 eval "$(scripts/services env)"
@@ -31,15 +30,7 @@ mkdir -p "$OUT"
 "$WORKER" migrate >/dev/null
 "$WORKER" topology apply >/dev/null
 
-added=()
-cleanup() { for p in "${added[@]}"; do perf probe -q -d "probe_libc:$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-for f in malloc calloc realloc posix_memalign; do
-  if ! perf probe -l 2>/dev/null | grep -q "probe_libc:$f "; then
-    perf probe -q -x "$LIBC" --add "$f" && added+=("$f")
-  fi
-done
-EV=probe_libc:malloc,probe_libc:calloc,probe_libc:realloc,probe_libc:posix_memalign
+alloc_probes_add
 
 # The bench starts the worker as `--switchyard PATH work probe ...`: PATH is a wrapper that runs
 # it under perf, writing to the file named by WORKER_PERF_OUT.
