@@ -33,8 +33,7 @@ for variant in batch single; do
     perf script -i "$OUT/perf-$variant-$n.data" -F comm,tid,event,ip,sym,dso >"$OUT/script-$variant-$n.txt" 2>/dev/null
     rm -f "$OUT/perf-$variant-$n.data"
   done
-  count() { awk -F, '/probe_libc/ {s += $1} END {print s}' "$1"; }
-  a=$(count "$OUT/stat-$variant-$SMALL.csv"); b=$(count "$OUT/stat-$variant-$LARGE.csv")
+  a=$(alloc_count "$OUT/stat-$variant-$SMALL.csv"); b=$(alloc_count "$OUT/stat-$variant-$LARGE.csv")
   echo "== $variant: allocation calls $a (N=$SMALL), $b (N=$LARGE): $(awk -v a="$a" -v b="$b" -v d=$((LARGE - SMALL)) 'BEGIN {printf "%.2f", (b - a) / d}') per message (perf stat)"
   python3 bench/alloc_sites.py "$OUT/script-$variant-$SMALL.txt" "$SMALL" "$OUT/script-$variant-$LARGE.txt" "$LARGE" \
     --top 12 --depth 8 | cut -c1-400

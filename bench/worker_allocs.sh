@@ -45,7 +45,6 @@ wrapper counted "stat -x,"
 wrapper recorded "record -q --call-graph fp"
 drain() { "$BENCH" pipeline --switchyard "$OUT/$1" --scenarios drain --n "$2" --quiet-wait 0 --logdir "$OUT" >/dev/null; }
 
-count() { awk -F, '/probe_libc/ {s += $1} END {print s}' "$1"; }
 for n in "$SMALL" "$LARGE"; do WORKER_PERF_OUT="$OUT/stat-$n.csv" drain counted "$n"; done
 for n in 2000 6000; do
   WORKER_PERF_OUT="$OUT/perf-$n.data" drain recorded "$n"
@@ -53,7 +52,7 @@ for n in 2000 6000; do
   rm -f "$OUT/perf-$n.data"
 done
 {
-  a=$(count "$OUT/stat-$SMALL.csv"); b=$(count "$OUT/stat-$LARGE.csv")
+  a=$(alloc_count "$OUT/stat-$SMALL.csv"); b=$(alloc_count "$OUT/stat-$LARGE.csv")
   echo "== worker (probe drain): allocation calls $a (N=$SMALL), $b (N=$LARGE):" \
     "$(awk -v a="$a" -v b="$b" -v d=$((LARGE - SMALL)) 'BEGIN {printf "%.2f", (b - a) / d}') per job (perf stat)"
   python3 bench/alloc_sites.py "$OUT/script-2000.txt" 2000 "$OUT/script-6000.txt" 6000 --top 25 --depth 3 | cut -c1-300

@@ -1,6 +1,7 @@
 # bench/lib/alloc_probes.sh -- what the allocation counts (allocs.sh, worker_allocs.sh) share:
 # perf uprobes on libc's allocation calls, added once and removed at exit. Needs root.
-# Source it; then call alloc_probes_add (sets EV, the events for perf -e).
+# Source it; then call alloc_probes_add (sets EV, the events for perf -e); alloc_count FILE sums
+# the events of a `perf stat -x,` output.
 
 LIBC=$(ldconfig -p | awk '/libc\.so\.6 .*x86-64/ {print $NF; exit}')
 [ -n "$LIBC" ] || LIBC=/lib/x86_64-linux-gnu/libc.so.6
@@ -23,3 +24,6 @@ alloc_probes_add() {
   done
   EV=probe_libc:malloc,probe_libc:calloc,probe_libc:realloc,probe_libc:posix_memalign
 }
+
+# alloc_count FILE: the allocation calls a `perf stat -x, -e "$EV"` output counted.
+alloc_count() { awk -F, '/probe_libc/ {s += $1} END {print s}' "$1"; }
