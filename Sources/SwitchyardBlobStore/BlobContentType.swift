@@ -5,6 +5,20 @@ enum BlobContentType {
     /// The type of a blob whose content type is unknown (a file written without its metadata).
     static let unknown = "application/octet-stream"
 
+    /// The content type a file name's extension stands for (`png`, `jpg`, `jpeg`, `webp`,
+    /// `gif`, `json`, lower case), or nil for any other name.
+    static func implied(byName name: some StringProtocol) -> String? {
+        guard let dot = name.lastIndex(of: ".") else { return nil }
+        switch name[name.index(after: dot)...] {
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "webp": return "image/webp"
+        case "gif": return "image/gif"
+        case "json": return "application/json"
+        default: return nil
+        }
+    }
+
     /// `contentType` when it is 1-255 bytes of printable ASCII (space to `~`).
     /// - Throws: ``BlobStoreError`` with code ``BlobStoreError/Code/invalidContentType``.
     static func validated(_ contentType: String) throws(BlobStoreError) -> String {

@@ -33,6 +33,13 @@ enum BlobFiles {
         renamed = true
     }
 
+    /// Removes the file at `path`, if there is one.
+    static func remove(_ path: String, key: BlobKey) throws(BlobStoreError) {
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw .system(errno, "removing \(path)", key: key)
+        }
+    }
+
     /// Throws if a folder (of other keys) is at `path`, where a blob is to be written.
     static func refuseFolder(at path: String, key: BlobKey) throws(BlobStoreError) {
         var status = stat()

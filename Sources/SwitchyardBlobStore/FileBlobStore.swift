@@ -4,13 +4,17 @@ import Foundation
 import SwitchyardConcurrency
 
 /// A ``BlobStore`` in a folder: the key `generations/7f3a/slides/0.png` is the file of that
-/// relative path, its content type the JSON file beside it with `~meta` appended to the name.
+/// relative path. Its content type is the one its name's extension stands for (`png`, `jpg`,
+/// `jpeg`, `webp`, `gif`, `json`), unless a JSON file beside it, the name with `~meta`
+/// appended, says otherwise: that file is written only for a type the name doesn't imply, so a
+/// slide costs one file and one flush, not two. A blob with neither is
+/// `application/octet-stream`.
 ///
 /// Writes are atomic: the bytes go to a temporary file in the same folder (named with `~tmp-`,
 /// which no key can contain), are flushed to disk, and renamed over the old file, so a reader,
 /// in this process or another, sees the old blob or the new one and never a part. The content
-/// type is written the same way just before, so a crash in between leaves at worst the new type
-/// with the old bytes.
+/// type is written the same way just before (or an earlier `~meta` file removed), so a crash in
+/// between leaves at worst the new type with the old bytes.
 ///
 /// Every key passes the ``BlobKey`` rules before any file is touched, each folder a key uses is
 /// checked, with symbolic links resolved, to lie inside the store's folder, and the blob file
@@ -58,14 +62,19 @@ public actor FileBlobStore: BlobStore {
     ///   one of its folders with a blob); ``BlobStoreError/Code/io`` for other file-system failures.
     public func put(_ key: String, _ bytes: [UInt8], contentType: String) throws(BlobStoreError) {
         let key = try BlobKey(key)
-        let metadata = FileBlobMetadata(contentType: try BlobContentType.validated(contentType)).encoded()
+        let contentType = try BlobContentType.validated(contentType)
         guard let folder = try folder(of: key, creating: true) else {
             throw BlobStoreError(.io, "the folder for key \(key) vanished while it was being written")
         }
         let name = Self.name(of: key)
         // Refused before the metadata is written, so a refused put leaves nothing behind.
         try BlobFiles.refuseFolder(at: folder + "/" + name, key: key)
-        try BlobFiles.replace(folder + "/" + name + Self.metadataSuffix, with: metadata, key: key)
+        let metadataPath = folder + "/" + name + Self.metadataSuffix
+        if BlobContentType.implied(byName: name) == contentType {
+            try BlobFiles.remove(metadataPath, key: key)
+        } else {
+            try BlobFiles.replace(metadataPath, with: FileBlobMetadata(contentType: contentType).encoded(), key: key)
+        }
         try BlobFiles.replace(folder + "/" + name, with: bytes, key: key)
         try BlobFiles.synchronizeFolder(folder, key: key)
     }
@@ -128,10 +137,14 @@ public actor FileBlobStore: BlobStore {
         return try BlobFiles.resolve(root, key: nil)
     }
 
-    /// The content type in `key`'s metadata file, or `application/octet-stream`.
+    /// The content type in `key`'s metadata file; without one, the type its name implies, or
+    /// `application/octet-stream`.
     private func contentType(in folder: String, of key: BlobKey) throws(BlobStoreError) -> String {
-        let metadata = try BlobFiles.read(folder + "/" + Self.name(of: key) + Self.metadataSuffix, key: key)
-        return metadata.flatMap(FileBlobMetadata.init(decoding:))?.contentType ?? BlobContentType.unknown
+        let name = Self.name(of: key)
+        guard let metadata = try BlobFiles.read(folder + "/" + name + Self.metadataSuffix, key: key) else {
+            return BlobContentType.implied(byName: name) ?? BlobContentType.unknown
+        }
+        return FileBlobMetadata(decoding: metadata)?.contentType ?? BlobContentType.unknown
     }
 
     /// The key's last segment: its file's name.

@@ -2,6 +2,7 @@
 
 import Crypto
 import Foundation
+import SwitchyardCore
 import SwitchyardHTTP
 
 /// Signs S3 requests with AWS Signature Version 4 (header form, payload hash in
@@ -70,7 +71,7 @@ struct S3RequestSigner: Sendable {
         for part in [String(timestamp.prefix(8)), region, Self.service, "aws4_request"] {
             key = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key))
         }
-        return Self.hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        return HexText.lowercase(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 
     /// `date/region/s3/aws4_request`.
@@ -98,7 +99,7 @@ struct S3RequestSigner: Sendable {
 
     /// The hex SHA-256 of `bytes`.
     static func hexSHA256(_ bytes: [UInt8]) -> String {
-        hex(SHA256.hash(data: bytes))
+        HexText.lowercase(SHA256.hash(data: bytes))
     }
 
     private static func uriEncode(_ segment: Substring) -> String {
@@ -120,9 +121,6 @@ struct S3RequestSigner: Sendable {
         value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 
-    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-    }
 }
 
 extension String {

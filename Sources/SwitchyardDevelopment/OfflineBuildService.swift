@@ -35,7 +35,7 @@ public final class OfflineBuildService: BuildService {
     }
 
     public func startBuild(plan: JSONValue, projectID: String, webhookURL: String, idempotencyKey: String) async throws(ProviderError) -> StartedBuild {
-        let digest = SHA256.hash(data: Data(idempotencyKey.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digest = HexText.lowercase(SHA256.hash(data: Data(idempotencyKey.utf8)).prefix(8))
         let buildID = "sim-\(digest)"
         let build = StartedBuild(buildID: buildID, serviceProjectID: "sim-project-\(projectID.prefix(8))")
         let isNew = started.withLock { $0.insert(buildID).inserted }

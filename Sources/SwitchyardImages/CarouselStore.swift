@@ -41,15 +41,28 @@ enum CarouselStore {
             background: try row.decode(String?.self, at: 4), accent: try row.decode(String?.self, at: 5))
     }
 
-    /// Slide `index` of generation `id`, or nil.
-    static func slide(_ id: String, index: Int, on connection: isolated PostgresConnection) throws -> Slide? {
-        try connection.query(
-            "SELECT title, body, image_prompt, status FROM carousel_slides WHERE generation_id = $1::uuid AND slide_index = $2",
-            [id, index]
-        ).first.map {
-            Slide(title: try $0.decode(String.self, at: 0), body: try $0.decode(String.self, at: 1),
-                  imagePrompt: try $0.decode(String.self, at: 2), status: try $0.decode(String.self, at: 3))
-        }
+    /// The generation `id` and its slide `index` (nil when it has no such slide), in one round
+    /// trip; nil when there is no such generation.
+    static func generation(
+        _ id: String, slide index: Int, on connection: isolated PostgresConnection
+    ) throws -> (generation: Generation, slide: Slide?)? {
+        guard let row = try connection.query(
+            """
+            SELECT g.tenant_id::text, g.status, g.prompt, g.slide_count, g.style->>'background', g.style->>'accent',
+                   s.title, s.body, s.image_prompt, s.status
+            FROM generation_jobs g LEFT JOIN carousel_slides s ON s.generation_id = g.id AND s.slide_index = $2
+            WHERE g.id = $1::uuid
+            """, [id, index]).first
+        else { return nil }
+        let generation = Generation(
+            tenantID: try row.decode(String.self, at: 0),
+            status: GenerationStatus(rawValue: try row.decode(String.self, at: 1)) ?? .failed,
+            prompt: try row.decode(String.self, at: 2), slideCount: try row.decode(Int.self, at: 3),
+            background: try row.decode(String?.self, at: 4), accent: try row.decode(String?.self, at: 5))
+        guard let status = try row.decode(String?.self, at: 9) else { return (generation, nil) }
+        return (generation, Slide(
+            title: try row.decode(String.self, at: 6), body: try row.decode(String.self, at: 7),
+            imagePrompt: try row.decode(String.self, at: 8), status: status))
     }
 
     /// Marks a pending generation running while its strategy is being written (outside any

@@ -87,10 +87,14 @@ public struct ImageGenerationRole: WorkerRole {
         } catch {
             return .failure(HandlerFailure("database", "reading generation \(id): \(error)"))
         }
-        if let generation, let tenant = message.tenantID, tenant != generation.tenantID {
-            return .failure(HandlerFailure("forbidden", "generation \(id) belongs to another tenant than the message's (\(tenant))"))
-        }
+        if let generation, let refusal = Self.foreign(generation, id, message) { return .failure(refusal) }
         return .success(generation)
+    }
+
+    /// The refusal of a message whose tenant is not the generation's.
+    private static func foreign(_ generation: CarouselStore.Generation, _ id: String, _ message: WorkMessage) -> HandlerFailure? {
+        guard let tenant = message.tenantID, tenant != generation.tenantID else { return nil }
+        return HandlerFailure("forbidden", "generation \(id) belongs to another tenant than the message's (\(tenant))")
     }
 
     private func planCarousel(_ id: String, message: WorkMessage) async -> HandlerOutcome {
@@ -145,20 +149,18 @@ public struct ImageGenerationRole: WorkerRole {
 
     private func drawSlide(_ id: String, index: Int, message: WorkMessage) async -> HandlerOutcome {
         let pickedUp = Date()
-        let generation: CarouselStore.Generation
-        switch await load(id, message: message) {
-        case .failure(let failure): return failure.errorClass == "database" ? .transientFailure(failure) : .permanentFailure(failure)
-        case .success(nil): return .permanentFailure(HandlerFailure("generation_not_found", "no generation \(id)"))
-        case .success(let found?): generation = found
-        }
-        // A failed, cancelled or completed generation draws nothing more.
-        guard generation.status == .running else { return .success(HandlerEffects()) }
-        let slide: CarouselStore.Slide?
+        let found: (generation: CarouselStore.Generation, slide: CarouselStore.Slide?)?
         do {
-            slide = try await pool.withConnection { connection in try CarouselStore.slide(id, index: index, on: connection) }
+            found = try await pool.withConnection { connection in try CarouselStore.generation(id, slide: index, on: connection) }
         } catch {
             return .transientFailure(HandlerFailure("database", "reading slide \(index) of \(id): \(error)"))
         }
+        guard let (generation, slide) = found else {
+            return .permanentFailure(HandlerFailure("generation_not_found", "no generation \(id)"))
+        }
+        if let refusal = Self.foreign(generation, id, message) { return .permanentFailure(refusal) }
+        // A failed, cancelled or completed generation draws nothing more.
+        guard generation.status == .running else { return .success(HandlerEffects()) }
         guard let slide else { return .permanentFailure(HandlerFailure("slide_not_found", "generation \(id) has no slide \(index)")) }
         guard slide.status == "pending" else { return .success(HandlerEffects()) }
 
@@ -194,7 +196,7 @@ public struct ImageGenerationRole: WorkerRole {
             return .transientFailure(HandlerFailure("blob_store", "storing \(key): \(error)"))
         }
         let stored = CarouselStore.StoredImage(
-            blobKey: key, format: format, bytes: bytes.count, sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),
+            blobKey: key, format: format, bytes: bytes.count, sha256: HexText.lowercase(SHA256.hash(data: bytes)),
             provider: images.name, pickedUpAt: pickedUp, renderTime: renderTime)
         return .success(HandlerEffects(write: { connection in
             try CarouselStore.storeSlide(stored, generationID: id, index: index, on: connection)

@@ -147,7 +147,7 @@ struct EventsController: Sendable {
     /// A UUID-shaped id from the tenant, the route, the idempotency key and the position.
     private static func derivedID(tenant: String, scope: String, key: String, index: Int) -> String {
         let digest = Array(SHA256.hash(data: Data("\(tenant)\u{0}\(scope)\u{0}\(key)\u{0}\(index)".utf8)).prefix(16))
-        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        let hex = HexText.lowercase(digest)
         return [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
             .map(String.init).joined(separator: "-")
     }

@@ -188,7 +188,7 @@ private struct Cleaner {
         case .decimal(let scale, let v): return number(Double(v) / pow(10, Double(scale)))
         case .string(let v): return .string(text(v, limit: 100_000) ?? "")
         case .bytes(let v):
-            let decoded = String(validating: v, as: UTF8.self) ?? v.map { String(format: "%02x", $0) }.joined()
+            let decoded = String(validating: v, as: UTF8.self) ?? HexText.lowercase(v)
             return .string(text(decoded, limit: 100_000) ?? "")
         case .array(let values): return .array(values.map { json($0) })
         case .table(let table):

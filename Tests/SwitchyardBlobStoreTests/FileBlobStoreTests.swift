@@ -38,8 +38,8 @@ import Testing
         #expect(store.description == "file://\(sandbox.root)")
         #expect(try sandbox.contents() == [
             "root", "root/empty", "root/empty~meta", "root/generations", "root/generations/g1", "root/generations/g1/slides",
-            "root/generations/g1/slides/0.png", "root/generations/g1/slides/0.png~meta",
-        ])
+            "root/generations/g1/slides/0.png",
+        ], "a PNG under a .png name needs no metadata file")
     }
 
     @Test func missingKeysAreNilAndReadsCreateNothing() async throws {
@@ -61,6 +61,9 @@ import Testing
         try await store.put("k/slide.png", last, contentType: "image/webp")
         #expect(try await store.get("k/slide.png") == Blob(bytes: last, contentType: "image/webp"))
         #expect(try sandbox.contents() == ["root", "root/k", "root/k/slide.png", "root/k/slide.png~meta"])
+        try await store.put("k/slide.png", [7], contentType: "image/png")
+        #expect(try await store.get("k/slide.png") == Blob(bytes: [7], contentType: "image/png"))
+        #expect(try sandbox.contents() == ["root", "root/k", "root/k/slide.png"], "the earlier type's metadata file is gone")
     }
 
     @Test func concurrentWritersOfOneKeyLeaveOneWholeBlob() async throws {
@@ -75,7 +78,7 @@ import Testing
         }
         let stored = try #require(try await store.get("same.png"))
         #expect(blobs.contains(stored.bytes))
-        #expect(try sandbox.contents() == ["root", "root/same.png", "root/same.png~meta"])
+        #expect(try sandbox.contents() == ["root", "root/same.png"])
     }
 
     @Test func hostileKeysAreRefusedAndNothingIsWrittenOutsideTheRoot() async throws {
@@ -141,12 +144,31 @@ import Testing
         #expect(try sandbox.contents().isEmpty)
     }
 
-    @Test func aBlobWithoutItsMetadataIsOctetStream() async throws {
+    @Test func aBlobWithoutItsMetadataHasTheTypeItsNameImpliesOrOctetStream() async throws {
         let sandbox = try Sandbox()
         let store = FileBlobStore(root: sandbox.root)
-        try await store.put("k.png", [1, 2], contentType: "image/png")
-        try FileManager.default.removeItem(atPath: sandbox.root + "/k.png~meta")
-        #expect(try await store.get("k.png") == Blob(bytes: [1, 2], contentType: "application/octet-stream"))
+        try await store.put("k.bin", [1, 2], contentType: "application/x-thing")
+        try FileManager.default.removeItem(atPath: sandbox.root + "/k.bin~meta")
+        #expect(try await store.get("k.bin") == Blob(bytes: [1, 2], contentType: "application/octet-stream"))
+        try await store.put("k.jpg", [3], contentType: "image/png")
+        try FileManager.default.removeItem(atPath: sandbox.root + "/k.jpg~meta")
+        #expect(try await store.head("k.jpg") == BlobInfo(size: 1, contentType: "image/jpeg"))
+    }
+
+    @Test func aTypeTheNameImpliesIsKeptWithoutAMetadataFile() async throws {
+        let sandbox = try Sandbox()
+        let store = FileBlobStore(root: sandbox.root)
+        let implied = ["a.png": "image/png", "b.jpg": "image/jpeg", "c.jpeg": "image/jpeg", "d.webp": "image/webp", "e.gif": "image/gif",
+                       "f.json": "application/json"]
+        for (key, contentType) in implied {
+            try await store.put(key, [1], contentType: contentType)
+            #expect(try await store.get(key) == Blob(bytes: [1], contentType: contentType))
+        }
+        try await store.put("g.PNG", [1], contentType: "image/png")
+        try await store.put("h.png", [1], contentType: "image/png; charset=x")
+        #expect(try await store.get("h.png")?.contentType == "image/png; charset=x")
+        #expect(try sandbox.contents() == ["root"] + implied.keys.sorted().map { "root/" + $0 }
+            + ["root/g.PNG", "root/g.PNG~meta", "root/h.png", "root/h.png~meta"])
     }
 }
 
