@@ -18,7 +18,9 @@
 #                          (switchyard_automation_match_seconds, the worker's /metrics histogram,
 #                          microsecond buckets: percentiles are interpolated within a bucket)
 #                latency   (the job's first step picked up: job_steps.started_at, the handler's
-#                          first instant) - (the event accepted: the producer got its 202)
+#                          first instant) - (the event accepted: the producer got its 202), and
+#                          its two parts: to the automations worker's transaction (the execution
+#                          row's started_at) and from there to the step's pickup
 #   saturation BURST events sent in batches of 500 with no worker running, then one
 #              `switchyard work automations` (CLI defaults): events/s =
 #              events / (last execution - first execution)
@@ -162,14 +164,24 @@ PY
 bench_psql <<SQL
 CREATE TEMP TABLE accepted (message_id text PRIMARY KEY, at double precision);
 \copy accepted FROM '$WORK/accepted.csv' WITH (FORMAT csv)
-WITH l AS (
-  SELECT extract(epoch FROM s.started_at) * 1000 - a.at * 1000 AS latency_ms
+CREATE TEMP TABLE l AS
+  SELECT extract(epoch FROM s.started_at) * 1000 - a.at * 1000 AS latency_ms,
+         extract(epoch FROM e.started_at) * 1000 - a.at * 1000 AS to_execution_ms,
+         extract(epoch FROM s.started_at - e.started_at) * 1000 AS execution_to_pickup_ms
   FROM accepted a JOIN automation_executions e ON e.event_id = a.message_id
-  JOIN job_steps s ON s.job_id = e.job_id AND s.step_id = 'echo')
+  JOIN job_steps s ON s.job_id = e.job_id AND s.step_id = 'echo';
 SELECT 'paced' AS phase, count(*) AS events_to_jobs,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)::numeric, 2) AS accepted_to_pickup_p50_ms,
        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms)::numeric, 2) AS accepted_to_pickup_p99_ms,
        round(max(latency_ms)::numeric, 2) AS max_ms
+FROM l;
+-- Where that time goes: to the automations worker's transaction (its start: the execution row's
+-- started_at), then from there to the job's first step picked up by the workflow worker.
+SELECT 'paced parts (p50 / p99 ms)' AS phase,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY to_execution_ms)::numeric, 2) || ' / ' ||
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY to_execution_ms)::numeric, 2) AS accepted_to_execution,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY execution_to_pickup_ms)::numeric, 2) || ' / ' ||
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY execution_to_pickup_ms)::numeric, 2) AS execution_to_pickup
 FROM l;
 SQL
 
