@@ -120,7 +120,6 @@ struct S3RequestSigner: Sendable {
     private static func canonicalValue(_ value: String) -> String {
         value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
-
 }
 
 extension String {

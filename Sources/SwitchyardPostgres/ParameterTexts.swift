@@ -2,9 +2,7 @@
 // buffer, so sending a statement costs no allocation per parameter.
 
 import CSwitchyardPostgres
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The text form of a statement's parameters and their types, ready for libpq.
 struct ParameterTexts {
