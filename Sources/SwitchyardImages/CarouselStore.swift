@@ -29,16 +29,9 @@ enum CarouselStore {
     /// The generation `id`, or nil.
     static func generation(_ id: String, on connection: isolated PostgresConnection) throws -> Generation? {
         guard let row = try connection.query(
-            """
-            SELECT tenant_id::text, status, prompt, slide_count, style->>'background', style->>'accent'
-            FROM generation_jobs WHERE id = $1::uuid
-            """, [id]).first
+            "SELECT \(Generation.columns) FROM generation_jobs g WHERE g.id = $1::uuid", [id]).first
         else { return nil }
-        return Generation(
-            tenantID: try row.decode(String.self, at: 0),
-            status: GenerationStatus(rawValue: try row.decode(String.self, at: 1)) ?? .failed,
-            prompt: try row.decode(String.self, at: 2), slideCount: try row.decode(Int.self, at: 3),
-            background: try row.decode(String?.self, at: 4), accent: try row.decode(String?.self, at: 5))
+        return try Generation(row)
     }
 
     /// The generation `id` and its slide `index` (nil when it has no such slide), in one round
@@ -48,17 +41,12 @@ enum CarouselStore {
     ) throws -> (generation: Generation, slide: Slide?)? {
         guard let row = try connection.query(
             """
-            SELECT g.tenant_id::text, g.status, g.prompt, g.slide_count, g.style->>'background', g.style->>'accent',
-                   s.title, s.body, s.image_prompt, s.status
+            SELECT \(Generation.columns), s.title, s.body, s.image_prompt, s.status
             FROM generation_jobs g LEFT JOIN carousel_slides s ON s.generation_id = g.id AND s.slide_index = $2
             WHERE g.id = $1::uuid
             """, [id, index]).first
         else { return nil }
-        let generation = Generation(
-            tenantID: try row.decode(String.self, at: 0),
-            status: GenerationStatus(rawValue: try row.decode(String.self, at: 1)) ?? .failed,
-            prompt: try row.decode(String.self, at: 2), slideCount: try row.decode(Int.self, at: 3),
-            background: try row.decode(String?.self, at: 4), accent: try row.decode(String?.self, at: 5))
+        let generation = try Generation(row)
         guard let status = try row.decode(String?.self, at: 9) else { return (generation, nil) }
         return (generation, Slide(
             title: try row.decode(String.self, at: 6), body: try row.decode(String.self, at: 7),
@@ -193,5 +181,19 @@ enum CarouselStore {
     /// Whole percent of `finished` steps out of `total`, below 100 until the end.
     static func progress(finished: Int, of total: Int) -> Int {
         min(99, finished * 100 / max(1, total))
+    }
+}
+
+extension CarouselStore.Generation {
+    /// The columns ``init(_:)`` reads first, of `generation_jobs` as `g`.
+    static let columns = "g.tenant_id::text, g.status, g.prompt, g.slide_count, g.style->>'background', g.style->>'accent'"
+
+    /// Reads a row that starts with ``columns``.
+    init(_ row: PostgresRow) throws {
+        self.init(
+            tenantID: try row.decode(String.self, at: 0),
+            status: GenerationStatus(rawValue: try row.decode(String.self, at: 1)) ?? .failed,
+            prompt: try row.decode(String.self, at: 2), slideCount: try row.decode(Int.self, at: 3),
+            background: try row.decode(String?.self, at: 4), accent: try row.decode(String?.self, at: 5))
     }
 }
