@@ -111,47 +111,53 @@ enum CarouselStore {
     /// Records a slide's image; the transaction that records the last slide completes the
     /// generation and charges its credits once. A slide of a generation that is no longer
     /// running, or already recorded, changes nothing.
+    ///
+    /// One round trip holds two statements: the first locks the generation's row, the second
+    /// does the rest. Under `READ COMMITTED` each statement sees what was committed when it
+    /// starts, so the second, which starts once the lock is held, counts every slide that an
+    /// earlier holder of the lock committed; the slide it records itself is not yet visible
+    /// to its own count and is added to it.
     static func storeSlide(_ image: StoredImage, generationID: String, index: Int, on connection: isolated PostgresConnection) throws {
-        guard let generation = try lockRunning(generationID, on: connection) else { return }
-        let updated = try connection.execute(
-            """
-            UPDATE carousel_slides SET status = 'completed', blob_key = $3, content_type = $4, width = $5, height = $6, bytes = $7,
-                sha256 = $8, image_provider = $9, picked_up_at = $10, render_ms = $11, completed_at = clock_timestamp()
-            WHERE generation_id = $1::uuid AND slide_index = $2 AND status = 'pending'
-            """,
-            [generationID, index, image.blobKey, image.format.contentType, image.format.width, image.format.height, image.bytes,
-             image.sha256, image.provider, image.pickedUpAt, Double(image.renderTime.nanoseconds) / 1e6])
-        guard updated == 1 else { return }
-        let done = try connection.query(
-            "SELECT count(*) FROM carousel_slides WHERE generation_id = $1::uuid AND status = 'completed'", [generationID]
-        )[0].decode(Int.self, at: 0)
-        guard done >= generation.slideCount else {
-            try connection.execute(
+        try connection.executePipelined([
+            PostgresStatement(lockRunningSQL, [generationID]),
+            PostgresStatement(
                 """
-                UPDATE generation_jobs SET progress_percent = $2, progress_message = $3, updated_at = clock_timestamp()
-                WHERE id = $1::uuid
+                WITH slide AS (
+                    UPDATE carousel_slides SET status = 'completed', blob_key = $3, content_type = $4, width = $5, height = $6,
+                        bytes = $7, sha256 = $8, image_provider = $9, picked_up_at = $10, render_ms = $11,
+                        completed_at = clock_timestamp()
+                    WHERE generation_id = $1::uuid AND slide_index = $2 AND status = 'pending'
+                        AND EXISTS (SELECT FROM generation_jobs WHERE id = $1::uuid AND status IN ('pending', 'running'))
+                    RETURNING slide_index
+                ), drawn AS (
+                    SELECT count(*) + (SELECT count(*) FROM slide) AS slides
+                    FROM carousel_slides WHERE generation_id = $1::uuid AND status = 'completed'
+                ), generation AS (
+                    UPDATE generation_jobs g SET
+                        status = CASE WHEN drawn.slides >= g.slide_count THEN 'completed' ELSE g.status END,
+                        progress_percent = CASE WHEN drawn.slides >= g.slide_count THEN 100
+                            ELSE least(99, (drawn.slides + 1) * 100 / (g.slide_count + 1)) END,
+                        progress_message = CASE WHEN drawn.slides >= g.slide_count THEN 'all slides drawn'
+                            ELSE drawn.slides || ' of ' || g.slide_count || ' slides drawn' END,
+                        credits_charged_at = CASE WHEN drawn.slides >= g.slide_count THEN clock_timestamp() END,
+                        completed_at = CASE WHEN drawn.slides >= g.slide_count THEN clock_timestamp() ELSE g.completed_at END,
+                        updated_at = clock_timestamp()
+                    FROM drawn
+                    WHERE g.id = $1::uuid AND g.credits_charged_at IS NULL AND EXISTS (SELECT FROM slide)
+                    RETURNING g.user_id, g.credits_cost, g.status
+                )
+                UPDATE users u SET credits = u.credits - generation.credits_cost
+                FROM generation WHERE u.id = generation.user_id AND generation.status = 'completed'
                 """,
-                [generationID, progress(finished: done + 1, of: generation.slideCount + 1),
-                 "\(done) of \(generation.slideCount) slides drawn"])
-            return
-        }
-        let charged = try connection.query(
-            """
-            UPDATE generation_jobs SET status = 'completed', progress_percent = 100, progress_message = 'all slides drawn',
-                credits_charged_at = clock_timestamp(), completed_at = clock_timestamp(), updated_at = clock_timestamp()
-            WHERE id = $1::uuid AND credits_charged_at IS NULL
-            RETURNING user_id::text, credits_cost
-            """, [generationID])
-        if let row = charged.first {
-            try connection.execute(
-                "UPDATE users SET credits = credits - $2 WHERE id = $1::uuid", [try row.decode(String.self, at: 0), try row.decode(Int.self, at: 1)])
-        }
+                [generationID, index, image.blobKey, image.format.contentType, image.format.width, image.format.height, image.bytes,
+                 image.sha256, image.provider, image.pickedUpAt, Double(image.renderTime.nanoseconds) / 1e6]),
+        ])
     }
 
     /// Fails a running generation for good, naming the slide and the reason: nothing is
     /// charged, and its reserved credits are free again (only unfinished generations reserve).
     static func fail(_ generationID: String, slide index: Int?, reason: String, on connection: isolated PostgresConnection) throws {
-        guard try lockRunning(generationID, on: connection) != nil else { return }
+        guard try lockRunning(generationID, on: connection) else { return }
         if let index {
             try connection.execute(
                 "UPDATE carousel_slides SET status = 'failed', error = $3 WHERE generation_id = $1::uuid AND slide_index = $2 AND status = 'pending'",
@@ -168,15 +174,13 @@ enum CarouselStore {
 
     /// Locks the generation's row if it is still running (pending counts: its strategy may
     /// still be on its way).
-    private static func lockRunning(_ id: String, on connection: isolated PostgresConnection) throws -> Generation? {
-        let rows = try connection.query(
-            "SELECT tenant_id::text, slide_count FROM generation_jobs WHERE id = $1::uuid AND status IN ('pending', 'running') FOR UPDATE",
-            [id])
-        guard let row = rows.first else { return nil }
-        return Generation(
-            tenantID: try row.decode(String.self, at: 0), status: .running, prompt: "", slideCount: try row.decode(Int.self, at: 1),
-            background: nil, accent: nil)
+    /// - Returns: Whether it is running.
+    private static func lockRunning(_ id: String, on connection: isolated PostgresConnection) throws -> Bool {
+        !(try connection.query(lockRunningSQL, [id]).isEmpty)
     }
+
+    /// Locks the generation `$1`'s row if it is still running.
+    private static let lockRunningSQL = "SELECT FROM generation_jobs WHERE id = $1::uuid AND status IN ('pending', 'running') FOR UPDATE"
 
     /// Whole percent of `finished` steps out of `total`, below 100 until the end.
     static func progress(finished: Int, of total: Int) -> Int {

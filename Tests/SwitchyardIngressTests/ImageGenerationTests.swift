@@ -81,6 +81,8 @@ import Testing
             let progress = events.filter { $0.event == "progress" }.compactMap { $0.json["progress_percent"] as? Int }
             #expect(progress == progress.sorted() && Set(progress).count == progress.count, "strictly increasing: \(progress)")
             #expect(events.contains { ($0.json["progress_message"] as? String) == "planning the carousel" })
+            let drawn = events.compactMap { $0.json["progress_message"] as? String }.filter { $0.hasSuffix(" drawn") }
+            #expect(drawn == ["1 of 3 slides drawn", "2 of 3 slides drawn", "all slides drawn"], "the fan-in counted each slide once: \(drawn)")
 
             let generation = try await setup.generation(id)
             #expect(generation["status"] as? String == "completed" && generation["credits_charged"] as? Bool == true)
