@@ -26,6 +26,15 @@ public indirect enum AMQPFieldValue: Sendable, Hashable {
     case table(AMQPTable)
     case void
 
+    /// How deep the tables and arrays of a received message's headers may nest (the headers
+    /// themselves are level 1). A publisher can nest them thousands of levels deep within one
+    /// frame, deeper than any recursive reader of them (copying, JSON, describing,
+    /// republishing) has stack for; what lies deeper arrives as ``cutOff``.
+    public static let maximumDepth = 32
+
+    /// What a received table or array nested deeper than ``maximumDepth`` arrives as.
+    public static let cutOff = AMQPFieldValue.string("(nested deeper than \(maximumDepth) levels: left out)")
+
     /// The value as a signed integer, when it is one of the integer kinds and fits.
     public var intValue: Int? {
         switch self {

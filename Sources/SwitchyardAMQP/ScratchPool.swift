@@ -94,7 +94,9 @@ final class ScratchPool {
 
 extension AMQPFieldValue {
     /// Copies a decoded C field value (owned by rabbitmq-c's frame pool) into Swift.
-    init(copying field: amqp_field_value_t) {
+    /// - Parameter depth: How deep the table or array holding the value is (the headers: 1).
+    ///   A table or array that would lie deeper than ``maximumDepth`` becomes ``cutOff``.
+    init(copying field: amqp_field_value_t, depth: Int) {
         switch amqp_field_value_kind_t(rawValue: UInt32(field.kind)) {
         case AMQP_FIELD_KIND_BOOLEAN: self = .bool(field.value.boolean != 0)
         case AMQP_FIELD_KIND_I8: self = .int8(field.value.i8)
@@ -112,10 +114,12 @@ extension AMQPFieldValue {
         case AMQP_FIELD_KIND_UTF8: self = .string(String(copying: field.value.bytes))
         case AMQP_FIELD_KIND_BYTES: self = .bytes([UInt8](copying: field.value.bytes))
         case AMQP_FIELD_KIND_TIMESTAMP: self = .timestamp(field.value.u64)
+        case AMQP_FIELD_KIND_ARRAY where depth >= Self.maximumDepth, AMQP_FIELD_KIND_TABLE where depth >= Self.maximumDepth:
+            self = Self.cutOff
         case AMQP_FIELD_KIND_ARRAY:
             let array = field.value.array
-            self = .array((0..<Int(array.num_entries)).map { AMQPFieldValue(copying: array.entries[$0]) })
-        case AMQP_FIELD_KIND_TABLE: self = .table(AMQPTable(copying: field.value.table))
+            self = .array((0..<Int(array.num_entries)).map { AMQPFieldValue(copying: array.entries[$0], depth: depth + 1) })
+        case AMQP_FIELD_KIND_TABLE: self = .table(AMQPTable(copying: field.value.table, depth: depth + 1))
         default: self = .void
         }
     }
@@ -123,11 +127,13 @@ extension AMQPFieldValue {
 
 extension AMQPTable {
     /// Copies a decoded C field table into Swift.
-    init(copying table: amqp_table_t) {
+    /// - Parameter depth: How deep the table is (the headers: 1); see
+    ///   ``AMQPFieldValue/maximumDepth``.
+    init(copying table: amqp_table_t, depth: Int = 1) {
         self.init(minimumCapacity: Int(table.num_entries))
         for index in 0..<Int(table.num_entries) {
             let entry = table.entries[index]
-            self[String(copying: entry.key)] = AMQPFieldValue(copying: entry.value)
+            self[String(copying: entry.key)] = AMQPFieldValue(copying: entry.value, depth: depth)
         }
     }
 }

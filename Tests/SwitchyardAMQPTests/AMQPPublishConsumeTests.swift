@@ -155,6 +155,30 @@ import Testing
         await connection.close()
     }
 
+    @Test func headersNestedDeeperThanTheLimitArriveCutOff() async throws {
+        let connection = try await connectToTestBroker()
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        /// `levels` tables inside each other under the key "a", the innermost holding `inner`.
+        func nested(_ levels: Int, inner: AMQPFieldValue) -> AMQPFieldValue {
+            (0..<levels).reduce(inner) { value, _ in .table(["a": value]) }
+        }
+        let limit = AMQPFieldValue.maximumDepth
+        let fits: AMQPTable = ["a": nested(limit - 2, inner: .array(["deepest"]))]
+        let tooDeep: AMQPTable = ["a": nested(3_000, inner: "never read"), "sy-tenant": "kept"]
+        try await channel.publish([1], exchange: "", routingKey: queue, properties: AMQPProperties(headers: fits))
+        try await channel.publish([2], exchange: "", routingKey: queue, properties: AMQPProperties(headers: tooDeep))
+
+        let whole = try #require(try await channel.get(queue: queue))
+        #expect(whole.properties.headers == fits, "\(limit) levels (the headers, \(limit - 2) tables, an array) arrive whole")
+        let cut = try #require(try await channel.get(queue: queue))
+        #expect(cut.properties.headers == ["a": nested(limit - 2, inner: .table(["a": AMQPFieldValue.cutOff])), "sy-tenant": "kept"])
+        #expect(AMQPFieldValue.cutOff.stringValue == "(nested deeper than 32 levels: left out)")
+        try channel.ack(cut.deliveryTag, multiple: true)
+        try await channel.deleteQueue(queue)
+        await connection.close()
+    }
+
     @Test func anEmptyAndALargeMultiFrameBodyArriveIntact() async throws {
         let connection = try await connectToTestBroker()
         let channel = try await connection.openChannel(confirms: true)

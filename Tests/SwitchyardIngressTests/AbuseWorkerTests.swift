@@ -158,11 +158,16 @@ import Testing
                 ])])]),
                 letter("hostile\u{0}4", ["sy-error-class": "permanent", "sy-origin-queue": "sy.work.\u{0}evil", "huge": .uint64(.max)]),
                 letter(nil, ["sy-error-class": .bytes([0xff, 0x00, 0xfe])]),
+                // Thousands of tables inside each other: more than the archiver's JSON encoding
+                // has stack for, had the client not cut them off.
+                letter("hostile-deep", ["sy-error-class": "permanent", "a": (0..<3_000).reduce(AMQPFieldValue.void) { v, _ in .table(["a": v]) }]),
             ])
             try await eventually("every hostile letter to be archived", timeout: .seconds(20)) {
-                try await fleet.count("SELECT count(*) FROM dead_letters") == 5
+                try await fleet.count("SELECT count(*) FROM dead_letters") == 6
             }
             #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE raw_headers IS NOT NULL") == 5)
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM dead_letters WHERE message_id = 'hostile-deep' AND error_class = 'permanent' AND headers::text LIKE '%left out%'") == 1)
             #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE tenant_id IS NOT NULL") == 0)
             #expect(try await fleet.text("SELECT raw_headers FROM dead_letters WHERE message_id = 'hostile-1'").contains("not-a-uuid"))
             try await Self.publish(fleet, [letter("normal", ["sy-error-class": "permanent", "sy-attempts": .int64(2)])])
