@@ -79,15 +79,22 @@ struct WorkerMetrics: Sendable {
     /// The session ended before the delivery's commit; the broker redelivers it.
     func abandon() { abandoned.increment() }
 
-    /// Nanoseconds since the event was first seen, when the message says.
+    /// Nanoseconds since the event was first seen, when the message says: `sy-first-seen`
+    /// (epoch milliseconds), else the `timestamp` property (epoch seconds). Whoever published
+    /// the message chose those values, so a moment before the epoch or past the year 9999 is
+    /// no age at all, and one ahead of this host's clock is an age of 0.
     private static func age(of message: WorkMessage) -> Int64? {
-        let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
-        if let firstSeen = message.delivery.properties.headers?[MessageHeaders.firstSeen]?.intValue {
-            return max(0, nowMilliseconds - Int64(firstSeen)) * 1_000_000
+        let latest = Int64(DeadLetterRecord.latestTime)
+        let firstSeen: Int64
+        if let milliseconds = message.delivery.properties.headers?[MessageHeaders.firstSeen]?.intValue {
+            firstSeen = Int64(milliseconds)
+        } else if let seconds = message.delivery.properties.timestamp {
+            guard seconds <= UInt64(latest / 1000) else { return nil }
+            firstSeen = Int64(seconds) * 1000
+        } else {
+            return nil
         }
-        if let timestamp = message.delivery.properties.timestamp {
-            return max(0, nowMilliseconds - Int64(timestamp) * 1000) * 1_000_000
-        }
-        return nil
+        guard (0...latest).contains(firstSeen) else { return nil }
+        return max(0, Int64(Date().timeIntervalSince1970 * 1000) - firstSeen) * 1_000_000
     }
 }

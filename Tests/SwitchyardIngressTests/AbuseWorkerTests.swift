@@ -54,6 +54,34 @@ import Testing
         }
     }
 
+    @Test func firstSeenTimesNoClockCanHoldAreNoAgeAndTheWorkerKeepsServing() async throws {
+        try await withFleet { fleet in
+            let worker = try fleet.startWorker(["probe"])
+            func probe(_ id: String, firstSeen: AMQPFieldValue?, timestamp: UInt64? = nil) -> AMQPOutgoingMessage {
+                AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.probe", body: Array(#"{"v":1,"id":"\#(id)"}"#.utf8),
+                    properties: AMQPProperties(
+                        headers: firstSeen.map { [MessageHeaders.firstSeen: $0] }, messageID: id, timestamp: timestamp, type: "probe.run"))
+            }
+            // Each used to overflow the end-to-end age's arithmetic after the commit: a trap that
+            // took the whole process (and every delivery in flight on its connection) down.
+            try await Self.publish(fleet, [
+                probe("seen-min", firstSeen: .int64(.min)),
+                probe("seen-long-ago", firstSeen: .int64(-10_000_000_000_000)),
+                probe("seen-max", firstSeen: .int64(.max)),
+                probe("stamped-max", firstSeen: nil, timestamp: .max),
+                probe("stamped-far", firstSeen: nil, timestamp: 1 << 62),
+                probe("seen-text", firstSeen: "yesterday", timestamp: .max),
+                probe("plain", firstSeen: .int64(Int64(Date().timeIntervalSince1970 * 1000))),
+            ])
+            try await eventually("every probe to be recorded", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM probe_results") == 7
+            }
+            #expect(worker.isRunning, "the worker process survived")
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters") == 0)
+        }
+    }
+
     @Test func aHandlerPastItsDeadlineFreesItsSlotAndOneRoleCantTakeAnothersSlots() async throws {
         try await withFleet { fleet in
             let llm = try LoopbackHTTPServer(scripts: ["/v1/chat/completions": [
