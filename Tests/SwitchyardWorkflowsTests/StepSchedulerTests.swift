@@ -44,4 +44,15 @@ struct StepSchedulerTests {
         #expect(try scheduler.after(.milliseconds(50), message, tenantID: "t").delay == nil, "no wait: at once")
         #expect(tier(try scheduler.after(.milliseconds(400), message, tenantID: "t")) == "1s", "shorter than every tier: the shortest")
     }
+
+    @Test func aNotBeforeNoStepCouldHaveAskedForIsClampedNotTrapped() throws {
+        let now = Date()
+        #expect(StepScheduler.remaining(until: .min, now: now) == nil, "far before the epoch: it has come")
+        #expect(StepScheduler.remaining(until: -1, now: now) == nil)
+        #expect(StepScheduler.remaining(until: .max, now: now) == StepScheduler.longestWait, "far ahead: the longest wait a step can ask for")
+        #expect(StepScheduler.longestWait == .seconds(7 * 24 * 3_600))
+        let message = StepMessage(jobID: UUID().uuidString, stepID: "nap", resume: true, notBefore: .max)
+        let again = try scheduler.after(StepScheduler.longestWait, message, tenantID: "t", now: now)
+        #expect(try body(again).notBefore == StepScheduler.epochMilliseconds(now) + 7 * 24 * 3_600_000, "then waited out from now")
+    }
 }

@@ -43,10 +43,17 @@ struct StepScheduler: Sendable {
         return try topology.delayed(message.event(tenantID: tenantID), in: tier, toRole: Self.role)
     }
 
-    /// How long until `notBefore`, or nil when it has come (within ``tolerance``).
+    /// The longest wait a step can ask for (the `delay` transformer's).
+    static let longestWait = Duration.seconds(DelayTransformer.maxSeconds)
+
+    /// How long until `notBefore`, or nil when it has come (within ``tolerance``). The time
+    /// comes from the message, so one far before the epoch has come, and one beyond
+    /// ``longestWait`` waits that long.
     static func remaining(until notBefore: Int64?, now: Date = Date()) -> Duration? {
         guard let notBefore else { return nil }
-        let left = Duration.milliseconds(notBefore - epochMilliseconds(now))
+        let (milliseconds, overflow) = notBefore.subtractingReportingOverflow(epochMilliseconds(now))
+        guard !overflow else { return nil }
+        let left = min(Duration.milliseconds(milliseconds), longestWait)
         return left > tolerance ? left : nil
     }
 
