@@ -70,8 +70,9 @@ public struct ImageGenerationRole: WorkerRole {
         case "generation.requested":
             return await planCarousel(id, message: message)
         case "generation.slide":
-            guard let index = event["index"]?.integer, index >= 1 else {
-                return .permanentFailure(HandlerFailure("validation", "generation.slide needs an index ≥ 1"))
+            let slides = GenerationsController.slideCounts
+            guard let index = event["index"]?.integer, (Int64(slides.lowerBound)...Int64(slides.upperBound)).contains(index) else {
+                return .permanentFailure(HandlerFailure("validation", "generation.slide needs an index \(slides.lowerBound)...\(slides.upperBound)"))
             }
             return await drawSlide(id, index: Int(index), message: message)
         default:

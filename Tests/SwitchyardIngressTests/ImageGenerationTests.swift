@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardAMQP
 import SwitchyardHTTP
 import SwitchyardTestSupport
 import Testing
@@ -286,6 +287,32 @@ import Testing
             #expect(images.requests.count <= drawn + 1, "no slide was drawn after the cancel but the one in flight")
             #expect(try await setup.credits(fleet) == 20)
             #expect(try await setup.generation(id)["status"] as? String == "cancelled")
+            await setup.ingress.client.shutdown()
+        }
+    }
+
+    @Test func slideMessagesWithAnIndexNoCarouselHasAreDeadLettersAndChangeNothing() async throws {
+        try await withFleet { fleet in
+            let setup = try await Setup.start(fleet)
+            try setup.worker(fleet)
+            let id = try await setup.generate("Two slides", slides: 2)
+            try await eventually("the carousel to complete", timeout: .seconds(30)) {
+                try await setup.generation(id)["status"] as? String == "completed"
+            }
+            let hostile = [0, 11, 1 << 40].map { index in
+                AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.imagegen", body: Array(#"{"v":1,"generation_id":"\#(id)","index":\#(index)}"#.utf8),
+                    properties: AMQPProperties(headers: ["sy-tenant": .string(setup.tenant.id)], messageID: "slide-\(index)", type: "generation.slide"))
+            }
+            try await AbuseWorkerTests.publish(fleet, hostile)
+            try await eventually("the three slide messages to be dead letters", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters WHERE message_id LIKE 'slide-%'") == 3
+            }
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM dead_letters WHERE message_id LIKE 'slide-%' AND error_class = 'validation' AND attempts = 1") == 3)
+            #expect(try await fleet.text("SELECT error FROM dead_letters WHERE message_id = 'slide-0'").contains("index 1...10"))
+            #expect(try await setup.credits(fleet) == 98, "two credits, charged once")
+            #expect(try await fleet.count("SELECT count(*) FROM carousel_slides") == 2)
             await setup.ingress.client.shutdown()
         }
     }
