@@ -165,8 +165,11 @@ struct DeadLetterCommand: AsyncParsableCommand {
         @Flag(help: "List what would be replayed; change nothing.")
         var dryRun = false
 
-        @Option(help: "At most this many replays per second.")
+        @Option(help: "At most this many replays per second (0.001...10000).")
         var rate: Double?
+
+        /// The rates `--rate` takes: down to one replay in about 17 minutes.
+        static let rates = 0.001...10_000.0
 
         @Option(help: "At most this many dead letters.")
         var limit = 1_000
@@ -176,7 +179,9 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func validate() throws {
             try selector.requireSelection()
-            if let rate, !(rate > 0 && rate <= 10_000) { throw ValidationError("--rate must be > 0 and ≤ 10000 per second, got \(rate)") }
+            if let rate, !(Self.rates ~= rate) {
+                throw ValidationError("--rate must be \(Self.rates.lowerBound)...\(Int(Self.rates.upperBound)) per second, got \(rate)")
+            }
             guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1...100000, got \(limit)") }
         }
 

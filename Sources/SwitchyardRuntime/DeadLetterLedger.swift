@@ -24,12 +24,19 @@ public struct DeadLetterSelection: Sendable, Equatable {
     }
 
     /// A `since` as operators write it: RFC 3339 (`2026-11-30T05:00:00Z`) or an age before `now`
-    /// (`30s`, `30m`, `2h`, `1d`); nil when it is neither.
+    /// (`30s`, `30m`, `2h`, `1d`); nil when it is neither. A time before the Unix epoch (an age
+    /// of a million days, the year 0001) is the epoch: every letter was archived since, and the
+    /// database's timestamps end a few hundred thousand years back.
     public static func time(from text: String, now: Date = Date()) -> Date? {
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
-        guard let match = text.wholeMatch(of: /(\d{1,9})([smhd])/), let amount = Double(match.1) else { return nil }
-        let unit: Double = ["s": 1, "m": 60, "h": 3_600, "d": 86_400][String(match.2)] ?? 1
-        return now.addingTimeInterval(-amount * unit)
+        let date: Date
+        if let written = ISO8601DateFormatter().date(from: text) {
+            date = written
+        } else {
+            guard let match = text.wholeMatch(of: /(\d{1,9})([smhd])/), let amount = Double(match.1) else { return nil }
+            let unit: Double = ["s": 1, "m": 60, "h": 3_600, "d": 86_400][String(match.2)] ?? 1
+            date = now.addingTimeInterval(-amount * unit)
+        }
+        return max(date, Date(timeIntervalSince1970: 0))
     }
 
     /// The SQL condition (parameters from `$1`) and its parameters.

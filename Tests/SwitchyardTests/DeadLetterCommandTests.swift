@@ -152,11 +152,18 @@ import Testing
                 (["replay"], "give IDs or --queue"),
                 (["show", "--queue", "sy.work.nope"], "unknown work queue 'sy.work.nope'"),
                 (["show", "--since", "yesterday"], "--since: expected RFC 3339"),
-                (["replay", "--queue", "sy.work.probe", "--rate", "0"], "--rate must be > 0"),
+                (["replay", "--queue", "sy.work.probe", "--rate", "0"], "--rate must be 0.001...10000 per second, got 0.0"),
+                // One replay in 10^300 seconds: its wait overflowed `Duration` and trapped.
+                (["replay", "--queue", "sy.work.probe", "--rate", "1e-300"], "--rate must be 0.001...10000 per second"),
             ] {
                 let outcome = try Self.dlq(fleet, arguments)
                 #expect(outcome.status == 2, "\(arguments): \(outcome.error)")
                 #expect(outcome.error.split(separator: "\n").count == 1 && outcome.error.contains(needle), "\(arguments): \(outcome.error)")
+            }
+            // A million days back (before the database's first timestamp) is since the epoch: everything.
+            for since in ["999999999d", "0001-01-01T00:00:00Z"] {
+                let outcome = try Self.dlq(fleet, ["show", "--queue", "sy.work.probe", "--since", since])
+                #expect(outcome.status == 0, "--since \(since): \(outcome.error)")
             }
         }
     }
