@@ -37,6 +37,21 @@ struct PublishCommand: AsyncParsableCommand {
         if let traceparent, !Traceparent.isValid(traceparent) {
             throw ValidationError("--traceparent: expected 00-<32 hex>-<16 hex>-<2 hex>, got '\(traceparent)'")
         }
+        try Self.checkShortText(type, name: "<type>")
+        if let messageID { try Self.checkShortText(messageID, name: "--message-id") }
+        if let correlationID { try Self.checkShortText(correlationID, name: "--correlation-id") }
+        if let tenant, UUID(uuidString: tenant) == nil {
+            throw ValidationError("--tenant: expected a tenant id (UUID), got '\(tenant.prefix(100))'")
+        }
+    }
+
+    /// Refuses what an AMQP short string can't carry (over 255 bytes) and what a worker would
+    /// refuse to key its inbox or route by (empty, control characters).
+    private static func checkShortText(_ text: String, name: String) throws {
+        let bytes = text.utf8.count
+        guard (1...255).contains(bytes), !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ValidationError("\(name): expected 1-255 bytes without control characters, got \(bytes) bytes")
+        }
     }
 
     func run() async throws {

@@ -149,4 +149,19 @@ import Testing
         #expect(outcome.status == 2)
         #expect(outcome.standardError.contains("--traceparent"))
     }
+
+    @Test func idsAndTypesNoMessageCanCarryAreRefusedWithExit2() throws {
+        let long = String(repeating: "m", count: 256)
+        for (arguments, needle) in [
+            (["publish", long, "--data", "{}"], "<type>: expected 1-255 bytes without control characters, got 256 bytes"),
+            (["publish", "probe.run", "--data", "{}", "--message-id", long], "--message-id: expected 1-255 bytes"),
+            (["publish", "probe.run", "--data", "{}", "--message-id", "a\u{7}b"], "--message-id: expected 1-255 bytes without control characters"),
+            (["publish", "probe.run", "--data", "{}", "--correlation-id", ""], "--correlation-id: expected 1-255 bytes"),
+            (["publish", "probe.run", "--data", "{}", "--tenant", "acme"], "--tenant: expected a tenant id (UUID), got 'acme'"),
+        ] {
+            let outcome = try SwitchyardProcess.run(arguments)
+            #expect(outcome.status == 2, "\(arguments): \(outcome.standardError)")
+            #expect(outcome.standardError.split(separator: "\n").count == 1 && outcome.standardError.contains(needle), "\(outcome.standardError)")
+        }
+    }
 }
