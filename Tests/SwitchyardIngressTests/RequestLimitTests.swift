@@ -47,7 +47,8 @@ import Testing
             #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 0)
             let accepted = try await ingress.webhook(body: WebhookTests.conversationEnded, contentType: " Application/JSON\t; charset=utf-8")
             #expect(accepted.status == 200, "\(accepted.bodyText)")
-            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 1)
+            // The answer follows the broker's confirm, not the receipt's COMMIT.
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts", settlingAt: 1) == 1)
             await ingress.client.shutdown()
         }
     }
