@@ -10,6 +10,10 @@ struct IRegexp: Sendable {
 
     private let program: IRegexpProgram
 
+    /// How many instructions the pattern compiled to: the states a step over one scalar may
+    /// visit.
+    var size: Int { program.instructions.count }
+
     /// Compiles `pattern`; nil when it is not I-Regexp (or compiles past
     /// ``maximumProgramSize``).
     init?(_ pattern: String) {

@@ -11,11 +11,11 @@ indirect enum JSONPathComparable: Sendable {
 
     /// Its value for the candidate `current` in `root`; nil is Nothing (a query that selects no
     /// node, a function without a result).
-    func value(current: JSONValue, root: JSONValue) -> JSONValue? {
+    func value(current: JSONValue, in evaluation: JSONPathEvaluation) -> JSONValue? {
         switch self {
         case .literal(let value): value
-        case .query(let query): query.value(current: current, root: root)
-        case .function(let function): function.value(current: current, root: root)
+        case .query(let query): query.value(current: current, root: evaluation.root)
+        case .function(let function): function.value(current: current, in: evaluation)
         }
     }
 }

@@ -1,7 +1,8 @@
 // The one error of the JSONPath module: a query that is not RFC 9535 JSONPath, with where it
 // stops being one.
 
-/// A query that can't be compiled: what is wrong and where.
+/// A query that can't be compiled: what is wrong and where; or one whose evaluation needed more
+/// work than it was allowed.
 ///
 /// Its description reads `at 7: expected ']'`, the position counted in characters (Unicode
 /// scalars) from 0 at the query's `$`.
@@ -26,6 +27,9 @@ public struct JSONPathError: Error, Sendable, Hashable, CustomStringConvertible 
         /// Filters, parentheses and function calls nested deeper than
         /// ``JSONPath/maximumNestingDepth``.
         public static let nestingTooDeep = Code("nestingTooDeep")
+        /// Not a mistake in the query: its evaluation on a document needed more work than
+        /// ``JSONPath/values(in:workLimit:)`` was allowed.
+        public static let workLimitExceeded = Code("workLimitExceeded")
     }
 
     /// What kind of mistake this is.

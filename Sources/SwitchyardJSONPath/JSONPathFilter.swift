@@ -11,16 +11,16 @@ indirect enum JSONPathFilter: Sendable {
     case exists(JSONPathFilterQuery)
     case function(JSONPathLogicalFunction)
 
-    /// Whether the candidate `current` (`@`) passes, in `root` (`$`).
-    func isSatisfied(current: JSONValue, root: JSONValue) -> Bool {
+    /// Whether the candidate `current` (`@`) passes, in the evaluation's document (`$`).
+    func isSatisfied(current: JSONValue, in evaluation: JSONPathEvaluation) -> Bool {
         switch self {
-        case .or(let alternatives): alternatives.contains { $0.isSatisfied(current: current, root: root) }
-        case .and(let conditions): conditions.allSatisfy { $0.isSatisfied(current: current, root: root) }
-        case .not(let negated): !negated.isSatisfied(current: current, root: root)
+        case .or(let alternatives): alternatives.contains { $0.isSatisfied(current: current, in: evaluation) }
+        case .and(let conditions): conditions.allSatisfy { $0.isSatisfied(current: current, in: evaluation) }
+        case .not(let negated): !negated.isSatisfied(current: current, in: evaluation)
         case .comparison(let left, let comparison, let right):
-            comparison.holds(left.value(current: current, root: root), right.value(current: current, root: root))
-        case .exists(let query): query.selectsAnything(current: current, root: root)
-        case .function(let function): function.isTrue(current: current, root: root)
+            comparison.holds(left.value(current: current, in: evaluation), right.value(current: current, in: evaluation))
+        case .exists(let query): query.selectsAnything(current: current, in: evaluation)
+        case .function(let function): function.isTrue(current: current, in: evaluation)
         }
     }
 }

@@ -18,19 +18,19 @@ struct JSONPathFilterQuery: Sendable {
     }
 
     /// The values of the nodes it selects, in order.
-    func values(current: JSONValue, root: JSONValue) -> [JSONValue] {
-        if let singular { return singular.value(current: current, root: root).map { [$0] } ?? [] }
-        let start = JSONPathLocatedValue(value: isAbsolute ? root : current, location: nil)
-        return JSONPathSegment.evaluate(segments, from: start, root: root, paths: false).map(\.value)
+    func values(current: JSONValue, in evaluation: JSONPathEvaluation) -> [JSONValue] {
+        if let singular { return singular.value(current: current, root: evaluation.root).map { [$0] } ?? [] }
+        let start = JSONPathLocatedValue(value: isAbsolute ? evaluation.root : current, location: nil)
+        return evaluation.withoutPaths { JSONPathSegment.evaluate(segments, from: start, in: evaluation).map(\.value) }
     }
 
     /// Whether it selects at least one node (an existence test).
-    func selectsAnything(current: JSONValue, root: JSONValue) -> Bool {
+    func selectsAnything(current: JSONValue, in evaluation: JSONPathEvaluation) -> Bool {
         if let singular {
             // Not `!= nil`: JSONValue is ExpressibleByNilLiteral, so `nil` could be read as `.null`.
-            guard case .some = singular.value(current: current, root: root) else { return false }
+            guard case .some = singular.value(current: current, root: evaluation.root) else { return false }
             return true
         }
-        return !values(current: current, root: root).isEmpty
+        return !values(current: current, in: evaluation).isEmpty
     }
 }

@@ -9,11 +9,17 @@ enum JSONPathPattern: Sendable {
     case literal(IRegexp?)
     case computed(JSONPathComparable)
 
-    /// The compiled pattern for this candidate, nil when there is no valid one.
-    func regexp(current: JSONValue, root: JSONValue) -> IRegexp? {
+    /// The compiled pattern for this candidate, nil when there is no valid one. Compiling a
+    /// pattern the document holds costs its program's size of the evaluation's work.
+    func regexp(current: JSONValue, in evaluation: JSONPathEvaluation) -> IRegexp? {
         switch self {
-        case .literal(let regexp): regexp
-        case .computed(let comparable): comparable.value(current: current, root: root)?.string.flatMap(IRegexp.init)
+        case .literal(let regexp):
+            return regexp
+        case .computed(let comparable):
+            guard let pattern = comparable.value(current: current, in: evaluation)?.string,
+                  evaluation.charge(pattern.unicodeScalars.count), let regexp = IRegexp(pattern),
+                  evaluation.charge(regexp.size) else { return nil }
+            return regexp
         }
     }
 }

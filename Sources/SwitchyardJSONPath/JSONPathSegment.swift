@@ -24,27 +24,28 @@ struct JSONPathSegment: Sendable {
     /// - Parameters:
     ///   - segments: The query's segments.
     ///   - start: The node the query starts at (the root, or `@` in a filter).
-    ///   - root: The document, for `$` inside filters.
-    ///   - paths: Whether to keep each node's location.
-    static func evaluate(_ segments: [JSONPathSegment], from start: JSONPathLocatedValue, root: JSONValue, paths: Bool)
+    ///   - evaluation: The document (for `$` inside filters), whether to keep locations, and
+    ///     the work left; once it is spent, what comes back is incomplete.
+    static func evaluate(_ segments: [JSONPathSegment], from start: JSONPathLocatedValue, in evaluation: JSONPathEvaluation)
         -> [JSONPathLocatedValue]
     {
         var nodes = [start]
         for segment in segments {
-            if nodes.isEmpty { break }
-            nodes = segment.apply(to: nodes, root: root, paths: paths)
+            if nodes.isEmpty || evaluation.isExhausted { break }
+            nodes = segment.apply(to: nodes, in: evaluation)
         }
         return nodes
     }
 
     /// The nodes this segment selects from `nodes`, in order.
-    func apply(to nodes: [JSONPathLocatedValue], root: JSONValue, paths: Bool) -> [JSONPathLocatedValue] {
+    func apply(to nodes: [JSONPathLocatedValue], in evaluation: JSONPathEvaluation) -> [JSONPathLocatedValue] {
         var output: [JSONPathLocatedValue] = []
         for node in nodes {
+            if evaluation.isExhausted { break }
             if isDescendant {
-                visitDescendants(of: node, root: root, paths: paths, into: &output)
+                visitDescendants(of: node, in: evaluation, into: &output)
             } else {
-                for selector in selectors { selector.select(from: node, root: root, paths: paths, into: &output) }
+                for selector in selectors { selector.select(from: node, in: evaluation, into: &output) }
             }
         }
         return output
@@ -54,11 +55,12 @@ struct JSONPathSegment: Sendable {
     /// order (array order, members by name), without recursion however deep the document.
     /// Only arrays and objects are visited: no selector selects anything from another value.
     private func visitDescendants(
-        of node: JSONPathLocatedValue, root: JSONValue, paths: Bool, into output: inout [JSONPathLocatedValue]
+        of node: JSONPathLocatedValue, in evaluation: JSONPathEvaluation, into output: inout [JSONPathLocatedValue]
     ) {
+        let paths = evaluation.paths
         var pending = [node]
-        while let current = pending.popLast() {
-            for selector in selectors { selector.select(from: current, root: root, paths: paths, into: &output) }
+        while evaluation.charge(1), let current = pending.popLast() {
+            for selector in selectors { selector.select(from: current, in: evaluation, into: &output) }
             switch current.value {
             case .array(let elements):
                 for index in elements.indices.reversed() where elements[index].isContainer {

@@ -8,21 +8,21 @@ indirect enum JSONPathValueFunction: Sendable {
     case count(JSONPathFilterQuery)
     case value(JSONPathFilterQuery)
 
-    /// The result for the candidate `current` in `root`; `.none` is Nothing (never a bare
-    /// `nil`, which JSONValue's ExpressibleByNilLiteral could turn into `.null`).
-    func value(current: JSONValue, root: JSONValue) -> JSONValue? {
+    /// The result for the candidate `current` in the evaluation's document; `.none` is Nothing
+    /// (never a bare `nil`, which JSONValue's ExpressibleByNilLiteral could turn into `.null`).
+    func value(current: JSONValue, in evaluation: JSONPathEvaluation) -> JSONValue? {
         switch self {
         case .length(let argument):
-            switch argument.value(current: current, root: root) {
+            switch argument.value(current: current, in: evaluation) {
             case .string(let text): return .int(Int64(text.unicodeScalars.count))
             case .array(let elements): return .int(Int64(elements.count))
             case .object(let members): return .int(Int64(members.count))
             case .null, .bool, .int, .double, .none: return .none
             }
         case .count(let query):
-            return .int(Int64(query.values(current: current, root: root).count))
+            return .int(Int64(query.values(current: current, in: evaluation).count))
         case .value(let query):
-            let values = query.values(current: current, root: root)
+            let values = query.values(current: current, in: evaluation)
             return values.count == 1 ? values[0] : .none
         }
     }

@@ -326,6 +326,28 @@ struct AutomationTests {
         }
     }
 
+    @Test func anInputMapThatWouldWorkForMinutesFailsItsExecutionAndTheWorkerKeepsServing() async throws {
+        try await withFleet { fleet in
+            let harness = try await AutomationHarness.start(fleet)
+            let support = try await harness.chatbot("Support", key: harness.tenants.a.key)
+            let message = "chatbot.message.received"
+            try await harness.automation(
+                on: support, name: "walker", trigger: #"{"event_type":"\#(message)","conditions":[],"match":"all"}"#,
+                extra: #","input_map":{"all":"$..[?count($..*) > 0]"}"#)
+            try harness.workers()
+            // Every node of the event walks the whole event again: 45,000 x 45,000 steps.
+            let pairs = (0..<15_000).map { "[\($0),\($0)]" }.joined(separator: ",")
+            let walked = try await harness.send(message, #"{"v":1,"chatbot_id":"\#(support)","text":"hi","pairs":[\#(pairs)]}"#)
+            let failed = try await harness.wait(try await harness.executionID(of: walked), for: "failed")
+            #expect((failed["error"] as? String)?.contains("the input_map: the query $..[?count($..*) > 0] needs more work") == true, "\(failed)")
+            #expect(failed["job_id"] is NSNull, "no job started")
+            let small = try await harness.send(message, #"{"v":1,"chatbot_id":"\#(support)","text":"hi"}"#)
+            let done = try await harness.wait(try await harness.executionID(of: small), for: "completed")
+            #expect(done["job_id"] is String, "a small event's map is cheap: \(done)")
+            await harness.ingress.client.shutdown()
+        }
+    }
+
     @Test func aBadAutomationIsRefusedWithEveryProblemByJSONPointerAndChangesNothing() async throws {
         try await withFleet { fleet in
             let harness = try await AutomationHarness.start(fleet)

@@ -76,4 +76,37 @@ import Testing
         let query = try JSONPath("$.values[?match(@, $.patterns[0]) || match(@, $.patterns[1]) || match(@, $.patterns[2])]")
         #expect(query.values(in: document) == [])
     }
+
+    /// 400 arrays inside each other: 802 bytes.
+    static let chain = (0..<400).reduce(JSONValue.int(0)) { inner, _ in .array([inner]) }
+    /// 20,000 two-element arrays: about 300 KB, 60,000 nodes.
+    static let wide = JSONValue.array((0..<20_000).map { .array([.int(Int64($0)), .int(Int64($0))]) })
+
+    @Test func queriesWhoseWorkGrowsWithTheSquareOfTheDocumentStopAtTheWorkLimit() throws {
+        // 10.7 million nodes from 802 bytes, and 60,000 walks of 60,000 nodes.
+        for (query, document) in [("$..*..*..*", Self.chain), ("$..[?count($..*) > 0]", Self.wide)] {
+            let started = ContinuousClock.now
+            #expect(throws: JSONPathError.self, "\(query)") { try JSONPath(query).values(in: document, workLimit: JSONPath.defaultWorkLimit) }
+            #expect(ContinuousClock.now - started < .seconds(20), "\(query) stopped at its limit")
+        }
+        do {
+            _ = try JSONPath("$..*..*").values(in: Self.chain, workLimit: 1_000)
+            Issue.record("past the limit")
+        } catch {
+            #expect(error.code == .workLimitExceeded && error.position == 0, "\(error)")
+        }
+        #expect(try JSONPath("$..*").values(in: Self.wide, workLimit: JSONPath.defaultWorkLimit).count == 60_000, "one pass is far below it")
+        #expect(try JSONPath("$..*..*").values(in: Self.chain, workLimit: JSONPath.defaultWorkLimit).count == 79_800, "and so are 80,000 nodes")
+        #expect(try JSONPath("$[1][0]").values(in: Self.wide, workLimit: 10) == [1])
+    }
+
+    @Test func aPatternStepsOverAStringAtTheCostOfBoth() throws {
+        let long = JSONValue.string(String(repeating: "a", count: 200_000))
+        let query = try JSONPath("$[?match(@, 'a{1000}b')]")
+        #expect(throws: JSONPathError.self) { try query.values(in: [long, long, long, long, long, long], workLimit: JSONPath.defaultWorkLimit) }
+        #expect(try query.values(in: ["aab"], workLimit: 10_000) == [])
+        var work = 1_000_000
+        #expect(try JSONPath("$[?search(@, 'b')]").values(in: ["ab", "cd"], work: &work) == ["ab"])
+        #expect(work < 1_000_000 && work > 999_900, "charged for two candidates and four scalars: \(work) left")
+    }
 }

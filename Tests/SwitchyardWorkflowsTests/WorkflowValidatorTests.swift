@@ -2,6 +2,7 @@
 
 import Foundation
 import SwitchyardCore
+import SwitchyardJSONPath
 import SwitchyardWorkflows
 import Testing
 
@@ -103,6 +104,22 @@ struct WorkflowValidatorTests {
             Issue.record("valid")
             return
         }
-        #expect(WorkflowDefinition.apply(map, to: document) == ["one": "x", "several": [1, 2]])
+        var work = 100
+        #expect(try WorkflowDefinition.apply(map, to: document, work: &work) == ["one": "x", "several": [1, 2]])
+        #expect(work > 0 && work < 100, "the map's queries spent some of the budget: \(work) left")
+    }
+
+    @Test func aMapWhoseQueriesWorkPastTheBudgetFailsNamingTheQuery() throws {
+        let chain = (0..<400).reduce(JSONValue.int(0)) { inner, _ in .array([inner]) }
+        let map = ["all": try JSONPath("$..*..*..*")]
+        var work = JSONPath.defaultWorkLimit
+        #expect(throws: JSONPathError.self) { try WorkflowDefinition.apply(map, to: ["job_input": chain], work: &work) }
+        #expect(work == 0)
+        do {
+            var work = JSONPath.defaultWorkLimit
+            _ = try WorkflowDefinition.apply(map, to: ["job_input": chain], work: &work)
+        } catch {
+            #expect(error.code == .workLimitExceeded && error.message.contains("$..*..*..*"), "\(error)")
+        }
     }
 }

@@ -29,8 +29,11 @@ enum InputMap {
     }
 
     /// The job's input: `map` over the event and chatbot, or the event body when there is no map.
-    static func input(_ map: [String: JSONPath]?, event: JSONValue, chatbot: JSONValue) -> JSONValue {
+    /// - Throws: ``JSONPathError`` (`workLimitExceeded`) when the map's queries need more than
+    ///   ``JSONPath/defaultWorkLimit`` on this event.
+    static func input(_ map: [String: JSONPath]?, event: JSONValue, chatbot: JSONValue) throws(JSONPathError) -> JSONValue {
         guard let map else { return event }
-        return WorkflowDefinition.apply(map, to: .object(["event": event, "chatbot": chatbot]))
+        var work = JSONPath.defaultWorkLimit
+        return try WorkflowDefinition.apply(map, to: .object(["event": event, "chatbot": chatbot]), work: &work)
     }
 }

@@ -78,10 +78,13 @@ public struct WorkflowDefinition: Sendable {
 
     /// Applies a map to `document`: one node → its value, several → an array of the values,
     /// none → the key is absent.
-    public static func apply(_ map: [String: JSONPath], to document: JSONValue) -> JSONValue {
+    /// - Parameter work: The work the map's queries may do between them (see
+    ///   ``JSONPath/values(in:workLimit:)``); what is left afterwards.
+    /// - Throws: ``JSONPathError`` (`workLimitExceeded`) naming the query that spent the rest.
+    public static func apply(_ map: [String: JSONPath], to document: JSONValue, work: inout Int) throws(JSONPathError) -> JSONValue {
         var result: [String: JSONValue] = [:]
-        for (key, query) in map {
-            let values = query.values(in: document)
+        for (key, query) in map.sorted(by: { $0.key < $1.key }) {
+            let values = try query.values(in: document, work: &work)
             switch values.count {
             case 0: continue
             case 1: result[key] = values[0]

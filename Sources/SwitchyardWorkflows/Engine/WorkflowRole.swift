@@ -95,7 +95,14 @@ public struct WorkflowRole: WorkerRole {
         logger[metadataKey: "job_id"] = "\(step.jobID)"
         logger[metadataKey: "step_id"] = "\(step.stepID)"
         logger[metadataKey: "transformer"] = "\(current.transformerID)"
-        let input = current.inputMap.map { WorkflowDefinition.apply($0, to: document(job)) } ?? job.input
+        var work = JSONPath.defaultWorkLimit
+        let input: JSONValue
+        do throws(JSONPathError) {
+            input = try current.inputMap.map { map throws(JSONPathError) in try WorkflowDefinition.apply(map, to: document(job), work: &work) }
+                ?? job.input
+        } catch {
+            return failure(step, job: job, error: "the input_map of step '\(step.stepID)': \(error.message)")
+        }
         let resolved: TransformerCatalog.Resolved
         do {
             resolved = try await catalog.resolve(current.transformerID, tenantID: job.tenantID, pool: pool)
@@ -192,8 +199,20 @@ public struct WorkflowRole: WorkerRole {
         _ step: StepMessage, of current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job, output: JSONValue
     ) -> HandlerOutcome {
         let document = document(job, adding: step.stepID, output: output)
-        let next = current.branches.first { !$0.when.values(in: document).isEmpty }.map(\.nextStep) ?? current.nextStep
-        let result = next == nil ? definition.outputMap.map { WorkflowDefinition.apply($0, to: document) } : nil
+        var work = JSONPath.defaultWorkLimit
+        let next: String?
+        let result: JSONValue?
+        do throws(JSONPathError) {
+            var taken: WorkflowDefinition.Branch?
+            for branch in current.branches where try !branch.when.values(in: document, work: &work).isEmpty {
+                taken = branch
+                break
+            }
+            next = taken.map(\.nextStep) ?? current.nextStep
+            result = next == nil ? try definition.outputMap.map { map throws(JSONPathError) in try WorkflowDefinition.apply(map, to: document, work: &work) } : nil
+        } catch {
+            return failure(step, job: job, error: "the branches or output_map after step '\(step.stepID)': \(error.message)")
+        }
         let outputText = output.jsonText
         let resultText = result?.jsonText
         return effects(
