@@ -252,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardWorkflowsTests",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardHTTP", "SwitchyardProviders", "SwitchyardTestSupport", "SwitchyardWorkflows",
+                "SwitchyardCore", "Switchyard", "SwitchyardHTTP", "SwitchyardJSONPath", "SwitchyardProviders", "SwitchyardTestSupport", "SwitchyardWorkflows",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
