@@ -45,12 +45,13 @@ struct PublishCommand: AsyncParsableCommand {
         }
     }
 
-    /// Refuses what an AMQP short string can't carry (over 255 bytes) and what a worker would
-    /// refuse to key its inbox or route by (empty, control characters).
+    /// Refuses what an AMQP short string can't carry and what a worker would refuse to key its
+    /// inbox or route by (empty, control characters).
     private static func checkShortText(_ text: String, name: String) throws {
         let bytes = text.utf8.count
-        guard (1...255).contains(bytes), !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw ValidationError("\(name): expected 1-255 bytes without control characters, got \(bytes) bytes")
+        let limit = AMQPOutgoingMessage.shortStringLimit
+        guard (1...limit).contains(bytes), !text.hasControlCharacters else {
+            throw ValidationError("\(name): expected 1-\(limit) bytes without control characters, got \(bytes) bytes")
         }
     }
 

@@ -48,7 +48,7 @@ extension Console {
             since = date
         }
         let errorClass = fields["error_class"]
-        if let errorClass, errorClass.count > 100 || errorClass.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if let errorClass, errorClass.count > 100 || errorClass.hasControlCharacters {
             throw ConsoleInputProblem(
                 message: "field error_class: expected at most 100 characters without control characters, got \(errorClass.count) characters")
         }

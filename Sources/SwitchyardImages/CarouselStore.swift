@@ -116,7 +116,8 @@ enum CarouselStore {
     /// does the rest. Under `READ COMMITTED` each statement sees what was committed when it
     /// starts, so the second, which starts once the lock is held, counts every slide that an
     /// earlier holder of the lock committed; the slide it records itself is not yet visible
-    /// to its own count and is added to it.
+    /// to its own count and is added to it. Its progress is ``progress(finished:of:)`` written in
+    /// SQL: the drawn slides plus the strategy, of the slides plus the strategy.
     static func storeSlide(_ image: StoredImage, generationID: String, index: Int, on connection: isolated PostgresConnection) throws {
         try connection.executePipelined([
             PostgresStatement(lockRunningSQL, [generationID]),
@@ -139,7 +140,7 @@ enum CarouselStore {
                             ELSE least(99, (drawn.slides + 1) * 100 / (g.slide_count + 1)) END,
                         progress_message = CASE WHEN drawn.slides >= g.slide_count THEN 'all slides drawn'
                             ELSE drawn.slides || ' of ' || g.slide_count || ' slides drawn' END,
-                        credits_charged_at = CASE WHEN drawn.slides >= g.slide_count THEN clock_timestamp() END,
+                        credits_charged_at = CASE WHEN drawn.slides >= g.slide_count THEN clock_timestamp() ELSE g.credits_charged_at END,
                         completed_at = CASE WHEN drawn.slides >= g.slide_count THEN clock_timestamp() ELSE g.completed_at END,
                         updated_at = clock_timestamp()
                     FROM drawn

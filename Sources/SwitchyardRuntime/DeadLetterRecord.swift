@@ -33,9 +33,6 @@ struct DeadLetterRecord {
     var rawHeaders: String?
     var body: [UInt8]
 
-    /// The latest epoch milliseconds kept as a time (the year 9999).
-    static let latestTime = 253_402_300_799_999
-
     init(delivery: AMQPDelivery, deadLetterQueue: String) {
         var cleaner = Cleaner()
         let headers = delivery.properties.headers ?? [:]
@@ -162,18 +159,18 @@ private struct Cleaner {
         return count
     }
 
-    /// Epoch milliseconds between 1970 and the year 9999, else nil.
+    /// Epoch milliseconds between 1970 and the year 9999 (``MessageTime``), else nil.
     mutating func time(_ value: AMQPFieldValue?) -> Int? {
         time(value.flatMap { $0.intValue } ?? (value == nil ? nil : -1))
     }
 
     mutating func time(_ milliseconds: Int?) -> Int? {
         guard let milliseconds else { return nil }
-        guard (0...DeadLetterRecord.latestTime).contains(milliseconds) else {
+        guard let moment = MessageTime.moment(milliseconds) else {
             changed = true
             return nil
         }
-        return milliseconds
+        return moment
     }
 
     /// A field value as JSON that `jsonb` accepts: NaN and infinities as strings, NUL removed.

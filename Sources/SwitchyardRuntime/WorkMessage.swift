@@ -43,8 +43,7 @@ public struct WorkMessage: Sendable {
             throw HandlerFailure("contract", "the message has no message_id property")
         }
         // The id is the inbox key: it must be text the database can store and compare.
-        // Control characters are exactly U+0000-U+001F and U+007F-U+009F (category Cc).
-        guard !messageID.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+        guard !messageID.hasControlCharacters else {
             throw HandlerFailure("contract", "the message_id holds control characters")
         }
         let headers = delivery.properties.headers ?? [:]

@@ -84,17 +84,15 @@ struct WorkerMetrics: Sendable {
     /// the message chose those values, so a moment before the epoch or past the year 9999 is
     /// no age at all, and one ahead of this host's clock is an age of 0.
     private static func age(of message: WorkMessage) -> Int64? {
-        let latest = Int64(DeadLetterRecord.latestTime)
-        let firstSeen: Int64
+        let firstSeen: Int?
         if let milliseconds = message.delivery.properties.headers?[MessageHeaders.firstSeen]?.intValue {
-            firstSeen = Int64(milliseconds)
+            firstSeen = MessageTime.moment(milliseconds)
         } else if let seconds = message.delivery.properties.timestamp {
-            guard seconds <= UInt64(latest / 1000) else { return nil }
-            firstSeen = Int64(seconds) * 1000
+            firstSeen = seconds <= UInt64(MessageTime.latest / 1000) ? MessageTime.moment(Int(seconds) * 1000) : nil
         } else {
-            return nil
+            firstSeen = nil
         }
-        guard (0...latest).contains(firstSeen) else { return nil }
-        return max(0, Int64(Date().timeIntervalSince1970 * 1000) - firstSeen) * 1_000_000
+        guard let firstSeen else { return nil }
+        return max(0, Int64(Date().timeIntervalSince1970 * 1000) - Int64(firstSeen)) * 1_000_000
     }
 }

@@ -148,13 +148,11 @@ struct WorkflowEngineTests {
             try harness.worker(fleet)
             let wide = "[" + (0..<15_000).map { "[\($0),\($0)]" }.joined(separator: ",") + "]"
             let chain = String(repeating: "[", count: 400) + "0" + String(repeating: "]", count: 400)
-            let started = ContinuousClock.now
             let walked = try await harness.wait(try await harness.start("walker", input: wide), for: "failed")
             #expect((walked["error"] as? String)?.contains("the input_map of step 'look'") == true, "\(walked["error"] ?? "")")
             #expect((walked["error"] as? String)?.contains("needs more work than is left") == true, "\(walked["error"] ?? "")")
             let branched = try await harness.wait(try await harness.start("brancher", input: chain), for: "failed")
             #expect((branched["error"] as? String)?.contains("the branches or output_map after step 'look'") == true, "\(branched["error"] ?? "")")
-            #expect(ContinuousClock.now - started < .seconds(60), "each stopped at its work limit")
             let echoed = try await harness.wait(try await harness.start("echo", input: #"{"after":"the walkers"}"#), for: "completed")
             #expect(echoed["status"] as? String == "completed", "the worker still serves")
             await harness.ingress.client.shutdown()

@@ -113,19 +113,19 @@ public struct AutomationRole: WorkerRole {
                 id: executionID, tenantID: tenantID, automationID: automation.id, chatbotID: chatbot.id, eventID: message.messageID,
                 eventType: message.type, triggerData: triggerData, matched: JSONValue.array(held.map(\.json)).jsonText,
                 matchMessage: "\(message.type) matched automation '\(automation.name)' (\(count) held)", startMessage: "")
-            let input: Result<JSONValue, JSONPathError> = Result { () throws(JSONPathError) in
-                try InputMap.input(automation.inputMap, event: body, chatbot: chatbot.document)
-            }
-            if case .failure(let error) = input {
-                execution.error = "the input_map: \(error.message); no job started"
-                execution.startMessage = execution.error ?? ""
-            } else if let version = versions[automation.workflowID], case .success(let input) = input {
-                let jobID = DerivedID.make("job", message.messageID, automation.id)
-                execution.jobID = jobID
-                execution.startStep = version.startStep
-                execution.startMessage = "job \(jobID) started: workflow '\(automation.workflowID)' version \(version.number)"
-                jobs.append((jobID, automation.workflowID, version, input.jsonText))
-                followUps.append(WorkflowJobs.firstStep(ofJob: jobID, version: version, tenantID: tenantID))
+            if let version = versions[automation.workflowID] {
+                do throws(JSONPathError) {
+                    let input = try InputMap.input(automation.inputMap, event: body, chatbot: chatbot.document)
+                    let jobID = DerivedID.make("job", message.messageID, automation.id)
+                    execution.jobID = jobID
+                    execution.startStep = version.startStep
+                    execution.startMessage = "job \(jobID) started: workflow '\(automation.workflowID)' version \(version.number)"
+                    jobs.append((jobID, automation.workflowID, version, input.jsonText))
+                    followUps.append(WorkflowJobs.firstStep(ofJob: jobID, version: version, tenantID: tenantID))
+                } catch {
+                    execution.error = "the input_map: \(error.message); no job started"
+                    execution.startMessage = execution.error ?? ""
+                }
             } else {
                 execution.error = "no workflow '\(automation.workflowID)' of the tenant's or built in; no job started"
                 execution.startMessage = execution.error ?? ""
