@@ -27,6 +27,16 @@ extension AMQPConnection {
         public var connectionName: String?
         /// The cluster's other nodes (same credentials and vhost); empty for one broker.
         public var otherNodes: [Node] = []
+        /// The largest message body, in bytes, this connection publishes or keeps. A larger
+        /// publish fails alone with ``AMQPError/Code/invalidMessage``; a larger delivery is read
+        /// past and arrives with an empty body and its size in
+        /// ``AMQPDelivery/omittedBodySize``, so that no producer can make a consumer hold more
+        /// than its prefetch times this limit.
+        public var messageLimit = Self.defaultMessageLimit
+
+        /// 16 MiB: the `max_message_size` that `scripts/services` and the deploy files give
+        /// RabbitMQ (whose own default is 128 MiB).
+        public static let defaultMessageLimit = 16 * 1024 * 1024
 
         /// A broker node's address.
         public struct Node: Sendable, Hashable, CustomStringConvertible {

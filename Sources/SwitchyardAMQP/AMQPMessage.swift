@@ -48,8 +48,13 @@ public struct AMQPDelivery: Sendable {
     public var routingKey: String
     /// The message properties.
     public var properties: AMQPProperties
-    /// The message body.
+    /// The message body; empty when it was larger than the connection's
+    /// ``AMQPConnection/Configuration/messageLimit`` (see ``omittedBodySize``).
     public var body: [UInt8]
+    /// The size of a body larger than the connection's
+    /// ``AMQPConnection/Configuration/messageLimit``, which was read past without being kept;
+    /// `nil` when ``body`` is the whole body.
+    public var omittedBodySize: Int? = nil
 }
 
 /// What a queue declaration reports.

@@ -1,6 +1,6 @@
 // What AMQP 0-9-1 can encode: short strings of at most 255 bytes, field-table keys of at most
-// 128, finite numbers, and a content header that fits one frame. Checked before anything is
-// written.
+// 128, finite numbers, a content header that fits one frame, and (our own limit) a body no
+// larger than the connection's message limit. Checked before anything is written.
 
 extension AMQPOutgoingMessage {
     /// The most bytes an AMQP short string holds (message id, correlation id, type, app id,
@@ -11,11 +11,20 @@ extension AMQPOutgoingMessage {
 
     /// Checks that the message can be encoded, so that a bad one fails alone instead of
     /// breaking the frames of the connection it shares with other publishers.
-    /// - Parameter frameMax: The connection's negotiated largest frame; the content header
-    ///   (properties and headers) must fit in one.
-    /// - Throws: ``AMQPError`` with code ``AMQPError/Code/invalidMessage`` naming the property
-    ///   or header at fault and its size.
-    public func checkEncodable(frameMax: Int = 131_072) throws(AMQPError) {
+    /// - Parameters:
+    ///   - frameMax: The connection's negotiated largest frame; the content header
+    ///     (properties and headers) must fit in one.
+    ///   - messageLimit: The largest body the connection sends
+    ///     (``AMQPConnection/Configuration/messageLimit``).
+    /// - Throws: ``AMQPError`` with code ``AMQPError/Code/invalidMessage`` naming the property,
+    ///   header or body at fault and its size.
+    public func checkEncodable(
+        frameMax: Int = 131_072, messageLimit: Int = AMQPConnection.Configuration.defaultMessageLimit
+    ) throws(AMQPError) {
+        guard body.count <= messageLimit else {
+            throw AMQPError(
+                .invalidMessage, "the body is \(body.count) bytes; this connection sends at most \(messageLimit)")
+        }
         try Self.checkShort(exchange, "exchange")
         try Self.checkShort(routingKey, "routing key")
         let shortStrings: [(String?, String)] = [

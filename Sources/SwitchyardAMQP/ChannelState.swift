@@ -14,8 +14,10 @@ struct ContentAssembly {
     var purpose: Purpose
     var delivery: AMQPDelivery
     var expectedSize = -1
+    /// Body bytes read so far, kept or not.
+    var receivedSize = 0
 
-    var isComplete: Bool { expectedSize >= 0 && delivery.body.count >= expectedSize }
+    var isComplete: Bool { expectedSize >= 0 && receivedSize >= expectedSize }
 }
 
 /// One publish awaiting its confirm.

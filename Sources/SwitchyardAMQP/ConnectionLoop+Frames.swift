@@ -59,8 +59,13 @@ extension ConnectionLoop {
         case AMQP_FRAME_HEADER:
             guard let state = channels[frame.channel], var content = state.content else { return }
             let header = frame.payload.properties
-            content.expectedSize = Int(header.body_size)
-            content.delivery.body.reserveCapacity(content.expectedSize)
+            let size = Int(clamping: header.body_size)
+            content.expectedSize = size
+            if size > configuration.messageLimit {
+                content.delivery.omittedBodySize = size
+            } else {
+                content.delivery.body.reserveCapacity(size)
+            }
             if let decoded = header.decoded {
                 content.delivery.properties = AMQPProperties(
                     copying: decoded.assumingMemoryBound(to: amqp_basic_properties_t.self).pointee)
@@ -70,7 +75,8 @@ extension ConnectionLoop {
         case AMQP_FRAME_BODY:
             guard let state = channels[frame.channel], state.content != nil else { return }
             let fragment = frame.payload.body_fragment
-            if fragment.len > 0, let base = fragment.bytes {
+            state.content!.receivedSize += fragment.len
+            if fragment.len > 0, let base = fragment.bytes, state.content!.delivery.omittedBodySize == nil {
                 state.content!.delivery.body.append(
                     contentsOf: UnsafeRawBufferPointer(start: base, count: fragment.len))
             }

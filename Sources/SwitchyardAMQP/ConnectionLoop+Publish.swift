@@ -22,7 +22,7 @@ extension ConnectionLoop {
         let frameMax = Int(amqp_get_frame_max(connection))
         let state: ChannelState
         do throws(AMQPError) {
-            try message.checkEncodable(frameMax: frameMax)
+            try message.checkEncodable(frameMax: frameMax, messageLimit: configuration.messageLimit)
             state = try openChannel(number)
         } catch {
             waiter.resolve(.failure(error))

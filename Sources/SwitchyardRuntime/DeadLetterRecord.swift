@@ -56,7 +56,7 @@ struct DeadLetterRecord {
             "app_id": cleaner.text(delivery.properties.appID, limit: 255).map(JSONValue.string) ?? .null,
             "timestamp": delivery.properties.timestamp.flatMap { Int64(exactly: $0) }.map(JSONValue.int) ?? .null,
         ])
-        let identity = messageID ?? "body-\(Self.fingerprint(delivery.body))"
+        let identity = messageID ?? delivery.omittedBodySize.map { "omitted-body-\($0)" } ?? "body-\(Self.fingerprint(delivery.body))"
         if let errorClass = headers[MessageHeaders.errorClass]?.stringValue {
             // Published by a worker that gave up.
             reason = "worker"
@@ -84,6 +84,10 @@ struct DeadLetterRecord {
             firstFailure = cleaner.time(headers[MessageHeaders.firstFailure])
             worker = nil
             archiveKey = "\(originQueue)|\(identity)|\(reason)|\(count)"
+        }
+        if let size = delivery.omittedBodySize {
+            error = (error.map { "\($0); " } ?? "")
+                + "its body of \(size) bytes, more than the archiver's message limit (SWITCHYARD_MESSAGE_LIMIT), was left out"
         }
         rawHeaders = cleaner.changed ? Self.rawText(headers) : nil
     }

@@ -46,6 +46,10 @@ public struct WorkMessage: Sendable {
         guard !messageID.hasControlCharacters else {
             throw HandlerFailure("contract", "the message_id holds control characters")
         }
+        if let size = delivery.omittedBodySize {
+            throw HandlerFailure(
+                "too_large", "the body is \(size) bytes, more than this worker's message limit (SWITCHYARD_MESSAGE_LIMIT); it was left out")
+        }
         let headers = delivery.properties.headers ?? [:]
         self.messageID = messageID
         type = delivery.properties.type ?? delivery.routingKey

@@ -39,6 +39,66 @@ import Testing
         await connection.close()
     }
 
+    @Test func aBodyOverTheMessageLimitFailsThatPublishAlone() async throws {
+        var configuration = try AMQPConnection.Configuration(url: TestEnvironment.amqpURL, connectionName: "switchyard-tests")
+        configuration.messageLimit = 4096
+        let connection = try await AMQPConnection.connect(configuration)
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        let outcomes = await channel.publish([4096, 4097, 10].map {
+            AMQPOutgoingMessage(exchange: "", routingKey: queue, body: [UInt8](repeating: 7, count: $0))
+        })
+        guard case .failure(let error) = outcomes[1] else {
+            Issue.record("a body one byte over the limit was sent: \(outcomes[1])")
+            return
+        }
+        #expect(error.code == .invalidMessage)
+        #expect(error.message == "the body is 4097 bytes; this connection sends at most 4096")
+        #expect(connection.isOpen, "the connection stays up")
+        #expect(try await channel.declareQueuePassive(queue).messageCount == 2, "the bodies at and under the limit went")
+        try await channel.deleteQueue(queue)
+        await connection.close()
+    }
+
+    @Test func aDeliveryOverTheMessageLimitArrivesWithoutItsBodyAndTheNextOnesWhole() async throws {
+        let producer = try await connectToTestBroker()
+        let publisher = try await producer.openChannel(confirms: true)
+        let queue = try await makeQueue(publisher)
+        let fetchedQueue = try await makeQueue(publisher)
+        var configuration = try AMQPConnection.Configuration(url: TestEnvironment.amqpURL, connectionName: "switchyard-tests")
+        configuration.messageLimit = 64 * 1024
+        let consumer = try await AMQPConnection.connect(configuration)
+        let channel = try await consumer.openChannel()
+        let large = [UInt8](repeating: 1, count: 1_000_000)  // eight body frames of 128 KiB
+        let atLimit = (0..<(64 * 1024)).map { UInt8(truncatingIfNeeded: $0) }
+        for (body, target) in [(large, queue), (atLimit, queue), (large, fetchedQueue), ([9], fetchedQueue)] {
+            try await publisher.publish(body, exchange: "", routingKey: target, properties: AMQPProperties(messageID: "\(body.count)"))
+        }
+
+        let deliveries = try await channel.consume(queue: queue, prefetch: 2)
+        var received: [AMQPDelivery] = []
+        for try await delivery in deliveries {
+            received.append(delivery)
+            try channel.ack(delivery.deliveryTag)
+            if received.count == 2 { break }
+        }
+        #expect(received[0].body.isEmpty && received[0].omittedBodySize == 1_000_000, "read past, not kept")
+        #expect(received[0].properties.messageID == "1000000", "its properties arrive")
+        #expect(received[1].body == atLimit && received[1].omittedBodySize == nil, "a body at the limit arrives whole")
+
+        let fetchingChannel = try await consumer.openChannel()
+        let fetchedLarge = try #require(try await fetchingChannel.get(queue: fetchedQueue))
+        #expect(fetchedLarge.body.isEmpty && fetchedLarge.omittedBodySize == 1_000_000, "basic.get reads past it too")
+        let fetchedSmall = try #require(try await fetchingChannel.get(queue: fetchedQueue))
+        #expect(fetchedSmall.body == [9] && fetchedSmall.omittedBodySize == nil)
+        try fetchingChannel.ack(fetchedSmall.deliveryTag, multiple: true)
+        #expect(consumer.isOpen, "the connection stays up")
+        try await publisher.deleteQueue(queue)
+        try await publisher.deleteQueue(fetchedQueue)
+        await consumer.close()
+        await producer.close()
+    }
+
     @Test func theLimitsAreCheckedWithoutABroker() throws {
         var message = AMQPOutgoingMessage(exchange: "", routingKey: "q", body: [])
         message.properties.messageID = String(repeating: "é", count: 128)  // 256 bytes in UTF-8

@@ -166,6 +166,39 @@ import Testing
         }
     }
 
+    @Test func messagesOverTheLimitAreDeadLetteredWithoutTheirBodiesAndTheWorkerKeepsServing() async throws {
+        try await withFleet { fleet in
+            // A broker left at RabbitMQ's default takes 128 MiB a message: without a limit of
+            // its own, a worker would hold prefetch times that.
+            let worker = try fleet.startWorker(["probe", "dead-letters"], environment: ["SWITCHYARD_MESSAGE_LIMIT": "65536"])
+            let padding = String(repeating: "x", count: 200_000)
+            try await Self.publish(fleet, [
+                AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.probe", body: Array(#"{"v":1,"id":"big","pad":"\#(padding)"}"#.utf8),
+                    properties: AMQPProperties(messageID: "big", type: "probe.run")),
+                // Straight to the dead-letter exchange: the archiver reads past it too.
+                AMQPOutgoingMessage(
+                    exchange: "sy.dead", routingKey: "sy.work.probe", body: Array(padding.utf8),
+                    properties: AMQPProperties(headers: ["sy-error-class": "permanent"], messageID: "big-letter"), mandatory: true),
+                AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.probe", body: Array(#"{"v":1,"id":"small"}"#.utf8),
+                    properties: AMQPProperties(messageID: "small", type: "probe.run")),
+            ])
+            try await eventually("the small probe to run and both large messages to be archived", timeout: .seconds(20)) {
+                let results = try await fleet.count("SELECT count(*) FROM probe_results")
+                let letters = try await fleet.count("SELECT count(*) FROM dead_letters")
+                return results == 1 && letters == 2
+            }
+            let row = "concat_ws('|', error_class, attempts, octet_length(body), error) FROM dead_letters WHERE message_id"
+            let big = try await fleet.text("SELECT \(row) = 'big'")
+            #expect(big == "too_large|1|0|the body is 200027 bytes, more than this worker's message limit (SWITCHYARD_MESSAGE_LIMIT); it was left out")
+            let letter = try await fleet.text("SELECT \(row) = 'big-letter'")
+            #expect(letter == "permanent|0|its body of 200000 bytes, more than the archiver's message limit (SWITCHYARD_MESSAGE_LIMIT), was left out")
+            #expect(try await fleet.depths(["sy.dlq.probe", "sy.work.probe"]).values.allSatisfy { $0 == 0 }, "nothing left behind")
+            #expect(worker.isRunning)
+        }
+    }
+
     @Test func deadLettersWithHostileHeadersAreArchivedWithTheirRawHeaders() async throws {
         try await withFleet { fleet in
             let archiver = try fleet.startWorker(["dead-letters"])

@@ -78,6 +78,23 @@ import Testing
         }
     }
 
+    @Test func anEventLargerThanTheMessageLimitIsRefusedAndChangesNothing() async throws {
+        try await withFleet { fleet in
+            let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])
+            let key = try Self.cli(fleet, ["keys", "create", "--tenant", tenant])
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_MESSAGE_LIMIT": "4096"])
+            let pad = String(repeating: "x", count: 5_000)
+            let large = #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"c-9","pad":"\#(pad)"}}"#
+            let refused = try await Self.post(ingress, key: key, body: large, idempotencyKey: "order-78")
+            #expect(refused.status == 422 && refused.errorCode == "invalid_message", "\(refused.bodyText)")
+            #expect(refused.bodyText.contains("bytes; this connection sends at most 4096"), "\(refused.bodyText)")
+            let accepted = try await Self.post(ingress, key: key, body: Self.event, idempotencyKey: "order-78")
+            #expect(accepted.status == 202, "the refused event left no idempotency record behind: \(accepted.bodyText)")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 1, "only the small event went")
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func batchesRevocationAndRateLimits() async throws {
         try await withFleet { fleet in
             let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])

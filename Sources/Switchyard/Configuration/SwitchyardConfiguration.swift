@@ -15,6 +15,7 @@ public import SwitchyardCore
 /// | `SWITCHYARD_TOPOLOGY_FILE` | `topology/switchyard.yaml` |
 /// | `SWITCHYARD_MIGRATIONS_DIR` | `migrations` |
 /// | `SWITCHYARD_LOG_LEVEL` | `info` (trace, debug, info, notice, warning, error, critical) |
+/// | `SWITCHYARD_MESSAGE_LIMIT` | `16777216`: the largest message body in bytes a process publishes or keeps (4096 to 536870912, RabbitMQ's ceiling); set the broker's `max_message_size` to the same |
 public struct SwitchyardConfiguration: Sendable {
     /// The broker.
     public var amqp: AMQPConnection.Configuration
@@ -52,6 +53,8 @@ public struct SwitchyardConfiguration: Sendable {
         } catch {
             throw ConfigurationError(variable: "SWITCHYARD_AMQP_URL", problem: error.message)
         }
+        amqp.messageLimit = try ConfigurationVariables(environment).integer(
+            "SWITCHYARD_MESSAGE_LIMIT", default: AMQPConnection.Configuration.defaultMessageLimit, in: 4096...(512 * 1024 * 1024))
 
         databaseURL = try value("SWITCHYARD_DATABASE_URL", default: "postgresql://switchyard@127.0.0.1:5440/switchyard")
         if let problem = DatabaseURLCheck.problem(in: databaseURL) {
