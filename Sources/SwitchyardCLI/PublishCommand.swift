@@ -57,7 +57,7 @@ struct PublishCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try SwitchyardConfiguration()
-        let body = try readBody()
+        let body = try readBody(limit: configuration.amqp.messageLimit)
         let topology = try loadTopology(configuration)
         let exchange = high ? (topology.lanes.first?.exchange ?? topology.eventsExchange) : topology.eventsExchange
         let event = OutgoingEvent(
@@ -78,8 +78,8 @@ struct PublishCommand: AsyncParsableCommand {
         print(event.messageID)
     }
 
-    /// The body from `--data`, checked to be JSON.
-    private func readBody() throws -> [UInt8] {
+    /// The body from `--data`, checked to be JSON no larger than the message limit.
+    private func readBody(limit: Int) throws -> [UInt8] {
         var bytes: [UInt8]
         if data.hasPrefix("@") {
             let path = String(data.dropFirst())
@@ -89,6 +89,9 @@ struct PublishCommand: AsyncParsableCommand {
             bytes = [UInt8](contents)
         } else {
             bytes = Array(data.utf8)
+        }
+        guard bytes.count <= limit else {
+            throw ValidationError("--data: the body is \(bytes.count) bytes; messages hold at most \(limit) (SWITCHYARD_MESSAGE_LIMIT)")
         }
         do {
             _ = try JSONSerialization.jsonObject(with: Data(bytes))

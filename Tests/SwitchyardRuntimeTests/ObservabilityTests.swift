@@ -158,8 +158,10 @@ import Testing
             (["publish", "probe.run", "--data", "{}", "--message-id", "a\u{7}b"], "--message-id: expected 1-255 bytes without control characters"),
             (["publish", "probe.run", "--data", "{}", "--correlation-id", ""], "--correlation-id: expected 1-255 bytes"),
             (["publish", "probe.run", "--data", "{}", "--tenant", "acme"], "--tenant: expected a tenant id (UUID), got 'acme'"),
+            (["publish", "probe.run", "--data", "[\(String(repeating: "1,", count: 2_047))1]"],
+             "--data: the body is 4097 bytes; messages hold at most 4096 (SWITCHYARD_MESSAGE_LIMIT)"),
         ] {
-            let outcome = try SwitchyardProcess.run(arguments)
+            let outcome = try SwitchyardProcess.run(arguments, environment: ["SWITCHYARD_MESSAGE_LIMIT": "4096"])
             #expect(outcome.status == 2, "\(arguments): \(outcome.standardError)")
             #expect(outcome.standardError.split(separator: "\n").count == 1 && outcome.standardError.contains(needle), "\(outcome.standardError)")
         }
