@@ -105,6 +105,8 @@ struct EventsController: Sendable {
             } catch {
                 throw APIError(.unprocessableContent, "invalid_event", error.message, field: prefix + error.field)
             }
+            // Consumers land bodies in Postgres, which holds no NUL: refused here, not dead-lettered there.
+            try JSONBody.requireStorable(body, field: prefix + "body")
             switch EventCatalog.type(named: type)?.origin {
             case .system?:
                 throw APIError(.forbidden, "event_type_forbidden",
@@ -119,8 +121,9 @@ struct EventsController: Sendable {
             }
             var correlationID: String?
             if let value = members["correlation_id"] {
-                guard let string = value.string, !string.isEmpty else {
-                    throw APIError(.unprocessableContent, "invalid_event", "expected a non-empty string", field: prefix + "correlation_id")
+                guard let string = value.string, !string.isEmpty, !string.hasControlCharacters else {
+                    throw APIError(.unprocessableContent, "invalid_event", "expected a non-empty string without control characters",
+                                   field: prefix + "correlation_id")
                 }
                 let size = string.utf8.count
                 guard size <= AMQPOutgoingMessage.shortStringLimit else {

@@ -45,6 +45,13 @@ import Testing
             #expect(unknown.status == 422 && (unknown.json["error"] as? [String: Any])?["field"] as? String == "type")
             let missing = try await Self.post(ingress, key: key, body: #"{"type":"conversation.ended","body":{"v":1}}"#)
             #expect((missing.json["error"] as? [String: Any])?["field"] as? String == "body.conversation_id", "\(missing.bodyText)")
+            // What the consumers could only dead-letter: a NUL for Postgres, a control character in an id.
+            let nul = try await Self.post(ingress, key: key, body: #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"c\u0000"}}"#)
+            #expect(nul.status == 422 && nul.errorCode == "invalid_value", "\(nul.bodyText)")
+            #expect((nul.json["error"] as? [String: Any])?["field"] as? String == "body.conversation_id", "\(nul.bodyText)")
+            let bell = try await Self.post(
+                ingress, key: key, body: #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"c"},"correlation_id":"job\u0007"}"#)
+            #expect(bell.status == 422 && (bell.json["error"] as? [String: Any])?["field"] as? String == "correlation_id", "\(bell.bodyText)")
 
             let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
             let channel = try await connection.openChannel()

@@ -46,4 +46,17 @@ struct TemplateTests {
             == ["/seconds: echo takes no configuration"])
         #expect(TransformerSettings.problems(of: ["prompt": "Sum up {{input.text}}", "json": true], type: .llm, secretNames: [], at: .root).isEmpty)
     }
+
+    @Test func aURLWithoutPlaceholdersMustBeOneARequestCouldGoTo() {
+        func problems(_ url: String) -> [String] {
+            TransformerSettings.problems(of: ["url": .string(url)], type: .http, secretNames: [], at: .root).map(\.description)
+        }
+        #expect(problems("") == ["/url: URL is not a URL libcurl can parse: "])
+        #expect(problems("../../etc") == ["/url: URL is not a URL libcurl can parse: ../../etc"])
+        #expect(problems("ftp://files.example.com/a") == ["/url: refused a ftp: URL: only http and https may be fetched"])
+        #expect(problems("https://user:pw@api.example.com/") == ["/url: refused https://api.example.com: user information (user:password@) is not allowed in the URL"])
+        #expect(problems("https://api.example.com/v1/items").isEmpty)
+        #expect(problems("{{input.url}}").isEmpty, "a URL made at run time is checked at run time")
+        #expect(problems("https://{{input.host}}/x").isEmpty)
+    }
 }

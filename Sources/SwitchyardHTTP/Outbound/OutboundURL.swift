@@ -7,7 +7,7 @@ import CSwitchyardCurl
 ///
 /// Made only from URLs that pass the checks that need no lookup: `http` or `https`, no user
 /// information, a host libcurl can use (no IPv6 zone id), a port other than 0.
-struct OutboundURL: Sendable {
+public struct OutboundURL: Sendable {
     /// libcurl's normalised form of the URL (`http://0x7f.1/` becomes `http://127.0.0.1/`);
     /// the transfer uses this, so it connects to the host that was checked.
     let url: String
@@ -48,6 +48,18 @@ struct OutboundURL: Sendable {
         self.scheme = scheme
         self.host = host
         self.port = port
+    }
+
+    /// Why a guarded client would refuse `text` before looking its host up (not a URL, not
+    /// http or https, no host, user information, an IPv6 zone id, no usable port), or `nil`.
+    /// A URL that passes may still be refused for the addresses its host resolves to.
+    public static func formProblem(_ text: String) -> String? {
+        do {
+            _ = try OutboundURL(checking: text)
+            return nil
+        } catch {
+            return error.message
+        }
     }
 
     /// Whether the host is an IPv6 literal (`[::1]`).

@@ -1,6 +1,7 @@
 // What each transformer type accepts in a configured transformer's `config`.
 
 public import SwitchyardCore
+import SwitchyardHTTP
 
 /// Checks a configured transformer's `config` for its type: known keys only, values of the
 /// right kind, templates that parse and name only secrets the transformer has.
@@ -71,7 +72,13 @@ public enum TransformerSettings {
             if let method = config["method"], !(method.string.map { HTTPTransformer.methods.contains($0.uppercased()) } ?? false) {
                 problem(pointer.appending("method"), "expected one of \(HTTPTransformer.methods.joined(separator: ", ")), got \(method)")
             }
-            if let url = config["url"] { template(url, at: pointer.appending("url")) }
+            if let url = config["url"] {
+                template(url, at: pointer.appending("url"))
+                // A URL without placeholders is known now: refuse one no request could go to.
+                if case .string(let text) = url, (try? Template(text))?.isLiteral == true, let why = OutboundURL.formProblem(text) {
+                    problem(pointer.appending("url"), why)
+                }
+            }
             if let headers = config["headers"] {
                 if case .object(let members) = headers {
                     for (name, value) in members { template(value, at: pointer.appending("headers").appending(name)) }
