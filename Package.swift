@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // C libraries, found by pkg-config; only their one Swift wrapper imports each.
@@ -109,6 +110,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardPostgres",
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("NIOCore", "swift-nio"),
+                product("NIOHTTP1", "swift-nio"),
                 product("Crypto", "swift-crypto"), product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
@@ -195,6 +197,7 @@ let package = Package(
                 "SwitchyardPipeline", "SwitchyardPipelines", "SwitchyardPostgres",
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Crypto", "swift-crypto"),
                 product("Logging", "swift-log"), product("Metrics", "swift-metrics"), product("ServiceLifecycle", "swift-service-lifecycle"),
+                product("NIOCore", "swift-nio"), product("NIOHTTP1", "swift-nio"), product("NIOHTTPTypes", "swift-nio-extras"),
             ],
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings),

@@ -60,12 +60,17 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = try encoder.encode(Body(error: .init(code: code, message: message, field: field, problems: problems)))
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBody)))
+    }
+
+    /// The body answered: `{"error":{"code","message","field"?,"problems"?}}`, keys sorted.
+    public var jsonBody: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings and optional strings only: encoding can't fail.
+        return (try? Array(encoder.encode(Body(error: .init(code: code, message: message, field: field, problems: problems))))) ?? []
     }
 
     /// 503: the broker or the database can't take the request now.

@@ -3,18 +3,24 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import NIOHTTP1
 
 extension Request {
     /// The whole body, refused with 413 as soon as it would pass `limit` bytes (a declared
-    /// `Content-Length` over the limit is refused before reading anything).
+    /// `Content-Length` over the limit is refused before reading anything), and with 400
+    /// `malformed_request` when its framing breaks (an invalid chunk size, say).
     public func body(upTo limit: Int) async throws -> [UInt8] {
         if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
             throw APIError.bodyTooLarge(limit)
         }
         var bytes: [UInt8] = []
-        for try await chunk in body {
-            guard bytes.count + chunk.readableBytes <= limit else { throw APIError.bodyTooLarge(limit) }
-            bytes += chunk.readableBytesView
+        do {
+            for try await chunk in body {
+                guard bytes.count + chunk.readableBytes <= limit else { throw APIError.bodyTooLarge(limit) }
+                bytes += chunk.readableBytesView
+            }
+        } catch let error as HTTPParserError {
+            throw APIError.malformedRequest(error)
         }
         return bytes
     }

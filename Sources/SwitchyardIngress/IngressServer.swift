@@ -123,7 +123,8 @@ public struct IngressServer: Sendable {
     public func application(port: Int? = nil) throws -> some Service {
         Application(
             router: try router(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [MalformedRequestAnswer()], idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
             configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
             logger: logger)
     }

@@ -36,6 +36,38 @@ import Testing
         }
     }
 
+    @Test func bytesThatBreakHTTPGetAJSON400AndTheConnectionCloses() async throws {
+        try await withFleet { fleet in
+            let tenant = try EventsTests.cli(fleet, ["tenants", "create", "acme"])
+            let key = try EventsTests.cli(fleet, ["keys", "create", "--tenant", tenant])
+            let ingress = try await IngressHarness.start(fleet)
+            let events = "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer \(key)\r\n"
+            for (request, message) in [
+                (events + "Idempotency-Key: a\u{1}b\r\nContent-Length: 2\r\n\r\n{}",
+                 "a header name or value holds a character HTTP does not allow (control characters, or a space in a name)"),
+                ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n",
+                 "the request's headers are larger than this server takes (80 KiB, 1000 fields)"),
+                ("GARBAGE\r\n\r\n", "the request line is not METHOD /path HTTP/1.1"),
+                (events + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+                 "the Content-Length header is not a single valid length for this request"),
+                // In the body: the route is reading it when the framing breaks.
+                (events + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n", "a chunk of the chunked body has an invalid size line"),
+            ] {
+                let client = try LoopbackClient(port: ingress.port)
+                defer { client.close() }
+                #expect(client.send(request))
+                let answer = try #require(await client.receiveUntilClose(timeout: .seconds(10)), "the connection closes after the answer")
+                let text = String(decoding: answer, as: UTF8.self)
+                #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(text.prefix(300))")
+                #expect(text.lowercased().contains("content-type: application/json"), "\(text.prefix(300))")
+                #expect(text.hasSuffix(#"{"error":{"code":"malformed_request","message":"\#(message)"}}"#), "\(text.prefix(300))")
+            }
+            #expect(try await ingress.get("/healthz").status == 200, "the ingress serves on")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 0, "nothing was published")
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func theMediaTypeIsMatchedWithoutCaseSpacesOrParameters() async throws {
         try await withFleet { fleet in
             let ingress = try await IngressHarness.start(fleet)

@@ -28,6 +28,19 @@ public struct LoopbackClient: Sendable {
         return false
     }
 
+    /// Reads everything the server sends until it closes the connection.
+    /// - Returns: The bytes, or `nil` if the server kept the connection open past `timeout`.
+    public func receiveUntilClose(timeout: Duration) async -> [UInt8]? {
+        let deadline = ContinuousClock.now + timeout
+        var received: [UInt8] = []
+        while ContinuousClock.now < deadline {
+            guard let bytes = socket.receive() else { return received }
+            received += bytes
+            await Task.yield()
+        }
+        return nil
+    }
+
     /// Closes the connection.
     public func close() {
         socket.close()
