@@ -84,6 +84,8 @@ struct WebhookController: Sendable {
         }
         let webhookID = id ?? ""
         let event = try source.event(from: try JSONBody.parse(body))
+        // The consumers land the event in Postgres, which holds no NUL: refused here, not dead-lettered there.
+        if let event { try JSONBody.requireStorable(event.body, field: "") }
         let tenantID = try await tenants.id(named: settings.tenantName)
         let traceparent = request.headers[Self.traceparent].flatMap { Traceparent.isValid($0) ? $0 : nil }
 

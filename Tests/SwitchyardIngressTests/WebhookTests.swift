@@ -160,6 +160,21 @@ import Testing
         }
     }
 
+    @Test func aSignedWebhookWhoseEventHoldsANULIsRefusedAndStoresNothing() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet)
+            let body = #"{"event_type":"conversation_ended","conversation_id":"conv-1","properties":{"note":"a\u0000b"}}"#
+            let refused = try await ingress.webhook(body: body, id: "call-nul")
+            #expect(refused.status == 422 && refused.errorCode == "invalid_value", "\(refused.bodyText)")
+            #expect(refused.errorField == "properties.note", "\(refused.bodyText)")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 0)
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 0)
+            let accepted = try await ingress.webhook(body: Self.conversationEnded, id: "call-nul")
+            #expect(accepted.status == 200 && accepted.json["status"] as? String == "accepted", "\(accepted.bodyText)")
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func bothSecretsOfARotationAreAccepted() async throws {
         try await withFleet { fleet in
             let ingress = try await IngressHarness.start(fleet)
