@@ -102,7 +102,7 @@ public struct BuildRole: WorkerRole {
                     .first.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }
             }
         } catch {
-            return .transientFailure(HandlerFailure("database", "finding build \(buildID): \(error)"))
+            return .databaseFailure("finding build \(buildID)", error)
         }
         guard let found else {
             return .transientFailure(HandlerFailure("unknown_build", "no project has build \(buildID) yet"))

@@ -41,7 +41,7 @@ struct ProjectStage: Sendable {
                     .first.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1), try $0.decode(String?.self, at: 2)) }
             }
         } catch {
-            return .finished(.transientFailure(HandlerFailure("database", "reading project \(projectID): \(error)")))
+            return .finished(.databaseFailure("reading project \(projectID)", error))
         }
         guard let found else { return .finished(.permanentFailure(HandlerFailure("project_not_found", "no project \(projectID)"))) }
         // A message acts only on its own tenant's projects: nothing is written and no external

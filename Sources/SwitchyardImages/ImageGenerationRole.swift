@@ -86,7 +86,7 @@ public struct ImageGenerationRole: WorkerRole {
         do {
             generation = try await pool.withConnection { connection in try CarouselStore.generation(id, on: connection) }
         } catch {
-            return .failure(HandlerFailure("database", "reading generation \(id): \(error)"))
+            return .failure(.database("reading generation \(id)", error))
         }
         if let generation, let refusal = Self.foreign(generation, id, message) { return .failure(refusal) }
         return .success(generation)
@@ -154,7 +154,7 @@ public struct ImageGenerationRole: WorkerRole {
         do {
             found = try await pool.withConnection { connection in try CarouselStore.generation(id, slide: index, on: connection) }
         } catch {
-            return .transientFailure(HandlerFailure("database", "reading slide \(index) of \(id): \(error)"))
+            return .databaseFailure("reading slide \(index) of \(id)", error)
         }
         guard let (generation, slide) = found else {
             return .permanentFailure(HandlerFailure("generation_not_found", "no generation \(id)"))

@@ -166,6 +166,24 @@ import Testing
         }
     }
 
+    @Test func aValueTheDatabaseCantCompareIsADeadLetterAtOnceNotARetry() async throws {
+        try await withFleet { fleet in
+            let worker = try fleet.startWorker(
+                ["build", "dead-letters"], environment: ["SWITCHYARD_WEBHOOK_SECRET_KIRO": DevelopmentPipelineTests.buildSecret])
+            // The build's id is looked up before anything is written: a NUL made that read fail,
+            // which was retried through every tier (8 attempts over minutes) as a database outage.
+            try await Self.publish(fleet, [AMQPOutgoingMessage(
+                exchange: "", routingKey: "sy.work.build", body: Array(#"{"v":1,"build_id":"b\u0000","kind":"progress","sequence":1}"#.utf8),
+                properties: AMQPProperties(messageID: "nul-build", type: "build.reported"))])
+            try await eventually("the report to be a dead letter", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters WHERE message_id = 'nul-build'") == 1
+            }
+            let row = try await fleet.text("SELECT concat_ws('|', error_class, attempts) FROM dead_letters WHERE message_id = 'nul-build'")
+            #expect(row == "invalid_value|1")
+            #expect(worker.isRunning)
+        }
+    }
+
     @Test func messagesOverTheLimitAreDeadLetteredWithoutTheirBodiesAndTheWorkerKeepsServing() async throws {
         try await withFleet { fleet in
             // A broker left at RabbitMQ's default takes 128 MiB a message: without a limit of

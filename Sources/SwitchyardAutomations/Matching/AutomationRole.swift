@@ -61,7 +61,7 @@ public struct AutomationRole: WorkerRole {
         do {
             chatbot = try await cache.chatbot(chatbotID) { try await load(chatbotID) }
         } catch {
-            return .transientFailure(HandlerFailure("database", "reading chatbot \(chatbotID): \(error)"))
+            return .databaseFailure("reading chatbot \(chatbotID)", error)
         }
         guard let chatbot, chatbot.tenantID == tenantID else {
             metrics.event(chatbot == nil ? .unknownChatbot : .otherTenant)
@@ -100,7 +100,7 @@ public struct AutomationRole: WorkerRole {
                 return versions
             }
         } catch {
-            return .transientFailure(HandlerFailure("database", "reading workflows: \(error)"))
+            return .databaseFailure("reading workflows", error)
         }
         let triggerData = body.jsonText
         var executions: [MatchingStore.Execution] = []

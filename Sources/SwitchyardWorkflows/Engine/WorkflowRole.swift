@@ -62,7 +62,7 @@ public struct WorkflowRole: WorkerRole {
         do {
             job = try await pool.withConnection { connection in try StepStore.job(step.jobID, step: step.stepID, on: connection) }
         } catch {
-            return .transientFailure(HandlerFailure("database", "reading job \(step.jobID): \(error)"))
+            return .databaseFailure("reading job \(step.jobID)", error)
         }
         guard let job else { return .permanentFailure(HandlerFailure("job_not_found", "no job \(step.jobID)")) }
         guard !JobStatus.final.contains(job.status) else { return .success(HandlerEffects()) }
@@ -112,7 +112,7 @@ public struct WorkflowRole: WorkerRole {
             logger.error("a step can't run on this worker", metadata: ["error": "\(error)"])
             return .transientFailure(HandlerFailure("configuration", error))
         } catch {
-            return .transientFailure(HandlerFailure("database", "reading transformer '\(current.transformerID)': \(error)"))
+            return .databaseFailure("reading transformer '\(current.transformerID)'", error)
         }
         let inputText = input.jsonText
         let start: @Sendable (isolated PostgresConnection) throws -> Void = { connection in
@@ -127,7 +127,7 @@ public struct WorkflowRole: WorkerRole {
             do {
                 try await pool.withConnection { connection in try start(connection) }
             } catch {
-                return .transientFailure(HandlerFailure("database", "starting step \(step.stepID) of job \(step.jobID): \(error)"))
+                return .databaseFailure("starting step \(step.stepID) of job \(step.jobID)", error)
             }
         }
         let outcome = await outcome(of: step, current, in: definition, job: job, resolved: resolved, input: input, tenantID: tenantID, logger: logger)
