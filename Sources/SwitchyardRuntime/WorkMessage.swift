@@ -1,5 +1,6 @@
 // A delivered message as a handler sees it: ids, type, attempt, tenant, trace, body.
 
+import Foundation
 public import SwitchyardAMQP
 import SwitchyardCore
 
@@ -32,8 +33,9 @@ public struct WorkMessage: Sendable {
     }
 
     /// Reads the contract's fields from a delivery.
-    /// - Throws: ``HandlerFailure`` (class `contract`) when the message has no `message_id`, or
-    ///   one with control characters (NUL among them), which can't be its inbox key.
+    /// - Throws: ``HandlerFailure``: class `contract` when the message has no `message_id`, one
+    ///   with control characters (NUL among them), which can't be its inbox key, or a `sy-tenant`
+    ///   that isn't a UUID; class `too_large` when its body was left out (over the message limit).
     /// - Parameters:
     ///   - delivery: The delivery.
     ///   - queue: The work queue it came from.
@@ -53,9 +55,18 @@ public struct WorkMessage: Sendable {
         let headers = delivery.properties.headers ?? [:]
         self.messageID = messageID
         type = delivery.properties.type ?? delivery.routingKey
-        attempt = max(1, headers[MessageHeaders.attempt]?.intValue ?? 1)
+        // Our own header, but any producer can set it: a count past the role's attempts is its last.
+        attempt = min(max(1, headers[MessageHeaders.attempt]?.intValue ?? 1), max(1, maxAttempts))
         correlationID = delivery.properties.correlationID
-        tenantID = headers[MessageHeaders.tenant]?.stringValue
+        if let tenant = headers[MessageHeaders.tenant] {
+            // Checked before the handler runs: the commit would refuse it after the work was done.
+            guard let text = tenant.stringValue, UUID(uuidString: text) != nil else {
+                throw HandlerFailure("contract", "the sy-tenant header is not a tenant id (a UUID)")
+            }
+            tenantID = text.lowercased()
+        } else {
+            tenantID = nil
+        }
         traceparent = headers[MessageHeaders.traceparent]?.stringValue
         body = delivery.body
         self.queue = queue

@@ -24,16 +24,19 @@ import Testing
             let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_ALLOW_PROBE_EVENTS": "1"])
             let worker = try fleet.startWorker(["workflow", "probe", "dead-letters"])
 
-            let nul = try await ingress.send(.post, "/v1/events", key: key, body: #"{"type":"probe.run","body":{"v":1,"id":"nul\u0000id"}}"#)
             let sleepy = try await ingress.send(
                 .post, "/v1/events", key: key, body: #"{"type":"probe.run","body":{"v":1,"id":"sleepy","sleep_ms":4000000000000}}"#)
-            #expect(nul.status == 202 && sleepy.status == 202)
-            // One batch: 20 good probes around a bad one; the good ones commit, the bad one alone fails.
-            let items = (0..<21).map { index in
-                index == 10 ? #"{"type":"probe.run","body":{"v":1,"id":"batch\u0000bad"}}"#
-                    : #"{"type":"probe.run","body":{"v":1,"id":"batch-\#(index)"}}"#
+            #expect(sleepy.status == 202)
+            // The ingress refuses a NUL (EventsTests); a producer with AMQP credentials can still
+            // send one. One burst: 20 good probes around a bad one, committed together; the good
+            // ones commit, the bad one alone fails, as does a NUL sent on its own.
+            func probe(_ id: String) -> AMQPOutgoingMessage {
+                AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.probe", body: Array(#"{"v":1,"id":"\#(id)"}"#.utf8),
+                    properties: AMQPProperties(headers: [MessageHeaders.tenant: .string(tenant)], messageID: UUID().uuidString, type: "probe.run"))
             }
-            #expect(try await ingress.send(.post, "/v1/events:batch", key: key, body: #"{"events":[\#(items.joined(separator: ","))]}"#).status == 202)
+            try await Self.publish(fleet, [probe("nul\\u0000id")])
+            try await Self.publish(fleet, (0..<21).map { probe($0 == 10 ? "batch\\u0000bad" : "batch-\($0)") })
             let job = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: key, body: #"{"input":{"after":"the attack"}}"#)
             let jobID = try #require(job.json["job_id"] as? String)
             #expect(try await ingress.send(.post, "/v1/events", key: key, body: #"{"type":"probe.run","body":{"v":1,"id":"plain"}}"#).status == 202)
@@ -163,6 +166,35 @@ import Testing
             }
             await connection.close()
             await ingress.client.shutdown()
+        }
+    }
+
+    @Test func aTenantThatIsNotAUUIDIsRefusedBeforeTheHandlerAndAnAttemptCountIsCapped() async throws {
+        try await withFleet { fleet in
+            let worker = try fleet.startWorker(["probe", "dead-letters"])
+            func probe(_ id: String, _ headers: AMQPTable, transientFailures: Int = 0) -> AMQPOutgoingMessage {
+                AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.probe", body: Array(#"{"v":1,"id":"\#(id)","transient_failures":\#(transientFailures)}"#.utf8),
+                    properties: AMQPProperties(headers: headers, messageID: id, type: "probe.run"))
+            }
+            try await Self.publish(fleet, [
+                probe("tenant-text", [MessageHeaders.tenant: "not-a-uuid"]),
+                probe("tenant-number", [MessageHeaders.tenant: .int64(5)]),
+                probe("attempt-huge", [MessageHeaders.attempt: .int64(.max)], transientFailures: 10),
+                probe("plain", [:]),
+            ])
+            try await eventually("three dead letters and one result", timeout: .seconds(20)) {
+                let letters = try await fleet.count("SELECT count(*) FROM dead_letters")
+                let results = try await fleet.count("SELECT count(*) FROM probe_results")
+                return letters == 3 && results == 1
+            }
+            let rows = "concat_ws('|', error_class, attempts, error) FROM dead_letters WHERE message_id"
+            for id in ["tenant-text", "tenant-number"] {
+                #expect(try await fleet.text("SELECT \(rows) = '\(id)'") == "contract|1|the sy-tenant header is not a tenant id (a UUID)")
+            }
+            let huge = try await fleet.text("SELECT \(rows) = 'attempt-huge'")
+            #expect(huge.contains("|5|gave up after 5 attempts"), "the role's 5, not the header's 2^63 - 1: \(huge)")
+            #expect(worker.isRunning)
         }
     }
 
