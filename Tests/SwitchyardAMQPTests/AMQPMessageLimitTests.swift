@@ -40,9 +40,7 @@ import Testing
     }
 
     @Test func aBodyOverTheMessageLimitFailsThatPublishAlone() async throws {
-        var configuration = try AMQPConnection.Configuration(url: TestEnvironment.amqpURL, connectionName: "switchyard-tests")
-        configuration.messageLimit = 4096
-        let connection = try await AMQPConnection.connect(configuration)
+        let connection = try await connectToTestBroker(messageLimit: 4096)
         let channel = try await connection.openChannel(confirms: true)
         let queue = try await makeQueue(channel)
         let outcomes = await channel.publish([4096, 4097, 10].map {
@@ -65,9 +63,7 @@ import Testing
         let publisher = try await producer.openChannel(confirms: true)
         let queue = try await makeQueue(publisher)
         let fetchedQueue = try await makeQueue(publisher)
-        var configuration = try AMQPConnection.Configuration(url: TestEnvironment.amqpURL, connectionName: "switchyard-tests")
-        configuration.messageLimit = 64 * 1024
-        let consumer = try await AMQPConnection.connect(configuration)
+        let consumer = try await connectToTestBroker(messageLimit: 64 * 1024)
         let channel = try await consumer.openChannel()
         let large = [UInt8](repeating: 1, count: 1_000_000)  // eight body frames of 128 KiB
         let atLimit = (0..<(64 * 1024)).map { UInt8(truncatingIfNeeded: $0) }

@@ -2,9 +2,13 @@ import SwitchyardAMQP
 import SwitchyardTestSupport
 
 /// Connects to the test broker, saying how to start it when it is not running.
-func connectToTestBroker(name: String = "switchyard-tests") async throws -> AMQPConnection {
+func connectToTestBroker(
+    name: String = "switchyard-tests", messageLimit: Int = AMQPConnection.Configuration.defaultMessageLimit
+) async throws -> AMQPConnection {
     do {
-        return try await AMQPConnection.connect(url: TestEnvironment.amqpURL, connectionName: name)
+        var configuration = try AMQPConnection.Configuration(url: TestEnvironment.amqpURL, connectionName: name)
+        configuration.messageLimit = messageLimit
+        return try await AMQPConnection.connect(configuration)
     } catch let error as AMQPError where error.code == .connectionFailed {
         throw AMQPError(.connectionFailed, "\(error.message); \(TestEnvironment.startHint)")
     }
