@@ -19,6 +19,8 @@ public import SwitchyardPostgres
 /// publishes them itself right after its commit) are left alone until it passes. New rows wake
 /// the relay through `NOTIFY sy_outbox` (and, from committers in the same process, through an
 /// ``OutboxSignal``); it also looks every second. `published_at` is the time the broker's confirm arrived.
+/// A row the broker refuses (no queue takes it, or it can't be encoded) waits one second more
+/// after each failure, up to a minute, so refused rows can't fill every batch and hold up the rest.
 ///
 /// Metrics: `switchyard_outbox_published_total`, and `switchyard_outbox_backlog` (rows not yet
 /// published, counted at most every five seconds).
@@ -150,8 +152,14 @@ public struct OutboxRelay: Service {
                     sent.append(id)
                 case .failure(let error):
                     lastFailure = error
+                    // Out of the next passes for a while (1 s more after each failure, up to a
+                    // minute), so that rows the broker keeps refusing can't fill every batch.
                     try connection.execute(
-                        "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1", [id, "\(error)"])
+                        """
+                        UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                            relay_after = clock_timestamp() + make_interval(secs => least(attempts + 1, 60))
+                        WHERE id = $1
+                        """, [id, "\(error)"])
                 }
             }
             if !sent.isEmpty {

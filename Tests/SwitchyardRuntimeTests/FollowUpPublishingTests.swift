@@ -65,6 +65,29 @@ import Testing
         }
     }
 
+    /// Rows the broker keeps refusing (here: no queue takes their routing key), as many as a
+    /// relay's batch, don't hold up the rows behind them: each waits a little longer after each
+    /// failure, and the next pass takes the others.
+    @Test func rowsTheBrokerKeepsRefusingDontHoldUpTheRest() async throws {
+        try await withFleet { fleet in
+            try await fleet.execute("""
+                INSERT INTO outbox (exchange, routing_key, message_id, properties, body)
+                SELECT 'sy.events', 'nobody.takes.this', 'refused-' || n, '{}'::jsonb, convert_to('{"v":1}', 'UTF8')
+                FROM generate_series(1, 200) AS n
+                """)
+            try await fleet.execute("""
+                INSERT INTO outbox (exchange, routing_key, message_id, properties, body)
+                VALUES ('sy.events', 'probe.run', 'behind-them', '{}'::jsonb, convert_to('{"v":1,"id":"behind-them"}', 'UTF8'))
+                """)
+            try fleet.startWorker(["probe"])
+            try await eventually("the row behind the refused ones to be published and run", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id = 'behind-them'") == 1
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE routing_key = 'nobody.takes.this' AND attempts > 0") == 200)
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL AND routing_key = 'nobody.takes.this'") == 0)
+        }
+    }
+
     /// A follow-up publish that closes the worker's channel (its exchange is gone: 404) gives
     /// the rows back and starts the worker's session again on fresh connections, as a failed
     /// retry publish does; once the exchange is back, every follow-up runs once.
