@@ -86,8 +86,9 @@ struct DeadLetterRecord {
             archiveKey = "\(originQueue)|\(identity)|\(reason)|\(count)"
         }
         if let size = delivery.omittedBodySize {
-            error = (error.map { "\($0); " } ?? "")
+            error = (error.map { "\($0); " } ?? "") + "(\(errorClass ?? reason)) "
                 + "its body of \(size) bytes, more than the archiver's message limit (SWITCHYARD_MESSAGE_LIMIT), was left out"
+            errorClass = WorkMessage.tooLargeErrorClass
         }
         rawHeaders = cleaner.changed ? Self.rawText(headers) : nil
     }

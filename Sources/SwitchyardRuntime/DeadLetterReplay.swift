@@ -21,7 +21,8 @@ public struct DeadLetterReplay: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// Republished and confirmed to this exchange and routing key.
         case replayed(exchange: String, routingKey: String)
-        /// Not published: replayed before, discarded, or being replayed by someone else now.
+        /// Not published: replayed before, discarded, being replayed by someone else now, or
+        /// archived without its body (``WorkMessage/tooLargeErrorClass``).
         case skipped(String)
         /// Not published: the broker refused it or it can't be routed (its origin is gone?).
         case failed(String)
@@ -105,6 +106,9 @@ public struct DeadLetterReplay: Sendable {
             let letter = try ArchivedDeadLetter(row: row)
             if let discarded = letter.discardedAt { return .skipped("discarded at \(discarded)") }
             if let replayed = letter.replayedAt { return .skipped("already replayed at \(replayed)") }
+            if letter.errorClass == WorkMessage.tooLargeErrorClass {
+                return .skipped("its body was larger than the message limit and was left out: nothing to replay")
+            }
             guard let destination = destination(of: letter) else {
                 guard topology.role(consuming: letter.originQueue) != nil else {
                     return .failed("origin queue \(letter.originQueue) is not in the topology (as a work queue)")

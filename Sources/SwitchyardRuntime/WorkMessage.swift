@@ -27,6 +27,10 @@ public struct WorkMessage: Sendable {
     /// The role's attempts before a transient failure becomes a dead letter.
     public var maxAttempts: Int
 
+    /// The error class of a dead letter whose body was larger than the message limit and was
+    /// left out: a worker's, or one the archiver read past. Such a letter has nothing to replay.
+    public static let tooLargeErrorClass = "too_large"
+
     /// Whether a transient failure of this attempt becomes a dead letter (the role's last).
     public var isLastAttempt: Bool {
         attempt >= maxAttempts
@@ -50,7 +54,7 @@ public struct WorkMessage: Sendable {
         }
         if let size = delivery.omittedBodySize {
             throw HandlerFailure(
-                "too_large", "the body is \(size) bytes, more than this worker's message limit (SWITCHYARD_MESSAGE_LIMIT); it was left out")
+                Self.tooLargeErrorClass, "the body is \(size) bytes, more than this worker's message limit (SWITCHYARD_MESSAGE_LIMIT); it was left out")
         }
         let headers = delivery.properties.headers ?? [:]
         self.messageID = messageID

@@ -243,7 +243,13 @@ import Testing
             let big = try await fleet.text("SELECT \(row) = 'big'")
             #expect(big == "too_large|1|0|the body is 200027 bytes, more than this worker's message limit (SWITCHYARD_MESSAGE_LIMIT); it was left out")
             let letter = try await fleet.text("SELECT \(row) = 'big-letter'")
-            #expect(letter == "permanent|0|its body of 200000 bytes, more than the archiver's message limit (SWITCHYARD_MESSAGE_LIMIT), was left out")
+            #expect(letter == "too_large|0|(permanent) its body of 200000 bytes, more than the archiver's message limit (SWITCHYARD_MESSAGE_LIMIT), was left out")
+            // Neither has a body to put back on the broker.
+            let ids = try await fleet.text("SELECT string_agg(id::text, ' ' ORDER BY id) FROM dead_letters").split(separator: " ").map(String.init)
+            let replay = try SwitchyardProcess.run(["dlq", "replay"] + ids, environment: fleet.environment)
+            #expect(replay.status == 0, "\(replay.standardOutput) \(replay.standardError)")
+            #expect(replay.standardOutput.components(separatedBy: "left out: nothing to replay").count == 3, "\(replay.standardOutput)")
+            #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE replayed_at IS NOT NULL") == 0)
             #expect(try await fleet.depths(["sy.dlq.probe", "sy.work.probe"]).values.allSatisfy { $0 == 0 }, "nothing left behind")
             #expect(worker.isRunning)
         }
