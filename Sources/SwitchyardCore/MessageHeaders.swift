@@ -10,6 +10,8 @@ public enum MessageHeaders {
     public static let firstSeen = "sy-first-seen"
     /// W3C trace context, passed on to follow-up events.
     public static let traceparent = "traceparent"
+    /// How many workflow steps in a row led to the event (absent: none); see ``WorkflowHops``.
+    public static let hop = "sy-hop"
 
     /// Dead letters: the failure's class (`transient`, `permanent`, `database`, ...).
     public static let errorClass = "sy-error-class"

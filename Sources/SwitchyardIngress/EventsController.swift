@@ -13,7 +13,8 @@ import SwitchyardPostgres
 
 /// Producer events: authenticated by a tenant's API key, validated against the catalog,
 /// stamped with the key's tenant, published with confirms. An `Idempotency-Key` makes a retry
-/// return the first answer (the same key with another body is 422).
+/// return the first answer (the same key with another body is 422). A `Switchyard-Hop` (a
+/// workflow's `http` step posting the events) goes on with them as `sy-hop` (``WorkflowHops``).
 struct EventsController: Sendable {
     let configuration: IngressConfiguration
     let pool: PostgresPool
@@ -45,6 +46,7 @@ struct EventsController: Sendable {
 
     func receive(_ request: Request, batch: Bool, from address: String) async throws -> Response {
         let caller = try await authentication.caller(of: request, from: address)
+        let hops = try request.workflowHops()
         try request.requireJSON()
         let bytes = try await request.body(upTo: configuration.bodyLimit)
         let events = try Self.parse(try JSONBody.parse(bytes), batch: batch, allowProbes: configuration.allowProbeEvents)
@@ -56,10 +58,12 @@ struct EventsController: Sendable {
                 ?? UUID().uuidString.lowercased()
         }
         let messages = zip(events, ids).map { event, id in
-            OutgoingEvent(
+            var message = OutgoingEvent(
                 type: event.type, body: event.body.jsonBytes, messageID: id,
                 correlationID: event.correlationID, tenantID: caller.tenantID
             ).message(exchange: eventsExchange, appID: "switchyard-ingress")
+            if hops > 0 { message.properties.headers?[MessageHeaders.hop] = .int64(Int64(hops)) }
+            return message
         }
         let accepted = zip(events, ids).map { ["message_id": $1, "event_type": $0.type] }
         let encoder = JSONEncoder()

@@ -18,6 +18,9 @@ public struct WorkMessage: Sendable {
     public var tenantID: String?
     /// W3C trace context to pass on.
     public var traceparent: String?
+    /// How many workflow steps in a row led to the event (`sy-hop`, ``WorkflowHops``): 0 when
+    /// absent or negative.
+    public var hops: Int
     /// The versioned JSON body.
     public var body: [UInt8]
     /// The work queue it came from.
@@ -72,6 +75,7 @@ public struct WorkMessage: Sendable {
             tenantID = nil
         }
         traceparent = headers[MessageHeaders.traceparent]?.stringValue
+        hops = max(0, headers[MessageHeaders.hop]?.intValue ?? 0)
         body = delivery.body
         self.queue = queue
         self.delivery = delivery

@@ -34,6 +34,15 @@ struct HTTPTransformerRequestTests {
         #expect(request.headers.first { $0.hasName("Content-Type") }?.value == "text/plain; charset=utf-8")
     }
 
+    @Test func everyRequestSaysHowManyStepsLedToItWhateverTheConfigurationOrInputSay() throws {
+        let context = StepContext(
+            jobID: "j", stepID: "s", tenantID: "t", config: ["headers": ["switchyard-hop": "0"]], hops: 3)
+        let request = try HTTPTransformer.request(input: ["url": "https://x", "headers": ["Switchyard-Hop": "0"]], context: context)
+        #expect(request.headers.filter { $0.hasName(WorkflowHops.httpHeader) }.map(\.value) == ["4"])
+        let first = try HTTPTransformer.request(input: ["url": "https://x"], context: StepContext(jobID: "j", stepID: "s", tenantID: "t"))
+        #expect(first.headers.filter { $0.hasName(WorkflowHops.httpHeader) }.map(\.value) == ["1"])
+    }
+
     @Test func badSettingsAreNamed() {
         let context = StepContext(jobID: "j", stepID: "s", tenantID: "t")
         #expect(throws: (any Error).self) { try HTTPTransformer.request(input: ["url": 5], context: context) }

@@ -18,7 +18,9 @@ import SwitchyardWorkflows
 /// an execution and its job, written in one transaction with the message's inbox row, their ids
 /// derived from the message id and the automation id: a redelivered or re-sent event (same
 /// message id) finds them and writes nothing again. A workflow that no longer exists gives a
-/// `failed` execution without a job.
+/// `failed` execution without a job. A job started by an event that a workflow's step sent
+/// carries the count of such steps on (``WorkflowHops``); an event at the limit gives `failed`
+/// executions without jobs, so a workflow that triggers its own automation stops.
 public struct AutomationRole: WorkerRole {
     public let name = "automations"
     private let pool: PostgresPool
@@ -103,6 +105,7 @@ public struct AutomationRole: WorkerRole {
             return .databaseFailure("reading workflows", error)
         }
         let triggerData = body.jsonText
+        let hops = message.hops
         var executions: [MatchingStore.Execution] = []
         var jobs: [(id: String, workflowID: String, version: WorkflowJobs.Version, input: String)] = []
         var followUps: [OutgoingEvent] = []
@@ -113,7 +116,11 @@ public struct AutomationRole: WorkerRole {
                 id: executionID, tenantID: tenantID, automationID: automation.id, chatbotID: chatbot.id, eventID: message.messageID,
                 eventType: message.type, triggerData: triggerData, matched: JSONValue.array(held.map(\.json)).jsonText,
                 matchMessage: "\(message.type) matched automation '\(automation.name)' (\(count) held)", startMessage: "")
-            if let version = versions[automation.workflowID] {
+            if hops >= WorkflowHops.limit {
+                execution.error = "the event comes from \(hops) workflow steps in a row, each started by the one before (at most "
+                    + "\(WorkflowHops.limit - 1)): a loop; no job started"
+                execution.startMessage = execution.error ?? ""
+            } else if let version = versions[automation.workflowID] {
                 do throws(JSONPathError) {
                     let input = try InputMap.input(automation.inputMap, event: body, chatbot: chatbot.document)
                     let jobID = DerivedID.make("job", message.messageID, automation.id)
@@ -140,7 +147,8 @@ public struct AutomationRole: WorkerRole {
             write: { [executions, jobs] connection in
                 for job in jobs {
                     _ = try WorkflowJobs.insert(
-                        jobID: job.id, tenantID: tenantID, workflowID: job.workflowID, version: job.version, input: job.input, on: connection)
+                        jobID: job.id, tenantID: tenantID, workflowID: job.workflowID, version: job.version, input: job.input, hops: hops,
+                        on: connection)
                 }
                 for execution in executions { try MatchingStore.insert(execution, on: connection) }
             },

@@ -46,16 +46,18 @@ enum JobStore {
     }
 
     /// Inserts a pending job at its first step.
+    /// - Parameter hops: How many workflow steps in a row led to it (``WorkflowHops``).
     /// - Returns: The first step's `workflow.step` message.
     static func insert(
-        jobID: String, tenantID: String, workflowID: String, version: Version, input: String, on connection: isolated PostgresConnection
+        jobID: String, tenantID: String, workflowID: String, version: Version, input: String, hops: Int,
+        on connection: isolated PostgresConnection
     ) throws -> OutgoingEvent {
         try connection.execute(
             """
-            INSERT INTO jobs (id, tenant_id, workflow_id, workflow_version_id, workflow_version, input, current_step_id, state_history)
+            INSERT INTO jobs (id, tenant_id, workflow_id, workflow_version_id, workflow_version, input, current_step_id, state_history, hops)
             VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7,
-                    jsonb_build_array(jsonb_build_object('status', $8::text, 'step_id', $7::text, 'at', switchyard_time(now()))))
-            """, [jobID, tenantID, workflowID, version.id, version.number, input, version.startStep, JobStatus.pending.rawValue])
+                    jsonb_build_array(jsonb_build_object('status', $8::text, 'step_id', $7::text, 'at', switchyard_time(now()))), $9)
+            """, [jobID, tenantID, workflowID, version.id, version.number, input, version.startStep, JobStatus.pending.rawValue, hops])
         return StepMessage(jobID: jobID, stepID: version.startStep).event(tenantID: tenantID)
     }
 

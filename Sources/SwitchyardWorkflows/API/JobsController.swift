@@ -45,9 +45,11 @@ struct JobsController: RouteController {
     }
 
     /// Starts a job: `{"input": <any JSON>}` (or `input_data`, the seed's name; default `{}`);
-    /// 201 `{"job_id","status","created_at"}`.
+    /// 201 `{"job_id","status","created_at"}`. A `Switchyard-Hop` (a workflow's `http` step
+    /// starting the job) is kept as the job's `hops` (``WorkflowHops``).
     func create(_ request: Request, workflowID: String, from address: String) async throws -> Response {
         let caller = try await authentication.caller(of: request, from: address)
+        let hops = try request.workflowHops()
         try request.requireJSON()
         let bytes = try await request.body(upTo: bodyLimit)
         let input = try Self.input(of: try JSONBody.parse(bytes))
@@ -60,7 +62,8 @@ struct JobsController: RouteController {
                 try JobStore.latestVersion(ofWorkflow: workflowID, tenantID: caller.tenantID, on: connection)
             }
             return [try JobStore.insert(
-                jobID: jobID, tenantID: caller.tenantID, workflowID: workflowID, version: version, input: input, on: connection)]
+                jobID: jobID, tenantID: caller.tenantID, workflowID: workflowID, version: version, input: input, hops: hops,
+                on: connection)]
         }
         return APIResponse.json(answer, status: .created)
     }

@@ -43,13 +43,15 @@ public enum WorkflowJobs {
 
     /// Inserts a pending job at its first step, unless a job with this id exists already.
     /// Publish ``firstStep(ofJob:version:tenantID:)`` with the transaction.
+    /// - Parameter hops: How many workflow steps in a row led to it (``WorkflowHops``).
     /// - Returns: Whether the job was inserted.
     public static func insert(
-        jobID: String, tenantID: String, workflowID: String, version: Version, input: String, on connection: isolated PostgresConnection
+        jobID: String, tenantID: String, workflowID: String, version: Version, input: String, hops: Int,
+        on connection: isolated PostgresConnection
     ) throws -> Bool {
         guard try connection.query("SELECT 1 FROM jobs WHERE id = $1::uuid", [jobID]).isEmpty else { return false }
         _ = try JobStore.insert(
-            jobID: jobID, tenantID: tenantID, workflowID: workflowID, version: version.version, input: input, on: connection)
+            jobID: jobID, tenantID: tenantID, workflowID: workflowID, version: version.version, input: input, hops: hops, on: connection)
         return true
     }
 }

@@ -15,6 +15,8 @@ enum StepStore {
         var input: JSONValue
         var workflowVersionID: Int64
         var definition: String
+        /// How many workflow steps in a row led to the job (``WorkflowHops``).
+        var hops: Int
         /// `{"<step>": {"output": ...}}` of the finished steps.
         var outputs: [String: JSONValue]
         /// The step's own row, when it has started before.
@@ -35,7 +37,7 @@ enum StepStore {
             SELECT j.status, j.tenant_id::text, j.input::text, j.workflow_version_id, v.definition::text,
                 (SELECT coalesce(jsonb_object_agg(s.step_id, jsonb_build_object('output', s.output)), '{}')::text
                    FROM job_steps s WHERE s.job_id = j.id AND s.status = 'completed'),
-                c.status, c.attempts, c.input::text
+                c.status, c.attempts, c.input::text, j.hops
             FROM jobs j JOIN workflow_versions v ON v.id = j.workflow_version_id
             LEFT JOIN job_steps c ON c.job_id = j.id AND c.step_id = $2
             WHERE j.id = $1::uuid
@@ -52,6 +54,7 @@ enum StepStore {
             input: try json(try row.decode(String.self, at: 2)),
             workflowVersionID: try row.decode(Int64.self, at: 3),
             definition: try row.decode(String.self, at: 4),
+            hops: try row.decode(Int.self, at: 9),
             outputs: try json(try row.decode(String.self, at: 5)).object ?? [:],
             step: step)
     }

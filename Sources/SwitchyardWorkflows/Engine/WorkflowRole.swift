@@ -147,7 +147,8 @@ public struct WorkflowRole: WorkerRole {
     ) async -> HandlerOutcome {
         let started = ContinuousClock.now
         let context = StepContext(
-            jobID: step.jobID, stepID: step.stepID, tenantID: job.tenantID, config: resolved.config, secrets: resolved.secrets)
+            jobID: step.jobID, stepID: step.stepID, tenantID: job.tenantID, config: resolved.config, secrets: resolved.secrets,
+            hops: job.hops)
         let result = await resolved.transformer.run(input, context: context)
         let duration = ContinuousClock.now - started
         switch result {

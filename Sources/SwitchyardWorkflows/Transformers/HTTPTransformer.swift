@@ -11,7 +11,9 @@ public import SwitchyardHTTP
 /// The output is the response body parsed as JSON, or `{"text": body}` when it is not JSON.
 /// 5xx, 408, 429, timeouts and network failures are retryable; other 4xx, a URL the outbound
 /// guard refuses and a body over the size limit fail the step. A body given as a string is sent
-/// as text, anything else as JSON.
+/// as text, anything else as JSON. Every request says `Switchyard-Hop: n + 1`, where n is the
+/// job's hops (``WorkflowHops``): Switchyard's API refuses a request at the limit, which ends a
+/// workflow that triggers itself.
 public struct HTTPTransformer: StepTransformer {
     /// The methods a step may use.
     public static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
@@ -92,6 +94,9 @@ public struct HTTPTransformer: StepTransformer {
                 headers.append(HTTPHeader(name, try rendered(text, configured: configured)))
             }
         }
+        // The count of steps that led here goes on, whatever the configuration or input say.
+        headers.removeAll { $0.hasName(WorkflowHops.httpHeader) }
+        headers.append(HTTPHeader(WorkflowHops.httpHeader, String(context.hops + 1)))
         var body: [UInt8]?
         if let value = setting("body"), value != .null {
             let resolved = context.config["body"] != nil ? try renderedStrings(in: value, input: input, secrets: context.secrets) : value

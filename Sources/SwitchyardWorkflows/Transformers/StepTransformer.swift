@@ -14,14 +14,19 @@ public struct StepContext: Sendable {
     public var config: [String: JSONValue]
     /// The configured transformer's opened secrets, by name.
     public var secrets: [String: String]
+    /// How many workflow steps in a row led to the job (``WorkflowHops``).
+    public var hops: Int
 
     /// Creates a context.
-    public init(jobID: String, stepID: String, tenantID: String, config: [String: JSONValue] = [:], secrets: [String: String] = [:]) {
+    public init(
+        jobID: String, stepID: String, tenantID: String, config: [String: JSONValue] = [:], secrets: [String: String] = [:], hops: Int = 0
+    ) {
         self.jobID = jobID
         self.stepID = stepID
         self.tenantID = tenantID
         self.config = config
         self.secrets = secrets
+        self.hops = hops
     }
 }
 
