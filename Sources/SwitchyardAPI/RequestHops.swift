@@ -18,11 +18,8 @@ extension Request {
                 "expected one whole number 0-\(WorkflowHops.limit - 1), got '\(values.joined(separator: ", ").prefix(40))'",
                 field: WorkflowHops.httpHeader)
         }
-        guard hops < WorkflowHops.limit else {
-            throw APIError(
-                .unprocessableContent, "loop_detected",
-                "this request comes from \(hops) workflow steps in a row, each started by the one before; at most \(WorkflowHops.limit - 1) may lead to an event or a job, so the chain stops here",
-                field: WorkflowHops.httpHeader)
+        if let loop = WorkflowHops.loop(hops) {
+            throw APIError(.unprocessableContent, "loop_detected", loop, field: WorkflowHops.httpHeader)
         }
         return hops
     }

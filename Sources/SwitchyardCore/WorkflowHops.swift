@@ -12,6 +12,13 @@ public enum WorkflowHops {
     /// The most workflow steps in a row that may lead to an event or a job.
     public static let limit = 8
 
+    /// Why a request or an event that `hops` workflow steps led to is refused; nil below ``limit``.
+    public static func loop(_ hops: Int) -> String? {
+        guard hops >= limit else { return nil }
+        return "it comes from \(hops) workflow steps in a row, each started by the one before; at most \(limit - 1) may lead to "
+            + "an event or a job, so the chain stops here"
+    }
+
     /// The count in a header's text: a whole number of at most three digits; nil otherwise.
     public static func count(_ text: String) -> Int? {
         guard !text.isEmpty, text.utf8.count <= 3, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int(text) else {

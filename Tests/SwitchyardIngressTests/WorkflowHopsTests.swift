@@ -2,6 +2,7 @@
 // rounds: Switchyard-Hop on the http step's requests, sy-hop on the events, hops on the jobs.
 
 import Foundation
+import SwitchyardAMQP
 import SwitchyardCore
 import SwitchyardHTTP
 import SwitchyardTestSupport
@@ -42,6 +43,38 @@ struct WorkflowHopsTests {
             // The refused request published nothing: no ninth event, execution or job.
             #expect(try await fleet.count("SELECT count(*) FROM inbox WHERE consumer LIKE '%automations%'") == WorkflowHops.limit)
             #expect(try await fleet.count("SELECT count(*) FROM jobs") == WorkflowHops.limit)
+            await harness.ingress.client.shutdown()
+        }
+    }
+
+    @Test func anEventPublishedStraightToTheBrokerAtTheLimitStartsNoJob() async throws {
+        try await withFleet { fleet in
+            let harness = try await WorkflowHarness.start(fleet)
+            let automations = AutomationHarness(fleet: fleet, tenants: harness.tenants)
+            let chatbot = try await automations.chatbot("direct", key: harness.tenants.a.key)
+            try await automations.automation(
+                on: chatbot, name: "echo", trigger: #"{"event_type":"chatbot.message.received","conditions":[{"path":"$.text","op":"eq","value":"hi"}],"match":"all"}"#)
+            try fleet.startWorker(["automations", "workflow"])
+            // A producer with AMQP credentials sets the header itself: the limit, a count below
+            // it, and one no chain can have.
+            func event(_ hop: Int64) -> AMQPOutgoingMessage {
+                AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.automations", body: Array(#"{"v":1,"chatbot_id":"\#(chatbot)","text":"hi"}"#.utf8),
+                    properties: AMQPProperties(
+                        headers: [MessageHeaders.tenant: .string(harness.tenants.a.id), MessageHeaders.hop: .int64(hop)],
+                        messageID: "hop-\(hop)", type: "chatbot.message.received"))
+            }
+            try await AbuseWorkerTests.publish(fleet, [event(Int64(WorkflowHops.limit)), event(3), event(-5)])
+            try await eventually("three executions", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM automation_executions") == 3
+            }
+            let refused = try await fleet.text(
+                "SELECT status || ' ' || coalesce(job_id::text, 'no job') || ' ' || error FROM automation_executions WHERE event_id = 'hop-\(WorkflowHops.limit)'")
+            #expect(refused.hasPrefix("failed no job a loop:"), "\(refused)")
+            #expect(try await fleet.text(
+                "SELECT string_agg(e.event_id || '=' || j.hops, ',' ORDER BY e.event_id) FROM automation_executions e JOIN jobs j ON j.id = e.job_id")
+                == "hop--5=0,hop-3=3")
+            #expect(try await fleet.count("SELECT count(*) FROM jobs") == 2)
             await harness.ingress.client.shutdown()
         }
     }

@@ -116,9 +116,8 @@ public struct AutomationRole: WorkerRole {
                 id: executionID, tenantID: tenantID, automationID: automation.id, chatbotID: chatbot.id, eventID: message.messageID,
                 eventType: message.type, triggerData: triggerData, matched: JSONValue.array(held.map(\.json)).jsonText,
                 matchMessage: "\(message.type) matched automation '\(automation.name)' (\(count) held)", startMessage: "")
-            if hops >= WorkflowHops.limit {
-                execution.error = "the event comes from \(hops) workflow steps in a row, each started by the one before (at most "
-                    + "\(WorkflowHops.limit - 1)): a loop; no job started"
+            if let loop = WorkflowHops.loop(hops) {
+                execution.error = "a loop: \(loop); no job started"
                 execution.startMessage = execution.error ?? ""
             } else if let version = versions[automation.workflowID] {
                 do throws(JSONPathError) {
