@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import Switchyard
 import SwitchyardCore
 import SwitchyardJSONPath
 
@@ -15,7 +16,7 @@ struct JSONPathCommand: ParsableCommand {
             Prints the values of the selected nodes as a JSON array on one line, or with --paths their \
             normalized paths ($['store']['book'][0]). Object members are visited sorted by name. An \
             invalid query exits 2 with the position of the mistake (from 0), a document that isn't \
-            JSON exits 2 with its line and column.
+            JSON exits 2 with its line and column. Documents larger than 256 MiB are refused.
             """)
 
     @Argument(help: "The query, such as '$.store.book[?@.price < 10].title'.")
@@ -41,20 +42,19 @@ struct JSONPathCommand: ParsableCommand {
         print(String(decoding: try encoder.encode(selected), as: UTF8.self))
     }
 
+    /// The most bytes of document the command reads.
+    static let documentLimit = 256 * 1024 * 1024
+
     /// The document from `file`, or from standard input.
     private func readDocument() throws -> JSONValue {
+        let path = file ?? "-"
         let bytes: [UInt8]
-        let source: String
-        if let file, file != "-" {
-            guard let contents = FileManager.default.contents(atPath: file) else {
-                throw CommandFailure(message: "cannot read the file '\(file)'", exitCode: 2)
-            }
-            bytes = [UInt8](contents)
-            source = "'\(file)'"
-        } else {
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            source = "standard input"
+        do {
+            bytes = try InputFile.read(path, limit: Self.documentLimit)
+        } catch {
+            throw CommandFailure(message: "cannot read the document: \(error)", exitCode: 2)
         }
+        let source = path == "-" ? "standard input" : "'\(path)'"
         do {
             return try JSONValue(parsing: bytes)
         } catch {

@@ -15,7 +15,7 @@ struct PublishCommand: AsyncParsableCommand {
     @Argument(help: "The event type, also the routing key (e.g. probe.run).")
     var type: String
 
-    @Option(help: "The JSON body, or @path to read it from a file.")
+    @Option(help: "The JSON body, or @path to read it from a file (@- from standard input).")
     var data: String
 
     @Option(name: .customLong("message-id"), help: "The message id (default: a new UUID).")
@@ -80,18 +80,19 @@ struct PublishCommand: AsyncParsableCommand {
 
     /// The body from `--data`, checked to be JSON no larger than the message limit.
     private func readBody(limit: Int) throws -> [UInt8] {
-        var bytes: [UInt8]
+        let bytes: [UInt8]
         if data.hasPrefix("@") {
-            let path = String(data.dropFirst())
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("--data: cannot read the file '\(path)'")
+            do {
+                bytes = try InputFile.read(String(data.dropFirst()), limit: limit)
+            } catch {
+                let limitNote = if case .tooLarge = error.reason { " (SWITCHYARD_MESSAGE_LIMIT)" } else { "" }
+                throw ValidationError("--data: cannot read the body: \(error)\(limitNote)")
             }
-            bytes = [UInt8](contents)
         } else {
             bytes = Array(data.utf8)
-        }
-        guard bytes.count <= limit else {
-            throw ValidationError("--data: the body is \(bytes.count) bytes; messages hold at most \(limit) (SWITCHYARD_MESSAGE_LIMIT)")
+            guard bytes.count <= limit else {
+                throw ValidationError("--data: the body is \(bytes.count) bytes; messages hold at most \(limit) (SWITCHYARD_MESSAGE_LIMIT)")
+            }
         }
         do {
             _ = try JSONSerialization.jsonObject(with: Data(bytes))

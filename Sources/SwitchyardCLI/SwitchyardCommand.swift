@@ -51,13 +51,25 @@ struct SwitchyardCommand: AsyncParsableCommand {
         }
     }
 
-    /// Prints the message as one line (libraries' messages may span several) and exits.
+    /// The most characters of an error line; a message quoting a huge value is cut there.
+    static let errorLineLimit = 1_000
+
+    /// Prints the message as one line and exits: libraries' messages may span several, and a
+    /// message may quote what it refused (a variable's value, a file's name) with control
+    /// characters in it, which are written out, or at any length, which is cut.
     private static func fail(_ message: String, exitCode: Int32) -> Never {
+        FileHandle.standardError.write(Data("switchyard: error: \(errorLine(message))\n".utf8))
+        Foundation.exit(exitCode)
+    }
+
+    /// `message` as one printable line of at most ``errorLineLimit`` characters.
+    static func errorLine(_ message: String) -> String {
         let line = message.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .joined(separator: " ")
-        FileHandle.standardError.write(Data("switchyard: error: \(line)\n".utf8))
-        Foundation.exit(exitCode)
+            .terminalSafe()
+        guard line.count > errorLineLimit else { return line }
+        return line.prefix(errorLineLimit) + "... (\(line.count) characters in all)"
     }
 }
 

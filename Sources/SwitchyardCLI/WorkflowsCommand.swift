@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import Switchyard
 import SwitchyardCore
 import SwitchyardWorkflows
 
@@ -31,16 +32,19 @@ struct ValidateWorkflowCommand: ParsableCommand {
     @Option(name: .customLong("transformer"), help: "The id of one of your configured transformers (repeatable).")
     var transformers: [String] = []
 
+    /// The most bytes of definition the command reads: the largest body the API can be set to take.
+    static let definitionLimit = 64 * 1024 * 1024
+
     func run() throws {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+            bytes = try InputFile.read(file, limit: Self.definitionLimit)
         } catch {
-            throw CommandFailure(message: "cannot read \(file): \(error.localizedDescription)", exitCode: 2)
+            throw CommandFailure(message: "cannot read the definition: \(error)", exitCode: 2)
         }
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: data)
+            json = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
             throw CommandFailure(message: "\(file) is not JSON: \((error as? DecodingError)?.fieldDescription ?? "\(error)")", exitCode: 2)
         }

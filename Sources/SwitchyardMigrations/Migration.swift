@@ -21,13 +21,21 @@ public struct Migration: Sendable, Hashable {
     /// - Throws: ``MigrationError`` naming the file: ``MigrationError/Code/invalidFileName``
     ///   for a `.sql` file not named `NNNN_name.sql` (4 digits, `_`, then lowercase letters,
     ///   digits and `_`), ``MigrationError/Code/duplicateVersion`` for two files with one
-    ///   number, ``MigrationError/Code/unreadable`` for a folder or file that cannot be read.
+    ///   number, ``MigrationError/Code/unreadable`` for a folder or file that cannot be read and
+    ///   for a folder without migrations (a wrong path would otherwise "apply" nothing).
     public static func load(from directory: URL) throws -> [Migration] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder) else {
+            throw MigrationError(.unreadable, "cannot read the migrations folder \(directory.path): no such folder")
+        }
+        guard isFolder.boolValue else {
+            throw MigrationError(.unreadable, "cannot read the migrations folder \(directory.path): it is a file, not a folder")
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw MigrationError(.unreadable, "cannot read the migrations folder \(directory.path): \(error)")
+            throw MigrationError(.unreadable, "cannot read the migrations folder \(directory.path): \(error.localizedDescription)")
         }
         var migrations: [Migration] = []
         for name in names.sorted() where name.hasSuffix(".sql") {
@@ -41,6 +49,9 @@ public struct Migration: Sendable, Hashable {
                 throw MigrationError(.duplicateVersion, "migrations \(previous.name) and \(name) share the number \(name.prefix(4))")
             }
             migrations.append(try Migration(name: name, version: version, file: directory.appendingPathComponent(name)))
+        }
+        guard !migrations.isEmpty else {
+            throw MigrationError(.unreadable, "the migrations folder \(directory.path) holds no NNNN_name.sql files (is it the right folder?)")
         }
         return migrations
     }

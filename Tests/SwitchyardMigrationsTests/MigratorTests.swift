@@ -135,10 +135,31 @@ import Testing
     }
 
     @Test func missingFolderIsReported() throws {
+        let path = "/nonexistent/\(TestEnvironment.uniqueName("migrations"))"
         let error = #expect(throws: MigrationError.self) {
-            try Migration.load(from: URL(fileURLWithPath: "/nonexistent/\(TestEnvironment.uniqueName("migrations"))"))
+            try Migration.load(from: URL(fileURLWithPath: path))
         }
         #expect(error?.code == .unreadable)
+        #expect(error?.message == "cannot read the migrations folder \(path): no such folder")
+    }
+
+    @Test func aFileInPlaceOfTheFolderIsReported() throws {
+        let error = #expect(throws: MigrationError.self) {
+            try Migration.load(from: TestEnvironment.repositoryRoot.appendingPathComponent("migrations/0001_infrastructure.sql"))
+        }
+        #expect(error?.code == .unreadable)
+        #expect(error?.message.hasSuffix("0001_infrastructure.sql: it is a file, not a folder") == true)
+    }
+
+    /// A wrong path (a folder of other files) must not report "0 applied" as if all were done.
+    @Test func aFolderWithoutMigrationsIsReported() async throws {
+        try await withMigrationsFolder(["README.md": "not a migration"]) { folder in
+            let error = #expect(throws: MigrationError.self) {
+                try Migration.load(from: folder.url)
+            }
+            #expect(error?.code == .unreadable)
+            #expect(error?.message.contains("holds no NNNN_name.sql files") == true)
+        }
     }
 
     @Test func failingMigrationLeavesNothingBehind() async throws {

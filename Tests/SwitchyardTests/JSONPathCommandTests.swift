@@ -66,6 +66,6 @@ import Testing
         #expect(outcome.standardError.hasSuffix(" is not valid JSON: unexpected 'x' where a value should start (line 2, column 7)\n"))
         let missing = try SwitchyardProcess.run(["jsonpath", "$.a", "/nonexistent/document.json"])
         #expect(missing.status == 2)
-        #expect(missing.standardError == "switchyard: error: cannot read the file '/nonexistent/document.json'\n")
+        #expect(missing.standardError == "switchyard: error: cannot read the document: /nonexistent/document.json: no such file\n")
     }
 }

@@ -35,6 +35,6 @@ struct WorkflowsCommandTests {
         #expect(outcome.status == 2 && outcome.standardError.split(separator: "\n").count == 1)
         #expect(outcome.standardError.contains("is not JSON"))
         let missing = try SwitchyardProcess.run(["workflows", "validate", "/no/such/file.json"])
-        #expect(missing.status == 2 && missing.standardError.contains("cannot read /no/such/file.json"))
+        #expect(missing.status == 2 && missing.standardError.contains("cannot read the definition: /no/such/file.json: no such file"))
     }
 }

@@ -5,17 +5,23 @@ import SwitchyardCore
 import Yams
 
 extension Topology {
+    /// The largest topology file read (a real one is a few KiB).
+    static let fileLimit = 16 * 1024 * 1024
+
     /// Reads and validates a topology file.
     /// - Parameters:
     ///   - path: The YAML file.
     ///   - virtualHost: The vhost the definitions are for.
     /// - Throws: ``TopologyError`` naming the file, the key and what is wrong.
     public static func load(path: String, virtualHost: String = "/") throws(TopologyError) -> Topology {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = try InputFile.read(path, limit: fileLimit)
         } catch {
-            throw TopologyError("cannot read the topology file \(path): \(error.localizedDescription)")
+            throw TopologyError("cannot read the topology file \(error)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw TopologyError("\(path): not valid YAML: the file is not UTF-8 text")
         }
         return try parse(text, source: path, virtualHost: virtualHost)
     }
