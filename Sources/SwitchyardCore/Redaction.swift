@@ -28,7 +28,10 @@ public enum Redaction {
         if let slashes = text.range(of: "//"), let at = text[slashes.upperBound...].lastIndex(of: "@") {
             text.replaceSubrange(slashes.upperBound..<at, with: mask)
         }
-        return text.replacing(secretParameter) { match in "\(match.1)=\(mask)" }
+        for parameter in SecretParameters.find(in: text).reversed() {
+            text.replaceSubrange(parameter.name.upperBound..<parameter.value.upperBound, with: "=" + mask)
+        }
+        return text
     }
 
     /// `message` (a library's error text, which may quote the URL it was given, in whole or in
@@ -46,15 +49,9 @@ public enum Redaction {
         return text
     }
 
-    /// `name=value` where the name looks like it holds a secret; the value ends at `&`, space or
-    /// a quote (libpq's `password='a b'` form included).
-    private static var secretParameter: Regex<(Substring, Substring, Substring)> {
-        /(?i)([A-Za-z0-9_.-]*(?:pass|secret|token|key|sig|auth|credential)[A-Za-z0-9_.-]*)\s*=\s*('[^']*'|[^&\s'"]*)/
-    }
-
     /// Whether a query parameter's name looks like it holds a secret.
     private static func isSecret(name: String) -> Bool {
-        name.wholeMatch(of: /(?i)[A-Za-z0-9_.-]*(?:pass|secret|token|key|sig|auth|credential)[A-Za-z0-9_.-]*/) != nil
+        name.unicodeScalars.allSatisfy(SecretParameters.isNameCharacter) && SecretParameters.looksSecret(name[...])
     }
 
     /// A parsed URL without its password and secret parameter values, or nil when it can't be
@@ -78,8 +75,8 @@ public enum Redaction {
             secrets.insert(password)
             if let decoded = password.removingPercentEncoding { secrets.insert(decoded) }
         }
-        for match in url.matches(of: secretParameter) {
-            let value = String(match.2)
+        for parameter in SecretParameters.find(in: url) {
+            let value = String(url[parameter.value])
             secrets.insert(value)
             if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 { secrets.insert(String(value.dropFirst().dropLast())) }
             if let decoded = value.removingPercentEncoding { secrets.insert(decoded) }

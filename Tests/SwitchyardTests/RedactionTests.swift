@@ -26,6 +26,28 @@ import Testing
         #expect(Redaction.url("not a url at all") == "not a url at all")
     }
 
+    @Test func secretParametersAreFoundWhereverTheyAreAndOnlyThere() {
+        #expect(Redaction.url("a=1&token = t0k&x=2 api_key='k 1' authority") == "a=1&token=***&x=2 api_key=*** authority")
+        #expect(Redaction.url("password='unterminated") == "password=***'unterminated")
+        #expect(Redaction.url("passwordless host=db") == "passwordless host=db")
+        #expect(Redaction.url("key=1=2 x=key") == "key=*** x=key")
+    }
+
+    /// Values are shown in errors whatever their length: redacting one takes time linear in it
+    /// (a regular expression that backtracked took a minute on 10,000 characters and stalled
+    /// `switchyard ingress` at start for hours on 100,000).
+    @Test(.timeLimit(.minutes(1))) func aHugeValueIsRedactedWithoutStalling() throws {
+        let huge = String(repeating: "x", count: 1_000_000)
+        #expect(Redaction.url(huge) == huge)
+        #expect(Redaction.url("host=db password=" + huge).hasSuffix("password=***"))
+        for variable in ["SWITCHYARD_AMQP_URL", "SWITCHYARD_DATABASE_URL"] {
+            let error = #expect(throws: ConfigurationError.self) {
+                try SwitchyardConfiguration(environment: [variable: String(huge.prefix(100_000))])
+            }
+            #expect(error?.variable == variable)
+        }
+    }
+
     @Test func configurationErrorsShowNoPassword() {
         for (variable, url) in [
             ("SWITCHYARD_DATABASE_URL", "postgresql://user:s3cret@[bad"),
