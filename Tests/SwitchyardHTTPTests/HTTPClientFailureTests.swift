@@ -109,6 +109,19 @@ import Testing
         }
     }
 
+    /// A caller's URL of any length is refused at once: the message quotes it redacted, and the
+    /// redaction backtracked for hours on 200,000 characters, holding the worker's slot.
+    @Test(.timeLimit(.minutes(1)), arguments: ["ftp://", "http://127.0.0.1/ "])
+    func aHugeInvalidURLIsRefusedWithoutStalling(prefix: String) async throws {
+        let client = HTTPClient()
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await client.execute(HTTPRequest(url: prefix + String(repeating: "x", count: 200_000)))
+        }
+        await client.shutdown()
+        #expect(error?.code == .invalidRequest)
+        #expect((error?.message.count ?? .max) < 300)
+    }
+
     @Test(arguments: ["not a url", "127.0.0.1:8080/x", "ftp://127.0.0.1/x", "http://127.0.0.1/a b", "http://[::1/x", ""])
     func anInvalidURLIsAPermanentInvalidRequest(url: String) async throws {
         let client = HTTPClient()
