@@ -1,6 +1,7 @@
 // What the long-running subcommands share: topology loading, JSON logging, the metrics endpoint.
 
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import Switchyard
@@ -10,11 +11,17 @@ import SwitchyardPostgres
 import SwitchyardRuntime
 
 /// Loads the configured topology, as a command-line failure naming the file when it is bad.
-func loadTopology(_ configuration: SwitchyardConfiguration) throws -> Topology {
+/// - Parameters:
+///   - configuration: Names the file and the virtual host.
+///   - option: The command-line option that named the file, if one did.
+/// - Throws: ``CommandFailure`` (exit 2) whose message starts with where the file's name came
+///   from (`--file`, `SWITCHYARD_TOPOLOGY_FILE`), unless it is the default.
+func loadTopology(_ configuration: SwitchyardConfiguration, option: String? = nil) throws -> Topology {
     do {
         return try Topology.load(path: configuration.topologyFile, virtualHost: configuration.amqp.virtualHost)
     } catch {
-        throw CommandFailure(message: error.message, exitCode: 2)
+        let source = option ?? (ProcessInfo.processInfo.environment["SWITCHYARD_TOPOLOGY_FILE"] == nil ? nil : "SWITCHYARD_TOPOLOGY_FILE")
+        throw CommandFailure(message: source.map { "\($0): \(error.message)" } ?? error.message, exitCode: 2)
     }
 }
 

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardCore
 import SwitchyardHTTP
 
 /// Declares, checks and exports the broker topology of `topology/`.
@@ -27,14 +28,14 @@ struct TopologyCommand: AsyncParsableCommand {
             var environment = ProcessInfo.processInfo.environment
             if let amqpURL { environment["SWITCHYARD_AMQP_URL"] = amqpURL }
             if let file { environment["SWITCHYARD_TOPOLOGY_FILE"] = file }
-            let configuration = try SwitchyardConfiguration(environment: environment)
+            let configuration: SwitchyardConfiguration
             do {
-                let topology = try Topology.load(path: configuration.topologyFile,
-                                                 virtualHost: configuration.amqp.virtualHost)
-                return (configuration, topology)
+                configuration = try SwitchyardConfiguration(environment: environment)
             } catch {
-                throw CommandFailure(message: error.message, exitCode: 2)
+                guard error.variable == "SWITCHYARD_AMQP_URL", amqpURL != nil else { throw error }
+                throw CommandFailure(message: "--amqp-url: \(error.problem)", exitCode: 2)
             }
+            return (configuration, try loadTopology(configuration, option: file == nil ? nil : "--file"))
         }
     }
 

@@ -29,7 +29,7 @@ public struct EnvironmentReader: Sendable {
         guard let value = environment[name] ?? fallback else {
             throw ConfigurationError(variable: name, problem: "unset; give the service's http(s) URL")
         }
-        guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+        guard let url = URL(string: value), url.isHTTPServiceURL else {
             throw ConfigurationError(variable: name, problem: "expected an http(s) URL, got '\(Redaction.url(value))'")
         }
         return value

@@ -32,4 +32,15 @@ import Testing
         }
         #expect(error?.variable == "SWITCHYARD_LLM_TIMEOUT_SECONDS")
     }
+
+    /// `URL` parses `:99999` and `:0`; a service URL with a port that can't exist is refused
+    /// at start, not on the first call.
+    @Test(arguments: ["http://127.0.0.1:99999/v1", "http://127.0.0.1:0/v1", "ftp://127.0.0.1/v1", "http:///v1", "127.0.0.1:8080"])
+    func aServiceURLThatNamesNoReachablePortOrHostIsRefused(url: String) {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ProvidersConfiguration(environment: ["SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": url])
+        }
+        #expect(error?.variable == "SWITCHYARD_OPENAI_BASE_URL")
+        #expect(error?.problem == "expected an http(s) URL, got '\(url)'")
+    }
 }

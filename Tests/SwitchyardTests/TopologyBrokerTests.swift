@@ -132,7 +132,8 @@ import Testing
         (["SWITCHYARD_AMQP_URL": "http://localhost"], "SWITCHYARD_AMQP_URL"),
         (["SWITCHYARD_AMQP_URL": ""], "SWITCHYARD_AMQP_URL: set but empty"),
         (["SWITCHYARD_RABBITMQ_MANAGEMENT_URL": "ftp://x"], "SWITCHYARD_RABBITMQ_MANAGEMENT_URL"),
-        (["SWITCHYARD_TOPOLOGY_FILE": "/nonexistent.yaml"], "/nonexistent.yaml"),
+        (["SWITCHYARD_RABBITMQ_MANAGEMENT_URL": "http://guest:guest@127.0.0.1:156800"], "SWITCHYARD_RABBITMQ_MANAGEMENT_URL: expected http(s)"),
+        (["SWITCHYARD_TOPOLOGY_FILE": "/nonexistent.yaml"], "SWITCHYARD_TOPOLOGY_FILE: cannot read the topology file /nonexistent.yaml: no such file"),
     ])
     func badConfigurationExitsTwoWithOneLineNamingIt(environment: [String: String], expected: String) throws {
         let outcome = try SwitchyardProcess.run(["topology", "apply"], environment: environment)
@@ -140,6 +141,15 @@ import Testing
         let lines = outcome.standardError.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(outcome.standardError.contains(expected), "\(outcome.standardError)")
+    }
+
+    @Test func theOptionsAreNamedInPlaceOfTheVariablesTheyReplace() throws {
+        let url = try SwitchyardProcess.run(["topology", "apply", "--amqp-url", "http://localhost"])
+        #expect(url.status == 2)
+        #expect(url.standardError.hasPrefix("switchyard: error: --amqp-url: invalid AMQP URL 'http://localhost'"), "\(url.standardError)")
+        let file = try SwitchyardProcess.run(["topology", "export", "--file", "/nonexistent.yaml"], environment: ["SWITCHYARD_TOPOLOGY_FILE": "x"])
+        #expect(file.status == 2)
+        #expect(file.standardError == "switchyard: error: --file: cannot read the topology file /nonexistent.yaml: no such file\n")
     }
 
     @Test func anUnknownFlagExitsTwo() throws {

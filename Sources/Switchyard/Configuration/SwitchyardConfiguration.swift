@@ -65,7 +65,7 @@ public struct SwitchyardConfiguration: Sendable {
         var managementURLs: [URL] = []
         for text in management.split(separator: ",") {
             let item = text.trimmingCharacters(in: .whitespaces)
-            guard let url = URL(string: item), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false else {
+            guard let url = URL(string: item), url.isHTTPServiceURL else {
                 throw ConfigurationError(
                     variable: "SWITCHYARD_RABBITMQ_MANAGEMENT_URL",
                     problem: "expected http(s)://user:password@host:port (several separated by commas), got '\(Self.redacted(item))'")
