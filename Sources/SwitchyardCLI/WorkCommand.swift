@@ -45,8 +45,12 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(help: "Unacknowledged deliveries per work queue (default: 4 per handler slot of the queue's role, at most 1000).")
     var prefetch: Int?
 
-    @Option(name: .customLong("grace-period"), help: "Seconds in-flight handlers get to finish after SIGTERM.")
+    @Option(name: .customLong("grace-period"), help: "Seconds in-flight handlers get to finish after SIGTERM (0.001...86400).")
     var gracePeriod: Double = 20
+
+    /// The grace periods a worker takes: a day at most (a larger one overflowed the conversion
+    /// to a `Duration` and trapped).
+    static let gracePeriods = 0.001...86_400.0
 
     @Flag(name: .customLong("no-relay"), help: "Do not run the outbox relay in this process.")
     var noRelay = false
@@ -63,7 +67,9 @@ struct WorkCommand: AsyncParsableCommand {
         if let prefetch, !(1...65_535).contains(prefetch) {
             throw ValidationError("--prefetch must be 1...65535, got \(prefetch)")
         }
-        guard gracePeriod > 0 else { throw ValidationError("--grace-period must be positive, got \(gracePeriod)") }
+        guard Self.gracePeriods.contains(gracePeriod) else {
+            throw ValidationError("--grace-period: expected seconds in 0.001...\(Int(Self.gracePeriods.upperBound)), got \(gracePeriod)")
+        }
     }
 
     func run() async throws {
