@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import SwitchyardAPI
+import SwitchyardCore
 import SwitchyardIngress
 import SwitchyardPostgres
 
@@ -20,8 +21,8 @@ struct TenantsCommand: AsyncParsableCommand {
         var name: String
 
         func validate() throws {
-            guard name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]{0,62}/) != nil else {
-                throw ValidationError("NAME: expected 1-63 letters, digits, '.', '_' or '-' starting with a letter or digit, got '\(name)'")
+            guard TenantName.isValid(name) else {
+                throw ValidationError("NAME: expected \(TenantName.rule), got '\(name)'")
             }
         }
 

@@ -26,6 +26,8 @@ struct GenerationsController: RouteController {
     static let slideCounts = 1...10
     static let defaultSlideCount = 5
     static let maxPromptLength = 2_000
+    /// The longest `user_id`, as `switchyard users grant --user` takes it.
+    static let maxUserIDLength = 200
 
     /// A validated request.
     private struct Requested {
@@ -116,8 +118,9 @@ struct GenerationsController: RouteController {
             throw invalid(unknown, "unknown field; expected user_id, prompt, slide_count, style")
         }
         try JSONBody.requireStorable(json, field: "")
-        guard let userID = members["user_id"]?.string, !userID.isEmpty else {
-            throw invalid("user_id", "expected a non-empty string, got \(members["user_id"]?.kindName ?? "nothing")")
+        guard let userID = members["user_id"]?.string, !userID.isEmpty, userID.count <= maxUserIDLength else {
+            let got = members["user_id"]?.string.map { "\($0.count) characters" } ?? members["user_id"]?.kindName ?? "nothing"
+            throw invalid("user_id", "expected a string of 1-\(maxUserIDLength) characters, got \(got)")
         }
         guard let prompt = members["prompt"]?.string, !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
               prompt.count <= maxPromptLength

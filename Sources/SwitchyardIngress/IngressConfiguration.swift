@@ -82,6 +82,9 @@ public struct IngressConfiguration: Sendable {
             guard !tenant.isEmpty else {
                 throw ConfigurationError(variable: tenantVariable, problem: "set but empty; give a tenant name or unset it")
             }
+            guard TenantName.isValid(tenant) else {
+                throw ConfigurationError(variable: tenantVariable, problem: "expected a tenant's name (\(TenantName.rule)), got '\(tenant)'")
+            }
             webhooks[source] = WebhookSettings(verifier: verifier, tenantName: tenant)
         }
         self.webhooks = webhooks

@@ -126,6 +126,9 @@ import Testing
             #expect(synonym.status == 422 && synonym.errorField == "input_data.k\u{0}", "\(synonym.bodyText)")
             let generation = try await ingress.send(.post, "/v1/generations", key: key, body: #"{"user_id":"u","prompt":"cats\u0000","slide_count":1}"#)
             #expect(generation.status == 422 && generation.errorField == "prompt", "\(generation.bodyText)")
+            let longUser = try await ingress.send(
+                .post, "/v1/generations", key: key, body: #"{"user_id":"\#(String(repeating: "u", count: 201))","prompt":"cats"}"#)
+            #expect(longUser.status == 422 && longUser.errorField == "user_id" && longUser.bodyText.count < 1_000, "\(longUser.bodyText.prefix(300))")
             #expect(try await fleet.count("SELECT count(*) FROM jobs") + (try await fleet.count("SELECT count(*) FROM generation_jobs")) == 0)
 
             let viaSynonym = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: key, body: #"{"input_data":{"n":7}}"#)

@@ -21,6 +21,10 @@ import Testing
         ("SWITCHYARD_HTTP_PORT", "eighty"),
         ("SWITCHYARD_HTTP_BODY_LIMIT", "0"),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", " "),
+        ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", "acme corp"),
+        ("SWITCHYARD_WEBHOOK_TENANT_KIRO", "-acme"),
+        ("SWITCHYARD_WEBHOOK_TENANT_KIRO", String(repeating: "a", count: 64)),
+        ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", "a\u{1}b"),
     ])
     func aBadValueNamesItsVariable(variable: String, value: String) throws {
         #expect(throws: ConfigurationError.self) { try IngressConfiguration(environment: [variable: value]) }
