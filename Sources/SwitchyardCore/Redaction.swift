@@ -28,10 +28,13 @@ public enum Redaction {
         if let slashes = text.range(of: "//"), let at = text[slashes.upperBound...].lastIndex(of: "@") {
             text.replaceSubrange(slashes.upperBound..<at, with: mask)
         }
-        for parameter in SecretParameters.find(in: text).reversed() {
-            text.replaceSubrange(parameter.name.upperBound..<parameter.value.upperBound, with: "=" + mask)
+        var shown = ""
+        var rest = text.startIndex
+        for parameter in SecretParameters.find(in: text) {
+            shown += text[rest..<parameter.name.upperBound] + "=" + mask
+            rest = parameter.value.upperBound
         }
-        return text
+        return shown + text[rest...]
     }
 
     /// `message` (a library's error text, which may quote the URL it was given, in whole or in
