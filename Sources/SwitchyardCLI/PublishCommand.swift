@@ -60,6 +60,11 @@ struct PublishCommand: AsyncParsableCommand {
         let body = try readBody(limit: configuration.amqp.messageLimit)
         let topology = try loadTopology(configuration)
         let exchange = high ? (topology.lanes.first?.exchange ?? topology.eventsExchange) : topology.eventsExchange
+        let patterns = topology.definitions.bindings.filter { $0.source == exchange }.map(\.routingKey)
+        guard patterns.contains(where: { Topology.topic($0, matches: type) }) else {
+            throw ValidationError(
+                "<type>: no queue of the topology takes '\(type)' on \(exchange); it routes \(Set(patterns).sorted().joined(separator: ", "))")
+        }
         let event = OutgoingEvent(
             type: type, body: body, messageID: messageID ?? UUID().uuidString.lowercased(),
             correlationID: correlationID, tenantID: tenant, traceparent: traceparent)

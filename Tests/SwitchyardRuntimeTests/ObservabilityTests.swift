@@ -158,6 +158,8 @@ import Testing
             (["publish", "probe.run", "--data", "{}", "--message-id", "a\u{7}b"], "--message-id: expected 1-255 bytes without control characters"),
             (["publish", "probe.run", "--data", "{}", "--correlation-id", ""], "--correlation-id: expected 1-255 bytes"),
             (["publish", "probe.run", "--data", "{}", "--tenant", "acme"], "--tenant: expected a tenant id (UUID), got 'acme'"),
+            (["publish", "probes.run", "--data", "{}"], "<type>: no queue of the topology takes 'probes.run' on sy.events; it routes "),
+            (["publish", "probes", "--data", "{}", "--high"], "<type>: no queue of the topology takes 'probes' on sy.events.high"),
             (["publish", "probe.run", "--data", "[\(String(repeating: "1,", count: 2_047))1]"],
              "--data: the body is 4097 bytes; messages hold at most 4096 (SWITCHYARD_MESSAGE_LIMIT)"),
         ] {
