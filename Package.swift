@@ -204,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "SwitchyardCLI",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardConsole", "SwitchyardHTTP",
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardConcurrency", "SwitchyardConsole", "SwitchyardHTTP",
                 "SwitchyardIngress", "SwitchyardJSONPath", "SwitchyardMetrics", "SwitchyardMigrations", "SwitchyardPipeline", "SwitchyardPipelines",
                 "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardWorkflows",
                 product("ArgumentParser", "swift-argument-parser"), product("Logging", "swift-log"),

@@ -6,6 +6,7 @@ import Logging
 import ServiceLifecycle
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardConcurrency
 import SwitchyardMetrics
 import SwitchyardPostgres
 import SwitchyardRuntime
@@ -16,9 +17,14 @@ import SwitchyardRuntime
 ///   - option: The command-line option that named the file, if one did.
 /// - Throws: ``CommandFailure`` (exit 2) whose message starts with where the file's name came
 ///   from (`--file`, `SWITCHYARD_TOPOLOGY_FILE`), unless it is the default.
-func loadTopology(_ configuration: SwitchyardConfiguration, option: String? = nil) throws -> Topology {
+func loadTopology(_ configuration: SwitchyardConfiguration, option: String? = nil) async throws -> Topology {
+    let (path, virtualHost) = (configuration.topologyFile, configuration.amqp.virtualHost)
+    // The file is read with blocking calls: on a thread of its own, not the cooperative pool.
+    let loaded = await NamedThread.result(name: "sy-topology") {
+        Result { () throws(TopologyError) in try Topology.load(path: path, virtualHost: virtualHost) }
+    }
     do {
-        return try Topology.load(path: configuration.topologyFile, virtualHost: configuration.amqp.virtualHost)
+        return try loaded.get()
     } catch {
         let source = option ?? (ProcessInfo.processInfo.environment["SWITCHYARD_TOPOLOGY_FILE"] == nil ? nil : "SWITCHYARD_TOPOLOGY_FILE")
         throw CommandFailure(message: source.map { "\($0): \(error.message)" } ?? error.message, exitCode: 2)

@@ -31,7 +31,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let consoleConfiguration = try ConsoleConfiguration()
         bootstrapLogging(configuration)
         let logger = Logger(label: "switchyard.console")
-        let topology = try loadTopology(configuration)
+        let topology = try await loadTopology(configuration)
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 8, acquireTimeout: .seconds(5)))
         let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, logger: logger)
         let console = try makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)

@@ -75,7 +75,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try SwitchyardConfiguration()
-            let topology = try loadTopology(configuration)
+            let topology = try await loadTopology(configuration)
             let groups = try await withDatabase { try DeadLetterLedger.groups(on: $0) }
             let connection = try await connect(configuration)
             let channel = try await connection.openChannel()
@@ -130,7 +130,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try SwitchyardConfiguration()
-            let selection = try selector.selection(try loadTopology(configuration))
+            let selection = try selector.selection(try await loadTopology(configuration))
             let limit = limit
             let letters = try await withDatabase { try DeadLetterLedger.select(selection, limit: limit, on: $0) }
             if json {
@@ -187,7 +187,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try SwitchyardConfiguration()
-            let topology = try loadTopology(configuration)
+            let topology = try await loadTopology(configuration)
             let selection = try selector.selection(topology)
             let limit = limit
             let letters = try await withDatabase { try DeadLetterLedger.select(selection, limit: limit, on: $0) }
@@ -258,7 +258,7 @@ extension DeadLetterCommand {
 
         func run() async throws {
             let configuration = try SwitchyardConfiguration()
-            let topology = try loadTopology(configuration)
+            let topology = try await loadTopology(configuration)
             let selection = try selector.selection(topology)
             var drained: (queue: String, count: Int)?
             if let queue = selection.queue, let role = topology.roles.values.first(where: { $0.workQueues.contains(queue) }) {

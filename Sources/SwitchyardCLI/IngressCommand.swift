@@ -40,7 +40,7 @@ struct IngressCommand: AsyncParsableCommand {
         let ingress = try IngressConfiguration()
         bootstrapLogging(configuration)
         let logger = Logger(label: "switchyard.ingress")
-        let topology = try loadTopology(configuration)
+        let topology = try await loadTopology(configuration)
         let metrics = MetricsEndpoint.bootstrap()
         // A request that can't get a connection within the acquire timeout is answered 503 with
         // Retry-After instead of queueing without bound.

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardConcurrency
 import SwitchyardCore
 
 /// Publishes one event, for producers and operators.
@@ -57,8 +58,8 @@ struct PublishCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try SwitchyardConfiguration()
-        let body = try readBody(limit: configuration.amqp.messageLimit)
-        let topology = try loadTopology(configuration)
+        let body = try await readBody(limit: configuration.amqp.messageLimit)
+        let topology = try await loadTopology(configuration)
         let exchange = high ? (topology.lanes.first?.exchange ?? topology.eventsExchange) : topology.eventsExchange
         let patterns = topology.definitions.bindings.filter { $0.source == exchange }.map(\.routingKey)
         guard patterns.contains(where: { Topology.topic($0, matches: type) }) else {
@@ -84,11 +85,16 @@ struct PublishCommand: AsyncParsableCommand {
     }
 
     /// The body from `--data`, checked to be JSON no larger than the message limit.
-    private func readBody(limit: Int) throws -> [UInt8] {
+    private func readBody(limit: Int) async throws -> [UInt8] {
         let bytes: [UInt8]
         if data.hasPrefix("@") {
+            let path = String(data.dropFirst())
+            // Blocking reads: on a thread of their own, not the cooperative pool.
+            let read = await NamedThread.result(name: "sy-publish-body") {
+                Result { () throws(InputFileError) in try InputFile.read(path, limit: limit) }
+            }
             do {
-                bytes = try InputFile.read(String(data.dropFirst()), limit: limit)
+                bytes = try read.get()
             } catch {
                 let limitNote = if case .tooLarge = error.reason { " (SWITCHYARD_MESSAGE_LIMIT)" } else { "" }
                 throw ValidationError("--data: cannot read the body: \(error)\(limitNote)")

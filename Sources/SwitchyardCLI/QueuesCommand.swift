@@ -54,7 +54,7 @@ struct QueuesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try SwitchyardConfiguration()
-        let topology = try loadTopology(configuration)
+        let topology = try await loadTopology(configuration)
         let names = topology.definitions.queues.map(\.name).sorted()
         let connection = try await connect(configuration)
         var rows: [Row] = []

@@ -24,7 +24,7 @@ struct TopologyCommand: AsyncParsableCommand {
         var amqpURL: String?
 
         /// The configuration with the flags applied, and the loaded topology.
-        func load() throws -> (SwitchyardConfiguration, Topology) {
+        func load() async throws -> (SwitchyardConfiguration, Topology) {
             var environment = ProcessInfo.processInfo.environment
             if let amqpURL { environment["SWITCHYARD_AMQP_URL"] = amqpURL }
             if let file { environment["SWITCHYARD_TOPOLOGY_FILE"] = file }
@@ -35,7 +35,7 @@ struct TopologyCommand: AsyncParsableCommand {
                 guard error.variable == "SWITCHYARD_AMQP_URL", amqpURL != nil else { throw error }
                 throw CommandFailure(message: "--amqp-url: \(error.problem)", exitCode: 2)
             }
-            return (configuration, try loadTopology(configuration, option: file == nil ? nil : "--file"))
+            return (configuration, try await loadTopology(configuration, option: file == nil ? nil : "--file"))
         }
     }
 
@@ -46,7 +46,7 @@ struct TopologyCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
 
         func run() async throws {
-            let (configuration, topology) = try options.load()
+            let (configuration, topology) = try await options.load()
             let connection = try await connect(configuration)
             do {
                 try await topology.definitions.apply(on: connection)
@@ -68,7 +68,7 @@ struct TopologyCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
 
         func run() async throws {
-            let (configuration, topology) = try options.load()
+            let (configuration, topology) = try await options.load()
             let http = HTTPClient()
             let management = RabbitMQManagement(baseURLs: configuration.managementURLs, http: http)
             let actual: BrokerDefinitions
@@ -95,7 +95,7 @@ struct TopologyCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
 
         func run() async throws {
-            let (_, topology) = try options.load()
+            let (_, topology) = try await options.load()
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(topology.definitions), as: UTF8.self))

@@ -76,7 +76,7 @@ struct WorkCommand: AsyncParsableCommand {
         let configuration = try SwitchyardConfiguration()
         bootstrapLogging(configuration)
         let logger = Logger(label: "switchyard.work")
-        let topology = try loadTopology(configuration)
+        let topology = try await loadTopology(configuration)
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 4))
 
         // Services start in this order and stop in reverse: intake and handlers stop first

@@ -13,6 +13,14 @@ public enum NamedThread {
         start(name: name, beforeRunning: { _ in }, body)
     }
 
+    /// Runs a blocking `body` (a file read, say) on a thread of its own named `name`, so the
+    /// caller's thread (maybe one of Swift's cooperative pool) only waits for the result.
+    public static func result<Value: Sendable>(name: String, _ body: @escaping @Sendable () -> Value) async -> Value {
+        await withCheckedContinuation { continuation in
+            start(name: name) { continuation.resume(returning: body()) }
+        }
+    }
+
     /// Starts a thread named `name` (cut to 15 bytes) that runs `body`.
     /// - Parameters:
     ///   - prepare: Runs on the caller's thread with the started thread, before `body` begins.

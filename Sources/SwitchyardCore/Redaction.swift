@@ -54,7 +54,7 @@ public enum Redaction {
 
     /// Whether a query parameter's name looks like it holds a secret.
     private static func isSecret(name: String) -> Bool {
-        name.unicodeScalars.allSatisfy(SecretParameters.isNameCharacter) && SecretParameters.looksSecret(name[...])
+        name.unicodeScalars.allSatisfy(\.isNameCharacter) && SecretParameters.looksSecret(name[...])
     }
 
     /// A parsed URL without its password and secret parameter values, or nil when it can't be

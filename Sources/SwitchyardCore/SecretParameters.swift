@@ -14,14 +14,6 @@ enum SecretParameters {
     /// Name parts that make a name secret, compared without case.
     static let secretWords = ["pass", "secret", "token", "key", "sig", "auth", "credential"]
 
-    /// Letters, digits, `_`, `.` and `-`: what a parameter name is made of.
-    static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "A"..."Z", "a"..."z", "0"..."9", "_", ".", "-": true
-        default: false
-        }
-    }
-
     /// Whether a name holds one of ``secretWords``.
     static func looksSecret(_ name: Substring) -> Bool {
         let lowered = name.lowercased()
@@ -41,7 +33,7 @@ enum SecretParameters {
                 nameEnd = scalars.index(before: nameEnd)
             }
             var nameStart = nameEnd
-            while nameStart > searchFrom, isNameCharacter(scalars[scalars.index(before: nameStart)]) {
+            while nameStart > searchFrom, scalars[scalars.index(before: nameStart)].isNameCharacter {
                 nameStart = scalars.index(before: nameStart)
             }
             guard looksSecret(text[nameStart..<nameEnd]) else {

@@ -7,13 +7,20 @@ public enum TenantName {
 
     /// Whether `name` follows the rule.
     public static func isValid(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, (1...63).contains(bytes.count), isAlphanumeric(first) else { return false }
-        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        let scalars = name.unicodeScalars
+        guard let first = scalars.first, (1...63).contains(scalars.count), first.isASCIILetter || ("0"..."9").contains(first)
+        else { return false }
+        return scalars.allSatisfy(\.isNameCharacter)
+    }
+}
+
+extension Unicode.Scalar {
+    /// ASCII letters, digits, `_`, `.` and `-`: what names are made of (tenants', and the
+    /// parameters ``SecretParameters`` looks at).
+    var isNameCharacter: Bool {
+        isASCIILetter || ("0"..."9").contains(self) || self == "_" || self == "." || self == "-"
     }
 
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
+    /// `A`-`Z` or `a`-`z`.
+    var isASCIILetter: Bool { ("A"..."Z").contains(self) || ("a"..."z").contains(self) }
 }

@@ -4,8 +4,8 @@ import Glibc
 
 /// Reads a file whole, or standard input, but never more than a limit: `/dev/zero`, a pipe that
 /// never ends or a file larger than the caller can use is refused with a sentence instead of
-/// filling memory. The read blocks the calling thread: it is for start-up (the topology file)
-/// and one-shot commands, before any concurrent work runs.
+/// filling memory. The read blocks the calling thread: a caller on Swift's cooperative pool runs
+/// it on a thread of its own (`NamedThread.result`).
 public enum InputFile {
     /// The file's bytes.
     /// - Parameters:
