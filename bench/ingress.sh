@@ -5,17 +5,18 @@
 # the same job) and a Hummingbird route that does nothing; same client (SwitchyardBench
 # ingress-load, libcurl), same broker and database, same session.
 #
-#   bench/ingress.sh                     RUNS=3, 15 s per phase, 6 phases per run (~8 min, estimated)
+#   bench/ingress.sh                     RUNS=3, 15 s per phase, 9 phases per run (~11 min, estimated)
 #   RUNS=1 DURATION=2 bench/ingress.sh   smoke test (~1 min)
 #
-# Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS (32), RATE (1000 requests/s),
+# Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS ("32 128": the saturation phases'
+# concurrent requests, one phase per count), RATE (1000 requests/s),
 # PEER (1; 0 = without the Python peer), BUILD (1; 0 = use the binaries already in
 # .build-bench, or with BIN=FOLDER those in FOLDER, for A/B runs), KEEP_SERVERS (0; 1 = leave the anchors' servers running), OUT (default
 # /tmp/switchyard-bench-out/ingress-<UTC time>), ANCHORS, PORTS ("18080 18081 18090": ours, the
 # do-nothing route, the peer; each must be free).
 #
-# Per run: saturation (closed loop, CONNECTIONS concurrent requests) against the do-nothing
-# route, the ingress and the peer; then an open loop at RATE requests/s against each, latency
+# Per run: saturation (closed loop, with each count of CONNECTIONS concurrent requests) against
+# the do-nothing route, the ingress and the peer; then an open loop at RATE requests/s against each, latency
 # counted from each request's scheduled send time. Servers: the anchors' (setup.sh; RabbitMQ
 # 127.0.0.1:5673, PostgreSQL 127.0.0.1:5433; teardown.sh at the end): the ingress and the peer
 # share the vhost switchyard-ingress-bench and the database switchyard_ingress_bench (recreated
@@ -31,7 +32,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-15}"
-CONNECTIONS="${CONNECTIONS:-32}"
+CONNECTIONS="${CONNECTIONS:-32 128}"
 RATE="${RATE:-1000}"
 PEER="${PEER:-1}"
 read -r OURS_PORT NOOP_PORT PEER_PORT <<<"${PORTS:-18080 18081 18090}"
@@ -41,6 +42,7 @@ SY_DB=switchyard_ingress_bench
 [[ "$RUNS" =~ ^[0-9]+$ ]] && [ "$RUNS" -ge 1 ] && [ "$RUNS" -le 20 ] || { echo "ingress.sh: RUNS must be 1..20" >&2; exit 2; }
 [[ "$DURATION" =~ ^[0-9]+$ ]] && [ "$DURATION" -ge 1 ] || { echo "ingress.sh: DURATION must be whole seconds >= 1" >&2; exit 2; }
 [[ "$PEER" =~ ^[01]$ ]] || { echo "ingress.sh: PEER must be 0 or 1" >&2; exit 2; }
+[[ "$CONNECTIONS" =~ ^[1-9][0-9]*( [1-9][0-9]*)*$ ]] || { echo "ingress.sh: CONNECTIONS must be counts >= 1 separated by spaces, got '$CONNECTIONS'" >&2; exit 2; }
 
 log() { echo "[ingress.sh] $(date -u +%H:%M:%S) $*" >&2; }
 source "$ROOT/bench/lib/anchors.sh"
@@ -69,7 +71,7 @@ start_noop
   echo "servers: the anchors' RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?') on 127.0.0.1:$RMQ_PORT and PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (vhost $SY_VHOST, database $SY_DB: ours and the peer's)"
   echo "ours: release build, switchyard ingress (log level warning) on :$OURS_PORT; SwitchyardBench noop-server on :$NOOP_PORT"
   [ "$PEER" = 1 ] && echo "peer: ingress_peer.py, uvicorn --workers 2 --loop uvloop --http httptools on :$PEER_PORT ($("$VENV/bin/pip" freeze 2>/dev/null | grep -iE '^(fastapi|uvicorn|uvloop|httptools|asyncpg|aio-pika|standardwebhooks)==' | tr '\n' ' '); python $("$VENV/bin/python" -V 2>&1 | awk '{print $2}'))"
-  echo "command: RUNS=$RUNS DURATION=$DURATION CONNECTIONS=$CONNECTIONS RATE=$RATE PEER=$PEER bench/ingress.sh"
+  echo "command: RUNS=$RUNS DURATION=$DURATION CONNECTIONS='$CONNECTIONS' RATE=$RATE PEER=$PEER bench/ingress.sh"
 } >"$OUT/meta.txt"
 cat "$OUT/meta.txt" >&2
 
@@ -83,9 +85,11 @@ load() {  # load LABEL URL PID ARGS...: one phase, bounded; records to records.j
 }
 for run in $(seq 1 "$RUNS"); do
   export BENCH_RUN=$run
-  for target in "${TARGETS[@]}"; do
-    log "run $run/$RUNS: saturation ($CONNECTIONS concurrent), ${target%% *}"
-    load $target --mode saturate --connections "$CONNECTIONS"
+  for connections in $CONNECTIONS; do
+    for target in "${TARGETS[@]}"; do
+      log "run $run/$RUNS: saturation ($connections concurrent), ${target%% *}"
+      load $target --mode saturate --connections "$connections"
+    done
   done
   for target in "${TARGETS[@]}"; do
     log "run $run/$RUNS: open loop at $RATE requests/s, ${target%% *}"

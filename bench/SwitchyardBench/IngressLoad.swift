@@ -142,7 +142,8 @@ struct IngressLoad {
         let elapsed = ContinuousClock.now - started
         let cpuFigures = cpu?.figures(requests: counter.answered) ?? []
         await client.shutdown()
-        counter.report(label: label, mode: mode, elapsed: elapsed, offered: mode == "rate" ? rate : nil, cpu: cpuFigures)
+        let scenario = mode == "rate" ? "rate-\(rate)" : "saturate-\(connections)"
+        counter.report(label: label, scenario: scenario, elapsed: elapsed, cpu: cpuFigures)
     }
 }
 
@@ -182,10 +183,7 @@ final class RequestCounter: Sendable {
 
     /// One record per figure (`emit`: stdout and `$BENCH_JSONL`), with `run` = `$BENCH_RUN`
     /// (default 1), then the phase's `cpu` figures; the first failure's reason, if any, on stderr.
-    func report(
-        label: String, mode: String, elapsed: Duration, offered: Int?,
-        cpu: [(metric: String, value: Double, unit: String)]
-    ) {
+    func report(label: String, scenario: String, elapsed: Duration, cpu: [(metric: String, value: Double, unit: String)]) {
         let (sorted, failures, firstFailure) = state.withLock { ($0.latencies.sorted(), $0.failures, $0.firstFailure) }
         if let firstFailure {
             warn("ingress-load \(label): \(failures) failed requests, the first: \(firstFailure)")
@@ -193,7 +191,6 @@ final class RequestCounter: Sendable {
         func percentile(_ p: Double) -> Double {
             sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
         }
-        let scenario = mode == "rate" ? "rate-\(offered ?? 0)" : "saturate"
         let run = Int(ProcessInfo.processInfo.environment["BENCH_RUN"] ?? "") ?? 1
         let figures: [(String, Double, String)] = [
             ("requests_per_second", Double(sorted.count) / elapsed.seconds, "req/s"),
