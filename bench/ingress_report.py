@@ -129,9 +129,10 @@ def main() -> int:
     out += ["", "Cells: median (run 1 / run 2 / ...). Ratios: ours / the other, of the medians (run k / run k); "
             "rates: > 1 means switchyard is faster, latency: < 1 means switchyard is faster.", ""]
 
-    def goal(label, scenario, metric, other, test, form, unjudged=None):
+    def goal(label, scenario, metric, other, test, form, no_verdict=None):
+        """A goal's row; NO_VERDICT, when given, says why it is not judged."""
         r, per = ratio(by_run(records, OURS, metric, scenario), by_run(records, other, metric, scenario))
-        judged = unjudged or verdict(None if r is None else test(r))
+        judged = no_verdict or verdict(None if r is None else test(r))
         return f"| {label} | {runs_text(r, per, form)} | {judged} |"
 
     at_rate = f"rate-{args.rate}"

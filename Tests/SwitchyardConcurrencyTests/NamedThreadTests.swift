@@ -8,11 +8,10 @@ private func osThreadName() -> String {
         .trimmingCharacters(in: .newlines)
 }
 
-/// Starts a named thread and returns the OS's name for it, read from the thread itself.
+/// Runs a body on a named thread (`NamedThread.result`) and returns the OS's name for that
+/// thread, read from the thread itself: the name the test expects is never the caller's.
 private func nameSeenByTheOS(starting name: String) async -> String {
-    await withCheckedContinuation { continuation in
-        NamedThread.start(name: name) { continuation.resume(returning: osThreadName()) }
-    }
+    await NamedThread.result(name: name) { osThreadName() }
 }
 
 @Suite struct NamedThreadTests {
