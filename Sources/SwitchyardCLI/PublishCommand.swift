@@ -61,11 +61,6 @@ struct PublishCommand: AsyncParsableCommand {
         let body = try await readBody(limit: configuration.amqp.messageLimit)
         let topology = try await loadTopology(configuration)
         let exchange = high ? (topology.lanes.first?.exchange ?? topology.eventsExchange) : topology.eventsExchange
-        let patterns = topology.definitions.bindings.filter { $0.source == exchange }.map(\.routingKey)
-        guard patterns.contains(where: { Topology.topic($0, matches: type) }) else {
-            throw ValidationError(
-                "<type>: no queue of the topology takes '\(type)' on \(exchange); it routes \(Set(patterns).sorted().joined(separator: ", "))")
-        }
         let event = OutgoingEvent(
             type: type, body: body, messageID: messageID ?? UUID().uuidString.lowercased(),
             correlationID: correlationID, tenantID: tenant, traceparent: traceparent)
@@ -75,13 +70,26 @@ struct PublishCommand: AsyncParsableCommand {
             try await channel.publish(event.message(exchange: exchange, appID: "switchyard-cli"))
         } catch let error as AMQPError where error.code == .unroutable {
             await connection.close()
-            throw CommandFailure(message: "no queue takes events of type '\(type)' on \(exchange) (is the topology applied?)")
+            throw CommandFailure(message: Self.unroutableMessage(type: type, exchange: exchange, topology: topology), exitCode: 2)
         } catch {
             await connection.close()
             throw CommandFailure(message: "publishing failed: \(error)")
         }
         await connection.close()
         print(event.messageID)
+    }
+
+    /// Why the broker returned an event (it is mandatory, so nothing was delivered): the type is
+    /// the command's input, so this is a usage error. The broker is the authority on routing (a
+    /// binding made outside the topology routes too); the topology's patterns for the exchange
+    /// are named to show what it was meant to route, and when one of them matches, the topology
+    /// is not applied on this broker.
+    private static func unroutableMessage(type: String, exchange: String, topology: Topology) -> String {
+        let patterns = Set(topology.definitions.bindings.filter { $0.source == exchange }.map(\.routingKey)).sorted()
+        if patterns.contains(where: { Topology.topic($0, matches: type) }) {
+            return "<type>: no queue on the broker takes '\(type)' on \(exchange), though the topology binds it (is the topology applied? `switchyard topology apply`)"
+        }
+        return "<type>: no queue takes '\(type)' on \(exchange); the topology routes \(patterns.joined(separator: ", "))"
     }
 
     /// The body from `--data`, checked to be JSON no larger than the message limit.

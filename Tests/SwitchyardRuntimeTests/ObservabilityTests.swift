@@ -158,14 +158,47 @@ import Testing
             (["publish", "probe.run", "--data", "{}", "--message-id", "a\u{7}b"], "--message-id: expected 1-255 bytes without control characters"),
             (["publish", "probe.run", "--data", "{}", "--correlation-id", ""], "--correlation-id: expected 1-255 bytes"),
             (["publish", "probe.run", "--data", "{}", "--tenant", "acme"], "--tenant: expected a tenant id (UUID), got 'acme'"),
-            (["publish", "probes.run", "--data", "{}"], "<type>: no queue of the topology takes 'probes.run' on sy.events; it routes "),
-            (["publish", "probes", "--data", "{}", "--high"], "<type>: no queue of the topology takes 'probes' on sy.events.high"),
             (["publish", "probe.run", "--data", "[\(String(repeating: "1,", count: 2_047))1]"],
              "--data: the body is 4097 bytes; messages hold at most 4096 (SWITCHYARD_MESSAGE_LIMIT)"),
         ] {
             let outcome = try SwitchyardProcess.run(arguments, environment: ["SWITCHYARD_MESSAGE_LIMIT": "4096"])
             #expect(outcome.status == 2, "\(arguments): \(outcome.standardError)")
             #expect(outcome.standardError.split(separator: "\n").count == 1 && outcome.standardError.contains(needle), "\(outcome.standardError)")
+        }
+    }
+
+    /// The broker decides what routes (the event is mandatory): a type no queue takes is refused
+    /// with exit 2 naming what the topology routes, and nothing is delivered; a binding made
+    /// outside the topology routes as well as the topology's own.
+    @Test func publishRoutesByTheBrokersBindingsAndRefusesATypeNoQueueTakesWithExit2() async throws {
+        try await withFleet { fleet in
+            for (arguments, needle) in [
+                (["publish", "probes.run", "--data", "{}"], "<type>: no queue takes 'probes.run' on sy.events; the topology routes "),
+                (["publish", "probes", "--data", "{}", "--high"], "<type>: no queue takes 'probes' on sy.events.high; the topology routes "),
+            ] {
+                let outcome = try SwitchyardProcess.run(arguments, environment: fleet.environment)
+                #expect(outcome.status == 2, "\(arguments): \(outcome.standardError)")
+                #expect(outcome.standardError.split(separator: "\n").count == 1 && outcome.standardError.contains(needle), "\(outcome.standardError)")
+            }
+
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            try await channel.declareQueue("audit.events", arguments: ["x-queue-type": "quorum"])
+            try await channel.bindQueue("audit.events", exchange: "sy.events", routingKey: "audit.#")
+            let body = #"{"user":"u1"}"#
+            let published = try SwitchyardProcess.run(["publish", "audit.login", "--data", body], environment: fleet.environment)
+            #expect(published.status == 0, "\(published.standardError)")
+            let delivery = try await channel.get(queue: "audit.events", autoAck: true)
+            #expect(delivery.map { String(decoding: $0.body, as: UTF8.self) } == body)
+            #expect(delivery?.properties.messageID == published.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+
+            try await channel.unbindQueue("sy.work.probe", exchange: "sy.events", routingKey: "probe.#")
+            let unbound = try SwitchyardProcess.run(["publish", "probe.run", "--data", "{}"], environment: fleet.environment)
+            #expect(unbound.status == 2, "\(unbound.standardError)")
+            #expect(unbound.standardError.contains("no queue on the broker takes 'probe.run' on sy.events, though the topology binds it"),
+                    "\(unbound.standardError)")
+            #expect(try await fleet.depths(["sy.work.probe"])["sy.work.probe"] == 0)
+            await connection.close()
         }
     }
 }
