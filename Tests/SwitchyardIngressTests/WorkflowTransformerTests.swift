@@ -43,6 +43,59 @@ struct WorkflowTransformerTests {
         }
     }
 
+    /// Steps over the fleet's own `llm` limit wait for it and keep their retries: four jobs
+    /// with no retries at all, under a rate of 2/s after a burst of 1, all complete.
+    @Test func anLLMStepOverTheFleetsLimitIsDeferredWithoutUsingARetry() async throws {
+        try await withFleet { fleet in
+            let llm = try LoopbackHTTPServer(routes: ["/v1/chat/completions": VendorFailureTests.chat(#"{"ok": true}"#)])
+            defer { llm.stop() }
+            let harness = try await WorkflowHarness.start(fleet)
+            try await harness.configure("ask", #"{"type": "llm", "config": {"prompt": "Say {{input.n}}", "json": true}}"#)
+            try await harness.define("ask", """
+                {"start_step": "ask", "steps": {"ask": {"transformer_id": "ask", "input_map": {"n": "$.job_input.n"},
+                  "retry": {"max_retries": 0}}}}
+                """)
+            try harness.worker(fleet, environment: [
+                "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"), "SWITCHYARD_OPENAI_MODEL": "fake-model",
+                "SWITCHYARD_LLM_RATE": "2", "SWITCHYARD_LLM_BURST": "1",
+            ])
+            var jobs: [String] = []
+            for n in 0..<4 { jobs.append(try await harness.start("ask", input: #"{"n":\#(n)}"#)) }
+            for job in jobs {
+                let done = try await harness.wait(job, for: "completed")
+                #expect(done["retry_count"] as? Int == 0, "a deferral is not a retry: \(done)")
+                #expect((done["final_result"] as? [String: Any])?["ok"] as? Bool == true)
+            }
+            #expect(llm.requests.count == 4, "each step called the model once")
+            #expect(fleet.logs().contains("provider_rate"), "steps over the limit were deferred")
+            await harness.ingress.client.shutdown()
+        }
+    }
+
+    /// A model's 429 is retried under the step's policy, but no sooner than its `Retry-After`.
+    @Test func anLLMStepAnswered429IsRetriedNoSoonerThanItsRetryAfter() async throws {
+        try await withFleet { fleet in
+            var limited = VendorFailureTests.chat("").with(status: 429)
+            limited.headers.append(("Retry-After", "2"))
+            let llm = try LoopbackHTTPServer(scripts: ["/v1/chat/completions": [limited, VendorFailureTests.chat(#"{"ok": true}"#)]])
+            defer { llm.stop() }
+            let harness = try await WorkflowHarness.start(fleet)
+            try await harness.configure("ask", #"{"type": "llm", "config": {"prompt": "Say hi", "json": true}}"#)
+            try await harness.define("ask", """
+                {"start_step": "ask", "steps": {"ask": {"transformer_id": "ask", "retry": {"max_retries": 1, "backoff_seconds": 0.2}}}}
+                """)
+            try harness.worker(fleet, environment: [
+                "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"), "SWITCHYARD_OPENAI_MODEL": "fake-model",
+            ])
+            let done = try await harness.wait(try await harness.start("ask"), for: "completed")
+            #expect(done["retry_count"] as? Int == 1, "the 429 used the step's one retry: \(done)")
+            let arrivals = llm.requests.map(\.receivedAt)
+            try #require(arrivals.count == 2)
+            #expect(arrivals[1] - arrivals[0] >= .seconds(2), "the retry came \(arrivals[1] - arrivals[0]) after the 429, which asked for 2 s")
+            await harness.ingress.client.shutdown()
+        }
+    }
+
     @Test func aTranscribeStepFindsTheSpeechInAWAVFileOffline() async throws {
         try await withFleet { fleet in
             let harness = try await WorkflowHarness.start(fleet)

@@ -9,7 +9,7 @@ import SwitchyardCore
 struct WorkflowMetrics: Sendable {
     /// How a step attempt ended.
     enum Outcome: String {
-        case completed, retry, failed, waiting
+        case completed, retry, failed, waiting, deferred
     }
 
     func record(_ type: TransformerType, _ outcome: Outcome, duration: Duration) {

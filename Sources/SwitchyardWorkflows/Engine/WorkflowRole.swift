@@ -161,7 +161,14 @@ public struct WorkflowRole: WorkerRole {
             metrics.record(resolved.type, .completed, duration: duration)
             logger.debug("step completed", metadata: ["duration": "\(duration)"])
             return completion(step, of: current, in: definition, job: job, output: output)
-        case .retryable(let raw):
+        case .deferred(let errorClass, let raw, let retryAfter):
+            // The same attempt again, through the runtime's retry tiers, without using one up:
+            // the step stays `running` and its start (same attempt) is not written again.
+            let error = TransformerSecrets.scrub(raw, resolved.secrets)
+            metrics.record(resolved.type, .deferred, duration: duration)
+            logger.info("step deferred by the fleet's limit", metadata: ["error": "\(error)", "retry_after": "\(retryAfter)"])
+            return .deferred(retryAfter: retryAfter, HandlerFailure(errorClass, error))
+        case .retryable(let raw), .rateLimited(let raw, _):
             let error = TransformerSecrets.scrub(raw, resolved.secrets)
             guard step.attempt <= current.retry.maxRetries else {
                 metrics.record(resolved.type, .failed, duration: duration)
@@ -171,7 +178,8 @@ public struct WorkflowRole: WorkerRole {
             }
             metrics.record(resolved.type, .retry, duration: duration)
             logger.info("step will be retried", metadata: ["attempt": "\(step.attempt)", "error": "\(error)"])
-            return retry(step, policy: current.retry, error: error, tenantID: tenantID ?? job.tenantID)
+            let asked: Duration = if case .rateLimited(_, let retryAfter) = result { retryAfter } else { .zero }
+            return retry(step, policy: current.retry, error: error, notSoonerThan: asked, tenantID: tenantID ?? job.tenantID)
         case .failed(let raw):
             let error = TransformerSecrets.scrub(raw, resolved.secrets)
             metrics.record(resolved.type, .failed, duration: duration)
@@ -221,13 +229,17 @@ public struct WorkflowRole: WorkerRole {
             followUp: next.map { next in { scheduler.now(StepMessage(jobID: step.jobID, stepID: next), tenantID: job.tenantID) } })
     }
 
-    /// The job waits for the step's next attempt.
-    private func retry(_ step: StepMessage, policy: WorkflowDefinition.RetryPolicy, error: String, tenantID: String) -> HandlerOutcome {
+    /// The job waits for the step's next attempt, after its policy's backoff, or after `asked` (a 429's
+    /// `Retry-After`, at most ``StepScheduler/longestWait``) when that is longer.
+    private func retry(
+        _ step: StepMessage, policy: WorkflowDefinition.RetryPolicy, error: String, notSoonerThan asked: Duration, tenantID: String
+    ) -> HandlerOutcome {
         var next = step
         next.attempt += 1
+        let backoff = max(policy.delay(beforeRetry: step.attempt), min(asked, StepScheduler.longestWait))
         let scheduled: (OutgoingEvent, Duration)
         do {
-            scheduled = try scheduler.retry(next, after: policy.delay(beforeRetry: step.attempt), tenantID: tenantID)
+            scheduled = try scheduler.retry(next, after: backoff, tenantID: tenantID)
         } catch {
             return .transientFailure(HandlerFailure("configuration", "scheduling a retry: \(error)"))
         }

@@ -9,7 +9,8 @@ public import SwitchyardHTTP
 /// winning). Strings of the configuration are ``Template``s (`{{input.x}}`, `{{secrets.token}}`).
 ///
 /// The output is the response body parsed as JSON, or `{"text": body}` when it is not JSON.
-/// 5xx, 408, 429, timeouts and network failures are retryable; other 4xx, a URL the outbound
+/// 5xx, 408, 429, timeouts and network failures are retryable (a 429 no sooner than its
+/// `Retry-After`); other 4xx, a URL the outbound
 /// guard refuses and a body over the size limit fail the step. A body given as a string is sent
 /// as text, anything else as JSON. Every request says `Switchyard-Hop: n + 1`, where n is the
 /// job's hops (``WorkflowHops``): Switchyard's API refuses a request at the limit, which ends a
@@ -50,6 +51,7 @@ public struct HTTPTransformer: StepTransformer {
         guard response.isSuccess else {
             let excerpt = String(response.bodyText.prefix(300))
             let message = "HTTP \(response.status) from \(request.method) \(Redaction.url(request.url))\(excerpt.isEmpty ? "" : ": \(excerpt)")"
+            if response.status == 429, let retryAfter = response.retryAfter() { return .rateLimited(message, retryAfter: retryAfter) }
             return response.status >= 500 || response.status == 408 || response.status == 429 ? .retryable(message) : .failed(message)
         }
         if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)) {

@@ -47,10 +47,7 @@ public struct LanguageModelTransformer: StepTransformer {
             }
             return .output(object)
         } catch {
-            switch error.kind {
-            case .transient, .rateLimited: return .retryable("LLM: \(error.message)")
-            case .permanent: return .failed("LLM: \(error.message)")
-            }
+            return TransformerResult(error, api: "LLM")
         }
     }
 }

@@ -37,10 +37,7 @@ public struct TranscribeTransformer: StepTransformer {
             }
             return .output(transcription.json)
         } catch {
-            switch error.kind {
-            case .transient, .rateLimited: return .retryable("transcribe: \(error.message)")
-            case .permanent: return .failed("transcribe: \(error.message)")
-            }
+            return TransformerResult(error, api: "transcribe")
         }
     }
 }
