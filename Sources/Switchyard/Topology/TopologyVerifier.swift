@@ -4,7 +4,10 @@ import SwitchyardCore
 
 extension BrokerDefinitions {
     /// What the broker lacks or has differently, one line per difference; empty when it
-    /// matches. Objects on the broker that the topology does not mention are not reported.
+    /// matches. A binding the topology does not declare from one of its exchanges into one of
+    /// its queues is reported too (`apply` leaves it: a role whose `events` shrank still
+    /// receives what it no longer handles until it is unbound); other objects on the broker
+    /// that the topology does not mention are not.
     /// - Parameter actual: What the broker has (its definitions for the vhost).
     public func differences(from actual: BrokerDefinitions) -> [String] {
         var lines: [String] = []
@@ -53,11 +56,24 @@ extension BrokerDefinitions {
 
         let actualBindings = Set(actual.bindings.map(BindingKey.init))
         for binding in bindings where !actualBindings.contains(BindingKey(binding)) {
-            var line = "missing binding \(binding.source) -> \(binding.destination) (routing key '\(binding.routingKey)'"
-            if !binding.arguments.isEmpty { line += ", arguments \(JSONValue.object(binding.arguments))" }
-            lines.append(line + ")")
+            lines.append("missing binding \(Self.describe(binding))")
+        }
+        let expectedBindings = Set(bindings.map(BindingKey.init))
+        let ownExchanges = Set(exchanges.map(\.name))
+        let ownQueues = Set(queues.map(\.name))
+        for binding in actual.bindings
+        where ownExchanges.contains(binding.source) && ownQueues.contains(binding.destination)
+            && !expectedBindings.contains(BindingKey(binding)) {
+            lines.append("unexpected binding \(Self.describe(binding)): not in the topology; `topology apply` leaves it, unbind it by hand")
         }
         return lines
+    }
+
+    /// `source -> destination (routing key 'key', arguments {...})`.
+    private static func describe(_ binding: Binding) -> String {
+        var line = "\(binding.source) -> \(binding.destination) (routing key '\(binding.routingKey)'"
+        if !binding.arguments.isEmpty { line += ", arguments \(JSONValue.object(binding.arguments))" }
+        return line + ")"
     }
 }
 
