@@ -123,7 +123,7 @@ public struct ImageGenerationRole: WorkerRole {
             } catch where error.errorClass == "invalid_json" {
                 problems = [error.message]
                 continue
-            } catch where error.kind == .permanent || (message.isLastAttempt && !ProviderLimits.errorClasses.contains(error.errorClass)) {
+            } catch where error.kind == .permanent || (message.isLastAttempt && !error.isFleetLimit) {
                 return failGeneration(id, slide: nil, reason: "the content strategy failed: \(error.errorClass): \(error.message)")
             } catch {
                 return .failed(error)
@@ -179,7 +179,7 @@ public struct ImageGenerationRole: WorkerRole {
                 let image = try await images.image(for: request)
                 return (image, ContinuousClock.now - started)
             }
-        } catch where error.kind == .permanent || (message.isLastAttempt && !ProviderLimits.errorClasses.contains(error.errorClass)) {
+        } catch where error.kind == .permanent || (message.isLastAttempt && !error.isFleetLimit) {
             return failGeneration(id, slide: index, reason: "\(error.errorClass): \(error.message)")
         } catch {
             return .failed(error)

@@ -31,7 +31,8 @@ public struct ProviderLimit: Sendable, Equatable {
 public struct ProviderLimits: Sendable {
     private let pool: PostgresPool
     private let limits: [String: ProviderLimit]
-    /// The error classes of calls refused by these limits (not the provider's own 429s).
+    /// The error classes of calls refused by these limits (not the provider's own 429s); see
+    /// ``ProviderError/isFleetLimit``.
     public static let errorClasses: Set<String> = ["provider_rate", "provider_concurrency"]
     /// A lease outlives a worker that died holding it by at most this long.
     static let leaseTime = 120
@@ -110,4 +111,10 @@ public struct ProviderLimits: Sendable {
                 """, [provider, Self.leaseTime])[0].decode(String.self, at: 0)
         }
     }
+}
+
+extension ProviderError {
+    /// Whether the fleet's own limits refused the call (``ProviderLimits``), not the provider:
+    /// the work waits for the limit without using up an attempt.
+    public var isFleetLimit: Bool { ProviderLimits.errorClasses.contains(errorClass) }
 }

@@ -8,7 +8,7 @@ extension HandlerOutcome {
     public static func failed(_ error: ProviderError) -> HandlerOutcome {
         switch error.kind {
         case .transient: .transientFailure(HandlerFailure(error))
-        case .rateLimited(let retryAfter) where ProviderLimits.errorClasses.contains(error.errorClass):
+        case .rateLimited(let retryAfter) where error.isFleetLimit:
             .deferred(retryAfter: retryAfter, HandlerFailure(error))
         case .rateLimited(let retryAfter): .rateLimited(retryAfter: retryAfter, HandlerFailure(error))
         case .permanent: .permanentFailure(HandlerFailure(error))

@@ -105,6 +105,29 @@ struct WorkflowEngineTests {
         }
     }
 
+    /// An `http` step answered 429 with `Retry-After` is retried no sooner than it asks, however
+    /// short the step's own backoff.
+    @Test func anHTTPStepAnswered429IsRetriedNoSoonerThanItsRetryAfter() async throws {
+        try await withFleet { fleet in
+            var limited = LoopbackRoute.text("slow down", status: 429)
+            limited.headers.append(("Retry-After", "2"))
+            let server = try LoopbackHTTPServer(scripts: ["/limited": [limited, Self.json(["ok": true])]])
+            defer { server.stop() }
+            let harness = try await WorkflowHarness.start(fleet)
+            try await harness.define("limited", """
+                {"start_step": "call", "steps": {"call": {"transformer_id": "http", "input_map": {"url": "$.job_input.url"},
+                  "retry": {"max_retries": 1, "backoff_seconds": 0.2}}}}
+                """)
+            try harness.worker(fleet)
+            let done = try await harness.wait(try await harness.start("limited", input: #"{"url":"\#(server.url("/limited"))"}"#), for: "completed")
+            #expect(done["retry_count"] as? Int == 1, "\(done)")
+            let arrivals = server.requests.map(\.receivedAt)
+            try #require(arrivals.count == 2)
+            #expect(arrivals[1] - arrivals[0] >= .seconds(2), "the retry came \(arrivals[1] - arrivals[0]) after the 429, which asked for 2 s")
+            await harness.ingress.client.shutdown()
+        }
+    }
+
     @Test func exhaustedRetriesAndA4xxFailTheJobNamingTheStepAndTheError() async throws {
         try await withFleet { fleet in
             let server = try LoopbackHTTPServer(routes: [

@@ -10,11 +10,10 @@ public import SwitchyardHTTP
 ///
 /// The output is the response body parsed as JSON, or `{"text": body}` when it is not JSON.
 /// 5xx, 408, 429, timeouts and network failures are retryable (a 429 no sooner than its
-/// `Retry-After`); other 4xx, a URL the outbound
-/// guard refuses and a body over the size limit fail the step. A body given as a string is sent
-/// as text, anything else as JSON. Every request says `Switchyard-Hop: n + 1`, where n is the
-/// job's hops (``WorkflowHops``): Switchyard's API refuses a request at the limit, which ends a
-/// workflow that triggers itself.
+/// `Retry-After`); other 4xx, a URL the outbound guard refuses and a body over the size limit
+/// fail the step. A body given as a string is sent as text, anything else as JSON. Every request
+/// says `Switchyard-Hop: n + 1`, where n is the job's hops (``WorkflowHops``): Switchyard's API
+/// refuses a request at the limit, which ends a workflow that triggers itself.
 public struct HTTPTransformer: StepTransformer {
     /// The methods a step may use.
     public static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]

@@ -32,7 +32,7 @@ extension TransformerResult {
     init(_ error: ProviderError, api: String) {
         let message = "\(api): \(error.message)"
         switch error.kind {
-        case .rateLimited(let retryAfter) where ProviderLimits.errorClasses.contains(error.errorClass):
+        case .rateLimited(let retryAfter) where error.isFleetLimit:
             self = .deferred(errorClass: error.errorClass, message: message, retryAfter: retryAfter)
         case .rateLimited(let retryAfter): self = .rateLimited(message, retryAfter: retryAfter)
         case .transient: self = .retryable(message)
