@@ -9,11 +9,12 @@ import SwitchyardRuntime
 struct PruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
-        abstract: "Delete sent outbox rows, inbox rows, webhook receipts, idempotency keys and finished live updates older than their windows.",
+        abstract: "Delete rows older than their retention windows: the exactly-once guards, finished jobs and executions, live updates, logs, settled dead letters.",
         discussion: """
-            Windows: SWITCHYARD_RETENTION_OUTBOX, _INBOX, _RECEIPTS, _IDEMPOTENCY_KEYS (default 7d) and \
-            _LIVE_UPDATES (of finished jobs, projects and generations; default 1d); durations like 7d, 12h, \
-            30m, 3600s, at least 1h. Deletes in batches, each its own short transaction.
+            Windows: SWITCHYARD_RETENTION_OUTBOX (sent rows), _INBOX, _RECEIPTS, _IDEMPOTENCY_KEYS (default 7d), \
+            _EXECUTIONS and _JOBS (finished ones; 30d), _LIVE_UPDATES (of finished subjects; 1d), _API_USAGE (90d), \
+            _DEAD_LETTERS (replayed or discarded ones; 30d), _OPERATOR_ACTIONS (365d); durations like 7d, 12h, \
+            30m, 3600s, at least 1h, or never (keep the table whole). Deletes in batches, each its own short transaction.
             """)
 
     @Flag(help: "Count what would be deleted; delete nothing.")
@@ -51,6 +52,9 @@ struct PruneCommand: AsyncParsableCommand {
             try printJSON(report)
             return
         }
-        printTable(report.tables.map { [$0.table, "\($0.rows)", dryRun ? "would be deleted" : "deleted", "older than \($0.window)"] })
+        printTable(zip(counts, report.tables).map { count, table in
+            guard count.window != nil else { return [table.table, "-", "kept", "\(count.table.variable)=never"] }
+            return [table.table, "\(table.rows)", dryRun ? "would be deleted" : "deleted", "older than \(table.window)"]
+        })
     }
 }

@@ -12,15 +12,20 @@ public import SwitchyardCore
 /// | `SWITCHYARD_RETENTION_INBOX` | `7d` | inbox rows of messages handled longer ago |
 /// | `SWITCHYARD_RETENTION_RECEIPTS` | `7d` | webhook receipts |
 /// | `SWITCHYARD_RETENTION_IDEMPOTENCY_KEYS` | `7d` | producers' idempotency keys |
-/// | `SWITCHYARD_RETENTION_LIVE_UPDATES` | `1d` | the live updates of a job, project, generation or execution that finished, once its last update is this old |
+/// | `SWITCHYARD_RETENTION_EXECUTIONS` | `30d` | automation executions that finished longer ago |
+/// | `SWITCHYARD_RETENTION_JOBS` | `30d` | jobs that finished longer ago, with their steps |
+/// | `SWITCHYARD_RETENTION_LIVE_UPDATES` | `1d` | the live updates of a job, project, generation or execution that finished (or is gone), once its last update is this old |
+/// | `SWITCHYARD_RETENTION_API_USAGE` | `90d` | the log of calls to external services |
+/// | `SWITCHYARD_RETENTION_DEAD_LETTERS` | `30d` | archived dead letters an operator replayed or discarded longer ago (the others stay until one does) |
+/// | `SWITCHYARD_RETENTION_OPERATOR_ACTIONS` | `365d` | the console's audit log |
 /// | `SWITCHYARD_RETENTION_INTERVAL` | `1h` | how often `work dead-letters` prunes |
 ///
-/// Durations are a whole number and a unit: `7d`, `12h`, `30m`, `3600s`. Every window is at
-/// least ``minimumWindow`` (one hour), because the inbox and the receipts are the exactly-once
-/// guards: a message whose inbox row is gone would be handled again if it came back, so the
-/// window must outlast the longest a message can take to return — the longest retry tier
-/// (10 minutes) plus a broker redelivery — and a webhook's receipt must outlast the ±5 minute
-/// window in which its signature is accepted.
+/// A window is `never` (the table is kept whole) or a whole number and a unit: `7d`, `12h`,
+/// `30m`, `3600s`. Every window is at least ``minimumWindow`` (one hour), because the inbox and
+/// the receipts are the exactly-once guards: a message whose inbox row is gone would be handled
+/// again if it came back, so the window must outlast the longest a message can take to return —
+/// the longest retry tier (10 minutes) plus a broker redelivery — and a webhook's receipt must
+/// outlast the ±5 minute window in which its signature is accepted.
 public struct RetentionPolicy: Sendable, Equatable {
     /// A table with a retention window.
     public enum Table: String, CaseIterable, Sendable {
@@ -32,8 +37,18 @@ public struct RetentionPolicy: Sendable, Equatable {
         case webhookReceipts = "webhook_receipts"
         /// Producers' `Idempotency-Key`s and their first answers.
         case idempotencyKeys = "idempotency_keys"
-        /// Live updates of finished subjects.
+        /// Finished automation executions.
+        case automationExecutions = "automation_executions"
+        /// Finished jobs, and their steps with them.
+        case jobs
+        /// Live updates of finished subjects (after jobs and executions, so theirs go in the same run).
         case liveUpdates = "live_updates"
+        /// Calls to external services.
+        case apiUsage = "api_usage"
+        /// Archived dead letters that were replayed or discarded.
+        case deadLetters = "dead_letters"
+        /// The operator console's audit log.
+        case operatorActions = "operator_actions"
 
         /// The variable that sets the table's window.
         public var variable: String {
@@ -42,13 +57,25 @@ public struct RetentionPolicy: Sendable, Equatable {
             case .inbox: "SWITCHYARD_RETENTION_INBOX"
             case .webhookReceipts: "SWITCHYARD_RETENTION_RECEIPTS"
             case .idempotencyKeys: "SWITCHYARD_RETENTION_IDEMPOTENCY_KEYS"
+            case .automationExecutions: "SWITCHYARD_RETENTION_EXECUTIONS"
+            case .jobs: "SWITCHYARD_RETENTION_JOBS"
             case .liveUpdates: "SWITCHYARD_RETENTION_LIVE_UPDATES"
+            case .apiUsage: "SWITCHYARD_RETENTION_API_USAGE"
+            case .deadLetters: "SWITCHYARD_RETENTION_DEAD_LETTERS"
+            case .operatorActions: "SWITCHYARD_RETENTION_OPERATOR_ACTIONS"
             }
         }
 
         /// The window when the variable is unset.
         public var defaultWindow: Duration {
-            self == .liveUpdates ? .seconds(86_400) : .seconds(7 * 86_400)
+            let days: Int64 = switch self {
+            case .outbox, .inbox, .webhookReceipts, .idempotencyKeys: 7
+            case .automationExecutions, .jobs, .deadLetters: 30
+            case .liveUpdates: 1
+            case .apiUsage: 90
+            case .operatorActions: 365
+            }
+            return .seconds(days * 86_400)
         }
 
         /// Why a window can't be shorter than ``RetentionPolicy/minimumWindow``.
@@ -66,7 +93,11 @@ public struct RetentionPolicy: Sendable, Equatable {
     /// The variable that sets ``interval``.
     public static let intervalVariable = "SWITCHYARD_RETENTION_INTERVAL"
 
-    /// Each table's window: rows older than this are pruned.
+    /// The word that keeps a table whole.
+    public static let never = "never"
+
+    /// Each pruned table's window: rows older than this are pruned. A table without one is kept
+    /// whole (its variable said `never`).
     public var windows: [Table: Duration]
     /// How often the scheduled prune runs.
     public var interval: Duration
@@ -74,12 +105,13 @@ public struct RetentionPolicy: Sendable, Equatable {
     /// Reads and validates the windows and the interval.
     /// - Parameter environment: The variables (the process environment by default).
     /// - Throws: ``ConfigurationError`` naming the variable: not a duration, or shorter than
-    ///   ``minimumWindow`` (the interval: than one second).
+    ///   ``minimumWindow`` (the interval: than one second; it can't be `never`).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
-        func duration(_ variable: String, default fallback: Duration, atLeast minimum: Duration, why: String) throws(ConfigurationError) -> Duration {
+        func duration(_ variable: String, default fallback: Duration, atLeast minimum: Duration, why: String, orNever: Bool) throws(ConfigurationError) -> Duration {
             guard let text = environment[variable] else { return fallback }
             guard let value = Self.duration(text) else {
-                throw ConfigurationError(variable: variable, problem: "expected a duration like 7d, 12h, 30m or 3600s, got '\(text)'")
+                let never = orNever ? ", or \(Self.never)" : ""
+                throw ConfigurationError(variable: variable, problem: "expected a duration like 7d, 12h, 30m or 3600s\(never), got '\(text)'")
             }
             guard value >= minimum else {
                 throw ConfigurationError(variable: variable, problem: "\(text) is shorter than \(Self.format(minimum)): \(why)")
@@ -87,16 +119,16 @@ public struct RetentionPolicy: Sendable, Equatable {
             return value
         }
         var windows: [Table: Duration] = [:]
-        for table in Table.allCases {
-            windows[table] = try duration(table.variable, default: table.defaultWindow, atLeast: Self.minimumWindow, why: table.minimumReason)
+        for table in Table.allCases where environment[table.variable] != Self.never {
+            windows[table] = try duration(table.variable, default: table.defaultWindow, atLeast: Self.minimumWindow, why: table.minimumReason, orNever: true)
         }
         self.windows = windows
-        interval = try duration(Self.intervalVariable, default: .seconds(3_600), atLeast: .seconds(1), why: "prune at most once a second")
+        interval = try duration(Self.intervalVariable, default: .seconds(3_600), atLeast: .seconds(1), why: "prune at most once a second", orNever: false)
     }
 
-    /// The window of `table`.
-    public func window(_ table: Table) -> Duration {
-        windows[table] ?? table.defaultWindow
+    /// The window of `table`, or nil when the table is kept whole.
+    public func window(_ table: Table) -> Duration? {
+        windows[table]
     }
 
     /// Parses `7d`, `12h`, `30m`, `3600s`: a whole number of days, hours, minutes or seconds.
@@ -114,9 +146,9 @@ public struct RetentionPolicy: Sendable, Equatable {
     }
 
     /// A duration as ``duration(_:)`` reads it, in the largest unit that divides it (`7d`,
-    /// `90m`).
-    public static func format(_ duration: Duration) -> String {
-        let seconds = duration.components.seconds
+    /// `90m`); no duration is ``never``.
+    public static func format(_ duration: Duration?) -> String {
+        guard let seconds = duration?.components.seconds else { return never }
         for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where seconds != 0 && seconds % size == 0 {
             return "\(seconds / size)\(unit)"
         }

@@ -7,9 +7,14 @@ import Testing
 /// against a database seeded with old and fresh rows of every pruned table.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct PruneCommandTests {
     /// Old and fresh rows of every table `prune` looks at. With the default windows, the old ones
-    /// (`old-*`, and the live updates of job A, project P and generation G: 4 rows) are due; the
-    /// unsent outbox row, the live updates of the running job B and of job C (finished, but its
-    /// last update is fresh) are not, however old.
+    /// are due: `old-*`; jobs 1, 2 (with its step) and 3 (finished 40 days ago), executions 7 and
+    /// 8 (finished 40 days ago; 8 failed before it had a job); letters replayed or discarded 31
+    /// or more days ago; and the live updates of the finished subjects A, P, G, 1, 2, 3, 5, 6, 7
+    /// and 8 (11 rows). Not due, however old: the unsent outbox row, the running job 4 and
+    /// execution 9 and their live updates, job 5 (finished 29 days ago), execution 6 (finished a
+    /// day ago, so it loses its link to job 3), the letter no operator acted on and one
+    /// discarded a day ago, and the live updates of the running job B and of job C (finished,
+    /// but its last update is fresh).
     static let seed = """
         INSERT INTO outbox (exchange, routing_key, message_id, body, created_at, published_at) VALUES
             ('sy.events', 'probe.run', 'old-sent', '\\x7b7d', now() - interval '9 days', now() - interval '8 days'),
@@ -36,6 +41,34 @@ import Testing
         INSERT INTO generation_jobs (id, tenant_id, user_id, prompt, slide_count, credits_cost, status) VALUES
             ('f0000000-0000-0000-0000-00000000000f', '00000000-0000-0000-0000-000000000000',
              'e0000000-0000-0000-0000-00000000000e', 'a cat', 1, 1, 'completed');
+        INSERT INTO jobs (id, tenant_id, workflow_id, status, workflow_version_id, workflow_version, created_at, updated_at, completed_at)
+        SELECT job.id::uuid, '00000000-0000-0000-0000-000000000000', 'echo', job.status, v.id, v.version,
+               now() - interval '41 days', now() - interval '40 days', now() - job.finished * interval '1 day'
+        FROM (VALUES ('10000000-0000-0000-0000-000000000001', 'completed', 40), ('20000000-0000-0000-0000-000000000002', 'failed', 40),
+                     ('30000000-0000-0000-0000-000000000003', 'cancelled', 40), ('40000000-0000-0000-0000-000000000004', 'running', NULL),
+                     ('50000000-0000-0000-0000-000000000005', 'completed', 29)) AS job (id, status, finished)
+        CROSS JOIN workflow_versions v WHERE v.tenant_id IS NULL AND v.workflow_id = 'echo';
+        INSERT INTO job_steps (job_id, step_id, tenant_id, transformer_id, status) VALUES
+            ('20000000-0000-0000-0000-000000000002', 'fetch', '00000000-0000-0000-0000-000000000000', 'echo', 'failed'),
+            ('40000000-0000-0000-0000-000000000004', 'fetch', '00000000-0000-0000-0000-000000000000', 'echo', 'running');
+        INSERT INTO automation_executions (id, tenant_id, automation_id, chatbot_id, event_id, event_type, trigger_data, matched,
+                                           job_id, status, execution_log, started_at, completed_at)
+        SELECT e.id::uuid, '00000000-0000-0000-0000-000000000000', gen_random_uuid(), gen_random_uuid(), 'event-' || e.id, 'message.received', '{}', '{}',
+               e.job_id::uuid, e.status, '[]', now() - interval '41 days', now() - e.finished * interval '1 day'
+        FROM (VALUES ('60000000-0000-0000-0000-000000000006', '30000000-0000-0000-0000-000000000003', 'completed', 1),
+                     ('70000000-0000-0000-0000-000000000007', NULL, 'completed', 40),
+                     ('80000000-0000-0000-0000-000000000008', NULL, 'failed', NULL),
+                     ('90000000-0000-0000-0000-000000000009', NULL, 'running', NULL)) AS e (id, job_id, status, finished);
+        INSERT INTO api_usage (api, endpoint, response_time_ms, created_at) VALUES
+            ('llm', 'old', 1, now() - interval '91 days'), ('llm', 'fresh', 1, now() - interval '89 days');
+        INSERT INTO dead_letters (archive_key, origin_queue, reason, body, archived_at, replayed_at, discarded_at) VALUES
+            ('old-replayed', 'sy.work.probe', 'worker', '\\x7b7d', now() - interval '45 days', now() - interval '40 days', NULL),
+            ('old-discarded', 'sy.work.probe', 'worker', '\\x7b7d', now() - interval '45 days', NULL, now() - interval '31 days'),
+            ('old-untouched', 'sy.work.probe', 'worker', '\\x7b7d', now() - interval '400 days', NULL, NULL),
+            ('lately-replayed', 'sy.work.probe', 'worker', '\\x7b7d', now() - interval '45 days', now() - interval '29 days', NULL),
+            ('replayed-then-discarded', 'sy.work.probe', 'worker', '\\x7b7d', now() - interval '45 days', now() - interval '40 days', now() - interval '1 day');
+        INSERT INTO operator_actions (operator_name, action, created_at) VALUES
+            ('ops', 'old', now() - interval '366 days'), ('ops', 'fresh', now() - interval '364 days');
         UPDATE live_updates SET created_at = now() - interval '2 days' WHERE subject_id <> 'c0000000-0000-0000-0000-00000000000c' OR seq = 1;
         """
 
@@ -60,6 +93,15 @@ import Testing
             ("webhook_receipts", "SELECT coalesce(string_agg(webhook_id, ',' ORDER BY webhook_id), '') FROM webhook_receipts"),
             ("idempotency_keys", "SELECT coalesce(string_agg(key, ',' ORDER BY key), '') FROM idempotency_keys"),
             ("live_updates", "SELECT coalesce(string_agg(left(subject_id::text, 1) || seq, ',' ORDER BY subject_id, seq), '') FROM live_updates"),
+            ("jobs", "SELECT coalesce(string_agg(left(id::text, 1), ',' ORDER BY id), '') FROM jobs"),
+            ("job_steps", "SELECT coalesce(string_agg(left(job_id::text, 1) || step_id, ',' ORDER BY job_id), '') FROM job_steps"),
+            ("automation_executions", """
+                SELECT coalesce(string_agg(left(id::text, 1) || coalesce(left(job_id::text, 1), '-'), ',' ORDER BY id), '')
+                FROM automation_executions
+                """),
+            ("api_usage", "SELECT coalesce(string_agg(endpoint, ',' ORDER BY endpoint), '') FROM api_usage"),
+            ("dead_letters", "SELECT coalesce(string_agg(archive_key, ',' ORDER BY archive_key), '') FROM dead_letters"),
+            ("operator_actions", "SELECT coalesce(string_agg(action, ',' ORDER BY action), '') FROM operator_actions"),
         ] {
             rows[table] = try await fleet.text(sql)
         }
@@ -69,11 +111,16 @@ import Testing
     static let everything = [
         "outbox": "fresh-sent,old-sent,old-unsent", "inbox": "fresh-handled,old-handled",
         "webhook_receipts": "fresh-receipt,old-receipt", "idempotency_keys": "fresh-key,old-key",
-        "live_updates": "a1,a2,b1,c1,c2,d1,f1",
+        "live_updates": "11,21,31,41,51,61,71,81,91,a1,a2,b1,c1,c2,d1,f1",
+        "jobs": "1,2,3,4,5,a,b,c", "job_steps": "2fetch,4fetch", "automation_executions": "63,7-,8-,9-",
+        "api_usage": "fresh,old", "dead_letters": "lately-replayed,old-discarded,old-replayed,old-untouched,replayed-then-discarded",
+        "operator_actions": "fresh,old",
     ]
     static let afterPruning = [
         "outbox": "fresh-sent,old-unsent", "inbox": "fresh-handled", "webhook_receipts": "fresh-receipt",
-        "idempotency_keys": "fresh-key", "live_updates": "b1,c1,c2",
+        "idempotency_keys": "fresh-key", "live_updates": "41,91,b1,c1,c2",
+        "jobs": "4,5,a,b,c", "job_steps": "4fetch", "automation_executions": "6-,9-",
+        "api_usage": "fresh", "dead_letters": "lately-replayed,old-untouched,replayed-then-discarded", "operator_actions": "fresh",
     ]
 
     /// `switchyard prune --json ARGUMENTS`: the rows per table it reported.
@@ -90,18 +137,35 @@ import Testing
         try await withFleet { fleet in
             try await Self.execute(script: Self.seed, in: fleet)
             #expect(try await Self.remaining(fleet) == Self.everything)
-            let due = ["outbox": 1, "inbox": 1, "webhook_receipts": 1, "idempotency_keys": 1, "live_updates": 4]
+            let due = [
+                "outbox": 1, "inbox": 1, "webhook_receipts": 1, "idempotency_keys": 1, "automation_executions": 2, "jobs": 3,
+                "live_updates": 11, "api_usage": 1, "dead_letters": 2, "operator_actions": 1,
+            ]
 
             #expect(try Self.prune(fleet, ["--dry-run"]) == due)
             #expect(try await Self.remaining(fleet) == Self.everything, "a dry run deletes nothing")
             let text = try SwitchyardProcess.run(["prune", "--dry-run"], environment: fleet.environment).standardOutput
             let lines = text.split(separator: "\n")
-            #expect(lines.count == 5 && lines.allSatisfy { $0.contains("would be deleted") }, "\(text)")
-            #expect(lines.contains { $0.hasPrefix("live_updates") && $0.contains(" 4 ") && $0.hasSuffix("older than 1d") }, "\(text)")
+            #expect(lines.count == 10 && lines.allSatisfy { $0.contains("would be deleted") }, "\(text)")
+            #expect(lines.contains { $0.hasPrefix("live_updates") && $0.contains(" 11 ") && $0.hasSuffix("older than 1d") }, "\(text)")
+            #expect(lines.contains { $0.hasPrefix("jobs") && $0.contains(" 3 ") && $0.hasSuffix("older than 30d") }, "\(text)")
             #expect(try Self.prune(fleet, ["--dry-run"], environment: ["SWITCHYARD_RETENTION_INBOX": "12h"])["inbox"] == 2,
                     "the window comes from SWITCHYARD_RETENTION_INBOX")
 
-            #expect(try Self.prune(fleet) == due)
+            let keepingJobs = ["SWITCHYARD_RETENTION_JOBS": "never"]
+            let kept = try SwitchyardProcess.run(["prune", "--dry-run"], environment: fleet.environment.merging(keepingJobs) { $1 }).standardOutput
+            #expect(kept.split(separator: "\n").contains { $0.hasPrefix("jobs ") && $0.contains(" kept ") && $0.hasSuffix(" SWITCHYARD_RETENTION_JOBS=never") }, "\(kept)")
+
+            var allButJobs = due
+            allButJobs["jobs"] = 0
+            #expect(try Self.prune(fleet, environment: keepingJobs) == allButJobs)
+            var jobsKept = Self.afterPruning
+            jobsKept["jobs"] = Self.everything["jobs"]
+            jobsKept["job_steps"] = Self.everything["job_steps"]
+            jobsKept["automation_executions"] = "63,9-"
+            #expect(try await Self.remaining(fleet) == jobsKept, "SWITCHYARD_RETENTION_JOBS=never keeps every job")
+
+            #expect(try Self.prune(fleet) == due.mapValues { _ in 0 }.merging(["jobs": 3]) { $1 })
             #expect(try await Self.remaining(fleet) == Self.afterPruning)
             #expect(try Self.prune(fleet) == due.mapValues { _ in 0 }, "nothing is left to prune")
         }
@@ -120,7 +184,7 @@ import Testing
 
     @Test func badRetentionValuesExitTwoNamingTheVariable() throws {
         for (variable, value, needle) in [
-            ("SWITCHYARD_RETENTION_OUTBOX", "7 days", "expected a duration like 7d, 12h, 30m or 3600s, got '7 days'"),
+            ("SWITCHYARD_RETENTION_OUTBOX", "7 days", "expected a duration like 7d, 12h, 30m or 3600s, or never, got '7 days'"),
             ("SWITCHYARD_RETENTION_INBOX", "30m", "30m is shorter than 1h: inbox rows are the exactly-once guard"),
             ("SWITCHYARD_RETENTION_RECEIPTS", "59m", "shorter than 1h"),
             ("SWITCHYARD_RETENTION_IDEMPOTENCY_KEYS", "", "got ''"),
@@ -153,7 +217,7 @@ import Testing
                 try await Self.remaining(fleet) == Self.afterPruning
             }
             try await eventually("the run to be logged with its counts", timeout: .seconds(10)) {
-                fleet.logs().contains("\"live_updates\":\"4\"")
+                fleet.logs().contains("\"live_updates\":\"11\"")
             }
 
             let stopping = ContinuousClock.now
