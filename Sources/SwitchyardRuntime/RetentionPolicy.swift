@@ -21,11 +21,12 @@ public import SwitchyardCore
 /// | `SWITCHYARD_RETENTION_INTERVAL` | `1h` | how often `work dead-letters` prunes |
 ///
 /// A window is `never` (the table is kept whole) or a whole number and a unit: `7d`, `12h`,
-/// `30m`, `3600s`. Every window is at least ``minimumWindow`` (one hour), because the inbox and
-/// the receipts are the exactly-once guards: a message whose inbox row is gone would be handled
-/// again if it came back, so the window must outlast the longest a message can take to return —
-/// the longest retry tier (10 minutes) plus a broker redelivery — and a webhook's receipt must
-/// outlast the ±5 minute window in which its signature is accepted.
+/// `30m`, `3600s`. Every window is at least ``minimumWindow`` (one hour; jobs: seven days, see
+/// ``Table/minimumWindow``), because the inbox and the receipts are the exactly-once guards: a
+/// message whose inbox row is gone would be handled again if it came back, so the window must
+/// outlast the longest a message can take to return — the longest retry tier (10 minutes) plus a
+/// broker redelivery — and a webhook's receipt must outlast the ±5 minute window in which its
+/// signature is accepted.
 public struct RetentionPolicy: Sendable, Equatable {
     /// A table with a retention window.
     public enum Table: String, CaseIterable, Sendable {
@@ -78,17 +79,25 @@ public struct RetentionPolicy: Sendable, Equatable {
             return .seconds(days * 86_400)
         }
 
-        /// Why a window can't be shorter than ``RetentionPolicy/minimumWindow``.
+        /// The shortest window accepted: ``RetentionPolicy/minimumWindow``, and for jobs seven
+        /// days, the furthest out a step can be scheduled: a cancelled job's scheduled step must
+        /// still find its job when it comes back, or it would be dead-lettered as `job_not_found`.
+        public var minimumWindow: Duration {
+            self == .jobs ? .seconds(7 * 86_400) : RetentionPolicy.minimumWindow
+        }
+
+        /// Why a window can't be shorter than ``minimumWindow``.
         fileprivate var minimumReason: String {
             switch self {
             case .inbox: "inbox rows are the exactly-once guard and must outlive the retry tiers (10 min at most) and broker redeliveries"
             case .webhookReceipts: "webhook receipts must outlive the ±5 min in which a webhook's signature is accepted, and its redeliveries"
+            case .jobs: "a step can be scheduled up to 7 days out, and must find its job (cancelled meanwhile) when it comes back"
             default: "every retention window is at least that"
             }
         }
     }
 
-    /// The shortest window accepted for any table.
+    /// The shortest window accepted for most tables (``Table/minimumWindow`` says which differ).
     public static let minimumWindow = Duration.seconds(3_600)
     /// The variable that sets ``interval``.
     public static let intervalVariable = "SWITCHYARD_RETENTION_INTERVAL"
@@ -120,7 +129,7 @@ public struct RetentionPolicy: Sendable, Equatable {
         }
         var windows: [Table: Duration] = [:]
         for table in Table.allCases where environment[table.variable] != Self.never {
-            windows[table] = try duration(table.variable, default: table.defaultWindow, atLeast: Self.minimumWindow, why: table.minimumReason, orNever: true)
+            windows[table] = try duration(table.variable, default: table.defaultWindow, atLeast: table.minimumWindow, why: table.minimumReason, orNever: true)
         }
         self.windows = windows
         interval = try duration(Self.intervalVariable, default: .seconds(3_600), atLeast: .seconds(1), why: "prune at most once a second", orNever: false)

@@ -47,7 +47,7 @@ import Testing
         let policy = try RetentionPolicy(environment: [
             "SWITCHYARD_RETENTION_OUTBOX": "2d", "SWITCHYARD_RETENTION_INBOX": "1h", "SWITCHYARD_RETENTION_RECEIPTS": "36h",
             "SWITCHYARD_RETENTION_IDEMPOTENCY_KEYS": "90m", "SWITCHYARD_RETENTION_LIVE_UPDATES": "7200s",
-            "SWITCHYARD_RETENTION_EXECUTIONS": "3d", "SWITCHYARD_RETENTION_JOBS": "4d", "SWITCHYARD_RETENTION_API_USAGE": "5d",
+            "SWITCHYARD_RETENTION_EXECUTIONS": "3d", "SWITCHYARD_RETENTION_JOBS": "8d", "SWITCHYARD_RETENTION_API_USAGE": "5d",
             "SWITCHYARD_RETENTION_DEAD_LETTERS": "6d", "SWITCHYARD_RETENTION_OPERATOR_ACTIONS": "2h",
             "SWITCHYARD_RETENTION_INTERVAL": "5s",
         ])
@@ -57,7 +57,7 @@ import Testing
         #expect(policy.window(.idempotencyKeys) == .seconds(5_400))
         #expect(policy.window(.liveUpdates) == .seconds(7_200))
         #expect(policy.window(.automationExecutions) == .seconds(3 * 86_400))
-        #expect(policy.window(.jobs) == .seconds(4 * 86_400))
+        #expect(policy.window(.jobs) == .seconds(8 * 86_400))
         #expect(policy.window(.apiUsage) == .seconds(5 * 86_400))
         #expect(policy.window(.deadLetters) == .seconds(6 * 86_400))
         #expect(policy.window(.operatorActions) == .seconds(7_200))
@@ -71,6 +71,7 @@ import Testing
             ("SWITCHYARD_RETENTION_OUTBOX", "seven days", "expected a duration like 7d, 12h, 30m or 3600s, or never, got 'seven days'"),
             ("SWITCHYARD_RETENTION_JOBS", "Never", "expected a duration like 7d, 12h, 30m or 3600s, or never, got 'Never'"),
             ("SWITCHYARD_RETENTION_DEAD_LETTERS", "30m", "30m is shorter than 1h"),
+            ("SWITCHYARD_RETENTION_JOBS", "6d", "6d is shorter than 7d: a step can be scheduled up to 7 days out"),
             ("SWITCHYARD_RETENTION_LIVE_UPDATES", "0s", "0s is shorter than 1h"),
             ("SWITCHYARD_RETENTION_INTERVAL", "0m", "0m is shorter than 1s"),
         ] {
