@@ -29,4 +29,7 @@ public enum MessageHeaders {
     public static let originQueue = "sy-origin-queue"
     /// Dead letters: the routing key it was first published with.
     public static let originRoutingKey = "sy-origin-routing-key"
+    /// Retries: the earliest the handler may see the message again (epoch milliseconds), set
+    /// when a `Retry-After` asks for longer than the longest retry tier.
+    public static let notBefore = "sy-not-before"
 }

@@ -55,6 +55,11 @@ struct DeliveryProcessor: Sendable {
         metadata["role"] = "\(work.role.name)"
         metadata["attempt"] = "\(message.attempt)"
         if let correlationID = message.correlationID { metadata["correlation_id"] = "\(correlationID)" }
+        if let notBefore = message.notBefore, case let remaining = notBefore - Self.epochMilliseconds(), remaining > 0 {
+            metadata["outcome"] = "\(try await wait(work, for: .milliseconds(remaining)))"
+            logger.info("processed", metadata: metadata)
+            return
+        }
         // A redelivery may follow a commit whose ack was lost: skip the handler (and whatever it
         // would call again) when the inbox says the work is done.
         if work.delivery.redelivered, await committer.isDone(consumer: work.role.name, messageID: message.messageID) {
@@ -100,10 +105,10 @@ struct DeliveryProcessor: Sendable {
             metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(afterAttempt: message.attempt)))"
             metadata["error"] = "\(failure.errorClass): \(failure.message)"
         case .rateLimited(let retryAfter, let failure):
-            metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(atLeast: retryAfter)))"
+            metadata["outcome"] = "\(try await retry(work, message, failure, after: retryAfter))"
             metadata["error"] = "\(failure.errorClass): \(failure.message)"
         case .deferred(let retryAfter, let failure):
-            metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(atLeast: retryAfter), countsAsAttempt: false))"
+            metadata["outcome"] = "\(try await retry(work, message, failure, after: retryAfter, countsAsAttempt: false))"
             metadata["error"] = "\(failure.errorClass): \(failure.message)"
         case .permanentFailure(let failure):
             try await deadLetter(work, failure: failure, attempts: message.attempt)
@@ -121,10 +126,24 @@ struct DeliveryProcessor: Sendable {
         return "\(microseconds / 1_000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 
+    /// Retries no sooner than `retryAfter` (at most ``WorkMessage/longestWait``): through the
+    /// shortest tier that long, or, when it is longer than every tier, through the longest with
+    /// `sy-not-before` saying when the handler may see the message again; the tiers in between
+    /// count no attempt (``wait(_:for:)``).
+    private func retry(
+        _ work: Work, _ message: WorkMessage, _ failure: HandlerFailure, after retryAfter: Duration, countsAsAttempt: Bool = true
+    ) async throws -> String {
+        let wait = min(retryAfter, WorkMessage.longestWait)
+        let tier = retryPolicy.tier(atLeast: wait)
+        let notBefore = wait > tier.delay ? Self.epochMilliseconds() + Self.milliseconds(in: wait) : nil
+        return try await retry(work, message, failure, tier: tier, countsAsAttempt: countsAsAttempt, notBefore: notBefore)
+    }
+
     /// Republishes to the retry exchange (the tier header picks the delay, the routing key is the
     /// origin queue), or dead-letters once the role's attempts are spent.
     private func retry(
-        _ work: Work, _ message: WorkMessage, _ failure: HandlerFailure, tier: Topology.RetryTier, countsAsAttempt: Bool = true
+        _ work: Work, _ message: WorkMessage, _ failure: HandlerFailure, tier: Topology.RetryTier, countsAsAttempt: Bool = true,
+        notBefore: Int64? = nil
     ) async throws -> String {
         guard message.attempt < work.maxAttempts || !countsAsAttempt else {
             let exhausted = HandlerFailure(
@@ -132,22 +151,40 @@ struct DeliveryProcessor: Sendable {
             try await deadLetter(work, failure: exhausted, attempts: message.attempt)
             return "dead_letter"
         }
+        let now = Self.epochMilliseconds()
+        try await sendThrough(tier, work) { headers in
+            headers[MessageHeaders.attempt] = .int64(Int64(countsAsAttempt ? message.attempt + 1 : message.attempt))
+            headers[MessageHeaders.firstFailure] = headers[MessageHeaders.firstFailure] ?? .int64(now)
+            headers[MessageHeaders.lastFailure] = .int64(now)
+            headers[MessageHeaders.error] = .string(String(failure.message.prefix(1000)))
+            headers[MessageHeaders.notBefore] = notBefore.map { .int64($0) }
+        }
+        work.metrics.retried(errorClass: failure.errorClass)
+        return "retry_\(tier.name)"
+    }
+
+    /// Sends a message whose `sy-not-before` is `remaining` away back through the shortest tier
+    /// that long (else the longest), otherwise unchanged: the handler doesn't run and no attempt
+    /// is counted.
+    private func wait(_ work: Work, for remaining: Duration) async throws -> String {
+        let tier = retryPolicy.tier(atLeast: remaining)
+        try await sendThrough(tier, work) { _ in }
+        return "waiting_\(tier.name)"
+    }
+
+    /// Publishes the delivery to the retry exchange for `tier` (the routing key is the origin
+    /// queue), with its own headers as `change` leaves them, then acks it.
+    private func sendThrough(_ tier: Topology.RetryTier, _ work: Work, _ change: (inout AMQPTable) -> Void) async throws {
         var properties = work.delivery.properties
         var headers = Self.ownHeaders(properties.headers)
-        let now = Self.epochMilliseconds()
-        headers[MessageHeaders.attempt] = .int64(Int64(countsAsAttempt ? message.attempt + 1 : message.attempt))
         headers[topology.retryHeader] = .string(tier.name)
-        headers[MessageHeaders.firstFailure] = headers[MessageHeaders.firstFailure] ?? .int64(now)
-        headers[MessageHeaders.lastFailure] = .int64(now)
-        headers[MessageHeaders.error] = .string(String(failure.message.prefix(1000)))
         headers[MessageHeaders.originRoutingKey] = headers[MessageHeaders.originRoutingKey] ?? .string(work.delivery.routingKey)
+        change(&headers)
         properties.headers = headers
         try await publish(AMQPOutgoingMessage(
             exchange: topology.retryExchange, routingKey: work.queue, body: work.delivery.body,
             properties: properties, mandatory: true), what: "retry")
         try ack(work)
-        work.metrics.retried(errorClass: failure.errorClass)
-        return "retry_\(tier.name)"
     }
 
     /// Publishes the message to the dead-letter exchange with headers saying why, then acks.
@@ -163,6 +200,7 @@ struct DeliveryProcessor: Sendable {
         headers[MessageHeaders.worker] = .string(workerID)
         headers[MessageHeaders.originQueue] = .string(work.queue)
         headers[MessageHeaders.originRoutingKey] = headers[MessageHeaders.originRoutingKey] ?? .string(work.delivery.routingKey)
+        headers[MessageHeaders.notBefore] = nil
         properties.headers = headers
         try await publish(AMQPOutgoingMessage(
             exchange: topology.deadLetterExchange, routingKey: work.queue, body: work.delivery.body,
@@ -190,6 +228,10 @@ struct DeliveryProcessor: Sendable {
     /// The message's headers without the broker's own (`x-death`, `x-delivery-count`, ...).
     private static func ownHeaders(_ headers: AMQPTable?) -> AMQPTable {
         (headers ?? [:]).filter { !$0.key.hasPrefix("x-") }
+    }
+
+    private static func milliseconds(in duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     private static func epochMilliseconds() -> Int64 {

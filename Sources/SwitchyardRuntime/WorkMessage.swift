@@ -21,6 +21,12 @@ public struct WorkMessage: Sendable {
     /// How many workflow steps in a row led to the event (`sy-hop`, ``WorkflowHops``): 0 when
     /// absent or negative.
     public var hops: Int
+    /// The earliest the handler may see this message (`sy-not-before`, epoch milliseconds): a
+    /// retry's `Retry-After` longer than the longest retry tier, which the runtime waits out
+    /// through the tiers without counting attempts. Nil when absent, and when it lies more
+    /// than ``longestWait`` past the failure that set it (`sy-last-failure`, itself not in the
+    /// future), so a forged header can't park a message for longer.
+    public var notBefore: Int64?
     /// The versioned JSON body.
     public var body: [UInt8]
     /// The work queue it came from.
@@ -33,6 +39,9 @@ public struct WorkMessage: Sendable {
     /// The error class of a dead letter whose body was larger than the message limit and was
     /// left out: a worker's, or one the archiver read past. Such a letter has nothing to replay.
     public static let tooLargeErrorClass = "too_large"
+
+    /// The longest a `Retry-After` holds a message back.
+    public static let longestWait = Duration.seconds(7 * 86_400)
 
     /// Whether a transient failure of this attempt becomes a dead letter (the role's last).
     public var isLastAttempt: Bool {
@@ -76,6 +85,12 @@ public struct WorkMessage: Sendable {
         }
         traceparent = headers[MessageHeaders.traceparent]?.stringValue
         hops = max(0, headers[MessageHeaders.hop]?.intValue ?? 0)
+        if let notBefore = headers[MessageHeaders.notBefore]?.intValue, let failed = headers[MessageHeaders.lastFailure]?.intValue,
+           failed <= Int(Date().timeIntervalSince1970 * 1000), notBefore <= failed + Int(Self.longestWait.components.seconds) * 1000 {
+            self.notBefore = Int64(notBefore)
+        } else {
+            notBefore = nil
+        }
         body = delivery.body
         self.queue = queue
         self.delivery = delivery

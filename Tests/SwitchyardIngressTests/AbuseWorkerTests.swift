@@ -198,6 +198,43 @@ import Testing
         }
     }
 
+    /// `sy-not-before` (a `Retry-After` longer than every tier) is honoured only within a week
+    /// of the `sy-last-failure` that set it, itself not in the future: forged or overflowing
+    /// values run at once; a genuine one is waited out.
+    @Test func aNotBeforeHeaderIsWaitedOutOnlyWithinAWeekOfItsFailure() async throws {
+        try await withFleet { fleet in
+            let worker = try fleet.startWorker(["probe"])
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let day: Int64 = 86_400_000
+            func probe(_ id: String, notBefore: Int64, lastFailure: Int64?) -> AMQPOutgoingMessage {
+                var headers: AMQPTable = [MessageHeaders.notBefore: .int64(notBefore)]
+                headers[MessageHeaders.lastFailure] = lastFailure.map { .int64($0) }
+                return AMQPOutgoingMessage(
+                    exchange: "", routingKey: "sy.work.probe", body: Array(#"{"v":1,"id":"\#(id)"}"#.utf8),
+                    properties: AMQPProperties(headers: headers, messageID: id, type: "probe.run"))
+            }
+            let published = ContinuousClock.now
+            try await Self.publish(fleet, [
+                probe("no-failure", notBefore: now + day, lastFailure: nil),
+                probe("beyond-a-week", notBefore: now + 8 * day, lastFailure: now),
+                probe("failed-in-the-future", notBefore: now + 2 * day, lastFailure: now + day),
+                probe("overflowing", notBefore: .max, lastFailure: .min),
+                probe("genuine", notBefore: now + 4_000, lastFailure: now),
+            ])
+            try await eventually("the forged ones to run at once", timeout: .seconds(3)) {
+                try await fleet.count("SELECT count(*) FROM probe_results") == 4
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE id = 'genuine'") == 0)
+            try await eventually("the genuine one to run after its wait", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id = 'genuine'") == 1
+            }
+            #expect(ContinuousClock.now - published >= .seconds(4), "it waited until its sy-not-before")
+            #expect(fleet.logs().contains("\"outcome\":\"waiting_5s\""))
+            #expect(try await fleet.count("SELECT attempts FROM probe_results WHERE id = 'genuine'") == 1, "waiting counted no attempt")
+            #expect(worker.isRunning)
+        }
+    }
+
     @Test func aValueTheDatabaseCantCompareIsADeadLetterAtOnceNotARetry() async throws {
         try await withFleet { fleet in
             let worker = try fleet.startWorker(

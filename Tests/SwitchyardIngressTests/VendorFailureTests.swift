@@ -186,4 +186,40 @@ import Testing
             await ingress.client.shutdown()
         }
     }
+
+    /// A 429 whose `Retry-After` is longer than every retry tier waits it out through the longest
+    /// tier, with no attempt counted for the tiers in between: a topology whose only tier is 1 s,
+    /// a model that asks for 3 s, and a role with 2 attempts.
+    @Test func aRetryAfterLongerThanEveryTierIsWaitedOutWithoutUsingAttempts() async throws {
+        try await withFleet { fleet in
+            var limited = LoopbackRoute.text(#"{"error":{"message":"Rate limit reached","type":"requests"}}"#, status: 429)
+            limited.headers.append(("Retry-After", "3"))
+            let llm = try LoopbackHTTPServer(scripts: ["/v1/chat/completions": [limited, Self.chat(Self.analysis)]])
+            defer { llm.stop() }
+            let topology = try String(contentsOf: TestEnvironment.repositoryRoot.appending(path: "topology/switchyard.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "  tiers: [1s, 5s, 30s, 2m, 10m]\n", with: "  tiers: [1s]\n")
+                .replacingOccurrences(of: "    events: [conversation.ended]\n    max_attempts: 5\n", with: "    events: [conversation.ended]\n    max_attempts: 2\n")
+            #expect(topology.contains("tiers: [1s]\n") && topology.contains("max_attempts: 2\n"))
+            let topologyFile = FileManager.default.temporaryDirectory.appending(path: TestEnvironment.uniqueName("one-tier-topology") + ".yaml")
+            try topology.write(to: topologyFile, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: topologyFile) }
+            let ingress = try await IngressHarness.start(fleet)
+            try fleet.startWorker(["analysis"], environment: [
+                "SWITCHYARD_TOPOLOGY_FILE": topologyFile.path, "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": llm.url("/v1"),
+                "SWITCHYARD_OPENAI_API_KEY": "sk-test", "SWITCHYARD_OPENAI_MODEL": "fake-model",
+            ])
+            #expect(try await ingress.webhook(body: Self.conversation("conv-patient"), id: "call-patient").status == 200)
+            try await eventually("the analysis to succeed after the wait", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM projects WHERE conversation_id = 'conv-patient'") == 1
+            }
+            let arrivals = llm.requests.map(\.receivedAt)
+            try #require(arrivals.count == 2)
+            #expect(arrivals[1] - arrivals[0] >= .seconds(3), "the call came again \(arrivals[1] - arrivals[0]) after a 429 asking for 3 s")
+            let logs = fleet.logs()
+            #expect(logs.contains("\"outcome\":\"waiting_1s\""), "the tiers in between only waited: \(logs.suffix(2_000))")
+            #expect(logs.contains("\"attempt\":\"2\"") && !logs.contains("\"attempt\":\"3\""), "one attempt counted for the 429, none for the waits")
+            #expect(try await fleet.depths(["sy.dlq.analysis"])["sy.dlq.analysis"] == 0)
+            await ingress.client.shutdown()
+        }
+    }
 }
