@@ -96,11 +96,39 @@ import Testing
                 }
             }
             #expect(smuggled?.description.contains("row-level security") == true)
+
+            // The outbox: the API role inserts its own tenant's events and reads back their ids only.
+            func event(_ tenant: String?, _ id: String) -> String {
+                let tenant = tenant.map { "'\($0)'" } ?? "NULL"
+                return "INSERT INTO outbox (tenant_id, exchange, routing_key, message_id, body) VALUES (\(tenant), 'sy.events', 'probe.run', '\(id)', '\\x7b7d') RETURNING id"
+            }
+            for (tenant, id) in [(a, "a-1"), (b, "b-1"), (nil, "system-1")] as [(String?, String)] {
+                try await fleet.execute(event(tenant, id))
+            }
+            let visible = try await connection.withTransaction { connection in
+                try connection.execute("SET LOCAL ROLE switchyard_api")
+                _ = try connection.query("SELECT set_config('switchyard.tenant_id', $1, true)", [a])
+                _ = try connection.query(event(a, "a-2"))
+                return try connection.query("SELECT count(id) FROM outbox")[0].decode(Int.self, at: 0)
+            }
+            #expect(visible == 2, "tenant A sees the ids of its own two events only")
+            for (tenant, id) in [(b, "b-2"), (nil, "system-2")] as [(String?, String)] {
+                let refused = await #expect(throws: PostgresError.self, "tenant A inserting \(id)") {
+                    try await connection.withTransaction { connection in
+                        try connection.execute("SET LOCAL ROLE switchyard_api")
+                        _ = try connection.query("SELECT set_config('switchyard.tenant_id', $1, true)", [a])
+                        _ = try connection.query(event(tenant, id))
+                    }
+                }
+                #expect(refused?.description.contains("row-level security") == true, "\(String(describing: refused))")
+            }
+            #expect(try await fleet.text("SELECT string_agg(message_id, ',' ORDER BY message_id) FROM outbox") == "a-1,a-2,b-1,system-1",
+                    "the fleet's user sees every event, and the refused ones were not written")
             let owner = try await connection.query(
                 "SELECT rolbypassrls, rolsuper, (SELECT count(*) FROM pg_class WHERE relowner = r.oid) FROM pg_roles r WHERE rolname = 'switchyard_api'")[0]
             #expect(try owner.decode(Bool.self, at: 0) == false && owner.decode(Bool.self, at: 1) == false && owner.decode(Int.self, at: 2) == 0,
                     "the API role can't bypass RLS and owns nothing")
-            #expect(try await fleet.count("SELECT count(*) FROM pg_class WHERE relname = 'jobs' AND relrowsecurity AND relforcerowsecurity") == 1)
+            #expect(try await fleet.count("SELECT count(*) FROM pg_class WHERE relname IN ('jobs', 'outbox') AND relrowsecurity AND relforcerowsecurity") == 2)
             await connection.close()
         }
     }
