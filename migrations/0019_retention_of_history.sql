@@ -1,5 +1,6 @@
 -- Retention of what the fleet did: finished jobs (and their steps), finished automation
--- executions, the external-call log, settled dead letters and the operators' audit log get
+-- executions, the external-call log, settled dead letters, the operators' audit log and the
+-- diagnostic probe's results get
 -- indexes on the times `switchyard prune` deletes them by. Results people keep (projects and
 -- their build events, conversations, generations and their carousels) are not pruned.
 --
@@ -16,6 +17,9 @@ CREATE INDEX IF NOT EXISTS automation_executions_finished_at ON automation_execu
 
 -- External calls by when they were made.
 CREATE INDEX IF NOT EXISTS api_usage_created_at ON api_usage (created_at);
+
+-- Probe results by when they were recorded.
+CREATE INDEX IF NOT EXISTS probe_results_completed_at ON probe_results (completed_at);
 
 -- Dead letters by when an operator last replayed or discarded them (NULL: nobody has yet).
 CREATE INDEX IF NOT EXISTS dead_letters_settled_at ON dead_letters ((greatest(replayed_at, discarded_at)));

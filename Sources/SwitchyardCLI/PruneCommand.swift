@@ -9,11 +9,11 @@ import SwitchyardRuntime
 struct PruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
-        abstract: "Delete rows older than their retention windows: the exactly-once guards, finished jobs and executions, live updates, logs, settled dead letters.",
+        abstract: "Delete rows older than their retention windows: the exactly-once guards, finished jobs and executions, live updates, logs, settled dead letters, probe results.",
         discussion: """
             Windows: SWITCHYARD_RETENTION_OUTBOX (sent rows), _INBOX, _RECEIPTS, _IDEMPOTENCY_KEYS (default 7d), \
             _EXECUTIONS and _JOBS (finished ones; 30d), _LIVE_UPDATES (of finished subjects; 1d), _API_USAGE (90d), \
-            _DEAD_LETTERS (replayed or discarded ones; 30d), _OPERATOR_ACTIONS (365d); durations like 7d, 12h, \
+            _DEAD_LETTERS (replayed or discarded ones; 30d), _OPERATOR_ACTIONS (365d), _PROBE_RESULTS (7d); durations like 7d, 12h, \
             30m, 3600s, at least 1h, or never (keep the table whole). Deletes in batches, each its own short transaction.
             """)
 

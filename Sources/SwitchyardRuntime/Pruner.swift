@@ -20,7 +20,8 @@ public import SwitchyardPostgres
 /// - `api_usage`: calls logged longer ago;
 /// - `dead_letters`: letters an operator last replayed or discarded longer ago; a letter no
 ///   operator has acted on stays, however old;
-/// - `operator_actions`: actions taken longer ago.
+/// - `operator_actions`: actions taken longer ago;
+/// - `probe_results`: probes recorded longer ago.
 ///
 /// A table whose window is `never` is left alone.
 ///
@@ -131,6 +132,7 @@ public struct Pruner: Sendable {
         case .apiUsage: return "t.created_at < \(cutoff)"
         case .deadLetters: return "greatest(t.replayed_at, t.discarded_at) < \(cutoff)"
         case .operatorActions: return "t.created_at < \(cutoff)"
+        case .probeResults: return "t.completed_at < \(cutoff)"
         }
     }
 }

@@ -18,6 +18,7 @@ public import SwitchyardCore
 /// | `SWITCHYARD_RETENTION_API_USAGE` | `90d` | the log of calls to external services |
 /// | `SWITCHYARD_RETENTION_DEAD_LETTERS` | `30d` | archived dead letters an operator replayed or discarded longer ago (the others stay until one does) |
 /// | `SWITCHYARD_RETENTION_OPERATOR_ACTIONS` | `365d` | the console's audit log |
+/// | `SWITCHYARD_RETENTION_PROBE_RESULTS` | `7d` | the diagnostic probe role's results |
 /// | `SWITCHYARD_RETENTION_INTERVAL` | `1h` | how often `work dead-letters` prunes |
 ///
 /// A window is `never` (the table is kept whole) or a whole number and a unit: `7d`, `12h`,
@@ -50,6 +51,8 @@ public struct RetentionPolicy: Sendable, Equatable {
         case deadLetters = "dead_letters"
         /// The operator console's audit log.
         case operatorActions = "operator_actions"
+        /// The diagnostic probe role's results.
+        case probeResults = "probe_results"
 
         /// The variable that sets the table's window.
         public var variable: String {
@@ -64,13 +67,14 @@ public struct RetentionPolicy: Sendable, Equatable {
             case .apiUsage: "SWITCHYARD_RETENTION_API_USAGE"
             case .deadLetters: "SWITCHYARD_RETENTION_DEAD_LETTERS"
             case .operatorActions: "SWITCHYARD_RETENTION_OPERATOR_ACTIONS"
+            case .probeResults: "SWITCHYARD_RETENTION_PROBE_RESULTS"
             }
         }
 
         /// The window when the variable is unset.
         public var defaultWindow: Duration {
             let days: Int64 = switch self {
-            case .outbox, .inbox, .webhookReceipts, .idempotencyKeys: 7
+            case .outbox, .inbox, .webhookReceipts, .idempotencyKeys, .probeResults: 7
             case .automationExecutions, .jobs, .deadLetters: 30
             case .liveUpdates: 1
             case .apiUsage: 90

@@ -69,6 +69,8 @@ import Testing
             ('replayed-then-discarded', 'sy.work.probe', 'worker', '\\x7b7d', now() - interval '45 days', now() - interval '40 days', now() - interval '1 day');
         INSERT INTO operator_actions (operator_name, action, created_at) VALUES
             ('ops', 'old', now() - interval '366 days'), ('ops', 'fresh', now() - interval '364 days');
+        INSERT INTO probe_results (id, attempts, completed_at) VALUES
+            ('old-probe', 1, now() - interval '8 days'), ('fresh-probe', 1, now() - interval '6 days');
         UPDATE live_updates SET created_at = now() - interval '2 days' WHERE subject_id <> 'c0000000-0000-0000-0000-00000000000c' OR seq = 1;
         """
 
@@ -102,6 +104,7 @@ import Testing
             ("api_usage", "SELECT coalesce(string_agg(endpoint, ',' ORDER BY endpoint), '') FROM api_usage"),
             ("dead_letters", "SELECT coalesce(string_agg(archive_key, ',' ORDER BY archive_key), '') FROM dead_letters"),
             ("operator_actions", "SELECT coalesce(string_agg(action, ',' ORDER BY action), '') FROM operator_actions"),
+            ("probe_results", "SELECT coalesce(string_agg(id, ',' ORDER BY id), '') FROM probe_results"),
         ] {
             rows[table] = try await fleet.text(sql)
         }
@@ -114,13 +117,14 @@ import Testing
         "live_updates": "11,21,31,41,51,61,71,81,91,a1,a2,b1,c1,c2,d1,f1",
         "jobs": "1,2,3,4,5,a,b,c", "job_steps": "2fetch,4fetch", "automation_executions": "63,7-,8-,9-",
         "api_usage": "fresh,old", "dead_letters": "lately-replayed,old-discarded,old-replayed,old-untouched,replayed-then-discarded",
-        "operator_actions": "fresh,old",
+        "operator_actions": "fresh,old", "probe_results": "fresh-probe,old-probe",
     ]
     static let afterPruning = [
         "outbox": "fresh-sent,old-unsent", "inbox": "fresh-handled", "webhook_receipts": "fresh-receipt",
         "idempotency_keys": "fresh-key", "live_updates": "41,91,b1,c1,c2",
         "jobs": "4,5,a,b,c", "job_steps": "4fetch", "automation_executions": "6-,9-",
         "api_usage": "fresh", "dead_letters": "lately-replayed,old-untouched,replayed-then-discarded", "operator_actions": "fresh",
+        "probe_results": "fresh-probe",
     ]
 
     /// `switchyard prune --json ARGUMENTS`: the rows per table it reported.
@@ -139,14 +143,14 @@ import Testing
             #expect(try await Self.remaining(fleet) == Self.everything)
             let due = [
                 "outbox": 1, "inbox": 1, "webhook_receipts": 1, "idempotency_keys": 1, "automation_executions": 2, "jobs": 3,
-                "live_updates": 11, "api_usage": 1, "dead_letters": 2, "operator_actions": 1,
+                "live_updates": 11, "api_usage": 1, "dead_letters": 2, "operator_actions": 1, "probe_results": 1,
             ]
 
             #expect(try Self.prune(fleet, ["--dry-run"]) == due)
             #expect(try await Self.remaining(fleet) == Self.everything, "a dry run deletes nothing")
             let text = try SwitchyardProcess.run(["prune", "--dry-run"], environment: fleet.environment).standardOutput
             let lines = text.split(separator: "\n")
-            #expect(lines.count == 10 && lines.allSatisfy { $0.contains("would be deleted") }, "\(text)")
+            #expect(lines.count == 11 && lines.allSatisfy { $0.contains("would be deleted") }, "\(text)")
             #expect(lines.contains { $0.hasPrefix("live_updates") && $0.contains(" 11 ") && $0.hasSuffix("older than 1d") }, "\(text)")
             #expect(lines.contains { $0.hasPrefix("jobs") && $0.contains(" 3 ") && $0.hasSuffix("older than 30d") }, "\(text)")
             #expect(try Self.prune(fleet, ["--dry-run"], environment: ["SWITCHYARD_RETENTION_INBOX": "12h"])["inbox"] == 2,

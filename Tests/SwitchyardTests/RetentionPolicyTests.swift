@@ -22,7 +22,7 @@ import Testing
         let policy = try RetentionPolicy(environment: [:])
         let days: [RetentionPolicy.Table: Int64] = [
             .outbox: 7, .inbox: 7, .webhookReceipts: 7, .idempotencyKeys: 7, .automationExecutions: 30, .jobs: 30,
-            .liveUpdates: 1, .apiUsage: 90, .deadLetters: 30, .operatorActions: 365,
+            .liveUpdates: 1, .apiUsage: 90, .deadLetters: 30, .operatorActions: 365, .probeResults: 7,
         ]
         #expect(Set(days.keys) == Set(RetentionPolicy.Table.allCases))
         for (table, days) in days {
@@ -48,7 +48,7 @@ import Testing
             "SWITCHYARD_RETENTION_OUTBOX": "2d", "SWITCHYARD_RETENTION_INBOX": "1h", "SWITCHYARD_RETENTION_RECEIPTS": "36h",
             "SWITCHYARD_RETENTION_IDEMPOTENCY_KEYS": "90m", "SWITCHYARD_RETENTION_LIVE_UPDATES": "7200s",
             "SWITCHYARD_RETENTION_EXECUTIONS": "3d", "SWITCHYARD_RETENTION_JOBS": "8d", "SWITCHYARD_RETENTION_API_USAGE": "5d",
-            "SWITCHYARD_RETENTION_DEAD_LETTERS": "6d", "SWITCHYARD_RETENTION_OPERATOR_ACTIONS": "2h",
+            "SWITCHYARD_RETENTION_DEAD_LETTERS": "6d", "SWITCHYARD_RETENTION_OPERATOR_ACTIONS": "2h", "SWITCHYARD_RETENTION_PROBE_RESULTS": "3h",
             "SWITCHYARD_RETENTION_INTERVAL": "5s",
         ])
         #expect(policy.window(.outbox) == .seconds(172_800))
@@ -61,6 +61,7 @@ import Testing
         #expect(policy.window(.apiUsage) == .seconds(5 * 86_400))
         #expect(policy.window(.deadLetters) == .seconds(6 * 86_400))
         #expect(policy.window(.operatorActions) == .seconds(7_200))
+        #expect(policy.window(.probeResults) == .seconds(10_800))
         #expect(policy.interval == .seconds(5))
     }
 
