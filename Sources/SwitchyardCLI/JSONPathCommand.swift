@@ -16,7 +16,11 @@ struct JSONPathCommand: ParsableCommand {
             Prints the values of the selected nodes as a JSON array on one line, or with --paths their \
             normalized paths ($['store']['book'][0]). Object members are visited sorted by name. An \
             invalid query exits 2 with the position of the mistake (from 0), a document that isn't \
-            JSON exits 2 with its line and column. Documents larger than 256 MiB are refused.
+            JSON exits 2 with its line and column. Documents larger than 256 MiB are refused. The \
+            evaluation stops at --max-work units of work (a node looked at, or a string's scalars \
+            times a pattern's size), by default the workflow engine's limit, and once a nodelist \
+            holds more than a tenth of that in nodes (at least a million, the engine's limit), so a \
+            query that passes here runs in a workflow's maps too.
             """)
 
     @Argument(help: "The query, such as '$.store.book[?@.price < 10].title'.")
@@ -28,6 +32,13 @@ struct JSONPathCommand: ParsableCommand {
     @Flag(help: "Print the normalized paths of the selected nodes instead of their values.")
     var paths = false
 
+    @Option(help: "The most units of work the evaluation may do.")
+    var maxWork = JSONPath.defaultWorkLimit
+
+    func validate() throws {
+        guard maxWork > 0 else { throw ValidationError("--max-work: expected a positive number, got \(maxWork)") }
+    }
+
     func run() throws {
         let compiled: JSONPath
         do {
@@ -36,10 +47,21 @@ struct JSONPathCommand: ParsableCommand {
             throw CommandFailure(message: "invalid JSONPath query: \(error)", exitCode: 2)
         }
         let document = try readDocument()
-        let selected: [JSONValue] = paths ? compiled.evaluate(document).map { .string($0.path) } : compiled.values(in: document)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(selected), as: UTF8.self))
+        let selected: [JSONValue]
+        do {
+            selected = paths
+                ? try compiled.evaluate(document, workLimit: maxWork).map { .string($0.path) }
+                : try compiled.values(in: document, workLimit: maxWork)
+        } catch where error.code == .nodeLimitExceeded {
+            throw CommandFailure(message: "\(error.message) (the workflow engine's limit is \(JSONPath.defaultNodeLimit)); --max-work above \(JSONPath.defaultNodeLimit * 10) raises it", exitCode: 2)
+        } catch {
+            throw CommandFailure(
+                message: "the query needs more than \(maxWork) units of work on this document (the workflow engine's limit is \(JSONPath.defaultWorkLimit)); --max-work raises it",
+                exitCode: 2)
+        }
+        var text = JSONValue.array(selected).sortedJSONBytes
+        text.append(UInt8(ascii: "\n"))
+        FileHandle.standardOutput.write(Data(text))
     }
 
     /// The most bytes of document the command reads.

@@ -51,25 +51,36 @@ struct SwitchyardCommand: AsyncParsableCommand {
         }
     }
 
-    /// The most characters of an error line; a message quoting a huge value is cut there.
+    /// The most characters of an error line, its `switchyard: error: ` included; a message
+    /// quoting a huge value is cut to fit.
     static let errorLineLimit = 1_000
+
+    /// What every error line starts with.
+    static let errorPrefix = "switchyard: error: "
 
     /// Prints the message as one line and exits: libraries' messages may span several, and a
     /// message may quote what it refused (a variable's value, a file's name) with control
     /// characters in it, which are written out, or at any length, which is cut.
     private static func fail(_ message: String, exitCode: Int32) -> Never {
-        FileHandle.standardError.write(Data("switchyard: error: \(errorLine(message))\n".utf8))
+        printError(message)
         Foundation.exit(exitCode)
     }
 
-    /// `message` as one printable line of at most ``errorLineLimit`` characters.
+    /// Writes `message` to standard error as one error line (``errorLine(_:)``).
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("\(errorPrefix)\(errorLine(message))\n".utf8))
+    }
+
+    /// `message` as one printable line that fits ``errorLineLimit`` after ``errorPrefix``.
     static func errorLine(_ message: String) -> String {
         let line = message.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .joined(separator: " ")
             .terminalSafe()
-        guard line.count > errorLineLimit else { return line }
-        return line.prefix(errorLineLimit) + "... (\(line.count) characters in all)"
+        let room = errorLineLimit - errorPrefix.count
+        guard line.count > room else { return line }
+        let note = "... (\(line.count) characters in all)"
+        return line.prefix(room - note.count) + note
     }
 }
 

@@ -1,7 +1,6 @@
 // `switchyard workflows validate FILE`: checks a workflow definition offline, for tenants' CI.
 
 import ArgumentParser
-import Foundation
 import Switchyard
 import SwitchyardCore
 import SwitchyardWorkflows
@@ -44,9 +43,9 @@ struct ValidateWorkflowCommand: ParsableCommand {
         }
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            json = try JSONValue(parsing: bytes)
         } catch {
-            throw CommandFailure(message: "\(file) is not JSON: \((error as? DecodingError)?.fieldDescription ?? "\(error)")", exitCode: 2)
+            throw CommandFailure(message: "\(file) is not JSON: \(error)", exitCode: 2)
         }
         let (definition, pointer) = json["definition"].map { ($0, JSONPointer.root.appending("definition")) } ?? (json, .root)
         let known = Set(transformers)
@@ -55,9 +54,8 @@ struct ValidateWorkflowCommand: ParsableCommand {
         case .success(let workflow):
             print("\(file): valid, \(workflow.steps.count) step\(workflow.steps.count == 1 ? "" : "s") from '\(workflow.startStep)'")
         case .failure(let problems):
-            for problem in problems {
-                FileHandle.standardError.write(Data("switchyard: error: \(problem.pointer): \(problem.message)\n".utf8))
-            }
+            // A problem quotes names and values from the file: each is one printable, bounded line.
+            for problem in problems { SwitchyardCommand.printError("\(problem.pointer): \(problem.message)") }
             throw ExitCode(2)
         }
     }

@@ -34,8 +34,20 @@ extension JSONValue {
         text.append(UInt8(ascii: "}"))
     }
 
+    /// The value as compact JSON text as ``jsonBytes`` has it, but with every object's members
+    /// sorted by name: the same text for the same value in every process.
+    public var sortedJSONBytes: [UInt8] {
+        var text: [UInt8] = []
+        write(into: &text, sortingMembers: true)
+        return text
+    }
+
     /// Appends the value's compact text (as ``jsonBytes`` has it).
     public func write(into text: inout [UInt8]) {
+        write(into: &text, sortingMembers: false)
+    }
+
+    private func write(into text: inout [UInt8], sortingMembers: Bool) {
         switch self {
         case .null: text.append(contentsOf: "null".utf8)
         case .bool(let value): text.append(contentsOf: (value ? "true" : "false").utf8)
@@ -46,21 +58,31 @@ extension JSONValue {
             text.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { text.append(UInt8(ascii: ",")) }
-                element.write(into: &text)
+                element.write(into: &text, sortingMembers: sortingMembers)
             }
             text.append(UInt8(ascii: "]"))
         case .object(let members):
-            text.append(UInt8(ascii: "{"))
-            var first = true
-            for (name, value) in members {
-                if !first { text.append(UInt8(ascii: ",")) }
-                first = false
-                Self.writeString(name, into: &text)
-                text.append(UInt8(ascii: ":"))
-                value.write(into: &text)
+            if sortingMembers {
+                Self.write(members: members.sorted { $0.key < $1.key }, into: &text, sortingMembers: true)
+            } else {
+                Self.write(members: members, into: &text, sortingMembers: false)
             }
-            text.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func write<Members: Sequence<(key: String, value: JSONValue)>>(
+        members: Members, into text: inout [UInt8], sortingMembers: Bool
+    ) {
+        text.append(UInt8(ascii: "{"))
+        var first = true
+        for (name, value) in members {
+            if !first { text.append(UInt8(ascii: ",")) }
+            first = false
+            writeString(name, into: &text)
+            text.append(UInt8(ascii: ":"))
+            value.write(into: &text, sortingMembers: sortingMembers)
+        }
+        text.append(UInt8(ascii: "}"))
     }
 
     /// `1.5`, `1e+20`, `100` (Swift's shortest round-trip form without a trailing `.0`).

@@ -30,6 +30,9 @@ public struct JSONPathError: Error, Sendable, Hashable, CustomStringConvertible 
         /// Not a mistake in the query: its evaluation on a document needed more work than
         /// ``JSONPath/values(in:workLimit:)`` was allowed.
         public static let workLimitExceeded = Code("workLimitExceeded")
+        /// Not a mistake in the query: its evaluation on a document selected more nodes at once
+        /// than it may hold (``JSONPath/defaultNodeLimit``, or a tenth of a larger work limit).
+        public static let nodeLimitExceeded = Code("nodeLimitExceeded")
     }
 
     /// What kind of mistake this is.

@@ -11,6 +11,11 @@ import SwitchyardCore
 /// a selector looks at, each node a descendant segment visits, and each scalar an I-Regexp
 /// steps over (times its program's size) costs work; once the work passes the limit, every loop
 /// stops and the caller reports ``JSONPathError/Code-swift.struct/workLimitExceeded``.
+///
+/// Work bounds time, not memory: seven `[*,*,*,*,*,*,*,*,*,*]` segments over an array nested
+/// eight deep multiply a 40-byte document into ten million nodes held at once (about 600 MB)
+/// within the work. So a nodelist may also hold at most `nodeLimit` nodes; past it the
+/// evaluation stops the same way.
 final class JSONPathEvaluation {
     /// The document (`$`).
     let root: JSONValue
@@ -19,11 +24,18 @@ final class JSONPathEvaluation {
     /// The work left; below zero once the limit is passed.
     private(set) var remaining: Int
 
-    /// Starts an evaluation of `root` that may do `limit` units of work.
-    init(root: JSONValue, paths: Bool, limit: Int) {
+    /// The most nodes one nodelist may hold.
+    let nodeLimit: Int
+    /// Whether the evaluation stopped because a nodelist passed ``nodeLimit``.
+    private(set) var isOverNodeLimit = false
+
+    /// Starts an evaluation of `root` that may do `limit` units of work and hold `nodeLimit`
+    /// nodes in a nodelist.
+    init(root: JSONValue, paths: Bool, limit: Int, nodeLimit: Int) {
         self.root = root
         self.paths = paths
         remaining = limit
+        self.nodeLimit = nodeLimit
     }
 
     /// Runs `body` (a query inside a filter, whose nodes' locations nobody reads) with
@@ -37,6 +49,16 @@ final class JSONPathEvaluation {
 
     /// Whether the limit was passed: what the evaluation returns is then incomplete.
     var isExhausted: Bool { remaining < 0 }
+
+    /// Stops the evaluation when a nodelist of `count` nodes is more than it may hold.
+    /// - Returns: Whether the evaluation may go on.
+    @discardableResult
+    func admit(nodes count: Int) -> Bool {
+        guard count > nodeLimit else { return true }
+        isOverNodeLimit = true
+        remaining = -1
+        return false
+    }
 
     /// Counts `units` of work.
     /// - Returns: Whether the evaluation may go on.

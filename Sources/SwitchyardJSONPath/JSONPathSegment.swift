@@ -47,6 +47,7 @@ struct JSONPathSegment: Sendable {
             } else {
                 for selector in selectors { selector.select(from: node, in: evaluation, into: &output) }
             }
+            if !evaluation.admit(nodes: output.count) { break }
         }
         return output
     }
@@ -59,7 +60,7 @@ struct JSONPathSegment: Sendable {
     ) {
         let paths = evaluation.paths
         var pending = [node]
-        while evaluation.charge(1), let current = pending.popLast() {
+        while evaluation.charge(1), evaluation.admit(nodes: output.count), let current = pending.popLast() {
             for selector in selectors { selector.select(from: current, in: evaluation, into: &output) }
             switch current.value {
             case .array(let elements):

@@ -83,18 +83,51 @@ import Testing
     static let wide = JSONValue.array((0..<20_000).map { .array([.int(Int64($0)), .int(Int64($0))]) })
 
     @Test func queriesWhoseWorkGrowsWithTheSquareOfTheDocumentStopAtTheWorkLimit() throws {
-        // 10.7 million nodes from 802 bytes, and 60,000 walks of 60,000 nodes.
-        for (query, document) in [("$..*..*..*", Self.chain), ("$..[?count($..*) > 0]", Self.wide)] {
+        // 10.7 million nodes from 802 bytes (a million of them are more than a nodelist may
+        // hold), and 60,000 walks of 60,000 nodes.
+        for (query, document, code) in [
+            ("$..*..*..*", Self.chain, JSONPathError.Code.nodeLimitExceeded), ("$..[?count($..*) > 0]", Self.wide, .workLimitExceeded),
+        ] {
             let error = #expect(throws: JSONPathError.self, "\(query)") {
                 try JSONPath(query).values(in: document, workLimit: JSONPath.defaultWorkLimit)
             }
-            #expect(error?.code == .workLimitExceeded && error?.position == 0, "\(error.map { "\($0)" } ?? "")")
+            #expect(error?.code == code && error?.position == 0, "\(error.map { "\($0)" } ?? "")")
         }
         let small = #expect(throws: JSONPathError.self) { try JSONPath("$..*..*").values(in: Self.chain, workLimit: 1_000) }
         #expect(small?.message == "the query $..*..* needs more work than is left on this document")
         #expect(try JSONPath("$..*").values(in: Self.wide, workLimit: JSONPath.defaultWorkLimit).count == 60_000, "one pass is far below it")
         #expect(try JSONPath("$..*..*").values(in: Self.chain, workLimit: JSONPath.defaultWorkLimit).count == 79_800, "and so are 80,000 nodes")
         #expect(try JSONPath("$[1][0]").values(in: Self.wide, workLimit: 10) == [1])
+    }
+
+    /// 40 bytes, nested eight deep: seven segments of ten wildcards multiply it into ten million
+    /// nodes, about 600 MB held at once, within the work limit's reach.
+    static let nestedEightDeep = (0..<8).reduce(JSONValue.int(0)) { inner, _ in .array([inner]) }
+
+    @Test func aNodelistStopsAtTheNodeLimitWhereWorkAloneWouldHoldTenMillionNodes() throws {
+        let tenWildcards = "[" + Array(repeating: "*", count: 10).joined(separator: ",") + "]"
+        let product = try JSONPath("$" + String(repeating: tenWildcards, count: 7))
+        let errors = [
+            #expect(throws: JSONPathError.self) { try product.values(in: Self.nestedEightDeep, workLimit: JSONPath.defaultWorkLimit) },
+            #expect(throws: JSONPathError.self) { try product.evaluate(Self.nestedEightDeep, workLimit: JSONPath.defaultWorkLimit) },
+            #expect(throws: JSONPathError.self) {
+                var work = JSONPath.defaultWorkLimit
+                return try product.values(in: Self.nestedEightDeep, work: &work)
+            },
+        ]
+        for error in errors {
+            #expect(error?.code == .nodeLimitExceeded, "\(error.map { "\($0)" } ?? "")")
+            #expect(error?.message.hasSuffix("selects more than 1000000 nodes at once on this document") == true)
+        }
+        let sixSegments = try JSONPath("$" + String(repeating: tenWildcards, count: 6))
+        #expect(try sixSegments.values(in: Self.nestedEightDeep, workLimit: JSONPath.defaultWorkLimit).count == 1_000_000, "a million is allowed")
+        let fiveWildcards = "[" + Array(repeating: "*", count: 5).joined(separator: ",") + "]"
+        let nestedNineDeep = JSONValue.array([Self.nestedEightDeep])
+        let nine = try JSONPath("$" + String(repeating: fiveWildcards, count: 9))
+        #expect(throws: JSONPathError.self, "5^9 is almost two million nodes") {
+            try nine.values(in: nestedNineDeep, workLimit: JSONPath.defaultWorkLimit)
+        }
+        #expect(try nine.values(in: nestedNineDeep, workLimit: 30_000_000).count == 1_953_125, "a tenth of a larger work limit raises it")
     }
 
     @Test func aPatternStepsOverAStringAtTheCostOfBoth() throws {

@@ -68,4 +68,31 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.standardError == "switchyard: error: cannot read the document: /nonexistent/document.json: no such file\n")
     }
+
+    /// Found by fuzzing: a document as deep as the reader allows was read but not printed (exit 1
+    /// from the encoder), and queries whose nodelists or walks explode ran for minutes and took
+    /// the machine's memory (19 GB, then an abort).
+    @Test func theDeepestDocumentPrintsAndExplodingQueriesStopAtTheEnginesLimits() throws {
+        let deep = String(repeating: "[", count: 511) + String(repeating: "]", count: 511)
+        let printed = try Self.withFile(deep) { try SwitchyardProcess.run(["jsonpath", "$", $0]) }
+        #expect(printed.status == 0, "\(printed.standardError.prefix(300))")
+        #expect(printed.standardOutput == "[" + deep + "]\n")
+
+        let nested = String(repeating: "[", count: 8) + "0" + String(repeating: "]", count: 8)
+        let product = "$" + String(repeating: "[" + Array(repeating: "*", count: 10).joined(separator: ",") + "]", count: 7)
+        // 3,200 filters, each counting 3,200 members: 10.24 million units of work.
+        let wide = "[" + (0..<3_200).map(String.init).joined(separator: ",") + "]"
+        for (query, document, message) in [
+            (product, nested, "selects more than 1000000 nodes at once on this document (the workflow engine's limit is 1000000); --max-work above 10000000 raises it"),
+            ("$[?count($.*) > 0]", wide, "the query needs more than 10000000 units of work on this document (the workflow engine's limit is 10000000); --max-work raises it"),
+        ] {
+            let outcome = try Self.withFile(document) { try SwitchyardProcess.run(["jsonpath", query, $0]) }
+            #expect(outcome.status == 2 && outcome.standardOutput.isEmpty, "\(query)")
+            #expect(outcome.standardError.hasSuffix(message + "\n"), "\(outcome.standardError)")
+        }
+        let raised = try Self.withFile(wide) { try SwitchyardProcess.run(["jsonpath", "--max-work", "11000000", "$[?count($.*) > 3199]", $0]) }
+        #expect(raised.status == 0 && raised.standardOutput.utf8.count == wide.utf8.count + 1, "\(raised.standardError)")
+        let zero = try SwitchyardProcess.run(["jsonpath", "--max-work", "0", "$", "-"])
+        #expect(zero.status == 2 && zero.standardError.contains("--max-work: expected a positive number, got 0"), "\(zero.standardError)")
+    }
 }

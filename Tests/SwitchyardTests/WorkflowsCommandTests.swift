@@ -37,4 +37,24 @@ struct WorkflowsCommandTests {
         let missing = try SwitchyardProcess.run(["workflows", "validate", "/no/such/file.json"])
         #expect(missing.status == 2 && missing.standardError.contains("cannot read the definition: /no/such/file.json: no such file"))
     }
+
+    /// Found by fuzzing: problems quoted names and values raw, so a newline split a problem over
+    /// two lines, an escape sequence reached the terminal, and a long name made a 5,000-character
+    /// line.
+    @Test func eachProblemIsOnePrintableBoundedLineWhateverItQuotes() throws {
+        let long = String(repeating: "x", count: 5_000)
+        let outcome = try validate(#"{"start_step":"a\u001b[31m","steps":{"a":{"transformer_id":"ec\nho"},"x\ny":1,"\#(long)":2}}"#)
+        #expect(outcome.status == 2)
+        let lines = outcome.standardError.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        // The transformer, the start step, "x\ny" and the long name (twice: not a step, and
+        // too long for a step id).
+        #expect(lines.count == 5, "one line per problem: \(outcome.standardError.prefix(2_000))")
+        for line in lines {
+            #expect(line.hasPrefix("switchyard: error: /"), "\(line.prefix(200))")
+            #expect(!line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(line.prefix(200))")
+            #expect(line.count <= 1_000, "\(line.count) characters")
+        }
+        #expect(lines.contains { $0.hasPrefix("switchyard: error: /steps/x y: expected a step") }, "a newline is a space")
+        #expect(lines.contains { $0.hasSuffix("/start_step: names no step: 'a\\u{1B}[31m'") }, "an escape is written out")
+    }
 }
