@@ -114,7 +114,14 @@ struct WorkflowValidatorTests {
         let map = ["all": try JSONPath("$..*..*..*")]
         var work = JSONPath.defaultWorkLimit
         let error = #expect(throws: JSONPathError.self) { try WorkflowDefinition.apply(map, to: ["job_input": chain], work: &work) }
-        #expect(error?.code == .workLimitExceeded && error?.message.contains("$..*..*..*") == true, "\(error.map { "\($0)" } ?? "")")
+        // 10.7 million nodes: a million of them at once are more than a nodelist may hold.
+        #expect(error?.code == .nodeLimitExceeded && error?.message.contains("$..*..*..*") == true, "\(error.map { "\($0)" } ?? "")")
         #expect(work == 0)
+        let wide = JSONValue.array((0..<4_000).map { .int(Int64($0)) })
+        var budget = JSONPath.defaultWorkLimit
+        let walked = #expect(throws: JSONPathError.self) {
+            try WorkflowDefinition.apply(["all": try JSONPath("$.job_input[?count($.job_input.*) > 0]")], to: ["job_input": wide], work: &budget)
+        }
+        #expect(walked?.code == .workLimitExceeded, "4,000 walks of 4,000 members: \(walked.map { "\($0)" } ?? "")")
     }
 }
