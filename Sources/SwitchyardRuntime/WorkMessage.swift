@@ -23,8 +23,8 @@ public struct WorkMessage: Sendable {
     public var hops: Int
     /// The earliest the handler may see this message (`sy-not-before`, epoch milliseconds): a
     /// retry's `Retry-After` longer than the longest retry tier, which the runtime waits out
-    /// through the tiers without counting attempts. Nil when absent, and when it lies more
-    /// than ``longestWait`` past the failure that set it (`sy-last-failure`, itself not in the
+    /// through the tiers without counting attempts. Nil when absent, already past, or more than
+    /// ``longestWait`` past the failure that set it (`sy-last-failure`, itself not in the
     /// future), so a forged header can't park a message for longer.
     public var notBefore: Int64?
     /// The versioned JSON body.
@@ -85,8 +85,11 @@ public struct WorkMessage: Sendable {
         }
         traceparent = headers[MessageHeaders.traceparent]?.stringValue
         hops = max(0, headers[MessageHeaders.hop]?.intValue ?? 0)
+        // Only a time still ahead, so the wait left (`notBefore` minus now) is positive and at most
+        // `longestWait`: a value near Int64.min would overflow that subtraction.
+        let now = Int(Date().timeIntervalSince1970 * 1000)
         if let notBefore = headers[MessageHeaders.notBefore]?.intValue, let failed = headers[MessageHeaders.lastFailure]?.intValue,
-           failed <= Int(Date().timeIntervalSince1970 * 1000), notBefore <= failed + Int(Self.longestWait.components.seconds) * 1000 {
+           failed <= now, notBefore > now, notBefore <= failed + Int(Self.longestWait.components.seconds) * 1000 {
             self.notBefore = Int64(notBefore)
         } else {
             notBefore = nil

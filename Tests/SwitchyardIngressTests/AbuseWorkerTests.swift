@@ -199,8 +199,9 @@ import Testing
     }
 
     /// `sy-not-before` (a `Retry-After` longer than every tier) is honoured only within a week
-    /// of the `sy-last-failure` that set it, itself not in the future: forged or overflowing
-    /// values run at once; a genuine one is waited out.
+    /// of the `sy-last-failure` that set it, itself not in the future: forged, overflowing or
+    /// past values run at once (one near Int64.min overflowed the wait's arithmetic, a trap that
+    /// took the worker down); a genuine one is waited out.
     @Test func aNotBeforeHeaderIsWaitedOutOnlyWithinAWeekOfItsFailure() async throws {
         try await withFleet { fleet in
             let worker = try fleet.startWorker(["probe"])
@@ -219,10 +220,11 @@ import Testing
                 probe("beyond-a-week", notBefore: now + 8 * day, lastFailure: now),
                 probe("failed-in-the-future", notBefore: now + 2 * day, lastFailure: now + day),
                 probe("overflowing", notBefore: .max, lastFailure: .min),
+                probe("underflowing", notBefore: .min, lastFailure: now),
                 probe("genuine", notBefore: now + 4_000, lastFailure: now),
             ])
             try await eventually("the forged ones to run at once", timeout: .seconds(3)) {
-                try await fleet.count("SELECT count(*) FROM probe_results") == 4
+                try await fleet.count("SELECT count(*) FROM probe_results") == 5
             }
             #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE id = 'genuine'") == 0)
             try await eventually("the genuine one to run after its wait", timeout: .seconds(20)) {
