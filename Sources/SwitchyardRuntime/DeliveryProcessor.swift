@@ -169,6 +169,7 @@ struct DeliveryProcessor: Sendable {
     private func wait(_ work: Work, for remaining: Duration) async throws -> String {
         let tier = retryPolicy.tier(atLeast: remaining)
         try await sendThrough(tier, work) { _ in }
+        work.metrics.waited()
         return "waiting_\(tier.name)"
     }
 

@@ -11,7 +11,8 @@ import SwitchyardCore
 /// Prometheus conventions; the process chooses the backend (`switchyard work --metrics-port`).
 ///
 /// - `switchyard_messages_processed_total{role, outcome}`: outcome is `success`, `duplicate`,
-///   `retried`, `dead_lettered` or `abandoned` (the session ended before the commit).
+///   `retried`, `dead_lettered`, `abandoned` (the session ended before the commit) or `waiting`
+///   (sent on through a tier, unhandled, until its `sy-not-before`).
 /// - `switchyard_messages_retried_total{role, error_class}`
 /// - `switchyard_messages_dead_lettered_total{role, error_class}`
 /// - `switchyard_handler_duration_seconds{role}`: the handler alone, histogram.
@@ -25,6 +26,7 @@ struct WorkerMetrics: Sendable {
     private let retries: Counter
     private let deadLetters: Counter
     private let abandoned: Counter
+    private let waits: Counter
     private let handlerDuration: Metrics.Timer
     private let endToEnd: Metrics.Timer
     private let inFlight: Meter
@@ -39,6 +41,7 @@ struct WorkerMetrics: Sendable {
         retries = processed("retried")
         deadLetters = processed("dead_lettered")
         abandoned = processed("abandoned")
+        waits = processed("waiting")
         handlerDuration = Metrics.Timer(label: "switchyard_handler_duration_seconds", dimensions: [("role", role)])
         endToEnd = Metrics.Timer(label: "switchyard_end_to_end_latency_seconds", dimensions: [("role", role)])
         inFlight = Meter(label: "switchyard_handlers_in_flight", dimensions: [("role", role)])
@@ -78,6 +81,9 @@ struct WorkerMetrics: Sendable {
 
     /// The session ended before the delivery's commit; the broker redelivers it.
     func abandon() { abandoned.increment() }
+
+    /// A delivery went on through a retry tier, unhandled, to wait out its `sy-not-before`.
+    func waited() { waits.increment() }
 
     /// Nanoseconds since the event was first seen, when the message says: `sy-first-seen`
     /// (epoch milliseconds), else the `timestamp` property (epoch seconds). Whoever published

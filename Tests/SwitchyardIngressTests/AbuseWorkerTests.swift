@@ -204,7 +204,8 @@ import Testing
     /// took the worker down); a genuine one is waited out.
     @Test func aNotBeforeHeaderIsWaitedOutOnlyWithinAWeekOfItsFailure() async throws {
         try await withFleet { fleet in
-            let worker = try fleet.startWorker(["probe"])
+            let port = try freeLoopbackPort()
+            let worker = try fleet.startWorker(["probe", "--metrics-port", "\(port)"])
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             let day: Int64 = 86_400_000
             func probe(_ id: String, notBefore: Int64, lastFailure: Int64?) -> AMQPOutgoingMessage {
@@ -233,6 +234,11 @@ import Testing
             #expect(ContinuousClock.now - published >= .seconds(4), "it waited until its sy-not-before")
             #expect(fleet.logs().contains("\"outcome\":\"waiting_5s\""))
             #expect(try await fleet.count("SELECT attempts FROM probe_results WHERE id = 'genuine'") == 1, "waiting counted no attempt")
+            let client = HTTPClient()
+            let exposition = String(decoding: try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics")).body, as: UTF8.self)
+            await client.shutdown()
+            let waits = exposition.split(separator: "\n").first { $0.hasPrefix(#"switchyard_messages_processed_total{role="probe",outcome="waiting"} "#) }
+            #expect(waits?.split(separator: " ").last == "1", "the one wait is counted: \(waits ?? "no series")")
             #expect(worker.isRunning)
         }
     }
