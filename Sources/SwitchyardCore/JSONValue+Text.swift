@@ -42,6 +42,47 @@ extension JSONValue {
         return text
     }
 
+    /// The length of ``jsonBytes`` without writing it, or nil once it passes `limit`. The count
+    /// stops there, so it costs at most about `limit` steps however often the value repeats a
+    /// subtree (values share their storage: a small tree can stand for a huge text).
+    public func jsonByteCount(upTo limit: Int) -> Int? {
+        var count = 0
+        return countBytes(into: &count, limit: limit) ? count : nil
+    }
+
+    /// Adds the value's text length to `count`; false as soon as `count` passes `limit`.
+    private func countBytes(into count: inout Int, limit: Int) -> Bool {
+        switch self {
+        case .null: count += 4
+        case .bool(let value): count += value ? 4 : 5
+        case .int(let value): count += String(value).utf8.count
+        case .double(let value):
+            var text: [UInt8] = []
+            Self.write(value, into: &text)
+            count += text.count
+        case .string(let value):
+            count += 2
+            for byte in value.utf8 {
+                count += Self.shortEscape(byte) != nil ? 2 : byte < 0x20 ? 6 : 1
+                if count > limit { return false }
+            }
+        case .array(let elements):
+            count += 2 + max(0, elements.count - 1)
+            for element in elements {
+                guard count <= limit, element.countBytes(into: &count, limit: limit) else { return false }
+            }
+        case .object(let members):
+            count += 2 + max(0, members.count - 1)
+            for (name, value) in members {
+                count += 1
+                guard count <= limit, JSONValue.string(name).countBytes(into: &count, limit: limit),
+                    value.countBytes(into: &count, limit: limit)
+                else { return false }
+            }
+        }
+        return count <= limit
+    }
+
     /// Appends the value's compact text (as ``jsonBytes`` has it).
     public func write(into text: inout [UInt8]) {
         write(into: &text, sortingMembers: false)
@@ -117,9 +158,9 @@ extension JSONValue {
         text.append(UInt8(ascii: "\""))
     }
 
-    /// One byte of a string, escaped if JSON needs it to be.
-    private static func writeEscaped(_ byte: UInt8, into text: inout [UInt8]) {
-        let shortEscape: UInt8? = switch byte {
+    /// The letter after the backslash of a byte's two-character escape, if it has one.
+    private static func shortEscape(_ byte: UInt8) -> UInt8? {
+        switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
         case 0x0A: UInt8(ascii: "n")
         case 0x0D: UInt8(ascii: "r")
@@ -128,7 +169,11 @@ extension JSONValue {
         case 0x0C: UInt8(ascii: "f")
         default: nil
         }
-        if let shortEscape {
+    }
+
+    /// One byte of a string, escaped if JSON needs it to be.
+    private static func writeEscaped(_ byte: UInt8, into text: inout [UInt8]) {
+        if let shortEscape = shortEscape(byte) {
             text.append(UInt8(ascii: "\\"))
             text.append(shortEscape)
         } else if byte < 0x20 {

@@ -33,6 +33,10 @@ public struct JSONPathError: Error, Sendable, Hashable, CustomStringConvertible 
         /// Not a mistake in the query: its evaluation on a document selected more nodes at once
         /// than it may hold (``JSONPath/defaultNodeLimit``, or a tenth of a larger work limit).
         public static let nodeLimitExceeded = Code("nodeLimitExceeded")
+        /// Not a mistake in the query: the values that queries selected come to more JSON text
+        /// than their caller may write (a workflow map's result, which repeats a subtree as
+        /// often as the queries select it).
+        public static let resultTooLarge = Code("resultTooLarge")
     }
 
     /// What kind of mistake this is.

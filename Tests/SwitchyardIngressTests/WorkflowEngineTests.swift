@@ -157,7 +157,9 @@ struct WorkflowEngineTests {
         }
     }
 
-    @Test func queriesThatWouldWorkForMinutesFailTheJobAndTheWorkerKeepsServing() async throws {
+    /// Queries that would walk for minutes, or select one subtree so often that the map's result
+    /// would be gigabytes of JSON, fail their job naming the step and the query.
+    @Test func queriesThatWouldWorkForMinutesOrSelectTooMuchFailTheJobAndTheWorkerKeepsServing() async throws {
         try await withFleet { fleet in
             let harness = try await WorkflowHarness.start(fleet)
             // Every node of the input walks the whole input again: 45,000 x 45,000 steps.
@@ -168,7 +170,14 @@ struct WorkflowEngineTests {
                 {"start_step": "look", "steps": {"look": {"transformer_id": "map",
                   "branches": [{"when": "$..*..*..*", "next_step": null}]}}}
                 """)
+            // A 200 KB input a hundred times over is 20 MB; ten thousand keys would be 2 GB.
+            let keys = (0..<100).map { #""k\#($0)": "$.job_input""# }.joined(separator: ", ")
+            try await harness.define("copier", #"{"start_step": "copy", "steps": {"copy": {"transformer_id": "map", "input_map": {\#(keys)}}}}"#)
             try harness.worker(fleet)
+            let copied = try await harness.wait(
+                try await harness.start("copier", input: "\"" + String(repeating: "x", count: 200_000) + "\""), for: "failed")
+            #expect((copied["error"] as? String)?.contains("the input_map of step 'copy'") == true, "\(copied["error"] ?? "")")
+            #expect((copied["error"] as? String)?.contains("past 16777216 bytes of JSON") == true, "\(copied["error"] ?? "")")
             let wide = "[" + (0..<15_000).map { "[\($0),\($0)]" }.joined(separator: ",") + "]"
             let chain = String(repeating: "[", count: 400) + "0" + String(repeating: "]", count: 400)
             let walked = try await harness.wait(try await harness.start("walker", input: wide), for: "failed")
@@ -178,6 +187,44 @@ struct WorkflowEngineTests {
             #expect((branched["error"] as? String)?.contains("the branches or output_map after step 'look'") == true, "\(branched["error"] ?? "")")
             let echoed = try await harness.wait(try await harness.start("echo", input: #"{"after":"the walkers"}"#), for: "completed")
             #expect(echoed["status"] as? String == "completed", "the worker still serves")
+            await harness.ingress.client.shutdown()
+        }
+    }
+
+    /// Every step reads the job's input and its steps' inputs and outputs: a step whose input
+    /// or output would take them past 64 MiB fails the job, naming the step, before it is stored.
+    @Test func aStepThatWouldTakeTheJobsDataPastItsLimitFailsTheJob() async throws {
+        try await withFleet { fleet in
+            let large = try LoopbackHTTPServer(routes: ["/large": Self.json(["text": String(repeating: "y", count: 4_000_000)])])
+            defer { large.stop() }
+            let harness = try await WorkflowHarness.start(fleet)
+            // Two steps whose input and output are each 80 copies of 200 KB hold 64 MB; a third
+            // step of the same is too much at its input, an `http` step's 4 MB answer at its output.
+            let copies = (0..<80).map { #""k\#($0)": "$.job_input.pad""# }.joined(separator: ", ")
+            let growing = #""s1": {"transformer_id": "map", "input_map": {\#(copies)}, "next_step": "s2"},"#
+                + #""s2": {"transformer_id": "map", "input_map": {\#(copies)}, "next_step": "s3"}"#
+            try await harness.define("copying", #"{"start_step": "s1", "steps": {\#(growing), "s3": {"transformer_id": "map", "input_map": {\#(copies)}}}}"#)
+            try await harness.define("fetching", #"""
+                {"start_step": "s1", "steps": {\#(growing), "s3": {"transformer_id": "http", "input_map": {"url": "$.job_input.url"}}}}
+                """#)
+            try harness.worker(fleet)
+            let input = #"{"pad": "\#(String(repeating: "x", count: 200_000))", "url": "\#(large.url("/large"))"}"#
+            // The jobs' answers hold every step's input and output (96 MB): read the rows.
+            func failure(of workflow: String) async throws -> String {
+                let id = try await harness.start(workflow, input: input)
+                try await eventually("job \(id) to be over", timeout: .seconds(90)) {
+                    try await fleet.count("SELECT count(*) FROM jobs WHERE id = '\(id)' AND status IN ('completed', 'failed')") == 1
+                }
+                return try await fleet.text("SELECT status || ': ' || coalesce(error, '') FROM jobs WHERE id = '\(id)'")
+            }
+            let copied = try await failure(of: "copying")
+            #expect(copied.hasPrefix("failed: ") && copied.contains("the input of step 's3'"), "\(copied)")
+            #expect(copied.contains("takes the job's data past 67108864 bytes"), "\(copied)")
+            let fetched = try await failure(of: "fetching")
+            #expect(fetched.hasPrefix("failed: ") && fetched.contains("the output of step 's3'"), "\(fetched)")
+            #expect(large.requests.count == 1, "the step ran; its answer was not stored")
+            let stored = try await fleet.count("SELECT count(*) FROM job_steps WHERE step_id = 's3' AND output IS NOT NULL")
+            #expect(stored == 0)
             await harness.ingress.client.shutdown()
         }
     }

@@ -107,6 +107,24 @@ import Testing
         #expect(try JSONValue(parsing: text) == [["z": "last \"first\"", "a": [1, nil], "": nil]])
     }
 
+    @Test(.timeLimit(.minutes(1))) func theByteCountIsTheWrittenLengthAndStopsPastItsLimit() {
+        let values: [JSONValue] = [
+            nil, true, false, 0, -1, .int(.max), .int(.min), 0.1, 1e20, -0.0, .double(.nan), 100.0, "", "é 😀 \u{2028}",
+            "quote \" backslash \\ newline \n tab \t bell \u{7} nul \u{0} del \u{7F} \u{1F}\u{8}\u{C}\r", [], [:],
+            ["a": [[], [:], nil, true, "x"], "": "empty name", "\u{1}": [1, 2.5, ["n": nil]]],
+        ]
+        for value in values {
+            let length = value.jsonBytes.count
+            #expect(value.jsonByteCount(upTo: .max) == length, "\(value.jsonText)")
+            #expect(value.jsonByteCount(upTo: length) == length, "\(value.jsonText)")
+            #expect(value.jsonByteCount(upTo: length - 1) == nil, "\(value.jsonText)")
+        }
+        // A megabyte string selected 65,536 times is 64 GiB of text in a megabyte of
+        // memory: the count stops at its limit (walking it all would pass the time limit).
+        let repeated = JSONValue.array(Array(repeating: .string(String(repeating: "x", count: 1 << 20)), count: 1 << 16))
+        #expect(repeated.jsonByteCount(upTo: 16 << 20) == nil)
+    }
+
     @Test func writtenNumbersAreCompact() {
         #expect(JSONValue.array([1.5, 100.0, 1e20, -0.0, 0.1, 42]).jsonText == "[1.5,100,1e+20,-0,0.1,42]")
         #expect(JSONValue.array([.double(.nan), .double(.infinity)]).jsonText == "[null,null]", "what JSON can't hold")

@@ -124,4 +124,30 @@ struct WorkflowValidatorTests {
         }
         #expect(walked?.code == .workLimitExceeded, "4,000 walks of 4,000 members: \(walked.map { "\($0)" } ?? "")")
     }
+
+    /// A query may select one subtree many times at no cost in memory until the result is
+    /// written out: every key `$`, or `$..*` over a deep document (each level holds the rest).
+    @Test func aMapWhoseResultWouldBeTooMuchJSONFailsNamingTheQueryAndKey() throws {
+        let text = JSONValue.string(String(repeating: "x", count: 200_000))
+        let everyKey = Dictionary(uniqueKeysWithValues: try (0..<100).map { ("k\($0)", try JSONPath("$.job_input")) })
+        var work = JSONPath.defaultWorkLimit
+        let repeated = #expect(throws: JSONPathError.self) { try WorkflowDefinition.apply(everyKey, to: ["job_input": text], work: &work) }
+        #expect(repeated?.code == .resultTooLarge, "100 copies of 200 KB: \(repeated.map { "\($0)" } ?? "")")
+        #expect(repeated?.message.contains("$.job_input") == true && repeated?.message.contains("16777216 bytes") == true)
+
+        let deep = (0..<300).reduce(text) { inner, _ in .array([inner]) }
+        var budget = JSONPath.defaultWorkLimit
+        let descendants = #expect(throws: JSONPathError.self) {
+            try WorkflowDefinition.apply(["all": try JSONPath("$..*")], to: ["job_input": deep], work: &budget)
+        }
+        #expect(descendants?.code == .resultTooLarge && descendants?.message.contains(#"(key "all")"#) == true)
+
+        // The limit is the written result's length, to the byte.
+        let map = ["a": try JSONPath("$.job_input"), "b": try JSONPath("$.job_input")]
+        let exact = JSONValue.object(["a": text, "b": text]).jsonBytes.count
+        var enough = JSONPath.defaultWorkLimit
+        #expect(try WorkflowDefinition.apply(map, to: ["job_input": text], work: &enough, resultLimit: exact) == ["a": text, "b": text])
+        var short = JSONPath.defaultWorkLimit
+        #expect(throws: JSONPathError.self) { try WorkflowDefinition.apply(map, to: ["job_input": text], work: &short, resultLimit: exact - 1) }
+    }
 }

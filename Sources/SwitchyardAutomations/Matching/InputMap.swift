@@ -29,8 +29,10 @@ enum InputMap {
     }
 
     /// The job's input: `map` over the event and chatbot, or the event body when there is no map.
-    /// - Throws: ``JSONPathError`` (`workLimitExceeded`) when the map's queries need more than
-    ///   ``JSONPath/defaultWorkLimit`` on this event.
+    /// - Throws: ``JSONPathError`` when the map's queries need more than
+    ///   ``JSONPath/defaultWorkLimit`` on this event (`workLimitExceeded`), select more nodes
+    ///   than a nodelist holds (`nodeLimitExceeded`) or more JSON than a map's result
+    ///   (`resultTooLarge`).
     static func input(_ map: [String: JSONPath]?, event: JSONValue, chatbot: JSONValue) throws(JSONPathError) -> JSONValue {
         guard let map else { return event }
         var work = JSONPath.defaultWorkLimit

@@ -76,20 +76,46 @@ public struct WorkflowDefinition: Sendable {
     /// The job's result: each key's value is the result of its query; nil: the last step's output.
     public var outputMap: [String: JSONPath]?
 
+    /// The most JSON text a map's result may come to: 16 MiB, four times an `http` step's
+    /// largest response. Its queries may select one subtree many times (every key `$`, or `$..*`
+    /// over a deep document), which costs nothing in memory until the result is written out.
+    public static let mapResultLimit = 16 << 20
+
+    /// The most a job's input and its steps' outputs may come to between them, as stored: 64
+    /// MiB. Every step reads them all, and a step whose output would pass the limit fails the
+    /// job instead of growing it.
+    public static let jobDataLimit = 64 << 20
+
     /// Applies a map to `document`: one node → its value, several → an array of the values,
     /// none → the key is absent.
-    /// - Parameter work: The work the map's queries may do between them (see
-    ///   ``JSONPath/values(in:workLimit:)``); what is left afterwards.
-    /// - Throws: ``JSONPathError`` (`workLimitExceeded`) naming the query that spent the rest.
-    public static func apply(_ map: [String: JSONPath], to document: JSONValue, work: inout Int) throws(JSONPathError) -> JSONValue {
+    /// - Parameters:
+    ///   - work: The work the map's queries may do between them (see
+    ///     ``JSONPath/values(in:workLimit:)``); what is left afterwards.
+    ///   - resultLimit: The most JSON text the result may come to.
+    /// - Throws: ``JSONPathError`` naming the query: `workLimitExceeded` (it spent the rest of
+    ///   the work), `nodeLimitExceeded`, or `resultTooLarge` (its values took the result past
+    ///   `resultLimit`).
+    public static func apply(
+        _ map: [String: JSONPath], to document: JSONValue, work: inout Int, resultLimit: Int = mapResultLimit
+    ) throws(JSONPathError) -> JSONValue {
         var result: [String: JSONValue] = [:]
+        var size = 2
         for (key, query) in map.sorted(by: { $0.key < $1.key }) {
             let values = try query.values(in: document, work: &work)
+            let value: JSONValue
             switch values.count {
             case 0: continue
-            case 1: result[key] = values[0]
-            default: result[key] = .array(values)
+            case 1: value = values[0]
+            default: value = .array(values)
             }
+            // `{"key":value}` less its braces, and a comma after the first member.
+            let braces = result.isEmpty ? 2 : 1
+            guard let entry = JSONValue.object([key: value]).jsonByteCount(upTo: resultLimit - size + braces) else {
+                let message = "the query \(query) (key \(key.debugDescription)) takes the map's result past \(resultLimit) bytes of JSON"
+                throw JSONPathError(.resultTooLarge, message + " on this document", at: 0)
+            }
+            size += entry - braces
+            result[key] = value
         }
         return .object(result)
     }

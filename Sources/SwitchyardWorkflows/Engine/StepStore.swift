@@ -19,6 +19,9 @@ enum StepStore {
         var hops: Int
         /// `{"<step>": {"output": ...}}` of the finished steps.
         var outputs: [String: JSONValue]
+        /// The length of what the job stores, as JSON text: its input, its finished steps'
+        /// outputs, and the inputs of its steps other than this one.
+        var dataSize: Int
         /// The step's own row, when it has started before.
         var step: StepRow?
     }
@@ -28,6 +31,8 @@ enum StepStore {
         var status: String
         var attempts: Int
         var input: JSONValue?
+        /// The length of `input` as stored (JSON text); 0 without one.
+        var inputSize: Int
     }
 
     /// The job and its finished steps' outputs, or nil when there is no such job.
@@ -37,7 +42,8 @@ enum StepStore {
             SELECT j.status, j.tenant_id::text, j.input::text, j.workflow_version_id, v.definition::text,
                 (SELECT coalesce(jsonb_object_agg(s.step_id, jsonb_build_object('output', s.output)), '{}')::text
                    FROM job_steps s WHERE s.job_id = j.id AND s.status = 'completed'),
-                c.status, c.attempts, c.input::text, j.hops
+                c.status, c.attempts, c.input::text, j.hops,
+                (SELECT coalesce(sum(octet_length(s.input::text)), 0) FROM job_steps s WHERE s.job_id = j.id AND s.step_id <> $2)
             FROM jobs j JOIN workflow_versions v ON v.id = j.workflow_version_id
             LEFT JOIN job_steps c ON c.job_id = j.id AND c.step_id = $2
             WHERE j.id = $1::uuid
@@ -46,16 +52,19 @@ enum StepStore {
         func json(_ text: String) throws -> JSONValue { try JSONValue(parsing: Array(text.utf8)) }
         var step: StepRow?
         if let status = try row.decode(String?.self, at: 6) {
-            step = StepRow(status: status, attempts: try row.decode(Int.self, at: 7), input: try row.decode(String?.self, at: 8).map(json))
+            let input = try row.decode(String?.self, at: 8)
+            step = StepRow(status: status, attempts: try row.decode(Int.self, at: 7), input: try input.map(json), inputSize: input?.utf8.count ?? 0)
         }
+        let (input, outputs) = (try row.decode(String.self, at: 2), try row.decode(String.self, at: 5))
         return Job(
             status: JobStatus(rawValue: try row.decode(String.self, at: 0)) ?? .failed,
             tenantID: try row.decode(String.self, at: 1),
-            input: try json(try row.decode(String.self, at: 2)),
+            input: try json(input),
             workflowVersionID: try row.decode(Int64.self, at: 3),
             definition: try row.decode(String.self, at: 4),
             hops: try row.decode(Int.self, at: 9),
-            outputs: try json(try row.decode(String.self, at: 5)).object ?? [:],
+            outputs: try json(outputs).object ?? [:],
+            dataSize: input.utf8.count + outputs.utf8.count + (try row.decode(Int.self, at: 10)),
             step: step)
     }
 

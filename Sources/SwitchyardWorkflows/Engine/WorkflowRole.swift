@@ -77,7 +77,7 @@ public struct WorkflowRole: WorkerRole {
         }
         if step.resume == true {
             guard let row = job.step, row.status == "waiting", row.attempts == step.attempt else { return .success(HandlerEffects()) }
-            return completion(step, of: current, in: definition, job: job, output: row.input ?? .null)
+            return completion(step, of: current, in: definition, job: job, inputSize: row.inputSize, output: row.input ?? .null)
         }
         if let row = job.step, row.attempts > step.attempt || row.status == "completed" || row.status == "waiting"
             || (row.attempts == step.attempt && row.status != "running") {
@@ -115,6 +115,9 @@ public struct WorkflowRole: WorkerRole {
             return .databaseFailure("reading transformer '\(current.transformerID)'", error)
         }
         let inputText = input.jsonText
+        if job.dataSize + inputText.utf8.count > WorkflowDefinition.jobDataLimit {
+            return failure(step, job: job, error: Self.pastTheDataLimit("the input", of: step, bytes: inputText.utf8.count))
+        }
         let start: @Sendable (isolated PostgresConnection) throws -> Void = { connection in
             try StepStore.start(
                 step, transformerID: current.transformerID, input: inputText, maxRetries: current.retry.maxRetries,
@@ -130,7 +133,9 @@ public struct WorkflowRole: WorkerRole {
                 return .databaseFailure("starting step \(step.stepID) of job \(step.jobID)", error)
             }
         }
-        let outcome = await outcome(of: step, current, in: definition, job: job, resolved: resolved, input: input, tenantID: tenantID, logger: logger)
+        let outcome = await outcome(
+            of: step, current, in: definition, job: job, resolved: resolved, input: input, inputSize: inputText.utf8.count, tenantID: tenantID,
+            logger: logger)
         guard startsWithOutcome, case .success(let effects) = outcome else { return outcome }
         return .success(HandlerEffects(
             write: { connection in
@@ -143,7 +148,7 @@ public struct WorkflowRole: WorkerRole {
     /// Runs the transformer and turns its result into the step's effects.
     private func outcome(
         of step: StepMessage, _ current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job,
-        resolved: TransformerCatalog.Resolved, input: JSONValue, tenantID: String?, logger: Logger
+        resolved: TransformerCatalog.Resolved, input: JSONValue, inputSize: Int, tenantID: String?, logger: Logger
     ) async -> HandlerOutcome {
         let started = ContinuousClock.now
         let context = StepContext(
@@ -160,7 +165,7 @@ public struct WorkflowRole: WorkerRole {
             }
             metrics.record(resolved.type, .completed, duration: duration)
             logger.debug("step completed", metadata: ["duration": "\(duration)"])
-            return completion(step, of: current, in: definition, job: job, output: output)
+            return completion(step, of: current, in: definition, job: job, inputSize: inputSize, output: output)
         case .deferred(let errorClass, let raw, let retryAfter):
             // The same attempt again, through the runtime's retry tiers, without using one up:
             // the step stays `running` and its start (same attempt) is not written again.
@@ -205,7 +210,8 @@ public struct WorkflowRole: WorkerRole {
 
     /// The step finished with `output`: the next step's message, or the job's result.
     private func completion(
-        _ step: StepMessage, of current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job, output: JSONValue
+        _ step: StepMessage, of current: WorkflowDefinition.Step, in definition: WorkflowDefinition, job: StepStore.Job, inputSize: Int,
+        output: JSONValue
     ) -> HandlerOutcome {
         let document = document(job, adding: step.stepID, output: output)
         var work = JSONPath.defaultWorkLimit
@@ -223,6 +229,9 @@ public struct WorkflowRole: WorkerRole {
             return failure(step, job: job, error: "the branches or output_map after step '\(step.stepID)': \(error.message)")
         }
         let outputText = output.jsonText
+        if job.dataSize + inputSize + outputText.utf8.count > WorkflowDefinition.jobDataLimit {
+            return failure(step, job: job, error: Self.pastTheDataLimit("the output", of: step, bytes: outputText.utf8.count))
+        }
         let resultText = result?.jsonText
         return effects(
             write: { connection in try StepStore.complete(step, output: outputText, next: next, result: resultText, on: connection) },
@@ -246,6 +255,12 @@ public struct WorkflowRole: WorkerRole {
         return .success(HandlerEffects(
             write: { connection in try StepStore.awaitRetry(step, error: error, wait: scheduled.1, on: connection) },
             followUps: [scheduled.0]))
+    }
+
+    /// Why a step fails its job when `part` of it (`bytes` long) would take the job's data past
+    /// ``WorkflowDefinition/jobDataLimit``.
+    private static func pastTheDataLimit(_ part: String, of step: StepMessage, bytes: Int) -> String {
+        "\(part) of step '\(step.stepID)' (\(bytes) bytes of JSON) takes the job's data past \(WorkflowDefinition.jobDataLimit) bytes"
     }
 
     /// The job fails at this step.
