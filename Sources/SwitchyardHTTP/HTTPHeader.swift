@@ -26,6 +26,19 @@ public struct HTTPHeader: Sendable, Hashable {
     }
 }
 
+extension HTTPHeader {
+    /// The fields that frame a request or manage its connection, lowercased. libcurl writes them
+    /// itself, from the body and its own connection handling; a caller's value would make the
+    /// server read the body, or the next request on a pooled connection, differently from how
+    /// libcurl sent it (request smuggling). ``HTTPClient`` refuses a request that carries one.
+    public static let framingNames: Set<String> = [
+        "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer",
+    ]
+
+    /// Whether this field is one of ``framingNames``.
+    public var isFraming: Bool { Self.framingNames.contains(name.lowercased()) }
+}
+
 extension [HTTPHeader] {
     /// The value of the first field named `name` (case-insensitive), or `nil`.
     func firstValue(named name: String) -> String? {

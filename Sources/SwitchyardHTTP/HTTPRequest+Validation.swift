@@ -6,7 +6,8 @@ extension HTTPRequest {
     /// Rejects what libcurl would refuse late or, worse, reinterpret: a URL without an
     /// `http`/`https` scheme (libcurl would guess one), whitespace or control characters in the
     /// URL, method or header names that are not tokens, header values that could inject lines,
-    /// and non-positive limits.
+    /// the fields libcurl frames the request with (``HTTPHeader/framingNames``), and
+    /// non-positive limits.
     /// - Throws: ``HTTPClientError`` with code ``HTTPClientError/Code/invalidRequest``.
     func validate() throws(HTTPClientError) {
         guard isToken(method.name) else {
@@ -25,6 +26,9 @@ extension HTTPRequest {
             }
             guard !header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
                 throw .invalidRequest("value of header \(header.name) contains CR, LF or NUL")
+            }
+            guard !header.isFraming else {
+                throw .invalidRequest("header \(header.name) frames the request or its connection; the client sets it")
             }
         }
         if let connectTimeout, connectTimeout <= .zero {

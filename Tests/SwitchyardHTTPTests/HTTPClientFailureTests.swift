@@ -142,7 +142,11 @@ import Testing
             HTTPRequest(method: HTTPMethod("GET /x"), url: url),
             HTTPRequest(url: url, timeout: .zero),
             HTTPRequest(url: url, maxResponseSize: -1),
-        ]
+        ] + ["Content-Length", "transfer-encoding", "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade", "TE", "Trailer"].map {
+            // A value of the caller's would frame the body, or the pooled connection's next
+            // request, differently from how libcurl sends it.
+            HTTPRequest(method: .post, url: url, headers: [HTTPHeader($0, "0")], body: Array("GET /smuggled HTTP/1.1\r\n\r\n".utf8))
+        }
         for request in requests {
             let error = await #expect(throws: HTTPClientError.self) {
                 try await client.execute(request)

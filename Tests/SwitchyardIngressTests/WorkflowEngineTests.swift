@@ -153,6 +153,17 @@ struct WorkflowEngineTests {
             let guarded = try await harness.wait(
                 try await harness.start("fragile", input: #"{"url":"http://169.254.169.254/latest/meta-data"}"#), for: "failed")
             #expect((guarded["error"] as? String)?.contains("169.254.169.254") == true, "the outbound guard refused: \(guarded["error"] ?? "")")
+
+            // A Content-Length of the step's own made the server read its body as a second
+            // request on the pooled connection, whose answer went to the next step that used it.
+            try await harness.define("raw", #"{"start_step": "call", "steps": {"call": {"transformer_id": "http"}}}"#)
+            let smuggled = #"GET /smuggled HTTP/1.1\r\nHost: internal\r\n\r\n"#
+            let input = #"{"url": "\#(server.url("/missing"))", "method": "POST", "headers": {"Content-Length": "0"}, "body": "\#(smuggled)"}"#
+            let smuggler = try await harness.wait(try await harness.start("raw", input: input), for: "failed")
+            #expect(
+                (smuggler["error"] as? String)?.contains("headers.Content-Length: not allowed") == true, "\(smuggler["error"] ?? "")")
+            #expect(server.requests.filter { $0.path == "/smuggled" }.isEmpty)
+            #expect(server.requests.filter { $0.path == "/missing" }.count == 1, "the smuggler's request was never sent")
             await harness.ingress.client.shutdown()
         }
     }

@@ -43,6 +43,21 @@ struct HTTPTransformerRequestTests {
         #expect(first.headers.filter { $0.hasName(WorkflowHops.httpHeader) }.map(\.value) == ["1"])
     }
 
+    /// A step's headers could frame the request differently from the client (a smuggled second
+    /// request on a pooled connection, answered to another tenant's step) or name a host the
+    /// outbound guard never checked.
+    @Test(arguments: ["Content-Length", "Transfer-Encoding", "connection", "Keep-Alive", "Upgrade", "TE", "Trailer", "Host", "HOST"])
+    func headersThatFrameTheRequestOrNameItsHostAreRefused(name: String) {
+        let context = StepContext(jobID: "j", stepID: "s", tenantID: "t")
+        let fromInput = #expect(throws: (any Error).self) {
+            try HTTPTransformer.request(input: ["url": "https://x", "headers": [name: "0"], "body": "GET /smuggled HTTP/1.1\r\n\r\n"], context: context)
+        }
+        #expect("\(fromInput.map { "\($0)" } ?? "")" == "headers.\(name): not allowed: the client sets \(name) from the URL, the body and the connection")
+        let configured = StepContext(jobID: "j", stepID: "s", tenantID: "t", config: ["headers": [name: "0"]])
+        #expect(throws: (any Error).self) { try HTTPTransformer.request(input: ["url": "https://x"], context: configured) }
+        #expect(TransformerSettings.problems(of: ["headers": [name: "0"]], type: .http, secretNames: [], at: JSONPointer.root.appending("config")).map(\.pointer) == ["/config/headers/\(name)"])
+    }
+
     @Test func badSettingsAreNamed() {
         let context = StepContext(jobID: "j", stepID: "s", tenantID: "t")
         #expect(throws: (any Error).self) { try HTTPTransformer.request(input: ["url": 5], context: context) }

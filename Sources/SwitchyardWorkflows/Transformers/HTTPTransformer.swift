@@ -23,6 +23,14 @@ public struct HTTPTransformer: StepTransformer {
     /// The largest response body accepted.
     public static let maxResponseSize = 4 << 20
 
+    /// Why a step may not set header `name`, if it may not: the fields the client frames the
+    /// request with (``HTTPHeader/framingNames``) and `Host`, which the URL gives (another one
+    /// would reach a host the outbound guard never checked on an address it allowed).
+    public static func headerProblem(_ name: String) -> String? {
+        guard HTTPHeader(name, "").isFraming || name.lowercased() == "host" else { return nil }
+        return "not allowed: the client sets \(name) from the URL, the body and the connection"
+    }
+
     private let client: HTTPClient
 
     /// Creates the transformer.
@@ -91,6 +99,7 @@ public struct HTTPTransformer: StepTransformer {
                 guard case .string(let text) = value else {
                     throw Problem(description: "headers.\(name): expected a string, got \(value.kindName)")
                 }
+                if let refusal = headerProblem(name) { throw Problem(description: "headers.\(name): \(refusal)") }
                 headers.removeAll { $0.hasName(name) }
                 headers.append(HTTPHeader(name, try rendered(text, configured: configured)))
             }

@@ -81,7 +81,13 @@ public enum TransformerSettings {
             }
             if let headers = config["headers"] {
                 if case .object(let members) = headers {
-                    for (name, value) in members { template(value, at: pointer.appending("headers").appending(name)) }
+                    for (name, value) in members.sorted(by: { $0.key < $1.key }) {
+                        if let refusal = HTTPTransformer.headerProblem(name) {
+                            problem(pointer.appending("headers").appending(name), refusal)
+                        } else {
+                            template(value, at: pointer.appending("headers").appending(name))
+                        }
+                    }
                 } else {
                     problem(pointer.appending("headers"), "expected an object of header values, got \(headers.kindName)")
                 }
