@@ -219,13 +219,13 @@ public enum EventCatalog {
     /// - Throws: ``EventValidationError`` naming the field.
     public static func validate(type name: String, body: JSONValue) throws(EventValidationError) {
         guard let type = type(named: name) else {
-            throw EventValidationError(field: "type", message: "unknown event type '\(name)'; GET /v1/event-types lists them")
+            throw EventValidationError(field: "type", message: "unknown event type \(JSONValue.string(name).excerpt()); GET /v1/event-types lists them")
         }
         guard case .object(let members) = body else {
             throw EventValidationError(field: "body", message: "expected an object, got \(body.kindName)")
         }
         guard members["v"] == .int(1) else {
-            throw EventValidationError(field: "body.v", message: "expected 1, got \(members["v"].map { "\($0)" } ?? "nothing")")
+            throw EventValidationError(field: "body.v", message: "expected 1, got \(members["v"]?.excerpt() ?? "nothing")")
         }
         for field in type.fields {
             guard let value = members[field.name] else {

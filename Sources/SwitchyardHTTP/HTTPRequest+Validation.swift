@@ -21,15 +21,7 @@ extension HTTPRequest {
             throw .invalidRequest("URL contains whitespace or control characters: \(Redaction.url(url).prefix(200))")
         }
         for header in headers {
-            guard isToken(header.name) else {
-                throw .invalidRequest("header name \"\(header.name)\" is not a token")
-            }
-            guard !header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
-                throw .invalidRequest("value of header \(header.name) contains CR, LF or NUL")
-            }
-            guard !header.isFraming else {
-                throw .invalidRequest("header \(header.name) frames the request or its connection; the client sets it")
-            }
+            if let problem = header.formProblem { throw .invalidRequest(problem) }
         }
         if let connectTimeout, connectTimeout <= .zero {
             throw .invalidRequest("connectTimeout must be positive, got \(connectTimeout)")
@@ -40,6 +32,23 @@ extension HTTPRequest {
         if let maxResponseSize, maxResponseSize < 0 {
             throw .invalidRequest("maxResponseSize must not be negative, got \(maxResponseSize)")
         }
+    }
+}
+
+extension HTTPHeader {
+    /// Why a request may not carry this field, or nil: a name that is not a token, a value that
+    /// could inject lines (CR, LF or NUL), or one of the ``framingNames`` the client writes.
+    public var formProblem: String? {
+        guard isToken(name) else {
+            return "header name \"\(name.prefix(100))\" is not a token"
+        }
+        guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
+            return "value of header \(name) contains CR, LF or NUL"
+        }
+        guard !isFraming else {
+            return "header \(name) frames the request or its connection; the client sets it"
+        }
+        return nil
     }
 }
 

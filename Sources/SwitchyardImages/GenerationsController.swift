@@ -130,7 +130,7 @@ struct GenerationsController: RouteController {
         var slideCount = defaultSlideCount
         if let value = members["slide_count"] {
             guard let count = value.integer, slideCounts.contains(Int(count)) else {
-                throw invalid("slide_count", "expected an integer \(slideCounts.lowerBound)...\(slideCounts.upperBound), got \(value)")
+                throw invalid("slide_count", "expected an integer \(slideCounts.lowerBound)...\(slideCounts.upperBound), got \(value.excerpt())")
             }
             slideCount = Int(count)
         }

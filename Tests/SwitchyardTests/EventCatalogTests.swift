@@ -23,6 +23,22 @@ import Testing
         }
     }
 
+    /// A caller's value is quoted, not repeated: a 70 KB `v` or type name made a 70 KB answer.
+    @Test func messagesQuoteAnExcerptOfTheCallersValue() {
+        let long = String(repeating: "x", count: 70_000)
+        let version = #expect(throws: EventValidationError.self) {
+            try EventCatalog.validate(type: "conversation.ended", body: ["v": .string(long + "\u{0}"), "conversation_id": "c"])
+        }
+        #expect(version?.message == "expected 1, got \"\(String(repeating: "x", count: 80))\"…")
+        let nested = #expect(throws: EventValidationError.self) {
+            try EventCatalog.validate(type: "conversation.ended", body: ["v": .array(Array(repeating: [[1]], count: 10_000)), "conversation_id": "c"])
+        }
+        #expect(nested?.message == "expected 1, got an array of 10000 elements")
+        let type = #expect(throws: EventValidationError.self) { try EventCatalog.validate(type: "a\r\nb\u{85}" + long, body: ["v": 1]) }
+        #expect(type?.message.hasPrefix(#"unknown event type "a\r\nb\u0085xx"#) == true && (type?.message.count ?? .max) < 200, "\(type?.message ?? "")")
+        #expect(JSONValue.int(2).excerpt() == "2" && JSONValue.string("two").excerpt() == "\"two\"" && JSONValue.object(["a": [1, nil]]).excerpt() == #"{"a":[1,null]}"#)
+    }
+
     @Test func everyExampleIsValidAndTheSystemsOwnTypesAreMarked() throws {
         for type in EventCatalog.types {
             try EventCatalog.validate(type: type.name, body: type.example)

@@ -58,6 +58,18 @@ struct HTTPTransformerRequestTests {
         #expect(TransformerSettings.problems(of: ["headers": [name: "0"]], type: .http, secretNames: [], at: JSONPointer.root.appending("config")).map(\.pointer) == ["/config/headers/\(name)"])
     }
 
+    /// What the client would refuse at every run is refused when the transformer is stored.
+    @Test func headersNoRequestCouldCarryAreRefusedWhenConfigured() {
+        let problems = TransformerSettings.problems(
+            of: ["headers": ["X-A": "v\r\nX-Injected: 1", "Bad Name": "1", "X-Nul": "a\u{0}", "X-Fine": "{{input.trace}}"]], type: .http,
+            secretNames: [], at: JSONPointer.root.appending("config"))
+        #expect(problems.map(\.description) == [
+            "/config/headers/Bad Name: header name \"Bad Name\" is not a token",
+            "/config/headers/X-A: value of header X-A contains CR, LF or NUL",
+            "/config/headers/X-Nul: value of header X-Nul contains CR, LF or NUL",
+        ])
+    }
+
     @Test func badSettingsAreNamed() {
         let context = StepContext(jobID: "j", stepID: "s", tenantID: "t")
         #expect(throws: (any Error).self) { try HTTPTransformer.request(input: ["url": 5], context: context) }

@@ -38,7 +38,7 @@ struct TemplateTests {
             type: .http, secretNames: ["token"], at: JSONPointer.root.appending("config"))
         #expect(problems.map(\.description).sorted() == [
             "/config/colour: unknown setting for http; expected method, url, headers, body, timeout_seconds",
-            "/config/method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, got BREW",
+            "/config/method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, got \"BREW\"",
             "/config/timeout_seconds: expected a whole number in 1.0...100.0, got 500",
             "/config/url: {{secrets.nope}}: no secret 'nope' in config.secrets",
         ])

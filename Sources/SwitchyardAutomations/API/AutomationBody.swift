@@ -93,7 +93,7 @@ struct AutomationBody {
 
     private static func describe(_ value: JSONValue?) -> String {
         guard let value else { return "nothing" }
-        if case .string(let text) = value { return "'\(text.prefix(120))'" }
+        if case .string = value { return value.excerpt() }
         return value.kindName
     }
 }

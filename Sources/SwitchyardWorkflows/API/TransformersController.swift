@@ -121,7 +121,7 @@ struct TransformerBody {
             throw invalid(JSONPointer.root.appending(unknown).description, "unknown field; a transformer has type, config and description")
         }
         guard let name = members["type"]?.string, let type = TransformerType(rawValue: name) else {
-            throw invalid("/type", "expected one of \(TransformerType.names), got \(members["type"].map { "\($0)" } ?? "nothing")")
+            throw invalid("/type", "expected one of \(TransformerType.names), got \(members["type"]?.excerpt() ?? "nothing")")
         }
         switch members["description"] {
         case nil, .null?: description = nil

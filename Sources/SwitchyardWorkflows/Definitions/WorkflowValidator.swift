@@ -201,7 +201,7 @@ public struct WorkflowValidator: Sendable {
             default: nil
             }
             guard let number, range.contains(number) else {
-                problem(pointer.appending(key), "expected a number in \(range.lowerBound)...\(range.upperBound), got \(value)")
+                problem(pointer.appending(key), "expected a number in \(range.lowerBound)...\(range.upperBound), got \(value.excerpt())")
                 return fallback
             }
             return number

@@ -29,7 +29,7 @@ public struct DelayTransformer: StepTransformer {
         default: nil
         }
         guard let seconds, seconds >= 0, seconds <= Double(Self.maxSeconds) else {
-            return .failed("delay: expected \"seconds\", a number 0...\(Self.maxSeconds), got \(value.map { "\($0)" } ?? "nothing")")
+            return .failed("delay: expected \"seconds\", a number 0...\(Self.maxSeconds), got \(value?.excerpt() ?? "nothing")")
         }
         return .wait(.milliseconds(Int64(seconds * 1_000)))
     }

@@ -121,14 +121,14 @@ public struct HTTPTransformer: StepTransformer {
         var method = body == nil ? "GET" : "POST"
         if let value = setting("method") {
             guard case .string(let text) = value, methods.contains(text.uppercased()) else {
-                throw Problem(description: "method: expected one of \(methods.joined(separator: ", ")), got \(value)")
+                throw Problem(description: "method: expected one of \(methods.joined(separator: ", ")), got \(value.excerpt())")
             }
             method = text.uppercased()
         }
         var timeout = defaultTimeout
         if let value = setting("timeout_seconds") {
             guard let seconds = value.integer, (1...Int64(maxTimeout)).contains(seconds) else {
-                throw Problem(description: "timeout_seconds: expected a whole number 1...\(maxTimeout), got \(value)")
+                throw Problem(description: "timeout_seconds: expected a whole number 1...\(maxTimeout), got \(value.excerpt())")
             }
             timeout = Int(seconds)
         }

@@ -90,18 +90,18 @@ struct LanguageModelPrompt {
         switch setting("json") {
         case nil, .null?: json = false
         case .bool(let flag)?: json = flag
-        case let other?: throw Problem(description: "json: expected true or false, got \(other)")
+        case let other?: throw Problem(description: "json: expected true or false, got \(other.excerpt())")
         }
         switch setting("temperature") {
         case nil, .null?: temperature = nil
         case .int(let value)? where (0...2).contains(value): temperature = Double(value)
         case .double(let value)? where (0...2).contains(value): temperature = value
-        case let other?: throw Problem(description: "temperature: expected a number 0...2, got \(other)")
+        case let other?: throw Problem(description: "temperature: expected a number 0...2, got \(other.excerpt())")
         }
         switch setting("max_tokens") {
         case nil, .null?: maxTokens = nil
         case .int(let value)? where (1...32_768).contains(value): maxTokens = Int(value)
-        case let other?: throw Problem(description: "max_tokens: expected a whole number 1...32768, got \(other)")
+        case let other?: throw Problem(description: "max_tokens: expected a whole number 1...32768, got \(other.excerpt())")
         }
     }
 

@@ -56,7 +56,7 @@ public enum TransformerSettings {
             default: nil
             }
             if number.map(range.contains) != true {
-                problem(pointer.appending(key), "expected a \(whole ? "whole number" : "number") in \(range.lowerBound)...\(range.upperBound), got \(value)")
+                problem(pointer.appending(key), "expected a \(whole ? "whole number" : "number") in \(range.lowerBound)...\(range.upperBound), got \(value.excerpt())")
             }
         }
         let allowed = keys(of: type)
@@ -70,7 +70,7 @@ public enum TransformerSettings {
             break
         case .http:
             if let method = config["method"], !(method.string.map { HTTPTransformer.methods.contains($0.uppercased()) } ?? false) {
-                problem(pointer.appending("method"), "expected one of \(HTTPTransformer.methods.joined(separator: ", ")), got \(method)")
+                problem(pointer.appending("method"), "expected one of \(HTTPTransformer.methods.joined(separator: ", ")), got \(method.excerpt())")
             }
             if let url = config["url"] {
                 template(url, at: pointer.appending("url"))
@@ -83,6 +83,9 @@ public enum TransformerSettings {
                 if case .object(let members) = headers {
                     for (name, value) in members.sorted(by: { $0.key < $1.key }) {
                         if let refusal = HTTPTransformer.headerProblem(name) {
+                            problem(pointer.appending("headers").appending(name), refusal)
+                        } else if let refusal = HTTPHeader(name, value.string ?? "").formProblem {
+                            // Placeholders render at run time, where the client checks again.
                             problem(pointer.appending("headers").appending(name), refusal)
                         } else {
                             template(value, at: pointer.appending("headers").appending(name))
@@ -97,7 +100,7 @@ public enum TransformerSettings {
         case .llm:
             for key in ["prompt", "system"] { if let value = config[key] { template(value, at: pointer.appending(key)) } }
             if let json = config["json"], case .bool = json {} else if let json = config["json"] {
-                problem(pointer.appending("json"), "expected true or false, got \(json)")
+                problem(pointer.appending("json"), "expected true or false, got \(json.excerpt())")
             }
             number("temperature", 0...2, whole: false)
             number("max_tokens", 1...32_768, whole: true)
