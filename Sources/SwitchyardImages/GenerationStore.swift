@@ -28,24 +28,32 @@ enum GenerationStore {
 
     /// Reserves `slideCount` credits of the user (one per slide) under a lock on the user's
     /// row, checks the daily limit, and inserts the pending generation.
+    ///
+    /// The lock is a statement of its own. Under `READ COMMITTED` a statement reads what was
+    /// committed when it started: one that waited for the lock inside a statement that also
+    /// sums the user's generations would sum them as they were before the holder committed, so
+    /// concurrent requests each saw the credits that the others were reserving. The sums come
+    /// in the next statement, which starts once the lock is held.
     /// - Returns: The `generation.requested` message.
     /// - Throws: ``Refusal`` when the user can't have it.
     static func request(
         generationID: String, tenantID: String, externalUserID: String, prompt: String, slideCount: Int, style: String?,
         on connection: isolated PostgresConnection
     ) throws -> OutgoingEvent {
+        let locked = try connection.query(
+            "SELECT id::text FROM users WHERE tenant_id = $1::uuid AND external_id = $2 FOR UPDATE", [tenantID, externalUserID])
+        guard let userID = try locked.first?.decode(String.self, at: 0) else { throw Refusal.unknownUser }
         let users = try connection.query(
             """
             SELECT u.id::text, u.credits - coalesce((
                        SELECT sum(g.credits_cost) FROM generation_jobs g
-                       WHERE g.user_id = u.id AND g.credits_charged_at IS NULL AND g.status = ANY($3::text[])), 0),
+                       WHERE g.user_id = u.id AND g.credits_charged_at IS NULL AND g.status = ANY($2::text[])), 0),
                    u.daily_generation_limit,
                    (SELECT count(*) FROM generation_jobs g
                     WHERE g.user_id = u.id AND g.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),
                    ceil(extract(epoch FROM (date_trunc('day', now() AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC' - now()))::int
-            FROM users u WHERE u.tenant_id = $1::uuid AND u.external_id = $2
-            FOR UPDATE OF u
-            """, [tenantID, externalUserID, "{\(GenerationStatus.unfinished.map(\.rawValue).sorted().joined(separator: ","))}"])
+            FROM users u WHERE u.id = $1::uuid AND u.tenant_id = $3::uuid
+            """, [userID, "{\(GenerationStatus.unfinished.map(\.rawValue).sorted().joined(separator: ","))}", tenantID])
         guard let user = users.first else { throw Refusal.unknownUser }
         let available = try user.decode(Int.self, at: 1)
         guard available >= slideCount else { throw Refusal.insufficientCredits(available: available) }

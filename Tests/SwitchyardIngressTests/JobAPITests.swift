@@ -222,6 +222,32 @@ import Testing
         }
     }
 
+    /// Requests at once for one user: each used to sum the user's generations as they were
+    /// before it waited for the user's lock, so all of them saw the same credits free.
+    @Test func concurrentGenerationsReserveNoMoreThanTheCreditsAndTheDailyLimit() async throws {
+        try await withFleet { fleet in
+            let tenants = try await Tenants.start(fleet)
+            let ingress = tenants.ingress
+            _ = try EventsTests.cli(fleet, ["users", "grant", "--tenant", tenants.a.id, "--user", "poor", "--credits", "3", "--daily-limit", "20"])
+            _ = try EventsTests.cli(fleet, ["users", "grant", "--tenant", tenants.a.id, "--user", "busy", "--credits", "100", "--daily-limit", "2"])
+            func burst(_ user: String, slides: Int) async throws -> [Int] {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            try await ingress.send(.post, "/v1/generations", key: tenants.a.key,
+                                                   body: #"{"user_id":"\#(user)","prompt":"a race","slide_count":\#(slides)}"#).status
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }.sorted()
+                }
+            }
+            #expect(try await burst("poor", slides: 3) == [201] + Array(repeating: 402, count: 7), "three credits cover one generation of three slides")
+            #expect(try await burst("busy", slides: 1) == [201, 201] + Array(repeating: 429, count: 6), "two generations a day")
+            #expect(try await fleet.count("SELECT count(*) FROM generation_jobs") == 3)
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func aStoppedDatabaseGives503WithRetryAfterAndTheAPIRecoversOnItsOwn() async throws {
         try await withFleet { fleet in
             let tenants = try await Tenants.start(fleet)
