@@ -348,6 +348,32 @@ struct AutomationTests {
         }
     }
 
+    /// Each automation's job holds its own copy of what its map selects: the jobs one event
+    /// starts hold at most 64 MiB of input between them, and the executions past it say why
+    /// they started none.
+    @Test func theJobsOneEventStartsHoldAtMostTheLimitOfInputBetweenThem() async throws {
+        try await withFleet { fleet in
+            let harness = try await AutomationHarness.start(fleet)
+            let support = try await harness.chatbot("Support", key: harness.tenants.a.key)
+            let message = "chatbot.message.received"
+            // A hundred copies of a 150 KB text are 15 MB a job: four fit, the fifth does not.
+            let copies = (0..<100).map { #""k\#($0)":"$.event.text""# }.joined(separator: ",")
+            for index in 1...5 {
+                try await harness.automation(
+                    on: support, name: "copy-\(index)", trigger: #"{"event_type":"\#(message)","conditions":[],"match":"all"}"#,
+                    extra: #","input_map":{\#(copies)}"#)
+            }
+            try harness.workers(["automations"])
+            let event = try await harness.send(message, #"{"v":1,"chatbot_id":"\#(support)","text":"\#(String(repeating: "x", count: 150_000))"}"#)
+            #expect(try await harness.matched(event).count == 5)
+            #expect(try await fleet.count("SELECT count(*) FROM automation_executions WHERE event_id = '\(event)' AND job_id IS NOT NULL") == 4)
+            let refused = try await fleet.text("SELECT coalesce(string_agg(error, ' | '), '') FROM automation_executions WHERE event_id = '\(event)' AND job_id IS NULL")
+            #expect(refused == "the jobs this event starts would hold more than 67108864 bytes of input; no job started")
+            #expect(try await fleet.count("SELECT count(*) FROM jobs") == 4)
+            await harness.ingress.client.shutdown()
+        }
+    }
+
     @Test func aBadAutomationIsRefusedWithEveryProblemByJSONPointerAndChangesNothing() async throws {
         try await withFleet { fleet in
             let harness = try await AutomationHarness.start(fleet)

@@ -46,7 +46,7 @@ struct HTTPTransformerRequestTests {
     /// A step's headers could frame the request differently from the client (a smuggled second
     /// request on a pooled connection, answered to another tenant's step) or name a host the
     /// outbound guard never checked.
-    @Test(arguments: ["Content-Length", "Transfer-Encoding", "connection", "Keep-Alive", "Upgrade", "TE", "Trailer", "Host", "HOST"])
+    @Test(arguments: ["Content-Length", "Transfer-Encoding", "connection", "Keep-Alive", "Upgrade", "TE", "Trailer", "Host", "HOST", "Expect"])
     func headersThatFrameTheRequestOrNameItsHostAreRefused(name: String) {
         let context = StepContext(jobID: "j", stepID: "s", tenantID: "t")
         let fromInput = #expect(throws: (any Error).self) {

@@ -109,6 +109,7 @@ public struct AutomationRole: WorkerRole {
         var executions: [MatchingStore.Execution] = []
         var jobs: [(id: String, workflowID: String, version: WorkflowJobs.Version, input: String)] = []
         var followUps: [OutgoingEvent] = []
+        var inputBytes = 0
         for (automation, held) in matches {
             let executionID = DerivedID.make("execution", message.messageID, automation.id)
             let count = held.count == 1 ? "1 condition" : "\(held.count) conditions"
@@ -121,12 +122,19 @@ public struct AutomationRole: WorkerRole {
                 execution.startMessage = execution.error ?? ""
             } else if let version = versions[automation.workflowID] {
                 do throws(JSONPathError) {
-                    let input = try InputMap.input(automation.inputMap, event: body, chatbot: chatbot.document)
+                    let input = try InputMap.input(automation.inputMap, event: body, chatbot: chatbot.document).jsonText
+                    inputBytes += input.utf8.count
+                    guard inputBytes <= InputMap.eventInputLimit else {
+                        execution.error = "the jobs this event starts would hold more than \(InputMap.eventInputLimit) bytes of input; no job started"
+                        execution.startMessage = execution.error ?? ""
+                        executions.append(execution)
+                        continue
+                    }
                     let jobID = DerivedID.make("job", message.messageID, automation.id)
                     execution.jobID = jobID
                     execution.startStep = version.startStep
                     execution.startMessage = "job \(jobID) started: workflow '\(automation.workflowID)' version \(version.number)"
-                    jobs.append((jobID, automation.workflowID, version, input.jsonText))
+                    jobs.append((jobID, automation.workflowID, version, input))
                     followUps.append(WorkflowJobs.firstStep(ofJob: jobID, version: version, tenantID: tenantID))
                 } catch {
                     execution.error = "the input_map: \(error.message); no job started"

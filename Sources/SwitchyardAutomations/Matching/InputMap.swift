@@ -28,6 +28,12 @@ enum InputMap {
         return .success(map)
     }
 
+    /// The most input the jobs that one event starts may hold between them, as JSON text: a
+    /// job's data limit (``WorkflowDefinition/jobDataLimit``, 64 MiB). A chatbot may have 500
+    /// automations, each starting a job with its own copy of the event; past the limit the
+    /// executions record why no job started.
+    static let eventInputLimit = WorkflowDefinition.jobDataLimit
+
     /// The job's input: `map` over the event and chatbot, or the event body when there is no map.
     /// - Throws: ``JSONPathError`` when the map's queries need more than
     ///   ``JSONPath/defaultWorkLimit`` on this event (`workLimitExceeded`), select more nodes

@@ -24,10 +24,11 @@ public struct HTTPTransformer: StepTransformer {
     public static let maxResponseSize = 4 << 20
 
     /// Why a step may not set header `name`, if it may not: the fields the client frames the
-    /// request with (``HTTPHeader/framingNames``) and `Host`, which the URL gives (another one
-    /// would reach a host the outbound guard never checked on an address it allowed).
+    /// request with (``HTTPHeader/framingNames``), `Expect` (libcurl's to handle), and `Host`,
+    /// which the URL gives (another one would reach a host the outbound guard never checked on
+    /// an address it allowed).
     public static func headerProblem(_ name: String) -> String? {
-        guard HTTPHeader(name, "").isFraming || name.lowercased() == "host" else { return nil }
+        guard HTTPHeader(name, "").isFraming || ["host", "expect"].contains(name.lowercased()) else { return nil }
         return "not allowed: the client sets \(name) from the URL, the body and the connection"
     }
 
