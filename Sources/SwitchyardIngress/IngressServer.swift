@@ -4,6 +4,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 import Metrics
+import NIOCore
 public import ServiceLifecycle
 public import Switchyard
 public import SwitchyardAPI
@@ -117,14 +118,18 @@ public struct IngressServer: Sendable {
     }
 
     /// The application, listening on every interface at the configured port; connections idle
-    /// (no request in progress, or a request head that never completes) longer than the
-    /// configured idle timeout are closed.
+    /// (no request in progress) longer than the configured idle timeout are closed, and so are
+    /// those whose next request, head and body, hasn't wholly arrived within it.
     /// - Throws: A pipeline's ``ConfigurationError`` (its routes' settings).
     public func application(port: Int? = nil) throws -> some Service {
-        Application(
+        let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeout))
+        return Application(
             router: try router(),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [MalformedRequestAnswer()], idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
+                additionalChannelHandlers: [
+                    MalformedRequestAnswer(), RequestReadDeadline(limit: idleTimeout, variable: "SWITCHYARD_HTTP_IDLE_TIMEOUT"),
+                ],
+                idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
             logger: logger)
     }

@@ -72,6 +72,53 @@ import Testing
         }
     }
 
+    /// The idle timer restarts on every byte: a request trickled a byte at a time held its
+    /// connection for hours. A whole request must arrive within the idle timeout; one whose head
+    /// came is told 408. A long answer (a live-update stream) is not a request arriving, and
+    /// stays open.
+    @Test func aRequestTrickledAByteAtATimeIsCutAtTheIdleTimeout() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet, environment: [
+                "SWITCHYARD_HTTP_IDLE_TIMEOUT": "2", "SWITCHYARD_SSE_HEARTBEAT": "1",
+            ])
+            let ingress = tenants.ingress
+            let created = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
+            let jobID = try #require(created.json["job_id"] as? String)
+            let stream = try await EventStreamClient.connect(
+                port: ingress.port, path: "/v1/jobs/\(jobID)/events", headers: ["Authorization": "Bearer \(tenants.a.key)"])
+            #expect(stream.status == 200)
+            let head = try LoopbackClient(port: ingress.port)
+            let body = try LoopbackClient(port: ingress.port)
+            #expect(body.send(
+                "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(tenants.a.key)\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"))
+            let started = ContinuousClock.now
+            // Each sends a byte every 400 ms, well within the idle timeout, until its connection closes.
+            let trickles = [(head, true), (body, false)].map { client, isHead in
+                Task {
+                    for byte in "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".map(String.init) {
+                        guard client.send(isHead ? byte : "x") else { return }
+                        try await Task.sleep(for: .milliseconds(400))
+                    }
+                }
+            }
+            let answer = await body.receiveUntilClose(timeout: .seconds(15)).map { String(decoding: $0, as: UTF8.self) }
+            #expect(answer?.hasPrefix("HTTP/1.1 408") == true && answer?.contains(#""code":"request_timeout""#) == true, "\(answer ?? "still open")")
+            #expect(await head.waitForClose(timeout: .seconds(10)), "a trickled head is closed")
+            #expect(ContinuousClock.now - started < .seconds(10), "within the idle timeout (2 s), not after the whole trickle (18 s)")
+            for trickle in trickles { trickle.cancel() }
+            head.close()
+            body.close()
+            // The stream has been open longer than the idle timeout: the job it follows runs now.
+            try fleet.startWorker(["workflow"], environment: WorkflowHarness.workerEnvironment)
+            var completed = false
+            while !completed, let event = try await stream.next(timeout: .seconds(20)) { completed = event.data.contains(#""completed""#) }
+            #expect(completed, "the stream, open for longer than the idle timeout, still delivers")
+            stream.close()
+            #expect(try await ingress.get("/healthz").status == 200)
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func requestsBeyondTheDatabasePoolGet503WithRetryAfterInsteadOfQueueing() async throws {
         try await withFleet { fleet in
             let tenants = try await JobAPITests.Tenants.start(fleet, environment: ["SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT": "1"])
