@@ -4,6 +4,9 @@
 /// The kinds of value a body field may hold.
 public enum FieldKind: String, Sendable, Codable {
     case string, integer, number, boolean, object, array
+    /// A conversation: an array of `{role, content}` turns, at least one with a string role and
+    /// content that isn't blank (the turns the analysis worker can read; it skips the others).
+    case turns
 
     /// Whether `value` is of this kind.
     func admits(_ value: JSONValue) -> Bool {
@@ -11,9 +14,18 @@ public enum FieldKind: String, Sendable, Codable {
         case (.string, .string), (.integer, .int), (.number, .int), (.number, .double), (.boolean, .bool),
              (.object, .object), (.array, .array):
             true
+        case (.turns, .array(let turns)):
+            turns.contains { turn in
+                turn["role"]?.string != nil && turn["content"]?.string?.contains(where: { !$0.isWhitespace }) == true
+            }
         default:
             false
         }
+    }
+
+    /// What a value of this kind is, for messages.
+    var expectation: String {
+        self == .turns ? "a list of {role, content} turns, at least one with a string role and content that isn't blank" : rawValue
     }
 }
 
@@ -108,7 +120,7 @@ public enum EventCatalog {
             fields: [
                 .init(name: "conversation_id", kind: .string, required: true, summary: "The video-call vendor's conversation id."),
                 .init(name: "properties", kind: .object, required: false, summary: "Vendor properties, passed through (a transcript may be in properties.transcript)."),
-                .init(name: "transcript", kind: .array, required: false,
+                .init(name: "transcript", kind: .turns, required: false,
                       summary: "The conversation as turns {role, content}; without it the analysis worker fetches the transcript."),
                 .init(name: "transcript_url", kind: .string, required: false, summary: "Where to fetch the transcript from."),
             ],
@@ -236,7 +248,8 @@ public enum EventCatalog {
             }
             guard field.kind.admits(value) else {
                 throw EventValidationError(
-                    field: "body.\(field.name)", message: "expected \(field.kind.rawValue), got \(value.kindName)")
+                    field: "body.\(field.name)",
+                    message: "expected \(field.kind.expectation), got \(value.array != nil && field.kind == .turns ? "none such" : value.kindName)")
             }
         }
     }

@@ -7,6 +7,8 @@ import Testing
     @Test func aValidBodyPassesAndEachProblemNamesItsField() {
         #expect(throws: Never.self) {
             try EventCatalog.validate(type: "conversation.ended", body: ["v": 1, "conversation_id": "c", "extra": true])
+            try EventCatalog.validate(
+                type: "conversation.ended", body: ["v": 1, "conversation_id": "c", "transcript": [[:], ["role": "user", "content": "hi"]]])
         }
         let cases: [(String, JSONValue, String)] = [
             ("no.such.type", ["v": 1], "type"),
@@ -16,6 +18,12 @@ import Testing
             ("conversation.ended", ["v": 1], "body.conversation_id"),
             ("conversation.ended", ["v": 1, "conversation_id": 5], "body.conversation_id"),
             ("chatbot.sentiment.analysed", ["v": 1, "chatbot_id": "b", "sentiment": "ok", "score": "high"], "body.score"),
+            // Transcripts the analysis worker could only dead-letter.
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": [[:]]], "body.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": [5]], "body.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": [["role": true, "content": [:]]]], "body.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": [["role": "user", "content": " \n"]]], "body.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": "user: hi"], "body.transcript"),
         ]
         for (type, body, field) in cases {
             let error = #expect(throws: EventValidationError.self) { try EventCatalog.validate(type: type, body: body) }
