@@ -17,8 +17,10 @@ public import SwitchyardRuntime
 /// `build.reported` (the service's callbacks through the webhook): stores the event once per
 /// sequence number, and on `completed` or `failed` finishes the project (`completed_at` or
 /// `error_message`). A finished project never moves again, so late or out-of-order callbacks
-/// only add their events. A report for a build id we don't know yet is retried: its start may
-/// not have committed.
+/// only add their events, and only those numbered before the event that finished it (a
+/// `failed` after `completed` is dropped). A report for a build id we don't know yet is
+/// retried: its start may not have committed; one without a build id, with an unknown kind or
+/// a negative sequence is a `validation` dead letter at once.
 public struct BuildRole: WorkerRole {
     public let name = "build"
     private let pool: PostgresPool
@@ -90,10 +92,18 @@ public struct BuildRole: WorkerRole {
     }
 
     private func record(_ event: JSONValue) async -> HandlerOutcome {
-        guard let buildID = event["build_id"]?.string, let kind = event["kind"]?.string,
-              ["progress", "completed", "failed"].contains(kind), let sequence = event["sequence"]?.integer
-        else {
-            return .permanentFailure(HandlerFailure("validation", "build.reported needs build_id, kind and sequence"))
+        // Each of these could never name a build or an event of one: no retry would help.
+        guard let buildID = event["build_id"]?.string, !buildID.isEmpty else {
+            return .permanentFailure(HandlerFailure(
+                "validation", "build.reported: build_id: expected a non-empty string, got \(event["build_id"]?.excerpt() ?? "nothing")"))
+        }
+        guard let kind = event["kind"]?.string, ["progress", "completed", "failed"].contains(kind) else {
+            return .permanentFailure(HandlerFailure(
+                "validation", "build.reported: kind: expected progress, completed or failed, got \(event["kind"]?.excerpt() ?? "nothing")"))
+        }
+        guard let sequence = event["sequence"]?.integer, sequence >= 0 else {
+            return .permanentFailure(HandlerFailure(
+                "validation", "build.reported: sequence: expected a whole number from 0, got \(event["sequence"]?.excerpt() ?? "nothing")"))
         }
         let found: (projectID: String, tenantID: String)?
         do {
@@ -115,7 +125,10 @@ public struct BuildRole: WorkerRole {
             try connection.execute(
                 """
                 INSERT INTO build_events (tenant_id, project_id, sequence, kind, progress, message, payload)
-                VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (project_id, sequence) DO NOTHING
+                SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7::jsonb
+                WHERE NOT EXISTS (
+                    SELECT FROM build_events f WHERE f.project_id = $2::uuid AND f.kind IN ('completed', 'failed') AND f.sequence < $3)
+                ON CONFLICT (project_id, sequence) DO NOTHING
                 """, [found.tenantID, found.projectID, Int(sequence), kind, progress, text, payload])
             switch kind {
             case "completed":
