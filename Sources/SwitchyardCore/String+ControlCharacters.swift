@@ -7,3 +7,24 @@ extension StringProtocol {
         unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 }
+
+extension String {
+    /// The text with each control character (U+0000-U+001F, U+007F-U+009F) written as its
+    /// JSON escape (`\n`, `\u001b`), for messages that quote what someone else wrote.
+    public var escapingControlCharacters: String {
+        guard hasControlCharacters else { return self }
+        var escaped = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            switch scalar.value {
+            case 0x0A: escaped.append(contentsOf: #"\n"#.unicodeScalars)
+            case 0x0D: escaped.append(contentsOf: #"\r"#.unicodeScalars)
+            case 0x09: escaped.append(contentsOf: #"\t"#.unicodeScalars)
+            case 0..<0x20, 0x7F...0x9F:
+                let hex = String(scalar.value, radix: 16)
+                escaped.append(contentsOf: (#"\u"# + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            default: escaped.append(scalar)
+            }
+        }
+        return String(escaped)
+    }
+}

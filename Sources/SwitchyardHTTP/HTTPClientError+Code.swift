@@ -6,7 +6,7 @@ extension HTTPClientError {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         enum Base: String, Sendable {
             case invalidRequest, connectTimeout, timeout, connectionFailed, tlsHandshake, tls
-            case responseTooLarge, httpStatus, transferFailed, cancelled, shutdown, forbiddenURL
+            case responseTooLarge, httpStatus, transferFailed, cancelled, shutdown, forbiddenURL, invalidResponse
         }
 
         let base: Base
@@ -43,6 +43,10 @@ extension HTTPClientError {
         /// connection was made: not `http`/`https`, user information in the URL, or an address
         /// that is not public and not allowed. Permanent.
         public static let forbiddenURL = Code(.forbiddenURL)
+        /// The server's answer can't be followed or read as HTTP: redirects past the client's
+        /// limit, a reply that isn't HTTP/1.x or HTTP/2 (HTTP/0.9 included), or a redirect to a
+        /// scheme other than `http` and `https`. Permanent: the same server answers the same.
+        public static let invalidResponse = Code(.invalidResponse)
 
         /// The code's name, for example `timeout`.
         public var description: String { base.rawValue }

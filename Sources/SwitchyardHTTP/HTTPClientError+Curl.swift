@@ -34,8 +34,15 @@ extension HTTPClientError {
                 CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT, CURLE_SSL_ENGINE_NOTFOUND,
                 CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_USE_SSL_FAILED:
                 (.tls, "TLS verification or setup failed")
-            case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_BAD_FUNCTION_ARGUMENT:
+            case CURLE_URL_MALFORMAT, CURLE_BAD_FUNCTION_ARGUMENT:
                 (.invalidRequest, "libcurl rejected the request")
+            case CURLE_TOO_MANY_REDIRECTS:
+                (.invalidResponse, "the server redirected more times than the client follows")
+            case CURLE_WEIRD_SERVER_REPLY:
+                (.invalidResponse, "the server's reply is not HTTP")
+            case CURLE_UNSUPPORTED_PROTOCOL:
+                // A request's own scheme is checked before libcurl sees it (`validate()`).
+                (.invalidResponse, "the server answered in a protocol the client doesn't take (HTTP/0.9, or a redirect to a scheme other than http or https)")
             case CURLE_ABORTED_BY_CALLBACK:
                 (.cancelled, "the request was cancelled")
             default:

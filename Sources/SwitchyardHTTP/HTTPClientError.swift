@@ -16,6 +16,7 @@
 /// | ``Code/httpStatus`` 5xx, 408 and 429 | ``Code/httpStatus`` other than those (4xx, 3xx) |
 /// | ``Code/transferFailed`` (any other libcurl failure) | |
 /// | ``Code/cancelled``, ``Code/shutdown`` (our side stopped; the request itself did not fail) | ``Code/forbiddenURL`` (refused by the client's ``OutboundPolicy``) |
+/// | | ``Code/invalidResponse`` (a redirect loop, a reply that isn't HTTP) |
 public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; compare with the static members of ``Code``.
     public let code: Code
@@ -66,7 +67,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
             true
         case .httpStatus:
             status.map { $0 >= 500 || $0 == 408 || $0 == 429 } ?? false
-        case .invalidRequest, .tls, .responseTooLarge, .forbiddenURL:
+        case .invalidRequest, .tls, .responseTooLarge, .forbiddenURL, .invalidResponse:
             false
         }
     }

@@ -15,10 +15,10 @@ extension HTTPRequest {
         }
         let scheme = url.prefix { $0 != ":" }.lowercased()
         guard scheme == "http" || scheme == "https", url.dropFirst(scheme.count).hasPrefix("://") else {
-            throw .invalidRequest("URL is not an absolute http:// or https:// URL: \(Redaction.url(url).prefix(200))")
+            throw .invalidRequest("URL is not an absolute http:// or https:// URL: \(String(Redaction.url(url).prefix(200)).escapingControlCharacters)")
         }
         guard !url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
-            throw .invalidRequest("URL contains whitespace or control characters: \(Redaction.url(url).prefix(200))")
+            throw .invalidRequest("URL contains whitespace or control characters: \(String(Redaction.url(url).prefix(200)).escapingControlCharacters)")
         }
         for header in headers {
             if let problem = header.formProblem { throw .invalidRequest(problem) }
@@ -40,7 +40,7 @@ extension HTTPHeader {
     /// could inject lines (CR, LF or NUL), or one of the ``framingNames`` the client writes.
     public var formProblem: String? {
         guard isToken(name) else {
-            return "header name \"\(name.prefix(100))\" is not a token"
+            return "header name \"\(String(name.prefix(100)).escapingControlCharacters)\" is not a token"
         }
         guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
             return "value of header \(name) contains CR, LF or NUL"

@@ -107,6 +107,7 @@ import Testing
         let routes: [String: LoopbackRoute] = [
             "/old": LoopbackRoute(status: 302, headers: [("Location", "/new")]),
             "/new": .text("moved here"),
+            "/loop": LoopbackRoute(status: 302, headers: [("Location", "/loop")]),
         ]
         try await withClient(routes: routes) { client, server in
             let response = try await client.execute(HTTPRequest(url: server.url("/old")))
@@ -119,6 +120,10 @@ import Testing
             #expect(response.bodyText == "moved here")
             #expect(response.header("Location") == nil)
             #expect(server.requests.map(\.path) == ["/old", "/new"])
+            // The same server will loop again: permanent, naming the limit.
+            let loop = await #expect(throws: HTTPClientError.self) { try await client.execute(HTTPRequest(url: server.url("/loop"))) }
+            #expect(loop?.code == .invalidResponse && loop?.isTransient == false, "\(loop.map { "\($0)" } ?? "")")
+            #expect(loop?.curlMessage?.contains("Maximum (2) redirects") == true)
         }
     }
 }

@@ -153,6 +153,7 @@ import Testing
                 try await client.execute(HTTPRequest(url: server.url("/loop")))
             }
             #expect(error?.curlCode == 47, "CURLE_TOO_MANY_REDIRECTS, as an unguarded client reports it")
+            #expect(error?.code == .invalidResponse && error?.isTransient == false, "a loop loops again: no retry")
             #expect(server.requests.count == 3)
         }
         try await withClient(routes: routes, configuration: try Self.guarded("127.0.0.0/8")) { client, server in

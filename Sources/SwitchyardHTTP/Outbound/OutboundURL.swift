@@ -1,6 +1,7 @@
 // A URL a guarded client is about to fetch, read as libcurl reads it and checked before any lookup.
 
 import CSwitchyardCurl
+import SwitchyardCore
 
 /// The parts of a URL that decide where a guarded request goes, from libcurl's own parser
 /// (``CurlURL``), so that the host judged is the host libcurl connects to.
@@ -24,7 +25,7 @@ public struct OutboundURL: Sendable {
     ///   parse it, ``HTTPClientError/Code/forbiddenURL`` if it breaks a rule.
     init(checking text: String) throws(HTTPClientError) {
         guard let parsed = CurlURL(text), let scheme = parsed.part(CURLUPART_SCHEME)?.lowercased() else {
-            throw .invalidRequest("URL is not a URL libcurl can parse: \(text.prefix(200))")
+            throw .invalidRequest("URL is not a URL libcurl can parse: \(String(text.prefix(200)).escapingControlCharacters)")
         }
         guard scheme == "http" || scheme == "https" else {
             throw .forbiddenURL("a \(scheme.prefix(20)): URL: only http and https may be fetched")

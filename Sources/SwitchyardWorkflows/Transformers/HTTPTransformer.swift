@@ -51,14 +51,16 @@ public struct HTTPTransformer: StepTransformer {
         do {
             response = try await client.execute(request)
         } catch let error as HTTPClientError {
-            let message = "\(request.method) \(Redaction.url(request.url)): \(error.message)"
+            // libcurl's own words say which limit or rule (\"Maximum (50) redirects followed\").
+            let detail = error.curlMessage.map { " (libcurl: \(String($0.prefix(200)).escapingControlCharacters))" } ?? ""
+            let message = "\(request.method) \(Redaction.url(request.url).escapingControlCharacters): \(error.message)\(detail)"
             return error.isTransient ? .retryable(message) : .failed(message)
         } catch {
-            return .retryable("\(request.method) \(Redaction.url(request.url)): \(error)")
+            return .retryable("\(request.method) \(Redaction.url(request.url).escapingControlCharacters): \(error)")
         }
         guard response.isSuccess else {
             let excerpt = String(response.bodyText.prefix(300))
-            let message = "HTTP \(response.status) from \(request.method) \(Redaction.url(request.url))\(excerpt.isEmpty ? "" : ": \(excerpt)")"
+            let message = "HTTP \(response.status) from \(request.method) \(Redaction.url(request.url).escapingControlCharacters)\(excerpt.isEmpty ? "" : ": \(excerpt.escapingControlCharacters)")"
             if response.status == 429, let retryAfter = response.retryAfter() { return .rateLimited(message, retryAfter: retryAfter) }
             return response.status >= 500 || response.status == 408 || response.status == 429 ? .retryable(message) : .failed(message)
         }
