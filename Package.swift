@@ -287,8 +287,8 @@ let package = Package(
         .testTarget(
             name: "SwitchyardTests",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardPipeline", "SwitchyardPipelines",
-                "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardTestSupport",
+                "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardImages", "SwitchyardPipeline",
+                "SwitchyardPipelines", "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardTestSupport",
             ],
             swiftSettings: swiftSettings),
     ]

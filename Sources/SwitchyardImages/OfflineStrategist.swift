@@ -59,10 +59,15 @@ public struct OfflineStrategist: CarouselStrategist {
         topic.prefix(1).uppercased() + topic.dropFirst()
     }
 
-    /// The prompt's key words: words of five letters or more that say something, in order, once each.
+    /// The most characters of a key word: a prompt of one 2,000-letter word made every slide's
+    /// body and image prompt longer than a strategy may be, so every such generation failed.
+    static let keywordLimit = 40
+
+    /// The prompt's key words: words of five letters or more that say something, in order, once
+    /// each, cut to ``keywordLimit`` characters.
     static func keywords(_ prompt: String) -> [String] {
         var seen = Set<String>()
-        return prompt.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" }).map(String.init)
+        return prompt.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" }).map { String($0.prefix(keywordLimit)) }
             .filter { $0.count >= 5 && !stopWords.contains($0) && seen.insert($0).inserted }
     }
 
