@@ -19,6 +19,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var retryAfter: Int?
     /// Every problem found, when a request has several (the first is also `field` and `message`).
     public var problems: [Problem]?
+    /// The methods the path takes, for a 405 (`Allow`).
+    public var allow: [String]?
 
     /// One of several problems with a request.
     public struct Problem: Encodable, Sendable, Equatable {
@@ -62,6 +64,7 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let allow { headers[.allow] = allow.joined(separator: ", ") }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBody)))
     }
 

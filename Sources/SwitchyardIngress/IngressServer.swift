@@ -10,6 +10,7 @@ public import Switchyard
 public import SwitchyardAPI
 public import SwitchyardConsole
 public import SwitchyardMetrics
+import SwitchyardCore
 import SwitchyardPipeline
 import SwitchyardPipelines
 public import SwitchyardPostgres
@@ -66,7 +67,8 @@ public struct IngressServer: Sendable {
     /// - Throws: A pipeline's ``ConfigurationError`` (its routes' settings).
     public func router() throws -> Router<IngressRequestContext> {
         let router = Router(context: IngressRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware())
+        let routeMethods = RouteMethods()
+        router.add(middleware: JSONErrorMiddleware(routeMethods: routeMethods))
         router.add(middleware: RequestMetricsMiddleware())
         let authentication = CallerAuthentication(
             pool: pool, rate: configuration.apiRate, burst: configuration.apiBurst,
@@ -114,6 +116,7 @@ public struct IngressServer: Sendable {
                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
             }
         }
+        routeMethods.load(router)
         return router
     }
 
@@ -136,13 +139,24 @@ public struct IngressServer: Sendable {
 }
 
 /// Turns every error into the JSON error shape: Hummingbird's own (unknown route, wrong
-/// method) and unexpected ones (500 without internals).
+/// method) and unexpected ones (500 without internals). The router answers a path it serves
+/// with other methods as it answers an unknown one; that is a 405 naming the methods (`Allow`).
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routeMethods: RouteMethods
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            let allowed = routeMethods.methods(for: request.uri.path)
+            guard !allowed.isEmpty else { throw APIError(.notFound, "not_found", "no route \(request.uri.path.escapingControlCharacters.prefix(200))") }
+            var refusal = APIError(
+                .methodNotAllowed, "method_not_allowed",
+                "\(request.method.rawValue.escapingControlCharacters.prefix(20)) is not served at this path; it takes \(allowed.joined(separator: ", "))")
+            refusal.allow = allowed
+            throw refusal
         } catch let error as HTTPError {
             let code = switch error.status {
             case .notFound: "not_found"

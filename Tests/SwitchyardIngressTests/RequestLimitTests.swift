@@ -29,6 +29,12 @@ import Testing
             let unknown = try await ingress.post("/v1/nothing-here", body: "{}", headers: [])
             #expect(unknown.status == 404)
             #expect(unknown.errorCode == "not_found")
+            // A path served with other methods says which (it answered 404, as if it didn't exist).
+            let wrongMethod = try await ingress.client.execute(HTTPRequest(method: .delete, url: "http://127.0.0.1:\(ingress.port)/v1/events"))
+            #expect(wrongMethod.status == 405 && wrongMethod.header("Allow") == "POST", "\(wrongMethod.status) \(wrongMethod.bodyText)")
+            #expect(wrongMethod.bodyText.contains(#""code":"method_not_allowed""#) && wrongMethod.bodyText.contains("it takes POST"))
+            let parameterized = try await ingress.client.execute(HTTPRequest(method: .put, url: "http://127.0.0.1:\(ingress.port)/v1/jobs/anything"))
+            #expect(parameterized.status == 405 && parameterized.header("Allow") == "GET", "\(parameterized.status) \(parameterized.bodyText)")
 
             #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 0)
             #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts") == 0)
