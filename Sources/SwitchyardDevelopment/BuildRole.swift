@@ -17,10 +17,10 @@ public import SwitchyardRuntime
 /// `build.reported` (the service's callbacks through the webhook): stores the event once per
 /// sequence number, and on `completed` or `failed` finishes the project (`completed_at` or
 /// `error_message`). A finished project never moves again, so late or out-of-order callbacks
-/// only add their events, and only those numbered before the event that finished it (a
-/// `failed` after `completed` is dropped). A report for a build id we don't know yet is
-/// retried: its start may not have committed; one without a build id, with an unknown kind or
-/// a negative sequence is a `validation` dead letter at once.
+/// only add their events: the history keeps what the service said (a `failed` after
+/// `completed` too), the project's status the first ending. A report for a build id we don't
+/// know yet is retried: its start may not have committed; one without a build id, with an
+/// unknown kind or a negative sequence is a `validation` dead letter at once.
 public struct BuildRole: WorkerRole {
     public let name = "build"
     private let pool: PostgresPool
@@ -125,10 +125,7 @@ public struct BuildRole: WorkerRole {
             try connection.execute(
                 """
                 INSERT INTO build_events (tenant_id, project_id, sequence, kind, progress, message, payload)
-                SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7::jsonb
-                WHERE NOT EXISTS (
-                    SELECT FROM build_events f WHERE f.project_id = $2::uuid AND f.kind IN ('completed', 'failed') AND f.sequence < $3)
-                ON CONFLICT (project_id, sequence) DO NOTHING
+                VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (project_id, sequence) DO NOTHING
                 """, [found.tenantID, found.projectID, Int(sequence), kind, progress, text, payload])
             switch kind {
             case "completed":
