@@ -36,7 +36,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, logger: logger)
         let console = try makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: pool), .init(service: console.application(port: port)), .init(service: liveUpdates)],
+            services: [.init(service: pool), .init(service: console.application(port: port, idleTimeout: consoleConfiguration.idleTimeout)), .init(service: liveUpdates)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("console listening", metadata: ["port": "\(port)"])
         try await group.run()

@@ -20,6 +20,9 @@ public struct ConsoleConfiguration: Sendable {
     public var signInPerMinute: Int
     /// Sign-in attempts per address in a burst.
     public var signInBurst: Int
+    /// Seconds a connection of `switchyard console` may idle, and a request take to arrive
+    /// (`SWITCHYARD_HTTP_IDLE_TIMEOUT`, default 60, as on the ingress).
+    public var idleTimeout: Int
 
     /// Reads and checks the variables.
     /// - Throws: ``ConfigurationError`` naming the variable and what was wrong.
@@ -28,6 +31,7 @@ public struct ConsoleConfiguration: Sendable {
         enabledOnIngress = try variables.flag("SWITCHYARD_CONSOLE", default: true)
         alwaysSecureCookies = try variables.flag("SWITCHYARD_CONSOLE_SECURE_COOKIES", default: false)
         signInPerMinute = try variables.integer("SWITCHYARD_CONSOLE_SIGN_IN_PER_MINUTE", default: 6, in: 1...10_000)
+        idleTimeout = try variables.integer("SWITCHYARD_HTTP_IDLE_TIMEOUT", default: 60, in: 1...86_400)
         signInBurst = try variables.integer("SWITCHYARD_CONSOLE_SIGN_IN_BURST", default: 10, in: 1...10_000)
     }
 }

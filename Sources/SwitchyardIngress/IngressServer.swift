@@ -125,14 +125,9 @@ public struct IngressServer: Sendable {
     /// those whose next request, head and body, hasn't wholly arrived within it.
     /// - Throws: A pipeline's ``ConfigurationError`` (its routes' settings).
     public func application(port: Int? = nil) throws -> some Service {
-        let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeout))
-        return Application(
+        Application(
             router: try router(),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [
-                    MalformedRequestAnswer(), RequestReadDeadline(limit: idleTimeout, variable: "SWITCHYARD_HTTP_IDLE_TIMEOUT"),
-                ],
-                idleTimeout: idleTimeout)),
+            server: .guardedHTTP1(idleTimeout: .seconds(Int64(configuration.idleTimeout)), variable: "SWITCHYARD_HTTP_IDLE_TIMEOUT"),
             configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
             logger: logger)
     }

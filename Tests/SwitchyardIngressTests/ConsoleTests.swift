@@ -280,12 +280,17 @@ import Testing
         try await withFleet { fleet in
             let token = try ConsoleHarness.createOperator(fleet, "hank")
             let port = try freeLoopbackPort()
-            try fleet.start(["console", "--port", "\(port)"])
+            try fleet.start(["console", "--port", "\(port)"], environment: ["SWITCHYARD_HTTP_IDLE_TIMEOUT": "2"])
             var console = ConsoleHarness(port: port)
             try await eventually("the console to listen", timeout: .seconds(20)) { (try? await console.get("/healthz").status) == 200 }
             #expect(try await console.get("/console").isSignInPage)
             try await console.signIn(token)
             #expect(try await console.get("/console").bodyText.contains("sy.work.probe"))
+            // Its connections have the ingress's guards: one that never sends a request is closed
+            // (the console's own server had no idle timeout at all).
+            let silent = try LoopbackClient(port: port)
+            #expect(await silent.waitForClose(timeout: .seconds(10)), "an idle connection is closed")
+            silent.close()
 
             let off = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_CONSOLE": "0"])
             #expect(try await off.get("/console").status == 404)

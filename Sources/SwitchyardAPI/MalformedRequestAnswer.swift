@@ -5,7 +5,6 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
-import SwitchyardAPI
 
 /// Answers an HTTP parse error (headers past the limits, a character HTTP forbids, a malformed
 /// request line, length or chunk) with a 400 `malformed_request` naming the problem, then

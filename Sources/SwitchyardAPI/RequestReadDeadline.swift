@@ -4,7 +4,6 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
-import SwitchyardAPI
 
 /// Closes a connection whose next request, head and body, has not wholly arrived within
 /// `limit` of the connection being ready for it (opened, or its previous response sent). A
