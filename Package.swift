@@ -197,7 +197,7 @@ let package = Package(
                 "SwitchyardPipeline", "SwitchyardPipelines", "SwitchyardPostgres",
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Crypto", "swift-crypto"),
                 product("Logging", "swift-log"), product("Metrics", "swift-metrics"), product("ServiceLifecycle", "swift-service-lifecycle"),
-                product("NIOCore", "swift-nio"), product("NIOHTTP1", "swift-nio"), product("NIOHTTPTypes", "swift-nio-extras"),
+                product("NIOCore", "swift-nio"),
             ],
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings),
