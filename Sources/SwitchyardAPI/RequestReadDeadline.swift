@@ -75,7 +75,7 @@ final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
             break
         case .end:
             responding = false
-            owed -= 1
+            owed = max(0, owed - 1)
             if owed == 0 || reading { arm(context) }
         }
         context.write(data, promise: promise)

@@ -8,16 +8,21 @@ import Testing
 /// Holding the ingress open: live-update streams per tenant, streams of revoked keys, idle and
 /// half-sent connections, and more requests than database connections.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct AbuseStreamTests {
+    /// Two tenants on an ingress with 1 s stream heartbeats and `environment`, and an `echo` job
+    /// of tenant A's: its live-update path and A's authorization header.
+    static func echoJob(
+        _ fleet: Fleet, _ environment: [String: String]
+    ) async throws -> (tenants: JobAPITests.Tenants, path: String, auth: [String: String]) {
+        let tenants = try await JobAPITests.Tenants.start(fleet, environment: environment.merging(["SWITCHYARD_SSE_HEARTBEAT": "1"]) { $1 })
+        let created = try await tenants.ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
+        let jobID = try #require(created.json["job_id"] as? String)
+        return (tenants, "/v1/jobs/\(jobID)/events", ["Authorization": "Bearer \(tenants.a.key)"])
+    }
+
     @Test func aTenantHoldsAtMostItsQuotaOfStreamsAndARevokedKeysStreamsEnd() async throws {
         try await withFleet { fleet in
-            let tenants = try await JobAPITests.Tenants.start(fleet, environment: [
-                "SWITCHYARD_SSE_MAX_PER_TENANT": "2", "SWITCHYARD_SSE_HEARTBEAT": "1",
-            ])
+            let (tenants, path, auth) = try await Self.echoJob(fleet, ["SWITCHYARD_SSE_MAX_PER_TENANT": "2"])
             let ingress = tenants.ingress
-            let created = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
-            let jobID = try #require(created.json["job_id"] as? String)
-            let path = "/v1/jobs/\(jobID)/events"
-            let auth = ["Authorization": "Bearer \(tenants.a.key)"]
             let first = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
             let second = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
             #expect(first.status == 200 && second.status == 200)
@@ -78,14 +83,9 @@ import Testing
     /// stays open.
     @Test func aRequestTrickledAByteAtATimeIsCutAtTheIdleTimeout() async throws {
         try await withFleet { fleet in
-            let tenants = try await JobAPITests.Tenants.start(fleet, environment: [
-                "SWITCHYARD_HTTP_IDLE_TIMEOUT": "2", "SWITCHYARD_SSE_HEARTBEAT": "1",
-            ])
+            let (tenants, path, auth) = try await Self.echoJob(fleet, ["SWITCHYARD_HTTP_IDLE_TIMEOUT": "2"])
             let ingress = tenants.ingress
-            let created = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
-            let jobID = try #require(created.json["job_id"] as? String)
-            let stream = try await EventStreamClient.connect(
-                port: ingress.port, path: "/v1/jobs/\(jobID)/events", headers: ["Authorization": "Bearer \(tenants.a.key)"])
+            let stream = try await EventStreamClient.connect(port: ingress.port, path: path, headers: auth)
             #expect(stream.status == 200)
             let head = try LoopbackClient(port: ingress.port)
             let body = try LoopbackClient(port: ingress.port)

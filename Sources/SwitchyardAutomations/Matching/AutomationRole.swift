@@ -123,13 +123,14 @@ public struct AutomationRole: WorkerRole {
             } else if let version = versions[automation.workflowID] {
                 do throws(JSONPathError) {
                     let input = try InputMap.input(automation.inputMap, event: body, chatbot: chatbot.document).jsonText
-                    inputBytes += input.utf8.count
-                    guard inputBytes <= InputMap.eventInputLimit else {
+                    // An input that would pass the limit starts nothing and uses none of it.
+                    guard inputBytes + input.utf8.count <= InputMap.eventInputLimit else {
                         execution.error = "the jobs this event starts would hold more than \(InputMap.eventInputLimit) bytes of input; no job started"
                         execution.startMessage = execution.error ?? ""
                         executions.append(execution)
                         continue
                     }
+                    inputBytes += input.utf8.count
                     let jobID = DerivedID.make("job", message.messageID, automation.id)
                     execution.jobID = jobID
                     execution.startStep = version.startStep
