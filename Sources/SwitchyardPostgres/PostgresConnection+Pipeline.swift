@@ -109,8 +109,13 @@ extension PostgresConnection {
         let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
         PQclear(sync)
         guard synced else {
+            // The server ended the session mid-pipeline (a terminated backend sends its reason
+            // as the last result before it goes).
             close()
-            throw PostgresError(.connectionClosed, "the pipeline's results were out of step; the connection was closed")
+            let reason = firstError.map { ": \($0.message)" } ?? ""
+            throw PostgresError(
+                .connectionClosed, "the pipeline's results were out of step; the connection was closed\(reason)",
+                sqlState: firstError?.sqlState)
         }
         if let firstError { throw firstError }
         return rows.compactMap { $0 }

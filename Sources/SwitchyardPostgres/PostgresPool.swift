@@ -159,6 +159,18 @@ public actor PostgresPool {
         }
     }
 
+    /// Closes the idle connections, so that the next callers open fresh ones. For a caller
+    /// that has just lost a connection: a server restart ended the idle ones too, and telling
+    /// a lost server from a lost connection takes a connection opened after the loss.
+    public func closeIdleConnections() async {
+        let connections = idle
+        idle = []
+        statistics.open -= connections.count
+        for connection in connections {
+            await connection.close()
+        }
+    }
+
     /// Writes the deferred statements (``writeSoon(_:ifFailed:)``), then closes the idle
     /// connections and fails every waiting caller with ``PostgresError/Code/poolClosed``;
     /// connections lent out close when they come back. Later calls fail with

@@ -33,8 +33,9 @@ public enum CommitResult: Sendable {
 /// outbox rows, `COMMIT`), or two when an inbox row exists already. If anything in it fails, the batch is
 /// redone with a savepoint per delivery (and, should that transaction fail too, one
 /// transaction per delivery), so that only the delivery at fault fails. Only a lost database
-/// connection is retried, with capped backoff, holding the deliveries unacknowledged; a value
-/// the database refuses never stalls the batch.
+/// connection is retried, with capped backoff, holding the deliveries unacknowledged while the
+/// database can't be reached; a value the database refuses never stalls the batch, and neither
+/// does a delivery whose writes take the connection down while the database stays up.
 ///
 /// Follow-ups are written under a lease (``OutboxWriter/leasedStatements(_:tenantID:appID:)``)
 /// and handed to the ``FollowUpPublisher`` right after the commit: on the fast path from the
@@ -164,9 +165,18 @@ final class Committer: Sendable {
         }
     }
 
+    /// Commits the batch, holding it through database outages. A lost connection is an outage
+    /// while the database can't be reached; when a freshly opened connection answers at once,
+    /// the batch's own writes may have taken the connection down (a value that makes the
+    /// server end the session, a crash of its backend). Then the batch is tried once more
+    /// whole, then one delivery at a time, and a delivery that takes the connection down
+    /// ``connectionLossesBeforeFailing`` times, the database answering after each, fails
+    /// alone: its batch never waits on it for good.
     private func commitWithRetry(_ batch: [Request]) async -> [CommitResult] {
         var backoff = Duration.milliseconds(100)
+        var losses = 0
         while true {
+            let lost: any Error
             do {
                 return try await commit(batch)
             } catch is CancellationError {
@@ -174,8 +184,31 @@ final class Committer: Sendable {
                 // their queues unacknowledged.
                 return Array(repeating: .abandoned, count: batch.count)
             } catch {
-                logger.warning("database unavailable; holding \(batch.count) deliveries", metadata: ["error": "\(error)"])
+                lost = error
             }
+            if await databaseAnswers() {
+                losses += 1
+                if batch.count == 1, losses >= Self.connectionLossesBeforeFailing {
+                    logger.error("this delivery's commit took the database connection down each time; failing it", metadata: [
+                        "message_id": "\(batch[0].messageID)", "losses": "\(losses)", "error": "\(lost)",
+                    ])
+                    return [.failed(PostgresError(
+                        .connectionClosed,
+                        "the database closed the connection each of the \(losses) times this delivery's effects were committed, "
+                            + "and answered at once after each: \(lost)"))]
+                }
+                logger.warning("the connection was lost committing while the database answers; committing again", metadata: [
+                    "deliveries": "\(batch.count)", "losses": "\(losses)", "error": "\(lost)",
+                ])
+                if batch.count > 1, losses >= 2 {
+                    logger.warning("committing the batch's deliveries one at a time", metadata: ["deliveries": "\(batch.count)"])
+                    var results: [CommitResult] = []
+                    for request in batch { results += await commitWithRetry([request]) }
+                    return results
+                }
+                continue
+            }
+            logger.warning("database unavailable; holding \(batch.count) deliveries", metadata: ["error": "\(lost)"])
             do {
                 try await Task.sleep(for: backoff)
             } catch {
@@ -183,6 +216,20 @@ final class Committer: Sendable {
             }
             backoff = min(backoff * 2, .seconds(5))
         }
+    }
+
+    /// How many times a delivery committed on its own may take the connection down, with the
+    /// database answering a fresh connection after each, before it fails as a lost connection.
+    static let connectionLossesBeforeFailing = 3
+
+    /// Whether the database answers a connection opened now (the idle ones are closed first:
+    /// whatever ended the lost connection may have ended them too).
+    private func databaseAnswers() async -> Bool {
+        await pool.closeIdleConnections()
+        let answered = try? await pool.withConnection { connection in
+            try connection.query("SELECT 1").count
+        }
+        return answered == 1
     }
 
     /// Commits the batch: all together, else (something in it failed) one savepoint per

@@ -91,9 +91,11 @@ struct DeliveryProcessor: Sendable {
                 metadata["outcome"] = "\(try await retry(work, message, failure, tier: retryPolicy.tier(afterAttempt: message.attempt)))"
                 metadata["error"] = "\(failure.errorClass): \(failure.message)"
             case .failed(let error):
-                // The database refused this delivery's values (or its statements): retrying
-                // can't help, and the rest of the batch committed without it.
-                let failure = HandlerFailure(error.isInvalidValue ? "invalid_value" : "database", "\(error)")
+                // The database refused this delivery's values (or its statements), or its writes
+                // took the connection down again and again: retrying can't help, and the rest
+                // of the batch committed without it.
+                let errorClass = error.isInvalidValue ? "invalid_value" : error.isConnectionLevel ? "connection_lost" : "database"
+                let failure = HandlerFailure(errorClass, "\(error)")
                 try await deadLetter(work, failure: failure, attempts: message.attempt)
                 metadata["outcome"] = "dead_letter"
                 metadata["error"] = "\(failure.errorClass): \(failure.message)"

@@ -56,6 +56,26 @@ import Testing
         await connection.close()
     }
 
+    /// A backend that ends its own session mid-pipeline: a lost connection, with the server's
+    /// reason and SQLSTATE (57P01, terminated by an administrator command).
+    @Test func aSessionEndedMidPipelineIsALostConnectionWithTheServersReason() async throws {
+        let connection = try await TestDatabase.connect()
+        do {
+            try await connection.executePipelined([
+                PostgresStatement("SELECT 1"),
+                PostgresStatement("SELECT pg_terminate_backend(pg_backend_pid()), pg_sleep(5)"),
+                PostgresStatement("SELECT 2"),
+            ])
+            Issue.record("the pipeline must fail")
+        } catch let error as PostgresError {
+            #expect(error.isConnectionLevel, "\(error)")
+            #expect(error.sqlState == "57P01", "\(error)")
+            #expect(error.message.contains("administrator command"), "\(error)")
+        }
+        #expect(await !connection.isOpen)
+        await connection.close()
+    }
+
     @Test func aParameterThatCannotBeSentFailsBeforeAnythingIsSent() async throws {
         let connection = try await TestDatabase.connect()
         let table = TestEnvironment.uniqueName("pipelined")

@@ -78,6 +78,26 @@ import Testing
         await admin.close()
     }
 
+    /// `closeIdleConnections` ends the idle backends; the next caller gets a new one.
+    @Test func closingIdleConnectionsMakesTheNextCallerOpenAFreshOne() async throws {
+        let name = TestEnvironment.uniqueName("pool_idle")
+        let pool = PostgresPool(configuration: .init(url: TestDatabase.url(applicationName: name), maxConnections: 2))
+        let observer = try await TestDatabase.connect()
+        let firstPID = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].decode(Int32.self, at: 0) }
+        #expect(await pool.statistics.open == 1)
+
+        await pool.closeIdleConnections()
+        #expect(await pool.statistics.open == 0)
+        try await waitUntil("the idle backend to end") {
+            try await TestDatabase.backendCount(applicationName: name, on: observer) == 0
+        }
+        let secondPID = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].decode(Int32.self, at: 0) }
+        #expect(secondPID != firstPID)
+        #expect(await pool.statistics.open == 1)
+        await pool.close()
+        await observer.close()
+    }
+
     @Test func waitersAreServedInArrivalOrder() async throws {
         let pool = PostgresPool(configuration: .init(url: TestDatabase.url(), maxConnections: 1))
         let acquired = Signal()

@@ -37,6 +37,48 @@ import Testing
         }
     }
 
+    /// A delivery whose write makes the database end the connection (a trigger here kills its
+    /// own backend) fails alone as `connection_lost` once it has done so three times with the
+    /// database answering after each; the deliveries batched with it commit, and the worker
+    /// goes on. Before, the batch was held as if the database were down, for good.
+    @Test func aWriteThatTakesTheConnectionDownIsDeadLetteredAndItsBatchCommits() async throws {
+        try await withFleet { fleet in
+            try await fleet.execute("""
+                CREATE FUNCTION test_end_own_session() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.id LIKE 'poison%' THEN
+                        PERFORM pg_terminate_backend(pg_backend_pid());
+                        PERFORM pg_sleep(5);
+                    END IF;
+                    RETURN NEW;
+                END $$
+                """)
+            try await fleet.execute("""
+                CREATE TRIGGER test_end_own_session BEFORE INSERT ON probe_results
+                    FOR EACH ROW EXECUTE FUNCTION test_end_own_session()
+                """)
+            // Published before the worker starts, with handlers that take as long: the commits
+            // come in batches.
+            var bodies = (0..<30).map { #"{"v":1,"id":"before-\#($0)","sleep_ms":200}"# }
+            bodies.append(#"{"v":1,"id":"poison","sleep_ms":200}"#)
+            bodies += (0..<30).map { #"{"v":1,"id":"after-\#($0)","sleep_ms":200}"# }
+            try await fleet.publishProbes(bodies)
+            let worker = try fleet.startWorker(["probe", "dead-letters", "--concurrency", "64"])
+
+            try await eventually("the others to commit and the poison to be dead-lettered", timeout: .seconds(60)) {
+                let completed = try await fleet.count("SELECT count(*) FROM probe_results")
+                let archived = try await fleet.count("SELECT count(*) FROM dead_letters")
+                return completed == 60 && archived == 1
+            }
+            #expect(worker.isRunning)
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM dead_letters WHERE error_class = 'connection_lost' AND convert_from(body, 'UTF8') LIKE '%\"poison\"%'") == 1)
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results WHERE effects > 1") == 0)
+            #expect(try await fleet.count("SELECT count(*) FROM inbox") == 60)
+            #expect(try await fleet.depths(["sy.work.probe", "sy.dlq.probe"]).values.allSatisfy { $0 == 0 })
+        }
+    }
+
     /// SIGTERM while handlers are busy: the worker stops taking deliveries, finishes what it
     /// started, exits 0 within the grace period; a new worker does the rest, nothing twice.
     @Test func sigtermDuringABatchExitsCleanlyAndLosesNothing() async throws {
