@@ -205,14 +205,15 @@ for start in range(0, count, 500):
 PY
 "$BIN/switchyard" work automations 2>>"$WORK/worker.log" & PIDS+=($!)
 deadline=$((SECONDS + 600))
-until [ "$(sql "SELECT count(*) FROM automation_executions WHERE tenant_id = '$TENANT' AND trigger_data->>'text' = 'burst: please cancel'")" -ge "$BURST" ]; do
+BURST_EXECUTIONS="automation_executions e JOIN automation_events v ON v.tenant_id = e.tenant_id AND v.event_id = e.event_id WHERE e.tenant_id = '$TENANT' AND v.data->>'text' = 'burst: please cancel'"
+until [ "$(sql "SELECT count(*) FROM $BURST_EXECUTIONS")" -ge "$BURST" ]; do
   [ $SECONDS -lt $deadline ] || { log "error: timed out"; exit 1; }
   sleep 0.5
 done
 bench_psql <<SQL
 SELECT 'saturation' AS phase, count(*) AS executions,
-       round((count(*) / extract(epoch FROM max(started_at) - min(started_at)))::numeric, 1) AS events_per_s
-FROM automation_executions WHERE tenant_id = '$TENANT' AND trigger_data->>'text' = 'burst: please cancel';
+       round((count(*) / extract(epoch FROM max(e.started_at) - min(e.started_at)))::numeric, 1) AS events_per_s
+FROM $BURST_EXECUTIONS;
 SQL
 log "draining the burst's jobs (workflow worker) so later benchmarks start from empty queues"
 "$BIN/switchyard" work workflow 2>>"$WORK/worker.log" & PIDS+=($!)

@@ -82,6 +82,10 @@ struct AutomationTests {
             #expect(AutomationHarness.log(vip) == ["matched", "pending@echo", "running@echo", "completed"], "\(vip)")
             #expect(vip["event_type"] as? String == message && vip["event_id"] as? String == vipRefund)
             #expect((vip["trigger_data"] as? [String: Any])?["text"] as? String == "I want a refund")
+            // The event is stored once for its three executions, which read it from there.
+            #expect(try await fleet.count("SELECT count(*) FROM automation_events WHERE event_id = '\(vipRefund)'") == 1)
+            #expect(try await fleet.count(
+                "SELECT count(*) FROM automation_executions WHERE event_id = '\(vipRefund)' AND trigger_data IS NULL") == 3)
             let matched = try #require(vip["matched"] as? [[String: Any]])
             #expect(matched.compactMap { $0["op"] as? String } == ["contains", "eq"], "\(matched)")
             #expect(matched.last?["actual"] as? String == "vip", "the value the path selected")
@@ -106,6 +110,15 @@ struct AutomationTests {
             #expect((next.json["executions"] as? [Any])?.count == 6, "9 executions of Support in all: \(next.bodyText)")
             #expect(try await harness.ingress.send(.get, "/v1/chatbots/\(support)/executions?status=done", key: harness.tenants.a.key)
                 .errorField == "status")
+            // The stored event goes with the last of its executions.
+            try await fleet.execute("""
+                DELETE FROM automation_executions WHERE event_id = '\(vipRefund)'
+                  AND automation_id IN (SELECT id FROM automations WHERE name IN ('refund', 'vip-refund'))
+                """)
+            #expect(try await fleet.count("SELECT count(*) FROM automation_events WHERE event_id = '\(vipRefund)'") == 1)
+            try await fleet.execute("DELETE FROM automation_executions WHERE event_id = '\(vipRefund)'")
+            #expect(try await fleet.count("SELECT count(*) FROM automation_events WHERE event_id = '\(vipRefund)'") == 0)
+            #expect(try await fleet.count("SELECT count(*) FROM automation_events") > 0, "the other events stay")
             await harness.ingress.client.shutdown()
         }
     }
@@ -370,6 +383,11 @@ struct AutomationTests {
             let refused = try await fleet.text("SELECT coalesce(string_agg(error, ' | '), '') FROM automation_executions WHERE event_id = '\(event)' AND job_id IS NULL")
             #expect(refused == "the jobs this event starts would hold more than 67108864 bytes of input; no job started")
             #expect(try await fleet.count("SELECT count(*) FROM jobs") == 4)
+            // The 150 KB event is stored once, not once per execution.
+            #expect(try await fleet.count(
+                "SELECT coalesce(sum(octet_length(data::text)), 0)::int FROM automation_events") < 200_000)
+            #expect(try await fleet.count(
+                "SELECT coalesce(sum(octet_length(trigger_data::text)), 0)::int FROM automation_executions") == 0)
             await harness.ingress.client.shutdown()
         }
     }

@@ -19,11 +19,15 @@ enum Representations {
             'created_at', switchyard_time(a.created_at), 'updated_at', switchyard_time(a.updated_at))
         """
 
-    /// An execution: `automation_executions` as `e`.
+    /// An execution: `automation_executions` as `e`, with its event from `automation_events`
+    /// (executions recorded before `0021_automation_events.sql` hold their own copy).
     static let execution = """
         json_build_object(
             'id', e.id, 'automation_id', e.automation_id, 'chatbot_id', e.chatbot_id, 'event_id', e.event_id,
-            'event_type', e.event_type, 'trigger_data', e.trigger_data, 'matched', e.matched, 'job_id', e.job_id,
+            'event_type', e.event_type,
+            'trigger_data', coalesce(e.trigger_data, (
+                SELECT v.data FROM automation_events v WHERE v.tenant_id = e.tenant_id AND v.event_id = e.event_id)),
+            'matched', e.matched, 'job_id', e.job_id,
             'status', e.status, 'execution_log', e.execution_log, 'started_at', switchyard_time(e.started_at),
             'completed_at', switchyard_time(e.completed_at), 'error', e.error)
         """

@@ -104,7 +104,6 @@ public struct AutomationRole: WorkerRole {
         } catch {
             return .databaseFailure("reading workflows", error)
         }
-        let triggerData = body.jsonText
         let hops = message.hops
         var executions: [MatchingStore.Execution] = []
         var jobs: [(id: String, workflowID: String, version: WorkflowJobs.Version, input: String)] = []
@@ -115,7 +114,7 @@ public struct AutomationRole: WorkerRole {
             let count = held.count == 1 ? "1 condition" : "\(held.count) conditions"
             var execution = MatchingStore.Execution(
                 id: executionID, tenantID: tenantID, automationID: automation.id, chatbotID: chatbot.id, eventID: message.messageID,
-                eventType: message.type, triggerData: triggerData, matched: JSONValue.array(held.map(\.json)).jsonText,
+                eventType: message.type, matched: JSONValue.array(held.map(\.json)).jsonText,
                 matchMessage: "\(message.type) matched automation '\(automation.name)' (\(count) held)", startMessage: "")
             if let loop = WorkflowHops.loop(hops) {
                 execution.error = "a loop: \(loop); no job started"
@@ -157,6 +156,10 @@ public struct AutomationRole: WorkerRole {
                     _ = try WorkflowJobs.insert(
                         jobID: job.id, tenantID: tenantID, workflowID: job.workflowID, version: job.version, input: job.input, hops: hops,
                         on: connection)
+                }
+                if !executions.isEmpty {
+                    try MatchingStore.insertEvent(
+                        tenantID: tenantID, eventID: message.messageID, eventType: message.type, data: body.jsonText, on: connection)
                 }
                 for execution in executions { try MatchingStore.insert(execution, on: connection) }
             },

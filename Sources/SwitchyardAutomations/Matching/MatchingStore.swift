@@ -51,7 +51,6 @@ enum MatchingStore {
         var chatbotID: String
         var eventID: String
         var eventType: String
-        var triggerData: String
         var matched: String
         /// The job it started; nil when it could not start one.
         var jobID: String?
@@ -65,6 +64,19 @@ enum MatchingStore {
         var error: String?
     }
 
+    /// Records the event an event's executions started from, once for all of them (their
+    /// `trigger_data`); nothing when it is there already.
+    static func insertEvent(
+        tenantID: String, eventID: String, eventType: String, data: String, on connection: isolated PostgresConnection
+    ) throws {
+        try connection.execute(
+            """
+            INSERT INTO automation_events (tenant_id, event_id, event_type, data) VALUES ($1::uuid, $2, $3, $4::jsonb)
+            ON CONFLICT (tenant_id, event_id) DO NOTHING
+            """,
+            [tenantID, eventID, eventType, data])
+    }
+
     /// Records an execution, `pending` with its job or `failed` without one; nothing when this
     /// event already has an execution for this automation.
     static func insert(_ execution: Execution, on connection: isolated PostgresConnection) throws {
@@ -72,19 +84,19 @@ enum MatchingStore {
         try connection.execute(
             """
             INSERT INTO automation_executions (
-                id, tenant_id, automation_id, chatbot_id, event_id, event_type, trigger_data, matched, job_id, status, error,
+                id, tenant_id, automation_id, chatbot_id, event_id, event_type, matched, job_id, status, error,
                 completed_at, execution_log)
-            VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7::jsonb, $8::jsonb, $9::uuid, $10, $11,
-                    CASE WHEN $10::text = 'failed' THEN now() END,
+            VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7::jsonb, $8::uuid, $9, $10,
+                    CASE WHEN $9::text = 'failed' THEN now() END,
                     jsonb_build_array(
-                        jsonb_build_object('at', switchyard_time(now()), 'status', 'matched', 'message', $12::text),
+                        jsonb_build_object('at', switchyard_time(now()), 'status', 'matched', 'message', $11::text),
                         jsonb_strip_nulls(jsonb_build_object(
-                            'at', switchyard_time(now()), 'status', $10, 'step_id', $13::text, 'message', $14::text))))
+                            'at', switchyard_time(now()), 'status', $9, 'step_id', $12::text, 'message', $13::text))))
             ON CONFLICT (event_id, automation_id) DO NOTHING
             """,
             [
                 execution.id, execution.tenantID, execution.automationID, execution.chatbotID, execution.eventID, execution.eventType,
-                execution.triggerData, execution.matched, execution.jobID, status, execution.error, execution.matchMessage,
+                execution.matched, execution.jobID, status, execution.error, execution.matchMessage,
                 execution.startStep, execution.startMessage,
             ])
     }
