@@ -17,6 +17,16 @@ extension APIError {
             "a chunk of the chunked body has an invalid size line"
         case .invalidMethod, .invalidURL, .invalidVersion, .invalidPath, .invalidQueryString:
             "the request line is not METHOD /path HTTP/1.1"
+        case .paused:
+            // llhttp pauses at HTTP/2's preface (`PRI * HTTP/2.0`); NIO reports the pause.
+            "the request is HTTP/2's connection preface; this server speaks HTTP/1.1"
+        case .lfExpected:
+            "a line of the request is not ended by CRLF"
+        case .unknown:
+            // NIO's name for llhttp's errors it has no case of: an invalid Transfer-Encoding
+            // (with a Content-Length too, or other than chunked last) or a missing CR.
+            "the request's framing is not valid HTTP/1.1 (Content-Length together with Transfer-Encoding, "
+                + "a Transfer-Encoding other than chunked, or a line not ended by CRLF)"
         default:
             "the request is not valid HTTP/1.1 (\(error))"
         }

@@ -10,9 +10,9 @@ import NIOHTTPTypes
 /// request line, length or chunk) with a 400 `malformed_request` naming the problem, then
 /// closes the connection, as HTTP requires after a framing error.
 ///
-/// While a response is still owed on the connection (the error came in a request's body, or
-/// in a pipelined request), the error goes on to Hummingbird, which answers after that
-/// response, so the two never interleave.
+/// An error in a request's body goes on to the route reading it. An error after whole requests
+/// whose responses are still owed (a pipelined request that breaks HTTP) is answered once they
+/// have been written, so the answers never interleave.
 final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -21,25 +21,70 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
 
     /// Requests whose head has arrived and whose response has not ended.
     private var owed = 0
+    /// Whether a request's head has arrived and its end has not.
+    private var readingBody = false
+    /// The parse error to answer once the owed responses are written.
+    private var pending: HTTPParserError?
+    /// Whether a `CONNECT` came: after its answer the parser reads the rest as a tunnel's
+    /// bytes, so the connection closes once the answer is written.
+    private var closeWhenAnswered = false
     private var answered = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { owed += 1 }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            owed += 1
+            readingBody = true
+            if head.method == .connect { closeWhenAnswered = true }
+        case .end:
+            readingBody = false
+        case .body:
+            break
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { owed -= 1 }
-        context.write(data, promise: promise)
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
+        owed = max(owed - 1, 0)
+        if owed == 0, let pending {
+            context.write(data, promise: promise)
+            answer(pending, context: context)
+        } else if owed == 0, closeWhenAnswered {
+            let channel = context.channel
+            context.writeAndFlush(data).whenComplete { result in
+                promise?.completeWith(result)
+                channel.close(promise: nil)
+            }
+        } else {
+            context.write(data, promise: promise)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError, owed == 0, !answered else {
+        // Once an answer is on its way, whatever the broken parser says next changes nothing.
+        guard !answered, pending == nil else { return }
+        guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
+        if owed == 0 {
+            answer(parserError, context: context)
+        } else if readingBody {
+            context.fireErrorCaught(error)
+        } else {
+            pending = parserError
+        }
+    }
+
+    /// Writes the 400 and closes the connection once it is written.
+    private func answer(_ error: HTTPParserError, context: ChannelHandlerContext) {
         answered = true
-        let body = ByteBuffer(bytes: APIError.malformedRequest(parserError).jsonBody)
+        pending = nil
+        let body = ByteBuffer(bytes: APIError.malformedRequest(error).jsonBody)
         let head = HTTPResponse(status: .badRequest, headerFields: [
             .contentType: "application/json", .contentLength: "\(body.readableBytes)", .connection: "close",
         ])

@@ -54,20 +54,41 @@ import Testing
                 ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n",
                  "the request's headers are larger than this server takes (80 KiB, 1000 fields)"),
                 ("GARBAGE\r\n\r\n", "the request line is not METHOD /path HTTP/1.1"),
+                ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "the request is HTTP/2's connection preface; this server speaks HTTP/1.1"),
                 (events + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
                  "the Content-Length header is not a single valid length for this request"),
                 // In the body: the route is reading it when the framing breaks.
                 (events + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n", "a chunk of the chunked body has an invalid size line"),
+                // Pipelined after a whole request whose answer is still owed.
+                ("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n", "the request line is not METHOD /path HTTP/1.1"),
+                (events + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+                 "the request's framing is not valid HTTP/1.1 (Content-Length together with Transfer-Encoding, "
+                    + "a Transfer-Encoding other than chunked, or a line not ended by CRLF)"),
+                (events + "Transfer-Encoding: gzip\r\n\r\n{}",
+                 "the request's framing is not valid HTTP/1.1 (Content-Length together with Transfer-Encoding, "
+                    + "a Transfer-Encoding other than chunked, or a line not ended by CRLF)"),
             ] {
                 let client = try LoopbackClient(port: ingress.port)
                 defer { client.close() }
                 #expect(client.send(request))
                 let answer = try #require(await client.receiveUntilClose(timeout: .seconds(10)), "the connection closes after the answer")
-                let text = String(decoding: answer, as: UTF8.self)
+                var text = String(decoding: answer, as: UTF8.self)
+                if request.hasPrefix("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n") {
+                    // Pipelined after a whole request: its answer first, then the 400.
+                    #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(text.prefix(300))")
+                    text = String(text[try #require(text.range(of: "HTTP/1.1 400")).lowerBound...])
+                }
                 #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(text.prefix(300))")
                 #expect(text.lowercased().contains("content-type: application/json"), "\(text.prefix(300))")
                 #expect(text.hasSuffix(#"{"error":{"code":"malformed_request","message":"\#(message)"}}"#), "\(text.prefix(300))")
             }
+            // CONNECT: NIO's encoder gives every answer to a CONNECT no body (it frames them as a
+            // switch to a tunnel), so the 404 is all it gets; then the connection closes.
+            let connect = try LoopbackClient(port: ingress.port)
+            defer { connect.close() }
+            #expect(connect.send("CONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: 127.0.0.1:5432\r\n\r\n"))
+            let tunnel = String(decoding: try #require(await connect.receiveUntilClose(timeout: .seconds(10))), as: UTF8.self)
+            #expect(tunnel.hasPrefix("HTTP/1.1 404 Not Found\r\n"), "\(tunnel.prefix(300))")
             #expect(try await ingress.get("/healthz").status == 200, "the ingress serves on")
             #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 0, "nothing was published")
             await ingress.client.shutdown()
