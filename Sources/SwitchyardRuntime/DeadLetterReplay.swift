@@ -111,6 +111,9 @@ public struct DeadLetterReplay: Sendable {
             }
             guard let destination = destination(of: letter) else {
                 guard topology.role(consuming: letter.originQueue) != nil else {
+                    if topology.roles.values.contains(where: { $0.deadLetterQueue == letter.originQueue }) {
+                        return .failed("it was published into \(letter.originQueue) directly, so no work queue is known to replay it to")
+                    }
                     return .failed("origin queue \(letter.originQueue) is not in the topology (as a work queue)")
                 }
                 return .failed("routing key \(letter.originRoutingKey ?? "(none)") is not bound to origin queue \(letter.originQueue)")

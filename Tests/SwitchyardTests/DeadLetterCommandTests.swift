@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardAMQP
 import SwitchyardTestSupport
 import Testing
 
@@ -121,6 +122,32 @@ import Testing
             #expect(replay.status == 1, "a replay that could not happen fails the command")
             #expect(replay.output.contains("failed\torigin queue sy.work.retired is not in the topology"), "\(replay.output)")
             #expect(try await fleet.count("SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL") == 1, "left as it was")
+        }
+    }
+
+    /// A message published into a DLQ by hand (no worker's headers, no x-death) is archived
+    /// with the DLQ as its origin: listed under its role's DLQ, and its replay says why it can't.
+    @Test func aMessagePublishedIntoADLQDirectlyIsListedUnderItsRoleAndNotReplayed() async throws {
+        try await withFleet { fleet in
+            try fleet.startWorker(["dead-letters"])
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel(confirms: true)
+            try await channel.publish(AMQPOutgoingMessage(
+                exchange: "", routingKey: "sy.dlq.probe", body: Array(#"{"v":1,"id":"by-hand"}"#.utf8),
+                properties: AMQPProperties(messageID: "by-hand"), mandatory: true))
+            await connection.close()
+            try await eventually("the letter to be archived", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM dead_letters WHERE origin_queue = 'sy.dlq.probe'") == 1
+            }
+            let list = try Self.dlq(fleet, ["list", "--json"])
+            let queues = (try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [String: Any])?["queues"] as? [[String: Any]]
+            let direct = try #require(queues?.first { $0["origin_queue"] as? String == "sy.dlq.probe" }, "\(list.output)")
+            #expect(direct["in_topology"] as? Bool == true && direct["dead_letter_queue"] as? String == "sy.dlq.probe", "\(list.output)")
+            #expect(!(try Self.dlq(fleet, ["list"]).output.contains("not in the topology")))
+            let id = try await fleet.text("SELECT id::text FROM dead_letters WHERE origin_queue = 'sy.dlq.probe'")
+            let replay = try Self.dlq(fleet, ["replay", id])
+            #expect(replay.status == 1)
+            #expect(replay.output.contains("failed\tit was published into sy.dlq.probe directly"), "\(replay.output)")
         }
     }
 
