@@ -186,7 +186,9 @@ final class Committer: Sendable {
             } catch {
                 lost = error
             }
-            if await databaseAnswers() {
+            // Only a connection that closed under the commit may be the batch's doing; one that
+            // could not be opened or lent is an outage (or a busy pool) whatever a probe says.
+            if (lost as? PostgresError)?.code == .connectionClosed, await databaseAnswers() {
                 losses += 1
                 if batch.count == 1, losses >= Self.connectionLossesBeforeFailing {
                     logger.error("this delivery's commit took the database connection down each time; failing it", metadata: [
