@@ -1,7 +1,7 @@
--- The event that started an event's automation executions, stored once for all of them.
+-- The event that started several automation executions, stored once for all of them.
 -- Before, each execution held its own copy as `trigger_data`: 500 automations matching one
--- 256 KiB event wrote 128 MB. New executions leave `trigger_data` NULL and the API reads the
--- event from here; older ones keep theirs.
+-- 256 KiB event wrote 128 MB. Executions of such an event leave `trigger_data` NULL and the API
+-- reads the event from here; a lone execution keeps the event in its own row.
 CREATE TABLE automation_events (
     tenant_id uuid NOT NULL REFERENCES tenants (id),
     event_id text NOT NULL,

@@ -93,6 +93,9 @@ struct AutomationTests {
             #expect(job.json["input"] as? [String: String] == ["text": "I want a refund", "bot": "Support", "tier": "vip"],
                     "the input_map over the event and the chatbot: \(job.bodyText)")
             let plain = try await harness.wait(try await harness.executionID(of: plainRefund), for: "completed")
+            #expect((plain["trigger_data"] as? [String: Any])?["text"] as? String == "please cancel, refund me")
+            #expect(try await fleet.count("SELECT count(*) FROM automation_events WHERE event_id = '\(plainRefund)'") == 0,
+                    "a lone execution holds its event itself")
             let plainJob = try await harness.ingress.send(.get, "/v1/jobs/\(try #require(plain["job_id"] as? String))", key: harness.tenants.a.key)
             #expect((plainJob.json["input"] as? [String: Any])?["chatbot_id"] as? String == support, "no input_map: the whole event")
 

@@ -113,8 +113,7 @@ public struct AutomationRole: WorkerRole {
             let executionID = DerivedID.make("execution", message.messageID, automation.id)
             let count = held.count == 1 ? "1 condition" : "\(held.count) conditions"
             var execution = MatchingStore.Execution(
-                id: executionID, tenantID: tenantID, automationID: automation.id, chatbotID: chatbot.id, eventID: message.messageID,
-                eventType: message.type, matched: JSONValue.array(held.map(\.json)).jsonText,
+                id: executionID, automationID: automation.id, chatbotID: chatbot.id, matched: JSONValue.array(held.map(\.json)).jsonText,
                 matchMessage: "\(message.type) matched automation '\(automation.name)' (\(count) held)", startMessage: "")
             if let loop = WorkflowHops.loop(hops) {
                 execution.error = "a loop: \(loop); no job started"
@@ -157,11 +156,9 @@ public struct AutomationRole: WorkerRole {
                         jobID: job.id, tenantID: tenantID, workflowID: job.workflowID, version: job.version, input: job.input, hops: hops,
                         on: connection)
                 }
-                if !executions.isEmpty {
-                    try MatchingStore.insertEvent(
-                        tenantID: tenantID, eventID: message.messageID, eventType: message.type, data: body.jsonText, on: connection)
-                }
-                for execution in executions { try MatchingStore.insert(execution, on: connection) }
+                try MatchingStore.record(
+                    executions, event: body.jsonText, tenantID: tenantID, eventID: message.messageID, eventType: message.type,
+                    on: connection)
             },
             followUps: followUps))
     }

@@ -46,11 +46,8 @@ enum MatchingStore {
     /// An execution to record.
     struct Execution: Sendable {
         var id: String
-        var tenantID: String
         var automationID: String
         var chatbotID: String
-        var eventID: String
-        var eventType: String
         var matched: String
         /// The job it started; nil when it could not start one.
         var jobID: String?
@@ -64,40 +61,47 @@ enum MatchingStore {
         var error: String?
     }
 
-    /// Records the event an event's executions started from, once for all of them (their
-    /// `trigger_data`); nothing when it is there already.
-    static func insertEvent(
-        tenantID: String, eventID: String, eventType: String, data: String, on connection: isolated PostgresConnection
+    /// Records an event's executions, each `pending` with its job or `failed` without one, in
+    /// one statement. A single execution holds the event as its `trigger_data`; several share
+    /// one copy in `automation_events` (500 automations matching one 256 KiB event would
+    /// otherwise write 128 MB). An execution this event already has for its automation, and an
+    /// event already stored, are left as they are.
+    static func record(
+        _ executions: [Execution], event data: String, tenantID: String, eventID: String, eventType: String,
+        on connection: isolated PostgresConnection
     ) throws {
+        guard !executions.isEmpty else { return }
+        let rows = JSONValue.array(executions.map { execution in
+            .object([
+                "id": .string(execution.id), "automation_id": .string(execution.automationID),
+                "chatbot_id": .string(execution.chatbotID), "matched": .string(execution.matched),
+                "job_id": execution.jobID.map(JSONValue.string) ?? .null,
+                "status": .string(execution.error == nil ? "pending" : "failed"),
+                "error": execution.error.map(JSONValue.string) ?? .null, "match_message": .string(execution.matchMessage),
+                "start_step": execution.startStep.map(JSONValue.string) ?? .null, "start_message": .string(execution.startMessage),
+            ])
+        })
         try connection.execute(
             """
-            INSERT INTO automation_events (tenant_id, event_id, event_type, data) VALUES ($1::uuid, $2, $3, $4::jsonb)
-            ON CONFLICT (tenant_id, event_id) DO NOTHING
-            """,
-            [tenantID, eventID, eventType, data])
-    }
-
-    /// Records an execution, `pending` with its job or `failed` without one; nothing when this
-    /// event already has an execution for this automation.
-    static func insert(_ execution: Execution, on connection: isolated PostgresConnection) throws {
-        let status = execution.error == nil ? "pending" : "failed"
-        try connection.execute(
-            """
+            WITH event AS (
+                INSERT INTO automation_events (tenant_id, event_id, event_type, data) SELECT $1::uuid, $2, $3, $4::jsonb WHERE $6::boolean
+                ON CONFLICT (tenant_id, event_id) DO NOTHING
+            )
             INSERT INTO automation_executions (
-                id, tenant_id, automation_id, chatbot_id, event_id, event_type, matched, job_id, status, error,
+                id, tenant_id, automation_id, chatbot_id, event_id, event_type, trigger_data, matched, job_id, status, error,
                 completed_at, execution_log)
-            VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7::jsonb, $8::uuid, $9, $10,
-                    CASE WHEN $9::text = 'failed' THEN now() END,
-                    jsonb_build_array(
-                        jsonb_build_object('at', switchyard_time(now()), 'status', 'matched', 'message', $11::text),
-                        jsonb_strip_nulls(jsonb_build_object(
-                            'at', switchyard_time(now()), 'status', $9, 'step_id', $12::text, 'message', $13::text))))
+            SELECT x.id, $1::uuid, x.automation_id, x.chatbot_id, $2, $3, CASE WHEN $6::boolean THEN NULL ELSE $4::jsonb END,
+                   x.matched::jsonb, x.job_id, x.status, x.error,
+                   CASE WHEN x.status = 'failed' THEN now() END,
+                   jsonb_build_array(
+                       jsonb_build_object('at', switchyard_time(now()), 'status', 'matched', 'message', x.match_message),
+                       jsonb_strip_nulls(jsonb_build_object(
+                           'at', switchyard_time(now()), 'status', x.status, 'step_id', x.start_step, 'message', x.start_message)))
+            FROM jsonb_to_recordset($5::jsonb) AS x(
+                id uuid, automation_id uuid, chatbot_id uuid, matched text, job_id uuid, status text, error text,
+                match_message text, start_step text, start_message text)
             ON CONFLICT (event_id, automation_id) DO NOTHING
             """,
-            [
-                execution.id, execution.tenantID, execution.automationID, execution.chatbotID, execution.eventID, execution.eventType,
-                execution.matched, execution.jobID, status, execution.error, execution.matchMessage,
-                execution.startStep, execution.startMessage,
-            ])
+            [tenantID, eventID, eventType, data, rows.jsonText, executions.count > 1])
     }
 }
