@@ -177,7 +177,7 @@ let package = Package(
             name: "SwitchyardMetrics",
             dependencies: [
                 product("Metrics", "swift-metrics"), product("Prometheus", "swift-prometheus"), product("Hummingbird", "hummingbird"),
-                product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),
+                product("HummingbirdCore", "hummingbird"), product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         // The operator console: queues, dead letters and the pipelines' objects in a browser.

@@ -15,4 +15,10 @@ extension HTTPServerBuilder {
             additionalChannelHandlers: [MalformedRequestAnswer(), RequestReadDeadline(limit: idleTimeout, variable: variable)],
             idleTimeout: idleTimeout))
     }
+
+    /// ``guardedHTTP1(idleTimeout:variable:)`` with the timeout in whole seconds, as the
+    /// `SWITCHYARD_HTTP_IDLE_TIMEOUT` variable gives it.
+    public static func guardedHTTP1(idleTimeoutSeconds seconds: Int, variable: String) -> HTTPServerBuilder {
+        guardedHTTP1(idleTimeout: .seconds(Int64(seconds)), variable: variable)
+    }
 }

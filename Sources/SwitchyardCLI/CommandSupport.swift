@@ -6,7 +6,9 @@ import Logging
 import ServiceLifecycle
 import Switchyard
 import SwitchyardAMQP
+import SwitchyardAPI
 import SwitchyardConcurrency
+import SwitchyardCore
 import SwitchyardMetrics
 import SwitchyardPostgres
 import SwitchyardRuntime
@@ -52,11 +54,18 @@ struct MetricsOptions: ParsableArguments {
         }
     }
 
-    /// Bootstraps the metrics backend and returns the HTTP server, when a port was given.
+    /// Bootstraps the metrics backend and returns the HTTP server, when a port was given. The
+    /// server has the ingress's guards: `SWITCHYARD_HTTP_IDLE_TIMEOUT` (seconds, default 60)
+    /// closes idle connections and bounds how long a request may take to arrive.
     /// - Parameter readiness: What keeps the process from its work now, for `/ready`.
-    func services(logger: Logger, readiness: (@Sendable () async -> [String])? = nil) -> [any Service] {
+    /// - Throws: ``ConfigurationError`` naming `SWITCHYARD_HTTP_IDLE_TIMEOUT` when it is not
+    ///   1...86400.
+    func services(logger: Logger, readiness: (@Sendable () async -> [String])? = nil) throws(ConfigurationError) -> [any Service] {
         guard let port else { return [] }
-        return [MetricsEndpoint.bootstrap().server(port: port, readiness: readiness, logger: logger)]
+        let variable = "SWITCHYARD_HTTP_IDLE_TIMEOUT"
+        let idleTimeout = try ConfigurationVariables().integer(variable, default: 60, in: 1...86_400)
+        return [MetricsEndpoint.bootstrap().server(
+            port: port, readiness: readiness, server: .guardedHTTP1(idleTimeoutSeconds: idleTimeout, variable: variable), logger: logger)]
     }
 }
 

@@ -23,7 +23,7 @@ struct RelayCommand: AsyncParsableCommand {
         let relay = OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger)
         // Started in this order, stopped in reverse: the relay flushes, then the pool closes.
         let group = ServiceGroup(configuration: .init(
-            services: ([pool] + metrics.services(logger: logger) + [relay]).map { .init(service: $0) },
+            services: (try [pool] + metrics.services(logger: logger) + [relay]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -85,7 +85,7 @@ struct WorkCommand: AsyncParsableCommand {
         let readiness = WorkerReadiness()
         let consumes = roles.contains { $0 != Self.deadLetters }
         let databaseURL = configuration.databaseURL
-        var services: [any Service] = [pool] + metrics.services(logger: logger, readiness: {
+        var services: [any Service] = try [pool] + metrics.services(logger: logger, readiness: {
             var problems: [String] = []
             if consumes && !readiness.isConsuming { problems.append("broker: not consuming (connecting or reconnecting)") }
             if let failure = await DatabaseProbe.failure(url: databaseURL, within: .seconds(2)) { problems.append("database: \(failure)") }

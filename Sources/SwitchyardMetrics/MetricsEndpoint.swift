@@ -2,6 +2,7 @@
 
 import Foundation
 import Hummingbird
+public import HummingbirdCore
 public import Logging
 import Metrics
 import Prometheus
@@ -57,10 +58,12 @@ public struct MetricsEndpoint: Sendable {
     ///   - port: The port.
     ///   - readiness: What keeps the process from doing its work now (empty: ready); nil:
     ///     `/ready` answers as `/health`.
+    ///   - server: The HTTP server, with its guards for connections (idle timeout, ...).
     ///   - logger: For the server's own messages.
     /// - Returns: A service to run in the process's service group.
     public func server(
-        host: String = "0.0.0.0", port: Int, readiness: (@Sendable () async -> [String])? = nil, logger: Logger
+        host: String = "0.0.0.0", port: Int, readiness: (@Sendable () async -> [String])? = nil, server: HTTPServerBuilder,
+        logger: Logger
     ) -> some Service {
         let router = Router()
         let endpoint = self
@@ -81,7 +84,7 @@ public struct MetricsEndpoint: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(answer)) ?? Data())))
         }
         return Application(
-            router: router,
+            router: router, server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
             logger: logger)
     }

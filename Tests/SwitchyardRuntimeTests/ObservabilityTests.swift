@@ -56,6 +56,43 @@ import Testing
         }
     }
 
+    /// The metrics port has the ingress's guards: a connection that sends nothing, and one that
+    /// sent half a request head, are closed after SWITCHYARD_HTTP_IDLE_TIMEOUT; bytes that break
+    /// HTTP get the JSON 400; a bad timeout stops the worker naming the variable. Before, the
+    /// port had no idle timeout at all.
+    @Test func theMetricsPortClosesIdleAndHalfSentConnections() async throws {
+        try await withFleet { fleet in
+            let port = try freeLoopbackPort()
+            try fleet.startWorker(["probe", "--metrics-port", "\(port)"], environment: ["SWITCHYARD_HTTP_IDLE_TIMEOUT": "2"])
+            let client = HTTPClient()
+            try await eventually("the metrics port to answer", timeout: .seconds(30)) {
+                (try? await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/health")))?.status == 200
+            }
+            await client.shutdown()
+            let silent = try LoopbackClient(port: port)
+            defer { silent.close() }
+            let halfSent = try LoopbackClient(port: port)
+            defer { halfSent.close() }
+            #expect(halfSent.send("GET /metrics HTTP/1.1\r\nHost: x\r\n"))
+            let started = ContinuousClock.now
+            #expect(await silent.waitForClose(timeout: .seconds(15)), "an idle connection is closed")
+            let answer = try #require(await halfSent.receiveUntilClose(timeout: .seconds(15)), "half a head is cut off")
+            #expect(answer.isEmpty, "no request came to answer: \(String(decoding: answer, as: UTF8.self).prefix(200))")
+            #expect(ContinuousClock.now - started < .seconds(10))
+            let broken = try LoopbackClient(port: port)
+            defer { broken.close() }
+            #expect(broken.send("GARBAGE\r\n\r\n"))
+            let refused = String(decoding: try #require(await broken.receiveUntilClose(timeout: .seconds(10))), as: UTF8.self)
+            #expect(refused.hasPrefix("HTTP/1.1 400") && refused.contains("malformed_request"), "\(refused.prefix(300))")
+
+            let outcome = try SwitchyardProcess.run(
+                ["work", "probe", "--metrics-port", "\(try freeLoopbackPort())"],
+                environment: fleet.environment.merging(["SWITCHYARD_HTTP_IDLE_TIMEOUT": "0"]) { $1 })
+            #expect(outcome.status == 2, "\(outcome.standardError)")
+            #expect(outcome.standardError.contains("SWITCHYARD_HTTP_IDLE_TIMEOUT"), "\(outcome.standardError)")
+        }
+    }
+
     @Test func metricsCountOutcomesByRoleAndErrorClass() async throws {
         try await withFleet { fleet in
             let port = try freeLoopbackPort()
