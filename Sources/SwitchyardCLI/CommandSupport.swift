@@ -62,10 +62,9 @@ struct MetricsOptions: ParsableArguments {
     ///   1...86400.
     func services(logger: Logger, readiness: (@Sendable () async -> [String])? = nil) throws(ConfigurationError) -> [any Service] {
         guard let port else { return [] }
-        let variable = "SWITCHYARD_HTTP_IDLE_TIMEOUT"
-        let idleTimeout = try ConfigurationVariables().integer(variable, default: 60, in: 1...86_400)
+        let idleTimeout = try HTTPIdleTimeout.seconds(ConfigurationVariables())
         return [MetricsEndpoint.bootstrap().server(
-            port: port, readiness: readiness, server: .guardedHTTP1(idleTimeoutSeconds: idleTimeout, variable: variable), logger: logger)]
+            port: port, readiness: readiness, server: .guardedHTTP1(idleTimeoutSeconds: idleTimeout), logger: logger)]
     }
 }
 

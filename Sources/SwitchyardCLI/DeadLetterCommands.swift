@@ -85,11 +85,10 @@ struct DeadLetterCommand: AsyncParsableCommand {
             }
             await connection.close()
             let roleOfQueue = Dictionary(topology.roles.values.flatMap { role in role.workQueues.map { ($0, role) } }) { first, _ in first }
-            // A message published into a DLQ directly has the DLQ as its origin.
-            let roleOfDeadLetterQueue = Dictionary(topology.roles.values.map { ($0.deadLetterQueue, $0) }) { first, _ in first }
             let origins = Set(groups.map(\.originQueue)).union(roleOfQueue.keys.filter { waiting[roleOfQueue[$0]?.deadLetterQueue ?? ""] ?? 0 > 0 })
             let report = Report(queues: origins.sorted().map { origin in
-                let role = roleOfQueue[origin] ?? roleOfDeadLetterQueue[origin]
+                // A message published into a DLQ directly has the DLQ as its origin.
+                let role = roleOfQueue[origin] ?? topology.role(deadLetteringInto: origin)
                 return Report.Queue(
                     origin_queue: origin, dead_letter_queue: role?.deadLetterQueue,
                     waiting_in_broker: role.flatMap { waiting[$0.deadLetterQueue] }, in_topology: role != nil,

@@ -2,6 +2,7 @@
 
 public import Foundation
 public import SwitchyardCore
+import SwitchyardAPI
 
 /// Whether the ingress serves the console, and how its sign-in behaves.
 ///
@@ -31,7 +32,7 @@ public struct ConsoleConfiguration: Sendable {
         enabledOnIngress = try variables.flag("SWITCHYARD_CONSOLE", default: true)
         alwaysSecureCookies = try variables.flag("SWITCHYARD_CONSOLE_SECURE_COOKIES", default: false)
         signInPerMinute = try variables.integer("SWITCHYARD_CONSOLE_SIGN_IN_PER_MINUTE", default: 6, in: 1...10_000)
-        idleTimeout = try variables.integer("SWITCHYARD_HTTP_IDLE_TIMEOUT", default: 60, in: 1...86_400)
+        idleTimeout = try HTTPIdleTimeout.seconds(variables)
         signInBurst = try variables.integer("SWITCHYARD_CONSOLE_SIGN_IN_BURST", default: 10, in: 1...10_000)
     }
 }

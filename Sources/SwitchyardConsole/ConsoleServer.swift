@@ -7,7 +7,7 @@ import SwitchyardAPI
 extension Console {
     /// An HTTP server with only the console's routes (and `/healthz`), listening on every
     /// interface at `port`; `/` leads to `/console`. Its connections have the ingress's guards
-    /// (`HTTPServerBuilder.guardedHTTP1(idleTimeout:variable:)`).
+    /// (`HTTPServerBuilder.guardedHTTP1(idleTimeoutSeconds:)`).
     /// - Parameters:
     ///   - port: The port.
     ///   - idleTimeout: Seconds a connection may idle, and a request take to arrive
@@ -18,7 +18,7 @@ extension Console {
         router.get("/") { _, _ in ConsolePage.redirect(to: "/console") }
         router.get("healthz") { _, _ in APIResponse.json(#"{"status":"ok"}"#) }
         return Application(
-            router: router, server: .guardedHTTP1(idleTimeout: .seconds(Int64(idleTimeout)), variable: "SWITCHYARD_HTTP_IDLE_TIMEOUT"),
+            router: router, server: .guardedHTTP1(idleTimeoutSeconds: idleTimeout),
             configuration: .init(address: .hostname("0.0.0.0", port: port), serverName: "switchyard-console"), logger: logger)
     }
 }

@@ -2,6 +2,7 @@
 
 public import Foundation
 public import SwitchyardCore
+import SwitchyardAPI
 
 /// How the ingress runs: port, body limit, and per webhook source its secrets and tenant.
 public struct IngressConfiguration: Sendable {
@@ -58,7 +59,7 @@ public struct IngressConfiguration: Sendable {
         authFailureBurst = try variables.integer("SWITCHYARD_AUTH_FAILURE_BURST", default: 20, in: 1...1_000_000)
         sseMaxPerTenant = try variables.integer("SWITCHYARD_SSE_MAX_PER_TENANT", default: 100, in: 1...100_000)
         sseHeartbeat = try variables.integer("SWITCHYARD_SSE_HEARTBEAT", default: 15, in: 1...300)
-        idleTimeout = try variables.integer("SWITCHYARD_HTTP_IDLE_TIMEOUT", default: 60, in: 1...86_400)
+        idleTimeout = try HTTPIdleTimeout.seconds(variables)
         databaseAcquireTimeout = try variables.integer("SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT", default: 5, in: 1...300)
         allowProbeEvents = try variables.flag("SWITCHYARD_ALLOW_PROBE_EVENTS", default: false)
         var webhooks: [WebhookSource: WebhookSettings] = [:]

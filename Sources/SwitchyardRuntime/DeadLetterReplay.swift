@@ -111,7 +111,7 @@ public struct DeadLetterReplay: Sendable {
             }
             guard let destination = destination(of: letter) else {
                 guard topology.role(consuming: letter.originQueue) != nil else {
-                    if topology.roles.values.contains(where: { $0.deadLetterQueue == letter.originQueue }) {
+                    if topology.role(deadLetteringInto: letter.originQueue) != nil {
                         return .failed("it was published into \(letter.originQueue) directly, so no work queue is known to replay it to")
                     }
                     return .failed("origin queue \(letter.originQueue) is not in the topology (as a work queue)")

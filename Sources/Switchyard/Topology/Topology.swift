@@ -81,6 +81,11 @@ public struct Topology: Sendable {
         return nil
     }
 
+    /// The role whose dead-letter queue is `queue`.
+    public func role(deadLetteringInto queue: String) -> Role? {
+        roles.values.first { $0.deadLetterQueue == queue }
+    }
+
     /// Whether a topic `pattern` (`*` one word, `#` zero or more words) matches `routingKey`,
     /// as RabbitMQ's topic exchanges match them.
     public static func topic(_ pattern: String, matches routingKey: String) -> Bool {

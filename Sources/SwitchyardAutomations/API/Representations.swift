@@ -19,8 +19,8 @@ enum Representations {
             'created_at', switchyard_time(a.created_at), 'updated_at', switchyard_time(a.updated_at))
         """
 
-    /// An execution: `automation_executions` as `e`, with its event from `automation_events`
-    /// (executions recorded before `0021_automation_events.sql` hold their own copy).
+    /// An execution: `automation_executions` as `e`. Its event is in its own row, or, when the
+    /// event started several executions, in `automation_events`.
     static let execution = """
         json_build_object(
             'id', e.id, 'automation_id', e.automation_id, 'chatbot_id', e.chatbot_id, 'event_id', e.event_id,

@@ -149,15 +149,16 @@ public struct AutomationRole: WorkerRole {
             executions.append(execution)
         }
         metrics.executions(started: jobs.count, failed: executions.count - jobs.count)
+        let eventText = body.jsonText
         return .success(HandlerEffects(
-            write: { [executions, jobs] connection in
+            write: { [executions, jobs, eventText] connection in
                 for job in jobs {
                     _ = try WorkflowJobs.insert(
                         jobID: job.id, tenantID: tenantID, workflowID: job.workflowID, version: job.version, input: job.input, hops: hops,
                         on: connection)
                 }
                 try MatchingStore.record(
-                    executions, event: body.jsonText, tenantID: tenantID, eventID: message.messageID, eventType: message.type,
+                    executions, event: eventText, tenantID: tenantID, eventID: message.messageID, eventType: message.type,
                     on: connection)
             },
             followUps: followUps))
