@@ -27,6 +27,8 @@ struct MigrateCommand: AsyncParsableCommand {
         let report: Migrator.Report
         do {
             report = try await migrator.migrate(url: configuration.databaseURL)
+        } catch let error as MigrationError where error.code == .unusableFolder {
+            throw CommandFailure(message: "\(folderSetting(environment)): \(error.description)", exitCode: 2)
         } catch let error as MigrationError where error.code != .migrationFailed {
             throw CommandFailure(message: error.description, exitCode: 2)
         } catch {
@@ -34,5 +36,12 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         for name in report.applied { print("applied \(name)") }
         print("\(report.applied.count) applied, \(report.skipped.count) already applied")
+    }
+
+    /// The setting that chose the migrations folder, for an error about the folder.
+    private func folderSetting(_ environment: [String: String]) -> String {
+        if directory != nil { return "--directory" }
+        if environment["SWITCHYARD_MIGRATIONS_DIR"] != nil { return "SWITCHYARD_MIGRATIONS_DIR" }
+        return "the default folder (set SWITCHYARD_MIGRATIONS_DIR or --directory)"
     }
 }

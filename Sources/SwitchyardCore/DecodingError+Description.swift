@@ -25,7 +25,8 @@ extension DecodingError {
 
     /// What a decoder expected, as JSON and YAML call it: `an array` for the `Array<Any>` that
     /// decoders report, `an object`, `a string`, `an integer`, `a number`, `true or false`;
-    /// other types by their Swift name.
+    /// for the node kinds that Yams reports (`Node.Mapping`, `Node.Sequence`, `Node.Scalar`)
+    /// `a mapping`, `a list`, `a single value`; other types by their Swift name.
     private static func kind(_ type: Any.Type) -> String {
         if type == [Any].self { return "an array" }
         if type == [String: Any].self { return "an object" }
@@ -33,6 +34,11 @@ extension DecodingError {
         if type == Bool.self { return "true or false" }
         if type is any BinaryInteger.Type { return "an integer" }
         if type is any BinaryFloatingPoint.Type { return "a number" }
-        return "\(type)"
+        switch String(reflecting: type) {
+        case "Yams.Node.Mapping": return "a mapping (key: value lines)"
+        case "Yams.Node.Sequence": return "a list"
+        case "Yams.Node.Scalar": return "a single value"
+        default: return "\(type)"
+        }
     }
 }

@@ -21,21 +21,22 @@ public struct Migration: Sendable, Hashable {
     /// - Throws: ``MigrationError`` naming the file: ``MigrationError/Code/invalidFileName``
     ///   for a `.sql` file not named `NNNN_name.sql` (4 digits, `_`, then lowercase letters,
     ///   digits and `_`), ``MigrationError/Code/duplicateVersion`` for two files with one
-    ///   number, ``MigrationError/Code/unreadable`` for a folder or file that cannot be read and
-    ///   for a folder without migrations (a wrong path would otherwise "apply" nothing).
+    ///   number, ``MigrationError/Code/unreadable`` for a file that cannot be read, and
+    ///   ``MigrationError/Code/unusableFolder`` for a folder that cannot be read or holds no
+    ///   migrations (a wrong path would otherwise "apply" nothing).
     public static func load(from directory: URL) throws -> [Migration] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder) else {
-            throw MigrationError(.unreadable, "cannot read the migrations folder \(directory.path): no such folder")
+            throw MigrationError(.unusableFolder, "cannot read the migrations folder \(directory.path): no such folder")
         }
         guard isFolder.boolValue else {
-            throw MigrationError(.unreadable, "cannot read the migrations folder \(directory.path): it is a file, not a folder")
+            throw MigrationError(.unusableFolder, "cannot read the migrations folder \(directory.path): it is a file, not a folder")
         }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw MigrationError(.unreadable, "cannot read the migrations folder \(directory.path): \(error.localizedDescription)")
+            throw MigrationError(.unusableFolder, "cannot read the migrations folder \(directory.path): \(error.localizedDescription)")
         }
         var migrations: [Migration] = []
         for name in names.sorted() where name.hasSuffix(".sql") {
@@ -51,7 +52,7 @@ public struct Migration: Sendable, Hashable {
             migrations.append(try Migration(name: name, version: version, file: directory.appendingPathComponent(name)))
         }
         guard !migrations.isEmpty else {
-            throw MigrationError(.unreadable, "the migrations folder \(directory.path) holds no NNNN_name.sql files (is it the right folder?)")
+            throw MigrationError(.unusableFolder, "the migrations folder \(directory.path) holds no NNNN_name.sql files (is it the right folder?)")
         }
         return migrations
     }

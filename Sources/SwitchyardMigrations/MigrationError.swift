@@ -13,7 +13,10 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
             self.name = name
         }
 
-        /// The folder or a file in it could not be read, or a file is not UTF-8.
+        /// The folder can't be used: it doesn't exist, is a file, can't be listed, or holds no
+        /// migrations.
+        public static let unusableFolder = Code("unusableFolder")
+        /// A file in the folder could not be read, or is not UTF-8.
         public static let unreadable = Code("unreadable")
         /// A `.sql` file's name is not `NNNN_name.sql`.
         public static let invalidFileName = Code("invalidFileName")

@@ -57,14 +57,16 @@ public struct Migrator: Sendable {
         self.directory = directory
     }
 
-    /// Connects, migrates and closes the connection.
+    /// Reads the folder, then connects, migrates and closes the connection: a folder that
+    /// can't be used is reported without a database.
     /// - Parameter url: A libpq connection string for the database to migrate.
     /// - Returns: What was applied and what was already there.
     /// - Throws: ``MigrationError`` as ``migrate(on:)``; ``PostgresError`` when connecting fails.
     public func migrate(url: String) async throws -> Report {
+        let migrations = try Migration.load(from: directory)
         let connection = try await PostgresConnection.connect(url: url)
         do {
-            let report = try await migrate(on: connection)
+            let report = try await migrate(migrations, on: connection)
             await connection.close()
             return report
         } catch {
@@ -83,7 +85,11 @@ public struct Migrator: Sendable {
     ///   ``MigrationError/Code/migrationFailed`` for a file the server rejected;
     ///   ``PostgresError`` when the connection fails.
     public func migrate(on connection: PostgresConnection) async throws -> Report {
-        let migrations = try Migration.load(from: directory)
+        try await migrate(try Migration.load(from: directory), on: connection)
+    }
+
+    /// Applies `migrations` under the advisory lock, released at the end also on failure.
+    private func migrate(_ migrations: [Migration], on connection: PostgresConnection) async throws -> Report {
         try await connection.execute("SELECT pg_advisory_lock($1)", [Self.lockKey])
         do {
             let report = try await apply(migrations, on: connection)

@@ -139,7 +139,7 @@ import Testing
         let error = #expect(throws: MigrationError.self) {
             try Migration.load(from: URL(fileURLWithPath: path))
         }
-        #expect(error?.code == .unreadable)
+        #expect(error?.code == .unusableFolder)
         #expect(error?.message == "cannot read the migrations folder \(path): no such folder")
     }
 
@@ -147,7 +147,7 @@ import Testing
         let error = #expect(throws: MigrationError.self) {
             try Migration.load(from: TestEnvironment.repositoryRoot.appendingPathComponent("migrations/0001_infrastructure.sql"))
         }
-        #expect(error?.code == .unreadable)
+        #expect(error?.code == .unusableFolder)
         #expect(error?.message.hasSuffix("0001_infrastructure.sql: it is a file, not a folder") == true)
     }
 
@@ -157,7 +157,7 @@ import Testing
             let error = #expect(throws: MigrationError.self) {
                 try Migration.load(from: folder.url)
             }
-            #expect(error?.code == .unreadable)
+            #expect(error?.code == .unusableFolder)
             #expect(error?.message.contains("holds no NNNN_name.sql files") == true)
         }
     }

@@ -57,6 +57,19 @@ import Testing
         }
     }
 
+    /// A folder that can't be used is a configuration error naming the setting that chose it.
+    @Test func aBadMigrationsFolderNamesTheSettingThatChoseIt() throws {
+        let missing = "/nonexistent/\(TestEnvironment.uniqueName("migrations"))"
+        let database = ["SWITCHYARD_DATABASE_URL": "postgresql://switchyard@127.0.0.1:1/switchyard"]
+        let fromVariable = try SwitchyardProcess.run(["migrate"], environment: database.merging(["SWITCHYARD_MIGRATIONS_DIR": missing]) { $1 })
+        #expect(fromVariable.status == 2)
+        #expect(fromVariable.standardError.contains("SWITCHYARD_MIGRATIONS_DIR: cannot read the migrations folder \(missing): no such folder"))
+        #expect(fromVariable.standardError.split(separator: "\n").count == 1)
+        let fromOption = try SwitchyardProcess.run(["migrate", "--directory", "/etc"], environment: database)
+        #expect(fromOption.status == 2)
+        #expect(fromOption.standardError.contains("--directory: the migrations folder /etc holds no NNNN_name.sql files"))
+    }
+
     @Test func anUnreachableDatabaseIsAClearRuntimeErrorAndABadURLExitsTwo() throws {
         let down = try SwitchyardProcess.run(
             ["migrate"], environment: ["SWITCHYARD_DATABASE_URL": "postgresql://switchyard@127.0.0.1:1/switchyard"])

@@ -51,6 +51,9 @@ import Testing
 
     @Test(arguments: [
         ("version: 1\n", "missing key 'exchanges'"),
+        // Yams names the node kinds it expected; they are said as YAML calls them.
+        ("root:x:0:0:root:/root:/bin/bash\n", "test.yaml: expected a mapping (key: value lines)"),
+        (validYAML.replacingOccurrences(of: "tiers: [1s, 5s]", with: "tiers: 1s"), "retry.tiers: expected a list"),
         (validYAML.replacingOccurrences(of: "tiers: [1s, 5s]", with: "tiers: [1s, 5x]"), "retry.tiers[1]: expected a duration"),
         (validYAML.replacingOccurrences(of: "tiers: [1s, 5s]", with: "tiers: [5s, 1s]"), "shortest to longest"),
         (validYAML.replacingOccurrences(of: "version: 1", with: "version: 2"), "version: expected 1, got 2"),
