@@ -102,7 +102,7 @@ struct WorkCommand: AsyncParsableCommand {
             let management = RabbitMQManagement(baseURLs: configuration.managementURLs, http: HTTPClient())
             services.append(DeadLetterStallWatch(
                 topology: topology, management: management, virtualHost: configuration.amqp.virtualHost,
-                store: DeadLetterStallStore(pool: pool), recovery: DeadLetterStallRecovery(management: management),
+                store: DeadLetterStallStore(pool: pool), recovery: try DeadLetterStallRecovery(management: management),
                 settings: try DeadLetterStallWatch.Settings(), logger: logger))
         }
         let workerRoles = try await PipelineRegistry.makeRoles(

@@ -1,6 +1,7 @@
 // The diagnostic pipeline: the `probe` role that smoke tests and delivery proofs use.
 
 import Switchyard
+import SwitchyardCore
 public import SwitchyardPipeline
 public import SwitchyardRuntime
 
@@ -20,7 +21,7 @@ public struct DiagnosticsPipeline: Pipeline {
     public init() {}
 
     public func makeRoles(named names: [String], context: RoleContext) async throws -> [any WorkerRole] {
-        let allowCrash = context.environment["SWITCHYARD_PROBE_ALLOW_CRASH"] == "1"
+        let allowCrash = try ConfigurationVariables(context.environment).flag("SWITCHYARD_PROBE_ALLOW_CRASH", default: false)
         let timeout = context.topology.roles["probe"]?.handlerTimeout ?? Topology.defaultHandlerTimeout
         return names.map { _ in ProbeRole(allowCrash: allowCrash, handlerTimeout: timeout) }
     }

@@ -60,7 +60,7 @@ public struct ImagesConfiguration: Sendable {
         timeout = try reader.seconds("SWITCHYARD_IMAGES_TIMEOUT_SECONDS", default: 90, in: 1...600)
         let maxText = environment["SWITCHYARD_IMAGES_MAX_BYTES"] ?? String(20 << 20)
         guard let maxBytes = Int(maxText), (1_024...(256 << 20)).contains(maxBytes) else {
-            throw ConfigurationError(variable: "SWITCHYARD_IMAGES_MAX_BYTES", problem: "expected 1024...\(256 << 20), got '\(maxText)'")
+            throw ConfigurationError(variable: "SWITCHYARD_IMAGES_MAX_BYTES", problem: "expected a byte count in 1024...\(256 << 20), got '\(maxText)'")
         }
         self.maxBytes = maxBytes
         limit = try reader.limit("SWITCHYARD_IMAGES")

@@ -39,7 +39,7 @@ public struct EnvironmentReader: Sendable {
     public func seconds(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration {
         let text = environment[name] ?? String(fallback)
         guard let seconds = Int(text), range.contains(seconds) else {
-            throw ConfigurationError(variable: name, problem: "expected \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            throw ConfigurationError(variable: name, problem: "expected whole seconds in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
         }
         return .seconds(seconds)
     }
@@ -55,7 +55,12 @@ public struct EnvironmentReader: Sendable {
             return value
         }
         let rate = try number("_RATE", 0.01...100_000)
-        let concurrency = try number("_CONCURRENCY", 1...10_000).map { Int($0) }
+        let concurrency = try number("_CONCURRENCY", 1...10_000).map { value throws(ConfigurationError) in
+            guard let whole = Int(exactly: value) else {
+                throw ConfigurationError(variable: prefix + "_CONCURRENCY", problem: "expected a whole number of calls at once, got \(value)")
+            }
+            return whole
+        }
         return ProviderLimit(
             rate: rate, burst: try number("_BURST", 1...100_000) ?? max(1, (rate ?? 1).rounded(.up)), concurrency: concurrency)
     }

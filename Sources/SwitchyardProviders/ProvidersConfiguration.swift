@@ -9,7 +9,7 @@ public import SwitchyardHTTP
 /// | variable | values |
 /// |---|---|
 /// | `SWITCHYARD_LLM` | `offline` (default): no model, deterministic work; `openai`: an OpenAI-compatible chat API |
-/// | `SWITCHYARD_OPENAI_BASE_URL`, `_API_KEY`, `_MODEL` | for `openai`: default `https://api.openai.com/v1`, none, `gpt-4o-mini` |
+/// | `SWITCHYARD_OPENAI_BASE_URL`, `_API_KEY`, `_MODEL` | for `openai`: default `https://api.openai.com/v1`, none (required for `api.openai.com`), `gpt-4o-mini` |
 /// | `SWITCHYARD_LLM_TIMEOUT_SECONDS` | the longest a completion may take (default 60) |
 /// | `SWITCHYARD_LLM_RATE`, `_BURST`, `_CONCURRENCY` | fleet-wide limits of LLM calls: per second, burst, at once (default: none) |
 /// | `SWITCHYARD_OUTBOUND_ALLOW` | CIDRs and host:port pairs that URLs from events may reach besides public addresses |
@@ -26,10 +26,17 @@ public struct ProvidersConfiguration: Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
         if try reader.choice("SWITCHYARD_LLM", ["offline", "openai"], default: "offline") == "openai" {
-            languageModel = LanguageModelSettings(
+            let settings = LanguageModelSettings(
                 baseURL: try reader.url("SWITCHYARD_OPENAI_BASE_URL", default: "https://api.openai.com/v1"),
                 apiKey: environment["SWITCHYARD_OPENAI_API_KEY"], model: environment["SWITCHYARD_OPENAI_MODEL"] ?? "gpt-4o-mini",
                 timeout: try reader.seconds("SWITCHYARD_LLM_TIMEOUT_SECONDS", default: 60, in: 1...600))
+            // A compatible server of one's own may take no key; OpenAI's API refuses every call without one.
+            if settings.apiKey?.isEmpty ?? true, URL(string: settings.baseURL)?.host?.lowercased() == "api.openai.com" {
+                throw ConfigurationError(
+                    variable: "SWITCHYARD_OPENAI_API_KEY",
+                    problem: "unset; api.openai.com needs a key (for a compatible server without keys, set SWITCHYARD_OPENAI_BASE_URL)")
+            }
+            languageModel = settings
         }
         llmLimit = try reader.limit("SWITCHYARD_LLM")
         outboundPolicy = OutboundPolicy()

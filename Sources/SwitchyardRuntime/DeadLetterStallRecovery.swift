@@ -3,6 +3,7 @@
 
 public import Foundation
 public import Switchyard
+public import SwitchyardCore
 import SwitchyardHTTP
 
 /// Moves a stalled queue's leadership. RabbitMQ 3.10's management API has no call that moves
@@ -33,10 +34,29 @@ public struct DeadLetterStallRecovery: Sendable {
     ///   - management: The management API, for the rebalance.
     ///   - environment: `SWITCHYARD_RABBITMQ_QUEUES_COMMAND`: a `rabbitmq-queues` command line
     ///     (words separated by spaces) that reaches the cluster.
-    public init(management: RabbitMQManagement, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Throws: ``ConfigurationError`` when the command's program is not an executable file
+    ///   (a path, or a name found on `PATH`): a stall is the wrong time to find that out.
+    public init(
+        management: RabbitMQManagement, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) {
         self.management = management
         let words = (environment["SWITCHYARD_RABBITMQ_QUEUES_COMMAND"] ?? "").split(separator: " ").map(String.init)
         queuesCommand = words.isEmpty ? nil : words
+        if let program = words.first, Self.executable(program, path: environment["PATH"] ?? "") == nil {
+            throw ConfigurationError(
+                variable: "SWITCHYARD_RABBITMQ_QUEUES_COMMAND",
+                problem: "expected a command line whose first word is an executable file (a path, or a name on PATH), got '\(program)'")
+        }
+    }
+
+    /// The file `program` runs: itself when it is a path, else the first match on `path`.
+    private static func executable(_ program: String, path: String) -> String? {
+        let candidates = program.contains("/") ? [program] : path.split(separator: ":").map { "\($0)/\(program)" }
+        return candidates.first { candidate in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder) && !isFolder.boolValue
+                && FileManager.default.isExecutableFile(atPath: candidate)
+        }
     }
 
     /// Recovers `queue`, led by `leader`.

@@ -52,7 +52,7 @@ public struct TranscriptionConfiguration: Sendable {
         timeout = try reader.seconds("SWITCHYARD_TRANSCRIBE_TIMEOUT_SECONDS", default: 120, in: 1...900)
         let maxText = environment["SWITCHYARD_TRANSCRIBE_MAX_BYTES"] ?? String(TranscriptionInput.defaultMaxAudioBytes)
         guard let maxAudioBytes = Int(maxText), (1_024...(256 << 20)).contains(maxAudioBytes) else {
-            throw ConfigurationError(variable: "SWITCHYARD_TRANSCRIBE_MAX_BYTES", problem: "expected 1024...\(256 << 20), got '\(maxText)'")
+            throw ConfigurationError(variable: "SWITCHYARD_TRANSCRIBE_MAX_BYTES", problem: "expected a byte count in 1024...\(256 << 20), got '\(maxText)'")
         }
         self.maxAudioBytes = maxAudioBytes
     }

@@ -1,4 +1,4 @@
-// `switchyard work`'s own arguments, refused before it connects to anything.
+// `switchyard work`'s own arguments and its roles' variables, refused at start.
 
 import SwitchyardTestSupport
 import Testing
@@ -18,6 +18,21 @@ import Testing
     ])
     func aBadArgumentExitsTwoWithOneLineNamingIt(arguments: [String], expected: String) throws {
         let outcome = try SwitchyardProcess.run(["work"] + arguments)
+        #expect(outcome.status == 2, "\(outcome.standardError.prefix(300))")
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError.prefix(300))")
+        #expect(outcome.standardError.contains(expected), "\(outcome.standardError)")
+    }
+
+    /// A role's variable that doesn't fit stops the worker at start with one line naming it,
+    /// not when the setting is first needed (a crash request, a stalled dead-letter queue).
+    @Test(arguments: [
+        ("probe", "SWITCHYARD_PROBE_ALLOW_CRASH", "yes", "SWITCHYARD_PROBE_ALLOW_CRASH: expected 0 or 1, got 'yes'"),
+        ("dead-letters", "SWITCHYARD_RABBITMQ_QUEUES_COMMAND", "/nonexistent/rabbitmq-queues --node x",
+         "SWITCHYARD_RABBITMQ_QUEUES_COMMAND: expected a command line whose first word is an executable file"),
+        ("dead-letters", "SWITCHYARD_RABBITMQ_QUEUES_COMMAND", "no-such-rabbitmq-queues", "got 'no-such-rabbitmq-queues'"),
+    ])
+    func aBadRoleVariableExitsTwoWithOneLineNamingIt(role: String, variable: String, value: String, expected: String) throws {
+        let outcome = try SwitchyardProcess.run(["work", role], environment: [variable: value])
         #expect(outcome.status == 2, "\(outcome.standardError.prefix(300))")
         #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError.prefix(300))")
         #expect(outcome.standardError.contains(expected), "\(outcome.standardError)")

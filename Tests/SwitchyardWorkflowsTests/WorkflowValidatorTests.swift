@@ -57,7 +57,7 @@ struct WorkflowValidatorTests {
             == ["/definition/steps/job_input: a step may not be called job_input (the job's input is $.job_input)"])
         #expect(try problems(#"{"start_step":"a","steps":{"a":{"transformer_id":"echo","retry":{"max_retries":-1,"backoff_seconds":5,"max_backoff_seconds":2}}}}"#)
             == [
-                "/definition/steps/a/retry/max_retries: expected a number in 0.0...20.0, got -1",
+                "/definition/steps/a/retry/max_retries: expected a number in 0...20, got -1",
                 "/definition/steps/a/retry/max_backoff_seconds: must not be less than backoff_seconds (5.0)",
             ])
         #expect(try problems(#"{"start_step":"a","steps":{"a":{"transformer_id":"echo","colour":"red"}},"extra":1}"#)

@@ -201,7 +201,8 @@ public struct WorkflowValidator: Sendable {
             default: nil
             }
             guard let number, range.contains(number) else {
-                problem(pointer.appending(key), "expected a number in \(range.lowerBound)...\(range.upperBound), got \(value.excerpt())")
+                let bounds = [range.lowerBound, range.upperBound].map { bound in Int(exactly: bound).map(String.init) ?? "\(bound)" }
+                problem(pointer.appending(key), "expected a number in \(bounds[0])...\(bounds[1]), got \(value.excerpt())")
                 return fallback
             }
             return number
