@@ -28,10 +28,10 @@ public struct ProvidersConfiguration: Sendable {
         if try reader.choice("SWITCHYARD_LLM", ["offline", "openai"], default: "offline") == "openai" {
             let settings = LanguageModelSettings(
                 baseURL: try reader.url("SWITCHYARD_OPENAI_BASE_URL", default: "https://api.openai.com/v1"),
-                apiKey: environment["SWITCHYARD_OPENAI_API_KEY"], model: environment["SWITCHYARD_OPENAI_MODEL"] ?? "gpt-4o-mini",
+                apiKey: environment["SWITCHYARD_OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }, model: environment["SWITCHYARD_OPENAI_MODEL"] ?? "gpt-4o-mini",
                 timeout: try reader.seconds("SWITCHYARD_LLM_TIMEOUT_SECONDS", default: 60, in: 1...600))
             // A compatible server of one's own may take no key; OpenAI's API refuses every call without one.
-            if settings.apiKey?.isEmpty ?? true, URL(string: settings.baseURL)?.host?.lowercased() == "api.openai.com" {
+            if settings.apiKey == nil, URL(string: settings.baseURL)?.host?.lowercased() == "api.openai.com" {
                 throw ConfigurationError(
                     variable: "SWITCHYARD_OPENAI_API_KEY",
                     problem: "unset; api.openai.com needs a key (for a compatible server without keys, set SWITCHYARD_OPENAI_BASE_URL)")

@@ -43,8 +43,10 @@ import Testing
         }
         let keyed = try ProvidersConfiguration(environment: ["SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_API_KEY": "sk-test"])
         #expect(keyed.languageModel?.apiKey == "sk-test" && keyed.languageModel?.baseURL == "https://api.openai.com/v1")
-        let local = try ProvidersConfiguration(environment: ["SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"])
-        #expect(local.languageModel?.apiKey == nil)
+        let local = try ProvidersConfiguration(environment: [
+            "SWITCHYARD_LLM": "openai", "SWITCHYARD_OPENAI_BASE_URL": "http://127.0.0.1:11434/v1", "SWITCHYARD_OPENAI_API_KEY": "",
+        ])
+        #expect(local.languageModel != nil && local.languageModel?.apiKey == nil, "an empty key is no key: no bare 'Bearer' header")
     }
 
     @Test func limitsAreReadAndACallCountMustBeWhole() throws {
