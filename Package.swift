@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "SwitchyardAPI",
             dependencies: [
-                "SwitchyardCore", "Switchyard", "SwitchyardPostgres",
+                "SwitchyardCore", "Switchyard", "SwitchyardConcurrency", "SwitchyardPostgres",
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("NIOCore", "swift-nio"),
                 product("NIOHTTP1", "swift-nio"), product("NIOHTTPTypes", "swift-nio-extras"), product("HummingbirdCore", "hummingbird"),
                 product("Crypto", "swift-crypto"), product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),

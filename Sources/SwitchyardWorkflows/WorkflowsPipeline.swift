@@ -29,7 +29,7 @@ public struct WorkflowsPipeline: Pipeline {
     public let cancellations = [
         SubjectCancellation(route: "jobs") { id, tenantID, connection in
             do {
-                return try JobStore.cancel(id: id, tenantID: tenantID, on: connection) == nil ? .notFound : .cancelled
+                return try JobStore.cancel(id: id, tenantID: tenantID, renderingUpTo: 0, on: connection) == nil ? .notFound : .cancelled
             } catch JobStore.Refusal.finished(let status) {
                 return .finished(status)
             }
@@ -69,7 +69,7 @@ public struct WorkflowsPipeline: Pipeline {
     }
 
     public func addRoutes(to router: Router<IngressRequestContext>, context: RouteContext) throws {
-        JobsController(context: context).addRoutes(to: router)
+        try JobsController(context: context).addRoutes(to: router)
         WorkflowsController(context: context).addRoutes(to: router)
         TransformersController(context: context, secretBox: try SecretBox(environment: context.environment)).addRoutes(to: router)
     }

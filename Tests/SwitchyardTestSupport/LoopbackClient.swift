@@ -41,6 +41,20 @@ public struct LoopbackClient: Sendable {
         return nil
     }
 
+    /// Reads until at least `count` bytes have come, then stops reading: what the server sends
+    /// after them waits in the sockets' buffers.
+    /// - Returns: The bytes read, or `nil` if fewer came within `timeout` or the server closed.
+    public func receive(atLeast count: Int, timeout: Duration) async -> [UInt8]? {
+        let deadline = ContinuousClock.now + timeout
+        var received: [UInt8] = []
+        while received.count < count, ContinuousClock.now < deadline {
+            guard let bytes = socket.receive() else { return nil }
+            received += bytes
+            await Task.yield()
+        }
+        return received.count >= count ? received : nil
+    }
+
     /// Closes the connection.
     public func close() {
         socket.close()

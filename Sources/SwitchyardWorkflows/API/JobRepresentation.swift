@@ -21,6 +21,19 @@ enum JobRepresentation {
             'updated_at', switchyard_time(j.updated_at), 'completed_at', switchyard_time(j.completed_at))::text
         """
 
+    /// About how long ``full`` is, in bytes, for `jobs` as `j` (a `bigint`): the JSON text of
+    /// its stored values, twice for those the answer repeats (each step's output is also in
+    /// `step_data`, the result is also `final_result`), and 256 bytes a step for the names and
+    /// times around them. Measuring the text costs the database what rendering it would, but
+    /// none of the ingress's memory, so a large answer can wait for room before it is read.
+    static let estimatedBytes = """
+        (coalesce(octet_length(j.input::text), 0) + coalesce(octet_length(j.state_history::text), 0) + coalesce(octet_length(j.error), 0)
+         + 2 * coalesce(octet_length(j.final_result::text), 0) + 1024
+         + (SELECT coalesce(sum(coalesce(octet_length(s.input::text), 0) + 2 * coalesce(octet_length(s.output::text), 0)
+                                + coalesce(octet_length(s.error), 0) + 256), 0)::bigint
+            FROM job_steps s WHERE s.job_id = j.id))::bigint
+        """
+
     /// A job in a list: `jobs` as `j`.
     static let summary = """
         json_build_object(

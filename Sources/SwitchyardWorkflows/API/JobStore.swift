@@ -61,10 +61,21 @@ enum JobStore {
         return StepMessage(jobID: jobID, stepID: version.startStep).event(tenantID: tenantID)
     }
 
+    /// A job as the API's JSON, or only the size it would take when that is over the limit asked.
+    enum Answer {
+        /// The job's JSON.
+        case rendered(String)
+        /// Not rendered: the estimated length of its JSON in bytes.
+        case large(bytes: Int)
+    }
+
     /// Cancels a job that is not over: `cancelled`, with a history entry.
-    /// - Returns: The job as the API's JSON; nil when the tenant has no such job.
+    /// - Returns: The job as ``find(id:tenantID:renderingUpTo:on:)`` answers; nil when the
+    ///   tenant has no such job.
     /// - Throws: ``Refusal/finished`` with the status of a job that is over.
-    static func cancel(id: String, tenantID: String, on connection: isolated PostgresConnection) throws -> String? {
+    static func cancel(
+        id: String, tenantID: String, renderingUpTo limit: Int, on connection: isolated PostgresConnection
+    ) throws -> Answer? {
         let updated = try connection.execute(
             """
             UPDATE jobs SET status = 'cancelled', next_retry_at = NULL, completed_at = clock_timestamp(), updated_at = clock_timestamp(),
@@ -76,14 +87,24 @@ enum JobStore {
             .first?.decode(String.self, at: 0)
         guard let status else { return nil }
         if updated == 0 { throw Refusal.finished(status) }
-        return try find(id: id, tenantID: tenantID, on: connection)
+        return try find(id: id, tenantID: tenantID, renderingUpTo: limit, on: connection)
     }
 
-    /// A job in full as the API's JSON, or nil.
-    static func find(id: String, tenantID: String, on connection: isolated PostgresConnection) throws -> String? {
-        try connection.query(
-            "SELECT \(JobRepresentation.full) FROM jobs j WHERE j.id = $1::uuid AND j.tenant_id = $2::uuid", [id, tenantID]
-        ).first?.decode(String.self, at: 0)
+    /// A job in full as the API's JSON when its estimated length
+    /// (``JobRepresentation/estimatedBytes``) is at most `limit` bytes, else that estimate; nil
+    /// when the tenant has no such job.
+    static func find(
+        id: String, tenantID: String, renderingUpTo limit: Int = .max, on connection: isolated PostgresConnection
+    ) throws -> Answer? {
+        guard let row = try connection.query(
+            """
+            SELECT CASE WHEN e.bytes <= $3 THEN \(JobRepresentation.full) END, e.bytes
+            FROM jobs j CROSS JOIN LATERAL (SELECT \(JobRepresentation.estimatedBytes) AS bytes) e
+            WHERE j.id = $1::uuid AND j.tenant_id = $2::uuid
+            """, [id, tenantID, Int64(limit)]
+        ).first else { return nil }
+        if let text = try row.decode(String?.self, at: 0) { return .rendered(text) }
+        return .large(bytes: Int(try row.decode(Int64.self, at: 1)))
     }
 
     /// One page of the tenant's jobs, newest first, and the cursor of the next page.

@@ -16,8 +16,26 @@ import SwitchyardPostgres
 /// row-level-security role, every query also naming the tenant, so another tenant's job is 404
 /// twice over) and renders. A new job and its first `workflow.step` message commit together
 /// (``IdempotentCreation``), so 201 means both exist.
+///
+/// A job's answer carries every step's input and output and can be several times the job data
+/// limit. One estimated over ``answerReservedAbove`` waits for room in ``answers`` (see
+/// ``AnswerBudget``) before it is read, so concurrent reads of large jobs can't take the
+/// ingress's memory; smaller ones are read at once, in one round trip as before.
 struct JobsController: RouteController {
     let context: RouteContext
+    /// The bytes that large job answers may hold at once (`SWITCHYARD_JOB_ANSWER_BUDGET`).
+    let answers: AnswerBudget
+
+    /// Answers estimated at or under this many bytes need no reservation.
+    static let answerReservedAbove = 1 << 20
+
+    /// Reads `SWITCHYARD_JOB_ANSWER_BUDGET` (bytes, 1 MiB to 16 GiB; default 256 MiB).
+    /// - Throws: ``ConfigurationError`` naming the variable.
+    init(context: RouteContext) throws(ConfigurationError) {
+        self.context = context
+        answers = AnswerBudget(capacity: try ConfigurationVariables(context.environment).integer(
+            "SWITCHYARD_JOB_ANSWER_BUDGET", default: 256 << 20, in: (1 << 20)...(16 << 30)))
+    }
 
     func addRoutes(to router: Router<IngressRequestContext>) {
         router.post("v1/workflows/:workflow_id/jobs") { request, context in
@@ -27,20 +45,40 @@ struct JobsController: RouteController {
             let caller = try await authentication.caller(of: request, from: context.clientAddress)
             let id = try context.parameters.uuid("id", naming: "job")
             let job = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
-                try JobStore.find(id: id, tenantID: caller.tenantID, on: connection)
+                try JobStore.find(id: id, tenantID: caller.tenantID, renderingUpTo: Self.answerReservedAbove, on: connection)
             }
-            guard let job else { throw APIError.notFound("job") }
-            return APIResponse.json(job)
+            return try await answer(job, id: id, tenantID: caller.tenantID)
         }
         router.get("v1/jobs") { request, context in try await list(request, from: context.clientAddress) }
         router.post("v1/jobs/:id/cancel") { request, context in
             let caller = try await authentication.caller(of: request, from: context.clientAddress)
             let id = try context.parameters.uuid("id", naming: "job")
             let job = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
-                try JobStore.Refusal.answered { try JobStore.cancel(id: id, tenantID: caller.tenantID, on: connection) }
+                try JobStore.Refusal.answered {
+                    try JobStore.cancel(id: id, tenantID: caller.tenantID, renderingUpTo: Self.answerReservedAbove, on: connection)
+                }
             }
-            guard let job else { throw APIError.notFound("job") }
-            return APIResponse.json(job, status: .accepted)
+            return try await answer(job, id: id, tenantID: caller.tenantID, status: .accepted)
+        }
+    }
+
+    /// The answer for a job read with ``answerReservedAbove``: a large one is read again once
+    /// its size is reserved in ``answers``, and holds the reservation until it is written.
+    private func answer(
+        _ job: JobStore.Answer?, id: String, tenantID: String, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        switch job {
+        case nil:
+            throw APIError.notFound("job")
+        case .rendered(let text):
+            return APIResponse.json(text, status: status)
+        case .large(let bytes):
+            let reservation = try await answers.reserve(bytes)
+            let reread = try await pool.asTenant(tenantID, logger: logger) { connection in
+                try JobStore.find(id: id, tenantID: tenantID, on: connection)
+            }
+            guard case .rendered(let text) = reread else { throw APIError.notFound("job") }
+            return APIResponse.json(text, status: status, holding: reservation)
         }
     }
 
