@@ -79,7 +79,14 @@ struct JobsController: RouteController {
         case .rendered(let text):
             return APIResponse.json(text, status: status)
         case .large(let bytes):
-            let reservation = try await answers.reserve(bytes * Self.copiesWhileRead)
+            let reservation: AnswerBudget.Reservation
+            do {
+                reservation = try await answers.reserve(bytes * Self.copiesWhileRead)
+            } catch var busy as APIError where status == .accepted {
+                // The cancel has committed; only reading the job back found no room.
+                busy.message = "the job is cancelled, but its answer can't be sent now (large answers fill this server's memory budget); GET /v1/jobs/\(id) later"
+                throw busy
+            }
             let reread = try await pool.asTenant(tenantID, logger: logger) { connection in
                 try JobStore.find(id: id, tenantID: tenantID, on: connection)
             }
