@@ -48,7 +48,11 @@ public struct LiveUpdatesController: Sendable {
     }
 
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    /// The most updates a stream reads at once.
     static let pageSize = 500
+    /// The most bytes of updates a stream reads at once, unless one update alone is larger:
+    /// a page holds the updates that start within this many bytes of its first.
+    static let pageBytes = 1 << 20
 
     /// One row of `live_updates`.
     private struct Update: Sendable {
@@ -129,7 +133,7 @@ public struct LiveUpdatesController: Sendable {
                     }
                     allowedChecked = ContinuousClock.now
                 }
-                var page: (updates: [Update], finished: Bool)
+                var page: (updates: [Update], more: Bool, finished: Bool)
                 repeat {
                     do {
                         page = try await Self.read(subject, id: id, after: last, tenantID: tenantID, pool: pool, logger: logger)
@@ -145,7 +149,7 @@ public struct LiveUpdatesController: Sendable {
                         }.joined()))
                         last = page.updates[page.updates.count - 1].seq
                     }
-                } while page.updates.count == Self.pageSize
+                } while page.more
                 if page.finished {
                     if announcesEnd { try await writer.write(ByteBuffer(string: "event: end\ndata: {}\n\n")) }
                     break
@@ -160,22 +164,34 @@ public struct LiveUpdatesController: Sendable {
             body: body)
     }
 
-    /// The updates after `after` and whether the subject had finished. The status is read
-    /// first: the update that finished it committed with that status, so it is in the page.
+    /// A page of the updates after `after` (at most ``pageSize`` of them, and those that start
+    /// within ``pageBytes`` of the first), whether more follow it, and whether the subject had
+    /// finished. The status is read first: the update that finished it committed with that
+    /// status, so it is in the page or one after it.
     private static func read(
         _ subject: LiveSubject, id: String, after: Int, tenantID: String, pool: PostgresPool, logger: Logger
-    ) async throws(APIError) -> (updates: [Update], finished: Bool) {
+    ) async throws(APIError) -> (updates: [Update], more: Bool, finished: Bool) {
         try await pool.asTenant(tenantID, logger: logger) { connection in
             let status = try connection.query(
                 "SELECT status FROM \(subject.table) WHERE id = $1::uuid AND tenant_id = $2::uuid", [id, tenantID]
             ).first?.decode(String.self, at: 0)
-            let updates = try connection.query(
+            let rows = try connection.query(
                 """
-                SELECT seq, event, data::text FROM live_updates
-                WHERE subject_id = $1::uuid AND tenant_id = $2::uuid AND seq > $3 ORDER BY seq LIMIT \(pageSize)
-                """, [id, tenantID, after]
-            ).map { Update(seq: try $0.decode(Int.self, at: 0), event: try $0.decode(String.self, at: 1), data: try $0.decode(String.self, at: 2)) }
-            return (updates, status.map(subject.finalStatuses.contains) ?? true)
+                SELECT seq, event, data::text, fetched FROM (
+                    SELECT seq, event, data, count(*) OVER () AS fetched,
+                           sum(size) OVER (ORDER BY seq) - size AS before
+                    FROM (
+                        SELECT seq, event, data, coalesce(bytes, octet_length(data::text)) AS size FROM live_updates
+                        WHERE subject_id = $1::uuid AND tenant_id = $2::uuid AND seq > $3 ORDER BY seq LIMIT \(pageSize + 1)
+                    ) candidates
+                ) page
+                WHERE before < \(pageBytes) ORDER BY seq LIMIT \(pageSize)
+                """, [id, tenantID, after])
+            let updates = try rows.map {
+                Update(seq: try $0.decode(Int.self, at: 0), event: try $0.decode(String.self, at: 1), data: try $0.decode(String.self, at: 2))
+            }
+            let fetched = try rows.first?.decode(Int.self, at: 3) ?? 0
+            return (updates, fetched > updates.count, status.map(subject.finalStatuses.contains) ?? true)
         }
     }
 }

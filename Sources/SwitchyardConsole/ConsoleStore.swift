@@ -16,7 +16,8 @@ public struct ConsoleObject: Sendable, Equatable {
     public var tenantName: String
     /// Its status now.
     public var status: String
-    /// The whole row as indented JSON.
+    /// The row as indented JSON, its first ``ConsoleStore/rowCharacters`` characters followed by
+    /// a line giving the whole row's size when it is longer.
     public var row: String
 }
 
@@ -26,7 +27,8 @@ public struct ConsoleHistoryEntry: Sendable, Equatable {
     public var seq: Int
     /// `status`, `progress`, `build_event`.
     public var event: String
-    /// The update as JSON.
+    /// The update as JSON, its first ``ConsoleStore/historyCharacters`` characters followed by
+    /// a note giving the whole update's size when it is longer.
     public var data: String
     /// When (RFC 3339, UTC, milliseconds).
     public var at: String
@@ -44,18 +46,28 @@ public struct RoleActivity: Sendable, Equatable {
 
 /// The console's SQL.
 enum ConsoleStore {
+    /// How much of an object's row a page shows: a job's row holds its input, every step's
+    /// output and its result, up to a few hundred MB as indented JSON.
+    static let rowCharacters = 256 << 10
+    /// How much of each history entry a page shows (of up to 1,000 entries).
+    static let historyCharacters = 16 << 10
+
     /// The object with `id` among `subjects`' tables, or nil.
     static func object(_ id: String, among subjects: [LiveSubject], on connection: isolated PostgresConnection) throws -> ConsoleObject? {
         for subject in subjects {
             let rows = try connection.query(
                 """
-                SELECT t.tenant_id::text, tn.name, t.status, jsonb_pretty(to_jsonb(t))
-                FROM \(subject.table) t JOIN tenants tn ON tn.id = t.tenant_id WHERE t.id = $1::uuid
+                SELECT t.tenant_id::text, tn.name, t.status, left(pretty, \(rowCharacters)),
+                       CASE WHEN length(pretty) > \(rowCharacters) THEN octet_length(to_jsonb(t)::text) END
+                FROM \(subject.table) t JOIN tenants tn ON tn.id = t.tenant_id, jsonb_pretty(to_jsonb(t)) pretty
+                WHERE t.id = $1::uuid
                 """, [id])
             if let row = rows.first {
+                let clippedFrom = try row.decode(Int?.self, at: 4)
                 return ConsoleObject(
                     subject: subject, id: id, tenantID: try row.decode(String.self, at: 0), tenantName: try row.decode(String.self, at: 1),
-                    status: try row.decode(String.self, at: 2), row: try row.decode(String.self, at: 3))
+                    status: try row.decode(String.self, at: 2),
+                    row: try row.decode(String.self, at: 3) + (clippedFrom.map { "\n… (clipped: the row is \($0) bytes as JSON)" } ?? ""))
             }
         }
         return nil
@@ -65,12 +77,15 @@ enum ConsoleStore {
     static func history(of id: String, on connection: isolated PostgresConnection) throws -> [ConsoleHistoryEntry] {
         try connection.query(
             """
-            SELECT seq, event, data::text, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-            FROM live_updates WHERE subject_id = $1::uuid ORDER BY seq LIMIT 1000
+            SELECT seq, event, left(text, \(historyCharacters)), to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                   CASE WHEN length(text) > \(historyCharacters) THEN octet_length(text) END
+            FROM live_updates, LATERAL (SELECT data::text) update_text (text)
+            WHERE subject_id = $1::uuid ORDER BY seq LIMIT 1000
             """, [id]
         ).map {
             ConsoleHistoryEntry(
-                seq: try $0.decode(Int.self, at: 0), event: try $0.decode(String.self, at: 1), data: try $0.decode(String.self, at: 2),
+                seq: try $0.decode(Int.self, at: 0), event: try $0.decode(String.self, at: 1),
+                data: try $0.decode(String.self, at: 2) + (try $0.decode(Int?.self, at: 4).map { " … (clipped: \($0) bytes in all)" } ?? ""),
                 at: try $0.decode(String.self, at: 3))
         }
     }

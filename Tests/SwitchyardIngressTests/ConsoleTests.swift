@@ -209,6 +209,26 @@ import Testing
         }
     }
 
+    @Test func aLargeObjectsPageShowsTheHeadOfItsRowAndHistoryAndSaysHowLargeTheyAre() async throws {
+        try await withFleet { fleet in
+            let tenants = try await JobAPITests.Tenants.start(fleet)
+            let created = try await tenants.ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
+            let jobID = try #require(created.json["job_id"] as? String, "\(created.bodyText)")
+            try await fleet.execute("UPDATE jobs SET input = jsonb_build_object('text', repeat('x', 4 << 20)) WHERE id = '\(jobID)'")
+            try await fleet.execute(
+                "SELECT switchyard_record_update('job', '\(jobID)', '\(tenants.a.id)', 'progress', jsonb_build_object('blob', repeat('y', 1 << 20)))")
+            var console = ConsoleHarness(port: tenants.ingress.port)
+            try await console.signIn(try ConsoleHarness.createOperator(fleet, "olga"))
+            let page = try await console.get("/console/objects?id=\(jobID)")
+            #expect(page.status == 200)
+            #expect(page.body.count < 400 << 10, "a page of \(page.body.count) bytes")
+            #expect(page.bodyText.contains("clipped: the row is"), "the row's head, and its size")
+            #expect(page.bodyText.contains("clipped: \((1 << 20) + 12) bytes in all"), "the large update's head, and its size (as jsonb text: 12 bytes around the string)")
+            #expect(page.bodyText.contains("&quot;status&quot;: &quot;pending&quot;") || page.bodyText.contains(#""status": "pending""#),
+                    "the small update whole")
+        }
+    }
+
     @Test func aGenerationShowsItsSlidesWithTheirPictures() async throws {
         try await withFleet { fleet in
             let setup = try await ImageGenerationTests.Setup.start(fleet)
