@@ -29,7 +29,7 @@ public struct WorkflowsPipeline: Pipeline {
     public let cancellations = [
         SubjectCancellation(route: "jobs") { id, tenantID, connection in
             do {
-                return try JobStore.cancel(id: id, tenantID: tenantID, renderingUpTo: 0, on: connection) == nil ? .notFound : .cancelled
+                return try JobStore.cancel(id: id, tenantID: tenantID, on: connection) ? .cancelled : .notFound
             } catch JobStore.Refusal.finished(let status) {
                 return .finished(status)
             }

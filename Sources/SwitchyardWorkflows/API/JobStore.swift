@@ -69,13 +69,21 @@ enum JobStore {
         case large(bytes: Int)
     }
 
-    /// Cancels a job that is not over: `cancelled`, with a history entry.
+    /// Cancels a job that is not over and reads it back.
     /// - Returns: The job as ``find(id:tenantID:renderingUpTo:on:)`` answers; nil when the
     ///   tenant has no such job.
     /// - Throws: ``Refusal/finished`` with the status of a job that is over.
     static func cancel(
         id: String, tenantID: String, renderingUpTo limit: Int, on connection: isolated PostgresConnection
     ) throws -> Answer? {
+        guard try cancel(id: id, tenantID: tenantID, on: connection) else { return nil }
+        return try find(id: id, tenantID: tenantID, renderingUpTo: limit, on: connection)
+    }
+
+    /// Cancels a job that is not over: `cancelled`, with a history entry.
+    /// - Returns: False when the tenant has no such job.
+    /// - Throws: ``Refusal/finished`` with the status of a job that is over.
+    static func cancel(id: String, tenantID: String, on connection: isolated PostgresConnection) throws -> Bool {
         let updated = try connection.execute(
             """
             UPDATE jobs SET status = 'cancelled', next_retry_at = NULL, completed_at = clock_timestamp(), updated_at = clock_timestamp(),
@@ -85,9 +93,9 @@ enum JobStore {
             """, [id, tenantID])
         let status = try connection.query("SELECT status FROM jobs WHERE id = $1::uuid AND tenant_id = $2::uuid", [id, tenantID])
             .first?.decode(String.self, at: 0)
-        guard let status else { return nil }
+        guard let status else { return false }
         if updated == 0 { throw Refusal.finished(status) }
-        return try find(id: id, tenantID: tenantID, renderingUpTo: limit, on: connection)
+        return true
     }
 
     /// A job in full as the API's JSON when its estimated length
