@@ -101,9 +101,10 @@ public struct BuildRole: WorkerRole {
             return .permanentFailure(HandlerFailure(
                 "validation", "build.reported: kind: expected progress, completed or failed, got \(event["kind"]?.excerpt() ?? "nothing")"))
         }
-        guard let sequence = event["sequence"]?.integer, sequence >= 0 else {
+        guard let sequence = event["sequence"]?.integer, (0...Int64(Int32.max)).contains(sequence) else {
             return .permanentFailure(HandlerFailure(
-                "validation", "build.reported: sequence: expected a whole number from 0, got \(event["sequence"]?.excerpt() ?? "nothing")"))
+                "validation",
+                "build.reported: sequence: expected a whole number in 0...\(Int32.max), got \(event["sequence"]?.excerpt() ?? "nothing")"))
         }
         let found: (projectID: String, tenantID: String)?
         do {
@@ -118,8 +119,8 @@ public struct BuildRole: WorkerRole {
             return .transientFailure(HandlerFailure("unknown_build", "no project has build \(buildID) yet"))
         }
         let details = event["details"] ?? .object([:])
-        let progress = details["progress"]?.integer.map(Int.init)
-        let text = details["message"]?.string ?? details["error"]?.string
+        let progress = details["progress"]?.integer.flatMap { (0...100).contains($0) ? Int($0) : nil }
+        let text = (details["message"]?.string ?? details["error"]?.string).map(Self.shown)
         let payload = (try? String(decoding: JSONEncoder().encode(details), as: UTF8.self)) ?? "{}"
         return .success(HandlerEffects(write: { connection in
             try connection.execute(
@@ -144,5 +145,14 @@ public struct BuildRole: WorkerRole {
                 break
             }
         }))
+    }
+
+    /// The most characters of a build event's message that are kept for the API and the live
+    /// updates; the callback as sent stays whole in the event's `payload`.
+    static let messageCharacters = 4_096
+
+    /// `message` as kept: its first ``messageCharacters`` characters, and "…" when there were more.
+    static func shown(_ message: String) -> String {
+        message.count > messageCharacters ? String(message.prefix(messageCharacters)) + "…" : message
     }
 }

@@ -49,6 +49,10 @@ public enum WebhookSource: String, CaseIterable, Sendable {
             guard let sequence = sequenceValue.integer, sequence >= 0 else {
                 throw Self.wrongType("sequence", "integer ≥ 0", sequenceValue)
             }
+            guard sequence <= Int32.max else {
+                throw APIError(.unprocessableContent, "invalid_body",
+                               "field 'sequence': expected an integer in 0...\(Int32.max), got \(sequence)", field: "sequence")
+            }
             return ("build.reported", .object([
                 "v": .int(1), "build_id": .string(buildID), "kind": .string(kind), "sequence": .int(sequence),
                 "details": body,

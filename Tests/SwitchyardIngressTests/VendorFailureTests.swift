@@ -126,13 +126,16 @@ import Testing
             #expect(request?["webhook_url"] as? String == "http://127.0.0.1:\(ingress.port)/v1/webhooks/kiro")
             #expect(try await fleet.count("SELECT count(*) FROM api_usage WHERE api = 'build_service' AND status_code = 503", settlingAt: 2) == 2)
 
-            // The service's callbacks, duplicated and out of order, with a late failure after completion.
+            // The service's callbacks, duplicated and out of order, with a late failure after completion;
+            // one with a message of 5,000 characters, one with a progress of 250 %.
+            let second = #"{"event":"build_progress","build_id":"kb-1","sequence":2,"progress":60,"message":"\#(String(repeating: "t", count: 5_000))"}"#
+            let first = #"{"event":"build_progress","build_id":"kb-1","sequence":1,"progress":250,"message":"scaffold"}"#
             let callbacks: [(id: String, body: String)] = [
-                ("cb-2", #"{"event":"build_progress","build_id":"kb-1","sequence":2,"progress":60,"message":"tests"}"#),
-                ("cb-1", #"{"event":"build_progress","build_id":"kb-1","sequence":1,"progress":30,"message":"scaffold"}"#),
-                ("cb-2-again", #"{"event":"build_progress","build_id":"kb-1","sequence":2,"progress":60,"message":"tests"}"#),
+                ("cb-2", second),
+                ("cb-1", first),
+                ("cb-2-again", second),
                 ("cb-3", #"{"event":"build_completed","build_id":"kb-1","sequence":3,"message":"done"}"#),
-                ("cb-1", #"{"event":"build_progress","build_id":"kb-1","sequence":1,"progress":30,"message":"scaffold"}"#),
+                ("cb-1", first),
                 ("cb-4", #"{"event":"build_failed","build_id":"kb-1","sequence":4,"message":"late failure"}"#),
             ]
             for callback in callbacks {
@@ -144,6 +147,11 @@ import Testing
             }
             #expect(try await fleet.text("SELECT string_agg(sequence::text || ':' || kind, ' ' ORDER BY sequence) FROM build_events")
                 == "0:progress 1:progress 2:progress 3:completed 4:failed")
+            #expect(try await fleet.text(
+                "SELECT length(message) || ' ' || length(payload->>'message') || ' ' || coalesce(progress::text, '-') FROM build_events WHERE sequence = 2"
+            ) == "4097 5000 60", "the message's first 4,096 characters and an ellipsis; the callback whole in the payload")
+            #expect(try await fleet.text("SELECT coalesce(progress::text, 'none') FROM build_events WHERE sequence = 1") == "none",
+                    "a progress outside 0...100 is not shown")
             #expect(try await fleet.text("SELECT status FROM projects WHERE build_id = 'kb-1'") == "completed",
                     "a late failure does not move a finished project back")
             #expect(try await fleet.text("SELECT string_agg(api || ' ' || coalesce(status_code::text, '-'), ', ' ORDER BY id) FROM api_usage", settlingAt: "llm 200, llm 200, build_service 503, build_service 503, build_service 200")
