@@ -13,6 +13,11 @@ import NIOHTTPTypes
 /// An error in a request's body goes on to the route reading it. An error after whole requests
 /// whose responses are still owed (a pipelined request that breaks HTTP) is answered once they
 /// have been written, so the answers never interleave.
+///
+/// A `CONNECT` (a request to open a tunnel) is answered here too, never by a route: 405
+/// `method_not_allowed`, then the connection closes, since the parser takes what follows a
+/// `CONNECT` as the tunnel's bytes. NIO's encoder writes every answer to a `CONNECT` without its
+/// body (as a 2xx switching to a tunnel must be), so this answer is written as bytes past it.
 final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -23,19 +28,30 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
     private var owed = 0
     /// Whether a request's head has arrived and its end has not.
     private var readingBody = false
-    /// The parse error to answer once the owed responses are written.
-    private var pending: HTTPParserError?
-    /// Whether a `CONNECT` came: after its answer the parser reads the rest as a tunnel's
-    /// bytes, so the connection closes once the answer is written.
-    private var closeWhenAnswered = false
+    /// What this handler answers itself.
+    private enum Refusal {
+        case malformed(HTTPParserError)
+        case connect
+    }
+
+    /// The refusal to answer once the owed responses are written.
+    private var pending: Refusal?
+    /// Whether a `CONNECT` came, whose parts (and whatever follows) go no further.
+    private var readingConnect = false
     private var answered = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head):
+        case .head(let head) where head.method == .connect:
+            readingConnect = true
+            guard !answered, pending == nil else { return }
+            if owed == 0 { answer(.connect, context: context) } else { pending = .connect }
+            return
+        case .head:
             owed += 1
             readingBody = true
-            if head.method == .connect { closeWhenAnswered = true }
+        case .body where readingConnect, .end where readingConnect:
+            return
         case .end:
             readingBody = false
         case .body:
@@ -50,18 +66,8 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         owed = max(owed - 1, 0)
-        if owed == 0, let pending {
-            context.write(data, promise: promise)
-            answer(pending, context: context)
-        } else if owed == 0, closeWhenAnswered {
-            let channel = context.channel
-            context.writeAndFlush(data).whenComplete { result in
-                promise?.completeWith(result)
-                channel.close(promise: nil)
-            }
-        } else {
-            context.write(data, promise: promise)
-        }
+        context.write(data, promise: promise)
+        if owed == 0, let pending { answer(pending, context: context) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -72,25 +78,42 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         if owed == 0 {
-            answer(parserError, context: context)
+            answer(.malformed(parserError), context: context)
         } else if readingBody {
             context.fireErrorCaught(error)
         } else {
-            pending = parserError
+            pending = .malformed(parserError)
         }
     }
 
-    /// Writes the 400 and closes the connection once it is written.
-    private func answer(_ error: HTTPParserError, context: ChannelHandlerContext) {
+    /// Writes the refusal and closes the connection once it is written.
+    private func answer(_ refusal: Refusal, context: ChannelHandlerContext) {
         answered = true
         pending = nil
-        let body = ByteBuffer(bytes: APIError.malformedRequest(error).jsonBody)
-        let head = HTTPResponse(status: .badRequest, headerFields: [
-            .contentType: "application/json", .contentLength: "\(body.readableBytes)", .connection: "close",
-        ])
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        switch refusal {
+        case .malformed(let error):
+            let body = ByteBuffer(bytes: APIError.malformedRequest(error).jsonBody)
+            let head = HTTPResponse(status: .badRequest, headerFields: [
+                .contentType: "application/json", .contentLength: "\(body.readableBytes)", .connection: "close",
+            ])
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(body)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        case .connect:
+            guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
+                channel.close(promise: nil)
+                return
+            }
+            encoder.writeAndFlush(NIOAny(ByteBuffer(bytes: Self.connectRefusal))).whenComplete { _ in channel.close(promise: nil) }
+        }
     }
+
+    /// The whole answer to a `CONNECT`, as bytes.
+    static let connectRefusal: [UInt8] = {
+        let body = APIError(.methodNotAllowed, "method_not_allowed", "CONNECT is not served here: this server is not a proxy").jsonBody
+        let head = "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+            + "Allow: GET, HEAD, POST, PUT, PATCH, DELETE\r\nConnection: close\r\n\r\n"
+        return Array(head.utf8) + body
+    }()
 }

@@ -82,13 +82,26 @@ import Testing
                 #expect(text.lowercased().contains("content-type: application/json"), "\(text.prefix(300))")
                 #expect(text.hasSuffix(#"{"error":{"code":"malformed_request","message":"\#(message)"}}"#), "\(text.prefix(300))")
             }
-            // CONNECT: NIO's encoder gives every answer to a CONNECT no body (it frames them as a
-            // switch to a tunnel), so the 404 is all it gets; then the connection closes.
-            let connect = try LoopbackClient(port: ingress.port)
-            defer { connect.close() }
-            #expect(connect.send("CONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: 127.0.0.1:5432\r\n\r\n"))
-            let tunnel = String(decoding: try #require(await connect.receiveUntilClose(timeout: .seconds(10))), as: UTF8.self)
-            #expect(tunnel.hasPrefix("HTTP/1.1 404 Not Found\r\n"), "\(tunnel.prefix(300))")
+            // CONNECT: a 405 with its JSON body, alone or after a pipelined request, and then the
+            // connection closes (whatever follows is the would-be tunnel's, and goes nowhere).
+            let refusal = #"{"error":{"code":"method_not_allowed","message":"CONNECT is not served here: this server is not a proxy"}}"#
+            for (request, first) in [
+                ("CONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: 127.0.0.1:5432\r\n\r\n\u{16}\u{03}\u{01}", nil),
+                ("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nCONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: 127.0.0.1:5432\r\n\r\n"
+                    + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK\r\n"),
+            ] {
+                let connect = try LoopbackClient(port: ingress.port)
+                defer { connect.close() }
+                #expect(connect.send(request))
+                var tunnel = String(decoding: try #require(await connect.receiveUntilClose(timeout: .seconds(10))), as: UTF8.self)
+                if let first {
+                    #expect(tunnel.hasPrefix(first), "\(tunnel.prefix(300))")
+                    tunnel = String(tunnel[try #require(tunnel.range(of: "HTTP/1.1 405")).lowerBound...])
+                }
+                #expect(tunnel.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n"), "\(tunnel.prefix(300))")
+                #expect(tunnel.lowercased().contains("content-type: application/json\r\n"), "\(tunnel.prefix(300))")
+                #expect(tunnel.hasSuffix(refusal), "the answer, and nothing after it: \(tunnel.prefix(400))")
+            }
             #expect(try await ingress.get("/healthz").status == 200, "the ingress serves on")
             #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 0, "nothing was published")
             await ingress.client.shutdown()
