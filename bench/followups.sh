@@ -56,7 +56,7 @@ phase() { # phase LABEL EXECUTABLE
   kill "$WORKER"; wait "$WORKER" || true; WORKER=""
 }
 for run in $(seq 1 "$RUNS"); do
-  phase "switchyard-$run" "$BIN/switchyard"
+  phase "switchyard-$run" "$SWITCHYARD"
   [ -z "$BASELINE" ] || phase "baseline-$run" "$BASELINE"
 done
 

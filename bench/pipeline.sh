@@ -88,7 +88,7 @@ pins="$("$VENV/bin/pip" freeze 2>/dev/null | grep -iE '^(dramatiq|celery|kombu|p
 {
   anchors_meta_head
   echo "servers: the anchors' RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?') on 127.0.0.1:$RMQ_PORT (ours: vhost $SY_VHOST; peers: /), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (ours: database $SY_DB; peers: $PG_DB)"
-  echo "switchyard: release build ($BIN/switchyard), work probe --concurrency/--prefetch $CONFIGS ("defaults": neither passed; $(nproc) cores here); $(swift --version 2>/dev/null | head -1)"
+  echo "switchyard: release build as the image ships it ($SWITCHYARD), work probe --concurrency/--prefetch $CONFIGS ("defaults": neither passed; $(nproc) cores here); $(swift --version 2>/dev/null | head -1)"
   echo "peers: ${PEERS:-none} ($pins; python $("$VENV/bin/python" -V 2>&1 | awk '{print $2}'))"
   echo "limits: ${LIMITS:-none} (raw_broker.py --types quorum: consume + ack, prefetch 300; raw_pg.py: 500-row executemany transactions)"
   echo "command: QUICK=$QUICK RUNS=$RUNS CONFIGS=\"$CONFIGS\" PEERS=\"$PEERS\" LIMITS=\"$LIMITS\" QUIET_WAIT=$QUIET_WAIT bench/pipeline.sh"
@@ -118,7 +118,7 @@ for k in $(seq 1 "$RUNS"); do
     system="switchyard-${c/\//x}"
     settings=()
     [ "$c" = defaults ] || settings=(--concurrency "${c%/*}" --prefetch "${c#*/}")
-    step "$system" "$BIN/SwitchyardBench" pipeline --switchyard "$BIN/switchyard" --system "$system" \
+    step "$system" "$BIN/SwitchyardBench" pipeline --switchyard "$SWITCHYARD" --system "$system" \
       "${settings[@]}" --runs 1 --first-run "$k" \
       --pidfile "$WORKER_PIDFILE" --latency-dump "$OUT/logs/$system-latency-run{run}.tsv" "${OUR_ARGS[@]}"
   done

@@ -15,21 +15,35 @@ anchors_find() {
   [ -f "${ANCHORS:-}/bench_driver.py" ] || { log "anchors not found; set ANCHORS"; exit 2; }
 }
 
-# anchors_build PRODUCT...: release builds with the scratch path .build-bench (as broker.sh;
-# skipped with BUILD=0); sets BIN and checks every product is there. With BUILD=0 and BIN set,
-# the products in the folder BIN run instead (another build, for A/B runs).
+# anchors_build PRODUCT...: release builds (skipped with BUILD=0); sets BIN and SWITCHYARD and
+# checks every product is there. `switchyard` is built as the container image ships it
+# (scripts/build-release, .build-release) and SWITCHYARD is its path; the other products with the
+# scratch path .build-bench (as broker.sh), in the folder BIN. With BUILD=0 and BIN set, the
+# products in the folder BIN run instead (another build, for A/B runs), switchyard too unless
+# SWITCHYARD is set.
 anchors_build() {
   local product
   export PATH=/opt/swift/usr/bin:$PATH
   if [ "${BUILD:-1}" = 1 ] || [ -z "${BIN:-}" ]; then BIN="$ROOT/.build-bench/release"; fi
   if [ "${BUILD:-1}" = 1 ]; then
     for product in "$@"; do
+      if [ "$product" = switchyard ]; then
+        log "building switchyard as the image ships it (scripts/build-release, .build-release)"
+        timeout 3600 "$ROOT/scripts/build-release" >&2
+        SWITCHYARD="$("$ROOT/scripts/build-release" --show-bin-path)/switchyard"
+        continue
+      fi
       log "building $product (release, .build-bench)"
       timeout 3600 swift build -c release --product "$product" --scratch-path "$ROOT/.build-bench" >&2
     done
   fi
+  SWITCHYARD="${SWITCHYARD:-$BIN/switchyard}"
   for product in "$@"; do
-    [ -x "$BIN/$product" ] || { log "no release binary $BIN/$product"; exit 1; }
+    if [ "$product" = switchyard ]; then
+      [ -x "$SWITCHYARD" ] || { log "no release binary $SWITCHYARD"; exit 1; }
+    else
+      [ -x "$BIN/$product" ] || { log "no release binary $BIN/$product"; exit 1; }
+    fi
   done
 }
 

@@ -23,7 +23,7 @@ wait_http() {
 
 start_ours() {
   SWITCHYARD_WEBHOOK_SECRET_TAVUS="$SECRET" SWITCHYARD_LOG_LEVEL=warning \
-    "$BIN/switchyard" ingress --port "$OURS_PORT" >"$OUT/ingress.log" 2>&1 &
+    "$SWITCHYARD" ingress --port "$OURS_PORT" >"$OUT/ingress.log" 2>&1 &
   OURS_PID=$!
   SERVER_PIDS+=($!)
   wait_http ingress $! "http://127.0.0.1:$OURS_PORT/readyz" GET 200
