@@ -36,11 +36,13 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
 
     /// The refusal to answer once the owed responses are written.
     private var pending: Refusal?
-    /// Whether a `CONNECT` came, whose parts (and whatever follows) go no further.
+    /// Whether a `CONNECT` came: its parts and whatever follows go no further.
     private var readingConnect = false
     private var answered = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Nothing after a CONNECT is a request of this connection's: the answer ends it.
+        guard !readingConnect else { return }
         switch unwrapInboundIn(data) {
         case .head(let head) where head.method == .connect:
             readingConnect = true
@@ -50,8 +52,6 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
         case .head:
             owed += 1
             readingBody = true
-        case .body where readingConnect, .end where readingConnect:
-            return
         case .end:
             readingBody = false
         case .body:

@@ -96,6 +96,7 @@ import Testing
                 var tunnel = String(decoding: try #require(await connect.receiveUntilClose(timeout: .seconds(10))), as: UTF8.self)
                 if let first {
                     #expect(tunnel.hasPrefix(first), "\(tunnel.prefix(300))")
+                    #expect(tunnel.components(separatedBy: "HTTP/1.1 ").count == 3, "one answer before the 405, none after: \(tunnel.prefix(600))")
                     tunnel = String(tunnel[try #require(tunnel.range(of: "HTTP/1.1 405")).lowerBound...])
                 }
                 #expect(tunnel.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n"), "\(tunnel.prefix(300))")
