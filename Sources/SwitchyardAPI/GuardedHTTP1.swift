@@ -5,8 +5,8 @@ import NIOCore
 public import SwitchyardCore
 
 /// `SWITCHYARD_HTTP_IDLE_TIMEOUT`: how long a connection to any Switchyard HTTP port (the
-/// ingress, `switchyard console`, a worker's or the relay's `--metrics-port`) may idle, and a
-/// request take to arrive.
+/// ingress, `switchyard console`, a worker's or the relay's `--metrics-port`) may idle, a
+/// request take to arrive, and a client take nothing of its answer.
 public enum HTTPIdleTimeout {
     /// The variable's name.
     public static let variable = "SWITCHYARD_HTTP_IDLE_TIMEOUT"
@@ -21,14 +21,18 @@ public enum HTTPIdleTimeout {
 extension HTTPServerBuilder {
     /// HTTP/1.1 with the fleet's guards: connections idle longer than `idleTimeout` seconds are
     /// closed, each request's head and body must wholly arrive within it
-    /// (``RequestReadDeadline``, whose 408 names ``HTTPIdleTimeout/variable``), and bytes that
-    /// break HTTP get a JSON 400 (``MalformedRequestAnswer``).
-    /// - Parameter seconds: How long a connection may idle, and a request take to arrive.
+    /// (``RequestReadDeadline``, whose 408 names ``HTTPIdleTimeout/variable``), a client that
+    /// takes nothing of its answer for that long loses its connection
+    /// (``ResponseWriteDeadline``), and bytes that break HTTP get a JSON 400
+    /// (``MalformedRequestAnswer``).
+    /// - Parameter seconds: How long a connection may idle, a request take to arrive, and a
+    ///   client take nothing of its answer.
     public static func guardedHTTP1(idleTimeoutSeconds seconds: Int) -> HTTPServerBuilder {
         let idleTimeout = TimeAmount.seconds(Int64(seconds))
         return .http1(configuration: .init(
             additionalChannelHandlers: [
                 MalformedRequestAnswer(), RequestReadDeadline(limit: idleTimeout, variable: HTTPIdleTimeout.variable),
+                ResponseWriteDeadline(limit: idleTimeout),
             ],
             idleTimeout: idleTimeout))
     }

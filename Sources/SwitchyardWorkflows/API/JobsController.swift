@@ -26,8 +26,10 @@ struct JobsController: RouteController {
     /// The bytes that large job answers may hold at once (`SWITCHYARD_JOB_ANSWER_BUDGET`).
     let answers: AnswerBudget
 
-    /// Answers estimated at or under this many bytes need no reservation.
-    static let answerReservedAbove = 1 << 20
+    /// Answers estimated at or under this many bytes need no reservation: about what the
+    /// sockets' buffers and NIO's high watermark hold for any connection anyway, so many
+    /// clients that stop reading them hold little (above it, up to 1 MiB each went uncounted).
+    static let answerReservedAbove = 64 << 10
 
     /// How many copies of a large answer the ingress holds at most while it reads it: libpq's
     /// result, the text decoded from it, and the buffer it is sent from. A reservation counts
