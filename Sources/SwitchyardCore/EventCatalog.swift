@@ -4,8 +4,9 @@
 /// The kinds of value a body field may hold.
 public enum FieldKind: String, Sendable, Codable {
     case string, integer, number, boolean, object, array
-    /// A conversation: an array of `{role, content}` turns, at least one with a string role and
-    /// content that isn't blank (the turns the analysis worker can read; it skips the others).
+    /// A conversation the analysis worker can read (``ConversationTurns``): an array of
+    /// `{role, content}` turns, at least one with a string role and content that isn't blank (it
+    /// skips the others), or a text with a line that isn't blank.
     case turns
 
     /// Whether `value` is of this kind.
@@ -14,10 +15,8 @@ public enum FieldKind: String, Sendable, Codable {
         case (.string, .string), (.integer, .int), (.number, .int), (.number, .double), (.boolean, .bool),
              (.object, .object), (.array, .array):
             true
-        case (.turns, .array(let turns)):
-            turns.contains { turn in
-                turn["role"]?.string != nil && turn["content"]?.string?.contains(where: { !$0.isWhitespace }) == true
-            }
+        case (.turns, .array), (.turns, .string):
+            ConversationTurns.hasReadableTurn(value)
         default:
             false
         }
@@ -25,7 +24,9 @@ public enum FieldKind: String, Sendable, Codable {
 
     /// What a value of this kind is, for messages.
     var expectation: String {
-        self == .turns ? "a list of {role, content} turns, at least one with a string role and content that isn't blank" : rawValue
+        self == .turns
+            ? "a list of {role, content} turns, at least one with a string role and content that isn't blank, or a text with a line that isn't blank"
+            : rawValue
     }
 }
 
@@ -120,8 +121,11 @@ public enum EventCatalog {
             fields: [
                 .init(name: "conversation_id", kind: .string, required: true, summary: "The video-call vendor's conversation id."),
                 .init(name: "properties", kind: .object, required: false, summary: "Vendor properties, passed through (a transcript may be in properties.transcript)."),
+                .init(name: "data", kind: .object, required: false, summary: "Vendor data, passed through (a transcript may be in data.transcript)."),
                 .init(name: "transcript", kind: .turns, required: false,
-                      summary: "The conversation as turns {role, content}; without it the analysis worker fetches the transcript."),
+                      summary: "The conversation as turns {role, content} (or a text of `Speaker: words` lines); without it the analysis worker reads properties.transcript, then data.transcript, else fetches the transcript."),
+                .init(name: "properties.transcript", kind: .turns, required: false, summary: "The transcript as the video-call vendor's webhook carries it."),
+                .init(name: "data.transcript", kind: .turns, required: false, summary: "The transcript in the vendor's data object."),
                 .init(name: "transcript_url", kind: .string, required: false, summary: "Where to fetch the transcript from."),
             ],
             example: .object(["v": 1, "conversation_id": "c123", "transcript": .array([
@@ -240,17 +244,27 @@ public enum EventCatalog {
             throw EventValidationError(field: "body.v", message: "expected 1, got \(members["v"]?.excerpt() ?? "nothing")")
         }
         for field in type.fields {
-            guard let value = members[field.name] else {
+            guard let value = Self.member(field.name, of: body) else {
                 if field.required {
                     throw EventValidationError(field: "body.\(field.name)", message: "missing (\(field.kind.rawValue))")
                 }
                 continue
             }
             guard field.kind.admits(value) else {
-                throw EventValidationError(
-                    field: "body.\(field.name)",
-                    message: "expected \(field.kind.expectation), got \(value.array != nil && field.kind == .turns ? "none such" : value.kindName)")
+                let got = field.kind == .turns && (value.array != nil || value.string != nil) ? "none such" : value.kindName
+                throw EventValidationError(field: "body.\(field.name)", message: "expected \(field.kind.expectation), got \(got)")
             }
         }
+    }
+
+    /// The member at `path` (names joined by dots, such as `properties.transcript`) of `body`;
+    /// nil when a name on the way is missing or not an object's.
+    static func member(_ path: String, of body: JSONValue) -> JSONValue? {
+        var value: JSONValue? = body
+        for name in path.split(separator: ".") {
+            guard case .object(let members)? = value else { return nil }
+            value = members[String(name)]
+        }
+        return value
     }
 }

@@ -37,28 +37,7 @@ public struct Transcript: Sendable, Codable, Equatable {
     /// The transcript in `value`: a string or a list of `{role, content}`.
     /// - Returns: nil when `value` is neither or holds no words.
     public init?(_ value: JSONValue) {
-        switch value {
-        case .string(let text):
-            turns = text.split(whereSeparator: \.isNewline).compactMap { line in
-                let line = line.trimmingCharacters(in: .whitespaces)
-                guard !line.isEmpty else { return nil }
-                // "Speaker: words", where the speaker is a short name of at most three words.
-                if let colon = line.firstIndex(of: ":"), line[..<colon].count <= 24, line[..<colon].split(separator: " ").count <= 3 {
-                    let content = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                    return content.isEmpty ? nil : Turn(role: line[..<colon].lowercased(), content: content)
-                }
-                return Turn(role: "unknown", content: String(line))
-            }
-        case .array(let items):
-            turns = items.compactMap { item in
-                guard let role = item["role"]?.string, let content = item["content"]?.string,
-                      !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-                else { return nil }
-                return Turn(role: role.lowercased(), content: content)
-            }
-        default:
-            return nil
-        }
+        turns = ConversationTurns.read(value).map { Turn(role: $0.role, content: $0.content) }
         if turns.isEmpty { return nil }
     }
 

@@ -84,8 +84,18 @@ struct WebhookController: Sendable {
         }
         let webhookID = id ?? ""
         let event = try source.event(from: try JSONBody.parse(body))
-        // The consumers land the event in Postgres, which holds no NUL: refused here, not dead-lettered there.
-        if let event { try JSONBody.requireStorable(event.body, field: "") }
+        if let event {
+            // What the catalog refuses a worker could only dead-letter (a transcript in the
+            // callback's properties that the analysis worker can't read); the event's members
+            // keep the callback's names.
+            do {
+                try EventCatalog.validate(type: event.type, body: event.body)
+            } catch {
+                throw APIError(.unprocessableContent, "invalid_body", error.message, field: String(error.field.trimmingPrefix("body.")))
+            }
+            // The consumers land the event in Postgres, which holds no NUL: refused here, not dead-lettered there.
+            try JSONBody.requireStorable(event.body, field: "")
+        }
         let tenantID = try await tenants.id(named: settings.tenantName)
         let traceparent = request.headers[Self.traceparent].flatMap { Traceparent.isValid($0) ? $0 : nil }
 

@@ -197,6 +197,15 @@ import Testing
                 try await fleet.count("SELECT count(*) FROM projects WHERE conversation_id = 'conv-data'") == 1
             }
             #expect(try await fleet.text("SELECT transcript_source FROM conversations WHERE external_id = 'conv-data'") == "inline")
+
+            // A transcript the worker can't read is refused where it comes in, naming where it is
+            // (found by the fleet fuzzer: the analysis worker dead-lettered these).
+            for (member, transcript) in [("properties", #"[false,[{"role":"user"}]]"#), ("data", #"{"k1":1}"#), ("properties", #""Bob:  ""#)] {
+                let refused = try await ingress.webhook(
+                    body: #"{"event_type":"conversation_ended","conversation_id":"conv-bad","\#(member)":{"transcript":\#(transcript)}}"#)
+                #expect(refused.status == 422 && refused.errorField == "\(member).transcript", "\(refused.status) \(refused.bodyText)")
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE event_type IS NOT NULL") == 1, "only the first was accepted")
             await ingress.client.shutdown()
         }
     }

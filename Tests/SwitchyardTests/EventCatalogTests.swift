@@ -9,6 +9,12 @@ import Testing
             try EventCatalog.validate(type: "conversation.ended", body: ["v": 1, "conversation_id": "c", "extra": true])
             try EventCatalog.validate(
                 type: "conversation.ended", body: ["v": 1, "conversation_id": "c", "transcript": [[:], ["role": "user", "content": "hi"]]])
+            // The texts the worker reads line by line, and transcripts where the vendor puts them.
+            try EventCatalog.validate(type: "conversation.ended", body: ["v": 1, "conversation_id": "c", "transcript": "user: hi"])
+            try EventCatalog.validate(
+                type: "conversation.ended", body: ["v": 1, "conversation_id": "c", "properties": ["transcript": "\nPatient: We need booking\n"]])
+            try EventCatalog.validate(
+                type: "conversation.ended", body: ["v": 1, "conversation_id": "c", "data": ["transcript": [["role": "user", "content": "hi"]]]])
         }
         let cases: [(String, JSONValue, String)] = [
             ("no.such.type", ["v": 1], "type"),
@@ -23,7 +29,15 @@ import Testing
             ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": [5]], "body.transcript"),
             ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": [["role": true, "content": [:]]]], "body.transcript"),
             ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": [["role": "user", "content": " \n"]]], "body.transcript"),
-            ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": "user: hi"], "body.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": "user:  \n \n"], "body.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": 7], "body.transcript"),
+            // Found by the fleet fuzzer: the vendor's webhook carries the transcript in properties.
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "properties": ["transcript": [false, [["role": "user"]]]]],
+             "body.properties.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "properties": ["transcript": ["k1": 1]]], "body.properties.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "data": ["transcript": [["content": "hi", "role": ["user"]]]]],
+             "body.data.transcript"),
+            ("conversation.ended", ["v": 1, "conversation_id": "c", "data": "text"], "body.data"),
         ]
         for (type, body, field) in cases {
             let error = #expect(throws: EventValidationError.self) { try EventCatalog.validate(type: type, body: body) }
