@@ -282,7 +282,7 @@ let package = Package(
                 "SwitchyardPostgres", "SwitchyardTestSupport",
                 product("Crypto", "swift-crypto"), product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
             ],
-            resources: [.copy("sign_webhook.py"), .copy("decode_png.py"), .copy("console_browser.py")],
+            resources: [.copy("sign_webhook.py"), .copy("decode_png.py"), .copy("console_browser.py"), .copy("fuzz_fleet.py")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchyardTests",

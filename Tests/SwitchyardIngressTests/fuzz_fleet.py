@@ -1,0 +1,510 @@
+#!/usr/bin/env python3
+"""Hostile input against a running Switchyard ingress, and through it the workers behind it.
+
+Usage: fuzz_fleet.py --port P --key K --tavus-secret S --kiro-secret S --user U --chatbot C
+                     [--seconds N] [--seed N] [--idle-timeout N]
+
+Starts from valid requests (signed webhooks of both vendors, every producer event type of
+GET /v1/event-types, batches, workflows and their jobs, automations, generations, transformers,
+reads of what it created) and mutates them: values swapped for hostile ones (huge, deep, wide,
+NUL, lone surrogates, numbers past every integer type, internal addresses, JSONPath and template
+syntax), fields dropped, added and retyped, JSON text cut and bytes flipped; signed webhooks are
+signed after the mutation, so they reach the event checks. A share of the requests are raw bytes
+that break HTTP (framing, header, chunking, method and version mutations).
+
+Every answer must hold the fleet's rule for hostile input: a status under 500 (or a 503 with
+Retry-After), and for every 4xx and 5xx a JSON body {"error": {"code", "message", ...}}; every
+request is answered within 15 s, or, for raw bytes that leave a request incomplete, the
+connection closed within the idle timeout and a margin. At the end /readyz must be 200.
+
+Prints one JSON line: {"requests", "by_status", "failures": [...]} (each failure with the seed,
+the request number and a reproducer), and exits 1 when there is a failure. Deterministic for a
+seed, but for what the server's timing changes.
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import random
+import select
+import socket
+import sys
+import time
+import uuid
+
+ANSWER_TIMEOUT = 15.0
+LARGE_BODY = 256 << 10  # the default SWITCHYARD_HTTP_BODY_LIMIT: a body past it may be refused, and its connection closed, before it is all sent
+
+HOSTILE_STRINGS = [
+    "", " ", "\u0000", "a\u0000b", "\u202egnp.exe", "\U0001f4a5" * 40, "x" * 70_000, "../../../etc/passwd",
+    "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:1/", "http://[::1]:5432/", "file:///etc/passwd",
+    "$..*", "$[?@.a == 1]", "$.a[-9223372036854775808:9223372036854775807:-1]", "{{secrets.api_key}}", "{{", "}}",
+    "' OR 1=1 --", "\r\nX-Injected: 1", "%00", "\\", '"', "null", "-1", "1e999", "NaN", "<script>alert(1)</script>",
+    "\ud800", "\udfff\ud800", "\t\n\r\x0b\x0c", "refund" * 5_000, "a" * 2_001, "(a+)+$", "(a|aa)*b", "a{1000}{1000}", "a" * 30_000 + "!",
+]
+HOSTILE_NUMBERS = [
+    0, -1, 1, 2**31 - 1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30, 1e308, -1e308,
+    0.5, -0.0, 5e-324, 101, -101, 3000000000,
+]
+RAW_NUMBERS = ["1e400", "-1e400", "1E+99999", "0." + "0" * 400 + "1", "1" * 500, "-0", "00", "1.", ".5", "+1", "0x10", "Infinity"]
+
+
+class Failure(Exception):
+    pass
+
+
+def deep(depth, leaf="1"):
+    return "[" * depth + leaf + "]" * depth
+
+
+def hostile_value(rng):
+    roll = rng.random()
+    if roll < 0.4:
+        return rng.choice(HOSTILE_STRINGS)
+    if roll < 0.65:
+        return rng.choice(HOSTILE_NUMBERS)
+    if roll < 0.75:
+        return rng.choice([None, True, False, [], {}, [None] * 1_000, {"k" * 5_000: 1}])
+    if roll < 0.85:
+        return {f"k{i}": i for i in range(rng.choice([100, 5_000]))}
+    if roll < 0.95:
+        return [rng.choice(HOSTILE_STRINGS[:6])] * rng.choice([10, 10_000])
+    return RawJSON(rng.choice(RAW_NUMBERS + [deep(100), deep(1_000), deep(20_000), '{"a":' * 5_000 + "1" + "}" * 5_000]))
+
+
+class RawJSON:
+    """JSON text spliced into a document as it is (numbers and depths `json.dumps` can't write)."""
+
+    def __init__(self, text):
+        self.text = text
+
+
+def encode(value, ascii_only=False):
+    """JSON text of `value`, with RawJSON placed verbatim; `ascii_only` escapes every non-ASCII
+    character, so a lone surrogate goes out as the escape `\\ud800`, not as bytes."""
+    raws = []
+
+    def swap(v):
+        if isinstance(v, RawJSON):
+            raws.append(v.text)
+            return f"\u0001RAW{len(raws) - 1}\u0001"
+        if isinstance(v, dict):
+            return {k: swap(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [swap(x) for x in v]
+        return v
+
+    text = json.dumps(swap(value), ensure_ascii=ascii_only)
+    for i, raw in enumerate(raws):
+        text = text.replace(json.dumps(f"\u0001RAW{i}\u0001"), raw)
+    return text
+
+
+def paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from paths(child, prefix + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value[:20]):
+            yield from paths(child, prefix + (index,))
+
+
+def mutate_value(value, rng):
+    """`value` with one to three structural mutations."""
+    value = json.loads(json.dumps(value))
+    for _ in range(rng.randint(1, 3)):
+        path = rng.choice(list(paths(value)))
+        if not path:
+            if rng.random() < 0.1:
+                value = hostile_value(rng)
+            continue
+        parent = value
+        for key in path[:-1]:
+            parent = parent[key]
+        last = path[-1]
+        roll = rng.random()
+        if roll < 0.6:
+            parent[last] = hostile_value(rng)
+        elif roll < 0.75 and isinstance(parent, dict):
+            del parent[last]
+        elif roll < 0.9 and isinstance(parent, dict):
+            parent[rng.choice(["extra", "v", "__proto__", "", "x" * 300])] = hostile_value(rng)
+        else:
+            parent[last] = [parent[last]] if rng.random() < 0.5 else {"value": parent[last]}
+    return value
+
+
+def mutate_text(text, rng):
+    """Byte-level damage to JSON text, now and then."""
+    data = text.encode("utf-8", "surrogatepass")
+    roll = rng.random()
+    if roll < 0.75 or not data:
+        return data
+    if roll < 0.8:
+        return data[: rng.randrange(len(data))]
+    if roll < 0.85:
+        at = rng.randrange(len(data))
+        return data[:at] + bytes([rng.randrange(256)]) + data[at + 1:]
+    if roll < 0.9:
+        return data.replace(b"{", b'{"v":2,', 1)
+    if roll < 0.95:
+        return rng.choice([b"\xff\xfe", b"\xc0\x80", b"\xed\xa0\x80", b"\x00"]) + data
+    return data + rng.choice([b" trailing", b"{}", b"\x00", b"]"])
+
+
+def standard_webhook_signature(secret, message_id, timestamp, body):
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    digest = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+class Fuzzer:
+    def __init__(self, args):
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.requests = 0
+        self.by_status = {}
+        self.failures = []
+        self.connection = None
+        self.pending_raw = []  # (socket, deadline, reproducer)
+        self.created = {"job": [], "workflow": ["echo"], "automation": [], "generation": [], "project": []}
+        self.event_types = []
+
+    # -- the checks ------------------------------------------------------------------------------
+
+    def fail(self, what, reproducer):
+        if len(self.failures) < 50:
+            self.failures.append({"seed": self.args.seed, "request": self.requests, "problem": what, "request_sent": reproducer})
+
+    def check(self, status, headers, body, reproducer):
+        self.by_status[status] = self.by_status.get(status, 0) + 1
+        if status >= 500 and not (status == 503 and headers.get("retry-after")):
+            self.fail(f"status {status}", reproducer | {"answer": body[:300].decode("utf-8", "replace")})
+            return
+        if status >= 400:
+            try:
+                error = json.loads(body)["error"]
+                assert isinstance(error["code"], str) and error["code"] and isinstance(error["message"], str)
+            except Exception:
+                self.fail(f"{status} without a JSON error body", reproducer | {"answer": body[:300].decode("utf-8", "replace")})
+                return
+            if "json" not in headers.get("content-type", ""):
+                self.fail(f"{status} whose content type is {headers.get('content-type')!r}", reproducer)
+
+    # -- well-formed HTTP ------------------------------------------------------------------------
+
+    def send(self, method, path, body=None, headers=None, auth=True):
+        headers = dict(headers or {})
+        if auth:
+            headers.setdefault("Authorization", f"Bearer {self.args.key}")
+        if body is not None:
+            headers.setdefault("Content-Type", "application/json")
+        reproducer = {"method": method, "path": path[:300], "headers": {k: v[:200] for k, v in headers.items() if k != "Authorization"},
+                      "body_bytes": len(body or b""), "body_head": (body or b"")[:300].decode("utf-8", "replace")}
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.args.port, timeout=ANSWER_TIMEOUT)
+            try:
+                try:
+                    self.connection.request(method, path, body=body, headers=headers)
+                except (ConnectionResetError, BrokenPipeError):
+                    if len(body or b"") <= LARGE_BODY:
+                        raise
+                    # The server refused the body by its length and closed before it all went out.
+                    self.close()
+                    self.requests += 1
+                    self.by_status["reset while sending a large body"] = self.by_status.get("reset while sending a large body", 0) + 1
+                    return None, b""
+                response = self.connection.getresponse()
+                answer = response.read()
+                status = response.status
+                answer_headers = {k.lower(): v for k, v in response.getheaders()}
+                if answer_headers.get("connection", "").lower() == "close":
+                    self.close()
+                self.requests += 1
+                self.check(status, answer_headers, answer, reproducer)
+                return status, answer
+            except (http.client.InvalidURL, ValueError, UnicodeEncodeError):
+                # A request Python's client won't write (control characters in a header or path).
+                self.close()
+                return None, b""
+            except socket.timeout:
+                self.requests += 1
+                self.fail(f"no answer within {ANSWER_TIMEOUT} s", reproducer)
+                self.close()
+                return None, b""
+            except (ConnectionError, http.client.HTTPException, OSError) as error:
+                self.close()
+                if attempt == 1:
+                    self.requests += 1
+                    self.fail(f"connection failed twice: {error!r}", reproducer)
+        return None, b""
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def send_json(self, method, path, value, rng_text=True):
+        text = encode(value, ascii_only=self.rng.random() < 0.5)
+        body = mutate_text(text, self.rng) if rng_text else text.encode("utf-8", "surrogatepass")
+        status, answer = self.send(method, path, body=body)
+        try:
+            return status, json.loads(answer) if answer else None
+        except ValueError:
+            return status, None
+
+    # -- the targets -----------------------------------------------------------------------------
+
+    def webhook(self):
+        rng = self.rng
+        if rng.random() < 0.5:
+            source, secret = "tavus", self.args.tavus_secret
+            seed = {"event_type": "conversation_ended", "conversation_id": f"fz-{uuid.UUID(int=rng.getrandbits(128))}",
+                    "properties": {"transcript": [{"role": "user", "content": "We need a booking app for our flower shops, paid with Stripe."},
+                                                  {"role": "assistant", "content": "When do you need it?"}]}}
+        else:
+            source, secret = "kiro", self.args.kiro_secret
+            seed = {"event": rng.choice(["build_progress", "build_completed", "build_failed", "build_queued"]),
+                    "build_id": rng.choice(self.created["project"] or ["b-1"]), "sequence": rng.randrange(100),
+                    "progress": rng.randrange(101), "message": "compiling"}
+        body = mutate_text(encode(mutate_value(seed, rng) if rng.random() < 0.9 else seed, ascii_only=rng.random() < 0.5), rng)
+        message_id = f"fz-{rng.getrandbits(64):x}"
+        timestamp = int(time.time())
+        if rng.random() < 0.1:
+            message_id = rng.choice(["", "x" * 5_000, "id with spaces", "\u00e9t\u00e9"])
+        if rng.random() < 0.05:
+            timestamp = rng.choice([0, -1, 2**63, timestamp + 10**9])
+        headers = {"webhook-id": message_id, "webhook-timestamp": str(timestamp),
+                   "webhook-signature": standard_webhook_signature(secret, message_id, timestamp, body)}
+        if rng.random() < 0.05:
+            headers["webhook-signature"] = " ".join([headers["webhook-signature"]] * rng.choice([2, 500]))
+        self.send("POST", f"/v1/webhooks/{source}", body=body, headers=headers, auth=False)
+
+    def event(self):
+        rng = self.rng
+        name, example = rng.choice(self.event_types)
+        example = json.loads(json.dumps(example).replace("0b7c6f4e-4c1a-4d3e-9a57-2f1d8e6b5a90", self.args.chatbot))
+        envelope = {"type": name, "body": example}
+        if rng.random() < 0.2:
+            envelope["idempotency_key"] = f"fz-{rng.getrandbits(32)}"
+        mutated = mutate_value(envelope, rng) if rng.random() < 0.9 else envelope
+        if rng.random() < 0.2:
+            small = len(encode(mutated)) < 10_000
+            self.send_json("POST", "/v1/events:batch", {"events": [mutated] * rng.choice([1, 2, 50, 1_001] if small else [1, 2])})
+        else:
+            self.send_json("POST", "/v1/events", mutated)
+
+    WORKFLOW = {
+        "name": "fuzzed",
+        "definition": {
+            "start_step": "pick",
+            "steps": {
+                "pick": {"transformer_id": "map", "input_map": {"all": "$.job_input", "first": "$.job_input.items[0]"},
+                         "branches": [{"when": "$.pick.output.first", "next_step": "echo"}], "next_step": "wait"},
+                "echo": {"transformer_id": "echo", "input_map": {"said": "$.pick.output.all"}, "next_step": "wait"},
+                "wait": {"transformer_id": "delay", "input_map": {"seconds": "$.job_input.pause"}},
+            },
+            "output_map": {"result": "$.echo.output", "big": "$.job_input.items[?@ > 1]", "last": "$.job_input.items[-1]"},
+        },
+    }
+
+    def workflow(self):
+        rng = self.rng
+        workflow_id = f"fz-{rng.randrange(8)}"
+        status, _ = self.send_json("PUT", f"/v1/workflows/{workflow_id}", mutate_value(self.WORKFLOW, rng) if rng.random() < 0.8 else self.WORKFLOW)
+        if status in (200, 201) and workflow_id not in self.created["workflow"]:
+            self.created["workflow"].append(workflow_id)
+        for _ in range(rng.randint(1, 3)):
+            job_input = {"input": {"items": [1, 2, 3], "pause": 0, "text": "hello"}}
+            status, answer = self.send_json(
+                "POST", f"/v1/workflows/{rng.choice(self.created['workflow'])}/jobs",
+                mutate_value(job_input, rng) if rng.random() < 0.8 else job_input)
+            if status == 201 and isinstance(answer, dict) and len(self.created["job"]) < 200:
+                self.created["job"].append(answer.get("job_id", ""))
+
+    def transformer(self):
+        seed = {"type": "http", "description": "fuzzed",
+                "config": {"url": "http://127.0.0.1:1/x", "method": "POST", "headers": {"X-Key": "{{secrets.k}}"}, "secrets": {"k": "v"}}}
+        self.send_json("PUT", f"/v1/transformers/fz-{self.rng.randrange(4)}", mutate_value(seed, self.rng))
+
+    def automation(self):
+        rng = self.rng
+        seed = {"name": "fuzzed", "workflow_id": "echo",
+                "trigger": {"event_type": "chatbot.sentiment.analysed", "match": "all",
+                            "conditions": [{"path": "$.polarity", "op": "lt", "value": -0.5}, {"path": "$.text", "op": "matches", "value": "refund|cancel"}]},
+                "input_map": {"text": "$.event.text", "chatbot": "$.chatbot.name"}}
+        status, answer = self.send_json("POST", f"/v1/chatbots/{self.args.chatbot}/automations", mutate_value(seed, rng) if rng.random() < 0.8 else seed)
+        if status == 201 and isinstance(answer, dict) and len(self.created["automation"]) < 100:
+            self.created["automation"].append(answer.get("id", ""))
+        if self.created["automation"] and rng.random() < 0.3:
+            target = rng.choice(self.created["automation"])
+            self.send_json("PATCH", f"/v1/automations/{target}", mutate_value({"enabled": rng.random() < 0.5, "name": "renamed"}, rng))
+
+    def generation(self):
+        seed = {"user_id": self.args.user, "prompt": "Five ways a bakery wins regulars", "slide_count": 3, "style": {"background": "#fff8e7", "accent": "#c0392b"}}
+        status, answer = self.send_json("POST", "/v1/generations", mutate_value(seed, self.rng) if self.rng.random() < 0.9 else seed)
+        if status in (201, 202) and isinstance(answer, dict) and len(self.created["generation"]) < 100:
+            self.created["generation"].append(answer.get("generation_id", ""))
+
+    def read(self):
+        rng = self.rng
+        kind = rng.choice(["job", "generation", "automation", "project"])
+        known = self.created[kind] or [str(uuid.UUID(int=0))]
+        ident = rng.choice(known) if rng.random() < 0.7 else rng.choice(["x", "%00", "..%2F..", "9" * 400, str(uuid.UUID(int=rng.getrandbits(128)))])
+        path = {"job": f"/v1/jobs/{ident}", "generation": f"/v1/generations/{ident}", "automation": f"/v1/automations/{ident}/changes",
+                "project": f"/v1/projects/{ident}"}[kind]
+        if rng.random() < 0.3:
+            query = rng.choice(["limit", "status", "after", "conversation_id", "cursor", "before"])
+            value = rng.choice(["-1", "0", "99999999999999999999", "%00", "%ff", "a" * 3_000, "pending", "%E2%80%AE"])
+            path = rng.choice(["/v1/jobs", "/v1/projects", f"/v1/chatbots/{self.args.chatbot}/executions"]) + f"?{query}={value}"
+        if kind == "generation" and rng.random() < 0.3:
+            path = f"/v1/generations/{ident}/slides/{rng.choice(['0', '1', '-1', '99999999999', 'x'])}"
+        self.send("GET", path)
+
+    # -- raw bytes -------------------------------------------------------------------------------
+
+    def raw(self):
+        rng = self.rng
+        body = b'{"type":"chatbot.message.received","body":{"v":1,"chatbot_id":"%s","text":"hi"}}' % self.args.chatbot.encode()
+        lines = [b"POST /v1/events HTTP/1.1", b"Host: 127.0.0.1", b"Authorization: Bearer " + self.args.key.encode(),
+                 b"Content-Type: application/json", b"Content-Length: %d" % len(body)]
+        roll = rng.random()
+        if roll < 0.15:
+            lines[0] = rng.choice([b"GET / HTTP/9.9", b"G\x00T / HTTP/1.1", b"POST /v1/events HTTP/1.1 extra", b"CONNECT 127.0.0.1:5432 HTTP/1.1",
+                                   b"POST " + b"/a" * 5_000 + b" HTTP/1.1", b"PRI * HTTP/2.0", b"POST /v1/events", b"POST /v1/\xffevents HTTP/1.1"])
+        elif roll < 0.3:
+            lines.append(rng.choice([b"Content-Length: 5", b"Transfer-Encoding: chunked", b"Content-Length: -1", b"Content-Length: 99999999999999999999",
+                                     b"X-Long: " + b"a" * 100_000, b"Bad Header: 1", b"X-Nul: a\x00b", b": empty-name", b"Host: other"]))
+        elif roll < 0.4:
+            lines = lines[:4] + [b"Transfer-Encoding: chunked"]
+            body = rng.choice([b"5\r\nhello\r\n0\r\n\r\n", b"ffffffffffffffffff\r\nx\r\n", b"zz\r\n", b"3\r\nabcdef\r\n0\r\n\r\n", b"1;" + b"e" * 70_000 + b"\r\na\r\n0\r\n\r\n"])
+        elif roll < 0.5:
+            lines += [b"X-H%d: v" % i for i in range(rng.choice([200, 20_000]))]
+        elif roll < 0.6:
+            body = body[: rng.randrange(len(body))]  # a body shorter than its Content-Length: the request never completes
+        data = b"\r\n".join(lines) + b"\r\n\r\n" + body
+        if roll >= 0.6:
+            for _ in range(rng.randint(1, 4)):
+                at = rng.randrange(len(data))
+                data = data[:at] + bytes([rng.choice([0, 10, 13, 32, 58, 127, 255, rng.randrange(256)])]) + data[at + 1:]
+        reproducer = {"raw": data[:400].decode("latin-1"), "raw_bytes": len(data)}
+        sock = socket.create_connection(("127.0.0.1", self.args.port), timeout=5)
+        try:
+            sock.sendall(data)
+        except OSError:
+            pass  # the server closed while we sent: an answer may still be there
+        sock.setblocking(False)
+        self.pending_raw.append((sock, time.monotonic() + self.args.idle_timeout + 5, reproducer, bytearray()))
+        self.requests += 1
+
+    def settle_raw(self, wait=0.0):
+        """Reads what the raw connections got; each must close, with any answer a valid one, by its deadline."""
+        end = time.monotonic() + wait
+        while self.pending_raw:
+            socks = [entry[0] for entry in self.pending_raw]
+            readable, _, _ = select.select(socks, [], [], max(0.0, min(0.2, end - time.monotonic())))
+            now = time.monotonic()
+            keep = []
+            for sock, deadline, reproducer, received in self.pending_raw:
+                closed = False
+                # Everything there is, so that an answer and its close that came while this
+                # process was busy count as in time.
+                while sock in readable or now > deadline:
+                    try:
+                        chunk = sock.recv(65_536)
+                    except BlockingIOError:
+                        break
+                    except OSError:
+                        closed = True
+                        break
+                    closed = not chunk
+                    received += chunk
+                    if closed:
+                        break
+                if closed:
+                    self.check_raw(bytes(received), reproducer)
+                    sock.close()
+                elif now > deadline:
+                    self.fail("raw connection neither answered and closed nor closed within the idle timeout", reproducer | {"answer": bytes(received[:300]).decode("latin-1")})
+                    sock.close()
+                else:
+                    keep.append((sock, deadline, reproducer, received))
+            self.pending_raw = keep
+            if time.monotonic() >= end:
+                return
+
+    def check_raw(self, received, reproducer):
+        """Each answer on a raw connection: a status line, and a JSON error for 4xx and 5xx."""
+        rest = received
+        while rest:
+            head, sep, after = rest.partition(b"\r\n\r\n")
+            if not sep or not head.startswith(b"HTTP/1.1 "):
+                self.fail("a raw answer that isn't HTTP/1.1", reproducer | {"answer": rest[:300].decode("latin-1")})
+                return
+            status = int(head[9:12])
+            headers = {}
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+            length = int(headers.get("content-length", "0") or 0)
+            body, rest = after[:length], after[length:]
+            self.check(status, headers, body, reproducer)
+
+    # -- the run ---------------------------------------------------------------------------------
+
+    def run(self):
+        status, answer = self.send("GET", "/v1/event-types")
+        catalog = json.loads(answer)
+        entries = catalog.get("event_types", catalog) if isinstance(catalog, dict) else catalog
+        self.event_types = [(e["name"], e["example"]) for e in entries if e.get("producers_may_send")]
+        if not self.event_types:
+            raise Failure(f"no producer event types in /v1/event-types: {answer[:300]!r}")
+        targets = [(self.webhook, 25), (self.event, 25), (self.workflow, 8), (self.automation, 6), (self.generation, 4),
+                   (self.transformer, 4), (self.read, 12), (self.raw, 16)]
+        if self.args.targets:
+            targets = [(f, w) for f, w in targets if f.__name__ in self.args.targets.split(",")]
+        functions = [f for f, _ in targets]
+        weights = [w for _, w in targets]
+        end = time.monotonic() + self.args.seconds
+        while time.monotonic() < end:
+            self.rng.choices(functions, weights)[0]()
+            if len(self.pending_raw) > 64:
+                self.settle_raw(wait=0.5)
+            else:
+                self.settle_raw()
+        self.settle_raw(wait=self.args.idle_timeout + 6)
+        self.close()
+        status, _ = self.send("GET", "/readyz", auth=False)
+        if status != 200:
+            self.fail(f"/readyz answered {status} after the run", {})
+        return {"requests": self.requests, "by_status": {str(k): v for k, v in sorted(self.by_status.items(), key=lambda item: str(item[0]))},
+                "workflows": len(self.created["workflow"]), "jobs": len(self.created["job"]),
+                "automations": len(self.created["automation"]), "generations": len(self.created["generation"]),
+                "failures": self.failures}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--tavus-secret", required=True)
+    parser.add_argument("--kiro-secret", required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--chatbot", required=True)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--idle-timeout", type=float, default=60)
+    parser.add_argument("--targets", help="only these, comma-separated: webhook,event,workflow,automation,generation,transformer,read,raw")
+    args = parser.parse_args()
+    report = Fuzzer(args).run()
+    print(json.dumps(report))
+    sys.exit(1 if report["failures"] else 0)
+
+
+if __name__ == "__main__":
+    main()
