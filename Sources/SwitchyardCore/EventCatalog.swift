@@ -36,7 +36,8 @@ public struct EventField: Sendable, Codable {
     public var name: String
     /// Its kind.
     public var kind: FieldKind
-    /// Whether it must be present.
+    /// Whether it must be present (and, for a string, not empty: an empty id names nothing,
+    /// and the analysis worker could only dead-letter a conversation without one).
     public var required: Bool
     /// What it means.
     public var summary: String
@@ -231,7 +232,7 @@ public enum EventCatalog {
     }
 
     /// Checks an event: the type is in the catalog and the body is `{"v":1, ...}` with every
-    /// required field present and every known field of its kind.
+    /// required field present (a required string not empty) and every known field of its kind.
     /// - Throws: ``EventValidationError`` naming the field.
     public static func validate(type name: String, body: JSONValue) throws(EventValidationError) {
         guard let type = type(named: name) else {
@@ -253,6 +254,9 @@ public enum EventCatalog {
             guard field.kind.admits(value) else {
                 let got = field.kind == .turns && (value.array != nil || value.string != nil) ? "none such" : value.kindName
                 throw EventValidationError(field: "body.\(field.name)", message: "expected \(field.kind.expectation), got \(got)")
+            }
+            if field.required, value.string?.isEmpty == true {
+                throw EventValidationError(field: "body.\(field.name)", message: "expected a non-empty string, got \"\"")
             }
         }
     }

@@ -23,6 +23,9 @@ import Testing
             ("conversation.ended", ["v": 2, "conversation_id": "c"], "body.v"),
             ("conversation.ended", ["v": 1], "body.conversation_id"),
             ("conversation.ended", ["v": 1, "conversation_id": 5], "body.conversation_id"),
+            // Found by the fleet fuzzer: the analysis worker dead-lettered a conversation without an id.
+            ("conversation.ended", ["v": 1, "conversation_id": ""], "body.conversation_id"),
+            ("chatbot.sentiment.analysed", ["v": 1, "chatbot_id": "b", "sentiment": ""], "body.sentiment"),
             ("chatbot.sentiment.analysed", ["v": 1, "chatbot_id": "b", "sentiment": "ok", "score": "high"], "body.score"),
             // Transcripts the analysis worker could only dead-letter.
             ("conversation.ended", ["v": 1, "conversation_id": "c", "transcript": [[:]]], "body.transcript"),
