@@ -13,7 +13,8 @@
 #                                             SwitchyardBench in the folder BIN), for A/B runs
 #
 # One ingress and one worker (`work analysis planning`, CLI defaults) on the private servers of
-# scripts/services (started if needed), release builds in .build-bench. Two phases, each with
+# scripts/services (started if needed): switchyard as the container image ships it
+# (scripts/build-release), SwitchyardBench a release build in .build-bench. Two phases, each with
 # its own conversation ids (signed conversation_ended webhooks with a realistic transcript, from
 # SwitchyardBench ingress-load), after WARMUP (200) conversations at RATE that are not measured
 # and a CHECKPOINT:
@@ -25,6 +26,7 @@
 #               first webhook's receipt to the last project's planned_at
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+ROOT="$HERE"
 cd "$HERE"
 RATE="${RATE:-50}"
 DURATION="${DURATION:-20}"
@@ -34,24 +36,19 @@ CONNECTIONS="${CONNECTIONS:-32}"
 PORT="${PORT:-18090}"
 log() { echo "[development.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
-command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-log "building release (switchyard, SwitchyardBench) in .build-bench"
-if [ "${BUILD:-1}" = 1 ]; then
-  swift build -c release --build-path .build-bench --product switchyard >&2
-  swift build -c release --build-path .build-bench --product SwitchyardBench >&2
-fi
-BIN="${BIN:-$(swift build -c release --build-path .build-bench --show-bin-path)}"
+source "$ROOT/bench/lib/anchors.sh"
+anchors_build switchyard SwitchyardBench
 
 scripts/services up >&2
 eval "$(scripts/services env)"
-"$BIN/switchyard" migrate >&2
-"$BIN/switchyard" topology apply >&2
+"$SWITCHYARD" migrate >&2
+"$SWITCHYARD" topology apply >&2
 
 SECRET="whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
 export SWITCHYARD_WEBHOOK_SECRET_TAVUS="$SECRET" SWITCHYARD_LOG_LEVEL=warning
-"$BIN/switchyard" ingress --port "$PORT" 2>/tmp/development-bench-ingress.log &
+"$SWITCHYARD" ingress --port "$PORT" 2>/tmp/development-bench-ingress.log &
 INGRESS=$!
-"$BIN/switchyard" work analysis planning 2>/tmp/development-bench-worker.log &
+"$SWITCHYARD" work analysis planning 2>/tmp/development-bench-worker.log &
 WORKER=$!
 TCPDUMP=""
 trap 'kill "$INGRESS" "$WORKER" ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait "$INGRESS" "$WORKER" 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue sy.work.build >/dev/null 2>&1 || true' EXIT
