@@ -20,10 +20,11 @@ anchors_find() {
 # (scripts/build-release, .build-release) and SWITCHYARD is its path; the other products with the
 # scratch path .build-bench (as broker.sh), in the folder BIN. With BUILD=0 and BIN set, the
 # products in the folder BIN run instead (another build, for A/B runs), switchyard too unless
-# SWITCHYARD is set.
+# SWITCHYARD is set; BUILD=0 alone runs what the last builds left (switchyard the image's).
 anchors_build() {
-  local product
+  local product other_build=0
   export PATH=/opt/swift/usr/bin:$PATH
+  if [ "${BUILD:-1}" = 0 ] && [ -n "${BIN:-}" ]; then other_build=1; fi
   if [ "${BUILD:-1}" = 1 ] || [ -z "${BIN:-}" ]; then BIN="$ROOT/.build-bench/release"; fi
   if [ "${BUILD:-1}" = 1 ]; then
     for product in "$@"; do
@@ -37,7 +38,11 @@ anchors_build() {
       timeout 3600 swift build -c release --product "$product" --scratch-path "$ROOT/.build-bench" >&2
     done
   fi
-  SWITCHYARD="${SWITCHYARD:-$BIN/switchyard}"
+  if [ -z "${SWITCHYARD:-}" ]; then
+    # BUILD=0 alone runs the last image build; BIN names another build's folder.
+    if [ "$other_build" = 1 ]; then SWITCHYARD="$BIN/switchyard"
+    else SWITCHYARD="$("$ROOT/scripts/build-release" --show-bin-path)/switchyard"; fi
+  fi
   for product in "$@"; do
     if [ "$product" = switchyard ]; then
       [ -x "$SWITCHYARD" ] || { log "no release binary $SWITCHYARD"; exit 1; }
