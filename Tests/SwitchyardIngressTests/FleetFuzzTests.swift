@@ -6,8 +6,9 @@ import SwitchyardTestSupport
 import Testing
 
 /// `fuzz_fleet.py` sends mutated webhooks, events, workflows, automations, generations,
-/// transformers, reads and raw HTTP bytes to an ingress with every pipeline's workers behind
-/// it, and checks each answer (under 500, a JSON error for every 4xx). Afterwards every process
+/// transformers, reads, the operator console's pages and forms, and raw HTTP bytes to an
+/// ingress with every pipeline's workers behind it, and checks each answer (under 500, a JSON
+/// error for every 4xx, a console page naming its problem). Afterwards every process
 /// must still run, the work queues drain, and a fresh conversation and a fresh job still go all
 /// the way through.
 ///
@@ -39,6 +40,7 @@ import Testing
             try fleet.startWorker(["workflow", "automations", "dead-letters"], environment: WorkflowHarness.workerEnvironment)
             try fleet.startWorker(["imagegen"], environment: ["SWITCHYARD_BLOB_URL": blobURL])
             let processes = fleet.running.count
+            let operatorToken = try EventsTests.cli(fleet, ["operators", "create", "fuzz-operator"])
             let chatbot = try await ingress.send(.post, "/v1/chatbots", key: key, body: #"{"name":"Fuzzed helpdesk"}"#)
             let chatbotID = try #require(chatbot.json["id"] as? String, "\(chatbot.bodyText)")
 
@@ -46,7 +48,7 @@ import Testing
             let run = try Self.python([
                 script.path, "--port", "\(ingress.port)", "--key", key, "--tavus-secret", IngressHarness.secret,
                 "--kiro-secret", Self.kiroSecret, "--user", "ana", "--chatbot", chatbotID, "--seconds", "\(seconds)",
-                "--seed", "\(seed)", "--idle-timeout", "\(Self.idleTimeout)",
+                "--seed", "\(seed)", "--idle-timeout", "\(Self.idleTimeout)", "--operator-token", operatorToken,
             ])
             #expect(run.status == 0, "fuzz_fleet.py (seed \(seed)) found problems:\n\(run.output.suffix(12_000))")
             let report = try #require(run.output.split(separator: "\n").last.flatMap {
@@ -54,6 +56,7 @@ import Testing
             }, "\(run.output.suffix(2_000))")
             let requests = report["requests"] as? Int ?? 0
             #expect(requests > seconds * 20, "it sent requests all along: \(report)")
+            #expect(report["console_signed_in"] as? Bool == true, "the console's forms were reached: \(report)")
             let statuses = report["by_status"] as? [String: Int] ?? [:]
             #expect(statuses.keys.contains { $0.hasPrefix("2") } && statuses.keys.contains { $0.hasPrefix("4") },
                     "some requests got through and some were refused: \(statuses)")

@@ -2,18 +2,21 @@
 """Hostile input against a running Switchyard ingress, and through it the workers behind it.
 
 Usage: fuzz_fleet.py --port P --key K --tavus-secret S --kiro-secret S --user U --chatbot C
-                     [--seconds N] [--seed N] [--idle-timeout N]
+                     [--operator-token T] [--seconds N] [--seed N] [--idle-timeout N] [--targets A,B]
 
 Starts from valid requests (signed webhooks of both vendors, every producer event type of
 GET /v1/event-types, batches, workflows and their jobs, automations, generations, transformers,
-reads of what it created) and mutates them: values swapped for hostile ones (huge, deep, wide,
+reads of what it created, and with an operator's token the console's pages and forms) and
+mutates them: values swapped for hostile ones (huge, deep, wide,
 NUL, lone surrogates, numbers past every integer type, internal addresses, JSONPath and template
 syntax), fields dropped, added and retyped, JSON text cut and bytes flipped; signed webhooks are
 signed after the mutation, so they reach the event checks. A share of the requests are raw bytes
 that break HTTP (framing, header, chunking, method and version mutations).
 
 Every answer must hold the fleet's rule for hostile input: a status under 500 (or a 503 with
-Retry-After), and for every 4xx and 5xx a JSON body {"error": {"code", "message", ...}}; every
+Retry-After), and for every 4xx and 5xx a JSON body {"error": {"code", "message", ...}} (the
+console, a browser's, answers a page naming the problem); a sign-in redirects only into the
+console, whatever `next` it was given; every
 request is answered within 15 s, or, for raw bytes that leave a request incomplete, the
 connection closed within the idle timeout and a margin. At the end /readyz must be 200.
 
@@ -29,10 +32,12 @@ import hmac
 import http.client
 import json
 import random
+import re
 import select
 import socket
 import sys
 import time
+import urllib.parse
 import uuid
 
 ANSWER_TIMEOUT = 15.0
@@ -173,6 +178,9 @@ class Fuzzer:
         self.pending_raw = []  # (socket, deadline, reproducer)
         self.created = {"job": [], "workflow": ["echo"], "automation": [], "generation": [], "project": []}
         self.event_types = []
+        self.last_headers = {}
+        self.console_cookie = None
+        self.console_csrf = None
 
     # -- the checks ------------------------------------------------------------------------------
 
@@ -184,6 +192,11 @@ class Fuzzer:
         self.by_status[status] = self.by_status.get(status, 0) + 1
         if status >= 500 and not (status == 503 and headers.get("retry-after")):
             self.fail(f"status {status}", reproducer | {"answer": body[:300].decode("utf-8", "replace")})
+            return
+        if status >= 400 and reproducer.get("path", "").startswith("/console") and "text/html" in headers.get("content-type", ""):
+            # The console is a browser's: its problems are pages that say what was wrong.
+            if b'class="problem"' not in body and b"<h1>" not in body:
+                self.fail(f"{status} console page that names no problem", reproducer | {"answer": body[:300].decode("utf-8", "replace")})
             return
         if status >= 400:
             try:
@@ -223,6 +236,7 @@ class Fuzzer:
                 answer = response.read()
                 status = response.status
                 answer_headers = {k.lower(): v for k, v in response.getheaders()}
+                self.last_headers = answer_headers
                 if answer_headers.get("connection", "").lower() == "close":
                     self.close()
                 self.requests += 1
@@ -366,6 +380,77 @@ class Fuzzer:
             path = f"/v1/generations/{ident}/slides/{rng.choice(['0', '1', '-1', '99999999999', 'x'])}"
         self.send("GET", path)
 
+    # -- the operator console --------------------------------------------------------------------
+
+    def console_text(self):
+        """A hostile form or query value, as text."""
+        value = hostile_value(self.rng)
+        if isinstance(value, RawJSON):
+            return value.text[:2_000]
+        return value if isinstance(value, str) else json.dumps(value)[:20_000]
+
+    def console_sign_in(self, next_path="/console"):
+        form = urllib.parse.urlencode({"token": self.args.operator_token, "next": next_path}, errors="surrogatepass").encode()
+        status, _ = self.send("POST", "/console/sign-in", body=form, auth=False,
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+        location = self.last_headers.get("location", "") if status else ""
+        if status in (302, 303) and not (location == "/console" or location.startswith(("/console/", "/console?"))):
+            self.fail(f"sign-in redirected outside the console, to {location[:200]!r}", {"next": next_path[:300]})
+        cookie = self.last_headers.get("set-cookie", "").split(";")[0] if status in (302, 303) else ""
+        if not cookie:
+            return
+        self.console_cookie = cookie
+        status, page = self.send("GET", "/console/dead-letters", auth=False, headers={"Cookie": cookie})
+        found = re.search(rb'name="csrf" value="([^"]+)"', page or b"")
+        self.console_csrf = found.group(1).decode() if found else None
+
+    def console(self):
+        rng = self.rng
+        if self.console_cookie is None or rng.random() < 0.02:
+            self.console_sign_in(rng.choice(["/console", "/console/dead-letters", "//evil.example", "/console//evil.example",
+                                             "https://evil.example/console", "/console/\\evil", "/console\r\nSet-Cookie: x=1",
+                                             self.console_text()]))
+            if self.console_cookie is None:
+                return
+        cookie = {"Cookie": self.console_cookie}
+        text = self.console_text
+        roll = rng.random()
+        if roll < 0.3:
+            query = {"queue": "sy.work.analysis", "error_class": "validation", "since": "2026-12-01T00:00:00Z", "page": "2"}
+            query = dict(rng.sample(sorted(query.items()), rng.randrange(5)))
+            if rng.random() < 0.7:
+                query[rng.choice(["queue", "error_class", "since", "page", "before", "after"])] = text()
+            self.send("GET", "/console/dead-letters?" + urllib.parse.urlencode(query, errors="surrogatepass"), auth=False, headers=cookie)
+        elif roll < 0.4:
+            self.send("GET", f"/console/dead-letters/{urllib.parse.quote(rng.choice(['1', '-1', '0', '9' * 30, text()]), safe='', errors='surrogatepass')}", auth=False, headers=cookie)
+        elif roll < 0.5:
+            ident = rng.choice(self.created["job"] + self.created["generation"] + [text()])
+            self.send("GET", "/console/objects?" + urllib.parse.urlencode({"id": ident}, errors="surrogatepass"), auth=False, headers=cookie)
+        elif roll < 0.55:
+            route, ident, index = (urllib.parse.quote(x, safe="", errors="surrogatepass") for x in
+                                   (rng.choice(["generations", "jobs", text()]), rng.choice(self.created["generation"] + [text()]), rng.choice(["1", "0", "-1", text()])))
+            self.send("GET", f"/console/parts/{route}/{ident}/{index}", auth=False, headers=cookie)
+        else:
+            fields = [("csrf", (self.console_csrf or "") if rng.random() < 0.9 else text())]
+            if roll < 0.9:
+                path = rng.choice(["/console/dead-letters/preview", "/console/dead-letters/replay", "/console/dead-letters/purge"])
+                fields += [("action", rng.choice(["replay", "purge", "replay", "purge", text()]))]
+                ids = [str(rng.randrange(1, 500)) for _ in range(rng.choice([0, 1, 3, 2_000]))]
+                if ids and rng.random() < 0.3:
+                    ids[rng.randrange(len(ids))] = rng.choice(["-1", "0", "9" * 30, text()[:100]])
+                fields += [("id", ident) for ident in ids]
+                fields += [(k, v) for k, v in [("queue", "sy.work.analysis"), ("error_class", "validation")] if rng.random() < 0.3]
+                if rng.random() < 0.3:
+                    fields.append((rng.choice(["queue", "error_class", "since", "scope"]), text()))
+            else:
+                path = "/console/objects/cancel"
+                fields += [("route", rng.choice(["jobs", "generations", text()])),
+                           ("id", rng.choice(self.created["job"] + [text()]))]
+            if rng.random() < 0.7:
+                fields.append(("confirm", "yes"))
+            body = mutate_text(urllib.parse.urlencode(fields, errors="surrogatepass"), rng)
+            self.send("POST", path, body=body, auth=False, headers=cookie | {"Content-Type": "application/x-www-form-urlencoded"})
+
     # -- raw bytes -------------------------------------------------------------------------------
 
     def raw(self):
@@ -466,6 +551,8 @@ class Fuzzer:
             raise Failure(f"no producer event types in /v1/event-types: {answer[:300]!r}")
         targets = [(self.webhook, 25), (self.event, 25), (self.workflow, 8), (self.automation, 6), (self.generation, 4),
                    (self.transformer, 4), (self.read, 12), (self.raw, 16)]
+        if self.args.operator_token:
+            targets.append((self.console, 8))
         if self.args.targets:
             targets = [(f, w) for f, w in targets if f.__name__ in self.args.targets.split(",")]
         functions = [f for f, _ in targets]
@@ -485,6 +572,7 @@ class Fuzzer:
         return {"requests": self.requests, "by_status": {str(k): v for k, v in sorted(self.by_status.items(), key=lambda item: str(item[0]))},
                 "workflows": len(self.created["workflow"]), "jobs": len(self.created["job"]),
                 "automations": len(self.created["automation"]), "generations": len(self.created["generation"]),
+                "console_signed_in": self.console_csrf is not None,
                 "failures": self.failures}
 
 
@@ -499,7 +587,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--idle-timeout", type=float, default=60)
-    parser.add_argument("--targets", help="only these, comma-separated: webhook,event,workflow,automation,generation,transformer,read,raw")
+    parser.add_argument("--operator-token", help="an operator's token (switchyard operators create): the console is fuzzed too")
+    parser.add_argument("--targets", help="only these, comma-separated: webhook,event,workflow,automation,generation,transformer,read,console,raw")
     args = parser.parse_args()
     report = Fuzzer(args).run()
     print(json.dumps(report))
