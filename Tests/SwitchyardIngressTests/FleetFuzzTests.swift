@@ -45,7 +45,7 @@ import Testing
             let chatbotID = try #require(chatbot.json["id"] as? String, "\(chatbot.bodyText)")
 
             let script = try #require(Bundle.module.url(forResource: "fuzz_fleet", withExtension: "py"))
-            let run = try Self.python([
+            let run = try runTestPython([
                 script.path, "--port", "\(ingress.port)", "--key", key, "--tavus-secret", IngressHarness.secret,
                 "--kiro-secret", Self.kiroSecret, "--user", "ana", "--chatbot", chatbotID, "--seconds", "\(seconds)",
                 "--seed", "\(seed)", "--idle-timeout", "\(Self.idleTimeout)", "--operator-token", operatorToken,
@@ -87,19 +87,5 @@ import Testing
             }
             await ingress.client.shutdown()
         }
-    }
-
-    /// Runs the test Python with `arguments`; its exit status and its output, both streams.
-    static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["SWITCHYARD_TEST_PYTHON"] ?? "python3"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
     }
 }

@@ -36,24 +36,14 @@ import Testing
                 "SWITCHYARD_API_RATE": "100000", "SWITCHYARD_API_BURST": "100000",
                 "SWITCHYARD_AUTH_FAILURE_RATE": "100000", "SWITCHYARD_AUTH_FAILURE_BURST": "100000",
             ])
-            let python = ProcessInfo.processInfo.environment["SWITCHYARD_TEST_PYTHON"] ?? "python3"
-            let process = Process()
-            process.executableURL = URL(filePath: "/usr/bin/env")
-            process.arguments = [
-                python, "-m", "schemathesis.cli", "run", "http://127.0.0.1:\(ingress.port)/openapi.json",
+            // schemathesis keeps a cache in its working directory: not in the repository.
+            let (status, text) = try runTestPython([
+                "-m", "schemathesis.cli", "run", "http://127.0.0.1:\(ingress.port)/openapi.json",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
                 "--max-examples", "25", "--workers", "1", "--generation-deterministic",
                 "--header", "Authorization: Bearer \(key)",
-            ]
-            // schemathesis keeps a cache in its working directory: not in the repository.
-            process.currentDirectoryURL = FileManager.default.temporaryDirectory
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "schemathesis:\n\(text.suffix(6_000))")
+            ], in: FileManager.default.temporaryDirectory)
+            #expect(status == 0, "schemathesis:\n\(text.suffix(6_000))")
             #expect(text.contains("/v1/events") && text.contains("/v1/jobs"), "it exercised the API: \(text.suffix(2_000))")
             await ingress.client.shutdown()
         }

@@ -29,18 +29,9 @@ public enum ServicesControl {
     /// - Returns: Its output (standard output and errors together).
     /// - Throws: When it exits non-zero; the message holds its output.
     public static func script(_ name: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = TestEnvironment.repositoryRoot.appending(path: "scripts/\(name)")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ServicesControlError(
-                message: "scripts/\(name) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text.suffix(4000))")
+        let (status, text) = try runCapturingOutput(TestEnvironment.repositoryRoot.appending(path: "scripts/\(name)"), arguments)
+        guard status == 0 else {
+            throw ServicesControlError(message: "scripts/\(name) \(arguments.joined(separator: " ")) exited \(status): \(text.suffix(4000))")
         }
         return text
     }
