@@ -176,6 +176,7 @@ let package = Package(
         .target(
             name: "SwitchyardMetrics",
             dependencies: [
+                "SwitchyardAPI",
                 product("Metrics", "swift-metrics"), product("Prometheus", "swift-prometheus"), product("Hummingbird", "hummingbird"),
                 product("HummingbirdCore", "hummingbird"), product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),
             ],

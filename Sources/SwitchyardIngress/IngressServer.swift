@@ -66,9 +66,11 @@ public struct IngressServer: Sendable {
     /// The router with every route, for the application or for tests.
     /// - Throws: A pipeline's ``ConfigurationError`` (its routes' settings).
     public func router() throws -> Router<IngressRequestContext> {
-        let router = Router(context: IngressRequestContext.self)
-        let routeMethods = RouteMethods()
-        router.add(middleware: JSONErrorMiddleware(routeMethods: routeMethods))
+        try Router<IngressRequestContext>.answeringErrorsAsJSON { router in try addRoutes(to: router) }
+    }
+
+    /// Every route, behind the request metrics.
+    private func addRoutes(to router: Router<IngressRequestContext>) throws {
         router.add(middleware: RequestMetricsMiddleware())
         let authentication = CallerAuthentication(
             pool: pool, rate: configuration.apiRate, burst: configuration.apiBurst,
@@ -116,8 +118,6 @@ public struct IngressServer: Sendable {
                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
             }
         }
-        routeMethods.load(router)
-        return router
     }
 
     /// The application, listening on every interface at the configured port; connections idle
@@ -130,39 +130,5 @@ public struct IngressServer: Sendable {
             server: .guardedHTTP1(idleTimeoutSeconds: configuration.idleTimeout),
             configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
             logger: logger)
-    }
-}
-
-/// Turns every error into the JSON error shape: Hummingbird's own (unknown route, wrong
-/// method) and unexpected ones (500 without internals). The router answers a path it serves
-/// with other methods as it answers an unknown one; that is a 405 naming the methods (`Allow`).
-struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    let routeMethods: RouteMethods
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as APIError {
-            throw error
-        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
-            let allowed = routeMethods.methods(for: request.uri.path)
-            guard !allowed.isEmpty else { throw APIError(.notFound, "not_found", "no route \(request.uri.path.escapingControlCharacters.prefix(200))") }
-            var refusal = APIError(
-                .methodNotAllowed, "method_not_allowed",
-                "\(request.method.rawValue.escapingControlCharacters.prefix(20)) is not served at this path; it takes \(allowed.joined(separator: ", "))")
-            refusal.allow = allowed
-            throw refusal
-        } catch let error as HTTPError {
-            let code = switch error.status {
-            case .notFound: "not_found"
-            case .methodNotAllowed: "method_not_allowed"
-            case .contentTooLarge: "body_too_large"
-            default: "http_\(error.status.code)"
-            }
-            throw APIError(error.status, code, error.body ?? error.status.reasonPhrase)
-        } catch {
-            context.logger.error("unexpected error", metadata: ["error": "\(error)"])
-            throw APIError(.internalServerError, "internal", "an unexpected error occurred")
-        }
     }
 }

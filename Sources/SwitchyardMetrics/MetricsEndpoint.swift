@@ -6,6 +6,7 @@ public import HummingbirdCore
 public import Logging
 import Metrics
 import Prometheus
+import SwitchyardAPI
 public import ServiceLifecycle
 
 /// The process's Prometheus registry behind swift-metrics, and the HTTP server that exposes it.
@@ -52,7 +53,9 @@ public struct MetricsEndpoint: Sendable {
 
     /// An HTTP server answering `GET /metrics` (Prometheus text format), `GET /health` (the
     /// process runs) and `GET /ready`: 200 `{"status":"ready"}`, or 503
-    /// `{"status":"not_ready","problems":[...]}` while `readiness` names problems.
+    /// `{"status":"not_ready","problems":[...]}` while `readiness` names problems. Any other
+    /// path or method is a JSON error, as on the ingress (404 `not_found`, 405
+    /// `method_not_allowed` naming the methods).
     /// - Parameters:
     ///   - host: The address to bind (`0.0.0.0` so a scraper outside the container reaches it).
     ///   - port: The port.
@@ -65,7 +68,16 @@ public struct MetricsEndpoint: Sendable {
         host: String = "0.0.0.0", port: Int, readiness: (@Sendable () async -> [String])? = nil, server: HTTPServerBuilder,
         logger: Logger
     ) -> some Service {
-        let router = Router()
+        let endpoint = self
+        let router = Router<BasicRequestContext>.answeringErrorsAsJSON { router in endpoint.addRoutes(to: router, readiness: readiness) }
+        return Application(
+            router: router, server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
+            logger: logger)
+    }
+
+    /// `GET /metrics`, `GET /health` and `GET /ready` (see ``server(host:port:readiness:server:logger:)``).
+    private func addRoutes(to router: Router<BasicRequestContext>, readiness: (@Sendable () async -> [String])?) {
         let endpoint = self
         router.get("metrics") { _, _ in
             Response(
@@ -83,10 +95,6 @@ public struct MetricsEndpoint: Sendable {
                 status: problems.isEmpty ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(answer)) ?? Data())))
         }
-        return Application(
-            router: router, server: server,
-            configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
-            logger: logger)
     }
 }
 

@@ -306,6 +306,9 @@ import Testing
             #expect(try await console.get("/console").isSignInPage)
             try await console.signIn(token)
             #expect(try await console.get("/console").bodyText.contains("sy.work.probe"))
+            // A path it doesn't serve is the ingress's JSON error (before, an empty 404).
+            let unknown = try await console.get("/nope")
+            #expect(unknown.status == 404 && unknown.bodyText.contains(#""code":"not_found""#), "\(unknown.status) \(unknown.bodyText)")
             // Its connections have the ingress's guards: one that never sends a request is closed
             // (the console's own server had no idle timeout at all).
             let silent = try LoopbackClient(port: port)

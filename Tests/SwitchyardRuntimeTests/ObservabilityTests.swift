@@ -58,8 +58,8 @@ import Testing
 
     /// The metrics port has the ingress's guards: a connection that sends nothing, and one that
     /// sent half a request head, are closed after SWITCHYARD_HTTP_IDLE_TIMEOUT; bytes that break
-    /// HTTP get the JSON 400; a bad timeout stops the worker naming the variable. Before, the
-    /// port had no idle timeout at all.
+    /// HTTP get the JSON 400, and an unknown path or method the JSON 404 or 405; a bad timeout
+    /// stops the worker naming the variable. Before, the port had no idle timeout at all.
     @Test func theMetricsPortClosesIdleAndHalfSentConnections() async throws {
         try await withFleet { fleet in
             let port = try freeLoopbackPort()
@@ -68,6 +68,14 @@ import Testing
             try await eventually("the metrics port to answer", timeout: .seconds(30)) {
                 (try? await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/health")))?.status == 200
             }
+            // Any other path or method is the JSON error the ingress gives (before, an empty 404).
+            let unknown = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/nope"))
+            #expect(unknown.status == 404 && String(decoding: unknown.body, as: UTF8.self).contains(#""code":"not_found""#),
+                    "\(unknown.status) \(String(decoding: unknown.body, as: UTF8.self))")
+            let wrongMethod = try await client.execute(HTTPRequest(method: .post, url: "http://127.0.0.1:\(port)/metrics", body: []))
+            #expect(wrongMethod.status == 405 && wrongMethod.header("Allow") == "GET"
+                        && String(decoding: wrongMethod.body, as: UTF8.self).contains(#""code":"method_not_allowed""#),
+                    "\(wrongMethod.status) \(String(decoding: wrongMethod.body, as: UTF8.self))")
             await client.shutdown()
             let silent = try LoopbackClient(port: port)
             defer { silent.close() }
