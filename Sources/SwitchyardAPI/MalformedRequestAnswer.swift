@@ -10,9 +10,11 @@ import NIOHTTPTypes
 /// request line, length or chunk) with a 400 `malformed_request` naming the problem, then
 /// closes the connection, as HTTP requires after a framing error.
 ///
-/// An error in a request's body goes on to the route reading it. An error after whole requests
-/// whose responses are still owed (a pipelined request that breaks HTTP) is answered once they
-/// have been written, so the answers never interleave.
+/// An error in a request's body goes on to the route reading it, and that route's answer (or the
+/// one it gave before reading the body) is the request's only one: the connection closes after
+/// it, and the empty 400 Hummingbird would write next is not sent. An error after whole
+/// requests whose responses are still owed (a pipelined request that breaks HTTP) is answered
+/// once they have been written, so the answers never interleave.
 ///
 /// A `CONNECT` (a request to open a tunnel) is answered here too, never by a route: 405
 /// `method_not_allowed`, then the connection closes, since the parser takes what follows a
@@ -38,7 +40,10 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
     private var pending: Refusal?
     /// Whether a `CONNECT` came: its parts and whatever follows go no further.
     private var readingConnect = false
+    /// Whether this handler answered or closed: nothing more is written.
     private var answered = false
+    /// Whether a request's body broke HTTP: its route's answer is the last.
+    private var closingAfterOwed = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // Nothing after a CONNECT is a request of this connection's: the answer ends it.
@@ -61,29 +66,54 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard !answered else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
         guard case .end = unwrapOutboundIn(data) else {
             context.write(data, promise: promise)
             return
         }
         owed = max(owed - 1, 0)
         context.write(data, promise: promise)
-        if owed == 0, let pending { answer(pending, context: context) }
+        guard owed == 0 else { return }
+        if closingAfterOwed {
+            close(context: context)
+        } else if let pending {
+            answer(pending, context: context)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Once an answer is on its way, whatever the broken parser says next changes nothing.
-        guard !answered, pending == nil else { return }
+        guard !answered, pending == nil, !closingAfterOwed else { return }
         guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
-        if owed == 0 {
+        if readingBody {
+            // The request was answered, or its route answers it (reading the error if it reads
+            // the body); the framing is lost, so that answer is the connection's last.
+            closingAfterOwed = true
+            if owed == 0 { close(context: context) } else { context.fireErrorCaught(error) }
+        } else if owed == 0 {
             answer(.malformed(parserError), context: context)
-        } else if readingBody {
-            context.fireErrorCaught(error)
         } else {
             pending = .malformed(parserError)
         }
+    }
+
+    /// Closes the connection once what was written has gone out; nothing more is written.
+    private func close(context: ChannelHandlerContext) {
+        answered = true
+        let channel = context.channel
+        // Writes complete in order: an empty one written after the answer completes after it.
+        guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
+            context.flush()
+            channel.close(promise: nil)
+            return
+        }
+        encoder.writeAndFlush(NIOAny(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Writes the refusal and closes the connection once it is written.

@@ -103,6 +103,34 @@ import Testing
                 #expect(tunnel.lowercased().contains("content-type: application/json\r\n"), "\(tunnel.prefix(300))")
                 #expect(tunnel.hasSuffix(refusal), "the answer, and nothing after it: \(tunnel.prefix(400))")
             }
+            // A body that breaks HTTP after its route answered without reading it (no API key, no
+            // such route): that answer is the request's only one, and the connection closes. Before,
+            // Hummingbird wrote an empty 400 after it, a second answer to one request.
+            let chunked = "Transfer-Encoding: chunked\r\n\r\n", brokenChunk = "ZZ\r\n"
+            for (head, first) in [
+                ("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + chunked, "HTTP/1.1 401 Unauthorized\r\n"),
+                ("POST /nowhere HTTP/1.1\r\nHost: x\r\n" + chunked, "HTTP/1.1 404 Not Found\r\n"),
+            ] {
+                for answeredFirst in [false, true] {
+                    let client = try LoopbackClient(port: ingress.port)
+                    defer { client.close() }
+                    if answeredFirst {
+                        // The answer comes before the body's broken bytes are sent.
+                        #expect(client.send(head))
+                        let answer = try #require(await client.receive(atLeast: first.utf8.count, timeout: .seconds(10)))
+                        #expect(String(decoding: answer, as: UTF8.self).hasPrefix(first))
+                        #expect(client.send(brokenChunk))
+                    } else {
+                        #expect(client.send(head + brokenChunk))
+                    }
+                    let text = String(decoding: try #require(await client.receiveUntilClose(timeout: .seconds(10))), as: UTF8.self)
+                    #expect(text.components(separatedBy: "HTTP/1.1 ").count == (answeredFirst ? 1 : 2),
+                            "one answer, then the connection closes: \(text.prefix(600))")
+                    if !answeredFirst {
+                        #expect(text.hasPrefix(first) && text.hasSuffix("}}"), "\(text.prefix(300))")
+                    }
+                }
+            }
             #expect(try await ingress.get("/healthz").status == 200, "the ingress serves on")
             #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 0, "nothing was published")
             await ingress.client.shutdown()
