@@ -53,7 +53,8 @@ public struct MetricsEndpoint: Sendable {
 
     /// An HTTP server answering `GET /metrics` (Prometheus text format), `GET /health` (the
     /// process runs) and `GET /ready`: 200 `{"status":"ready"}`, or 503
-    /// `{"status":"not_ready","problems":[...]}` while `readiness` names problems. Any other
+    /// `{"status":"not_ready","problems":[...]}` with `Retry-After: 5` while `readiness` names
+    /// problems. Any other
     /// path or method is a JSON error, as on the ingress (404 `not_found`, 405
     /// `method_not_allowed` naming the methods).
     /// - Parameters:
@@ -91,8 +92,10 @@ public struct MetricsEndpoint: Sendable {
         router.get("ready") { _, _ in
             let problems = await readiness?() ?? []
             let answer = Readiness(status: problems.isEmpty ? "ready" : "not_ready", problems: problems.isEmpty ? nil : problems)
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if !problems.isEmpty { headers[.retryAfter] = "5" }
             return Response(
-                status: problems.isEmpty ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                status: problems.isEmpty ? .ok : .serviceUnavailable, headers: headers,
                 body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(answer)) ?? Data())))
         }
     }

@@ -2,16 +2,22 @@
 """Hostile input against a running Switchyard ingress, and through it the workers behind it.
 
 Usage: fuzz_fleet.py --port P --key K --tavus-secret S --kiro-secret S --user U --chatbot C
-                     [--operator-token T] [--seconds N] [--seed N] [--idle-timeout N] [--targets A,B]
+                     [--operator-token T] [--metrics-port P] [--management-url U --vhost V --tenant T]
+                     [--seconds N] [--seed N] [--idle-timeout N] [--targets A,B]
 
 Starts from valid requests (signed webhooks of both vendors, every producer event type of
 GET /v1/event-types, batches, workflows and their jobs, automations, generations, transformers,
-reads of what it created, and with an operator's token the console's pages and forms) and
+reads of what it created, live-update streams with their Last-Event-ID, with an operator's token
+the console's pages, forms and live views, and with a worker's metrics port its routes) and
 mutates them: values swapped for hostile ones (huge, deep, wide,
 NUL, lone surrogates, numbers past every integer type, internal addresses, JSONPath and template
 syntax), fields dropped, added and retyped, JSON text cut and bytes flipped; signed webhooks are
 signed after the mutation, so they reach the event checks. A share of the requests are raw bytes
-that break HTTP (framing, header, chunking, method and version mutations).
+that break HTTP (framing, header, chunking, method and version mutations), to the ingress and
+the metrics port. With the broker's management API it also publishes messages of every event
+type (system ones too) straight to the events exchanges, their bodies, headers and properties
+mutated, tagged app_id "fuzz-broker"; what becomes of them is checked by the caller (the queues
+drain, no process dies or loses a connection).
 
 Every answer must hold the fleet's rule for hostile input: a status under 500 (or a 503 with
 Retry-After), and for every 4xx and 5xx a JSON body {"error": {"code", "message", ...}} (the
@@ -174,10 +180,13 @@ class Fuzzer:
         self.requests = 0
         self.by_status = {}
         self.failures = []
-        self.connection = None
+        self.connections = {}  # port -> http.client.HTTPConnection
         self.pending_raw = []  # (socket, deadline, reproducer)
         self.created = {"job": [], "workflow": ["echo"], "automation": [], "generation": [], "project": []}
         self.event_types = []
+        self.all_event_types = []
+        self.broker_routed = 0
+        self.streams_opened = 0
         self.last_headers = {}
         self.console_cookie = None
         self.console_csrf = None
@@ -198,7 +207,7 @@ class Fuzzer:
             if b'class="problem"' not in body and b"<h1>" not in body:
                 self.fail(f"{status} console page that names no problem", reproducer | {"answer": body[:300].decode("utf-8", "replace")})
             return
-        if status >= 400:
+        if status >= 400 and reproducer.get("method") != "HEAD":
             try:
                 error = json.loads(body)["error"]
                 assert isinstance(error["code"], str) and error["code"] and isinstance(error["message"], str)
@@ -210,58 +219,61 @@ class Fuzzer:
 
     # -- well-formed HTTP ------------------------------------------------------------------------
 
-    def send(self, method, path, body=None, headers=None, auth=True):
+    def send(self, method, path, body=None, headers=None, auth=True, port=None):
+        port = port or self.args.port
         headers = dict(headers or {})
         if auth:
             headers.setdefault("Authorization", f"Bearer {self.args.key}")
         if body is not None:
             headers.setdefault("Content-Type", "application/json")
-        reproducer = {"method": method, "path": path[:300], "headers": {k: v[:200] for k, v in headers.items() if k != "Authorization"},
+        reproducer = {"method": method, "path": path[:300], "port": port, "headers": {k: v[:200] for k, v in headers.items() if k != "Authorization"},
                       "body_bytes": len(body or b""), "body_head": (body or b"")[:300].decode("utf-8", "replace")}
         for attempt in range(2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.args.port, timeout=ANSWER_TIMEOUT)
+            if port not in self.connections:
+                self.connections[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=ANSWER_TIMEOUT)
+            connection = self.connections[port]
             try:
                 try:
-                    self.connection.request(method, path, body=body, headers=headers)
+                    connection.request(method, path, body=body, headers=headers)
                 except (ConnectionResetError, BrokenPipeError):
                     if len(body or b"") <= LARGE_BODY:
                         raise
                     # The server refused the body by its length and closed before it all went out.
-                    self.close()
+                    self.close(port)
                     self.requests += 1
                     self.by_status["reset while sending a large body"] = self.by_status.get("reset while sending a large body", 0) + 1
                     return None, b""
-                response = self.connection.getresponse()
+                response = connection.getresponse()
                 answer = response.read()
                 status = response.status
                 answer_headers = {k.lower(): v for k, v in response.getheaders()}
                 self.last_headers = answer_headers
                 if answer_headers.get("connection", "").lower() == "close":
-                    self.close()
+                    self.close(port)
                 self.requests += 1
                 self.check(status, answer_headers, answer, reproducer)
                 return status, answer
             except (http.client.InvalidURL, ValueError, UnicodeEncodeError):
                 # A request Python's client won't write (control characters in a header or path).
-                self.close()
+                self.close(port)
                 return None, b""
             except socket.timeout:
                 self.requests += 1
                 self.fail(f"no answer within {ANSWER_TIMEOUT} s", reproducer)
-                self.close()
+                self.close(port)
                 return None, b""
             except (ConnectionError, http.client.HTTPException, OSError) as error:
-                self.close()
+                self.close(port)
                 if attempt == 1:
                     self.requests += 1
                     self.fail(f"connection failed twice: {error!r}", reproducer)
         return None, b""
 
-    def close(self):
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+    def close(self, port=None):
+        for key in [port] if port else list(self.connections):
+            connection = self.connections.pop(key, None)
+            if connection is not None:
+                connection.close()
 
     def send_json(self, method, path, value, rng_text=True):
         text = encode(value, ascii_only=self.rng.random() < 0.5)
@@ -380,6 +392,163 @@ class Fuzzer:
             path = f"/v1/generations/{ident}/slides/{rng.choice(['0', '1', '-1', '99999999999', 'x'])}"
         self.send("GET", path)
 
+    # -- live updates ----------------------------------------------------------------------------
+
+    LAST_EVENT_IDS = ["0", "1", "2", "-1", "99999999999999999999", "9223372036854775807", "9223372036854775808", " 3 ", "1e3",
+                      "abc", "\u00e9", "0x10", "", "3, 4", "+1", "00000000000000000000001", "1\x00"]
+
+    def stream(self):
+        """A live-update stream (the API's, or the console's with `after`), with a hostile
+        Last-Event-ID now and then: read its head and first bytes, then hang up."""
+        rng = self.rng
+        kind = rng.choice(["jobs", "projects", "generations"])
+        if kind == "projects" and not self.created["project"]:
+            status, answer = self.send("GET", "/v1/projects?limit=50")
+            if status == 200:
+                for found in re.finditer(rb'"id"\s*:\s*"([0-9a-f-]{36})"', answer or b""):
+                    self.created["project"].append(found.group(1).decode())
+        known = self.created[kind.rstrip("s")]
+        ident = rng.choice(known) if known and rng.random() < 0.8 else rng.choice(
+            [str(uuid.UUID(int=rng.getrandbits(128))), "x", "%00", "9" * 400])
+        last_event_id = rng.choice(self.LAST_EVENT_IDS) if rng.random() < 0.6 else None
+        if self.console_cookie and rng.random() < 0.3:
+            after = "" if last_event_id is None else "?" + urllib.parse.urlencode({"after": last_event_id}, errors="surrogatepass")
+            path, lines = f"/console/live/{kind}/{ident}{after}", [b"Cookie: " + self.console_cookie.encode()]
+        else:
+            path, lines = f"/v1/{kind}/{ident}/events", [b"Authorization: Bearer " + self.args.key.encode()]
+            if last_event_id is not None:
+                lines.append(b"Last-Event-ID: " + last_event_id.encode("utf-8", "surrogatepass"))
+        request = b"\r\n".join([b"GET " + path.encode() + b" HTTP/1.1", b"Host: 127.0.0.1", b"Accept: text/event-stream"] + lines) + b"\r\n\r\n"
+        reproducer = {"method": "GET", "path": path[:300], "last_event_id": last_event_id}
+        self.requests += 1
+        received = bytearray()
+        try:
+            with socket.create_connection(("127.0.0.1", self.args.port), timeout=ANSWER_TIMEOUT) as sock:
+                sock.sendall(request)
+                deadline = None
+                while True:
+                    if deadline is not None:
+                        sock.settimeout(max(0.01, deadline - time.monotonic()))
+                    try:
+                        chunk = sock.recv(65_536)
+                    except socket.timeout:
+                        if deadline is None:
+                            self.fail(f"no stream head within {ANSWER_TIMEOUT} s", reproducer)
+                            return
+                        break
+                    if not chunk:
+                        break
+                    received += chunk
+                    if deadline is None and b"\r\n\r\n" in received:
+                        # The head came: take what follows for a moment, then hang up.
+                        deadline = time.monotonic() + 0.3
+                    if deadline is not None and time.monotonic() >= deadline:
+                        break
+        except OSError as error:
+            self.fail(f"stream connection failed: {error!r}", reproducer)
+            return
+        head, _, body = bytes(received).partition(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 "):
+            self.fail("a stream's answer that isn't HTTP/1.1", reproducer | {"answer": bytes(received[:300]).decode("latin-1")})
+            return
+        status = int(head[9:12])
+        headers = {}
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+        if status == 200:
+            self.by_status[200] = self.by_status.get(200, 0) + 1
+            self.streams_opened += 1
+            if "text/event-stream" not in headers.get("content-type", ""):
+                self.fail(f"a stream answered 200 as {headers.get('content-type')!r}", reproducer)
+            elif body and not re.search(rb"(^|\n)(id|event|data|retry)?:", body):
+                self.fail("a stream's first bytes are no event", reproducer | {"answer": body[:300].decode("latin-1")})
+            return
+        if "chunked" in headers.get("transfer-encoding", ""):
+            size, _, rest = body.partition(b"\r\n")
+            body = rest[: int(size.split(b";")[0] or b"0", 16)]
+        else:
+            body = body[: int(headers.get("content-length", "0") or 0)]
+        self.check(status, headers, body, reproducer)
+
+    # -- the metrics port ------------------------------------------------------------------------
+
+    def metrics(self):
+        """A worker's metrics port: its three routes, other paths and methods."""
+        rng = self.rng
+        method = rng.choice(["GET"] * 6 + ["POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
+        path = rng.choice(["/metrics", "/health", "/ready", "/metrics", "/", "/nope", "/metrics/", "//metrics", "/metrics/../ready",
+                           "/%00", "/" + "a" * 5_000, "/metrics?name=" + "x" * 3_000, "/ready?%ff", "/v1/events"])
+        body = rng.choice([None, b"", b"{}", b"x" * 70_000]) if method not in ("GET", "HEAD") else None
+        headers = rng.choice([{}, {}, {"X-Long": "v" * 20_000}, {"Accept": "application/openmetrics-text"}])
+        status, answer = self.send(method, path, body=body, headers=headers, auth=False, port=self.args.metrics_port)
+        if status == 200 and method == "GET" and path == "/metrics" and b"# TYPE" not in answer:
+            self.fail("GET /metrics answered 200 without metrics", {"path": path, "answer": answer[:300].decode("utf-8", "replace")})
+
+    # -- straight to the broker ------------------------------------------------------------------
+
+    BROKER_HEADERS = ["sy-tenant", "sy-attempt", "sy-not-before", "sy-first-seen", "sy-first-failure", "sy-last-failure", "sy-hop",
+                      "sy-replay-of", "sy-origin-queue", "sy-retry-tier", "x-death", "x-delivery-count", "traceparent", "tracestate"]
+
+    def broker_header_value(self):
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.3:
+            return rng.choice(HOSTILE_NUMBERS[:13])
+        if roll < 0.6:
+            return rng.choice(HOSTILE_STRINGS[:24])[:2_000]
+        if roll < 0.7:
+            return rng.choice([True, False, [], {}, [1, "a"], {"a": {"b": [1]}}])
+        if roll < 0.85:
+            return [{"count": rng.choice([-1, 0, 2**62]), "reason": rng.choice(["rejected", "expired", "x"]), "queue": "sy.work.analysis",
+                     "time": rng.choice([0, -1, 2**62])}]
+        return str(uuid.UUID(int=rng.getrandbits(128)))
+
+    def broker(self):
+        """A message published straight to an events exchange (through the management API), as
+        a producer with broker access or a worker's bug could: any event type, its example's
+        body mutated, hostile headers and properties. Tagged app_id "fuzz-broker", so its dead
+        letters are told from those of what the ingress accepted."""
+        rng = self.rng
+        name, example = rng.choice(self.all_event_types)
+        example = json.loads(json.dumps(example).replace("0b7c6f4e-4c1a-4d3e-9a57-2f1d8e6b5a90", self.args.chatbot))
+        body = mutate_value(example, rng) if rng.random() < 0.85 else example
+        payload = mutate_text(encode(body, ascii_only=rng.random() < 0.5), rng)
+        if rng.random() < 0.03:
+            payload = rng.choice([b"", b"\x00" * 100, b"x" * 600_000, deep(20_000).encode()])
+        headers = {"sy-tenant": self.args.tenant if rng.random() < 0.8 else self.broker_header_value()}
+        for header in rng.sample(self.BROKER_HEADERS, rng.choice([0, 0, 1, 2, 4])):
+            headers[header] = self.broker_header_value()
+        properties = {"message_id": f"fz-broker-{rng.getrandbits(64):x}", "type": name, "app_id": "fuzz-broker",
+                      "content_type": "application/json", "delivery_mode": 2, "headers": headers}
+        if rng.random() < 0.2:
+            key = rng.choice(["message_id", "type", "content_type", "timestamp", "priority", "correlation_id", "content_encoding"])
+            properties[key] = rng.choice(["", "x" * 255, "\u00e9", "text/plain", "gzip", 0, 2**31, -1, str(uuid.UUID(int=0))])
+            if key in ("message_id", "type") and rng.random() < 0.3:
+                del properties[key]
+        routing_key = name if rng.random() < 0.9 else rng.choice([n for n, _ in self.all_event_types] + ["chatbot.x", "#", ""])
+        exchange = "sy.events" if rng.random() < 0.8 else "sy.events.high"
+        request = json.dumps({"properties": properties, "routing_key": routing_key, "payload_encoding": "base64",
+                              "payload": base64.b64encode(payload).decode()}).encode()
+        management = urllib.parse.urlsplit(self.args.management_url)
+        credentials = base64.b64encode(f"{management.username}:{management.password}".encode()).decode()
+        path = f"/api/exchanges/{urllib.parse.quote(self.args.vhost, safe='')}/{exchange}/publish"
+        connection = http.client.HTTPConnection(management.hostname, management.port, timeout=ANSWER_TIMEOUT)
+        try:
+            connection.request("POST", path, body=request, headers={"Authorization": f"Basic {credentials}", "Content-Type": "application/json"})
+            response = connection.getresponse()
+            answer = response.read()
+        except OSError as error:
+            self.fail(f"the management API failed: {error!r}", {"routing_key": routing_key})
+            return
+        finally:
+            connection.close()
+        self.requests += 1
+        key = f"broker {response.status}"
+        self.by_status[key] = self.by_status.get(key, 0) + 1
+        if response.status == 200 and b'"routed":true' in answer.replace(b" ", b""):
+            self.broker_routed += 1
+
     # -- the operator console --------------------------------------------------------------------
 
     def console_text(self):
@@ -478,7 +647,9 @@ class Fuzzer:
                 at = rng.randrange(len(data))
                 data = data[:at] + bytes([rng.choice([0, 10, 13, 32, 58, 127, 255, rng.randrange(256)])]) + data[at + 1:]
         reproducer = {"raw": data[:400].decode("latin-1"), "raw_bytes": len(data)}
-        sock = socket.create_connection(("127.0.0.1", self.args.port), timeout=5)
+        port = self.args.metrics_port if self.args.metrics_port and rng.random() < 0.25 else self.args.port
+        reproducer["port"] = port
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         try:
             sock.sendall(data)
         except OSError:
@@ -547,12 +718,18 @@ class Fuzzer:
         catalog = json.loads(answer)
         entries = catalog.get("event_types", catalog) if isinstance(catalog, dict) else catalog
         self.event_types = [(e["name"], e["example"]) for e in entries if e.get("producers_may_send")]
+        self.all_event_types = [(e["name"], e["example"]) for e in entries]
         if not self.event_types:
             raise Failure(f"no producer event types in /v1/event-types: {answer[:300]!r}")
         targets = [(self.webhook, 25), (self.event, 25), (self.workflow, 8), (self.automation, 6), (self.generation, 4),
                    (self.transformer, 4), (self.read, 12), (self.raw, 16)]
         if self.args.operator_token:
             targets.append((self.console, 8))
+        targets.append((self.stream, 6))
+        if self.args.metrics_port:
+            targets.append((self.metrics, 4))
+        if self.args.management_url and self.args.vhost and self.args.tenant:
+            targets.append((self.broker, 10))
         if self.args.targets:
             targets = [(f, w) for f, w in targets if f.__name__ in self.args.targets.split(",")]
         functions = [f for f, _ in targets]
@@ -573,6 +750,7 @@ class Fuzzer:
                 "workflows": len(self.created["workflow"]), "jobs": len(self.created["job"]),
                 "automations": len(self.created["automation"]), "generations": len(self.created["generation"]),
                 "console_signed_in": self.console_csrf is not None,
+                "streams_opened": self.streams_opened, "broker_routed": self.broker_routed,
                 "failures": self.failures}
 
 
@@ -588,7 +766,11 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--idle-timeout", type=float, default=60)
     parser.add_argument("--operator-token", help="an operator's token (switchyard operators create): the console is fuzzed too")
-    parser.add_argument("--targets", help="only these, comma-separated: webhook,event,workflow,automation,generation,transformer,read,console,raw")
+    parser.add_argument("--metrics-port", type=int, help="a worker's --metrics-port: it is fuzzed too, and raw bytes go to it now and then")
+    parser.add_argument("--management-url", help="the broker's management API (http://user:password@host:port): messages are published straight to the events exchanges")
+    parser.add_argument("--vhost", help="the fleet's virtual host, for --management-url")
+    parser.add_argument("--tenant", help="the tenant id the broker's messages carry (sy-tenant)")
+    parser.add_argument("--targets", help="only these, comma-separated: webhook,event,workflow,automation,generation,transformer,read,stream,metrics,broker,console,raw")
     args = parser.parse_args()
     report = Fuzzer(args).run()
     print(json.dumps(report))

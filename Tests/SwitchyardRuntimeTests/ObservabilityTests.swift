@@ -50,6 +50,8 @@ import Testing
                 return answer != nil
             }
             #expect(answer?.status == 503 && answer?.body.contains("broker: not consuming") == true, "\(answer?.body ?? "")")
+            let notReady = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(noBroker)/ready"))
+            #expect(notReady.status == 503 && notReady.header("Retry-After") == "5", "a 503 says when to ask again")
             let health = try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(noBroker)/health"))
             #expect(health.status == 200, "alive, though not ready")
             await client.shutdown()
