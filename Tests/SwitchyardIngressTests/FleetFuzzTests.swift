@@ -10,7 +10,8 @@ import Testing
 /// HTTP bytes to an ingress with every pipeline's workers behind it and to a worker's metrics
 /// port, and checks each answer (under 500, a JSON error for every 4xx, a console page naming
 /// its problem); it also publishes mutated messages of every event type straight to the
-/// broker. Afterwards every process must still run without having lost a shared connection,
+/// broker, and runs `switchyard` commands with hostile arguments (exit 0, 1 or 2; a refusal in
+/// one line). Afterwards every process must still run without having lost a shared connection,
 /// the work queues drain, and a fresh conversation and a fresh job still go all the way through.
 ///
 /// In the suite it runs for 20 s at seed 1; `scripts/fuzz` runs it for longer at a new seed
@@ -54,8 +55,8 @@ import Testing
                 "--kiro-secret", Self.kiroSecret, "--user", "ana", "--chatbot", chatbotID, "--seconds", "\(seconds)",
                 "--seed", "\(seed)", "--idle-timeout", "\(Self.idleTimeout)", "--operator-token", operatorToken,
                 "--metrics-port", "\(metricsPort)", "--management-url", TestEnvironment.managementURL, "--vhost", fleet.vhost.name,
-                "--tenant", tenant,
-            ])
+                "--tenant", tenant, "--switchyard", SwitchyardProcess.executable.path,
+            ], environment: fleet.environment)
             #expect(run.status == 0, "fuzz_fleet.py (seed \(seed)) found problems:\n\(run.output.suffix(12_000))")
             let report = try #require(run.output.split(separator: "\n").last.flatMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -68,6 +69,7 @@ import Testing
             let statuses = report["by_status"] as? [String: Int] ?? [:]
             #expect(statuses.keys.contains { $0.hasPrefix("2") } && statuses.keys.contains { $0.hasPrefix("4") },
                     "some requests got through and some were refused: \(statuses)")
+            #expect(statuses["cli 2"] ?? 0 > 0, "switchyard commands were run and refused: \(statuses)")
 
             #expect(fleet.running.count == processes, "every process survived:\n\(fleet.logs().suffix(6_000))")
             let roles = ["analysis", "planning", "build", "workflow", "automations", "imagegen"]
@@ -79,7 +81,7 @@ import Testing
             let invalid = try await fleet.text("""
                 SELECT coalesce(string_agg(origin_queue || ': ' || left(error, 200) || ' <- ' || left(convert_from(body, 'UTF8'), 300), E'\n'), '')
                 FROM (SELECT * FROM dead_letters WHERE error_class = 'validation'
-                      AND properties->>'app_id' IS DISTINCT FROM 'fuzz-broker' LIMIT 5) d
+                      AND coalesce(properties->>'app_id', '') NOT IN ('fuzz-broker', 'switchyard-cli') LIMIT 5) d
                 """)
             #expect(invalid.isEmpty, "accepted, then dead-lettered as invalid:\n\(invalid)")
             // No process lost a shared connection on the way (a worker's broker session, a commit's database connection).

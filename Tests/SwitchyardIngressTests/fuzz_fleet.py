@@ -3,6 +3,7 @@
 
 Usage: fuzz_fleet.py --port P --key K --tavus-secret S --kiro-secret S --user U --chatbot C
                      [--operator-token T] [--metrics-port P] [--management-url U --vhost V --tenant T]
+                     [--switchyard PATH]
                      [--seconds N] [--seed N] [--idle-timeout N] [--targets A,B]
 
 Starts from valid requests (signed webhooks of both vendors, every producer event type of
@@ -17,7 +18,8 @@ that break HTTP (framing, header, chunking, method and version mutations), to th
 the metrics port. With the broker's management API it also publishes messages of every event
 type (system ones too) straight to the events exchanges, their bodies, headers and properties
 mutated, tagged app_id "fuzz-broker"; what becomes of them is checked by the caller (the queues
-drain, no process dies or loses a connection).
+drain, no process dies or loses a connection). With the executable, it runs `switchyard`
+commands with hostile arguments and settings: each must end with 0, 1 or 2, a refusal in one line.
 
 Every answer must hold the fleet's rule for hostile input: a status under 500 (or a 503 with
 Retry-After), and for every 4xx and 5xx a JSON body {"error": {"code", "message", ...}} (the
@@ -40,7 +42,9 @@ import json
 import random
 import re
 import select
+import os
 import socket
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -549,6 +553,75 @@ class Fuzzer:
         if response.status == 200 and b'"routed":true' in answer.replace(b" ", b""):
             self.broker_routed += 1
 
+    # -- the command line ------------------------------------------------------------------------
+
+    def cli_value(self):
+        """A hostile command-line value."""
+        rng = self.rng
+        return rng.choice(["", " ", "a\x01b", "\u202e", "x" * 5_000, "../../etc/passwd", "-1", "0", "99999999999999999999", "1e999",
+                           "NaN", "inf", "-", "--", "@", "@/dev/zero", "@/etc/shadow", "@/nonexistent", "' OR 1=1 --", "%00", "\t", "\n",
+                           "sy.work.probe", "2026-13-45T99:99:99Z", "9999999d", "-5m", "0s", "1h", "never", str(uuid.UUID(int=0)),
+                           str(uuid.UUID(int=rng.getrandbits(128))), "1", "2147483648", "-9223372036854775809", "1e-300", "10001", "{}",
+                           '{"v":1}', "null", "\udcff", "a" * 300, "\u00e9", "#", "*", "sy.events", self.args.tenant or "t"])
+
+    def cli(self):
+        """A `switchyard` command with hostile arguments (and now and then a hostile setting):
+        it must end with 0, 1 or 2, and a refusal (2) is one line. Commands that serve run
+        only while their arguments are checked: one that starts is stopped."""
+        rng = self.rng
+        v = self.cli_value
+
+        def some(options, most):
+            return sum(rng.sample(options, rng.randint(0, most)), [])
+
+        arguments = rng.choice([
+            lambda: ["tenants", "create", v()],
+            lambda: ["keys", "create", "--tenant", v()],
+            lambda: ["keys", "revoke", v()],
+            lambda: ["users", "grant", "--tenant", v(), "--user", v(), "--credits", v()] + some([["--daily-limit", v()]], 1),
+            lambda: ["dlq", "list"] + some([["--json"]], 1),
+            lambda: ["dlq", "show"] + some([["--queue", v()], ["--error-class", v()], ["--since", v()], ["--limit", v()], ["--full"], ["--json"], [v()]], 4),
+            lambda: ["dlq", "replay", "--dry-run"] + some([["--queue", v()], ["--error-class", v()], ["--since", v()], ["--limit", v()],
+                                                           ["--rate", v()], ["--json"], [v()]], 4),
+            lambda: ["dlq", "purge"] + some([["--queue", v()], ["--error-class", v()], ["--since", v()], ["--json"], [v()]], 3),
+            lambda: ["operators", rng.choice(["create", "list"]), v()],
+            lambda: ["queues"] + some([["--json"], [v()]], 1),
+            lambda: ["prune", "--dry-run"] + some([["--json"]], 1),
+            lambda: ["publish", v(), "--data", v()] + some([["--message-id", v()], ["--correlation-id", v()], ["--tenant", v()],
+                                                            ["--traceparent", v()], ["--high"]], 3),
+            lambda: ["jsonpath", v(), v()],
+            lambda: ["work", rng.choice(["probe", v()])] + some([["--concurrency", v()], ["--prefetch", v()], ["--grace-period", v()],
+                                                                  ["--metrics-port", v()]], 3),
+            lambda: ["relay", "--metrics-port", v()],
+            lambda: ["ingress", "--port", v()],
+            lambda: ["console", "--port", v()],
+            lambda: ["topology", rng.choice(["verify", "export", v()])],
+        ])()
+        environment = dict(os.environ)
+        if rng.random() < 0.15:
+            environment[rng.choice(["SWITCHYARD_AMQP_URL", "SWITCHYARD_DATABASE_URL", "SWITCHYARD_HTTP_IDLE_TIMEOUT", "SWITCHYARD_LOG_LEVEL",
+                                    "SWITCHYARD_TOPOLOGY_FILE", "SWITCHYARD_API_RATE", "SWITCHYARD_SECRETS_KEY", "SWITCHYARD_OUTBOUND_ALLOW",
+                                    "SWITCHYARD_HTTP_PORT", "SWITCHYARD_CONSOLE"])] = v()
+        serves = arguments[0] in ("work", "relay", "ingress", "console")
+        reproducer = {"cli": [a[:200] for a in arguments]}
+        self.requests += 1
+        try:
+            run = subprocess.run([self.args.switchyard] + arguments, env=environment, capture_output=True, stdin=subprocess.DEVNULL,
+                                 timeout=3 if serves else ANSWER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            if not serves:
+                self.fail(f"switchyard {arguments[0]} ran past {ANSWER_TIMEOUT} s", reproducer)
+            return
+        except ValueError:
+            return  # an argument with a NUL, which no process can be given
+        key = f"cli {run.returncode}"
+        self.by_status[key] = self.by_status.get(key, 0) + 1
+        errors = run.stderr.decode("utf-8", "replace").strip().splitlines()
+        if run.returncode not in (0, 1, 2):
+            self.fail(f"switchyard {arguments[0]} ended with {run.returncode}", reproducer | {"stderr": "\n".join(errors)[-600:]})
+        elif run.returncode == 2 and (len(errors) != 1 or len(errors[0]) > 1_100):
+            self.fail(f"switchyard {arguments[0]} refused with {len(errors)} lines, not one", reproducer | {"stderr": "\n".join(errors)[-600:]})
+
     # -- the operator console --------------------------------------------------------------------
 
     def console_text(self):
@@ -730,6 +803,8 @@ class Fuzzer:
             targets.append((self.metrics, 4))
         if self.args.management_url and self.args.vhost and self.args.tenant:
             targets.append((self.broker, 10))
+        if self.args.switchyard:
+            targets.append((self.cli, 3))
         if self.args.targets:
             targets = [(f, w) for f, w in targets if f.__name__ in self.args.targets.split(",")]
         functions = [f for f, _ in targets]
@@ -770,7 +845,8 @@ def main():
     parser.add_argument("--management-url", help="the broker's management API (http://user:password@host:port): messages are published straight to the events exchanges")
     parser.add_argument("--vhost", help="the fleet's virtual host, for --management-url")
     parser.add_argument("--tenant", help="the tenant id the broker's messages carry (sy-tenant)")
-    parser.add_argument("--targets", help="only these, comma-separated: webhook,event,workflow,automation,generation,transformer,read,stream,metrics,broker,console,raw")
+    parser.add_argument("--switchyard", help="the switchyard executable: its commands are run with hostile arguments, with this process's environment")
+    parser.add_argument("--targets", help="only these, comma-separated: webhook,event,workflow,automation,generation,transformer,read,stream,metrics,broker,cli,console,raw")
     args = parser.parse_args()
     report = Fuzzer(args).run()
     print(json.dumps(report))

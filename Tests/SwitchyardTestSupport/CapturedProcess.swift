@@ -2,13 +2,17 @@
 
 public import Foundation
 
-/// Runs `executable` with `arguments` (in `directory` when given) and waits for it.
+/// Runs `executable` with `arguments` (in `directory` when given, with `environment` added to
+/// this process's) and waits for it.
 /// - Returns: Its exit status and its output, standard output and errors together.
-public func runCapturingOutput(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+public func runCapturingOutput(
+    _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
@@ -19,8 +23,11 @@ public func runCapturingOutput(_ executable: URL, _ arguments: [String], in dire
 }
 
 /// Runs the tests' Python (`SWITCHYARD_TEST_PYTHON`, which scripts/test points at a virtualenv
-/// with the oracles' packages; else `python3`) with `arguments`, as ``runCapturingOutput(_:_:in:)``.
-public func runTestPython(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+/// with the oracles' packages; else `python3`) with `arguments`, as
+/// ``runCapturingOutput(_:_:in:environment:)``.
+public func runTestPython(
+    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+) throws -> (status: Int32, output: String) {
     let python = ProcessInfo.processInfo.environment["SWITCHYARD_TEST_PYTHON"] ?? "python3"
-    return try runCapturingOutput(URL(filePath: "/usr/bin/env"), [python] + arguments, in: directory)
+    return try runCapturingOutput(URL(filePath: "/usr/bin/env"), [python] + arguments, in: directory, environment: environment)
 }
