@@ -2,6 +2,7 @@
 
 public import HTTPTypes
 public import Hummingbird
+public import NIOCore
 
 /// The JSON answers of the API's routes (errors are ``APIError``).
 public enum APIResponse {
@@ -12,10 +13,13 @@ public enum APIResponse {
 
     /// `text` (already JSON) as the answer, with `status`, holding `reservation` until the body
     /// has been written, or dropped when the client went away. The body goes out in slices of
-    /// ``sliceBytes``: a write waits while the connection is not writable, so when the last one
-    /// returns at most about a slice is still queued, where one whole write would return at once
-    /// and leave all of it queued behind a client that does not read.
-    public static func json(_ text: String, status: HTTPResponse.Status = .ok, holding reservation: AnswerBudget.Reservation) -> Response {
+    /// ``sliceBytes``, each once `channel` has taken the one before (``WritableSignal``, on every
+    /// server made with `guardedHTTP1`), so the channel's buffer holds about one slice and the
+    /// reservation lasts as long as the client takes to read all but the last: written at once,
+    /// the whole answer waited in NIO's buffer after its reservation had been given back.
+    public static func json(
+        _ text: String, status: HTTPResponse.Status = .ok, holding reservation: AnswerBudget.Reservation, draining channel: any Channel
+    ) -> Response {
         let buffer = ByteBuffer(string: text)
         return Response(
             status: status, headers: [.contentType: "application/json"],
@@ -23,6 +27,7 @@ public enum APIResponse {
                 var rest = buffer
                 while rest.readableBytes > 0, let slice = rest.readSlice(length: min(rest.readableBytes, sliceBytes)) {
                     try await writer.write(slice)
+                    try await WritableSignal.whenWritable(channel).get()
                 }
                 try await writer.finish(nil)
                 withExtendedLifetime(reservation) {}

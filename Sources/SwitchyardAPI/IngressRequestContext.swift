@@ -10,11 +10,15 @@ public struct IngressRequestContext: RequestContext, RemoteAddressRequestContext
     public var coreContext: CoreRequestContextStorage
     /// The connected client's socket address.
     public let remoteAddress: SocketAddress?
+    /// The client's connection, for answers that write as fast as it takes them
+    /// (``APIResponse/json(_:status:holding:draining:)``).
+    public let channel: any Channel
 
     /// Creates the context of one request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// The client's IP address (without the port), or `unknown`.

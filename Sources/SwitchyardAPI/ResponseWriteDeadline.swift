@@ -7,8 +7,10 @@ import NIOCore
 /// Closes a connection whose client has taken nothing of what was written to it for `limit`:
 /// the channel turned unwritable (the sockets' buffers full and more than NIO's high watermark
 /// queued behind them) and stayed so. Every time the client takes enough for the channel to
-/// turn writable again the clock starts afresh, so a slow reader keeps its connection as long
-/// as it takes about 32 KiB (the low watermark's distance) per `limit`.
+/// turn writable again (what is queued under NIO's 32 KiB low watermark) the clock starts
+/// afresh: a slow reader keeps its connection as long as it takes what was queued, for a large
+/// answer about one slice (``APIResponse/json(_:status:holding:draining:)``), per `limit`; one
+/// that takes a large answer slower than a floor rate is cut off by ``MinimumSendRate``.
 ///
 /// The answer's writer then fails and releases what it held: a large job answer's reservation
 /// in ``AnswerBudget``, a live-update stream's place in its quota.

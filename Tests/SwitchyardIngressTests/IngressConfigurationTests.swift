@@ -10,6 +10,7 @@ import Testing
         let configuration = try IngressConfiguration(environment: ["SWITCHYARD_WEBHOOK_SECRET_TAVUS": "\(IngressHarness.secret), \(IngressHarness.rotatedSecret)"])
         #expect(configuration.port == 8080)
         #expect(configuration.bodyLimit == 256 * 1024)
+        #expect(configuration.minimumSendRate == 32 * 1024)
         #expect(configuration.webhooks[.tavus]?.verifier != nil)
         #expect(configuration.webhooks[.kiro]?.verifier == nil, "no secret: the source is refused")
         #expect(configuration.webhooks[.kiro]?.tenantName == "default")
@@ -20,6 +21,8 @@ import Testing
         ("SWITCHYARD_WEBHOOK_SECRET_KIRO", " , "),
         ("SWITCHYARD_HTTP_PORT", "eighty"),
         ("SWITCHYARD_HTTP_BODY_LIMIT", "0"),
+        ("SWITCHYARD_HTTP_MIN_SEND_RATE", "1000"),
+        ("SWITCHYARD_HTTP_MIN_SEND_RATE", "fast"),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", " "),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", "acme corp"),
         ("SWITCHYARD_WEBHOOK_TENANT_KIRO", "-acme"),

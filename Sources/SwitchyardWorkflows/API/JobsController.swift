@@ -55,7 +55,7 @@ struct JobsController: RouteController {
             let job = try await pool.asTenant(caller.tenantID, logger: logger) { connection in
                 try JobStore.find(id: id, tenantID: caller.tenantID, renderingUpTo: Self.answerReservedAbove, on: connection)
             }
-            return try await answer(job, id: id, tenantID: caller.tenantID)
+            return try await answer(job, id: id, tenantID: caller.tenantID, draining: context)
         }
         router.get("v1/jobs") { request, context in try await list(request, from: context.clientAddress) }
         router.post("v1/jobs/:id/cancel") { request, context in
@@ -66,14 +66,14 @@ struct JobsController: RouteController {
                     try JobStore.cancel(id: id, tenantID: caller.tenantID, renderingUpTo: Self.answerReservedAbove, on: connection)
                 }
             }
-            return try await answer(job, id: id, tenantID: caller.tenantID, status: .accepted)
+            return try await answer(job, id: id, tenantID: caller.tenantID, status: .accepted, draining: context)
         }
     }
 
     /// The answer for a job read with ``answerReservedAbove``: a large one is read again once
     /// its size is reserved in ``answers``, and holds the reservation until it is written.
     private func answer(
-        _ job: JobStore.Answer?, id: String, tenantID: String, status: HTTPResponse.Status = .ok
+        _ job: JobStore.Answer?, id: String, tenantID: String, status: HTTPResponse.Status = .ok, draining context: IngressRequestContext
     ) async throws -> Response {
         switch job {
         case nil:
@@ -93,7 +93,7 @@ struct JobsController: RouteController {
                 try JobStore.find(id: id, tenantID: tenantID, on: connection)
             }
             guard case .rendered(let text) = reread else { throw APIError.notFound("job") }
-            return APIResponse.json(text, status: status, holding: reservation)
+            return APIResponse.json(text, status: status, holding: reservation, draining: context.channel)
         }
     }
 
