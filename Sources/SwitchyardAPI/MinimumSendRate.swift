@@ -1,6 +1,7 @@
 // A client that takes a large answer too slowly: `ResponseWriteDeadline` lets a client keep its
-// connection as long as it takes about 32 KiB per idle timeout, which let one hold a 48 MiB job
-// answer, and its room in the `AnswerBudget`, for about a day.
+// connection as long as it takes what is queued (about one 256 KiB slice of a large answer) per
+// idle timeout, so at 4 KiB/s one held a 48 MiB job answer, and its room in the `AnswerBudget`,
+// for over three hours.
 
 import HTTPTypes
 import NIOCore
