@@ -1,15 +1,24 @@
 // Every error of a Switchyard HTTP port in the JSON error shape, Hummingbird's own included.
 
 public import Hummingbird
-import Logging
-import SwitchyardCore
+public import Logging
+public import SwitchyardCore
 
 /// Turns every error into the JSON error shape: Hummingbird's own (unknown route, wrong
 /// method) and unexpected ones (500 without internals). The router answers a path it serves
 /// with other methods as it answers an unknown one; that is a 405 naming the methods (`Allow`).
+/// Inlinable, so that every request's pass through it is specialized for the router's context
+/// in the module that builds the router, as it was while it lived in the ingress's module.
+@usableFromInline
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    let routeMethods: RouteMethods
+    @usableFromInline let routeMethods: RouteMethods
 
+    @inlinable
+    init(routeMethods: RouteMethods) {
+        self.routeMethods = routeMethods
+    }
+
+    @inlinable
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -44,6 +53,7 @@ extension Router {
     /// methods each path takes, so a wrong method is a 405 naming them.
     /// - Parameter routes: Adds the routes.
     /// - Returns: The router.
+    @inlinable
     public static func answeringErrorsAsJSON(_ routes: (Router<Context>) throws -> Void) rethrows -> Router<Context> {
         let router = Router<Context>(context: Context.self)
         let routeMethods = RouteMethods()

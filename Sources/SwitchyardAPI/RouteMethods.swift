@@ -2,14 +2,18 @@
 // the path takes, not 404 as if the path did not exist.
 
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import Synchronization
 
 /// The router's routes by path pattern, filled once the router has every route.
+@usableFromInline
 final class RouteMethods: Sendable {
+    @usableFromInline init() {}
+
     private let routes = Mutex<[(segments: [Substring], method: String)]>([])
 
     /// Takes the routes of `router`.
+    @usableFromInline
     func load<Context>(_ router: Router<Context>) {
         let table = router.routes.map { route in
             (segments: route.path.description.split(separator: "/"), method: route.method.rawValue)
@@ -18,6 +22,7 @@ final class RouteMethods: Sendable {
     }
 
     /// The methods `path` is served with, sorted; empty when no route has the path.
+    @usableFromInline
     func methods(for path: String) -> [String] {
         let requested = path.split(separator: "/")
         let methods = routes.withLock { routes in

@@ -37,9 +37,6 @@ public struct IngressConfiguration: Sendable {
     /// Seconds an HTTP connection may stay idle (no request in progress) before the server
     /// closes it (`SWITCHYARD_HTTP_IDLE_TIMEOUT`, default 60).
     public var idleTimeout: Int
-    /// The slowest average rate, in bytes per second, at which a client may take an answer of
-    /// 1 MiB or more (`SWITCHYARD_HTTP_MIN_SEND_RATE`, default 32 KiB/s).
-    public var minimumSendRate: Int
     /// Seconds a request waits for a database connection before it is answered 503 with
     /// `Retry-After` (`SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT`, default 5).
     public var databaseAcquireTimeout: Int
@@ -63,7 +60,6 @@ public struct IngressConfiguration: Sendable {
         sseMaxPerTenant = try variables.integer("SWITCHYARD_SSE_MAX_PER_TENANT", default: 100, in: 1...100_000)
         sseHeartbeat = try variables.integer("SWITCHYARD_SSE_HEARTBEAT", default: 15, in: 1...300)
         idleTimeout = try HTTPIdleTimeout.seconds(variables)
-        minimumSendRate = try HTTPMinimumSendRate.bytesPerSecond(variables)
         databaseAcquireTimeout = try variables.integer("SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT", default: 5, in: 1...300)
         allowProbeEvents = try variables.flag("SWITCHYARD_ALLOW_PROBE_EVENTS", default: false)
         var webhooks: [WebhookSource: WebhookSettings] = [:]

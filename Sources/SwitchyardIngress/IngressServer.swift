@@ -127,7 +127,7 @@ public struct IngressServer: Sendable {
     public func application(port: Int? = nil) throws -> some Service {
         Application(
             router: try router(),
-            server: .guardedHTTP1(idleTimeoutSeconds: configuration.idleTimeout, minimumSendRate: configuration.minimumSendRate),
+            server: .guardedHTTP1(idleTimeoutSeconds: configuration.idleTimeout),
             configuration: .init(address: .hostname("0.0.0.0", port: port ?? configuration.port), serverName: "switchyard-ingress"),
             logger: logger)
     }

@@ -10,10 +10,23 @@ import Testing
         let configuration = try IngressConfiguration(environment: ["SWITCHYARD_WEBHOOK_SECRET_TAVUS": "\(IngressHarness.secret), \(IngressHarness.rotatedSecret)"])
         #expect(configuration.port == 8080)
         #expect(configuration.bodyLimit == 256 * 1024)
-        #expect(configuration.minimumSendRate == 32 * 1024)
         #expect(configuration.webhooks[.tavus]?.verifier != nil)
         #expect(configuration.webhooks[.kiro]?.verifier == nil, "no secret: the source is refused")
         #expect(configuration.webhooks[.kiro]?.tenantName == "default")
+    }
+
+    /// The job API's settings are read as its routes are made: a bad one stops the ingress at
+    /// start, naming the variable, in one line.
+    @Test(arguments: [
+        ("SWITCHYARD_JOB_ANSWER_BUDGET", "1000"),
+        ("SWITCHYARD_HTTP_MIN_SEND_RATE", "1000"),
+        ("SWITCHYARD_HTTP_MIN_SEND_RATE", "fast"),
+    ])
+    func aBadRouteSettingStopsTheIngressNamingIt(variable: String, value: String) throws {
+        let outcome = try SwitchyardProcess.run(["ingress"], environment: [variable: value])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains(variable), "\(outcome.standardError)")
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "one line")
     }
 
     @Test(arguments: [
@@ -21,8 +34,6 @@ import Testing
         ("SWITCHYARD_WEBHOOK_SECRET_KIRO", " , "),
         ("SWITCHYARD_HTTP_PORT", "eighty"),
         ("SWITCHYARD_HTTP_BODY_LIMIT", "0"),
-        ("SWITCHYARD_HTTP_MIN_SEND_RATE", "1000"),
-        ("SWITCHYARD_HTTP_MIN_SEND_RATE", "fast"),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", " "),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", "acme corp"),
         ("SWITCHYARD_WEBHOOK_TENANT_KIRO", "-acme"),

@@ -37,12 +37,18 @@ struct JobsController: RouteController {
     /// without a budget, and to 735 MB when each reserved only its size in 256 MiB).
     static let copiesWhileRead = 3
 
-    /// Reads `SWITCHYARD_JOB_ANSWER_BUDGET` (bytes, 1 MiB to 16 GiB; default 256 MiB).
+    /// The slowest a client may take a large answer (`SWITCHYARD_HTTP_MIN_SEND_RATE`).
+    let sendRateFloor: SendRateFloor
+
+    /// Reads `SWITCHYARD_JOB_ANSWER_BUDGET` (bytes, 1 MiB to 16 GiB; default 256 MiB) and the
+    /// send-rate floor (``SendRateFloor``).
     /// - Throws: ``ConfigurationError`` naming the variable.
     init(context: RouteContext) throws(ConfigurationError) {
         self.context = context
-        answers = AnswerBudget(capacity: try ConfigurationVariables(context.environment).integer(
+        let variables = ConfigurationVariables(context.environment)
+        answers = AnswerBudget(capacity: try variables.integer(
             "SWITCHYARD_JOB_ANSWER_BUDGET", default: 256 << 20, in: (1 << 20)...(16 << 30)))
+        sendRateFloor = try SendRateFloor(variables)
     }
 
     func addRoutes(to router: Router<IngressRequestContext>) {
@@ -93,7 +99,7 @@ struct JobsController: RouteController {
                 try JobStore.find(id: id, tenantID: tenantID, on: connection)
             }
             guard case .rendered(let text) = reread else { throw APIError.notFound("job") }
-            return APIResponse.json(text, status: status, holding: reservation, draining: context.channel)
+            return APIResponse.json(text, status: status, holding: reservation, draining: context.channel, floor: sendRateFloor)
         }
     }
 
