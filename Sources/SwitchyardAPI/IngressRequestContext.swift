@@ -11,7 +11,7 @@ public struct IngressRequestContext: RequestContext, RemoteAddressRequestContext
     /// The connected client's socket address.
     public let remoteAddress: SocketAddress?
     /// The client's connection, for answers that write as fast as it takes them
-    /// (``APIResponse/json(_:status:holding:draining:)``).
+    /// (``APIResponse/json(_:status:holding:draining:floor:)``).
     public let channel: any Channel
 
     /// Creates the context of one request.

@@ -171,6 +171,18 @@ def mutate_text(text, rng):
     return data + rng.choice([b" trailing", b"{}", b"\x00", b"]"])
 
 
+def response_head(head):
+    """The status and the headers (lower-case names) of an HTTP/1.1 response head, or None when
+    it isn't one."""
+    if not head.startswith(b"HTTP/1.1 ") or not head[9:12].isdigit():
+        return None
+    headers = {}
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+    return int(head[9:12]), headers
+
+
 def standard_webhook_signature(secret, message_id, timestamp, body):
     key = base64.b64decode(secret.removeprefix("whsec_"))
     digest = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
@@ -452,14 +464,11 @@ class Fuzzer:
             self.fail(f"stream connection failed: {error!r}", reproducer)
             return
         head, _, body = bytes(received).partition(b"\r\n\r\n")
-        if not head.startswith(b"HTTP/1.1 "):
+        answer = response_head(head)
+        if answer is None:
             self.fail("a stream's answer that isn't HTTP/1.1", reproducer | {"answer": bytes(received[:300]).decode("latin-1")})
             return
-        status = int(head[9:12])
-        headers = {}
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+        status, headers = answer
         if status == 200:
             self.by_status[200] = self.by_status.get(200, 0) + 1
             self.streams_opened += 1
@@ -772,14 +781,11 @@ class Fuzzer:
         rest = received
         while rest:
             head, sep, after = rest.partition(b"\r\n\r\n")
-            if not sep or not head.startswith(b"HTTP/1.1 "):
+            answer = response_head(head) if sep else None
+            if answer is None:
                 self.fail("a raw answer that isn't HTTP/1.1", reproducer | {"answer": rest[:300].decode("latin-1")})
                 return
-            status = int(head[9:12])
-            headers = {}
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+            status, headers = answer
             length = int(headers.get("content-length", "0") or 0)
             body, rest = after[:length], after[length:]
             self.check(status, headers, body, reproducer)
