@@ -46,7 +46,7 @@ final class Committer: Sendable {
         var messageID: String
         var tenantID: String?
         var effects: HandlerEffects
-        var continuation: CheckedContinuation<CommitResult, Never>
+        var outcome: CommitOutcome
     }
 
     private let pool: PostgresPool
@@ -108,21 +108,23 @@ final class Committer: Sendable {
     }
 
     /// Commits one delivery's effects with whatever else is ready, and waits for the outcome.
+    ///
+    /// When a batch loop is idle, the calling task commits the batch itself in that loop's
+    /// place, one batch, and hands the loop back (waking its task when more is waiting): a
+    /// lone delivery goes to the database without first waking another task. The committer is
+    /// one session's, and its handlers' tasks are cancelled only when the whole session stops:
+    /// a cancelled caller abandons only deliveries that session abandons anyway.
     public func commit(consumer: String, messageID: String, tenantID: String?, effects: HandlerEffects) async -> CommitResult {
-        await withCheckedContinuation { continuation in
-            let (accepted, idle) = pending.withLock { pending -> (Bool, Int?) in
-                guard !pending.isFinished else { return (false, nil) }
-                pending.requests.append(Request(
-                    consumer: consumer, messageID: messageID, tenantID: tenantID, effects: effects,
-                    continuation: continuation))
-                return (true, pending.idle.popLast())
-            }
-            if !accepted {
-                continuation.resume(returning: .abandoned)
-            } else if let idle {
-                wakes[idle].continuation.yield()
-            }
+        let outcome = CommitOutcome()
+        let (accepted, idle) = pending.withLock { pending -> (Bool, Int?) in
+            guard !pending.isFinished else { return (false, nil) }
+            pending.requests.append(Request(
+                consumer: consumer, messageID: messageID, tenantID: tenantID, effects: effects, outcome: outcome))
+            return (true, pending.idle.popLast())
         }
+        guard accepted else { return .abandoned }
+        if let idle { await commitOneBatch(as: idle) }
+        return await outcome.result()
     }
 
     /// Commits batches until ``finish()`` or cancellation; then commits what is left (or, when
@@ -150,19 +152,37 @@ final class Committer: Sendable {
     /// Commits batches until nothing is pending, then marks batch loop `loop` idle (in the
     /// same lock, so no request is left without a loop to take it).
     private func drain(as loop: Int?) async {
-        while true {
-            let batch = pending.withLock { pending -> [Request] in
-                let batch = Array(pending.requests.prefix(maxBatch))
-                pending.requests.removeFirst(batch.count)
-                if batch.isEmpty, let loop, !pending.idle.contains(loop) { pending.idle.append(loop) }
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            let results = await commitWithRetry(batch)
-            for (request, result) in zip(batch, results) {
-                request.continuation.resume(returning: result)
-            }
+        while await commitNextBatch(as: loop) {}
+    }
+
+    /// Commits one batch in batch loop `loop`'s place (a caller of ``commit(consumer:messageID:tenantID:effects:)``
+    /// that found the loop idle), then gives the loop back: to its task when more is pending,
+    /// else marked idle (in the same lock, so no request is left without a loop to take it).
+    private func commitOneBatch(as loop: Int) async {
+        guard await commitNextBatch(as: loop) else { return }
+        let more = pending.withLock { pending -> Bool in
+            guard pending.requests.isEmpty else { return true }
+            if !pending.idle.contains(loop) { pending.idle.append(loop) }
+            return false
         }
+        if more { wakes[loop].continuation.yield() }
+    }
+
+    /// Takes what is pending (at most `maxBatch`) and commits it; when nothing is, marks batch
+    /// loop `loop` idle in the same lock and answers `false`.
+    private func commitNextBatch(as loop: Int?) async -> Bool {
+        let batch = pending.withLock { pending -> [Request] in
+            let batch = Array(pending.requests.prefix(maxBatch))
+            pending.requests.removeFirst(batch.count)
+            if batch.isEmpty, let loop, !pending.idle.contains(loop) { pending.idle.append(loop) }
+            return batch
+        }
+        guard !batch.isEmpty else { return false }
+        let results = await commitWithRetry(batch)
+        for (request, result) in zip(batch, results) {
+            request.outcome.settle(result)
+        }
+        return true
     }
 
     /// Commits the batch, holding it through database outages. A lost connection is an outage
