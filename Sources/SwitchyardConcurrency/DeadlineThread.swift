@@ -8,7 +8,8 @@ import Foundation
 /// timer stays queued until its deadline: at 8,000 deliveries a second and a five-minute
 /// handler deadline that is millions of timers. Here the pending deadlines are at most the
 /// waits in progress (a withdrawn one is removed at once), and one thread waits on a condition
-/// for the earliest, woken only when a new deadline comes before the one it waits for.
+/// for the earliest (at most a second at a time), woken only when a new deadline comes before
+/// the end of its wait: scheduling a deadline more than a second away wakes no thread.
 /// Actions run on that thread: keep them short (resume a continuation, start a task).
 ///
 /// ```swift
@@ -21,7 +22,7 @@ public final class DeadlineThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [UInt64: Pending] = [:]
     private var nextID: UInt64 = 0
-    /// The deadline the thread waits for; nil while it waits for the first deadline to arrive.
+    /// When the thread's current wait ends; nil until it first waits.
     private var waitingFor: ContinuousClock.Instant?
     private var started = false
 
@@ -87,16 +88,18 @@ public final class DeadlineThread: @unchecked Sendable {
                 condition.lock()
                 continue
             }
-            waitingFor = earliest
-            if let earliest {
-                // At most a second per wait: the condition's clock is the wall clock, which may jump.
-                let seconds = min(1, Self.seconds(earliest - now))
-                _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
-            } else {
-                condition.wait()
-            }
+            // At most a second per wait, with deadlines pending or not: the condition's clock is
+            // the wall clock, which may jump; and a deadline more than a second away (a
+            // handler's, scheduled and withdrawn for each delivery) then never has to wake the
+            // thread, even when none was pending.
+            let until = min(earliest ?? now + Self.longestWait, now + Self.longestWait)
+            waitingFor = until
+            _ = condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(until - now)))
         }
     }
+
+    /// The longest the thread waits before it looks at the pending deadlines again.
+    private static let longestWait = Duration.seconds(1)
 
     private static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
