@@ -20,10 +20,12 @@ struct RelayCommand: AsyncParsableCommand {
         bootstrapLogging(configuration)
         let logger = Logger(label: "switchyard.relay")
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 2))
+        // The metrics backend first: the relay's metrics are made with it.
+        let metricsServer = try metrics.services(logger: logger)
         let relay = OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger)
         // Started in this order, stopped in reverse: the relay flushes, then the pool closes.
         let group = ServiceGroup(configuration: .init(
-            services: (try [pool] + metrics.services(logger: logger) + [relay]).map { .init(service: $0) },
+            services: ([pool] + metricsServer + [relay]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

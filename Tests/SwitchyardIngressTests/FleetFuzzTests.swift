@@ -7,8 +7,8 @@ import Testing
 
 /// `fuzz_fleet.py` sends mutated webhooks, events, workflows, automations, generations,
 /// transformers, reads, live-update streams, the operator console's pages and forms, and raw
-/// HTTP bytes to an ingress with every pipeline's workers behind it and to a worker's metrics
-/// port, and checks each answer (under 500, a JSON error for every 4xx, a console page naming
+/// HTTP bytes to an ingress with every pipeline's workers behind it and to the metrics ports of
+/// a worker and of an outbox relay, and checks each answer (under 500, a JSON error for every 4xx, a console page naming
 /// its problem); it also publishes mutated messages of every event type straight to the
 /// broker, and runs `switchyard` commands with hostile arguments (exit 0, 1 or 2; a refusal in
 /// one line). Afterwards every process must still run without having lost a shared connection,
@@ -44,6 +44,8 @@ import Testing
                 ["workflow", "automations", "dead-letters", "--metrics-port", "\(metricsPort)"],
                 environment: WorkflowHarness.workerEnvironment.merging(["SWITCHYARD_HTTP_IDLE_TIMEOUT": "\(Self.idleTimeout)"]) { $1 })
             try fleet.startWorker(["imagegen"], environment: ["SWITCHYARD_BLOB_URL": blobURL])
+            let relayMetricsPort = try freeLoopbackPort()
+            try fleet.start(["relay", "--metrics-port", "\(relayMetricsPort)"], environment: ["SWITCHYARD_HTTP_IDLE_TIMEOUT": "\(Self.idleTimeout)"])
             let processes = fleet.running.count
             let operatorToken = try EventsTests.cli(fleet, ["operators", "create", "fuzz-operator"])
             let chatbot = try await ingress.send(.post, "/v1/chatbots", key: key, body: #"{"name":"Fuzzed helpdesk"}"#)
@@ -54,7 +56,7 @@ import Testing
                 script.path, "--port", "\(ingress.port)", "--key", key, "--tavus-secret", IngressHarness.secret,
                 "--kiro-secret", Self.kiroSecret, "--user", "ana", "--chatbot", chatbotID, "--seconds", "\(seconds)",
                 "--seed", "\(seed)", "--idle-timeout", "\(Self.idleTimeout)", "--operator-token", operatorToken,
-                "--metrics-port", "\(metricsPort)", "--management-url", TestEnvironment.managementURL, "--vhost", fleet.vhost.name,
+                "--metrics-port", "\(metricsPort)", "--metrics-port", "\(relayMetricsPort)", "--management-url", TestEnvironment.managementURL, "--vhost", fleet.vhost.name,
                 "--tenant", tenant, "--switchyard", SwitchyardProcess.executable.path,
             ], environment: fleet.environment)
             #expect(run.status == 0, "fuzz_fleet.py (seed \(seed)) found problems:\n\(run.output.suffix(12_000))")
@@ -66,6 +68,9 @@ import Testing
             #expect(report["console_signed_in"] as? Bool == true, "the console's forms were reached: \(report)")
             #expect(report["streams_opened"] as? Int ?? 0 > 0, "live-update streams were opened: \(report)")
             #expect(report["broker_routed"] as? Int ?? 0 > 0, "messages published straight to the broker reached queues: \(report)")
+            let metricsAnswered = report["metrics_answered"] as? [String: Int] ?? [:]
+            #expect(metricsAnswered["\(metricsPort)"] ?? 0 > 0 && metricsAnswered["\(relayMetricsPort)"] ?? 0 > 0,
+                    "the worker's and the relay's metrics ports answered: \(metricsAnswered)")
             let statuses = report["by_status"] as? [String: Int] ?? [:]
             #expect(statuses.keys.contains { $0.hasPrefix("2") } && statuses.keys.contains { $0.hasPrefix("4") },
                     "some requests got through and some were refused: \(statuses)")

@@ -203,6 +203,7 @@ class Fuzzer:
         self.all_event_types = []
         self.broker_routed = 0
         self.streams_opened = 0
+        self.metrics_answered = {}
         self.last_headers = {}
         self.console_cookie = None
         self.console_csrf = None
@@ -487,16 +488,19 @@ class Fuzzer:
     # -- the metrics port ------------------------------------------------------------------------
 
     def metrics(self):
-        """A worker's metrics port: its three routes, other paths and methods."""
+        """A metrics port (a worker's, the relay's): its three routes, other paths and methods."""
         rng = self.rng
+        port = rng.choice(self.args.metrics_port)
         method = rng.choice(["GET"] * 6 + ["POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
         path = rng.choice(["/metrics", "/health", "/ready", "/metrics", "/", "/nope", "/metrics/", "//metrics", "/metrics/../ready",
                            "/%00", "/" + "a" * 5_000, "/metrics?name=" + "x" * 3_000, "/ready?%ff", "/v1/events"])
         body = rng.choice([None, b"", b"{}", b"x" * 70_000]) if method not in ("GET", "HEAD") else None
         headers = rng.choice([{}, {}, {"X-Long": "v" * 20_000}, {"Accept": "application/openmetrics-text"}])
-        status, answer = self.send(method, path, body=body, headers=headers, auth=False, port=self.args.metrics_port)
+        status, answer = self.send(method, path, body=body, headers=headers, auth=False, port=port)
+        if status is not None:
+            self.metrics_answered[port] = self.metrics_answered.get(port, 0) + 1
         if status == 200 and method == "GET" and path == "/metrics" and b"# TYPE" not in answer:
-            self.fail("GET /metrics answered 200 without metrics", {"path": path, "answer": answer[:300].decode("utf-8", "replace")})
+            self.fail("GET /metrics answered 200 without metrics", {"path": path, "port": port, "answer": answer[:300].decode("utf-8", "replace")})
 
     # -- straight to the broker ------------------------------------------------------------------
 
@@ -729,7 +733,7 @@ class Fuzzer:
                 at = rng.randrange(len(data))
                 data = data[:at] + bytes([rng.choice([0, 10, 13, 32, 58, 127, 255, rng.randrange(256)])]) + data[at + 1:]
         reproducer = {"raw": data[:400].decode("latin-1"), "raw_bytes": len(data)}
-        port = self.args.metrics_port if self.args.metrics_port and rng.random() < 0.25 else self.args.port
+        port = rng.choice(self.args.metrics_port) if self.args.metrics_port and rng.random() < 0.25 else self.args.port
         reproducer["port"] = port
         sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         try:
@@ -832,6 +836,7 @@ class Fuzzer:
                 "automations": len(self.created["automation"]), "generations": len(self.created["generation"]),
                 "console_signed_in": self.console_csrf is not None,
                 "streams_opened": self.streams_opened, "broker_routed": self.broker_routed,
+                "metrics_answered": {str(port): count for port, count in sorted(self.metrics_answered.items())},
                 "failures": self.failures}
 
 
@@ -847,7 +852,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--idle-timeout", type=float, default=60)
     parser.add_argument("--operator-token", help="an operator's token (switchyard operators create): the console is fuzzed too")
-    parser.add_argument("--metrics-port", type=int, help="a worker's --metrics-port: it is fuzzed too, and raw bytes go to it now and then")
+    parser.add_argument("--metrics-port", type=int, action="append",
+                        help="a worker's or the relay's --metrics-port (repeatable): each is fuzzed too, and raw bytes go to them now and then")
     parser.add_argument("--management-url", help="the broker's management API (http://user:password@host:port): messages are published straight to the events exchanges")
     parser.add_argument("--vhost", help="the fleet's virtual host, for --management-url")
     parser.add_argument("--tenant", help="the tenant id the broker's messages carry (sy-tenant)")

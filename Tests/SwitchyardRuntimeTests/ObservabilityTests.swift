@@ -138,6 +138,26 @@ import Testing
         }
     }
 
+    /// `switchyard relay --metrics-port` serves the relay's own metrics (it made them before the
+    /// metrics backend was set up, and served an empty page, until the fleet fuzzer scraped it).
+    @Test func theRelayOnItsOwnServesItsMetrics() async throws {
+        try await withFleet { fleet in
+            let port = try freeLoopbackPort()
+            try fleet.start(["relay", "--metrics-port", "\(port)"])
+            let client = HTTPClient()
+            var exposition = ""
+            try await eventually("the relay's metrics page to answer", timeout: .seconds(30)) {
+                guard let response = try? await client.execute(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics")),
+                      response.status == 200 else { return false }
+                exposition = String(decoding: response.body, as: UTF8.self)
+                return true
+            }
+            #expect(exposition.contains("# TYPE switchyard_outbox_published_total counter"), "\(exposition.prefix(1_000))")
+            #expect(exposition.contains("# TYPE switchyard_outbox_backlog gauge"), "\(exposition.prefix(1_000))")
+            await client.shutdown()
+        }
+    }
+
     /// A redelivery after a commit whose ack was lost: the inbox says done, so the worker acks
     /// without running the handler (which, for real roles, would call a vendor again).
     @Test func aRedeliveredMessageWhoseWorkIsDoneSkipsTheHandler() async throws {
