@@ -26,9 +26,9 @@ public enum HTTPMinimumSendRate {
 /// is left to ``ResponseWriteDeadline``, which closes its connection after the idle timeout.
 public struct SendRateFloor: Sendable {
     /// The rate in bytes per second.
-    public var bytesPerSecond: Int
+    public let bytesPerSecond: Int
     /// How long an answer may be under way before the rate counts (the idle timeout).
-    public var grace: Duration
+    public let grace: Duration
 
     /// Creates the floor.
     public init(bytesPerSecond: Int, grace: Duration) {

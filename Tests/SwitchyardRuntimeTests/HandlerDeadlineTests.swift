@@ -1,5 +1,6 @@
 @testable import SwitchyardAMQP
 @testable import SwitchyardRuntime
+import Foundation
 import Synchronization
 import Testing
 
@@ -35,11 +36,24 @@ import Testing
         }
     }
 
-    @Test func aHandlerThatDoesNotWaitGivesItsOutcome() async throws {
-        let role = Role { _ in .permanentFailure(HandlerFailure("validation", "refused")) }
-        for _ in 0..<100 {
+    /// The thread the code calling this runs on.
+    private static func currentThread() -> pthread_t {
+        pthread_self()
+    }
+
+    @Test func aHandlerThatDoesNotWaitRunsOnItsCallersThreadAndGivesItsOutcome() async throws {
+        let handlerThread = Mutex<pthread_t?>(nil)
+        let role = Role { _ in
+            handlerThread.withLock { $0 = Self.currentThread() }
+            return .permanentFailure(HandlerFailure("validation", "refused"))
+        }
+        // A handler started as a task of its own (`Task {}`) lands on whichever pool thread takes
+        // it first; on the caller's thread every time only when it starts there.
+        for run in 0..<1_000 {
+            let callerThread = Self.currentThread()
             let outcome = await HandlerDeadline.run(role, try Self.message(), timeout: .seconds(30))
             #expect(Self.errorClass(of: outcome) == "validation")
+            #expect(handlerThread.withLock { $0 } == callerThread, "run \(run): the handler ran on another thread")
         }
     }
 
