@@ -228,14 +228,28 @@ public enum EventCatalog {
 
     /// The type called `name`.
     public static func type(named name: String) -> EventType? {
-        types.first { $0.name == name }
+        schemas[name]?.type
     }
+
+    /// A type with its fields' member paths split once (the ingress checks every event it takes).
+    private struct Schema {
+        var type: EventType
+        /// Each field with the names on its path (`properties.transcript`: `properties`, `transcript`).
+        var fields: [(field: EventField, path: [String])]
+    }
+
+    /// Every type's schema, by name.
+    private static let schemas: [String: Schema] = Dictionary(
+        types.map { type in
+            (type.name, Schema(type: type, fields: type.fields.map { ($0, $0.name.split(separator: ".").map(String.init)) }))
+        },
+        uniquingKeysWith: { first, _ in first })
 
     /// Checks an event: the type is in the catalog and the body is `{"v":1, ...}` with every
     /// required field present (a required string not empty) and every known field of its kind.
     /// - Throws: ``EventValidationError`` naming the field.
     public static func validate(type name: String, body: JSONValue) throws(EventValidationError) {
-        guard let type = type(named: name) else {
+        guard let schema = schemas[name] else {
             throw EventValidationError(field: "type", message: "unknown event type \(JSONValue.string(name).excerpt()); GET /v1/event-types lists them")
         }
         guard case .object(let members) = body else {
@@ -244,8 +258,8 @@ public enum EventCatalog {
         guard members["v"] == .int(1) else {
             throw EventValidationError(field: "body.v", message: "expected 1, got \(members["v"]?.excerpt() ?? "nothing")")
         }
-        for field in type.fields {
-            guard let value = Self.member(field.name, of: body) else {
+        for (field, path) in schema.fields {
+            guard let value = Self.member(path, of: body) else {
                 if field.required {
                     throw EventValidationError(field: "body.\(field.name)", message: "missing (\(field.kind.rawValue))")
                 }
@@ -261,13 +275,13 @@ public enum EventCatalog {
         }
     }
 
-    /// The member at `path` (names joined by dots, such as `properties.transcript`) of `body`;
-    /// nil when a name on the way is missing or not an object's.
-    static func member(_ path: String, of body: JSONValue) -> JSONValue? {
+    /// The member at `path` (the names on the way, such as `properties`, `transcript`) of
+    /// `body`; nil when a name on the way is missing or not an object's.
+    static func member(_ path: [String], of body: JSONValue) -> JSONValue? {
         var value: JSONValue? = body
-        for name in path.split(separator: ".") {
+        for name in path {
             guard case .object(let members)? = value else { return nil }
-            value = members[String(name)]
+            value = members[name]
         }
         return value
     }
