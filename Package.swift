@@ -281,7 +281,8 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
                 "SwitchyardPostgres", "SwitchyardTestSupport",
-                product("Crypto", "swift-crypto"), product("Hummingbird", "hummingbird"), product("Logging", "swift-log"),
+                product("Crypto", "swift-crypto"), product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"),
+                product("Logging", "swift-log"),
             ],
             resources: [.copy("sign_webhook.py"), .copy("decode_png.py"), .copy("console_browser.py"), .copy("fuzz_fleet.py")],
             swiftSettings: swiftSettings),

@@ -44,7 +44,7 @@ public struct CallerAuthentication: Sendable {
     ///   is unreachable.
     public func caller(of request: Request, from address: String) async throws(APIError) -> Caller {
         try refuseIfFailingTooOften(address)
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        guard let header = request.headers.value(of: .authorization), header.hasPrefix("Bearer ") else {
             throw failed(address, APIError(.unauthorized, "missing_api_key", "send Authorization: Bearer <API key>", field: "Authorization"))
         }
         let key = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)

@@ -23,7 +23,7 @@ public struct IdempotencyKey: Sendable {
     /// The key of `request`, if it has one.
     /// - Throws: ``APIError`` 400 when the header is empty or longer than 200 bytes.
     public init?(of request: Request, body: [UInt8]) throws(APIError) {
-        guard let key = request.headers[Self.header] else { return nil }
+        guard let key = request.headers.value(of: Self.header) else { return nil }
         guard !key.isEmpty, key.utf8.count <= 200 else {
             throw APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1-200 bytes", field: "Idempotency-Key")
         }

@@ -74,7 +74,7 @@ public struct LiveUpdatesController: Sendable {
     func follow(_ subject: LiveSubject, request: Request, id: String, from address: String) async throws -> Response {
         let caller = try await authentication.caller(of: request, from: address)
         var after = 0
-        if let header = request.headers[Self.lastEventID] {
+        if let header = request.headers.value(of: Self.lastEventID) {
             guard let value = Int(header.trimmingCharacters(in: .whitespaces)), value >= 0 else {
                 throw APIError(.badRequest, "invalid_last_event_id", "expected a non-negative integer, got '\(header)'",
                                field: "Last-Event-ID")

@@ -10,7 +10,7 @@ extension Request {
     /// `Content-Length` over the limit is refused before reading anything), and with 400
     /// `malformed_request` when its framing breaks (an invalid chunk size, say).
     public func body(upTo limit: Int) async throws -> [UInt8] {
-        if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
+        if let declared = headers.value(of: .contentLength).flatMap(Int.init), declared > limit {
             throw APIError.bodyTooLarge(limit)
         }
         var bytes: [UInt8] = []
@@ -27,10 +27,10 @@ extension Request {
 
     /// Refuses with 415 unless the body is declared JSON (`application/json`, parameters allowed).
     public func requireJSON() throws {
-        guard let type = headers[.contentType], Self.namesJSON(type) else {
+        guard let type = headers.value(of: .contentType), Self.namesJSON(type) else {
             throw APIError(
                 .unsupportedMediaType, "unsupported_media_type",
-                "expected Content-Type application/json, got \(headers[.contentType].map { "'\($0)'" } ?? "none")",
+                "expected Content-Type application/json, got \(headers.value(of: .contentType).map { "'\($0)'" } ?? "none")",
                 field: "Content-Type")
         }
     }

@@ -56,7 +56,7 @@ struct ConsoleAccess: Sendable {
 
     /// The `Set-Cookie` header value that holds `secret` (or, with nil, removes the cookie).
     func setCookie(_ secret: String?, for request: Request) -> String {
-        let secure = alwaysSecure || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+        let secure = alwaysSecure || request.headers.value(of: HTTPField.Name("X-Forwarded-Proto")!)?.lowercased() == "https"
         let lifetime = secret == nil ? 0 : Int(Operators.sessionLifetime.components.seconds)
         return "\(Self.cookieName)=\(secret ?? ""); Path=/console; Max-Age=\(lifetime); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }

@@ -68,7 +68,7 @@ struct WebhookController: Sendable {
         try authentication.refuseIfFailingTooOften(address)
         try request.requireJSON()
         let body = try await request.body(upTo: configuration.bodyLimit)
-        let id = request.headers[Self.webhookID]
+        let id = request.headers.value(of: Self.webhookID)
         if let id, id.utf8.count > AMQPOutgoingMessage.shortStringLimit {
             throw APIError(.badRequest, "invalid_webhook_id",
                            "expected at most \(AMQPOutgoingMessage.shortStringLimit) bytes (it becomes the event's AMQP message id), got \(id.utf8.count)",
@@ -76,7 +76,7 @@ struct WebhookController: Sendable {
         }
         do throws(StandardWebhookVerifier.Failure) {
             try verifier.verify(
-                id: id, timestamp: request.headers[Self.webhookTimestamp], signatures: request.headers[Self.webhookSignature],
+                id: id, timestamp: request.headers.value(of: Self.webhookTimestamp), signatures: request.headers.value(of: Self.webhookSignature),
                 body: body)
         } catch {
             signatureFailure(source, "\(error)")
@@ -97,7 +97,7 @@ struct WebhookController: Sendable {
             try JSONBody.requireStorable(event.body, field: "")
         }
         let tenantID = try await tenants.id(named: settings.tenantName)
-        let traceparent = request.headers[Self.traceparent].flatMap { Traceparent.isValid($0) ? $0 : nil }
+        let traceparent = request.headers.value(of: Self.traceparent).flatMap { Traceparent.isValid($0) ? $0 : nil }
 
         let answer = Answer(
             status: event == nil ? "ignored" : "accepted", messageID: event == nil ? nil : webhookID, eventType: event?.type,
