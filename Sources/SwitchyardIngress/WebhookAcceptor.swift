@@ -25,16 +25,26 @@ import Synchronization
 /// light load each webhook goes alone and under heavy load the per-request database work is
 /// shared.
 actor WebhookAcceptor {
-    /// A verified webhook to accept.
-    struct Webhook: Sendable {
-        var source: String
-        var webhookID: String
-        var tenantID: String
-        var eventType: String?
+    /// A verified webhook to accept. A class: a group's lists share each webhook instead of
+    /// copying its strings and message.
+    final class Webhook: Sendable {
+        let source: String
+        let webhookID: String
+        let tenantID: String
+        let eventType: String?
         /// The answer to store and return.
-        var answer: String
+        let answer: String
         /// The event to publish; nil for callbacks that need no action.
-        var message: AMQPOutgoingMessage?
+        let message: AMQPOutgoingMessage?
+
+        init(source: String, webhookID: String, tenantID: String, eventType: String?, answer: String, message: AMQPOutgoingMessage?) {
+            self.source = source
+            self.webhookID = webhookID
+            self.tenantID = tenantID
+            self.eventType = eventType
+            self.answer = answer
+            self.message = message
+        }
     }
 
     private struct Waiting {
