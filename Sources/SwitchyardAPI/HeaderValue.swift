@@ -8,9 +8,9 @@ extension HTTPFields {
     /// `Cookie`).
     ///
     /// The subscript joins through an unspecialized generic `joined(separator:)` even for the
-    /// single field a request almost always has, which took a twentieth of a webhook's
-    /// instructions for its six header reads; this walks the fields once and copies nothing
-    /// for one field.
+    /// single field a request almost always has: a webhook's six header reads took 27,000 of its
+    /// 431,000 instructions (callgrind). This walks the fields once and copies nothing for one
+    /// field.
     public func value(of name: HTTPField.Name) -> String? {
         var value: String?
         for field in self where field.name == name {

@@ -76,8 +76,8 @@ struct WebhookController: Sendable {
         }
         do throws(StandardWebhookVerifier.Failure) {
             try verifier.verify(
-                id: id, timestamp: request.headers.value(of: Self.webhookTimestamp), signatures: request.headers.value(of: Self.webhookSignature),
-                body: body)
+                id: id, timestamp: request.headers.value(of: Self.webhookTimestamp),
+                signatures: request.headers.value(of: Self.webhookSignature), body: body)
         } catch {
             signatureFailure(source, "\(error)")
             throw authentication.failed(address, Self.refusal(error))
