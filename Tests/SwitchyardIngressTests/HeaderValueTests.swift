@@ -28,4 +28,13 @@ import Testing
             #expect(fields.value(of: name) == fields[name], "\(name)")
         }
     }
+
+    @Test func aHeaderRepeatedThousandsOfTimesReadsAsTheSubscriptReadsIt() throws {
+        let name = try #require(HTTPField.Name("webhook-signature"))
+        var fields = HTTPFields()
+        for index in 0..<5_000 { fields.append(HTTPField(name: name, value: "v1,\(index)")) }
+        let value = try #require(fields.value(of: name))
+        #expect(value == fields[name])
+        #expect(value.hasPrefix("v1,0, v1,1, ") && value.hasSuffix(", v1,4999"))
+    }
 }
