@@ -29,7 +29,7 @@ public enum ConversationTurns {
 
     private static func turn(in item: JSONValue) -> (role: String, content: String)? {
         guard let role = item["role"]?.string, let content = item["content"]?.string,
-              !content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+              !content.isBlank
         else { return nil }
         return (role.lowercased(), content)
     }

@@ -1,6 +1,7 @@
 // The offline analyst: rules over the transcript's sentences, no model, no network.
 
 import Foundation
+import SwitchyardCore
 public import SwitchyardProviders
 
 /// Extracts an analysis from what the client said: requirements are their sentences that ask
@@ -13,6 +14,9 @@ public struct OfflineAnalyst: ProjectAnalyst {
 
     static let cues = ["need", "want", "would like", "should", "must", "has to", "have to", "able to", "let users",
                        "allow", "support", "looking for", "we'd love", "it'd be great"]
+    /// Words that make a project's priority high, and those that make it low.
+    static let urgent = ["urgent", "asap", "as soon as possible", "deadline", "right away"]
+    static let unhurried = ["no rush", "whenever", "no hurry"]
     /// Known names, matched as whole words (letters, digits, `_`), whatever their case.
     static let technologies = ["iOS", "Android", "React", "Vue", "Swift", "Kotlin", "Flutter", "Python", "Django", "Rails", "Node",
                                "PostgreSQL", "Postgres", "MySQL", "MongoDB", "AWS", "GCP", "Azure", "Vercel", "Stripe", "Firebase",
@@ -27,7 +31,9 @@ public struct OfflineAnalyst: ProjectAnalyst {
         var requirements: [String] = []
         for sentence in sentences {
             let lowered = sentence.lowercased()
-            if Self.cues.contains(where: { lowered.contains($0) }), !requirements.contains(sentence) { requirements.append(sentence) }
+            if Self.cues.contains(where: { Self.text(lowered, contains: $0) }), !requirements.contains(sentence) {
+                requirements.append(sentence)
+            }
         }
         if requirements.isEmpty { requirements = Array(sentences.prefix(5)) }
         requirements = Array(requirements.prefix(12))
@@ -35,35 +41,65 @@ public struct OfflineAnalyst: ProjectAnalyst {
             throw ProviderError(.permanent, "empty_transcript", "the transcript has no sentences to analyse")
         }
         var preferences: [String: [String]] = [:]
-        let tokens = Set(lower.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }))
+        let tokens = Set(lower.split(whereSeparator: { !(Self.isLetterOrNumber($0) || $0 == "_") }))
         let mentioned = Self.technologies.filter { tokens.contains(Substring($0.lowercased())) }
         if !mentioned.isEmpty { preferences["technologies"] = mentioned }
         let platforms = [("web", ["website", "web app", "browser", "web"]), ("mobile", ["mobile", "iphone", "ios", "android", "app store"])]
-            .filter { _, words in words.contains { lower.contains($0) } }.map(\.0)
+            .filter { _, words in words.contains { Self.text(lower, contains: $0) } }.map(\.0)
         if !platforms.isEmpty { preferences["platforms"] = platforms }
         return ProjectAnalysis(
             projectName: Self.projectName(in: text) ?? Self.title(from: first, words: 4),
             description: first, requirements: requirements, preferences: preferences,
             timeline: Self.firstMatch(of: Self.timelinePattern, in: text) ?? "not discussed",
-            priority: ["urgent", "asap", "as soon as possible", "deadline", "right away"].contains(where: lower.contains) ? "high"
-                : ["no rush", "whenever", "no hurry"].contains(where: lower.contains) ? "low" : "medium")
+            priority: Self.urgent.contains { Self.text(lower, contains: $0) } ? "high"
+                : Self.unhurried.contains { Self.text(lower, contains: $0) } ? "low" : "medium")
     }
 
-    /// The sentences of `text`, trimmed.
+    /// The sentences of `text`, trimmed: each ends after a `.`, `!` or `?` (or with the text), and
+    /// one of fewer than three words is left out.
     static func sentences(in text: String) -> [String] {
         var sentences: [String] = []
-        var current = ""
-        for character in text {
-            current.append(character)
-            if ".!?".contains(character) {
-                let sentence = current.trimmingCharacters(in: .whitespacesAndNewlines)
-                if sentence.split(separator: " ").count >= 3 { sentences.append(sentence) }
-                current = ""
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if ".!?".contains(text[index]) {
+                appendSentence(text[start..<next], to: &sentences)
+                start = next
+            }
+            index = next
+        }
+        appendSentence(text[start...], to: &sentences)
+        return sentences
+    }
+
+    /// Appends `text` trimmed of white space at both ends, when it has three words or more.
+    private static func appendSentence(_ text: Substring, to sentences: inout [String]) {
+        let sentence = text.trimmingWhiteSpace()
+        if sentence.split(separator: " " as Character).count >= 3 { sentences.append(sentence) }
+    }
+
+    /// Whether `text` holds `part`, byte for byte. Foundation's `contains` goes through
+    /// `NSString`, and the standard library's `utf8.contains(_:)` runs unspecialized.
+    static func text(_ text: String, contains part: String) -> Bool {
+        var text = text
+        var part = part
+        return text.withUTF8 { haystack in
+            part.withUTF8 { needle in
+                guard let first = needle.first else { return true }
+                guard needle.count <= haystack.count else { return false }
+                for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+                    if UnsafeBufferPointer(rebasing: haystack[start..<(start + needle.count)]).elementsEqual(needle) { return true }
+                }
+                return false
             }
         }
-        let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
-        if rest.split(separator: " ").count >= 3 { sentences.append(rest) }
-        return sentences
+    }
+
+    /// `Character.isLetter || Character.isNumber`, without the Unicode tables for ASCII.
+    static func isLetterOrNumber(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return character.isLetter || character.isNumber }
+        return (ascii >= 0x61 && ascii <= 0x7A) || (ascii >= 0x41 && ascii <= 0x5A) || (ascii >= 0x30 && ascii <= 0x39)
     }
 
     /// "called Bloom Booking" / "named Acme" in `text`.
@@ -89,12 +125,14 @@ public struct OfflineAnalyst: ProjectAnalyst {
         return String(text[range])
     }
 
+    /// Words a title leaves out.
+    static let titleFiller: Set<String> = ["we", "i", "need", "needs", "want", "wants", "would", "like", "to", "a", "an", "the", "it",
+                                           "should", "must", "be", "able", "our", "us", "that", "can", "has", "have"]
+
     /// The first `words` significant words of `sentence`, capitalized.
     static func title(from sentence: String, words: Int) -> String {
-        let filler: Set<String> = ["we", "i", "need", "needs", "want", "wants", "would", "like", "to", "a", "an", "the", "it",
-                                   "should", "must", "be", "able", "our", "us", "that", "can", "has", "have"]
-        let kept = sentence.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
-            .map(String.init).filter { !filler.contains($0.lowercased()) }.prefix(words)
+        let kept = sentence.split(whereSeparator: { !isLetterOrNumber($0) })
+            .map(String.init).filter { !titleFiller.contains($0.lowercased()) }.prefix(words)
         return kept.isEmpty ? "Untitled project" : kept.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
     }
 }

@@ -33,7 +33,7 @@ public struct OfflinePlanner: ProjectPlanner {
         var features: [JSONValue] = []
         var hours = 0
         for (index, requirement) in analysis.requirements.enumerated() {
-            let words = requirement.split(separator: " ").count
+            let words = requirement.split(separator: " " as Character).count
             let complexity = words > 16 ? "high" : words > 9 ? "medium" : "low"
             hours += hoursByComplexity[complexity] ?? 8
             features.append(.object([

@@ -49,6 +49,23 @@ import Testing
         #expect(analysis.projectName == "Reactive Dashboard Moves Swiftly", "no name given: the first requirement's words")
     }
 
+    @Test func theOfflineAnalystReadsTextBeyondASCII() async throws {
+        let transcript = Transcript(turns: [
+            Turn(role: "user", content: """
+                \u{3000}Café owners need a Reactéd queue for Crêpes.\u{A0}\u{200B} Ok. We want it\u{2028}in 3 weeks!
+                """),
+            Turn(role: "agent", content: "We need nothing from the agent's words."),
+            Turn(role: "user", content: "\u{200B}\u{3000}\n"),
+        ])
+        let analysis = try await OfflineAnalyst().analyse(transcript)
+        #expect(analysis.requirements == ["Café owners need a Reactéd queue for Crêpes.", "We want it\u{2028}in 3 weeks!"],
+                "sentences trimmed of every kind of white space; 'Ok.' has fewer than three words")
+        #expect(analysis.projectName == "Café Owners Reactéd Queue", "letters beyond ASCII stay inside their words")
+        #expect(analysis.preferences["technologies"] == nil, "not React inside 'Reactéd'")
+        #expect(analysis.timeline == "in 3 weeks")
+        #expect(Transcript(.array([["role": "user", "content": "\u{200B}\u{3000}\n"]])) == nil, "a blank turn is not a turn")
+    }
+
     @Test func theOfflinePlanIsValidAndFollowsTheAnalysis() async throws {
         let plan = try await Self.plan(try await OfflineAnalyst().analyse(Self.transcript))
         #expect(ProjectPlanValidator.problems(in: plan) == [])
