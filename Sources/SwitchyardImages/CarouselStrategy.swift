@@ -48,7 +48,7 @@ public struct CarouselStrategy: Sendable, Equatable, Codable {
     public static func validated(_ answer: JSONValue, slideCount: Int) -> Result<CarouselStrategy, Problems> {
         var problems: [String] = []
         func text(_ value: JSONValue?, _ path: String, limit: Int) -> String {
-            guard let string = value?.string, !string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            guard let string = value?.string, !string.isBlank else {
                 problems.append("\(path): expected a non-empty string, got \(value?.kindName ?? "nothing")")
                 return ""
             }

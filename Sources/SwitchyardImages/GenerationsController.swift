@@ -122,7 +122,7 @@ struct GenerationsController: RouteController {
             let got = members["user_id"]?.string.map { "\($0.count) characters" } ?? members["user_id"]?.kindName ?? "nothing"
             throw invalid("user_id", "expected a string of 1-\(maxUserIDLength) characters, got \(got)")
         }
-        guard let prompt = members["prompt"]?.string, !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+        guard let prompt = members["prompt"]?.string, !prompt.isBlank,
               prompt.count <= maxPromptLength
         else {
             throw invalid("prompt", "expected a non-empty string of at most \(maxPromptLength) characters")
