@@ -1,22 +1,23 @@
 // White space as Foundation's `CharacterSet.whitespacesAndNewlines` has it, without an `NSString`.
+// Inlinable, so callers get code for their own string type rather than the generic one.
 
 extension Unicode.Scalar {
     /// Whether the scalar is in Foundation's `CharacterSet.whitespacesAndNewlines`: Unicode's
     /// White_Space property, and U+200B ZERO WIDTH SPACE, which Foundation counts too.
-    public var isWhiteSpaceOrNewline: Bool {
+    @inlinable public var isWhiteSpaceOrNewline: Bool {
         properties.isWhitespace || value == 0x200B
     }
 }
 
 extension StringProtocol {
     /// Whether the text is empty or only white space (``Unicode/Scalar/isWhiteSpaceOrNewline``).
-    public var isBlank: Bool {
+    @inlinable public var isBlank: Bool {
         unicodeScalars.allSatisfy(\.isWhiteSpaceOrNewline)
     }
 
     /// The text without white space at either end: what `trimmingCharacters(in:
     /// .whitespacesAndNewlines)` gives, which goes through `NSString` and copies the text twice.
-    public func trimmingWhiteSpace() -> String {
+    @inlinable public func trimmingWhiteSpace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.isWhiteSpaceOrNewline }),
               let last = scalars.lastIndex(where: { !$0.isWhiteSpaceOrNewline })
