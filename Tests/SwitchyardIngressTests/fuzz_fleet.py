@@ -51,6 +51,10 @@ import urllib.parse
 import uuid
 
 ANSWER_TIMEOUT = 15.0
+# Filters of `dlq replay` and `dlq purge` that select dead letters the fuzzing leaves behind.
+DLQ_QUEUES = ["sy.work.analysis", "sy.work.planning", "sy.work.build", "sy.work.workflow", "sy.work.automations", "sy.work.imagegen"]
+DLQ_CLASSES = ["validation", "permanent", "delivery_limit", "invalid_plan"]
+DLQ_AGES = ["1h", "10m", "1d"]
 LARGE_BODY = 256 << 10  # the default SWITCHYARD_HTTP_BODY_LIMIT: a body past it may be refused, and its connection closed, before it is all sent
 
 HOSTILE_STRINGS = [
@@ -587,6 +591,10 @@ class Fuzzer:
         def some(options, most):
             return sum(rng.sample(options, rng.randint(0, most)), [])
 
+        def real(values):
+            """One of `values` (filters that select real dead letters), now and then a hostile one."""
+            return rng.choice(values) if rng.random() < 0.8 else v()
+
         arguments = rng.choice([
             lambda: ["tenants", "create", v()],
             lambda: ["keys", "create", "--tenant", v()],
@@ -597,6 +605,13 @@ class Fuzzer:
             lambda: ["dlq", "replay", "--dry-run"] + some([["--queue", v()], ["--error-class", v()], ["--since", v()], ["--limit", v()],
                                                            ["--rate", v()], ["--json"], [v()]], 4),
             lambda: ["dlq", "purge"] + some([["--queue", v()], ["--error-class", v()], ["--since", v()], ["--json"], [v()]], 3),
+            # Against the real dead letters, selected mostly by filters that match some: at most one
+            # replayed (so a slow --rate can't stretch the run past the answer's deadline), and a
+            # purge that is confirmed.
+            lambda: ["dlq", "replay", "--limit", "1", "--queue", real(DLQ_QUEUES)] + some(
+                [["--error-class", real(DLQ_CLASSES)], ["--since", real(DLQ_AGES)], ["--rate", v()], ["--json"], [v()]], 3),
+            lambda: ["dlq", "purge", "--yes", "--queue", real(DLQ_QUEUES)] + some(
+                [["--error-class", real(DLQ_CLASSES)], ["--since", real(DLQ_AGES)], ["--json"], [v()]], 2),
             lambda: ["operators", rng.choice(["create", "list"]), v()],
             lambda: ["queues"] + some([["--json"], [v()]], 1),
             lambda: ["prune", "--dry-run"] + some([["--json"]], 1),
