@@ -50,7 +50,7 @@ extension Console {
             return signInForm(status: .contentTooLarge, next: nil, problem: "field token: expected an operator token, got over 4 KiB")
         }
         let fields = FormFields(encoded: String(decoding: body, as: UTF8.self))
-        guard let token = fields["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+        guard let token = fields["token"]?.trimmingWhiteSpace() else {
             return signInForm(status: .badRequest, next: fields["next"], problem: "field token: expected an operator token, got nothing")
         }
         let signedIn: (ConsoleOperator, secret: String)?

@@ -15,8 +15,8 @@ extension StringProtocol {
         unicodeScalars.allSatisfy(\.isWhiteSpaceOrNewline)
     }
 
-    /// The text without white space at either end: what `trimmingCharacters(in:
-    /// .whitespacesAndNewlines)` gives, which goes through `NSString` and copies the text twice.
+    /// The text without white space at either end: what Foundation's `trimmingCharacters(in:
+    /// .whitespacesAndNewlines)` gives, without going through `NSString`.
     @inlinable public func trimmingWhiteSpace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.isWhiteSpaceOrNewline }),

@@ -14,8 +14,9 @@ public struct OfflineAnalyst: ProjectAnalyst {
 
     static let cues = ["need", "want", "would like", "should", "must", "has to", "have to", "able to", "let users",
                        "allow", "support", "looking for", "we'd love", "it'd be great"]
-    /// Words that make a project's priority high, and those that make it low.
+    /// Words that make a project's priority high.
     static let urgent = ["urgent", "asap", "as soon as possible", "deadline", "right away"]
+    /// Words that make a project's priority low (when none makes it high).
     static let unhurried = ["no rush", "whenever", "no hurry"]
     /// Known names, matched as whole words (letters, digits, `_`), whatever their case.
     static let technologies = ["iOS", "Android", "React", "Vue", "Swift", "Kotlin", "Flutter", "Python", "Django", "Rails", "Node",
@@ -60,14 +61,10 @@ public struct OfflineAnalyst: ProjectAnalyst {
     static func sentences(in text: String) -> [String] {
         var sentences: [String] = []
         var start = text.startIndex
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(after: index)
-            if ".!?".contains(text[index]) {
-                appendSentence(text[start..<next], to: &sentences)
-                start = next
-            }
-            index = next
+        for end in text.indices where ".!?".contains(text[end]) {
+            let next = text.index(after: end)
+            appendSentence(text[start..<next], to: &sentences)
+            start = next
         }
         appendSentence(text[start...], to: &sentences)
         return sentences

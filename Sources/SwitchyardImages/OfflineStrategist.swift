@@ -49,7 +49,7 @@ public struct OfflineStrategist: CarouselStrategist {
     /// The prompt as a topic: its first sentence, trimmed, at most 80 characters.
     static func topic(_ prompt: String) -> String {
         let first = prompt.split(whereSeparator: { ".!?\n".contains($0) }).first.map(String.init) ?? prompt
-        let trimmed = first.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = first.trimmingWhiteSpace()
         let topic = trimmed.isEmpty ? "this topic" : trimmed
         return topic.count > 80 ? String(topic.prefix(79)) + "…" : topic
     }

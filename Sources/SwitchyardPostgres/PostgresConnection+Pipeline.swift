@@ -2,6 +2,7 @@
 
 import CSwitchyardPostgres
 import Foundation
+import SwitchyardCore
 
 /// One statement and its parameters, for ``PostgresConnection/queryPipelined(_:)``.
 public struct PostgresStatement: Sendable {
@@ -124,7 +125,7 @@ extension PostgresConnection {
     /// Closes a connection whose pipeline could not be sent whole: what the server would answer
     /// is unknown, so the connection can't be used again.
     private func abandonPipeline(_ handle: OpaquePointer) -> PostgresError {
-        let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = String(cString: PQerrorMessage(handle)).trimmingWhiteSpace()
         close()
         return PostgresError(.connectionClosed, "sending a pipeline failed: \(message.isEmpty ? "the connection was lost" : message)")
     }

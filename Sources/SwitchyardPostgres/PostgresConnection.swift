@@ -232,6 +232,6 @@ public actor PostgresConnection {
     /// A libpq message as a Swift string, without its trailing newline.
     private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "" }
-        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(cString: message).trimmingWhiteSpace()
     }
 }

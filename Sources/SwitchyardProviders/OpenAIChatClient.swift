@@ -71,11 +71,11 @@ public struct OpenAIChatClient: Sendable {
 
     /// `text` without a Markdown code fence around it (some models add one despite the format).
     public static func unfenced(_ text: String) -> String {
-        var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = text.trimmingWhiteSpace()
         if text.hasPrefix("```") {
             text = String(text.drop(while: { $0 != "\n" }).dropFirst())
             if text.hasSuffix("```") { text = String(text.dropLast(3)) }
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.trimmingWhiteSpace()
     }
 }

@@ -109,7 +109,7 @@ public struct DeadLetterStallRecovery: Sendable {
                 }
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
-                let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = String(decoding: data, as: UTF8.self).trimmingWhiteSpace()
                 continuation.resume(returning: (process.terminationStatus, String(text.suffix(300))))
             }
         }
