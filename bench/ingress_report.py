@@ -13,7 +13,9 @@ loop with too few requests in flight measures a server's latency, not its capaci
 issue's goals, met or not: saturation >= 3x the peer and >= 40 % of the do-nothing route (per
 count and at each server's highest), at RATE requests/s p50 <= the peer's and p99 <= half the
 peer's; with the CPU records (ingress-load --server-pid), CPU per request at saturation and the
-ceiling the rest of the path sets, per count. Standard library only.
+ceiling the rest of the path sets, per count; with the producer-event records (systems
+`ingress-events`, `ingress-keyed-events`), their rate, latency and CPU per request beside our
+webhooks and the do-nothing route. Standard library only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from report_common import (by_run, cell, emit_report, fmt, load_records, median,
                            runs_text, verdict)
 
 OURS, PEER, NOOP = "ingress", "python-peer", "noop"
+EVENTS, KEYED_EVENTS = "ingress-events", "ingress-keyed-events"
 BEST = "saturate-best"
 
 
@@ -102,6 +105,47 @@ def cpu_section(records: list[dict], scenario: str, count: int) -> list[str]:
     return out
 
 
+def events_section(records: list[dict], rate: str, counts: list[int]) -> list[str]:
+    """Producer events (`POST /v1/events` with an API key, without and with an Idempotency-Key)
+    beside our webhooks and the do-nothing route, per phase."""
+    systems = [s for s in (EVENTS, KEYED_EVENTS) if any(r["system"] == s for r in records)]
+    if not systems:
+        return []
+    out = ["Producer events (`POST /v1/events`, one `chatbot.message.received` event a request, with an API key; "
+           "keyed: a fresh `Idempotency-Key` each), beside our webhooks and the do-nothing route:", "",
+           "| figure | events | keyed events | our webhooks | do-nothing route | events / route | keyed / route "
+           "| keyed / webhooks |", "|---|---:|---:|---:|---:|---|---|---|"]
+    rows = [(f"**saturation, {count} connections** (req/s)", f"saturate-{count}", "requests_per_second")
+            for count in counts]
+    for count in counts:
+        rows += [(f"saturation, {count} connections, p50 / p99 (ms)", f"saturate-{count}", "latency"),
+                 (f"saturation, {count} connections, server CPU a request (us)", f"saturate-{count}", "cpu_server_us"),
+                 (f"saturation, {count} connections, RabbitMQ / Postgres CPU a request (us)", f"saturate-{count}",
+                  "broker+postgres")]
+    rows += [(f"{rate}/s p50 / p99 (ms)", f"rate-{rate}", "latency")]
+
+    def pair(system: str, scenario: str, first: str, second: str) -> str:
+        a, b = (median(by_run(records, system, m, scenario)) for m in (first, second))
+        return "-" if a is None and b is None else f"{fmt(a)} / {fmt(b)}"
+
+    for label, scenario, metric in rows:
+        columns = (EVENTS, KEYED_EVENTS, OURS, NOOP)
+        if metric == "latency":
+            values = [pair(s, scenario, "latency_p50", "latency_p99") for s in columns]
+            out.append(f"| {label} | " + " | ".join(values) + " | | | |")
+        elif metric == "broker+postgres":
+            values = [pair(s, scenario, "cpu_broker_us", "cpu_postgres_us") for s in columns[:3]]
+            out.append(f"| {label} | " + " | ".join(values) + " | - | | | |")
+        else:
+            runs = {s: by_run(records, s, metric, scenario) for s in columns}
+            ratios = [ratio_cell(*ratio(runs[a], runs[b])) for a, b in ((EVENTS, NOOP), (KEYED_EVENTS, NOOP), (KEYED_EVENTS, OURS))]
+            out.append(f"| {label} | " + " | ".join(cell(runs[s]) for s in columns) + " | "
+                       + " | ".join(ratios) + " |")
+    failed = {s: failures(records, s) for s in systems}
+    out += ["", "Failed requests: " + ", ".join(f"{s} {'-' if v is None else v}" for s, v in failed.items()) + ".", ""]
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("records")
@@ -160,6 +204,7 @@ def main() -> int:
                    "successes only.")
     for count in counts:
         out += cpu_section(records, f"saturate-{count}", count)
+    out += events_section(records, args.rate, counts)
     if short:
         out.append(f"Below the offered {args.rate}/s (a server that cannot keep up queues, and its latency shows it): "
                    + ", ".join(f"{s} {fmt(achieved[s])} req/s" for s in short) + ".")

@@ -24,10 +24,11 @@ enum NoopServer {
     }
 }
 
-/// Signed `conversation_ended` webhooks against a URL: closed-loop saturation or open-loop
-/// fixed rate; prints one JSON record per figure. Any server that checks Standard Webhooks
-/// signatures with the same secret and answers 200 can be the target (`switchyard ingress`,
-/// the anchors' `ingress_peer.py`); the do-nothing route ignores the headers.
+/// Signed `conversation_ended` webhooks, or producer events with an API key, against a URL:
+/// closed-loop saturation or open-loop fixed rate; prints one JSON record per figure. Any server
+/// that checks Standard Webhooks signatures with the same secret and answers 2xx can be the
+/// target of webhooks (`switchyard ingress`, the anchors' `ingress_peer.py`); the do-nothing
+/// route ignores the headers.
 struct IngressLoad {
     var url: String
     var secret: String
@@ -39,13 +40,30 @@ struct IngressLoad {
     /// Send a realistic transcript and a unique conversation id with each webhook (the
     /// development pipeline's load), instead of the bare minimum.
     var transcript: Bool
+    /// What each request is.
+    var kind: Kind
+    /// The producer's API key (`Authorization: Bearer`), for events.
+    var apiKey: String?
     /// The server's pid: with it, each phase also reports CPU per request (``PhaseCPU``).
     var serverPID: Int?
+
+    /// What the load sends.
+    enum Kind: String {
+        /// A signed `conversation_ended` webhook (`POST /v1/webhooks/tavus`).
+        case webhook
+        /// A producer's `chatbot.message.received` event (`POST /v1/events`), answered 202.
+        case event
+        /// The same event with a fresh `Idempotency-Key` each, so the ingress records the key
+        /// in the transaction that publishes the event.
+        case keyedEvent = "keyed-event"
+    }
 
     static let usage = """
         usage: SwitchyardBench ingress-load --url URL --secret whsec_... --label NAME
                    (--mode saturate --connections C | --mode rate --rate R) [--duration SECONDS] [--transcript yes]
-                   [--server-pid PID]
+                   [--kind webhook|event|keyed-event] [--api-key sy_...] [--server-pid PID]
+        --kind event and keyed-event (with --api-key) send producer events instead of webhooks;
+        keyed-event adds a fresh Idempotency-Key to each.
         CPU per request (with --server-pid): the server's process tree, this process, the broker
         ($BENCH_RMQ_PIDFILE) and Postgres ($BENCH_PG_PIDFILE).
         """
@@ -63,10 +81,13 @@ struct IngressLoad {
             guard let value = values[name] else { throw LoadError("--\(name) is required") }
             return value
         }
+        guard let kind = Kind(rawValue: values["kind"] ?? "webhook") else { throw LoadError("--kind webhook|event|keyed-event") }
         let load = IngressLoad(
             url: try required("url"), secret: try required("secret"), mode: values["mode"] ?? "saturate",
             connections: Int(values["connections"] ?? "32") ?? 0, rate: Int(values["rate"] ?? "1000") ?? 0,
             duration: Double(values["duration"] ?? "15") ?? 0, label: try required("label"), transcript: values["transcript"] == "yes",
+            kind: kind,
+            apiKey: values["api-key"],
             serverPID: try values["server-pid"].map { text in
                 guard let pid = Int(text), pid > 0 else { throw LoadError("--server-pid: a process id, got '\(text)'") }
                 return pid
@@ -74,6 +95,7 @@ struct IngressLoad {
         guard ["saturate", "rate"].contains(load.mode), load.connections > 0, load.rate > 0, load.duration > 0 else {
             throw LoadError("--mode saturate|rate, positive --connections, --rate and --duration")
         }
+        guard load.kind == .webhook || load.apiKey != nil else { throw LoadError("--kind \(load.kind.rawValue) needs --api-key") }
         return load
     }
 
@@ -83,21 +105,32 @@ struct IngressLoad {
         let counter = RequestCounter()
         let prefix = "\(label)-\(UInt32.random(in: 0 ... .max))"
         let transcript = transcript
-        @Sendable func send(_ number: Int) async -> Bool {
+        let kind = kind
+        let authorization = apiKey.map { "Bearer \($0)" } ?? ""
+        @Sendable func request(_ number: Int) -> SwitchyardHTTP.HTTPRequest {
             let id = "\(prefix)-\(number)"
+            guard kind == .webhook else {
+                let body = Array(#"{"type":"chatbot.message.received","body":{"v":1,"chatbot_id":"bench","text":"message \#(number)"}}"#.utf8)
+                var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", authorization)]
+                if kind == .keyedEvent { headers.append(HTTPHeader("Idempotency-Key", id)) }
+                return SwitchyardHTTP.HTTPRequest(method: .post, url: url, headers: headers, body: body)
+            }
             let body = Array((transcript
                 ? #"{"event_type":"conversation_ended","conversation_id":"\#(id)","properties":{"transcript":\#(Self.transcript)}}"#
                 : #"{"event_type":"conversation_ended","conversation_id":"bench-\#(number)"}"#).utf8)
             let timestamp = String(Int(Date().timeIntervalSince1970))
-            let request = SwitchyardHTTP.HTTPRequest(method: .post, url: url, headers: [
+            return SwitchyardHTTP.HTTPRequest(method: .post, url: url, headers: [
                 HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", id),
                 HTTPHeader("webhook-timestamp", timestamp),
                 HTTPHeader("webhook-signature", verifier.sign(id: id, timestamp: timestamp, body: body)),
             ], body: body)
+        }
+        @Sendable func send(_ number: Int) async -> Bool {
             do {
-                let response = try await client.execute(request)
-                if response.status != 200 { counter.noteFailure("HTTP \(response.status)") }
-                return response.status == 200
+                let response = try await client.execute(request(number))
+                let ok = (200..<300).contains(response.status)
+                if !ok { counter.noteFailure("HTTP \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))") }
+                return ok
             } catch {
                 counter.noteFailure("\(error)")
                 return false
@@ -168,12 +201,12 @@ final class RequestCounter: Sendable {
         }
     }
 
-    /// How many requests were answered 200 so far.
+    /// How many requests were answered 2xx so far.
     var answered: Int {
         state.withLock { $0.latencies.count }
     }
 
-    /// Keeps the first failure's reason (a status other than 200, or the client's error), so
+    /// Keeps the first failure's reason (a status other than 2xx, or the client's error), so
     /// that a server refusing every request says why.
     func noteFailure(_ reason: String) {
         state.withLock { state in

@@ -62,7 +62,7 @@ anchors_env() {
 # anchors_servers VHOST DB: runs the anchors' setup.sh (idempotent: venv, RabbitMQ
 # 127.0.0.1:$RMQ_PORT, PostgreSQL 127.0.0.1:$PG_PORT), gives the benchmark the vhost VHOST and a
 # fresh database DB (dropped and created), exports the SWITCHYARD_* variables for them, then
-# runs `switchyard migrate` and `switchyard topology apply` ($BIN/switchyard).
+# runs `switchyard migrate` and `switchyard topology apply` ($SWITCHYARD, from anchors_build).
 anchors_servers() {
   local vhost="$1" db="$2"
   log "anchors' setup.sh (venv $VENV, RabbitMQ :$RMQ_PORT, PostgreSQL :$PG_PORT)"
@@ -79,8 +79,8 @@ anchors_servers() {
   export SWITCHYARD_TOPOLOGY_FILE="$ROOT/topology/switchyard.yaml"
   export SWITCHYARD_MIGRATIONS_DIR="$ROOT/migrations"
   log "switchyard migrate + topology apply ($SWITCHYARD_DATABASE_URL, vhost $vhost)"
-  timeout 120 "$BIN/switchyard" migrate >&2
-  timeout 120 "$BIN/switchyard" topology apply >&2
+  timeout 120 "$SWITCHYARD" migrate >&2
+  timeout 120 "$SWITCHYARD" topology apply >&2
 }
 
 # anchors_meta_head: the first meta.txt lines (date, commit, machine), on stdout.

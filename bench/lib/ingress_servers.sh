@@ -2,7 +2,8 @@
 # ingress`, the do-nothing Hummingbird route and the anchors' Python peer; started, waited for,
 # stopped by their pids. Sourced by ingress.sh after bench/lib/anchors.sh (uses BIN, ANCHORS,
 # VENV, PSQL, rmq_tool, OUT, SECRET, SY_VHOST, SY_DB, the *_PORT variables and log()); sets
-# OURS_PID, NOOP_PID and PEER_PID (uvicorn's master) for the load generator's CPU accounting.
+# OURS_PID, NOOP_PID and PEER_PID (uvicorn's master) for the load generator's CPU accounting,
+# and API_KEY (create_api_key) for the producer-event phases.
 
 SERVER_PIDS=()
 
@@ -21,8 +22,17 @@ wait_http() {
   return 1
 }
 
+# create_api_key: a tenant and an API key for the producer-event phases; sets API_KEY.
+create_api_key() {
+  local tenant
+  tenant="$(timeout 60 "$SWITCHYARD" tenants create ingress-bench)"
+  API_KEY="$(timeout 60 "$SWITCHYARD" keys create --tenant "$tenant")"
+}
+
+# start_ours: the ingress, with the per-key rate limit out of the producer-event phases' way.
 start_ours() {
   SWITCHYARD_WEBHOOK_SECRET_TAVUS="$SECRET" SWITCHYARD_LOG_LEVEL=warning \
+    SWITCHYARD_API_RATE=1000000 SWITCHYARD_API_BURST=1000000 \
     "$SWITCHYARD" ingress --port "$OURS_PORT" >"$OUT/ingress.log" 2>&1 &
   OURS_PID=$!
   SERVER_PIDS+=($!)
@@ -81,7 +91,7 @@ stop_servers() {
 # phase starts with empty queues.
 purge_work_queues() {
   local queue
-  for queue in sy.work.analysis peer.work; do
+  for queue in sy.work.analysis sy.work.automations peer.work; do
     rmq_tool rabbitmqctl -q purge_queue -p "$SY_VHOST" "$queue" >/dev/null 2>&1 || true
   done
 }
