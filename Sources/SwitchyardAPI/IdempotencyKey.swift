@@ -3,6 +3,7 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import SwitchyardCore
 public import Hummingbird
 public import SwitchyardPostgres
 
@@ -18,14 +19,25 @@ public struct IdempotencyKey: Sendable {
     /// The route it belongs to: the request's path.
     public let scope: String
     /// SHA-256 of the request body.
-    let requestHash: [UInt8]
+    public let requestHash: [UInt8]
+
+    /// 422 `idempotency_key_reused`: the key holds the answer to another body.
+    public static let reused = APIError(
+        .unprocessableContent, "idempotency_key_reused", "this Idempotency-Key was used with a different body", field: "Idempotency-Key")
+
+    /// 409 `idempotency_key_in_use`: the request that held the key failed meanwhile; a retry
+    /// claims it.
+    public static let inUse = APIError(
+        .conflict, "idempotency_key_in_use", "a request with this Idempotency-Key was in progress; retry", field: "Idempotency-Key")
 
     /// The key of `request`, if it has one.
-    /// - Throws: ``APIError`` 400 when the header is empty or longer than 200 bytes.
+    /// - Throws: ``APIError`` 400 when the header is empty, longer than 200 bytes or holds a
+    ///   control character.
     public init?(of request: Request, body: [UInt8]) throws(APIError) {
         guard let key = request.headers.value(of: Self.header) else { return nil }
-        guard !key.isEmpty, key.utf8.count <= 200 else {
-            throw APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1-200 bytes", field: "Idempotency-Key")
+        guard !key.isEmpty, key.utf8.count <= 200, !key.hasControlCharacters else {
+            throw APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key must be 1-200 bytes without control characters",
+                           field: "Idempotency-Key")
         }
         self.key = key
         scope = request.uri.path
@@ -48,14 +60,8 @@ public struct IdempotencyKey: Sendable {
         let rows = try connection.query(
             "SELECT request_sha256, response FROM idempotency_keys WHERE tenant_id = $1::uuid AND scope = $2 AND key = $3",
             [tenantID, scope, key])
-        guard let row = rows.first else {
-            throw APIError(.conflict, "idempotency_key_in_use", "a request with this Idempotency-Key was in progress; retry",
-                           field: "Idempotency-Key")
-        }
-        guard try row.decode([UInt8].self, at: 0) == requestHash else {
-            throw APIError(.unprocessableContent, "idempotency_key_reused",
-                           "this Idempotency-Key was used with a different body", field: "Idempotency-Key")
-        }
+        guard let row = rows.first else { throw Self.inUse }
+        guard try row.decode([UInt8].self, at: 0) == requestHash else { throw Self.reused }
         return try row.decode(String.self, at: 1)
     }
 }

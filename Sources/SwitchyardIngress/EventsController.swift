@@ -9,7 +9,6 @@ import Switchyard
 import SwitchyardAMQP
 import SwitchyardAPI
 import SwitchyardCore
-import SwitchyardPostgres
 
 /// Producer events: authenticated by a tenant's API key, validated against the catalog,
 /// stamped with the key's tenant, published with confirms. An `Idempotency-Key` makes a retry
@@ -17,7 +16,8 @@ import SwitchyardPostgres
 /// workflow's `http` step posting the events) goes on with them as `sy-hop` (``WorkflowHops``).
 struct EventsController: Sendable {
     let configuration: IngressConfiguration
-    let pool: PostgresPool
+    /// Records the keys of keyed requests and publishes their events, in groups.
+    let acceptor: KeyedEventAcceptor
     let publisher: BrokerPublisher
     let authentication: CallerAuthentication
     let eventsExchange: String
@@ -70,16 +70,9 @@ struct EventsController: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let answer = String(
             decoding: batch ? try encoder.encode(["events": accepted]) : try encoder.encode(["event": accepted[0]]), as: UTF8.self)
-        let publisher = publisher
         let stored: String
         if let idempotencyKey {
-            stored = try await pool.accept("events", logger: logger) { connection in
-                if let earlier = try idempotencyKey.claim(answer: answer, tenantID: caller.tenantID, on: connection) {
-                    return earlier
-                }
-                try await publisher.accept("events", messages, logger: logger)
-                return answer
-            }
+            stored = try await acceptor.accept(.init(tenantID: caller.tenantID, key: idempotencyKey, answer: answer, messages: messages))
         } else {
             // Nothing to record: no transaction, no round trip to the database.
             try await publisher.accept("events", messages, logger: logger)

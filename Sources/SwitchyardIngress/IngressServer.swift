@@ -81,7 +81,8 @@ public struct IngressServer: Sendable {
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
         EventsController(
-            configuration: configuration, pool: acceptancePool, publisher: publisher, authentication: authentication,
+            configuration: configuration, acceptor: KeyedEventAcceptor(pool: acceptancePool, publisher: publisher, logger: logger),
+            publisher: publisher, authentication: authentication,
             eventsExchange: eventsExchange, logger: logger
         ).addRoutes(to: router)
         // Every pipeline's routes, and its subjects' live updates, from the registry.

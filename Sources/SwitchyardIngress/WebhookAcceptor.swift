@@ -6,10 +6,9 @@ import SwitchyardAMQP
 import SwitchyardAPI
 import SwitchyardCore
 import SwitchyardPostgres
-import Synchronization
 
 /// Records webhook receipts and publishes their events with confirms, grouping the webhooks
-/// that arrive together.
+/// that arrive together (``AcceptanceGroups``).
 ///
 /// A webhook is answered 200 only when the broker has confirmed its event: the group's
 /// receipts are inserted in one statement, the fresh ones' events are published in one
@@ -20,11 +19,8 @@ import Synchronization
 /// database crash could lose it) only lets a redelivery publish the same message id again,
 /// which consumers' inboxes absorb. A redelivery that arrives before the commit waits for it
 /// on the receipt's key. A webhook whose receipt already exists gets the answer stored with
-/// it and publishes nothing. Up to ``maxGroupsInFlight`` groups run at
-/// once; a webhook that arrives while they are all busy waits for the next group, so under
-/// light load each webhook goes alone and under heavy load the per-request database work is
-/// shared.
-actor WebhookAcceptor {
+/// it and publishes nothing.
+struct WebhookAcceptor: Sendable {
     /// A verified webhook to accept. A class: a group's lists share each webhook instead of
     /// copying its strings and message.
     final class Webhook: Sendable {
@@ -45,97 +41,46 @@ actor WebhookAcceptor {
             self.answer = answer
             self.message = message
         }
+
+        fileprivate var key: Key { Key(source: source, webhook_id: webhookID) }
     }
 
-    private struct Waiting {
-        var webhook: Webhook
-        var continuation: CheckedContinuation<Result<String, APIError>, Never>
-    }
-
-    static let maxGroupsInFlight = 2
-    static let maxGroupSize = 128
-
-    private let pool: PostgresPool
-    private let publisher: BrokerPublisher
-    private let logger: Logger
-    private var waiting: [Waiting] = []
-    private var groupsInFlight = 0
+    private let groups: AcceptanceGroups<Webhook>
 
     init(pool: PostgresPool, publisher: BrokerPublisher, logger: Logger) {
-        self.pool = pool
-        self.publisher = publisher
-        self.logger = logger
+        groups = AcceptanceGroups { group, answers in
+            await Self.run(group, answers: answers, pool: pool, publisher: publisher, logger: logger)
+        }
     }
 
     /// Accepts `webhook`, or returns the answer given to its first delivery.
     /// - Throws: ``APIError`` 503 when the broker or the database failed; nothing is recorded.
     func accept(_ webhook: Webhook) async throws(APIError) -> String {
-        let result = await withCheckedContinuation { continuation in
-            waiting.append(Waiting(webhook: webhook, continuation: continuation))
-            startGroups()
-        }
-        return try result.get()
-    }
-
-    private func startGroups() {
-        while groupsInFlight < Self.maxGroupsInFlight, !waiting.isEmpty {
-            let group = Array(waiting.prefix(Self.maxGroupSize))
-            waiting.removeFirst(group.count)
-            groupsInFlight += 1
-            Task {
-                await self.run(group)
-                self.groupFinished()
-            }
-        }
-    }
-
-    private func groupFinished() {
-        groupsInFlight -= 1
-        startGroups()
+        try await groups.accept(webhook).get()
     }
 
     /// The key of a receipt.
-    private struct Key: Hashable, Codable {
+    fileprivate struct Key: Hashable, Codable {
         var source: String
         var webhook_id: String
     }
 
-    /// A group's waiting webhooks, answered once: when their events are confirmed (before the
-    /// `COMMIT` returns), or with the failure that ended the group.
-    private final class GroupAnswers: Sendable {
-        private let members: Mutex<[Waiting]?>
-
-        init(_ members: [Waiting]) { self.members = Mutex(members) }
-
-        /// Answers every member with `result(key)`, unless the group was answered already.
-        /// - Returns: Whether this call answered them.
-        @discardableResult
-        func give(_ result: (Key) -> Result<String, APIError>) -> Bool {
-            guard let members = self.members.withLock({ members in defer { members = nil }; return members }) else { return false }
-            for member in members {
-                member.continuation.resume(returning: result(Key(source: member.webhook.source, webhook_id: member.webhook.webhookID)))
-            }
-            return true
-        }
-    }
-
     /// Accepts a group and answers each of its webhooks once.
-    private nonisolated func run(_ group: [Waiting]) async {
-        let answers = GroupAnswers(group)
-        let webhooks = group.map(\.webhook)
+    private static func run(
+        _ webhooks: [Webhook], answers: GroupAnswers<Webhook>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
+    ) async {
         // Two deliveries of one webhook in the same group: the first decides for both.
         var first: [Key: Int] = [:]
-        for (index, webhook) in webhooks.enumerated() where first[Key(source: webhook.source, webhook_id: webhook.webhookID)] == nil {
-            first[Key(source: webhook.source, webhook_id: webhook.webhookID)] = index
+        for (index, webhook) in webhooks.enumerated() where first[webhook.key] == nil {
+            first[webhook.key] = index
         }
         let owners = first.values.sorted().map { webhooks[$0] }
-        let publisher = publisher
         do {
             // The receipts go with the transaction's BEGIN: one round trip.
             let insert = Self.receiptInsert(owners)
             try await pool.accept("\(owners.count) webhook(s)", logger: logger, startingWith: [insert]) { connection, rows in
                 let results = try await Self.record(owners, inserted: rows[0], publisher: publisher, on: connection)
-                answers.give { results[$0] ?? .failure(APIError.unavailable("the database")) }
+                answers.give { results[$0.key] ?? .failure(APIError.unavailable("the database")) }
             }
         } catch {
             if !answers.give({ _ in .failure(error) }) {
@@ -174,7 +119,7 @@ actor WebhookAcceptor {
         let fresh = Set(try inserted.map { Key(source: try $0.decode(String.self, at: 0), webhook_id: try $0.decode(String.self, at: 1)) })
 
         var results: [Key: Result<String, APIError>] = [:]
-        let known = webhooks.map { Key(source: $0.source, webhook_id: $0.webhookID) }.filter { !fresh.contains($0) }
+        let known = webhooks.map(\.key).filter { !fresh.contains($0) }
         if !known.isEmpty {
             for row in try connection.query(
                 """
@@ -186,13 +131,13 @@ actor WebhookAcceptor {
             }
         }
 
-        let publishing = webhooks.filter { fresh.contains(Key(source: $0.source, webhook_id: $0.webhookID)) }
+        let publishing = webhooks.filter { fresh.contains($0.key) }
         var refused: [Key] = []
         let messages = publishing.compactMap(\.message)
         let outcomes = messages.isEmpty ? [] : await publisher.publishEach(messages)
         var outcome = outcomes.makeIterator()
         for webhook in publishing {
-            let key = Key(source: webhook.source, webhook_id: webhook.webhookID)
+            let key = webhook.key
             guard webhook.message != nil else {
                 results[key] = .success(webhook.answer)
                 continue

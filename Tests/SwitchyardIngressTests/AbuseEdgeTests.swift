@@ -155,6 +155,11 @@ import Testing
             let again = try await ingress.send(.post, "/v1/workflows/echo/jobs", key: key, body: #"{"input":{}}"#, idempotencyKey: "order-1")
             #expect(again.body == job.body, "within a route the key still returns the first answer")
             #expect(try await fleet.count("SELECT count(*) FROM idempotency_keys") == 2)
+            let tab = try await ingress.send(
+                .post, "/v1/events", key: key, body: #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"c"}}"#,
+                idempotencyKey: "order\t2")
+            #expect(tab.status == 400 && tab.errorCode == "invalid_idempotency_key" && tab.errorField == "Idempotency-Key", "\(tab.bodyText)")
+            #expect(try await fleet.count("SELECT count(*) FROM idempotency_keys") == 2, "the refused key recorded nothing")
             await ingress.client.shutdown()
         }
     }

@@ -85,6 +85,52 @@ import Testing
         }
     }
 
+    /// Keyed requests that arrive together are accepted in groups: one key claimed once
+    /// whatever the group, another body refused, a refused event's key freed while the rest of
+    /// its group commits.
+    @Test func concurrentKeyedRequestsPublishEachKeyOnce() async throws {
+        try await withFleet { fleet in
+            let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])
+            let key = try Self.cli(fleet, ["keys", "create", "--tenant", tenant])
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_MESSAGE_LIMIT": "4096"])
+            let other = #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"other"}}"#
+            let large = #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"c-9","pad":"\#(String(repeating: "x", count: 5_000))"}}"#
+            // 30 requests with the key "shared" and one body, 10 with another, 20 with keys of their own, 3 too large.
+            let requests = (0..<30).map { _ in ("shared", Self.event) } + (0..<10).map { _ in ("shared", other) }
+                + (0..<20).map { ("own-\($0)", Self.event) } + (0..<3).map { ("large-\($0)", large) }
+            let answers = try await withThrowingTaskGroup(of: (String, String, HTTPResponse).self) { group in
+                for (idempotencyKey, body) in requests.shuffled() {
+                    group.addTask { (idempotencyKey, body, try await Self.post(ingress, key: key, body: body, idempotencyKey: idempotencyKey)) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+
+            let shared = answers.filter { $0.0 == "shared" }
+            let winner = try #require(shared.first { $0.2.status == 202 }, "\(shared.map(\.2.status))")
+            for (_, body, response) in shared {
+                if body == winner.1 {
+                    #expect(response.status == 202 && response.body == winner.2.body, "\(response.bodyText)")
+                } else {
+                    #expect(response.status == 422 && response.errorCode == "idempotency_key_reused", "\(response.bodyText)")
+                }
+            }
+            for (idempotencyKey, _, response) in answers where idempotencyKey.hasPrefix("own-") {
+                #expect(response.status == 202, "\(response.bodyText)")
+            }
+            for (idempotencyKey, _, response) in answers where idempotencyKey.hasPrefix("large-") {
+                #expect(response.status == 422 && response.errorCode == "invalid_message", "\(response.bodyText)")
+            }
+            // Answers go out before their group's COMMIT returns.
+            #expect(try await fleet.count("SELECT count(*) FROM idempotency_keys", settlingAt: 21) == 21,
+                    "one key a request answered 202; the refused requests' keys were deleted")
+            #expect(try await fleet.depths(["sy.work.analysis"])["sy.work.analysis"] == 21, "one message a key")
+
+            let retried = try await Self.post(ingress, key: key, body: Self.event, idempotencyKey: "large-0")
+            #expect(retried.status == 202, "a refused request's key is free for its retry: \(retried.bodyText)")
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func anEventLargerThanTheMessageLimitIsRefusedAndChangesNothing() async throws {
         try await withFleet { fleet in
             let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])
