@@ -2,6 +2,7 @@
 
 import Crypto
 import Foundation
+import SwitchyardCore
 public import SwitchyardPostgres
 
 /// Creating, revoking and checking tenant API keys.
@@ -36,12 +37,23 @@ public enum APIKeys {
             "UPDATE api_keys SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL RETURNING 1", [id])).isEmpty
     }
 
-    /// The tenant and key id of an active key, or nil.
-    public static func authenticate(_ key: String, on connection: isolated PostgresConnection) throws -> (tenantID: String, keyID: String)? {
-        guard key.hasPrefix("sy_") else { return nil }
-        let rows = try connection.query(
-            "SELECT tenant_id::text, id::text FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", [hash(key)])
-        guard let row = rows.first else { return nil }
-        return (try row.decode(String.self, at: 0), try row.decode(String.self, at: 1))
+    /// The stored form of a key in hex: what ``authenticate(hashes:on:)`` looks up, or nil for
+    /// text that is not a key.
+    public static func lookupHash(_ key: String) -> String? {
+        key.hasPrefix("sy_") ? HexText.lowercase(hash(key)) : nil
+    }
+
+    /// The callers of the active keys among `hashes` (``lookupHash(_:)``), by hash, in one
+    /// query; unknown and revoked keys are absent.
+    public static func authenticate(hashes: Set<String>, on connection: isolated PostgresConnection) throws -> [String: Caller] {
+        var callers: [String: Caller] = [:]
+        for row in try connection.query(
+            """
+            SELECT encode(key_hash, 'hex'), tenant_id::text, id::text FROM api_keys
+            WHERE key_hash = ANY (ARRAY(SELECT decode(h, 'hex') FROM unnest(string_to_array($1, ',')) AS h)) AND revoked_at IS NULL
+            """, [hashes.joined(separator: ",")]) {
+            callers[try row.decode(String.self, at: 0)] = Caller(tenantID: try row.decode(String.self, at: 1), keyID: try row.decode(String.self, at: 2))
+        }
+        return callers
     }
 }

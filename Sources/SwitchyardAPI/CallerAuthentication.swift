@@ -15,9 +15,13 @@ public struct Caller: Sendable {
 }
 
 /// Checks `Authorization: Bearer sy_...`, the key's token bucket, and the failures of the
-/// client's address.
+/// client's address. The keys of requests that arrive together are looked up in one query
+/// (``RequestGroups``); each look-up still reads the key's row after its request arrived, so a
+/// revoked key stops working at once.
 public struct CallerAuthentication: Sendable {
     let pool: PostgresPool
+    /// Key look-ups by ``APIKeys/lookupHash(_:)``, grouped.
+    let lookups: RequestGroups<String, Caller?>
     let limiter: RateLimiter
     /// Failed authentications per client address (API keys and webhook signatures).
     let failures: RateLimiter
@@ -31,6 +35,14 @@ public struct CallerAuthentication: Sendable {
     ///   - failureBurst: Failed authentications per client address in a burst.
     public init(pool: PostgresPool, rate: Int, burst: Int, failureRate: Int, failureBurst: Int) {
         self.pool = pool
+        lookups = RequestGroups { hashes, answers in
+            do {
+                let callers = try await pool.withConnection { connection in try APIKeys.authenticate(hashes: Set(hashes), on: connection) }
+                answers.give { .success(callers[$0]) }
+            } catch {
+                answers.give { _ in .failure(APIError.unavailable("the database")) }
+            }
+        }
         limiter = RateLimiter(rate: Double(rate), burst: Double(burst))
         failures = RateLimiter(rate: Double(failureRate), burst: Double(failureBurst))
     }
@@ -48,19 +60,15 @@ public struct CallerAuthentication: Sendable {
             throw failed(address, APIError(.unauthorized, "missing_api_key", "send Authorization: Bearer <API key>", field: "Authorization"))
         }
         let key = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        let found: (tenantID: String, keyID: String)?
-        do {
-            found = try await pool.withConnection { connection in try APIKeys.authenticate(key, on: connection) }
-        } catch {
-            throw APIError.unavailable("the database")
-        }
+        var found: Caller?
+        if let hash = APIKeys.lookupHash(key) { found = try await lookups.answer(hash).get() }
         guard let found else {
             throw failed(address, APIError(.unauthorized, "invalid_api_key", "the API key is unknown or revoked", field: "Authorization"))
         }
         if let wait = limiter.take(found.keyID) {
             throw APIError(.tooManyRequests, "rate_limited", "this API key's request rate is exceeded", retryAfter: wait)
         }
-        return Caller(tenantID: found.tenantID, keyID: found.keyID)
+        return found
     }
 
     /// Whether the key is still active (for streams that outlive their request).

@@ -9,7 +9,7 @@ import SwitchyardCore
 import SwitchyardPostgres
 
 /// Records producers' idempotency keys and publishes their requests' events with confirms,
-/// grouping the requests that arrive together (``AcceptanceGroups``), as ``WebhookAcceptor``
+/// grouping the requests that arrive together (``RequestGroups``), as ``WebhookAcceptor``
 /// does for webhooks.
 ///
 /// The group's keys are inserted in one statement, in key order, so two groups never wait for
@@ -66,10 +66,10 @@ struct KeyedEventAcceptor: Sendable {
         }
     }
 
-    private let groups: AcceptanceGroups<Request>
+    private let groups: RequestGroups<Request, String>
 
     init(pool: PostgresPool, publisher: BrokerPublisher, logger: Logger) {
-        groups = AcceptanceGroups { group, answers in
+        groups = RequestGroups { group, answers in
             await Self.run(group, answers: answers, pool: pool, publisher: publisher, logger: logger)
         }
     }
@@ -81,12 +81,12 @@ struct KeyedEventAcceptor: Sendable {
     ///   (``APIError/refusedPublish(_:)``), 503 when the database failed; a refused request
     ///   leaves no key behind.
     func accept(_ request: Request) async throws(APIError) -> String {
-        try await groups.accept(request).get()
+        try await groups.answer(request).get()
     }
 
     /// Accepts a group and answers each of its requests once.
     private static func run(
-        _ requests: [Request], answers: GroupAnswers<Request>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
+        _ requests: [Request], answers: GroupAnswers<Request, String>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
     ) async {
         // Requests with one key in the same group: the first claims it for all of them.
         var owners: [KeyID: Request] = [:]

@@ -8,7 +8,7 @@ import SwitchyardCore
 import SwitchyardPostgres
 
 /// Records webhook receipts and publishes their events with confirms, grouping the webhooks
-/// that arrive together (``AcceptanceGroups``).
+/// that arrive together (``RequestGroups``).
 ///
 /// A webhook is answered 200 only when the broker has confirmed its event: the group's
 /// receipts are inserted in one statement, the fresh ones' events are published in one
@@ -45,10 +45,10 @@ struct WebhookAcceptor: Sendable {
         fileprivate var key: Key { Key(source: source, webhook_id: webhookID) }
     }
 
-    private let groups: AcceptanceGroups<Webhook>
+    private let groups: RequestGroups<Webhook, String>
 
     init(pool: PostgresPool, publisher: BrokerPublisher, logger: Logger) {
-        groups = AcceptanceGroups { group, answers in
+        groups = RequestGroups { group, answers in
             await Self.run(group, answers: answers, pool: pool, publisher: publisher, logger: logger)
         }
     }
@@ -56,7 +56,7 @@ struct WebhookAcceptor: Sendable {
     /// Accepts `webhook`, or returns the answer given to its first delivery.
     /// - Throws: ``APIError`` 503 when the broker or the database failed; nothing is recorded.
     func accept(_ webhook: Webhook) async throws(APIError) -> String {
-        try await groups.accept(webhook).get()
+        try await groups.answer(webhook).get()
     }
 
     /// The key of a receipt.
@@ -67,7 +67,7 @@ struct WebhookAcceptor: Sendable {
 
     /// Accepts a group and answers each of its webhooks once.
     private static func run(
-        _ webhooks: [Webhook], answers: GroupAnswers<Webhook>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
+        _ webhooks: [Webhook], answers: GroupAnswers<Webhook, String>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
     ) async {
         // Two deliveries of one webhook in the same group: the first decides for both.
         var first: [Key: Int] = [:]

@@ -131,6 +131,43 @@ import Testing
         }
     }
 
+    /// Keys that arrive together are looked up in one query: each request still gets its own
+    /// key's tenant, and a revoked or unknown key among them is 401.
+    @Test func concurrentRequestsWithManyKeysEachActAsTheirOwnTenant() async throws {
+        try await withFleet { fleet in
+            let tenants = try (0..<3).map { try Self.cli(fleet, ["tenants", "create", "t\($0)"]) }
+            let keys = try tenants.map { try Self.cli(fleet, ["keys", "create", "--tenant", $0]) }
+            let revoked = try Self.cli(fleet, ["keys", "create", "--tenant", tenants[0]])
+            let revokedID = try await fleet.text("SELECT id::text FROM api_keys ORDER BY created_at DESC LIMIT 1")
+            #expect(try Self.cli(fleet, ["keys", "revoke", revokedID]) == revokedID)
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_AUTH_FAILURE_BURST": "1000"])
+
+            // 60 requests, each with one of the three keys (its index is its correlation id), and 12 with bad keys.
+            let requests = (0..<60).map { ($0, keys[$0 % 3]) } + (60..<72).map { ($0, $0 % 2 == 0 ? revoked : "sy_unknown-\($0)") }
+            let statuses = try await withThrowingTaskGroup(of: (Int, HTTPResponse).self) { group in
+                for (index, key) in requests.shuffled() {
+                    let body = #"{"type":"conversation.ended","body":{"v":1,"conversation_id":"c-\#(index)"},"correlation_id":"\#(index)"}"#
+                    group.addTask { (index, try await Self.post(ingress, key: key, body: body)) }
+                }
+                return try await group.reduce(into: [Int: HTTPResponse]()) { $0[$1.0] = $1.1 }
+            }
+            for index in 0..<60 { #expect(statuses[index]?.status == 202, "\(statuses[index]?.bodyText ?? "no answer")") }
+            for index in 60..<72 { #expect(statuses[index]?.errorCode == "invalid_api_key", "\(statuses[index]?.bodyText ?? "no answer")") }
+
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            var tenantOf: [Int: String] = [:]
+            while let message = try await channel.get(queue: "sy.work.analysis", autoAck: true) {
+                let index = try #require(message.properties.correlationID.flatMap { Int($0) })
+                tenantOf[index] = message.properties.headers?["sy-tenant"]?.stringValue
+            }
+            await connection.close()
+            #expect(tenantOf.count == 60, "one event for each request with a valid key")
+            for index in 0..<60 { #expect(tenantOf[index] == tenants[index % 3], "request \(index) acted as its key's tenant") }
+            await ingress.client.shutdown()
+        }
+    }
+
     @Test func anEventLargerThanTheMessageLimitIsRefusedAndChangesNothing() async throws {
         try await withFleet { fleet in
             let tenant = try Self.cli(fleet, ["tenants", "create", "acme"])
