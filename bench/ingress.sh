@@ -5,7 +5,7 @@
 # the same job) and a Hummingbird route that does nothing; same client (SwitchyardBench
 # ingress-load, libcurl), same broker and database, same session.
 #
-#   bench/ingress.sh                     RUNS=3, 15 s per phase, 9 phases per run (~8 min; RUNS=2 took 5)
+#   bench/ingress.sh                     RUNS=3, 15 s per phase, 15 phases per run (~13 min; RUNS=2 ~9)
 #   RUNS=1 DURATION=2 bench/ingress.sh   smoke test (~1 min)
 #
 # Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS ("32 128": the saturation phases'

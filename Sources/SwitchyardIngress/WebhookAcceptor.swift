@@ -60,21 +60,26 @@ struct WebhookAcceptor: Sendable {
     }
 
     /// The key of a receipt.
-    fileprivate struct Key: Hashable, Codable {
+    fileprivate struct Key: Hashable, Codable, Comparable {
         var source: String
         var webhook_id: String
+
+        static func < (left: Key, right: Key) -> Bool {
+            (left.source, left.webhook_id) < (right.source, right.webhook_id)
+        }
     }
 
     /// Accepts a group and answers each of its webhooks once.
     private static func run(
         _ webhooks: [Webhook], answers: GroupAnswers<Webhook, String>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
     ) async {
-        // Two deliveries of one webhook in the same group: the first decides for both.
-        var first: [Key: Int] = [:]
-        for (index, webhook) in webhooks.enumerated() where first[webhook.key] == nil {
-            first[webhook.key] = index
+        // Two deliveries of one webhook in the same group: the first decides for both. The
+        // receipts go in in key order, so two groups never wait for each other's in opposite orders.
+        var first: [Key: Webhook] = [:]
+        for webhook in webhooks where first[webhook.key] == nil {
+            first[webhook.key] = webhook
         }
-        let owners = first.values.sorted().map { webhooks[$0] }
+        let owners = first.sorted { $0.key < $1.key }.map(\.value)
         do {
             // The receipts go with the transaction's BEGIN: one round trip.
             let insert = Self.receiptInsert(owners)
