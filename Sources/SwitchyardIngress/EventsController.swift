@@ -65,11 +65,9 @@ struct EventsController: Sendable {
             if hops > 0 { message.properties.headers?[MessageHeaders.hop] = .int64(Int64(hops)) }
             return message
         }
-        let accepted = zip(events, ids).map { ["message_id": $1, "event_type": $0.type] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let answer = String(
-            decoding: batch ? try encoder.encode(["events": accepted]) : try encoder.encode(["event": accepted[0]]), as: UTF8.self)
+        let accepted: [JSONValue] = zip(events, ids).map { .object(["event_type": .string($0.type), "message_id": .string($1)]) }
+        let answerValue = JSONValue.object(batch ? ["events": .array(accepted)] : ["event": accepted[0]])
+        let answer = String(decoding: answerValue.sortedJSONBytes, as: UTF8.self)
         let stored: String
         if let idempotencyKey {
             stored = try await acceptor.accept(.init(tenantID: caller.tenantID, key: idempotencyKey, answer: answer, messages: messages))

@@ -38,6 +38,8 @@ import Testing
             #expect(try await Self.post(ingress, key: "sy_not-a-real-key", body: Self.event).errorCode == "invalid_api_key")
             let accepted = try await Self.post(ingress, key: key, body: Self.event)
             #expect(accepted.status == 202, "\(accepted.bodyText)")
+            #expect(accepted.bodyText.wholeMatch(of: /\{"event":\{"event_type":"conversation\.ended","message_id":"[0-9a-f-]{36}"\}\}/) != nil,
+                    "the answer's members in name order, compact: \(accepted.bodyText)")
 
             let chooser = try await Self.post(ingress, key: key, body: #"{"type":"conversation.ended","tenant_id":"x","body":{"v":1,"conversation_id":"c"}}"#)
             #expect(chooser.status == 422)
