@@ -1,7 +1,6 @@
 // Accepting producer events that carry an Idempotency-Key in groups: one transaction and one
 // pipelined publish for many requests.
 
-import Foundation
 import Logging
 import SwitchyardAMQP
 import SwitchyardAPI
@@ -37,17 +36,22 @@ struct KeyedEventAcceptor: Sendable {
             self.messages = messages
         }
 
-        fileprivate var id: KeyID { KeyID(tenant_id: tenantID, scope: key.scope, key: key.key) }
+        fileprivate var id: KeyID { KeyID(tenantID: tenantID, scope: key.scope, key: key.key) }
     }
 
     /// An `idempotency_keys` row's key.
-    fileprivate struct KeyID: Hashable, Codable, Comparable {
-        var tenant_id: String
+    fileprivate struct KeyID: Hashable, Comparable {
+        var tenantID: String
         var scope: String
         var key: String
 
         static func < (left: KeyID, right: KeyID) -> Bool {
-            (left.tenant_id, left.scope, left.key) < (right.tenant_id, right.scope, right.key)
+            (left.tenantID, left.scope, left.key) < (right.tenantID, right.scope, right.key)
+        }
+
+        /// The keys as a statement's `jsonb_to_recordset` reads them.
+        static func recordset(_ keys: [KeyID]) -> String {
+            AcceptanceGroup.recordset(keys) { ["tenant_id": .string($0.tenantID), "scope": .string($0.scope), "key": .string($0.key)] }
         }
     }
 
@@ -84,50 +88,33 @@ struct KeyedEventAcceptor: Sendable {
         try await groups.answer(request).get()
     }
 
-    /// Accepts a group and answers each of its requests once.
+    /// Accepts a group and answers each of its requests once; requests with one key in the
+    /// group are decided by the first.
     private static func run(
         _ requests: [Request], answers: GroupAnswers<Request, String>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
     ) async {
-        // Requests with one key in the same group: the first claims it for all of them.
-        var owners: [KeyID: Request] = [:]
-        for request in requests where owners[request.id] == nil {
-            owners[request.id] = request
-        }
-        let claiming = owners.sorted { $0.key < $1.key }.map(\.value)
-        do {
-            // The keys go with the transaction's BEGIN: one round trip.
-            try await pool.accept("\(claiming.count) keyed event request(s)", logger: logger, startingWith: [keyInsert(claiming)]) {
-                connection, rows in
-                let claims = try await record(claiming, inserted: rows[0], publisher: publisher, on: connection)
-                answers.give { claims[$0.id]?.answer($0) ?? .failure(APIError.unavailable("the database")) }
-            }
-        } catch {
-            if !answers.give({ _ in .failure(error) }) {
-                logger.warning("answered event requests' idempotency keys not committed: a retry publishes their events again",
-                               metadata: ["requests": "\(claiming.count)"])
-            }
-        }
+        await AcceptanceGroup.accept(
+            requests, by: \.id, what: "event requests' idempotency keys", on: pool, answers: answers, logger: logger,
+            startingWith: keyInsert,
+            record: { owners, inserted, connection in try await record(owners, inserted: inserted, publisher: publisher, on: connection) },
+            answer: { claims, request in claims[request.id]?.answer(request) ?? .failure(APIError.unavailable("the database")) })
     }
 
     /// The statement that inserts the keys and returns those that are new.
     private static func keyInsert(_ requests: [Request]) -> PostgresStatement {
-        var rows: [UInt8] = [UInt8(ascii: "[")]
-        for (index, request) in requests.enumerated() {
-            if index > 0 { rows.append(UInt8(ascii: ",")) }
-            JSONValue.writeObject(
-                [
-                    "tenant_id": .string(request.tenantID), "scope": .string(request.key.scope), "key": .string(request.key.key),
-                    "request_sha256": .string(HexText.lowercase(request.key.requestHash)), "response": .string(request.answer),
-                ], into: &rows)
+        let rows = AcceptanceGroup.recordset(requests) { request in
+            [
+                "tenant_id": .string(request.tenantID), "scope": .string(request.key.scope), "key": .string(request.key.key),
+                "request_sha256": .string(HexText.lowercase(request.key.requestHash)), "response": .string(request.answer),
+            ]
         }
-        rows.append(UInt8(ascii: "]"))
         return PostgresStatement(
             """
             INSERT INTO idempotency_keys (tenant_id, scope, key, request_sha256, response)
             SELECT r.tenant_id, r.scope, r.key, decode(r.request_sha256, 'hex'), r.response
             FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, scope text, key text, request_sha256 text, response text)
             ON CONFLICT DO NOTHING RETURNING tenant_id::text, scope, key
-            """, [String(decoding: rows, as: UTF8.self)])
+            """, [rows])
     }
 
     /// Inside the transaction, the keys inserted: read the claims of the known ones, publish
@@ -136,7 +123,7 @@ struct KeyedEventAcceptor: Sendable {
         _ requests: [Request], inserted: PostgresRows, publisher: BrokerPublisher, on connection: isolated PostgresConnection
     ) async throws -> [KeyID: Claim] {
         let fresh = Set(try inserted.map {
-            KeyID(tenant_id: try $0.decode(String.self, at: 0), scope: try $0.decode(String.self, at: 1), key: try $0.decode(String.self, at: 2))
+            KeyID(tenantID: try $0.decode(String.self, at: 0), scope: try $0.decode(String.self, at: 1), key: try $0.decode(String.self, at: 2))
         })
 
         var claims: [KeyID: Claim] = [:]
@@ -146,8 +133,8 @@ struct KeyedEventAcceptor: Sendable {
                 """
                 SELECT i.tenant_id::text, i.scope, i.key, i.request_sha256, i.response FROM idempotency_keys i
                 JOIN jsonb_to_recordset($1::jsonb) AS k(tenant_id uuid, scope text, key text) USING (tenant_id, scope, key)
-                """, [String(decoding: try JSONEncoder().encode(known), as: UTF8.self)]) {
-                let id = KeyID(tenant_id: try row.decode(String.self, at: 0), scope: try row.decode(String.self, at: 1), key: try row.decode(String.self, at: 2))
+                """, [KeyID.recordset(known)]) {
+                let id = KeyID(tenantID: try row.decode(String.self, at: 0), scope: try row.decode(String.self, at: 1), key: try row.decode(String.self, at: 2))
                 claims[id] = Claim(requestHash: try row.decode([UInt8].self, at: 3), outcome: .success(try row.decode(String.self, at: 4)))
             }
             // A key that neither went in nor can be read: its request failed after this group waited for it.
@@ -180,7 +167,7 @@ struct KeyedEventAcceptor: Sendable {
                 """
                 DELETE FROM idempotency_keys i USING jsonb_to_recordset($1::jsonb) AS k(tenant_id uuid, scope text, key text)
                 WHERE i.tenant_id = k.tenant_id AND i.scope = k.scope AND i.key = k.key
-                """, [String(decoding: try JSONEncoder().encode(refused), as: UTF8.self)])
+                """, [KeyID.recordset(refused)])
         }
         return claims
     }

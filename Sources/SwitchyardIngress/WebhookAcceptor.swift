@@ -1,6 +1,5 @@
 // Accepting verified webhooks in groups: one transaction and one pipelined publish for many.
 
-import Foundation
 import Logging
 import SwitchyardAMQP
 import SwitchyardAPI
@@ -42,7 +41,7 @@ struct WebhookAcceptor: Sendable {
             self.message = message
         }
 
-        fileprivate var key: Key { Key(source: source, webhook_id: webhookID) }
+        fileprivate var key: Key { Key(source: source, webhookID: webhookID) }
     }
 
     private let groups: RequestGroups<Webhook, String>
@@ -60,60 +59,46 @@ struct WebhookAcceptor: Sendable {
     }
 
     /// The key of a receipt.
-    fileprivate struct Key: Hashable, Codable, Comparable {
+    fileprivate struct Key: Hashable, Comparable {
         var source: String
-        var webhook_id: String
+        var webhookID: String
 
         static func < (left: Key, right: Key) -> Bool {
-            (left.source, left.webhook_id) < (right.source, right.webhook_id)
+            (left.source, left.webhookID) < (right.source, right.webhookID)
+        }
+
+        /// The keys as a statement's `jsonb_to_recordset` reads them.
+        static func recordset(_ keys: [Key]) -> String {
+            AcceptanceGroup.recordset(keys) { ["source": .string($0.source), "webhook_id": .string($0.webhookID)] }
         }
     }
 
-    /// Accepts a group and answers each of its webhooks once.
+    /// Accepts a group and answers each of its webhooks once; two deliveries of one webhook in
+    /// the group get the first's answer.
     private static func run(
         _ webhooks: [Webhook], answers: GroupAnswers<Webhook, String>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
     ) async {
-        // Two deliveries of one webhook in the same group: the first decides for both. The
-        // receipts go in in key order, so two groups never wait for each other's in opposite orders.
-        var first: [Key: Webhook] = [:]
-        for webhook in webhooks where first[webhook.key] == nil {
-            first[webhook.key] = webhook
-        }
-        let owners = first.sorted { $0.key < $1.key }.map(\.value)
-        do {
-            // The receipts go with the transaction's BEGIN: one round trip.
-            let insert = Self.receiptInsert(owners)
-            try await pool.accept("\(owners.count) webhook(s)", logger: logger, startingWith: [insert]) { connection, rows in
-                let results = try await Self.record(owners, inserted: rows[0], publisher: publisher, on: connection)
-                answers.give { results[$0.key] ?? .failure(APIError.unavailable("the database")) }
-            }
-        } catch {
-            if !answers.give({ _ in .failure(error) }) {
-                logger.warning("answered webhooks' receipts not committed: a redelivery publishes their events again",
-                               metadata: ["webhooks": "\(owners.count)"])
-            }
-        }
+        await AcceptanceGroup.accept(
+            webhooks, by: \.key, what: "webhooks' receipts", on: pool, answers: answers, logger: logger, startingWith: receiptInsert,
+            record: { owners, inserted, connection in try await record(owners, inserted: inserted, publisher: publisher, on: connection) },
+            answer: { results, webhook in results[webhook.key] ?? .failure(APIError.unavailable("the database")) })
     }
 
     /// The statement that inserts the receipts and returns the keys of those that are new.
     private static func receiptInsert(_ webhooks: [Webhook]) -> PostgresStatement {
-        var rows: [UInt8] = [UInt8(ascii: "[")]
-        for (index, webhook) in webhooks.enumerated() {
-            if index > 0 { rows.append(UInt8(ascii: ",")) }
-            JSONValue.writeObject(
-                [
-                    "source": .string(webhook.source), "webhook_id": .string(webhook.webhookID), "tenant_id": .string(webhook.tenantID),
-                    "event_type": webhook.eventType.map(JSONValue.string), "response": .string(webhook.answer),
-                ], into: &rows)
+        let rows = AcceptanceGroup.recordset(webhooks) { webhook in
+            [
+                "source": .string(webhook.source), "webhook_id": .string(webhook.webhookID), "tenant_id": .string(webhook.tenantID),
+                "event_type": webhook.eventType.map(JSONValue.string), "response": .string(webhook.answer),
+            ]
         }
-        rows.append(UInt8(ascii: "]"))
         return PostgresStatement(
             """
             INSERT INTO webhook_receipts (source, webhook_id, tenant_id, event_type, response)
             SELECT r.source, r.webhook_id, r.tenant_id, r.event_type, r.response
             FROM jsonb_to_recordset($1::jsonb) AS r(source text, webhook_id text, tenant_id uuid, event_type text, response text)
             ON CONFLICT DO NOTHING RETURNING source, webhook_id
-            """, [String(decoding: rows, as: UTF8.self)])
+            """, [rows])
     }
 
     /// Inside the transaction, the receipts inserted: answer the known ones from their rows,
@@ -121,7 +106,7 @@ struct WebhookAcceptor: Sendable {
     private static func record(
         _ webhooks: [Webhook], inserted: PostgresRows, publisher: BrokerPublisher, on connection: isolated PostgresConnection
     ) async throws -> [Key: Result<String, APIError>] {
-        let fresh = Set(try inserted.map { Key(source: try $0.decode(String.self, at: 0), webhook_id: try $0.decode(String.self, at: 1)) })
+        let fresh = Set(try inserted.map { Key(source: try $0.decode(String.self, at: 0), webhookID: try $0.decode(String.self, at: 1)) })
 
         var results: [Key: Result<String, APIError>] = [:]
         let known = webhooks.map(\.key).filter { !fresh.contains($0) }
@@ -130,8 +115,8 @@ struct WebhookAcceptor: Sendable {
                 """
                 SELECT w.source, w.webhook_id, w.response FROM webhook_receipts w
                 JOIN jsonb_to_recordset($1::jsonb) AS k(source text, webhook_id text) USING (source, webhook_id)
-                """, [String(decoding: try JSONEncoder().encode(known), as: UTF8.self)]) {
-                results[Key(source: try row.decode(String.self, at: 0), webhook_id: try row.decode(String.self, at: 1))] =
+                """, [Key.recordset(known)]) {
+                results[Key(source: try row.decode(String.self, at: 0), webhookID: try row.decode(String.self, at: 1))] =
                     .success(try row.decode(String.self, at: 2))
             }
         }
@@ -159,7 +144,7 @@ struct WebhookAcceptor: Sendable {
                 """
                 DELETE FROM webhook_receipts w USING jsonb_to_recordset($1::jsonb) AS k(source text, webhook_id text)
                 WHERE w.source = k.source AND w.webhook_id = k.webhook_id
-                """, [String(decoding: try JSONEncoder().encode(refused), as: UTF8.self)])
+                """, [Key.recordset(refused)])
         }
         return results
     }

@@ -1,0 +1,64 @@
+// What accepting webhooks and keyed events in groups share: one transaction a group, its rows
+// in key order, its members answered once.
+
+import Logging
+import SwitchyardAPI
+import SwitchyardCore
+import SwitchyardPostgres
+
+/// The steps ``WebhookAcceptor`` and ``KeyedEventAcceptor`` share for one group of
+/// ``RequestGroups``.
+enum AcceptanceGroup {
+    /// Accepts `members` in one transaction on `pool` (an acceptance pool,
+    /// ``PostgresPool/accept(_:logger:startingWith:_:)``) and answers each once.
+    ///
+    /// Members with the same key: the first decides for all of them (`answer` gets each member
+    /// and the key's outcome). The others go to `first` and `record` in key order, so two
+    /// groups never wait for each other's rows in opposite orders. The answers are given when
+    /// `record` returns, before the `COMMIT` does; when that `COMMIT` fails after them, the
+    /// loss is only logged (the events are confirmed; a retry publishes the same message ids,
+    /// which inboxes absorb).
+    /// - Parameters:
+    ///   - members: The group.
+    ///   - key: A member's row key.
+    ///   - what: What the members are, for the log (`webhooks' receipts`).
+    ///   - pool: The acceptance pool.
+    ///   - answers: Where the members are answered.
+    ///   - logger: Where a lost `COMMIT` is logged.
+    ///   - first: The statement sent with the `BEGIN` (inserting the rows), given the owners.
+    ///   - record: The rest of the transaction, given the owners and `first`'s rows.
+    ///   - answer: A member's answer from what `record` returned.
+    static func accept<Member: Sendable, Key: Hashable & Comparable, Outcomes: Sendable>(
+        _ members: [Member], by key: (Member) -> Key, what: String, on pool: PostgresPool, answers: GroupAnswers<Member, String>,
+        logger: Logger, startingWith first: ([Member]) -> PostgresStatement,
+        record: @escaping @Sendable ([Member], PostgresRows, isolated PostgresConnection) async throws -> Outcomes,
+        answer: @escaping @Sendable (Outcomes, Member) -> Result<String, APIError>
+    ) async {
+        var owners: [Key: Member] = [:]
+        for member in members where owners[key(member)] == nil {
+            owners[key(member)] = member
+        }
+        let ordered = owners.sorted { $0.key < $1.key }.map(\.value)
+        do {
+            try await pool.accept("\(ordered.count) \(what)", logger: logger, startingWith: [first(ordered)]) { connection, rows in
+                let outcomes = try await record(ordered, rows[0], connection)
+                answers.give { answer(outcomes, $0) }
+            }
+        } catch {
+            if !answers.give({ _ in .failure(error) }) {
+                logger.warning("answered \(what) not committed: a retry publishes their events again", metadata: ["count": "\(ordered.count)"])
+            }
+        }
+    }
+
+    /// `items` as the JSON array of objects a statement reads with `jsonb_to_recordset($1::jsonb)`.
+    static func recordset<Item>(_ items: [Item], _ members: (Item) -> KeyValuePairs<String, JSONValue?>) -> String {
+        var text: [UInt8] = [UInt8(ascii: "[")]
+        for (index, item) in items.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            JSONValue.writeObject(members(item), into: &text)
+        }
+        text.append(UInt8(ascii: "]"))
+        return String(decoding: text, as: UTF8.self)
+    }
+}
