@@ -203,6 +203,7 @@ class Fuzzer:
         self.connections = {}  # port -> http.client.HTTPConnection
         self.pending_raw = []  # (socket, deadline, reproducer)
         self.created = {"job": [], "workflow": ["echo"], "automation": [], "generation": [], "project": []}
+        self.idempotency_keys = []  # keys sent before, sent again with the same or another body
         self.event_types = []
         self.all_event_types = []
         self.broker_routed = 0
@@ -296,14 +297,31 @@ class Fuzzer:
             if connection is not None:
                 connection.close()
 
-    def send_json(self, method, path, value, rng_text=True):
+    def send_json(self, method, path, value, rng_text=True, headers=None):
         text = encode(value, ascii_only=self.rng.random() < 0.5)
         body = mutate_text(text, self.rng) if rng_text else text.encode("utf-8", "surrogatepass")
-        status, answer = self.send(method, path, body=body)
+        status, answer = self.send(method, path, body=body, headers=headers)
         try:
             return status, json.loads(answer) if answer else None
         except ValueError:
             return status, None
+
+    def idempotency_headers(self, chance):
+        """Sometimes an `Idempotency-Key`: fresh, one used before (often with another body), or hostile."""
+        rng = self.rng
+        if rng.random() >= chance:
+            return None
+        roll = rng.random()
+        if roll < 0.4 or not self.idempotency_keys:
+            key = f"fz-{rng.getrandbits(48):x}"
+            if len(self.idempotency_keys) < 50:
+                self.idempotency_keys.append(key)
+        elif roll < 0.8:
+            key = rng.choice(self.idempotency_keys)
+        else:
+            key = rng.choice(["", " ", "k" * 200, "k" * 201, "k" * 5_000, "\u00e9t\u00e9", "key\twith tab", "key\x7f", "'; DROP TABLE idempotency_keys; --",
+                              "%00", "\\", '"quoted"', "\u2028"])
+        return {"Idempotency-Key": key}
 
     # -- the targets -----------------------------------------------------------------------------
 
@@ -337,14 +355,13 @@ class Fuzzer:
         name, example = rng.choice(self.event_types)
         example = json.loads(json.dumps(example).replace("0b7c6f4e-4c1a-4d3e-9a57-2f1d8e6b5a90", self.args.chatbot))
         envelope = {"type": name, "body": example}
-        if rng.random() < 0.2:
-            envelope["idempotency_key"] = f"fz-{rng.getrandbits(32)}"
         mutated = mutate_value(envelope, rng) if rng.random() < 0.9 else envelope
+        headers = self.idempotency_headers(0.4)
         if rng.random() < 0.2:
             small = len(encode(mutated)) < 10_000
-            self.send_json("POST", "/v1/events:batch", {"events": [mutated] * rng.choice([1, 2, 50, 1_001] if small else [1, 2])})
+            self.send_json("POST", "/v1/events:batch", {"events": [mutated] * rng.choice([1, 2, 50, 1_001] if small else [1, 2])}, headers=headers)
         else:
-            self.send_json("POST", "/v1/events", mutated)
+            self.send_json("POST", "/v1/events", mutated, headers=headers)
 
     WORKFLOW = {
         "name": "fuzzed",
@@ -370,7 +387,7 @@ class Fuzzer:
             job_input = {"input": {"items": [1, 2, 3], "pause": 0, "text": "hello"}}
             status, answer = self.send_json(
                 "POST", f"/v1/workflows/{rng.choice(self.created['workflow'])}/jobs",
-                mutate_value(job_input, rng) if rng.random() < 0.8 else job_input)
+                mutate_value(job_input, rng) if rng.random() < 0.8 else job_input, headers=self.idempotency_headers(0.2))
             if status == 201 and isinstance(answer, dict) and len(self.created["job"]) < 200:
                 self.created["job"].append(answer.get("job_id", ""))
 
@@ -394,7 +411,8 @@ class Fuzzer:
 
     def generation(self):
         seed = {"user_id": self.args.user, "prompt": "Five ways a bakery wins regulars", "slide_count": 3, "style": {"background": "#fff8e7", "accent": "#c0392b"}}
-        status, answer = self.send_json("POST", "/v1/generations", mutate_value(seed, self.rng) if self.rng.random() < 0.9 else seed)
+        status, answer = self.send_json("POST", "/v1/generations", mutate_value(seed, self.rng) if self.rng.random() < 0.9 else seed,
+                                        headers=self.idempotency_headers(0.2))
         if status in (201, 202) and isinstance(answer, dict) and len(self.created["generation"]) < 100:
             self.created["generation"].append(answer.get("generation_id", ""))
 
