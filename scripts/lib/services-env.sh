@@ -54,7 +54,8 @@ RMQ_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8
   RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_BASE/enabled_plugins"
   RABBITMQ_PID_FILE="$RMQ_PIDFILE"
   # +sbwt none...: the Erlang schedulers don't busy-wait for work, which on a small shared
-  # machine takes CPU from every other process (RabbitMQ's own advice for such hosts).
+  # machine takes CPU from every other process (RabbitMQ's own advice for such hosts, and 3.10's
+  # default: stated here so that a broker with another default keeps it).
   "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
   "RABBITMQ_CTL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
   ERL_EPMD_ADDRESS=127.0.0.1)
