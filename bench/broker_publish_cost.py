@@ -19,7 +19,8 @@ connections), in each of these ways, round after round:
     default+minimal     the default exchange, persistent and nothing else
 
 and prints the rate and the broker's CPU a message (its process's utime + stime from /proc,
-the broker otherwise idle). The queue is purged before each and after the last. Loopback only;
+the broker otherwise idle). The queue is purged before each and after the last, so the
+benchmark refuses a queue that holds messages or has a consumer. Loopback only;
 pika 1.4.4 from the broker benchmark's venv (bench/broker.sh makes it).
 """
 
@@ -130,13 +131,16 @@ def main() -> None:
     params = pika.URLParameters(args.amqp_url)
     admin = pika.BlockingConnection(params)
     channel = admin.channel()
-    channel.queue_declare(QUEUE, passive=True)
+    queue = channel.queue_declare(QUEUE, passive=True).method
+    if queue.consumer_count or queue.message_count:
+        raise SystemExit(f"{QUEUE} has {queue.consumer_count} consumer(s) and {queue.message_count} message(s): this benchmark "
+                         "purges it, so it runs only on an idle broker (scripts/services with no worker)")
     for exchange, kind in (("bench.cost.topic", "topic"), ("bench.cost.direct", "direct")):
         channel.exchange_declare(exchange, kind, auto_delete=False)
         channel.queue_bind(QUEUE, exchange, KEY)
     print("round | variant | msg/s | broker CPU a message (us)")
     try:
-        for round in range(1, args.rounds + 1):
+        for turn in range(1, args.rounds + 1):
             for name, (exchange, key, contract, mandatory) in VARIANTS.items():
                 channel.queue_purge(QUEUE)
                 admin.sleep(1)
@@ -146,7 +150,7 @@ def main() -> None:
                 publisher.run()
                 cpu = broker_cpu_seconds(pid) - before
                 rate = args.n / (publisher.finished - publisher.started)
-                print(f"{round} | {name} | {rate:.0f} | {1e6 * cpu / args.n:.1f}", flush=True)
+                print(f"{turn} | {name} | {rate:.0f} | {1e6 * cpu / args.n:.1f}", flush=True)
     finally:
         channel.queue_purge(QUEUE)
         channel.exchange_delete("bench.cost.topic")

@@ -12,9 +12,10 @@ enum AcceptanceGroup {
     /// Accepts `members` in one transaction on `pool` (an acceptance pool,
     /// ``PostgresPool/accept(_:logger:startingWith:_:)``) and answers each once.
     ///
-    /// Members with the same key: the first decides for all of them (`answer` gets each member
-    /// and the key's outcome). The others go to `first` and `record` in key order, so two
-    /// groups never wait for each other's rows in opposite orders. The answers are given when
+    /// The first member of each key owns it and decides for every member with that key
+    /// (`answer` gets each member and the outcomes). Only the owners go to `first` and `record`,
+    /// in key order, so two groups never wait for each other's rows in opposite orders. The
+    /// answers are given when
     /// `record` returns, before the `COMMIT` does; when that `COMMIT` fails after them, the
     /// loss is only logged (the events are confirmed; a retry publishes the same message ids,
     /// which inboxes absorb).

@@ -320,8 +320,10 @@ class Fuzzer:
             key = rng.choice(self.idempotency_keys)
         else:
             key = rng.choice(["", " ", "k" * 200, "k" * 201, "k" * 5_000, "\u00e9t\u00e9", "key\twith tab", "key\x7f", "'; DROP TABLE idempotency_keys; --",
-                              "%00", "\\", '"quoted"', "\u2028"])
-        return {"Idempotency-Key": key}
+                              "%00", "\\", '"quoted"', "\u2028", "\U0001F600" * 50, "\xff\xfe"])
+        # http.client writes a header as Latin-1 (and refuses what isn't): a key beyond it goes out as
+        # its UTF-8 bytes; "\xff\xfe" stays two bytes that are not UTF-8.
+        return {"Idempotency-Key": key if key.isascii() or key == "\xff\xfe" else key.encode("utf-8").decode("latin-1")}
 
     # -- the targets -----------------------------------------------------------------------------
 
