@@ -10,8 +10,10 @@
 # ANCHORS (/work/shared/bench/anchors or ../shared/bench/anchors next to the repo),
 # CONFIGS ("defaults 16/64": `switchyard work probe` --concurrency/--prefetch, one row block
 # each; "defaults" passes neither, so the worker runs at the CLI defaults for this machine (where
-# the issue's goals are set) and the report shows the values it used), PEERS ("dramatiq
-# celery-prefork celery-threads"; "" = none), LIMITS ("raw-broker raw-pg"; "" = none),
+# the issue's goals are set) and the report shows the values it used; "classic" runs the
+# defaults on a copy of the topology whose queues are classic instead of quorum, a departure
+# from the design measured only to show what the queue type costs), PEERS ("dramatiq
+# celery-prefork celery-threads"; "" = none), LIMITS ("raw-broker raw-pg raw-latency"; "" = none),
 # QUIET_WAIT (20: max seconds every program waits for an idle machine before a phase, the
 # anchors' default; 0 = don't wait), BUILD (1; 0 = use the binaries already in .build-bench),
 # KEEP_SERVERS (0; 1 = leave the anchors' servers running).
@@ -24,7 +26,9 @@
 # dramatiq_bench.py and celery_bench.py (--pool prefork, --pool threads) with --scenarios
 # drain,latency (the retry scenario is skipped: we have no retry figure to set beside it), then
 # raw_broker.py --types quorum (publish with confirms, consume + ack) and raw_pg.py (its five
-# write scenarios; the report uses batch500-insert), each --runs 1 --first-run k.
+# write scenarios; the report uses batch500-insert), each --runs 1 --first-run k, and
+# bench/raw_latency.py --queue-type quorum, then classic (the anchors' latency scenario run by the
+# least worker there is: the latency limit of each queue type).
 # Output in OUT: records.jsonl (every figure), logs/ (worker logs), <step>.log (its records),
 # <step>.err (its progress and errors), failures.txt (failed steps, if any), meta.txt, summary.md.
 set -euo pipefail
@@ -36,7 +40,7 @@ RUNS="${RUNS:-3}"
 QUICK="${QUICK:-0}"
 PEERS="${PEERS-dramatiq celery-prefork celery-threads}"
 CONFIGS="${CONFIGS:-defaults 16/64}"
-LIMITS="${LIMITS-raw-broker raw-pg}"
+LIMITS="${LIMITS-raw-broker raw-pg raw-latency}"
 QUIET_WAIT="${QUIET_WAIT:-20}"
 BUILD="${BUILD:-1}"
 OUT="${OUT:-/tmp/switchyard-bench-out/$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -48,11 +52,12 @@ for p in $PEERS; do
   case "$p" in dramatiq|celery-prefork|celery-threads) ;; *) echo "pipeline.sh: unknown peer '$p'" >&2; exit 2 ;; esac
 done
 for l in $LIMITS; do
-  case "$l" in raw-broker|raw-pg) ;; *) echo "pipeline.sh: unknown limit '$l'" >&2; exit 2 ;; esac
+  case "$l" in raw-broker|raw-pg|raw-latency) ;; *) echo "pipeline.sh: unknown limit '$l'" >&2; exit 2 ;; esac
 done
 [ -z "${CONCURRENCY:-}${PREFETCH:-}" ] || { echo "pipeline.sh: CONCURRENCY/PREFETCH are now CONFIGS=\"C/P ...\"" >&2; exit 2; }
 for c in $CONFIGS; do
-  [[ "$c" =~ ^[0-9]+/[0-9]+$ || "$c" = defaults ]] || { echo "pipeline.sh: CONFIGS: want concurrency/prefetch pairs or 'defaults', got '$c'" >&2; exit 2; }
+  [[ "$c" =~ ^[0-9]+/[0-9]+$ || "$c" = defaults || "$c" = classic ]] ||
+    { echo "pipeline.sh: CONFIGS: want concurrency/prefetch pairs, 'defaults' or 'classic', got '$c'" >&2; exit 2; }
 done
 [ -n "$CONFIGS" ] || { echo "pipeline.sh: CONFIGS is empty" >&2; exit 2; }
 [[ "$QUIET_WAIT" =~ ^[0-9]+$ ]] || { echo "pipeline.sh: QUIET_WAIT must be whole seconds" >&2; exit 2; }
@@ -82,6 +87,23 @@ anchors_on_exit stop_leftover_worker
 
 # Our vhost on the bench broker, our database on the bench Postgres (fresh every session).
 anchors_servers "$SY_VHOST" "$SY_DB"
+CLASSIC_ARGS=()
+if [[ " $CONFIGS " = *" classic "* ]]; then
+  # The same topology with classic queues: the arguments only quorum queues take dropped
+  # (replicas, delivery limit, at-least-once dead-lettering), in a vhost and database of their own.
+  CLASSIC_ENV=(SWITCHYARD_TOPOLOGY_FILE="$OUT/classic-topology.yaml"
+    SWITCHYARD_AMQP_URL="${SWITCHYARD_AMQP_URL%/*}/$SY_VHOST-classic"
+    SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/${SY_DB}_classic")
+  sed -e 's/x-queue-type: quorum/x-queue-type: classic/' -e '/x-quorum-initial-group-size:/d' \
+    -e '/x-delivery-limit:/d' -e '/x-dead-letter-strategy:/d' "$SWITCHYARD_TOPOLOGY_FILE" >"$OUT/classic-topology.yaml"
+  rmq_tool rabbitmqctl -q list_vhosts | grep -qx "$SY_VHOST-classic" || rmq_tool rabbitmqctl -q add_vhost "$SY_VHOST-classic" >&2
+  rmq_tool rabbitmqctl -q set_permissions -p "$SY_VHOST-classic" guest '.*' '.*' '.*' >&2
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ${SY_DB}_classic WITH (FORCE)" -c "CREATE DATABASE ${SY_DB}_classic" >&2
+  log "the topology with classic queues: vhost $SY_VHOST-classic, database ${SY_DB}_classic"
+  env "${CLASSIC_ENV[@]}" timeout 120 "$SWITCHYARD" migrate >&2
+  env "${CLASSIC_ENV[@]}" timeout 120 "$SWITCHYARD" topology apply >&2
+  CLASSIC_ARGS=(--topology "${CLASSIC_ENV[0]#*=}" --amqp-url "${CLASSIC_ENV[1]#*=}" --database-url "${CLASSIC_ENV[2]#*=}")
+fi
 
 # ---- meta ---------------------------------------------------------------------
 pins="$("$VENV/bin/pip" freeze 2>/dev/null | grep -iE '^(dramatiq|celery|kombu|pika|psycopg)==' | tr '\n' ' ')"
@@ -90,7 +112,7 @@ pins="$("$VENV/bin/pip" freeze 2>/dev/null | grep -iE '^(dramatiq|celery|kombu|p
   echo "servers: the anchors' RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?') on 127.0.0.1:$RMQ_PORT (ours: vhost $SY_VHOST; peers: /), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (ours: database $SY_DB; peers: $PG_DB)"
   echo "switchyard: release build as the image ships it ($SWITCHYARD), work probe --concurrency/--prefetch $CONFIGS ("defaults": neither passed; $(nproc) cores here); $(swift --version 2>/dev/null | head -1)"
   echo "peers: ${PEERS:-none} ($pins; python $("$VENV/bin/python" -V 2>&1 | awk '{print $2}'))"
-  echo "limits: ${LIMITS:-none} (raw_broker.py --types quorum: consume + ack, prefetch 300; raw_pg.py: 500-row executemany transactions)"
+  echo "limits: ${LIMITS:-none} (raw_broker.py --types quorum: consume + ack, prefetch 300; raw_pg.py: 500-row executemany transactions; raw_latency.py: the latency scenario's least worker, pika and one autocommit INSERT, prefetch 64, on a quorum and on a classic queue)"
   echo "command: QUICK=$QUICK RUNS=$RUNS CONFIGS=\"$CONFIGS\" PEERS=\"$PEERS\" LIMITS=\"$LIMITS\" QUIET_WAIT=$QUIET_WAIT bench/pipeline.sh"
 } >"$OUT/meta.txt"
 cat "$OUT/meta.txt" >&2
@@ -117,7 +139,11 @@ for k in $(seq 1 "$RUNS"); do
   for c in $CONFIGS; do
     system="switchyard-${c/\//x}"
     settings=()
-    [ "$c" = defaults ] || settings=(--concurrency "${c%/*}" --prefetch "${c#*/}")
+    case "$c" in
+      defaults) ;;
+      classic) settings=("${CLASSIC_ARGS[@]}") ;;
+      *) settings=(--concurrency "${c%/*}" --prefetch "${c#*/}") ;;
+    esac
     step "$system" "$BIN/SwitchyardBench" pipeline --switchyard "$SWITCHYARD" --system "$system" \
       "${settings[@]}" --runs 1 --first-run "$k" \
       --pidfile "$WORKER_PIDFILE" --latency-dump "$OUT/logs/$system-latency-run{run}.tsv" "${OUR_ARGS[@]}"
@@ -135,6 +161,11 @@ for k in $(seq 1 "$RUNS"); do
       raw-broker) step raw-broker "${IN_ANCHORS[@]}" "$VENV/bin/python" raw_broker.py --types quorum \
                     --runs 1 --first-run "$k" "${RAW_ARGS[@]}" ;;
       raw-pg)     step raw-pg "${IN_ANCHORS[@]}" "$VENV/bin/python" raw_pg.py --runs 1 --first-run "$k" "${RAW_ARGS[@]}" ;;
+      raw-latency)
+        for t in quorum classic; do
+          step "raw-latency-$t" "${IN_ANCHORS[@]}" "$VENV/bin/python" "$ROOT/bench/raw_latency.py" --queue-type "$t" \
+            --runs 1 --first-run "$k" --scenarios latency "${PEER_ARGS[@]}"
+        done ;;
     esac
   done
 done

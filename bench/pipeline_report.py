@@ -8,8 +8,8 @@ Reads the JSON records that one session of bench/pipeline.sh appended to $BENCH_
 `SwitchyardBench pipeline` (one system `switchyard-<concurrency>x<prefetch>` per worker
 configuration; an older session's plain `switchyard` works too), the anchors'
 dramatiq_bench.py / celery_bench.py, and the limits, raw_broker.py (`rabbitmq-quorum`,
-`raw-consume-ack`) and raw_pg.py (`postgres`, `batch500-insert`). Prints, ready for
-bench/RESULTS.md:
+`raw-consume-ack`), raw_pg.py (`postgres`, `batch500-insert`) and bench/raw_latency.py
+(`raw-worker-quorum`, `raw-worker-classic`). Prints, ready for bench/RESULTS.md:
 
 1. the session (meta.txt) as a key / value table;
 2. one table, a block of rows per configuration: drain rate, latency p50 / p99 / max at
@@ -18,7 +18,9 @@ bench/RESULTS.md:
    consume+ack and ours / raw Postgres multi-row insert (medians; run k to run k);
 3. the issue's goals, met or not, per configuration (they are set at the CLI defaults, the
    other configurations are for comparison);
-4. resources per phase (worker RSS and CPU; CPU of bench + broker + Postgres, broker, foreign
+4. latency beside the least worker on each queue type (raw_latency.py): what the queue type
+   alone costs a job, and how far a ratio to dramatiq, whose queue is classic, can go on ours;
+5. resources per phase (worker RSS and CPU; CPU of bench + broker + Postgres, broker, foreign
    load; runs with foreign load > 0.25 cores are flagged, as in the anchors' aggregate.py).
 
 Standard library only.
@@ -35,6 +37,7 @@ from report_common import (by_run, cell, emit_report, fmt, foreign_note, load_re
 FOREIGN_WARN = 0.25  # cores, as in the anchors' aggregate.py
 GOAL_PEER = "dramatiq"
 CONSUME = ("rabbitmq-quorum", "consume_rate", "raw-consume-ack")
+LEAST_QUORUM, LEAST_CLASSIC = "raw-worker-quorum", "raw-worker-classic"
 INSERT = ("postgres", "insert_rate", "batch500-insert")
 # (metric, label, headline, record key)
 FIGURES = [
@@ -57,6 +60,8 @@ def our_configs(records: list[dict]) -> list[tuple[str, str]]:
                 out[s] = f"{r['concurrency']}/{r['prefetch']}"
                 if r.get("cli_defaults") == "yes":
                     out[s] += " (defaults)"
+                if r.get("queue_type") == "classic":
+                    out[s] += ", classic queues"
             else:
                 out.setdefault(s, s)
     return list(out.items())
@@ -129,6 +134,34 @@ def goals_table(records, configs, defaults) -> list[str]:
     return out + [""]
 
 
+def latency_limits_table(records, configs) -> list[str]:
+    """Latency at 300/s beside the least worker on a quorum and on a classic queue."""
+    quorum_p99, classic_p99 = by_run(records, LEAST_QUORUM, "latency_p99"), by_run(records, LEAST_CLASSIC, "latency_p99")
+    if not quorum_p99 and not classic_p99:
+        return []
+    out = ["### Latency beside the least worker on each queue type", "",
+           "| figure | system | median (runs) | / least worker, quorum | / least worker, classic | / dramatiq |",
+           "|---|---|---:|---|---|---|"]
+    systems = [(s, f"switchyard {c}") for s, c in configs] + [(GOAL_PEER, "dramatiq (classic queue)"),
+                                                              (LEAST_QUORUM, "least worker, quorum queue"),
+                                                              (LEAST_CLASSIC, "least worker, classic queue")]
+    for metric in ("latency_p50", "latency_p99"):
+        quorum, classic, peer = (by_run(records, s, metric) for s in (LEAST_QUORUM, LEAST_CLASSIC, GOAL_PEER))
+        for system, label in systems:
+            runs = by_run(records, system, metric)
+            if not runs:
+                continue
+            cols = [ratio_cell(*ratio(runs, other)) if other and system != name else "-"
+                    for other, name in ((quorum, LEAST_QUORUM), (classic, LEAST_CLASSIC), (peer, GOAL_PEER))]
+            out.append(f"| {metric.replace('_', ' ')} (ms) | {label} | {cell(runs)} | " + " | ".join(cols) + " |")
+    r, per = ratio(quorum_p99, by_run(records, GOAL_PEER, "latency_p99"))
+    if r is not None:
+        out += ["", f"The least worker on a quorum queue reaches a p99 of {runs_text(r, per, '{:.2f}')} of dramatiq's: "
+                "a goal below that ratio asks any worker on the design's queue type for less than the queue "
+                "itself takes."]
+    return out + [""]
+
+
 def resources_table(records, systems) -> list[str]:
     out = ["### Resources per phase", "",
            "| system | phase | worker peak RSS (MiB, per run) | worker CPU (cores, per run) | bench+broker+Postgres CPU "
@@ -184,8 +217,10 @@ def main() -> int:
     out = [f"## {args.title}", ""] + meta_table(args.meta)
     out += figures_table(records, configs, peers, defaults)
     out += goals_table(records, configs, defaults)
+    out += latency_limits_table(records, configs)
     phases = [(s, m, None) for s in [c[0] for c in configs] + peers for m in ("drain_rate", "latency_p50")]
-    out += resources_table(records, phases + [CONSUME, INSERT])
+    least = [(s, "latency_p50", None) for s in (LEAST_QUORUM, LEAST_CLASSIC)]
+    out += resources_table(records, phases + least + [CONSUME, INSERT])
     out += drain_notes(records, configs)
     emit_report(out, args.md)
     return 0

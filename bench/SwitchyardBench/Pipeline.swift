@@ -312,7 +312,9 @@ struct Session: Sendable {
     }
 
     /// The handler slots and prefetch the worker used, from its "consuming" log line (`slots`
-    /// `probe=64`, `prefetch` `probe=256`), so that a run at the CLI defaults records them too.
+    /// `probe=64`, `prefetch` `probe=256`), so that a run at the CLI defaults records them too;
+    /// and the type of the probe's work queues in the topology (`quorum` unless a benchmark
+    /// gave another topology).
     func settings(of workers: WorkerGroup) -> [(String, Field)] {
         func value(_ key: String) -> Int? {
             workers.logField(key, of: "consuming").flatMap { Int($0.split(separator: "=").last ?? "") }
@@ -321,6 +323,7 @@ struct Session: Sendable {
             ("concurrency", value("slots").map(Field.int) ?? .string("unknown")),
             ("prefetch", value("prefetch").map(Field.int) ?? .string("unknown")),
             ("cli_defaults", .string(options.concurrency == nil && options.prefetch == nil ? "yes" : "no")),
+            ("queue_type", .string(pipeline.role.arguments["x-queue-type"]?.string ?? "classic")),
         ]
     }
 
