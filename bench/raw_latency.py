@@ -2,7 +2,9 @@
 """raw_latency.py -- the latency limit of a queue type: the anchors' latency scenario run by the
 least worker there is.
 
-  raw_latency.py --queue-type quorum|classic [bench_driver.py options, e.g. --scenarios latency]
+  raw_latency.py --queue-type quorum|classic [--runs 1] [--first-run 1] [--rate 300] [--duration 20]
+                 [--warmup 200] [--quiet-wait 20] [--logdir DIR]   (bench_driver.py's options; its
+                 --n and --scenarios are accepted and ignored: only the latency scenario runs)
   raw_latency.py --worker QUEUE               the worker process (the driver starts it)
 
 The procedure is the anchors' own (`bench_driver.py`: 200 warm-up jobs, a quiet machine, then
@@ -13,10 +15,15 @@ BlockingConnection, one consumer with prefetch 64, the job, then one basic.ack; 
 publishes each job persistent through the default exchange without confirms, as dramatiq does.
 No retries, no inbox, no framework.
 
-Run on a quorum queue and on a classic one, it says what the queue type alone costs a job at
-this rate, on this machine, in this session: the floor under any worker's latency on that queue
-type. Records (bench_common.emit, to $BENCH_JSONL): systems `raw-worker-quorum` and
-`raw-worker-classic`, scenario `latency@300/s`, metrics latency_p50 / latency_p99 / latency_max.
+The same worker run on a quorum queue and on a classic one says what the queue type costs a job
+at this rate, on this machine, in this session. It is not a floor under every worker: pika and
+Python take their own time (a worker in a compiled language can be faster, on a classic queue
+ours is). So each run also reports the delivery time: from `enq` to the job's start in the
+worker (`started`, which the job stores), the publish, the broker's hop and pika's reading of
+the frames, nearly all of it the broker's on a quorum queue. Records (bench_common.emit, to
+$BENCH_JSONL): systems `raw-worker-quorum` and `raw-worker-classic`, scenario `latency@300/s`,
+metrics latency_p50 / latency_p99 / latency_max (as the anchors' scenario) and delivery_p50 /
+delivery_p99.
 
 Run from the anchors' folder (bench/pipeline.sh does), or with BENCH_ANCHORS naming it: it
 imports their bench_common and bench_driver.
@@ -24,6 +31,7 @@ imports their bench_common and bench_driver.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -96,15 +104,46 @@ def work(queue: str) -> None:
     connection.close()
 
 
+def emit_delivery(adapter: RawWorkerAdapter, args, run: int) -> None:
+    """Delivery time (`started` - `enq`) of the run's jobs, before the next run truncates them."""
+    lo, hi = bench_driver.LAT_BASE, bench_driver.LAT_BASE + int(args.rate * args.duration) - 1
+    with bc.pg_connect() as connection:
+        rows = connection.execute(
+            "SELECT (payload->>'started')::float8 - (payload->>'enq')::float8 FROM results WHERE id BETWEEN %s AND %s",
+            (lo, hi)).fetchall()
+    delivery = sorted(r[0] for r in rows)
+    scenario = f"latency@{args.rate:g}/s"
+    for q in (50, 99):
+        bc.emit(adapter.system, scenario, f"delivery_p{q}", bc.percentile(delivery, q) * 1000, "ms", run, jobs=len(delivery),
+                note="enq -> the job's start in the worker: publish, broker, pika")
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--worker"] and len(argv) == 2:
         work(argv[1])
         return
-    if argv[:1] != ["--queue-type"] or len(argv) < 2 or argv[1] not in QUEUE_TYPES:
-        raise SystemExit("usage: raw_latency.py --queue-type quorum|classic [bench_driver options] | --worker QUEUE")
-    adapter = RawWorkerAdapter(argv[1])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--queue-type", required=True, choices=QUEUE_TYPES)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--first-run", type=int, default=1)
+    ap.add_argument("--rate", type=float, default=300.0)
+    ap.add_argument("--duration", type=float, default=20.0)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--quiet-wait", type=float, default=20.0)
+    ap.add_argument("--logdir", default=os.environ.get("BENCH_LOGDIR", "/tmp/bench-out/logs"))
+    ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--scenarios", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    os.makedirs(args.logdir, exist_ok=True)
+    adapter = RawWorkerAdapter(args.queue_type)
     try:
-        bench_driver.main(adapter, argv[2:])
+        for run in range(args.first_run, args.first_run + args.runs):
+            bc.reset_results()
+            bc.purge_queues(adapter.queues)
+            with bench_driver.Workers(adapter, args.logdir, f"latency-run{run}") as workers:
+                bench_driver.scenario_latency(adapter, args, run, workers)
+            emit_delivery(adapter, args, run)
+        bc.reset_results()
     finally:
         adapter.close()
 
