@@ -11,6 +11,10 @@
 #                                             (bench/development_hops.py)
 #   BUILD=0 BIN=/tmp/old bench/development.sh  another build's executables (switchyard and
 #                                             SwitchyardBench in the folder BIN), for A/B runs
+#   QUEUES=classic bench/development.sh    the fleet on a copy of the topology with classic
+#                                             queues (vhost switchyard-classic): a departure from
+#                                             the design, to tell the fleet's cost from the
+#                                             quorum queues' (default QUEUES=quorum)
 #
 # One ingress and one worker (`work analysis planning`, CLI defaults) on the private servers of
 # scripts/services (started if needed): switchyard as the container image ships it
@@ -34,13 +38,24 @@ SATURATE_DURATION="${SATURATE_DURATION:-10}"
 WARMUP="${WARMUP:-200}"   # conversations sent (at RATE) and waited for before the measured phases
 CONNECTIONS="${CONNECTIONS:-32}"
 PORT="${PORT:-18090}"
+QUEUES="${QUEUES:-quorum}"
 log() { echo "[development.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
 source "$ROOT/bench/lib/anchors.sh"
 anchors_build switchyard SwitchyardBench
 
+case "$QUEUES" in quorum|classic) ;; *) log "QUEUES: want quorum or classic, got '$QUEUES'"; exit 2 ;; esac
 scripts/services up >&2
 eval "$(scripts/services env)"
+VHOST=/
+if [ "$QUEUES" = classic ]; then
+  VHOST=switchyard-classic
+  export SWITCHYARD_TOPOLOGY_FILE=/tmp/development-bench-classic-topology.yaml
+  classic_topology "$ROOT/topology/switchyard.yaml" "$SWITCHYARD_TOPOLOGY_FILE"
+  scripts/services rabbitmqctl -q list_vhosts | grep -qx "$VHOST" || scripts/services rabbitmqctl -q add_vhost "$VHOST" >&2
+  scripts/services rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' >&2
+  export SWITCHYARD_AMQP_URL="${SWITCHYARD_AMQP_URL%/*}/$VHOST"
+fi
 "$SWITCHYARD" migrate >&2
 "$SWITCHYARD" topology apply >&2
 
@@ -51,7 +66,7 @@ INGRESS=$!
 "$SWITCHYARD" work analysis planning 2>/tmp/development-bench-worker.log &
 WORKER=$!
 TCPDUMP=""
-trap 'kill "$INGRESS" "$WORKER" ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait "$INGRESS" "$WORKER" 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue sy.work.build >/dev/null 2>&1 || true' EXIT
+trap 'kill "$INGRESS" "$WORKER" ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait "$INGRESS" "$WORKER" 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue -p "$VHOST" sy.work.build >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.1; done
 
 sql() { scripts/services psql -tAq -c "$1"; }
@@ -99,7 +114,7 @@ load --label "$RUN-sat" --mode saturate --connections "$CONNECTIONS" --duration 
 SENT_SAT="$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$RUN-sat-%'")"
 wait_for "$RUN-sat" "$SENT_SAT"
 
-log "results (commit $(git rev-parse --short HEAD), $(nproc) CPUs)"
+log "results (commit $(git rev-parse --short HEAD), $(nproc) CPUs, $QUEUES queues)"
 scripts/services psql -q <<SQL
 WITH stages AS (
     SELECT p.id,

@@ -89,13 +89,11 @@ anchors_on_exit stop_leftover_worker
 anchors_servers "$SY_VHOST" "$SY_DB"
 CLASSIC_ARGS=()
 if [[ " $CONFIGS " = *" classic "* ]]; then
-  # The same topology with classic queues: the arguments only quorum queues take dropped
-  # (replicas, delivery limit, at-least-once dead-lettering), in a vhost and database of their own.
+  # The same topology with classic queues, in a vhost and database of their own.
   CLASSIC_ENV=(SWITCHYARD_TOPOLOGY_FILE="$OUT/classic-topology.yaml"
     SWITCHYARD_AMQP_URL="${SWITCHYARD_AMQP_URL%/*}/$SY_VHOST-classic"
     SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/${SY_DB}_classic")
-  sed -e 's/x-queue-type: quorum/x-queue-type: classic/' -e '/x-quorum-initial-group-size:/d' \
-    -e '/x-delivery-limit:/d' -e '/x-dead-letter-strategy:/d' "$SWITCHYARD_TOPOLOGY_FILE" >"$OUT/classic-topology.yaml"
+  classic_topology "$SWITCHYARD_TOPOLOGY_FILE" "$OUT/classic-topology.yaml"
   rmq_tool rabbitmqctl -q list_vhosts | grep -qx "$SY_VHOST-classic" || rmq_tool rabbitmqctl -q add_vhost "$SY_VHOST-classic" >&2
   rmq_tool rabbitmqctl -q set_permissions -p "$SY_VHOST-classic" guest '.*' '.*' '.*' >&2
   "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ${SY_DB}_classic WITH (FORCE)" -c "CREATE DATABASE ${SY_DB}_classic" >&2

@@ -108,3 +108,12 @@ anchors_finish() {
   log "output: $OUT"
   exit $rc
 }
+
+# classic_topology SRC DEST: writes a copy of the topology SRC whose queues are classic instead of
+# quorum, without the arguments only quorum queues take (replicas, delivery limit, at-least-once
+# dead-lettering). A departure from the design, for benchmarks that separate the worker's cost
+# from the queue type's (pipeline.sh CONFIGS=classic, development.sh QUEUES=classic).
+classic_topology() {
+  sed -e 's/x-queue-type: quorum/x-queue-type: classic/' -e '/x-quorum-initial-group-size:/d' \
+    -e '/x-delivery-limit:/d' -e '/x-dead-letter-strategy:/d' "$1" >"$2"
+}
