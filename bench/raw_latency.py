@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""raw_latency.py -- the latency limit of a queue type: the anchors' latency scenario run by the
-least worker there is.
+"""raw_latency.py -- what a queue type costs a job: the anchors' latency scenario run by the least
+worker there is, on a quorum and on a classic queue.
 
   raw_latency.py --queue-type quorum|classic [--runs 1] [--first-run 1] [--rate 300] [--duration 20]
-                 [--warmup 200] [--quiet-wait 20] [--logdir DIR]   (bench_driver.py's options; its
-                 --n and --scenarios are accepted and ignored: only the latency scenario runs)
+                 [--warmup 200] [--quiet-wait 20] [--logdir DIR] [--scenarios latency]
+                 (bench_driver.py's options; its --n is accepted and ignored: only the latency
+                 scenario runs)
   raw_latency.py --worker QUEUE               the worker process (the driver starts it)
 
 The procedure is the anchors' own (`bench_driver.py`: 200 warm-up jobs, a quiet machine, then
@@ -132,8 +133,10 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--quiet-wait", type=float, default=20.0)
     ap.add_argument("--logdir", default=os.environ.get("BENCH_LOGDIR", "/tmp/bench-out/logs"))
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--scenarios", help=argparse.SUPPRESS)
+    ap.add_argument("--scenarios", default="latency", help="latency, the only scenario here")
     args = ap.parse_args(argv)
+    if args.scenarios.split(",") != ["latency"]:
+        ap.error(f"--scenarios: only 'latency' runs here, got '{args.scenarios}'")
     os.makedirs(args.logdir, exist_ok=True)
     adapter = RawWorkerAdapter(args.queue_type)
     try:
