@@ -28,7 +28,7 @@
 # raw_broker.py --types quorum (publish with confirms, consume + ack) and raw_pg.py (its five
 # write scenarios; the report uses batch500-insert), each --runs 1 --first-run k, and
 # bench/raw_latency.py --queue-type quorum, then classic (the anchors' latency scenario run by the
-# least worker there is: the latency limit of each queue type).
+# least worker there is: what each queue type costs the same worker).
 # Output in OUT: records.jsonl (every figure), logs/ (worker logs), <step>.log (its records),
 # <step>.err (its progress and errors), failures.txt (failed steps, if any), meta.txt, summary.md.
 set -euo pipefail
