@@ -15,10 +15,9 @@ enum AcceptanceGroup {
     /// The first member of each key owns it and decides for every member with that key
     /// (`answer` gets each member and the outcomes). Only the owners go to `first` and `record`,
     /// in key order, so two groups never wait for each other's rows in opposite orders. The
-    /// answers are given when
-    /// `record` returns, before the `COMMIT` does; when that `COMMIT` fails after them, the
-    /// loss is only logged (the events are confirmed; a retry publishes the same message ids,
-    /// which inboxes absorb).
+    /// answers are given when `record` returns, before the `COMMIT` does; when that `COMMIT`
+    /// fails after them, the loss is only logged (the events are confirmed; a retry publishes
+    /// the same message ids, which inboxes absorb).
     /// - Parameters:
     ///   - members: The group.
     ///   - key: A member's row key.
