@@ -5,10 +5,10 @@
 # the same job) and a Hummingbird route that does nothing; same client (SwitchyardBench
 # ingress-load, libcurl), same broker and database, same session.
 #
-#   bench/ingress.sh                     RUNS=3, 15 s per phase, 15 phases per run (~13 min; RUNS=2 ~9)
+#   bench/ingress.sh                     RUNS=3, 15 s per phase, 20 phases per run (~17 min; RUNS=2 ~12)
 #   RUNS=1 DURATION=2 bench/ingress.sh   smoke test (~1 min)
 #
-# Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS ("32 128": the saturation phases'
+# Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS ("32 128 256": the saturation phases'
 # concurrent requests, one phase per count), RATE (1000 requests/s),
 # PEER (1; 0 = without the Python peer), EVENTS (1; 0 = without the producer-event phases), BUILD (1; 0 = use the binaries already in
 # .build-bench, or with BIN=FOLDER those in FOLDER, for A/B runs), KEEP_SERVERS (0; 1 = leave the anchors' servers running), OUT (default
@@ -37,7 +37,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-15}"
-CONNECTIONS="${CONNECTIONS:-32 128}"
+CONNECTIONS="${CONNECTIONS:-32 128 256}"
 RATE="${RATE:-1000}"
 PEER="${PEER:-1}"
 read -r OURS_PORT NOOP_PORT PEER_PORT <<<"${PORTS:-18080 18081 18090}"
