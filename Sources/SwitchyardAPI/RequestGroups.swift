@@ -34,7 +34,8 @@ public final class RequestGroups<Member: Sendable, Answer: Sendable>: Sendable {
 
     /// More groups in flight wait less for one another under light load, but share less under
     /// heavy load: 4 against 2 gave keyed events 0.2-0.3 ms less at the median at 1,000/s and
-    /// a 5 % lower rate at saturation (2026-12-06), and webhooks no higher rate (2026-12-03).
+    /// a 5 % lower rate at saturation (2026-12-06), and webhooks no higher rate (2026-12-03; nor
+    /// did 3 or 4 at 128 and 256 connections, which cost 10-25 % more CPU a webhook, 2026-12-06).
     /// A group holds its place until `run` returns (for an acceptance, until its `COMMIT`
     /// returns): giving it up when the group is answered made neither path faster.
     public static var maxGroupsInFlight: Int { 2 }
