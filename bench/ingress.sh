@@ -8,10 +8,12 @@
 #   bench/ingress.sh                     RUNS=3, 15 s per phase, 20 phases per run (~17 min; RUNS=2 ~12)
 #   RUNS=1 DURATION=2 bench/ingress.sh   smoke test (~1 min)
 #
-# Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS ("32 128 256": the saturation phases'
-# concurrent requests, one phase per count), RATE (1000 requests/s),
-# PEER (1; 0 = without the Python peer), EVENTS (1; 0 = without the producer-event phases), BUILD (1; 0 = use the binaries already in
-# .build-bench, or with BIN=FOLDER those in FOLDER, for A/B runs), KEEP_SERVERS (0; 1 = leave the anchors' servers running), OUT (default
+# Environment: RUNS (3), DURATION (15 s per phase), CONNECTIONS ("32 128 256": the saturation
+# phases' concurrent requests, one phase per count), RATE (1000 requests/s), PEER (1; 0 = without
+# the Python peer), EVENTS (1; 0 = without the producer-event phases), BUILD (1; 0 = run what the
+# last builds left: switchyard the image's, from scripts/build-release, the rest from .build-bench;
+# with BIN=FOLDER the builds in FOLDER, switchyard too; with SWITCHYARD=PATH that switchyard: A/B
+# runs), KEEP_SERVERS (0; 1 = leave the anchors' servers running), OUT (default
 # /tmp/switchyard-bench-out/ingress-<UTC time>), ANCHORS, PORTS ("18080 18081 18090": ours, the
 # do-nothing route, the peer; each must be free).
 #

@@ -15,7 +15,9 @@
 # from the design measured only to show what the queue type costs), PEERS ("dramatiq
 # celery-prefork celery-threads"; "" = none), LIMITS ("raw-broker raw-pg raw-latency"; "" = none),
 # QUIET_WAIT (20: max seconds every program waits for an idle machine before a phase, the
-# anchors' default; 0 = don't wait), BUILD (1; 0 = use the binaries already in .build-bench),
+# anchors' default; 0 = don't wait), BUILD (1; 0 = run what the last builds left:
+# switchyard the image's, from scripts/build-release, the rest from .build-bench; BIN=FOLDER or
+# SWITCHYARD=PATH run another build, as in bench/lib/anchors.sh),
 # KEEP_SERVERS (0; 1 = leave the anchors' servers running).
 #
 # Uses only the anchors' servers (RabbitMQ 127.0.0.1:5673, PostgreSQL 127.0.0.1:5433, started
