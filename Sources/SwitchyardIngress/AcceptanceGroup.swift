@@ -2,6 +2,7 @@
 // in key order, its members answered once.
 
 import Logging
+import Metrics
 import SwitchyardAPI
 import SwitchyardCore
 import SwitchyardPostgres
@@ -49,6 +50,13 @@ enum AcceptanceGroup {
                 logger.warning("answered \(what) not committed: a retry publishes their events again", metadata: ["count": "\(ordered.count)"])
             }
         }
+    }
+
+    /// `switchyard_ingress_group_size{requests}`: how many requests each group took, near 1 under
+    /// light load and towards ``RequestGroups/maxGroupSize`` as the ingress nears its capacity.
+    /// - Parameter requests: What the groups accept (`webhooks`, `keyed_events`).
+    static func sizes(of requests: String) -> Recorder {
+        Recorder(label: "switchyard_ingress_group_size", dimensions: [("requests", requests)])
     }
 
     /// `items` as the JSON array of objects a statement reads with `jsonb_to_recordset($1::jsonb)`.

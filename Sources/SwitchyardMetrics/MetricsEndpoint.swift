@@ -35,6 +35,13 @@ public struct MetricsEndpoint: Sendable {
         ],
     ]
 
+    /// Buckets for how many things went together (a worker's commit batches of up to 500, the
+    /// ingress's acceptance groups of up to 128), by metric label.
+    static let countBuckets: [String: [Double]] = [
+        "switchyard_commit_batch_size": [1, 2, 4, 8, 16, 32, 64, 128, 256, 500],
+        "switchyard_ingress_group_size": [1, 2, 4, 8, 16, 32, 64, 128],
+    ]
+
     /// Bootstraps swift-metrics with a Prometheus registry. Call once per process, before any
     /// metric is created.
     public static func bootstrap() -> MetricsEndpoint {
@@ -42,6 +49,7 @@ public struct MetricsEndpoint: Sendable {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = durationBuckets
         factory.durationHistogramBuckets = fineDurationBuckets
+        factory.valueHistogramBuckets = countBuckets
         MetricsSystem.bootstrap(factory)
         return MetricsEndpoint(registry: registry)
     }

@@ -58,6 +58,9 @@ import Testing
             await connection.close()
             let metrics = try await ingress.get("/metrics").bodyText
             #expect(metrics.contains("switchyard_publish_confirm_seconds_count 1"), "one confirmed publish: \(metrics.prefix(1_500))")
+            // The two deliveries came one after the other: two groups of one.
+            #expect(metrics.contains(#"switchyard_ingress_group_size_count{requests="webhooks"} 2"#), "\(metrics)")
+            #expect(metrics.contains(#"switchyard_ingress_group_size_bucket{requests="webhooks",le="1.0"} 2"#), "\(metrics)")
             // The request metrics keep Hummingbird's names; both answers are counted and done.
             let route = #"http_route="/v1/webhooks/{source}",http_request_method="POST""#
             #expect(metrics.contains(#"hb_requests{\#(route),http_response_status_code="200"} 2"#), "\(metrics)")

@@ -133,6 +133,11 @@ import Testing
             #expect(Self.sample(exposition, #"switchyard_messages_retried_total{role="probe",error_class="transient"}"#) == 3)
             #expect(Self.sample(exposition, #"switchyard_handler_duration_seconds_count{role="probe"}"#) == 41)
             #expect(exposition.contains("# TYPE switchyard_handler_duration_seconds histogram"))
+            // Commit batches are counted in buckets of sizes (1, 2, 4, ... 500), not of seconds.
+            let batches = try #require(Self.sample(exposition, "switchyard_commit_batch_size_count"), "\(exposition)")
+            #expect(batches >= 1)
+            #expect(Self.sample(exposition, #"switchyard_commit_batch_size_bucket{le="1.0"}"#).map { $0 <= batches } == true)
+            #expect(Self.sample(exposition, #"switchyard_commit_batch_size_bucket{le="500.0"}"#) == batches)
             #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 33)
             await client.shutdown()
         }
