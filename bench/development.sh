@@ -47,7 +47,13 @@ anchors_build switchyard SwitchyardBench
 case "$QUEUES" in quorum|classic) ;; *) log "QUEUES: want quorum or classic, got '$QUEUES'"; exit 2 ;; esac
 scripts/services up >&2
 eval "$(scripts/services env)"
-VHOST=/
+# A database of the run's own, dropped at the end: the figures don't depend on the rows that
+# earlier runs (or the demo) left in scripts/services' database, as on a fresh machine.
+DB="development_bench_$(date +%s)"
+scripts/services psql -q -c "CREATE DATABASE $DB" >&2
+export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$DB"
+INGRESS="" WORKER="" TCPDUMP="" VHOST=/
+trap 'kill ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue -p "$VHOST" sy.work.build >/dev/null 2>&1 || true; scripts/services psql -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >&2 || true' EXIT
 if [ "$QUEUES" = classic ]; then
   VHOST=switchyard-classic
   export SWITCHYARD_TOPOLOGY_FILE=/tmp/development-bench-classic-topology.yaml
@@ -65,11 +71,9 @@ export SWITCHYARD_WEBHOOK_SECRET_TAVUS="$SECRET" SWITCHYARD_LOG_LEVEL=warning
 INGRESS=$!
 "$SWITCHYARD" work analysis planning 2>/tmp/development-bench-worker.log &
 WORKER=$!
-TCPDUMP=""
-trap 'kill "$INGRESS" "$WORKER" ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait "$INGRESS" "$WORKER" 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue -p "$VHOST" sy.work.build >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.1; done
 
-sql() { scripts/services psql -tAq -c "$1"; }
+sql() { scripts/services psql -d "$DB" -tAq -c "$1"; }
 wait_for() { # wait_for LABEL COUNT: until every conversation of the phase is ready_to_build
   local deadline=$((SECONDS + 300))
   until [ "$(sql "SELECT count(*) FROM projects WHERE conversation_id LIKE '$1-%' AND status = 'ready_to_build'")" -ge "$2" ]; do
@@ -115,7 +119,7 @@ SENT_SAT="$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$R
 wait_for "$RUN-sat" "$SENT_SAT"
 
 log "results (commit $(git rev-parse --short HEAD), $(nproc) CPUs, $QUEUES queues)"
-scripts/services psql -q <<SQL
+scripts/services psql -d "$DB" -q <<SQL
 WITH stages AS (
     SELECT p.id,
            extract(epoch FROM p.analyzed_at - r.received_at) * 1000 AS analysis_ms,
