@@ -129,6 +129,9 @@ import Testing
 
             let retried = try await Self.post(ingress, key: key, body: Self.event, idempotencyKey: "large-0")
             #expect(retried.status == 202, "a refused request's key is free for its retry: \(retried.bodyText)")
+            // Every keyed request, the refused ones and the retry included, went through a group.
+            let metrics = try await ingress.get("/metrics").bodyText
+            #expect(metrics.contains(#"switchyard_ingress_group_size_sum{requests="keyed_events"} 64.0"#), "\(metrics)")
             await ingress.client.shutdown()
         }
     }
