@@ -17,7 +17,8 @@
 #                                             quorum queues' (default QUEUES=quorum)
 #
 # One ingress and one worker (`work analysis planning`, CLI defaults) on the private servers of
-# scripts/services (started if needed): switchyard as the container image ships it
+# scripts/services (started if needed), in a database of the run's own (development_bench_<time>,
+# dropped at the end): switchyard as the container image ships it
 # (scripts/build-release), SwitchyardBench a release build in .build-bench. Two phases, each with
 # its own conversation ids (signed conversation_ended webhooks with a realistic transcript, from
 # SwitchyardBench ingress-load), after WARMUP (200) conversations at RATE that are not measured
