@@ -43,6 +43,7 @@ QUEUES="${QUEUES:-quorum}"
 log() { echo "[development.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
 source "$ROOT/bench/lib/anchors.sh"
+source "$ROOT/bench/lib/fleet.sh"
 anchors_build switchyard SwitchyardBench
 
 case "$QUEUES" in quorum|classic) ;; *) log "QUEUES: want quorum or classic, got '$QUEUES'"; exit 2 ;; esac
@@ -50,11 +51,9 @@ scripts/services up >&2
 eval "$(scripts/services env)"
 # A database of the run's own, dropped at the end: the figures don't depend on the rows that
 # earlier runs (or the demo) left in scripts/services' database, as on a fresh machine.
-DB="development_bench_$(date +%s)"
-scripts/services psql -q -c "CREATE DATABASE $DB" >&2
-export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$DB"
+bench_database development_bench
 INGRESS="" WORKER="" TCPDUMP="" VHOST=/
-trap 'kill ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue -p "$VHOST" sy.work.build >/dev/null 2>&1 || true; scripts/services psql -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >&2 || true' EXIT
+trap 'kill ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue -p "$VHOST" sy.work.build >/dev/null 2>&1 || true; bench_drop_database' EXIT
 if [ "$QUEUES" = classic ]; then
   VHOST=switchyard-classic
   export SWITCHYARD_TOPOLOGY_FILE=/tmp/development-bench-classic-topology.yaml
@@ -74,7 +73,6 @@ INGRESS=$!
 WORKER=$!
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.1; done
 
-sql() { scripts/services psql -d "$DB" -tAq -c "$1"; }
 wait_for() { # wait_for LABEL COUNT: until every conversation of the phase is ready_to_build
   local deadline=$((SECONDS + 300))
   until [ "$(sql "SELECT count(*) FROM projects WHERE conversation_id LIKE '$1-%' AND status = 'ready_to_build'")" -ge "$2" ]; do
@@ -120,7 +118,7 @@ SENT_SAT="$(sql "SELECT count(*) FROM webhook_receipts WHERE webhook_id LIKE '$R
 wait_for "$RUN-sat" "$SENT_SAT"
 
 log "results (commit $(git rev-parse --short HEAD), $(nproc) CPUs, $QUEUES queues)"
-scripts/services psql -d "$DB" -q <<SQL
+bench_psql <<SQL
 WITH stages AS (
     SELECT p.id,
            extract(epoch FROM p.analyzed_at - r.received_at) * 1000 AS analysis_ms,

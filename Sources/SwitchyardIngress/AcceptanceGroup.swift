@@ -52,11 +52,20 @@ enum AcceptanceGroup {
         }
     }
 
-    /// `switchyard_ingress_group_size{requests}`: how many requests each group took, near 1 under
-    /// light load and towards ``RequestGroups/maxGroupSize`` as the ingress nears its capacity.
-    /// - Parameter requests: What the groups accept (`webhooks`, `keyed_events`).
-    static func sizes(of requests: String) -> Recorder {
-        Recorder(label: "switchyard_ingress_group_size", dimensions: [("requests", requests)])
+    /// The ``RequestGroups`` an acceptor serves its requests in, each group's size recorded in
+    /// `switchyard_ingress_group_size{requests}`: near 1 under light load, towards
+    /// ``RequestGroups/maxGroupSize`` as the ingress nears its capacity.
+    /// - Parameters:
+    ///   - requests: What the groups accept (`webhooks`, `keyed_events`), the metric's label.
+    ///   - run: Serves one group (``RequestGroups/Run``).
+    static func groups<Member: Sendable>(
+        of requests: String, _ run: @escaping RequestGroups<Member, String>.Run
+    ) -> RequestGroups<Member, String> {
+        let sizes = Recorder(label: "switchyard_ingress_group_size", dimensions: [("requests", requests)])
+        return RequestGroups { group, answers in
+            sizes.record(group.count)
+            await run(group, answers)
+        }
     }
 
     /// `items` as the JSON array of objects a statement reads with `jsonb_to_recordset($1::jsonb)`.

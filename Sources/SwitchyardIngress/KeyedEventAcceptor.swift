@@ -2,7 +2,6 @@
 // pipelined publish for many requests.
 
 import Logging
-import Metrics
 import SwitchyardAMQP
 import SwitchyardAPI
 import SwitchyardCore
@@ -74,9 +73,7 @@ struct KeyedEventAcceptor: Sendable {
     private let groups: RequestGroups<Request, String>
 
     init(pool: PostgresPool, publisher: BrokerPublisher, logger: Logger) {
-        let sizes = AcceptanceGroup.sizes(of: "keyed_events")
-        groups = RequestGroups { group, answers in
-            sizes.record(group.count)
+        groups = AcceptanceGroup.groups(of: "keyed_events") { group, answers in
             await Self.run(group, answers: answers, pool: pool, publisher: publisher, logger: logger)
         }
     }

@@ -1,7 +1,6 @@
 // Accepting verified webhooks in groups: one transaction and one pipelined publish for many.
 
 import Logging
-import Metrics
 import SwitchyardAMQP
 import SwitchyardAPI
 import SwitchyardCore
@@ -48,9 +47,7 @@ struct WebhookAcceptor: Sendable {
     private let groups: RequestGroups<Webhook, String>
 
     init(pool: PostgresPool, publisher: BrokerPublisher, logger: Logger) {
-        let sizes = AcceptanceGroup.sizes(of: "webhooks")
-        groups = RequestGroups { group, answers in
-            sizes.record(group.count)
+        groups = AcceptanceGroup.groups(of: "webhooks") { group, answers in
             await Self.run(group, answers: answers, pool: pool, publisher: publisher, logger: logger)
         }
     }

@@ -1,6 +1,7 @@
-# bench/lib/fleet.sh -- what the pipeline benchmarks (imagegen.sh, workflows.sh, automations.sh)
-# share: a release build, the private servers (optionally with a database of the benchmark's
-# own), a tenant with an API key, the ingress, and stopping what they started. Source it from
+# bench/lib/fleet.sh -- what the pipeline benchmarks (imagegen.sh, workflows.sh, automations.sh;
+# development.sh its database's steps) share: a release build, the private servers (optionally
+# with a database of the benchmark's own), a tenant with an API key, the ingress, and stopping
+# what they started. Source it from
 # the repository root after defining log().
 
 PIDS=()
@@ -24,13 +25,23 @@ bench_build() {
 bench_servers() {
   scripts/services up >&2
   eval "$(scripts/services env)"
-  if [ -n "${1:-}" ]; then
-    BENCH_DB="$1_$(date +%s)"
-    scripts/services psql -q -c "CREATE DATABASE $BENCH_DB"
-    export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$BENCH_DB"
-  fi
+  [ -z "${1:-}" ] || bench_database "$1"
   "$BIN/switchyard" migrate >&2
   "$BIN/switchyard" topology apply >&2
+}
+
+# bench_database NAME: a database NAME_<time> of the benchmark's own on the private servers (their
+# environment loaded), in SWITCHYARD_DATABASE_URL and BENCH_DB; bench_drop_database drops it.
+bench_database() {
+  BENCH_DB="$1_$(date +%s)"
+  scripts/services psql -q -c "CREATE DATABASE $BENCH_DB" >&2
+  export SWITCHYARD_DATABASE_URL="${SWITCHYARD_DATABASE_URL%/*}/$BENCH_DB"
+}
+
+# bench_drop_database: drops the benchmark's own database, if it made one (connections and all).
+bench_drop_database() {
+  [ -z "$BENCH_DB" ] || scripts/services psql -q -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >&2 || true
+  BENCH_DB=""
 }
 
 # bench_tenant PREFIX: a tenant PREFIX<time> and an API key; sets RUN, TENANT and KEY.
@@ -53,8 +64,7 @@ bench_stop() {
   [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
   PIDS=()
-  [ -z "$BENCH_DB" ] || scripts/services psql -q -c "DROP DATABASE IF EXISTS $BENCH_DB" || true
-  BENCH_DB=""
+  bench_drop_database
 }
 
 # sql STATEMENT: one value (or rows, unaligned) from the benchmark's database.
