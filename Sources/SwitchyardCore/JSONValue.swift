@@ -145,20 +145,37 @@ extension JSONValue {
     /// Where the first NUL character (U+0000) sits in this value, a string or a member name, as
     /// a path from `root` (`input.items[2].name`); nil when there is none. PostgreSQL's text and
     /// jsonb can't hold NUL, so a value with one can't be stored.
+    ///
+    /// A value without one is walked once and nothing is allocated; the path (members in name
+    /// order) is built only for a value that has one.
     public func pathOfNUL(from root: String) -> String? {
+        containsNUL ? firstPathOfNUL(from: root) : nil
+    }
+
+    /// Whether a string or a member name anywhere in this value holds a NUL character.
+    public var containsNUL: Bool {
+        switch self {
+        case .string(let text): text.utf8.contains(0)
+        case .array(let values): values.contains { $0.containsNUL }
+        case .object(let members): members.contains { $0.key.utf8.contains(0) || $0.value.containsNUL }
+        case .null, .bool, .int, .double: false
+        }
+    }
+
+    private func firstPathOfNUL(from root: String) -> String? {
         switch self {
         case .string(let text):
             return text.utf8.contains(0) ? root : nil
         case .array(let values):
-            for (index, value) in values.enumerated() {
-                if let path = value.pathOfNUL(from: "\(root)[\(index)]") { return path }
+            for (index, value) in values.enumerated() where value.containsNUL {
+                return value.firstPathOfNUL(from: "\(root)[\(index)]")
             }
             return nil
         case .object(let members):
             for (key, value) in members.sorted(by: { $0.key < $1.key }) {
                 let path = root.isEmpty ? key : "\(root).\(key)"
                 if key.utf8.contains(0) { return path }
-                if let found = value.pathOfNUL(from: path) { return found }
+                if value.containsNUL { return value.firstPathOfNUL(from: path) }
             }
             return nil
         case .null, .bool, .int, .double:
