@@ -10,6 +10,10 @@ import NIOHTTPTypes
 /// request whose head came in time is answered 408 `request_timeout` first, unless another
 /// response is being written then. The clock stops while a complete request is answered, so
 /// long responses (live-update streams) are not cut.
+///
+/// Restarting the clock costs no timer: a request only moves ``expiry``, and the one task
+/// scheduled for the connection, when it runs, either expires the connection or schedules
+/// itself again for the expiry it finds.
 final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -18,7 +22,10 @@ final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let limit: TimeAmount
     private let variable: String
-    private var deadline: Scheduled<Void>?
+    /// When the connection expires; nil while the clock is stopped.
+    private var expiry: NIODeadline?
+    /// The task that checks ``expiry``, scheduled for no later than it.
+    private var check: Scheduled<Void>?
     /// Requests whose head has arrived and whose response has not ended.
     private var owed = 0
     /// Whether a request's head has arrived without its end.
@@ -44,12 +51,12 @@ final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        stopChecking()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        stopChecking()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -57,7 +64,7 @@ final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
         case .head:
             owed += 1
             reading = true
-            if deadline == nil { arm(context) }
+            if expiry == nil { arm(context) }
         case .body:
             break
         case .end:
@@ -82,22 +89,43 @@ final class RequestReadDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext) {
-        deadline?.cancel()
+        let expiry = NIODeadline.now() + limit
+        self.expiry = expiry
+        if check == nil { schedule(at: expiry, context) }
+    }
+
+    /// Stops the clock; the scheduled check finds nothing to expire.
+    private func disarm() {
+        expiry = nil
+    }
+
+    private func schedule(at time: NIODeadline, _ context: ChannelHandlerContext) {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: limit) {
+        check = context.eventLoop.scheduleTask(deadline: time) {
             let (handler, context) = loopBound.value
-            handler.expire(context)
+            handler.checkExpiry(context)
         }
     }
 
-    private func disarm() {
-        deadline?.cancel()
-        deadline = nil
+    private func checkExpiry(_ context: ChannelHandlerContext) {
+        check = nil
+        guard let expiry else { return }
+        if expiry <= .now() {
+            self.expiry = nil
+            expire(context)
+        } else {
+            schedule(at: expiry, context)
+        }
+    }
+
+    private func stopChecking() {
+        expiry = nil
+        check?.cancel()
+        check = nil
     }
 
     /// The request did not arrive in time: a 408 when one can be written, then the close.
     private func expire(_ context: ChannelHandlerContext) {
-        deadline = nil
         let channel = context.channel
         // A 408 only for a request still owed its answer (one refused before its body was
         // read has had its answer).
