@@ -49,8 +49,10 @@ public struct StandardWebhookVerifier: Sendable {
     /// Checks one delivery.
     ///
     /// The timestamp is 1 to 12 ASCII digits (anything else is malformed, and no arithmetic on
-    /// it can overflow); the HMAC is computed once per secret and compared in constant time
-    /// with each of the first ``maxCandidates`` `v1` signatures that decode to 32 bytes.
+    /// it can overflow); the HMAC is computed once per secret, and its base64 text (44
+    /// characters) is compared in constant time with each of the first ``maxCandidates`` `v1`
+    /// signatures, as the scheme's reference libraries compare them: a signature written any
+    /// other way (without its `=` padding, say) does not match.
     /// - Parameters:
     ///   - id: The `webhook-id` header.
     ///   - timestamp: The `webhook-timestamp` header.
@@ -67,29 +69,43 @@ public struct StandardWebhookVerifier: Sendable {
         let off = seconds - nowSeconds
         guard abs(off) <= tolerance else { throw .timestampOutOfTolerance(secondsOff: off) }
 
-        var candidates: [Data] = []
+        // As the scheme's reference libraries do, signatures are compared as base64 text (44
+        // characters for 32 bytes), so no candidate is decoded; the codes are computed at the
+        // first candidate.
+        var expected: [[UInt8]]?
         for entry in signatures.utf8.split(separator: UInt8(ascii: " ")).prefix(Self.maxCandidates) {
             guard entry.starts(with: "v1,".utf8) else { continue }
             let encoded = entry.dropFirst(3)
-            guard encoded.count <= 64, let decoded = Data(base64Encoded: Data(encoded)), decoded.count == SHA256.byteCount
-            else { continue }
-            candidates.append(decoded)
-        }
-        guard !candidates.isEmpty else { throw .noMatchingSignature }
-        let signedPrefix = Array("\(id).\(timestamp).".utf8)
-        for keyed in keyedHMACs {
-            let expected = Self.code(keyed, signedPrefix, body)
-            for candidate in candidates where expected == candidate {
+            let codes = expected ?? keyedHMACs.map { Array(Data(Self.code($0, id: id, timestamp: timestamp, body)).base64EncodedString().utf8) }
+            expected = codes
+            for code in codes where Self.constantTimeEqual(code, encoded) {
                 return
             }
         }
         throw .noMatchingSignature
     }
 
-    /// The HMAC of the prefix followed by the body, from a keyed HMAC's copy.
-    private static func code(_ keyed: HMAC<SHA256>, _ signedPrefix: [UInt8], _ body: some DataProtocol) -> HashedAuthenticationCode<SHA256> {
+    /// Whether two byte strings are equal, taking the same time for every string of a length.
+    private static func constantTimeEqual(_ left: [UInt8], _ right: Substring.UTF8View) -> Bool {
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(left, right) { difference |= a ^ b }
+        return difference == 0
+    }
+
+    /// The HMAC of `"<id>.<timestamp>."` followed by the body, from a keyed HMAC's copy.
+    private static func code(
+        _ keyed: HMAC<SHA256>, id: String, timestamp: String, _ body: some DataProtocol
+    ) -> HashedAuthenticationCode<SHA256> {
         var hmac = keyed
-        hmac.update(data: signedPrefix)
+        func update(_ text: String) {
+            var text = text
+            text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        }
+        update(id)
+        update(".")
+        update(timestamp)
+        update(".")
         hmac.update(data: body)
         return hmac.finalize()
     }
@@ -106,7 +122,7 @@ public struct StandardWebhookVerifier: Sendable {
 
     /// A `webhook-signature` value for `body`, with the first secret (for tests and senders).
     public func sign(id: String, timestamp: String, body: some DataProtocol) -> String {
-        "v1," + Data(Self.code(keyedHMACs[0], Array("\(id).\(timestamp).".utf8), body)).base64EncodedString()
+        "v1," + Data(Self.code(keyedHMACs[0], id: id, timestamp: timestamp, body)).base64EncodedString()
     }
 }
 

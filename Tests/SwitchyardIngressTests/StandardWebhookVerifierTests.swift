@@ -50,6 +50,26 @@ import Testing
         }
     }
 
+    @Test func signaturesAreComparedAsTheirBase64Text() throws {
+        let verifier = try StandardWebhookVerifier(secrets: [Self.secret])
+        let valid = verifier.sign(id: "id", timestamp: "1800000000", body: Self.body)
+        #expect(valid.hasSuffix("=") && valid.utf8.count == 3 + 44)
+        try verifier.verify(id: "id", timestamp: "1800000000", signatures: valid, body: Self.body, now: Self.now)
+        // The last character before the `=` carries 2 padding bits; with one of them set, the
+        // text still decodes to the same 32 bytes, but it is not the code's base64.
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var characters = Array(valid)
+        let last = characters.count - 2
+        characters[last] = alphabet[alphabet.firstIndex(of: characters[last])! ^ 1]
+        let nonCanonical = String(characters)
+        #expect(Data(base64Encoded: String(nonCanonical.dropFirst(3))) == Data(base64Encoded: String(valid.dropFirst(3))))
+        for other in [nonCanonical, String(valid.dropLast()), valid + "=", valid + "A", "V1" + valid.dropFirst(2)] {
+            #expect(throws: StandardWebhookVerifier.Failure.noMatchingSignature, "\(other)") {
+                try verifier.verify(id: "id", timestamp: "1800000000", signatures: other, body: Self.body, now: Self.now)
+            }
+        }
+    }
+
     @Test func eachCheckStartsFromTheKeyAloneAndMatchesAnIndependentHMAC() throws {
         let verifier = try StandardWebhookVerifier(secrets: [Self.secret])
         let key = SymmetricKey(data: Data(base64Encoded: String(Self.secret.dropFirst(6)))!)
