@@ -58,15 +58,16 @@ extension AMQPOutgoingMessage {
         }
     }
 
-    /// The encoded size of a field table, checking its keys on the way.
-    private static func encodedSize(of table: AMQPTable, at path: String) throws(AMQPError) -> Int {
+    /// The encoded size of a field table, checking its keys on the way. The path is only made
+    /// for an error: a message that passes costs no string.
+    private static func encodedSize(of table: AMQPTable, at path: @autoclosure () -> String) throws(AMQPError) -> Int {
         var size = 4
         for (key, value) in table {
             let keySize = key.utf8.count
             guard keySize <= fieldNameLimit else {
-                throw AMQPError(.invalidMessage, "a key in \(path) is \(keySize) bytes; AMQP field names hold at most \(fieldNameLimit)")
+                throw AMQPError(.invalidMessage, "a key in \(path()) is \(keySize) bytes; AMQP field names hold at most \(fieldNameLimit)")
             }
-            size += 1 + keySize + (try encodedSize(of: value, at: "\(path).\(key)"))
+            size += 1 + keySize + (try encodedSize(of: value, at: "\(path()).\(key)"))
         }
         return size
     }
@@ -77,24 +78,24 @@ extension AMQPOutgoingMessage {
     }
 
     /// The encoded size of one field value: its type byte and its payload.
-    private static func encodedSize(of value: AMQPFieldValue, at path: String) throws(AMQPError) -> Int {
+    private static func encodedSize(of value: AMQPFieldValue, at path: @autoclosure () -> String) throws(AMQPError) -> Int {
         switch value {
         case .bool, .int8, .uint8: return 2
         case .int16, .uint16: return 3
         case .float(let value) where !value.isFinite:
-            throw nonFinite(path, Double(value))
+            throw nonFinite(path(), Double(value))
         case .double(let value) where !value.isFinite:
-            throw nonFinite(path, value)
+            throw nonFinite(path(), value)
         case .int32, .uint32, .float: return 5
         case .int64, .uint64, .double, .timestamp: return 9
         case .decimal: return 6
         case .string(let text): return 5 + text.utf8.count
         case .bytes(let bytes): return 5 + bytes.count
         case .void: return 1
-        case .table(let table): return 1 + (try encodedSize(of: table, at: path))
+        case .table(let table): return 1 + (try encodedSize(of: table, at: path()))
         case .array(let values):
             var size = 5
-            for value in values { size += try encodedSize(of: value, at: path) }
+            for value in values { size += try encodedSize(of: value, at: path()) }
             return size
         }
     }

@@ -23,8 +23,8 @@ extension AMQPProperties {
         if has(AMQP_BASIC_APP_ID_FLAG) { appID = String(copying: c.app_id) }
     }
 
-    /// Lays the properties out in the scratch pool, adding `extraHeaders` to the headers.
-    func c(in pool: ScratchPool, extraHeaders: AMQPTable? = nil) -> amqp_basic_properties_t {
+    /// Lays the properties out in the scratch pool, adding `extraHeader` to the headers.
+    func c(in pool: ScratchPool, extraHeader: (key: String, value: AMQPFieldValue)? = nil) -> amqp_basic_properties_t {
         var c = amqp_basic_properties_t()
         var flags: Int32 = 0
         func set(_ flag: Int32) { flags |= flag }
@@ -33,9 +33,8 @@ extension AMQPProperties {
             c.content_encoding = pool.bytes(contentEncoding)
             set(AMQP_BASIC_CONTENT_ENCODING_FLAG)
         }
-        if headers != nil || extraHeaders != nil {
-            let merged = (headers ?? [:]).merging(extraHeaders ?? [:]) { _, extra in extra }
-            c.headers = pool.table(merged)
+        if headers != nil || extraHeader != nil {
+            c.headers = pool.table(headers ?? [:], adding: extraHeader)
             set(AMQP_BASIC_HEADERS_FLAG)
         }
         if let deliveryMode { c.delivery_mode = deliveryMode; set(AMQP_BASIC_DELIVERY_MODE_FLAG) }

@@ -28,10 +28,10 @@ extension ConnectionLoop {
             waiter.resolve(.failure(error))
             return
         }
-        let sequence: AMQPTable? =
+        let sequence: (key: String, value: AMQPFieldValue)? =
             message.mandatory && state.confirmMode
-            ? [Self.publishSequenceHeader: .int64(Int64(state.nextPublishSequence))] : nil
-        var properties = message.properties.c(in: scratch, extraHeaders: sequence)
+            ? (Self.publishSequenceHeader, .int64(Int64(state.nextPublishSequence))) : nil
+        var properties = message.properties.c(in: scratch, extraHeader: sequence)
         var method = amqp_basic_publish_t(
             ticket: 0, exchange: scratch.bytes(message.exchange), routing_key: scratch.bytes(message.routingKey),
             mandatory: message.mandatory ? 1 : 0, immediate: 0)

@@ -43,12 +43,25 @@ final class ScratchPool {
 
     /// Lays out a field table in the pool.
     func table(_ table: AMQPTable) -> amqp_table_t {
-        guard !table.isEmpty else { return amqp_table_t(num_entries: 0, entries: nil) }
-        let entries: UnsafeMutablePointer<amqp_table_entry_t> = allocate(amqp_table_entry_t.self, count: table.count)
-        for (index, (key, value)) in table.enumerated() {
+        self.table(table, adding: nil)
+    }
+
+    /// Lays out `table` with `extra` added (replacing an entry of the same key), without
+    /// building the merged table.
+    func table(_ table: AMQPTable, adding extra: (key: String, value: AMQPFieldValue)?) -> amqp_table_t {
+        let replaced = extra.map { table[$0.key] != nil } ?? false
+        let count = table.count + (extra == nil || replaced ? 0 : 1)
+        guard count > 0 else { return amqp_table_t(num_entries: 0, entries: nil) }
+        let entries: UnsafeMutablePointer<amqp_table_entry_t> = allocate(amqp_table_entry_t.self, count: count)
+        var index = 0
+        for (key, value) in table where key != extra?.key {
             entries[index] = amqp_table_entry_t(key: bytes(key), value: field(value))
+            index += 1
         }
-        return amqp_table_t(num_entries: Int32(table.count), entries: entries)
+        if let extra {
+            entries[index] = amqp_table_entry_t(key: bytes(extra.key), value: field(extra.value))
+        }
+        return amqp_table_t(num_entries: Int32(count), entries: entries)
     }
 
     private func field(_ value: AMQPFieldValue) -> amqp_field_value_t {

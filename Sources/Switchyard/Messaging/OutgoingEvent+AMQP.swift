@@ -10,7 +10,8 @@ extension OutgoingEvent {
     ///   - appID: The publishing application.
     ///   - now: The publish time.
     public func properties(appID: String, now: Date = Date()) -> AMQPProperties {
-        var headers: AMQPTable = [MessageHeaders.firstSeen: .int64(Int64(now.timeIntervalSince1970 * 1000))]
+        var headers = AMQPTable(minimumCapacity: 4)
+        headers[MessageHeaders.firstSeen] = .int64(Int64(now.timeIntervalSince1970 * 1000))
         if let tenantID { headers[MessageHeaders.tenant] = .string(tenantID) }
         if let traceparent { headers[MessageHeaders.traceparent] = .string(traceparent) }
         if let delay { headers[delay.header] = .string(delay.tier) }
