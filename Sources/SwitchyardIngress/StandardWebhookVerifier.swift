@@ -76,7 +76,10 @@ public struct StandardWebhookVerifier: Sendable {
         for entry in signatures.utf8.split(separator: UInt8(ascii: " ")).prefix(Self.maxCandidates) {
             guard entry.starts(with: "v1,".utf8) else { continue }
             let encoded = entry.dropFirst(3)
-            let codes = expected ?? keyedHMACs.map { Array(Data(Self.code($0, id: id, timestamp: timestamp, body)).base64EncodedString().utf8) }
+            let codes = expected ?? {
+                let signed = Self.signedContent(id: id, timestamp: timestamp, body: body)
+                return keyedHMACs.map { Array(Data(Self.code($0, signed)).base64EncodedString().utf8) }
+            }()
             expected = codes
             for code in codes where Self.constantTimeEqual(code, encoded) {
                 return
@@ -93,20 +96,25 @@ public struct StandardWebhookVerifier: Sendable {
         return difference == 0
     }
 
-    /// The HMAC of `"<id>.<timestamp>."` followed by the body, from a keyed HMAC's copy.
-    private static func code(
-        _ keyed: HMAC<SHA256>, id: String, timestamp: String, _ body: some DataProtocol
-    ) -> HashedAuthenticationCode<SHA256> {
+    /// What is signed: `"<id>.<timestamp>.<body>"`, in one buffer. swift-crypto's
+    /// `HMAC.update(data:)` is generic and not inlinable, so each call costs about 3,000
+    /// instructions beyond the hashing; one call for the whole content is far cheaper than
+    /// one a part, copy included.
+    private static func signedContent(id: String, timestamp: String, body: some DataProtocol) -> [UInt8] {
+        var content: [UInt8] = []
+        content.reserveCapacity(id.utf8.count + timestamp.utf8.count + 2 + body.count)
+        content.append(contentsOf: id.utf8)
+        content.append(UInt8(ascii: "."))
+        content.append(contentsOf: timestamp.utf8)
+        content.append(UInt8(ascii: "."))
+        content.append(contentsOf: body)
+        return content
+    }
+
+    /// The HMAC of the signed content, from a keyed HMAC's copy.
+    private static func code(_ keyed: HMAC<SHA256>, _ signedContent: [UInt8]) -> HashedAuthenticationCode<SHA256> {
         var hmac = keyed
-        func update(_ text: String) {
-            var text = text
-            text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
-        }
-        update(id)
-        update(".")
-        update(timestamp)
-        update(".")
-        hmac.update(data: body)
+        hmac.update(data: signedContent)
         return hmac.finalize()
     }
 
@@ -122,7 +130,7 @@ public struct StandardWebhookVerifier: Sendable {
 
     /// A `webhook-signature` value for `body`, with the first secret (for tests and senders).
     public func sign(id: String, timestamp: String, body: some DataProtocol) -> String {
-        "v1," + Data(Self.code(keyedHMACs[0], id: id, timestamp: timestamp, body)).base64EncodedString()
+        "v1," + Data(Self.code(keyedHMACs[0], Self.signedContent(id: id, timestamp: timestamp, body: body))).base64EncodedString()
     }
 }
 
