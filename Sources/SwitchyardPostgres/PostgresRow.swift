@@ -10,7 +10,7 @@ public struct PostgresRow: Sendable {
     /// The result's columns, in order.
     public let columns: [PostgresColumn]
     /// The values in PostgreSQL's text format; `nil` is `NULL`.
-    private let values: [String?]
+    @usableFromInline let values: [String?]
 
     init(columns: [PostgresColumn], values: [String?]) {
         self.columns = columns
@@ -24,22 +24,35 @@ public struct PostgresRow: Sendable {
     /// - Throws: ``PostgresError`` with code ``PostgresError/Code/decoding`` when there is no
     ///   such column or its value is not a `T`; the message names the column, `T`, and the
     ///   value and type found.
+    ///
+    /// `@inlinable`, so each caller gets a copy specialized to its `T` (unspecialized, each
+    /// call looked up `Optional<T>`'s metadata at run time).
+    @inlinable
     public func decode<T: PostgresDecodable>(_ type: T.Type = T.self, at index: Int) throws -> T {
-        guard values.indices.contains(index) else {
-            throw PostgresError(.decoding, "no column at index \(index); the row has \(values.count) columns")
-        }
-        let column = columns[index]
-        let found: String
+        guard values.indices.contains(index) else { throw missingColumn(at: index) }
         if let text = values[index] {
-            if let value = T(postgresText: text, type: column.type) { return value }
-            found = "\(column.type) value \(Self.excerpt(of: text))"
-        } else {
-            if let null = T.postgresNull { return null }
-            found = "NULL"
+            if let value = T(postgresText: text, type: columns[index].type) { return value }
+        } else if let null = T.postgresNull {
+            return null
         }
-        throw PostgresError(
+        throw decodingFailure(at: index, as: T.self)
+    }
+
+    /// The error for an index past the last column.
+    @usableFromInline
+    func missingColumn(at index: Int) -> PostgresError {
+        PostgresError(.decoding, "no column at index \(index); the row has \(values.count) columns")
+    }
+
+    /// The error for the value at `index` that is not a `type`: names the column, the type and
+    /// the value found. Not generic, so ``decode(_:at:)``'s specialized copies stay small.
+    @usableFromInline
+    func decodingFailure(at index: Int, as type: any PostgresDecodable.Type) -> PostgresError {
+        let column = columns[index]
+        let found = values[index].map { "\(column.type) value \(Self.excerpt(of: $0))" } ?? "NULL"
+        return PostgresError(
             .decoding,
-            "column \"\(column.name)\" (index \(index)): cannot decode \(found) as \(T.self)"
+            "column \"\(column.name)\" (index \(index)): cannot decode \(found) as \(type)"
         )
     }
 
