@@ -72,24 +72,36 @@ public struct StandardWebhookVerifier: Sendable {
         // As the scheme's reference libraries do, signatures are compared as base64 text (44
         // characters for 32 bytes), so no candidate is decoded; the codes are computed at the
         // first candidate.
-        var expected: [[UInt8]]?
-        for entry in signatures.utf8.split(separator: UInt8(ascii: " ")).prefix(Self.maxCandidates) {
-            guard entry.starts(with: "v1,".utf8) else { continue }
-            let encoded = entry.dropFirst(3)
-            let codes = expected ?? {
-                let signed = Self.signedContent(id: id, timestamp: timestamp, body: body)
-                return keyedHMACs.map { Array(Data(Self.code($0, signed)).base64EncodedString().utf8) }
-            }()
-            expected = codes
-            for code in codes where Self.constantTimeEqual(code, encoded) {
-                return
+        var header = signatures
+        let matched = header.withUTF8 { header in
+            var expected: [[UInt8]]?
+            var candidates = 0
+            var start = header.startIndex
+            while start < header.endIndex, candidates < Self.maxCandidates {
+                let end = header[start...].firstIndex(of: UInt8(ascii: " ")) ?? header.endIndex
+                let entry = UnsafeBufferPointer(rebasing: header[start..<end])
+                start = end + 1
+                guard !entry.isEmpty else { continue }
+                candidates += 1
+                guard entry.count > 3, entry[0] == UInt8(ascii: "v"), entry[1] == UInt8(ascii: "1"), entry[2] == UInt8(ascii: ",") else {
+                    continue
+                }
+                let codes = expected ?? {
+                    let signed = Self.signedContent(id: id, timestamp: timestamp, body: body)
+                    return keyedHMACs.map { Array(Data(Self.code($0, signed)).base64EncodedString().utf8) }
+                }()
+                expected = codes
+                let encoded = UnsafeBufferPointer(rebasing: entry[3...])
+                if codes.contains(where: { Self.constantTimeEqual($0, encoded) }) { return true }
             }
+            return false
         }
+        if matched { return }
         throw .noMatchingSignature
     }
 
     /// Whether two byte strings are equal, taking the same time for every string of a length.
-    private static func constantTimeEqual(_ left: [UInt8], _ right: Substring.UTF8View) -> Bool {
+    private static func constantTimeEqual(_ left: [UInt8], _ right: UnsafeBufferPointer<UInt8>) -> Bool {
         guard left.count == right.count else { return false }
         var difference: UInt8 = 0
         for (a, b) in zip(left, right) { difference |= a ^ b }

@@ -50,6 +50,22 @@ import Testing
         }
     }
 
+    @Test func runsOfSpacesMakeNoCandidatesAndOnlyWholeV1EntriesAreSignatures() throws {
+        let verifier = try StandardWebhookVerifier(secrets: [Self.secret])
+        let valid = verifier.sign(id: "id", timestamp: "1800000000", body: Self.body)
+        // Spaces around and between entries, however many, are no candidates: the valid
+        // signature is still the tenth.
+        let spaced = "  " + (Array(repeating: "v1,AAAA", count: 9) + [valid]).joined(separator: "   ") + " "
+        try verifier.verify(id: "id", timestamp: "1800000000", signatures: spaced, body: Self.body, now: Self.now)
+        let code = String(valid.dropFirst(3))
+        for refused in ["v1,", "v1, v1,", "\t" + valid, "v1" + code, "v1;" + code, "v2," + code, valid + "x", "x" + valid] {
+            #expect(throws: StandardWebhookVerifier.Failure.noMatchingSignature, "\(refused)") {
+                try verifier.verify(id: "id", timestamp: "1800000000", signatures: refused, body: Self.body, now: Self.now)
+            }
+        }
+        try verifier.verify(id: "id", timestamp: "1800000000", signatures: "v1," + code.dropLast(1) + " " + valid, body: Self.body, now: Self.now)
+    }
+
     @Test func signaturesAreComparedAsTheirBase64Text() throws {
         let verifier = try StandardWebhookVerifier(secrets: [Self.secret])
         let valid = verifier.sign(id: "id", timestamp: "1800000000", body: Self.body)
