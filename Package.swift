@@ -282,7 +282,7 @@ let package = Package(
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardAPI", "SwitchyardHTTP", "SwitchyardIngress",
                 "SwitchyardPostgres", "SwitchyardTestSupport",
                 product("Crypto", "swift-crypto"), product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"),
-                product("Logging", "swift-log"),
+                product("Logging", "swift-log"), product("NIOCore", "swift-nio"),
             ],
             resources: [.copy("sign_webhook.py"), .copy("decode_png.py"), .copy("console_browser.py"), .copy("fuzz_fleet.py")],
             swiftSettings: swiftSettings),
