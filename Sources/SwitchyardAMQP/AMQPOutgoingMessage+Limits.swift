@@ -27,18 +27,18 @@ extension AMQPOutgoingMessage {
         }
         try Self.checkShort(exchange, "exchange")
         try Self.checkShort(routingKey, "routing key")
-        let shortStrings: [(String?, String)] = [
-            (properties.contentType, "content_type"), (properties.contentEncoding, "content_encoding"),
-            (properties.correlationID, "correlation_id"), (properties.replyTo, "reply_to"),
-            (properties.expiration, "expiration"), (properties.messageID, "message_id"), (properties.type, "type"),
-            (properties.userID, "user_id"), (properties.appID, "app_id"),
-        ]
+        // Each property checked in turn, without gathering them in an array first: this runs
+        // for every message published.
         var headerSize = 14  // class, weight, body size, property flags
-        for (value, name) in shortStrings {
-            guard let value else { continue }
-            try Self.checkShort(value, name)
-            headerSize += 1 + value.utf8.count
-        }
+        headerSize += try Self.propertySize(properties.contentType, "content_type")
+        headerSize += try Self.propertySize(properties.contentEncoding, "content_encoding")
+        headerSize += try Self.propertySize(properties.correlationID, "correlation_id")
+        headerSize += try Self.propertySize(properties.replyTo, "reply_to")
+        headerSize += try Self.propertySize(properties.expiration, "expiration")
+        headerSize += try Self.propertySize(properties.messageID, "message_id")
+        headerSize += try Self.propertySize(properties.type, "type")
+        headerSize += try Self.propertySize(properties.userID, "user_id")
+        headerSize += try Self.propertySize(properties.appID, "app_id")
         if let headers = properties.headers {
             headerSize += try Self.encodedSize(of: headers, at: "headers")
         }
@@ -49,6 +49,14 @@ extension AMQPOutgoingMessage {
                 .invalidMessage,
                 "the message's properties and headers take \(headerSize) bytes; one frame holds at most \(room)")
         }
+    }
+
+    /// The encoded size of a short-string property (its length byte and its bytes; 0 when it
+    /// is absent), checked against the limit.
+    private static func propertySize(_ value: String?, _ name: String) throws(AMQPError) -> Int {
+        guard let value else { return 0 }
+        try checkShort(value, name)
+        return 1 + value.utf8.count
     }
 
     private static func checkShort(_ value: String, _ name: String) throws(AMQPError) {
