@@ -99,6 +99,43 @@ import Testing
         #expect(value.jsonText == String(decoding: text, as: UTF8.self))
     }
 
+    @Test func everyCharacterIsEscapedOrNotWhereverItFallsInAWord() throws {
+        // The writer looks at eight bytes in one step; a character that needs an escape must be
+        // found wherever it falls in a word, and none that doesn't may be taken for one.
+        func reference(_ string: String) -> String {
+            var text = "\""
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\"": text += "\\\""
+                case "\\": text += "\\\\"
+                case "\n": text += "\\n"
+                case "\r": text += "\\r"
+                case "\t": text += "\\t"
+                case "\u{08}": text += "\\b"
+                case "\u{0C}": text += "\\f"
+                case let control where control.value < 0x20:
+                    text += "\\u00" + (control.value < 0x10 ? "0" : "") + String(control.value, radix: 16)
+                default: text.unicodeScalars.append(scalar)
+                }
+            }
+            return text + "\""
+        }
+        let characters = (0..<0x80).compactMap(Unicode.Scalar.init).map(Character.init)
+            + ["\u{80}", "\u{FF}", "é", "\u{2028}", "😀", "\u{10FFFF}"]
+        for character in characters {
+            for position in 0..<20 {
+                for length in [position + 1, position + 1 + 7, 24] where length > position {
+                    var string = String(repeating: "a", count: position) + String(character)
+                    string += String(repeating: "b", count: max(0, length - position - 1))
+                    #expect(JSONValue.string(string).jsonText == reference(string), "\(character.unicodeScalars.first!.value) at \(position)")
+                }
+            }
+        }
+        let allOfThem = String(characters.shuffled())
+        #expect(JSONValue.string(allOfThem).jsonText == reference(allOfThem))
+        #expect(try JSONValue(parsing: JSONValue.string(allOfThem).jsonBytes) == .string(allOfThem))
+    }
+
     @Test func anOrderedObjectKeepsItsOrderAndLeavesOutAbsentMembers() throws {
         var text = Array("[".utf8)
         JSONValue.writeObject(["z": "last \"first\"", "gone": nil, "a": [1, nil], "": .null], into: &text)
