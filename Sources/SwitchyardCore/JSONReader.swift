@@ -145,21 +145,34 @@ struct JSONReader: ~Copyable {
     private mutating func string() throws(JSONSyntaxError) -> String {
         position += 1
         let start = position
-        var ascii = true
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                defer { position += 1 }
-                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                // ASCII is valid UTF-8: no validation, which costs a generic call per string.
-                return ascii ? String(decoding: utf8, as: UTF8.self) : try text(utf8, at: start)
-            }
-            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
-            if byte < 0x20 { throw failure("control character \(describe(byte)) in a string; escape it") }
-            ascii = ascii && byte < 0x80
-            position += 1
+        // The plain run up to the closing quote, a backslash or a control character, found
+        // eight bytes at a time (the writer's scan: long strings, such as transcripts, are
+        // most of a document's bytes).
+        position = JSONValue.firstEscape(in: bytes, from: start)
+        guard position < bytes.count else { throw failure("unterminated string", at: start - 1) }
+        let byte = bytes[position]
+        if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+        guard byte == UInt8(ascii: "\"") else { throw failure("control character \(describe(byte)) in a string; escape it") }
+        defer { position += 1 }
+        let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        // ASCII is valid UTF-8: no validation, which costs a generic call per string.
+        return Self.isASCII(utf8) ? String(decoding: utf8, as: UTF8.self) : try text(utf8, at: start)
+    }
+
+    /// Whether every byte is below 0x80, eight bytes at a time.
+    private static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return true }
+        var index = 0
+        var highBits: UInt64 = 0
+        while index + 8 <= utf8.count {
+            highBits |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            index += 8
         }
-        throw failure("unterminated string", at: start - 1)
+        while index < utf8.count {
+            highBits |= UInt64(utf8[index])
+            index += 1
+        }
+        return highBits & 0x8080_8080_8080_8080 == 0
     }
 
     /// The rest of a string that holds escapes, its plain start already scanned.

@@ -162,7 +162,7 @@ extension JSONValue {
 
     /// The index of the first byte at or after `start` that a JSON string escapes (a control
     /// character, `"` or `\\`), or the end. Eight bytes are looked at in one step: this walks
-    /// every string of every document, row and answer written.
+    /// every string of every document, row and answer written, and every string read.
     static func firstEscape(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = utf8.baseAddress else { return utf8.count }
         var index = start

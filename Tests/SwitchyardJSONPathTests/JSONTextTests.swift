@@ -99,9 +99,10 @@ import Testing
         #expect(value.jsonText == String(decoding: text, as: UTF8.self))
     }
 
-    @Test func everyCharacterIsEscapedOrNotWhereverItFallsInAWord() throws {
-        // The writer looks at eight bytes in one step; a character that needs an escape must be
-        // found wherever it falls in a word, and none that doesn't may be taken for one.
+    @Test func everyCharacterIsEscapedAndReadWhereverItFallsInAWord() throws {
+        // The writer and the reader look at eight bytes in one step; a character that needs an
+        // escape must be found wherever it falls in a word, and none that doesn't may be taken
+        // for one.
         func reference(_ string: String) -> String {
             var text = "\""
             for scalar in string.unicodeScalars {
@@ -127,7 +128,16 @@ import Testing
                 for length in [position + 1, position + 1 + 7, 24] where length > position {
                     var string = String(repeating: "a", count: position) + String(character)
                     string += String(repeating: "b", count: max(0, length - position - 1))
-                    #expect(JSONValue.string(string).jsonText == reference(string), "\(character.unicodeScalars.first!.value) at \(position)")
+                    let place = "\(character.unicodeScalars.first!.value) at \(position)"
+                    #expect(JSONValue.string(string).jsonText == reference(string), "\(place)")
+                    // The reader finds the same characters with the same scan.
+                    #expect(try JSONValue(parsing: Array(reference(string).utf8)) == .string(string), "\(place)")
+                    let raw = Array(("\"" + string + "\"").utf8)
+                    if character.unicodeScalars.first!.value < 0x20 {
+                        #expect(throws: JSONSyntaxError.self, "\(place)") { try JSONValue(parsing: raw) }
+                    } else if character != "\"" && character != "\\" {
+                        #expect(try JSONValue(parsing: raw) == .string(string), "\(place)")
+                    }
                 }
             }
         }
