@@ -71,7 +71,8 @@ public struct StandardWebhookVerifier: Sendable {
 
         // As the scheme's reference libraries do, signatures are compared as base64 text (44
         // characters for 32 bytes), so no candidate is decoded; the codes are computed at the
-        // first candidate.
+        // first `v1` candidate. The header is read as its bytes: `split` over a
+        // `String.UTF8View` cost about 3,000 instructions a webhook.
         var header = signatures
         let matched = header.withUTF8 { header in
             var expected: [[UInt8]]?
