@@ -27,6 +27,9 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         public static let unroutable = Code("unroutable")
         /// The broker refused responsibility for a published message (`basic.nack`).
         public static let nacked = Code("nacked")
+        /// The broker did not confirm a publish within the connection's
+        /// ``AMQPConnection/Configuration/confirmTimeout``; it may still take the message.
+        public static let confirmTimeout = Code("confirmTimeout")
         /// The broker cancelled a consumer (its queue was deleted, for example).
         public static let consumerCancelled = Code("consumerCancelled")
         /// A message AMQP can't encode (a short string over 255 bytes, headers larger than a

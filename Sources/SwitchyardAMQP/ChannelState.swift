@@ -23,6 +23,8 @@ struct ContentAssembly {
 /// One publish awaiting its confirm.
 struct PendingConfirm {
     var waiter: PublishWaiter
+    /// When it fails with ``AMQPError/Code/confirmTimeout`` unless confirmed; nil: never.
+    var deadline: ContinuousClock.Instant?
     /// Set when the broker returned the message (`basic.return` precedes its `basic.ack`).
     var returned: AMQPError?
 }
@@ -53,10 +55,29 @@ final class ChannelState {
     }
 
     /// Records a publish that awaits its confirm.
-    func awaitConfirm(_ waiter: PublishWaiter) {
+    /// - Parameter deadline: When it times out unconfirmed; publishes are recorded in the order
+    ///   of their deadlines, which ``expireConfirms(at:timeout:)`` relies on.
+    func awaitConfirm(_ waiter: PublishWaiter, deadline: ContinuousClock.Instant? = nil) {
         if pending.isEmpty { pendingBase = nextPublishSequence }
-        pending.append(PendingConfirm(waiter: waiter))
+        pending.append(PendingConfirm(waiter: waiter, deadline: deadline))
         nextPublishSequence += 1
+    }
+
+    /// Fails the publishes whose deadline has passed with ``AMQPError/Code/confirmTimeout`` and
+    /// forgets them: a late ack or nack for one finds nothing and is ignored.
+    /// - Parameters:
+    ///   - now: The time to compare deadlines with.
+    ///   - timeout: The connection's confirm timeout, for the message.
+    func expireConfirms(at now: ContinuousClock.Instant, timeout: Duration) {
+        // Deadlines grow with sequence numbers, so the expired publishes lead the queue (some
+        // of them confirmed out of order already: `nil`).
+        while let first = pending.first {
+            if let entry = first, !(entry.deadline.map { $0 <= now } ?? false) { return }
+            pending.removeFirst()
+            pendingBase += 1
+            first?.waiter.resolve(.failure(AMQPError(
+                .confirmTimeout, "the broker did not confirm the publish within \(timeout) (a resource alarm, or overloaded?)")))
+        }
     }
 
     /// Marks a pending publish as returned by the broker.

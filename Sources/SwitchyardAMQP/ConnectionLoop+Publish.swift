@@ -46,7 +46,7 @@ extension ConnectionLoop {
             return
         }
         if state.confirmMode {
-            state.awaitConfirm(waiter)
+            state.awaitConfirm(waiter, deadline: configuration.confirmTimeout.map { ContinuousClock.now + $0 })
         } else {
             awaitWrite(waiter)
         }

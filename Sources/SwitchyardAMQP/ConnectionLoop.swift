@@ -60,6 +60,8 @@ final class ConnectionLoop: @unchecked Sendable {
     let outgoing = OutgoingFrames()
     /// Publishes without confirms, told when their frames are written.
     private var awaitingWrite: [PublishWaiter] = []
+    /// When the loop next looks for publishes past the confirm timeout.
+    private var nextConfirmExpiry = ContinuousClock.now
 
     init(configuration: AMQPConnection.Configuration) {
         self.configuration = configuration
@@ -148,6 +150,7 @@ final class ConnectionLoop: @unchecked Sendable {
                 tearDown(failure)
                 break
             }
+            if let timeout = configuration.confirmTimeout { expireConfirms(timeout) }
             if !worked && read == 0 {
                 waitForActivity()
             }
@@ -239,6 +242,20 @@ final class ConnectionLoop: @unchecked Sendable {
             writeFrames()
             if let failure, connection != nil { tearDown(failure) }
             body(self)
+        }
+    }
+
+    /// How often the loop looks for publishes past the confirm timeout, at most (it also
+    /// sleeps at most a quarter of a second).
+    private static let confirmExpiryInterval = Duration.milliseconds(50)
+
+    /// Fails the publishes that waited longer than `timeout` for their confirm.
+    private func expireConfirms(_ timeout: Duration) {
+        let now = ContinuousClock.now
+        guard now >= nextConfirmExpiry else { return }
+        nextConfirmExpiry = now + Self.confirmExpiryInterval
+        for state in channels.values where state.confirmMode {
+            state.expireConfirms(at: now, timeout: timeout)
         }
     }
 

@@ -49,7 +49,8 @@ struct IngressCommand: AsyncParsableCommand {
         let acceptancePool = PostgresPool(configuration: .init(
             url: configuration.databaseURL, maxConnections: 8, acquireTimeout: acquireTimeout,
             sessionSettings: PostgresPool.acceptanceSettings))
-        let publisher = BrokerPublisher(configuration: configuration.amqp)
+        let publisher = BrokerPublisher(
+            configuration: configuration.amqp, confirmTimeout: .seconds(ingress.publishConfirmTimeout))
         let liveUpdates = LiveUpdateHub(
             databaseURL: configuration.databaseURL, heartbeat: .seconds(ingress.sseHeartbeat), logger: logger)
         let consoleConfiguration = try ConsoleConfiguration()

@@ -66,13 +66,20 @@ extension BrokerPublisher {
 extension APIError {
     /// The answer to a publish the broker did not confirm: 422 `invalid_message` for a message
     /// AMQP can't encode (nothing was sent; the shared connection is unaffected), 503
-    /// `unroutable` when no queue takes the event, else 503 `unavailable`.
+    /// `unroutable` when no queue takes the event, else 503 `unavailable` (also when the
+    /// confirm did not come within `SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT`: the broker may take
+    /// the message later, and a retry publishes it again with the same message id, which
+    /// consumers' inboxes absorb).
     static func refusedPublish(_ error: AMQPError) -> APIError {
         switch error.code {
         case .invalidMessage:
             APIError(.unprocessableContent, "invalid_message", "the event can't be sent over AMQP: \(error.message)")
         case .unroutable:
             APIError(.serviceUnavailable, "unroutable", "no queue takes the event (is the topology applied?)", retryAfter: 30)
+        case .confirmTimeout:
+            APIError(
+                .serviceUnavailable, "unavailable", "the broker did not confirm the event in time; nothing was accepted, retry later",
+                retryAfter: 5)
         default:
             APIError.unavailable("the broker")
         }

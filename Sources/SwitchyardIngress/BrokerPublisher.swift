@@ -29,9 +29,14 @@ public actor BrokerPublisher: Service {
     /// - Parameters:
     ///   - configuration: The broker's connection settings (one node or a cluster's nodes).
     ///   - resendWindow: How long a publish whose connection was lost keeps being sent again.
-    public init(configuration: AMQPConnection.Configuration, resendWindow: Duration = .seconds(10)) {
+    ///   - confirmTimeout: How long a publish waits for its confirm before it fails with
+    ///     ``AMQPError/Code/confirmTimeout`` (not sent again: the broker has it or will drop it).
+    public init(
+        configuration: AMQPConnection.Configuration, resendWindow: Duration = .seconds(10), confirmTimeout: Duration = .seconds(5)
+    ) {
         var configuration = configuration
         configuration.connectionName = "switchyard ingress"
+        configuration.confirmTimeout = confirmTimeout
         self.configuration = configuration
         self.resendWindow = resendWindow
     }

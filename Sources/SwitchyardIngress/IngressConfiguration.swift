@@ -40,6 +40,11 @@ public struct IngressConfiguration: Sendable {
     /// Seconds a request waits for a database connection before it is answered 503 with
     /// `Retry-After` (`SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT`, default 5).
     public var databaseAcquireTimeout: Int
+    /// Seconds a request waits for the broker to confirm its events before it is answered 503
+    /// `unavailable` with `Retry-After` and its receipt or idempotency key is rolled back
+    /// (`SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT`, default 5): a broker under a resource alarm reads
+    /// nothing from publishers.
+    public var publishConfirmTimeout: Int
     /// Whether tenants' keys may send the diagnostic `probe.run` (`SWITCHYARD_ALLOW_PROBE_EVENTS=1`;
     /// default off).
     public var allowProbeEvents: Bool
@@ -61,6 +66,7 @@ public struct IngressConfiguration: Sendable {
         sseHeartbeat = try variables.integer("SWITCHYARD_SSE_HEARTBEAT", default: 15, in: 1...300)
         idleTimeout = try HTTPIdleTimeout.seconds(variables)
         databaseAcquireTimeout = try variables.integer("SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT", default: 5, in: 1...300)
+        publishConfirmTimeout = try variables.integer("SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT", default: 5, in: 1...300)
         allowProbeEvents = try variables.flag("SWITCHYARD_ALLOW_PROBE_EVENTS", default: false)
         var webhooks: [WebhookSource: WebhookSettings] = [:]
         for source in WebhookSource.allCases {

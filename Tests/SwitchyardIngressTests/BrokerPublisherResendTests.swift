@@ -16,7 +16,8 @@ import Testing
         let setup = try await AMQPConnection.connect(url: vhost.amqpURL)
         let channel = try await setup.openChannel()
         try await channel.declareQueue(queue, arguments: ["x-queue-type": "quorum"])
-        let publisher = BrokerPublisher(configuration: try AMQPConnection.Configuration(url: vhost.amqpURL))
+        // 20,000 publishes laid out at once: their confirms may take longer than the ingress's timeout.
+        let publisher = BrokerPublisher(configuration: try AMQPConnection.Configuration(url: vhost.amqpURL), confirmTimeout: .seconds(120))
         #expect(await publisher.publishEach([Self.message(queue, "warm-up")]).allSatisfy { (try? $0.get()) != nil })
         var first: [String] = []
         try await eventually("the publisher's connection to be listed", timeout: .seconds(30)) {

@@ -10,6 +10,7 @@ import Testing
         let configuration = try IngressConfiguration(environment: ["SWITCHYARD_WEBHOOK_SECRET_TAVUS": "\(IngressHarness.secret), \(IngressHarness.rotatedSecret)"])
         #expect(configuration.port == 8080)
         #expect(configuration.bodyLimit == 256 * 1024)
+        #expect(configuration.publishConfirmTimeout == 5)
         #expect(configuration.webhooks[.tavus]?.verifier != nil)
         #expect(configuration.webhooks[.kiro]?.verifier == nil, "no secret: the source is refused")
         #expect(configuration.webhooks[.kiro]?.tenantName == "default")
@@ -34,6 +35,8 @@ import Testing
         ("SWITCHYARD_WEBHOOK_SECRET_KIRO", " , "),
         ("SWITCHYARD_HTTP_PORT", "eighty"),
         ("SWITCHYARD_HTTP_BODY_LIMIT", "0"),
+        ("SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT", "0"),
+        ("SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT", "5s"),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", " "),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", "acme corp"),
         ("SWITCHYARD_WEBHOOK_TENANT_KIRO", "-acme"),

@@ -70,6 +70,46 @@ import Testing
         }
     }
 
+    /// A broker that takes nothing (a memory alarm) holds no webhook longer than
+    /// `SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT`: the answer is a 503 with `Retry-After` and the
+    /// receipt is rolled back. The vendor's retry after the alarm is accepted; the copy the
+    /// broker took late carries the same message id, which consumers' inboxes absorb.
+    @Test func aBrokerThatConfirmsNothingIsA503AfterTheConfirmTimeoutAndTheRetryIsAccepted() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "1"])
+            let warm = try await ingress.webhook(body: Self.conversationEnded, id: "wh-warm")
+            #expect(warm.status == 200, "\(warm.bodyText)")
+
+            let stalled = Self.conversationEnded.replacingOccurrences(of: "conv-1", with: "conv-stalled")
+            let (refused, waited) = try await ServicesControl.whileBrokerBlocksPublishers {
+                let started = ContinuousClock.now
+                let answer = try await ingress.webhook(body: stalled, id: "wh-stalled", timeout: .seconds(30))
+                return (answer, ContinuousClock.now - started)
+            }
+            #expect(refused.status == 503, "\(refused.bodyText)")
+            #expect(refused.errorCode == "unavailable", "\(refused.bodyText)")
+            #expect(refused.bodyText.contains("did not confirm"), "\(refused.bodyText)")
+            #expect(refused.header("Retry-After") == "5")
+            #expect(waited >= .seconds(1) && waited < .seconds(6), "answered after \(waited)")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-stalled'") == 0)
+
+            let retried = try await ingress.webhook(body: stalled, id: "wh-stalled")
+            #expect(retried.status == 200, "\(retried.bodyText)")
+            #expect(retried.json["status"] as? String == "accepted")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-stalled'") == 1)
+            // Confirms come in publish order: the late copy was taken before the retry's.
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            var ids: [String] = []
+            while let message = try await channel.get(queue: "sy.work.analysis", autoAck: true) {
+                ids.append(message.properties.messageID ?? "none")
+            }
+            #expect(ids == ["wh-warm", "wh-stalled", "wh-stalled"])
+            await connection.close()
+            await ingress.client.shutdown()
+        }
+    }
+
     /// The 200 goes out once the broker has confirmed the event, without waiting for the
     /// receipt's `COMMIT` to return: a deferred trigger holds that commit on a lock the test owns.
     @Test func theAnswerWaitsForTheConfirmNotForTheReceiptsCommit() async throws {
