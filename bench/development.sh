@@ -12,13 +12,13 @@
 #   BUILD=0 BIN=/tmp/old bench/development.sh  another build's executables (switchyard and
 #                                             SwitchyardBench in the folder BIN), for A/B runs
 #   QUEUES=classic bench/development.sh    the fleet on a copy of the topology with classic
-#                                             queues (vhost switchyard-classic): a departure from
+#                                             queues (in the run's own vhost): a departure from
 #                                             the design, to tell the fleet's cost from the
 #                                             quorum queues' (default QUEUES=quorum)
 #
 # One ingress and one worker (`work analysis planning`, CLI defaults) on the private servers of
-# scripts/services (started if needed), in a database of the run's own (development_bench_<time>,
-# dropped at the end): switchyard as the container image ships it
+# scripts/services (started if needed), in a database and a vhost of the run's own
+# (development_bench_<time>, development_bench_<queues>_<time>, dropped at the end): switchyard as the container image ships it
 # (scripts/build-release), SwitchyardBench a release build in .build-bench. Two phases, each with
 # its own conversation ids (signed conversation_ended webhooks with a realistic transcript, from
 # SwitchyardBench ingress-load), after WARMUP (200) conversations at RATE that are not measured
@@ -49,18 +49,16 @@ anchors_build switchyard SwitchyardBench
 case "$QUEUES" in quorum|classic) ;; *) log "QUEUES: want quorum or classic, got '$QUEUES'"; exit 2 ;; esac
 scripts/services up >&2
 eval "$(scripts/services env)"
-# A database of the run's own, dropped at the end: the figures don't depend on the rows that
-# earlier runs (or the demo) left in scripts/services' database, as on a fresh machine.
+# A database and a broker vhost of the run's own, dropped at the end: the figures don't depend
+# on the rows that earlier runs (or the demo) left in scripts/services' database, or on messages
+# other tools left in its queues, as on a fresh machine.
 bench_database development_bench
-INGRESS="" WORKER="" TCPDUMP="" VHOST=/
-trap 'kill ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} 2>/dev/null || true; scripts/services rabbitmqctl -q purge_queue -p "$VHOST" sy.work.build >/dev/null 2>&1 || true; bench_drop_database' EXIT
+bench_vhost "development_bench_$QUEUES"
+INGRESS="" WORKER="" TCPDUMP=""
+trap 'kill ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} ${TCPDUMP:+"$TCPDUMP"} 2>/dev/null || true; wait ${INGRESS:+"$INGRESS"} ${WORKER:+"$WORKER"} 2>/dev/null || true; bench_drop_vhost; bench_drop_database' EXIT
 if [ "$QUEUES" = classic ]; then
-  VHOST=switchyard-classic
   export SWITCHYARD_TOPOLOGY_FILE=/tmp/development-bench-classic-topology.yaml
   classic_topology "$ROOT/topology/switchyard.yaml" "$SWITCHYARD_TOPOLOGY_FILE"
-  scripts/services rabbitmqctl -q list_vhosts | grep -qx "$VHOST" || scripts/services rabbitmqctl -q add_vhost "$VHOST" >&2
-  scripts/services rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' >&2
-  export SWITCHYARD_AMQP_URL="${SWITCHYARD_AMQP_URL%/*}/$VHOST"
 fi
 "$SWITCHYARD" migrate >&2
 "$SWITCHYARD" topology apply >&2

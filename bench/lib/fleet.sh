@@ -6,6 +6,7 @@
 
 PIDS=()
 BENCH_DB=""
+BENCH_VHOST=""
 
 # bench_build: builds switchyard (release, .build-bench); sets BIN. With BUILD=0 and BIN set
 # (a folder holding another build's switchyard), runs that build instead, for A/B runs.
@@ -20,12 +21,13 @@ bench_build() {
 }
 
 # bench_servers [NAME]: the private servers up and their environment; with NAME, a database
-# NAME_<time> of the benchmark's own (no earlier run's rows or their vacuuming in the figures;
-# bench_stop drops it) in SWITCHYARD_DATABASE_URL. Then the migrations and the topology.
+# and a broker vhost NAME_<time> of the benchmark's own (no earlier run's rows or their
+# vacuuming, and no message another tool left in a queue, in the figures; bench_stop drops
+# both) in SWITCHYARD_DATABASE_URL and SWITCHYARD_AMQP_URL. Then the migrations and the topology.
 bench_servers() {
   scripts/services up >&2
   eval "$(scripts/services env)"
-  [ -z "${1:-}" ] || bench_database "$1"
+  [ -z "${1:-}" ] || { bench_database "$1"; bench_vhost "$1"; }
   "$BIN/switchyard" migrate >&2
   "$BIN/switchyard" topology apply >&2
 }
@@ -42,6 +44,23 @@ bench_database() {
 bench_drop_database() {
   [ -z "$BENCH_DB" ] || scripts/services psql -q -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >&2 || true
   BENCH_DB=""
+}
+
+# bench_vhost NAME: a broker vhost NAME_<time> of the benchmark's own on the private servers
+# (their environment loaded), in SWITCHYARD_AMQP_URL and BENCH_VHOST; bench_drop_vhost deletes
+# it with its queues. Messages other tools left in scripts/services' queues (a profiling run's
+# webhooks, say) would otherwise reach the benchmark's workers first.
+bench_vhost() {
+  BENCH_VHOST="$1_$(date +%s)"
+  scripts/services rabbitmqctl -q add_vhost "$BENCH_VHOST" >&2
+  scripts/services rabbitmqctl -q set_permissions -p "$BENCH_VHOST" guest '.*' '.*' '.*' >&2
+  export SWITCHYARD_AMQP_URL="${SWITCHYARD_AMQP_URL%/*}/$BENCH_VHOST"
+}
+
+# bench_drop_vhost: deletes the benchmark's own vhost, if it made one (queues and all).
+bench_drop_vhost() {
+  [ -z "$BENCH_VHOST" ] || scripts/services rabbitmqctl -q delete_vhost "$BENCH_VHOST" >&2 || true
+  BENCH_VHOST=""
 }
 
 # bench_tenant PREFIX: a tenant PREFIX<time> and an API key; sets RUN, TENANT and KEY.
@@ -65,6 +84,7 @@ bench_stop() {
   wait 2>/dev/null || true
   PIDS=()
   bench_drop_database
+  bench_drop_vhost
 }
 
 # sql STATEMENT: one value (or rows, unaligned) from the benchmark's database.
