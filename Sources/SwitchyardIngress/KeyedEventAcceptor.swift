@@ -96,7 +96,9 @@ struct KeyedEventAcceptor: Sendable {
         await AcceptanceGroup.accept(
             requests, by: \.id, what: "event requests' idempotency keys", on: pool, answers: answers, logger: logger,
             startingWith: keyInsert,
-            record: { owners, inserted, connection in try await record(owners, inserted: inserted, publisher: publisher, on: connection) },
+            record: { owners, inserted, connection in
+                try await record(owners, inserted: inserted, publisher: publisher, logger: logger, on: connection)
+            },
             answer: { claims, request in claims[request.id]?.answer(request) ?? .failure(APIError.unavailable("the database")) })
     }
 
@@ -118,9 +120,10 @@ struct KeyedEventAcceptor: Sendable {
     }
 
     /// Inside the transaction, the keys inserted: read the claims of the known ones, publish
-    /// the fresh requests' events, delete the keys of the requests the broker refused.
+    /// the fresh requests' events, delete the keys of the requests the broker refused (logged).
     private static func record(
-        _ requests: [Request], inserted: PostgresRows, publisher: BrokerPublisher, on connection: isolated PostgresConnection
+        _ requests: [Request], inserted: PostgresRows, publisher: BrokerPublisher, logger: Logger,
+        on connection: isolated PostgresConnection
     ) async throws -> [KeyID: Claim] {
         let fresh = Set(try inserted.map {
             KeyID(tenantID: try $0.decode(String.self, at: 0), scope: try $0.decode(String.self, at: 1), key: try $0.decode(String.self, at: 2))
@@ -148,6 +151,7 @@ struct KeyedEventAcceptor: Sendable {
         let outcomes = messages.isEmpty ? [] : await publisher.publishEach(messages)
         var outcome = outcomes.makeIterator()
         var refused: [KeyID] = []
+        var firstRefusal: AMQPError?
         for request in publishing {
             var failure: AMQPError?
             for _ in request.messages {
@@ -157,12 +161,16 @@ struct KeyedEventAcceptor: Sendable {
             }
             if let failure {
                 refused.append(request.id)
+                firstRefusal = firstRefusal ?? failure
                 claims[request.id] = Claim(requestHash: request.key.requestHash, outcome: .failure(APIError.refusedPublish(failure)))
             } else {
                 claims[request.id] = Claim(requestHash: request.key.requestHash, outcome: .success(request.answer))
             }
         }
-        if !refused.isEmpty {
+        if let firstRefusal {
+            logger.warning(
+                "keyed events not accepted: the broker refused or did not confirm their events",
+                metadata: ["count": "\(refused.count)", "error": "\(firstRefusal)"])
             try connection.execute(
                 """
                 DELETE FROM idempotency_keys i USING jsonb_to_recordset($1::jsonb) AS k(tenant_id uuid, scope text, key text)

@@ -80,7 +80,9 @@ struct WebhookAcceptor: Sendable {
     ) async {
         await AcceptanceGroup.accept(
             webhooks, by: \.key, what: "webhooks' receipts", on: pool, answers: answers, logger: logger, startingWith: receiptInsert,
-            record: { owners, inserted, connection in try await record(owners, inserted: inserted, publisher: publisher, on: connection) },
+            record: { owners, inserted, connection in
+                try await record(owners, inserted: inserted, publisher: publisher, logger: logger, on: connection)
+            },
             answer: { results, webhook in results[webhook.key] ?? .failure(APIError.unavailable("the database")) })
     }
 
@@ -102,9 +104,10 @@ struct WebhookAcceptor: Sendable {
     }
 
     /// Inside the transaction, the receipts inserted: answer the known ones from their rows,
-    /// publish the fresh events, delete the receipts of the events the broker refused.
+    /// publish the fresh events, delete the receipts of the events the broker refused (logged).
     private static func record(
-        _ webhooks: [Webhook], inserted: PostgresRows, publisher: BrokerPublisher, on connection: isolated PostgresConnection
+        _ webhooks: [Webhook], inserted: PostgresRows, publisher: BrokerPublisher, logger: Logger,
+        on connection: isolated PostgresConnection
     ) async throws -> [Key: Result<String, APIError>] {
         let fresh = Set(try inserted.map { Key(source: try $0.decode(String.self, at: 0), webhookID: try $0.decode(String.self, at: 1)) })
 
@@ -123,6 +126,7 @@ struct WebhookAcceptor: Sendable {
 
         let publishing = webhooks.filter { fresh.contains($0.key) }
         var refused: [Key] = []
+        var firstRefusal: AMQPError?
         let messages = publishing.compactMap(\.message)
         let outcomes = messages.isEmpty ? [] : await publisher.publishEach(messages)
         var outcome = outcomes.makeIterator()
@@ -136,10 +140,14 @@ struct WebhookAcceptor: Sendable {
             case .success: results[key] = .success(webhook.answer)
             case .failure(let error):
                 refused.append(key)
+                firstRefusal = firstRefusal ?? error
                 results[key] = .failure(APIError.refusedPublish(error))
             }
         }
-        if !refused.isEmpty {
+        if let firstRefusal {
+            logger.warning(
+                "webhooks not accepted: the broker refused or did not confirm their events",
+                metadata: ["count": "\(refused.count)", "error": "\(firstRefusal)"])
             try connection.execute(
                 """
                 DELETE FROM webhook_receipts w USING jsonb_to_recordset($1::jsonb) AS k(source text, webhook_id text)

@@ -92,6 +92,10 @@ import Testing
             #expect(refused.header("Retry-After") == "5")
             #expect(waited >= .seconds(1) && waited < .seconds(6), "answered after \(waited)")
             #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-stalled'") == 0)
+            try await eventually("the refusal to be logged", timeout: .seconds(10)) {
+                fleet.logs().contains("webhooks not accepted: the broker refused or did not confirm their events")
+                    && fleet.logs().contains("confirmTimeout")
+            }
 
             let retried = try await ingress.webhook(body: stalled, id: "wh-stalled")
             #expect(retried.status == 200, "\(retried.bodyText)")
