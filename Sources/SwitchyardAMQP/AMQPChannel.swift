@@ -40,7 +40,7 @@ public final class AMQPChannel: Sendable {
         let number = number
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             do {
-                try loop.submit(.publish(channel: number, message: message, waiter: .single(continuation)))
+                try loop.submit(.publish(channel: number, message: message, waiter: .single(continuation), deadline: loop.confirmDeadline()))
             } catch {
                 continuation.resume(throwing: error)
             }
@@ -89,7 +89,7 @@ public final class AMQPChannel: Sendable {
         guard !messages.isEmpty else { return outcomes([]) }
         let batch = PublishBatch(count: messages.count, outcomes: outcomes)
         do throws(AMQPError) {
-            try loop.submit(.publishBatch(channel: number, messages: messages, batch: batch))
+            try loop.submit(.publishBatch(channel: number, messages: messages, batch: batch, deadline: loop.confirmDeadline()))
         } catch {
             for index in messages.indices { batch.complete(index, with: .failure(error)) }
         }

@@ -33,9 +33,11 @@ extension AMQPConnection {
         /// ``AMQPDelivery/omittedBodySize``, so that no producer can make a consumer hold more
         /// than its prefetch times this limit.
         public var messageLimit = Self.defaultMessageLimit
-        /// How long a publish on a confirm channel waits for the broker's ack or nack before it
-        /// fails with ``AMQPError/Code/confirmTimeout`` (noticed within about a quarter of a
-        /// second after it); nil waits as long as the connection lives. A broker under a
+        /// How long a publish on a confirm channel waits, from its hand-over, for the broker's
+        /// ack or nack before it fails with ``AMQPError/Code/confirmTimeout`` (noticed within
+        /// about a quarter of a second after it, also while the loop waits for a broker that
+        /// reads nothing to take its bytes; a publish not yet written then fails without being
+        /// sent); nil waits as long as the connection lives. A broker under a
         /// resource alarm reads nothing from publishers, and one that is overloaded can take
         /// tens of seconds: a caller that answers someone (the ingress) needs a bound. The
         /// broker may still take a message that timed out, so publish with a message id that

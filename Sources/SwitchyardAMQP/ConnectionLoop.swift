@@ -9,10 +9,12 @@ import Synchronization
 
 /// Work handed to the loop thread.
 enum LoopCommand: Sendable {
-    /// Publish one message; the waiter hears the broker's confirm (or the write, without confirms).
-    case publish(channel: UInt16, message: AMQPOutgoingMessage, waiter: PublishWaiter)
+    /// Publish one message; the waiter hears the broker's confirm (or the write, without
+    /// confirms). `deadline`: when it fails with `confirmTimeout` unless confirmed (the
+    /// connection's confirm timeout from the hand-over; nil: never).
+    case publish(channel: UInt16, message: AMQPOutgoingMessage, waiter: PublishWaiter, deadline: ContinuousClock.Instant?)
     /// Publish messages in order; each outcome goes to its slot of the batch.
-    case publishBatch(channel: UInt16, messages: [AMQPOutgoingMessage], batch: PublishBatch)
+    case publishBatch(channel: UInt16, messages: [AMQPOutgoingMessage], batch: PublishBatch, deadline: ContinuousClock.Instant?)
     /// Settle a delivery.
     case settle(channel: UInt16, deliveryTag: UInt64, settlement: Settlement)
     /// Run a closure on the loop thread (RPCs: declares, consume, get, close, ...), after the
@@ -127,6 +129,11 @@ final class ConnectionLoop: @unchecked Sendable {
         }
     }
 
+    /// When a publish handed over now times out unconfirmed: nil without a confirm timeout.
+    func confirmDeadline() -> ContinuousClock.Instant? {
+        configuration.confirmTimeout.map { ContinuousClock.now + $0 }
+    }
+
     /// Whether the connection is still usable.
     var isOpen: Bool {
         shared.withLock { $0.closed == nil }
@@ -191,9 +198,16 @@ final class ConnectionLoop: @unchecked Sendable {
 
     /// Writes the frames laid out so far with one `send`; a failure ends the connection.
     func writeFrames() {
-        guard !outgoing.isEmpty, let socket else { return }
+        // After a failed write the connection is being given up: nothing more goes out.
+        guard failure == nil, !outgoing.isEmpty, let socket else { return }
         do throws(AMQPError) {
-            try outgoing.write(to: socket, timeout: .seconds(max(30, configuration.heartbeat * 2)))
+            // While the broker takes nothing (a resource alarm), publishes keep their deadlines:
+            // the loop can't run its turns, so it expires them between waits for room.
+            try outgoing.write(to: socket, timeout: .seconds(max(30, configuration.heartbeat * 2))) {
+                guard let timeout = configuration.confirmTimeout else { return }
+                expireConfirms(timeout)
+                expireQueuedPublishes(timeout)
+            }
         } catch {
             failure = failure ?? closeLeftUnread() ?? error
             return
@@ -229,11 +243,11 @@ final class ConnectionLoop: @unchecked Sendable {
 
     private func execute(_ command: LoopCommand) {
         switch command {
-        case .publish(let channel, let message, let waiter):
-            publish(message, on: channel, waiter: waiter)
-        case .publishBatch(let channel, let messages, let batch):
+        case .publish(let channel, let message, let waiter, let deadline):
+            publish(message, on: channel, waiter: waiter, deadline: deadline)
+        case .publishBatch(let channel, let messages, let batch, let deadline):
             for (index, message) in messages.enumerated() {
-                publish(message, on: channel, waiter: .batch(batch, index: index))
+                publish(message, on: channel, waiter: .batch(batch, index: index), deadline: deadline)
             }
         case .settle(let channel, let tag, let settlement):
             settle(tag, settlement, on: channel)
@@ -256,6 +270,36 @@ final class ConnectionLoop: @unchecked Sendable {
         nextConfirmExpiry = now + Self.confirmExpiryInterval
         for state in channels.values where state.confirmMode {
             state.expireConfirms(at: now, timeout: timeout)
+        }
+    }
+
+    /// Fails the publishes handed over but not yet laid out whose deadline has passed: they
+    /// were never sent. They wait only while the loop is stuck in a write; each turn takes all.
+    private func expireQueuedPublishes(_ timeout: Duration) {
+        let now = ContinuousClock.now
+        let expired = shared.withLock { shared -> [LoopCommand] in
+            var expired: [LoopCommand] = []
+            shared.commands.removeAll { command in
+                switch command {
+                case .publish(_, _, _, let deadline?) where deadline <= now, .publishBatch(_, _, _, let deadline?) where deadline <= now:
+                    expired.append(command)
+                    return true
+                default:
+                    return false
+                }
+            }
+            return expired
+        }
+        let error = Self.notSent(timeout)
+        for command in expired {
+            switch command {
+            case .publish(_, _, let waiter, _):
+                waiter.resolve(.failure(error))
+            case .publishBatch(_, let messages, let batch, _):
+                for index in messages.indices { batch.complete(index, with: .failure(error)) }
+            case .settle, .perform:
+                break
+            }
         }
     }
 

@@ -21,6 +21,8 @@ final class OutgoingFrames {
     private static let methodRoom = 1024
     /// What the buffer shrinks back to after a large message went out.
     private static let keptCapacity = 64 * 1024
+    /// The longest wait for room between calls of a write's `whileWaiting`.
+    private static let waitSlice = Duration.milliseconds(250)
 
     private var storage: UnsafeMutableRawPointer
     private var capacity: Int
@@ -117,16 +119,20 @@ final class OutgoingFrames {
     /// - Parameter timeout: The longest wait for room before the connection is given up (a
     ///   broker that blocks a publishing connection that long, under a memory or disk alarm,
     ///   ends it too; rabbitmq-c would have waited as long as heartbeats kept arriving).
+    /// - Parameter whileWaiting: Called every quarter of a second while the socket takes
+    ///   nothing (the loop's turns can't run meanwhile).
     /// - Throws: ``AMQPError`` `connectionClosed` when the socket fails or takes nothing for
     ///   `timeout`; what was not written is discarded.
-    func write(to socket: Int32, timeout: Duration) throws(AMQPError) {
+    func write(to socket: Int32, timeout: Duration, whileWaiting: () -> Void = {}) throws(AMQPError) {
         guard count > 0 else { return }
         defer { discard() }
         var offset = 0
+        var waitingSince: ContinuousClock.Instant?
         while offset < count {
             let sent = send(socket, storage + offset, count - offset, Int32(MSG_NOSIGNAL))
             if sent > 0 {
                 offset += sent
+                waitingSince = nil
                 continue
             }
             let code = errno
@@ -136,14 +142,27 @@ final class OutgoingFrames {
                     .connectionClosed, "writing to the broker: \(String(cString: strerror(code)))",
                     libraryStatus: AMQP_STATUS_SOCKET_ERROR.rawValue)
             }
-            var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-            let milliseconds = Int32(clamping: timeout.components.seconds * 1000)
-            let ready = poll(&descriptor, 1, milliseconds)
-            if ready < 0 && errno == EINTR { continue }
-            guard ready > 0 else {
+            let now = ContinuousClock.now
+            let since = waitingSince ?? now
+            waitingSince = since
+            let left = since + timeout - now
+            guard left > .zero else {
                 throw AMQPError(
                     .connectionClosed, "writing to the broker: it took no bytes for \(timeout.components.seconds) s",
                     libraryStatus: AMQP_STATUS_SOCKET_ERROR.rawValue)
+            }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+            let wait = min(left, Self.waitSlice)
+            let ready = poll(&descriptor, 1, Int32((wait / .milliseconds(1)).rounded(.up)))
+            if ready < 0 {
+                let code = errno
+                guard code == EINTR else {
+                    throw AMQPError(
+                        .connectionClosed, "waiting to write to the broker: \(String(cString: strerror(code)))",
+                        libraryStatus: AMQP_STATUS_SOCKET_ERROR.rawValue)
+                }
+            } else if ready == 0 {
+                whileWaiting()
             }
         }
         writes += 1

@@ -73,6 +73,64 @@ import Testing
         await admin.close()
         await connection.close()
     }
+
+    /// Long enough under the alarm that the sockets' buffers fill, the loop waits in its write
+    /// and runs no turns. A publish handed over meanwhile still fails at its deadline, without
+    /// ever being sent; so do the rest of the large batch the write stopped in, once it goes on.
+    @Test func publishesTimeOutWhileTheLoopWaitsInAWriteAndOnesNotYetSentNeverAre() async throws {
+        let name = TestEnvironment.uniqueName("confirm-timeout-stuck")
+        let connection = try await connectToTestBroker(name: name, confirmTimeout: .seconds(1))
+        let channel = try await connection.openChannel(confirms: true)
+        let queue = try await makeQueue(channel)
+        let large = [UInt8](repeating: 7, count: 1 << 20)
+        let (outcomes, delivered) = AsyncStream<[Result<Void, AMQPError>]>.makeStream()
+
+        let (queued, waited) = try await ServicesControl.whileBrokerBlocksPublishers {
+            () async throws -> (AMQPError?, Duration) in
+            // Far more than the sockets' buffers hold: the loop stays inside a write of these.
+            let messages = (0..<48).map { _ in AMQPOutgoingMessage(exchange: "", routingKey: queue, body: large) }
+            channel.publish(messages) { delivered.yield($0); delivered.finish() }
+            let deadline = Date().addingTimeInterval(30)
+            while !(try ServicesControl.script("services", ["rabbitmqctl", "list_connections", "client_properties", "state"])
+                .split(separator: "\n").contains { $0.contains(name) && $0.hasSuffix("blocked") }) {
+                try #require(Date() < deadline, "the broker did not block the publisher")
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let started = ContinuousClock.now
+            do {
+                try await channel.publish(Array("queued".utf8), exchange: "", routingKey: queue)
+                return (nil, .zero)
+            } catch let error as AMQPError {
+                return (error, ContinuousClock.now - started)
+            }
+        }
+        let notSent = try #require(queued, "the queued publish was confirmed under the alarm")
+        #expect(notSent.code == .confirmTimeout && notSent.message.contains("not sent"), "\(notSent)")
+        #expect(waited < .seconds(5), "waited \(waited), not the write's 30 s")
+
+        // The alarm lifted, the write goes on; every publish of the batch has failed by then.
+        var written: [Result<Void, AMQPError>] = []
+        for await results in outcomes { written = results }
+        #expect(written.count == 48)
+        #expect(written.allSatisfy { if case .failure(let error) = $0 { error.code == .confirmTimeout } else { false } })
+        #expect(connection.isOpen)
+        try await channel.publish(Array("after".utf8), exchange: "", routingKey: queue)
+
+        // The broker took what had been written, the rest of the batch never went out, and
+        // neither did the queued publish.
+        let admin = try await connectToTestBroker(name: "confirm-timeout-stuck-admin")
+        let adminChannel = try await admin.openChannel()
+        var bodies: [Int: Int] = [:]
+        while let message = try await adminChannel.get(queue: queue, autoAck: true) {
+            bodies[message.body.count, default: 0] += 1
+        }
+        #expect(bodies[5] == 1, "\"after\"")
+        #expect(bodies[6] == nil, "\"queued\" was never sent")
+        #expect((1..<48).contains(bodies[1 << 20] ?? 0), "some of the batch was written, not all: \(bodies)")
+        try await adminChannel.deleteQueue(queue)
+        await admin.close()
+        await connection.close()
+    }
 }
 
 /// What each publish of ``ConfirmTimeoutTests`` heard, by its number.

@@ -86,7 +86,7 @@ extension OutgoingFramesTests {
             do throws(AMQPError) {
                 try connection.loop.submit(.perform { loop in
                     if let socket = loop.socket { _ = shutdown(socket, Int32(SHUT_WR)) }
-                    loop.publish(message, on: number, waiter: .batch(batch, index: 0))
+                    loop.publish(message, on: number, waiter: .batch(batch, index: 0), deadline: nil)
                 })
             } catch {
                 batch.complete(0, with: .failure(error))
