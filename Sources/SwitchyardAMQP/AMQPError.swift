@@ -62,6 +62,16 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         self.libraryStatus = libraryStatus
     }
 
+    /// A publish that outlived the connection's confirm timeout: written and unconfirmed
+    /// (`sent`; the broker may still take it), or never written.
+    static func confirmTimedOut(after timeout: Duration, sent: Bool) -> AMQPError {
+        AMQPError(
+            .confirmTimeout,
+            sent
+                ? "the broker did not confirm the publish within \(timeout) (a resource alarm, or overloaded?)"
+                : "the broker took nothing for \(timeout), so the publish was not sent (a resource alarm, or overloaded?)")
+    }
+
     public var description: String {
         var text = "AMQP \(code): \(message)"
         if let replyCode, !message.hasPrefix(String(replyCode)) {

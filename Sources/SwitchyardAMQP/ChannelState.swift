@@ -56,27 +56,28 @@ final class ChannelState {
 
     /// Records a publish that awaits its confirm.
     /// - Parameter deadline: When it times out unconfirmed; publishes are recorded in the order
-    ///   of their deadlines, which ``expireConfirms(at:timeout:)`` relies on.
+    ///   of their deadlines, which ``expireConfirms(at:failingWith:)`` relies on.
     func awaitConfirm(_ waiter: PublishWaiter, deadline: ContinuousClock.Instant? = nil) {
         if pending.isEmpty { pendingBase = nextPublishSequence }
         pending.append(PendingConfirm(waiter: waiter, deadline: deadline))
         nextPublishSequence += 1
     }
 
-    /// Fails the publishes whose deadline has passed with ``AMQPError/Code/confirmTimeout`` and
-    /// forgets them: a late ack or nack for one finds nothing and is ignored.
+    /// Fails the publishes whose deadline has passed with `error` and forgets them: a late ack
+    /// or nack for one finds nothing and is ignored.
     /// - Parameters:
     ///   - now: The time to compare deadlines with.
-    ///   - timeout: The connection's confirm timeout, for the message.
-    func expireConfirms(at now: ContinuousClock.Instant, timeout: Duration) {
-        // Deadlines grow with sequence numbers, so the expired publishes lead the queue (some
-        // of them confirmed out of order already: `nil`).
+    ///   - error: Their failure (``AMQPError/Code/confirmTimeout``).
+    func expireConfirms(at now: ContinuousClock.Instant, failingWith error: AMQPError) {
+        // Deadlines grow with sequence numbers, so the expired publishes lead the queue, some
+        // of them confirmed out of order already (`nil`).
         while let first = pending.first {
-            if let entry = first, !(entry.deadline.map { $0 <= now } ?? false) { return }
+            if let entry = first {
+                guard let deadline = entry.deadline, deadline <= now else { return }
+            }
             pending.removeFirst()
             pendingBase += 1
-            first?.waiter.resolve(.failure(AMQPError(
-                .confirmTimeout, "the broker did not confirm the publish within \(timeout) (a resource alarm, or overloaded?)")))
+            first?.waiter.resolve(.failure(error))
         }
     }
 

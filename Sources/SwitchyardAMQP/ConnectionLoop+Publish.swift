@@ -13,8 +13,8 @@ extension ConnectionLoop {
 
     /// Lays out one `basic.publish`. With confirms on, the waiter hears the broker's ack, nack
     /// or return later (or `confirmTimeout` past `deadline`); without, it hears that the frames
-    /// were written. A message that can't
-    /// be encoded fails alone (``AMQPError/Code/invalidMessage``) and leaves no byte behind.
+    /// were written. A message that can't be encoded fails alone
+    /// (``AMQPError/Code/invalidMessage``) and leaves no byte behind.
     func publish(_ message: AMQPOutgoingMessage, on number: UInt16, waiter: PublishWaiter, deadline: ContinuousClock.Instant?) {
         guard let connection else {
             waiter.resolve(.failure(closedError ?? AMQPError(.connectionClosed, "connection closed")))
@@ -22,7 +22,7 @@ extension ConnectionLoop {
         }
         // Past its deadline before it was laid out (the loop waited in a write meanwhile).
         if let deadline, deadline <= ContinuousClock.now, let timeout = configuration.confirmTimeout {
-            waiter.resolve(.failure(Self.notSent(timeout)))
+            waiter.resolve(.failure(AMQPError.confirmTimedOut(after: timeout, sent: false)))
             return
         }
         let frameMax = Int(amqp_get_frame_max(connection))
@@ -57,11 +57,6 @@ extension ConnectionLoop {
             awaitWrite(waiter)
         }
         if outgoing.count >= Self.outgoingWriteThreshold { writeFrames() }
-    }
-
-    /// The failure of a publish whose deadline passed before it was sent.
-    static func notSent(_ timeout: Duration) -> AMQPError {
-        AMQPError(.confirmTimeout, "the broker took nothing for \(timeout), so the publish was not sent (a resource alarm, or overloaded?)")
     }
 
     /// Lays out an ack, nack or reject. A delivery on a channel that has closed needs none:

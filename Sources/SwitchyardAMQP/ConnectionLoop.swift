@@ -268,8 +268,9 @@ final class ConnectionLoop: @unchecked Sendable {
         let now = ContinuousClock.now
         guard now >= nextConfirmExpiry else { return }
         nextConfirmExpiry = now + Self.confirmExpiryInterval
+        let error = AMQPError.confirmTimedOut(after: timeout, sent: true)
         for state in channels.values where state.confirmMode {
-            state.expireConfirms(at: now, timeout: timeout)
+            state.expireConfirms(at: now, failingWith: error)
         }
     }
 
@@ -290,7 +291,7 @@ final class ConnectionLoop: @unchecked Sendable {
             }
             return expired
         }
-        let error = Self.notSent(timeout)
+        let error = AMQPError.confirmTimedOut(after: timeout, sent: false)
         for command in expired {
             switch command {
             case .publish(_, _, let waiter, _):

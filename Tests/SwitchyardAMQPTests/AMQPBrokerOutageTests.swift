@@ -85,19 +85,8 @@ import Testing
         let queue = try await makeQueue(channel)
 
         let publishError = try await ServicesControl.whileBrokerBlocksPublishers { () async throws -> AMQPError? in
-            // Far more than the socket's buffers hold: the loop stays inside this write.
-            let messages = (0..<48).map { _ in
-                AMQPOutgoingMessage(exchange: "", routingKey: queue, body: [UInt8](repeating: 7, count: 1 << 20))
-            }
-            let (outcomes, delivered) = AsyncStream<[Result<Void, AMQPError>]>.makeStream()
-            channel.publish(messages) { delivered.yield($0); delivered.finish() }
-
-            let deadline = Date().addingTimeInterval(30)
-            while !(try ServicesControl.script("services", ["rabbitmqctl", "list_connections", "client_properties", "state"])
-                .split(separator: "\n").contains { $0.contains(name) && $0.hasSuffix("blocked") }) {
-                try #require(Date() < deadline, "the broker did not block the publisher")
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let outcomes = floodWithLargeMessages(channel, queue: queue)
+            try await waitUntilBrokerBlocks(connectionNamed: name)
             try ServicesControl.run("rabbitmqctl", "stop_app")
             defer { try? ServicesControl.run("rabbitmqctl", "start_app") }
             for await results in outcomes {

@@ -14,17 +14,18 @@ import Testing
         let state = ChannelState(number: 1)
         state.confirmMode = true
         let log = OutcomeLog()
+        let timedOut = AMQPError.confirmTimedOut(after: .seconds(1), sent: true)
         // Sequence numbers 1...4: deadlines at 1, 2, 3 s; the fourth has none.
         for index in 1...3 { state.awaitConfirm(log.waiter(index), deadline: start + .seconds(index)) }
         state.awaitConfirm(log.waiter(4))
         state.confirm(upTo: 2, multiple: false, nack: false)
         #expect(log.outcomes == [2: .confirmed])
 
-        state.expireConfirms(at: start + .milliseconds(2_500), timeout: .seconds(1))
+        state.expireConfirms(at: start + .milliseconds(2_500), failingWith: timedOut)
         // 1 timed out; 2 was confirmed (out of order) already; 3 is not due.
         #expect(log.outcomes == [1: .failed(.confirmTimeout), 2: .confirmed])
 
-        state.expireConfirms(at: start + .seconds(60), timeout: .seconds(1))
+        state.expireConfirms(at: start + .seconds(60), failingWith: timedOut)
         #expect(log.outcomes[3] == .failed(.confirmTimeout))
         #expect(log.outcomes[4] == nil, "a publish without a deadline waits")
 
@@ -48,14 +49,8 @@ import Testing
         let queue = try await makeQueue(channel, type: "quorum")
         try await channel.publish(Array("before".utf8), exchange: "", routingKey: queue)
 
-        let (error, waited) = try await ServicesControl.whileBrokerBlocksPublishers { () async throws -> (AMQPError?, Duration) in
-            let started = ContinuousClock.now
-            do {
-                try await channel.publish(Array("during".utf8), exchange: "", routingKey: queue)
-                return (nil, .zero)
-            } catch let error as AMQPError {
-                return (error, ContinuousClock.now - started)
-            }
+        let (error, waited) = try await ServicesControl.whileBrokerBlocksPublishers {
+            try await timedPublish(channel, "during", to: queue)
         }
         let timedOut = try #require(error, "the publish was confirmed under the alarm")
         #expect(timedOut.code == .confirmTimeout, "\(timedOut)")
@@ -82,27 +77,11 @@ import Testing
         let connection = try await connectToTestBroker(name: name, confirmTimeout: .seconds(1))
         let channel = try await connection.openChannel(confirms: true)
         let queue = try await makeQueue(channel)
-        let large = [UInt8](repeating: 7, count: 1 << 20)
-        let (outcomes, delivered) = AsyncStream<[Result<Void, AMQPError>]>.makeStream()
-
+        var outcomes: AsyncStream<[Result<Void, AMQPError>]>?
         let (queued, waited) = try await ServicesControl.whileBrokerBlocksPublishers {
-            () async throws -> (AMQPError?, Duration) in
-            // Far more than the sockets' buffers hold: the loop stays inside a write of these.
-            let messages = (0..<48).map { _ in AMQPOutgoingMessage(exchange: "", routingKey: queue, body: large) }
-            channel.publish(messages) { delivered.yield($0); delivered.finish() }
-            let deadline = Date().addingTimeInterval(30)
-            while !(try ServicesControl.script("services", ["rabbitmqctl", "list_connections", "client_properties", "state"])
-                .split(separator: "\n").contains { $0.contains(name) && $0.hasSuffix("blocked") }) {
-                try #require(Date() < deadline, "the broker did not block the publisher")
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let started = ContinuousClock.now
-            do {
-                try await channel.publish(Array("queued".utf8), exchange: "", routingKey: queue)
-                return (nil, .zero)
-            } catch let error as AMQPError {
-                return (error, ContinuousClock.now - started)
-            }
+            outcomes = floodWithLargeMessages(channel, queue: queue)
+            try await waitUntilBrokerBlocks(connectionNamed: name)
+            return try await timedPublish(channel, "queued", to: queue)
         }
         let notSent = try #require(queued, "the queued publish was confirmed under the alarm")
         #expect(notSent.code == .confirmTimeout && notSent.message.contains("not sent"), "\(notSent)")
@@ -110,7 +89,7 @@ import Testing
 
         // The alarm lifted, the write goes on; every publish of the batch has failed by then.
         var written: [Result<Void, AMQPError>] = []
-        for await results in outcomes { written = results }
+        for await results in try #require(outcomes) { written = results }
         #expect(written.count == 48)
         #expect(written.allSatisfy { if case .failure(let error) = $0 { error.code == .confirmTimeout } else { false } })
         #expect(connection.isOpen)
