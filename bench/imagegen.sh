@@ -7,7 +7,8 @@
 #   CAROUSELS=6 PACED=4 bench/imagegen.sh   smoke test
 #
 # One ingress and `switchyard work imagegen` processes on the private servers of scripts/services
-# (started if needed), release builds in .build-bench. Three phases:
+# (started if needed; a database and a broker vhost of the run's own, dropped at the end), release
+# builds in .build-bench. Three phases:
 #   burst-1, burst-2   CAROUSELS generations of 10 slides requested at once (as fast as curl
 #                      sends them), one worker then two (CLI defaults): throughput, end to end,
 #                      pickup; the machine's two cores are saturated by the renderer
@@ -36,7 +37,7 @@ log() { echo "[imagegen.sh] $(date -u +%H:%M:%S) $*" >&2; }
 
 source bench/lib/fleet.sh
 bench_build
-bench_servers
+bench_servers bench_imagegen
 BLOBS="$(mktemp -d /tmp/imagegen-bench-blobs.XXXXXX)"
 export SWITCHYARD_BLOB_URL="file://$BLOBS" SWITCHYARD_LOG_LEVEL=warning
 bench_tenant img
