@@ -52,6 +52,12 @@ public final class AMQPConnection: Sendable {
     /// closed by ``close()`` never reopens: connect anew.
     public var isOpen: Bool { loop.isOpen }
 
+    /// Why the broker blocks this connection's publishes (`connection.blocked`, a resource
+    /// alarm: `low on memory`, `low on disk`), while it does; nil otherwise. The broker reads
+    /// nothing more from a blocked connection that publishes, so a publish would wait until the
+    /// alarm clears (or its confirm timeout passes). It tells connections that have published.
+    public var blockedReason: String? { loop.blockedReason }
+
     /// Opens a channel.
     /// - Parameter confirms: Put the channel in publisher-confirm mode, so that each publish
     ///   returns only once the broker has taken responsibility for the message.

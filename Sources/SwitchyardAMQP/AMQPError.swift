@@ -30,6 +30,9 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         /// The broker did not confirm a publish within the connection's
         /// ``AMQPConnection/Configuration/confirmTimeout``; it may still take the message.
         public static let confirmTimeout = Code("confirmTimeout")
+        /// The broker blocks the connection's publishes (`connection.blocked`: a memory or disk
+        /// alarm), so a publish would wait until the alarm clears; it was not sent.
+        public static let blocked = Code("blocked")
         /// The broker cancelled a consumer (its queue was deleted, for example).
         public static let consumerCancelled = Code("consumerCancelled")
         /// A message AMQP can't encode (a short string over 255 bytes, headers larger than a

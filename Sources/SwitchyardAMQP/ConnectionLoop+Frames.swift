@@ -117,6 +117,11 @@ extension ConnectionLoop {
             channelClosedByBroker(number, AMQPError(
                 .channelClosed, "the broker closed channel \(number): \(String(copying: close.reply_text))",
                 replyCode: close.reply_code))
+        case SY_CONNECTION_BLOCKED:
+            let reason = String(copying: decoded!.assumingMemoryBound(to: amqp_connection_blocked_t.self).pointee.reason)
+            noteBlocked(reason.isEmpty ? "no reason given" : reason)
+        case SY_CONNECTION_UNBLOCKED:
+            noteBlocked(nil)
         case SY_CONNECTION_CLOSE:
             let close = decoded!.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
             connectionClosedByBroker(AMQPError(

@@ -59,6 +59,33 @@ extension ConnectionLoop {
         if outgoing.count >= Self.outgoingWriteThreshold { writeFrames() }
     }
 
+    /// Lays out a batch's publishes in order. A write in its middle (the buffer passed
+    /// ``outgoingWriteThreshold``) may wait for room while the broker reads nothing; the
+    /// publishes not laid out then fail at their deadline from that wait
+    /// (``expireUnsentBatchRest(_:)``), so that the batch is answered in time, and are skipped
+    /// once the write goes on.
+    func publishBatch(_ messages: [AMQPOutgoingMessage], on number: UInt16, batch: PublishBatch, deadline: ContinuousClock.Instant?) {
+        unsentBatchRest = deadline.map { UnsentBatchRest(batch: batch, deadline: $0, next: 0, end: messages.count) }
+        defer { unsentBatchRest = nil }
+        for (index, message) in messages.enumerated() {
+            if deadline != nil {
+                // Failed from a write's wait: the rest of the batch has been answered.
+                guard unsentBatchRest != nil else { return }
+                unsentBatchRest?.next = index + 1
+            }
+            publish(message, on: number, waiter: .batch(batch, index: index), deadline: deadline)
+        }
+    }
+
+    /// Fails the publishes of the batch being laid out that are not laid out yet, once their
+    /// deadline has passed: they were never sent.
+    func expireUnsentBatchRest(_ timeout: Duration) {
+        guard let rest = unsentBatchRest, rest.deadline <= ContinuousClock.now else { return }
+        unsentBatchRest = nil
+        let error = AMQPError.confirmTimedOut(after: timeout, sent: false)
+        for index in rest.next..<rest.end { rest.batch.complete(index, with: .failure(error)) }
+    }
+
     /// Lays out an ack, nack or reject. A delivery on a channel that has closed needs none:
     /// the broker has already requeued it.
     /// - Parameter noting: Tell the channel's ``AckCoalescer`` (false for the frames it made).
@@ -83,4 +110,12 @@ extension ConnectionLoop {
             failure = failure ?? error
         }
     }
+}
+
+/// The publishes of a batch not laid out yet: slots `next..<end` of `batch`, due at `deadline`.
+struct UnsentBatchRest {
+    let batch: PublishBatch
+    let deadline: ContinuousClock.Instant
+    var next: Int
+    let end: Int
 }

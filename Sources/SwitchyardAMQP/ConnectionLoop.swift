@@ -39,6 +39,8 @@ final class ConnectionLoop: @unchecked Sendable {
         var commands: [LoopCommand] = []
         var sleeping = false
         var closed: AMQPError?
+        /// The reason of the broker's `connection.blocked`, until its `connection.unblocked`.
+        var blockedReason: String?
     }
 
     private let shared = Mutex(Shared())
@@ -64,6 +66,9 @@ final class ConnectionLoop: @unchecked Sendable {
     private var awaitingWrite: [PublishWaiter] = []
     /// When the loop next looks for publishes past the confirm timeout.
     private var nextConfirmExpiry = ContinuousClock.now
+    /// The publishes of the batch being laid out that are not laid out yet, while they have a
+    /// deadline (see ``publishBatch(_:on:batch:deadline:)``).
+    var unsentBatchRest: UnsentBatchRest?
 
     init(configuration: AMQPConnection.Configuration) {
         self.configuration = configuration
@@ -132,6 +137,14 @@ final class ConnectionLoop: @unchecked Sendable {
     /// When a publish handed over now times out unconfirmed: nil without a confirm timeout.
     func confirmDeadline() -> ContinuousClock.Instant? {
         configuration.confirmTimeout.map { ContinuousClock.now + $0 }
+    }
+
+    /// Why the broker blocks the connection's publishes, while it does.
+    var blockedReason: String? { shared.withLock { $0.blockedReason } }
+
+    /// Records the broker's `connection.blocked` (with its reason) or `connection.unblocked` (nil).
+    func noteBlocked(_ reason: String?) {
+        shared.withLock { $0.blockedReason = reason }
     }
 
     /// Whether the connection is still usable.
@@ -207,6 +220,7 @@ final class ConnectionLoop: @unchecked Sendable {
                 guard let timeout = configuration.confirmTimeout else { return }
                 expireConfirms(timeout)
                 expireQueuedPublishes(timeout)
+                expireUnsentBatchRest(timeout)
             }
         } catch {
             failure = failure ?? closeLeftUnread() ?? error
@@ -246,9 +260,7 @@ final class ConnectionLoop: @unchecked Sendable {
         case .publish(let channel, let message, let waiter, let deadline):
             publish(message, on: channel, waiter: waiter, deadline: deadline)
         case .publishBatch(let channel, let messages, let batch, let deadline):
-            for (index, message) in messages.enumerated() {
-                publish(message, on: channel, waiter: .batch(batch, index: index), deadline: deadline)
-            }
+            publishBatch(messages, on: channel, batch: batch, deadline: deadline)
         case .settle(let channel, let tag, let settlement):
             settle(tag, settlement, on: channel)
         case .perform(let body):

@@ -69,7 +69,8 @@ extension APIError {
     /// `unroutable` when no queue takes the event, else 503 `unavailable` (also when the
     /// confirm did not come within `SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT`: the broker may take
     /// the message later, and a retry publishes it again with the same message id, which
-    /// consumers' inboxes absorb).
+    /// consumers' inboxes absorb; and, at once, while the broker blocks publishing under a
+    /// resource alarm).
     static func refusedPublish(_ error: AMQPError) -> APIError {
         switch error.code {
         case .invalidMessage:
@@ -80,6 +81,10 @@ extension APIError {
             APIError(
                 .serviceUnavailable, "unavailable", "the broker did not confirm the event in time; nothing was accepted, retry later",
                 retryAfter: 5)
+        case .blocked:
+            APIError(
+                .serviceUnavailable, "unavailable",
+                "the broker refuses events for now (a resource alarm); nothing was accepted, retry later", retryAfter: 5)
         default:
             APIError.unavailable("the broker")
         }

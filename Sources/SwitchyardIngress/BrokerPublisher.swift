@@ -85,7 +85,8 @@ public actor BrokerPublisher: Service {
     /// Publishes `messages` (pipelined) and reports, for each, whether the broker confirmed it.
     /// Those whose connection was lost before their confirm are sent again on a new connection
     /// (to any node that answers) until confirmed or refused, for up to ``resendWindow``; when
-    /// no node answers, they fail at once. Runs on the caller's executor, where the confirms
+    /// no node answers, they fail at once, and so they do (``AMQPError/Code/blocked``, not sent)
+    /// while the broker blocks the connection under a resource alarm. Runs on the caller's executor, where the confirms
     /// resume it (a transaction's connection thread, in the ingress).
     public nonisolated(nonsending) func publishEach(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
         var outcomes = [Result<Void, AMQPError>](
@@ -101,6 +102,13 @@ public actor BrokerPublisher: Service {
                 for index in pending { outcomes[index] = .failure(failure) }
                 return outcomes
             }
+            // Under a resource alarm the broker would read none of it: refuse at once rather
+            // than hold the caller for the confirm timeout.
+            if let reason = open.connection.blockedReason {
+                let blocked = AMQPError(.blocked, "the broker blocks publishing (\(reason)); nothing was sent")
+                for index in pending { outcomes[index] = .failure(blocked) }
+                return outcomes
+            }
             let started = ContinuousClock.now
             let results = await open.publish(pending.map { messages[$0] })
             confirmLatency.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
@@ -113,6 +121,12 @@ public actor BrokerPublisher: Service {
             await discard(open)
             resent.increment(by: pending.count)
         }
+    }
+
+    /// Why the broker blocks publishing on the open connection (a resource alarm), while it
+    /// does: publishes then fail at once with ``AMQPError/Code/blocked``.
+    public nonisolated var blockedReason: String? {
+        current.withLock { $0?.connection.blockedReason }
     }
 
     /// Whether the broker can be reached now (for readiness).

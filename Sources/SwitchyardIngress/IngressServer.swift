@@ -110,6 +110,15 @@ public struct IngressServer: Sendable {
                 throw APIError(.serviceUnavailable, "not_ready",
                                "broker \(brokerUp ? "up" : "unreachable"), database \(databaseUp ? "up" : "unreachable")", retryAfter: 5)
             }
+            // Still ready under a broker's resource alarm: every replica shares the broker, and
+            // an ingress in rotation answers 503 at once with `Retry-After`.
+            if let reason = publisher.blockedReason {
+                var body: [UInt8] = []
+                JSONValue.writeObject(
+                    ["status": .string("ready"), "broker": .string("blocked"), "broker_blocked_reason": .string(reason),
+                     "database": .string("up")], into: &body)
+                return APIResponse.json(String(decoding: body, as: UTF8.self))
+            }
             return APIResponse.json(#"{"status":"ready","broker":"up","database":"up"}"#)
         }
         if let metrics {

@@ -72,43 +72,67 @@ import Testing
 
     /// A broker that takes nothing (a memory alarm) holds no webhook longer than
     /// `SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT`: the answer is a 503 with `Retry-After` and the
-    /// receipt is rolled back. The vendor's retry after the alarm is accepted; the copy the
-    /// broker took late carries the same message id, which consumers' inboxes absorb.
-    @Test func aBrokerThatConfirmsNothingIsA503AfterTheConfirmTimeoutAndTheRetryIsAccepted() async throws {
+    /// receipt is rolled back. That publish gets the ingress's connection blocked
+    /// (`connection.blocked`): `/readyz` says so, and the next webhook is refused at once,
+    /// unsent. The vendor's retries after the alarm are accepted; the copy the broker took late
+    /// carries the same message id, which consumers' inboxes absorb.
+    @Test func aBrokerThatConfirmsNothingIsA503AfterTheConfirmTimeoutThenAtOnceAndTheRetriesAreAccepted() async throws {
         try await withFleet { fleet in
-            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "1"])
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "3"])
             let warm = try await ingress.webhook(body: Self.conversationEnded, id: "wh-warm")
             #expect(warm.status == 200, "\(warm.bodyText)")
 
             let stalled = Self.conversationEnded.replacingOccurrences(of: "conv-1", with: "conv-stalled")
-            let (refused, waited) = try await ServicesControl.whileBrokerBlocksPublishers {
+            let blocked = Self.conversationEnded.replacingOccurrences(of: "conv-1", with: "conv-blocked")
+            let (refused, waited, ready, refusedAtOnce, waitedAtOnce) = try await ServicesControl.whileBrokerBlocksPublishers {
                 let started = ContinuousClock.now
                 let answer = try await ingress.webhook(body: stalled, id: "wh-stalled", timeout: .seconds(30))
-                return (answer, ContinuousClock.now - started)
+                let waited = ContinuousClock.now - started
+                var ready = try await ingress.get("/readyz")
+                try await eventually("/readyz to say the broker blocks publishing", timeout: .seconds(10)) {
+                    ready = try await ingress.get("/readyz")
+                    return ready.json["broker"] as? String == "blocked"
+                }
+                let next = ContinuousClock.now
+                let atOnce = try await ingress.webhook(body: blocked, id: "wh-blocked", timeout: .seconds(30))
+                return (answer, waited, ready, atOnce, ContinuousClock.now - next)
             }
             #expect(refused.status == 503, "\(refused.bodyText)")
             #expect(refused.errorCode == "unavailable", "\(refused.bodyText)")
             #expect(refused.bodyText.contains("did not confirm"), "\(refused.bodyText)")
             #expect(refused.header("Retry-After") == "5")
-            #expect(waited >= .seconds(1) && waited < .seconds(6), "answered after \(waited)")
-            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-stalled'") == 0)
-            try await eventually("the refusal to be logged", timeout: .seconds(10)) {
+            #expect(waited >= .seconds(3) && waited < .seconds(8), "answered after \(waited)")
+            #expect(ready.status == 200, "\(ready.bodyText)")
+            #expect((ready.json["broker_blocked_reason"] as? String)?.contains("memory") == true, "\(ready.bodyText)")
+            #expect(refusedAtOnce.status == 503, "\(refusedAtOnce.bodyText)")
+            #expect(refusedAtOnce.errorCode == "unavailable", "\(refusedAtOnce.bodyText)")
+            #expect(refusedAtOnce.bodyText.contains("refuses events"), "\(refusedAtOnce.bodyText)")
+            #expect(refusedAtOnce.header("Retry-After") == "5")
+            #expect(waitedAtOnce < .seconds(1), "answered after \(waitedAtOnce), not at once")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id IN ('wh-stalled', 'wh-blocked')") == 0)
+            try await eventually("the refusals to be logged", timeout: .seconds(10)) {
                 fleet.logs().contains("webhooks not accepted: the broker refused or did not confirm their events")
-                    && fleet.logs().contains("confirmTimeout")
+                    && fleet.logs().contains("confirmTimeout") && fleet.logs().contains("AMQP blocked")
+            }
+            try await eventually("/readyz to say the broker is up again", timeout: .seconds(10)) {
+                try await ingress.get("/readyz").json["broker"] as? String == "up"
             }
 
-            let retried = try await ingress.webhook(body: stalled, id: "wh-stalled")
-            #expect(retried.status == 200, "\(retried.bodyText)")
-            #expect(retried.json["status"] as? String == "accepted")
-            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-stalled'") == 1)
-            // Confirms come in publish order: the late copy was taken before the retry's.
+            for (body, id) in [(stalled, "wh-stalled"), (blocked, "wh-blocked")] {
+                let retried = try await ingress.webhook(body: body, id: id)
+                #expect(retried.status == 200, "\(retried.bodyText)")
+                #expect(retried.json["status"] as? String == "accepted")
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id IN ('wh-stalled', 'wh-blocked')") == 2)
+            // Confirms come in publish order: the late copy was taken before the retries'; the
+            // webhook refused at once was never sent.
             let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
             let channel = try await connection.openChannel()
             var ids: [String] = []
             while let message = try await channel.get(queue: "sy.work.analysis", autoAck: true) {
                 ids.append(message.properties.messageID ?? "none")
             }
-            #expect(ids == ["wh-warm", "wh-stalled", "wh-stalled"])
+            #expect(ids == ["wh-warm", "wh-stalled", "wh-stalled", "wh-blocked"])
             await connection.close()
             await ingress.client.shutdown()
         }
