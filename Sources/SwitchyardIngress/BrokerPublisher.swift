@@ -24,6 +24,8 @@ public actor BrokerPublisher: Service {
     private nonisolated let confirmLatency = Metrics.Timer(label: "switchyard_publish_confirm_seconds")
     /// `switchyard_publish_resent_total`: publishes sent again after their connection was lost.
     private nonisolated let resent = Counter(label: "switchyard_publish_resent_total")
+    /// `switchyard_broker_blocked`: 1 while the broker blocks publishing, set at each scrape.
+    private nonisolated let blocked = Gauge(label: "switchyard_broker_blocked")
 
     /// Creates a publisher; it connects on first use.
     /// - Parameters:
@@ -127,6 +129,12 @@ public actor BrokerPublisher: Service {
     /// does: publishes then fail at once with ``AMQPError/Code/blocked``.
     public nonisolated var blockedReason: String? {
         current.withLock { $0?.connection.blockedReason }
+    }
+
+    /// Sets `switchyard_broker_blocked` (1 while ``blockedReason`` is set, else 0), before the
+    /// metrics are read.
+    public nonisolated func recordBlocked() {
+        blocked.record(blockedReason == nil ? 0 : 1)
     }
 
     /// Whether the broker can be reached now (for readiness).

@@ -123,7 +123,8 @@ public struct IngressServer: Sendable {
         }
         if let metrics {
             router.get("metrics") { _, _ in
-                Response(
+                publisher.recordBlocked()
+                return Response(
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
             }

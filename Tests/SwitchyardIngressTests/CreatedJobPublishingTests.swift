@@ -72,14 +72,18 @@ struct CreatedJobPublishingTests {
 
     /// An ingress killed after its commits and before its publishes (the broker blocks
     /// publishers) loses no job: a relay publishes the rows once their lease has passed, and
-    /// every job runs once.
+    /// every job runs once. Under the alarm the first publish waits for its confirm, its row
+    /// under the lease; once the broker has said it blocks the connection, the later rows'
+    /// publishes fail at once, unsent, and their rows are given back to the relay.
     @Test func theJobsOfAKilledIngressRunAfterTheirLease() async throws {
         try await withFleet { fleet in
             let tenants = try await JobAPITests.Tenants.start(fleet, ingressArguments: ["--no-relay"])
             try await ServicesControl.whileBrokerBlocksPublishers {
                 try await Self.createEchoJobs(10, as: tenants)
-                #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") == 10,
-                        "committed under a lease, not published (the broker blocks publishers)")
+                #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 10,
+                        "committed, not published (the broker blocks publishers)")
+                #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") >= 1,
+                        "the first row under its lease, its publish waiting for the confirm")
                 kill(tenants.ingress.process.processIdentifier, SIGKILL)
                 tenants.ingress.process.waitUntilExit()
             }

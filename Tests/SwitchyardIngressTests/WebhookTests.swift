@@ -95,7 +95,9 @@ import Testing
                 }
                 let next = ContinuousClock.now
                 let atOnce = try await ingress.webhook(body: blocked, id: "wh-blocked", timeout: .seconds(30))
-                return (answer, waited, ready, atOnce, ContinuousClock.now - next)
+                let waitedAtOnce = ContinuousClock.now - next
+                #expect(try await ingress.get("/metrics").bodyText.contains("switchyard_broker_blocked 1"))
+                return (answer, waited, ready, atOnce, waitedAtOnce)
             }
             #expect(refused.status == 503, "\(refused.bodyText)")
             #expect(refused.errorCode == "unavailable", "\(refused.bodyText)")
@@ -117,6 +119,7 @@ import Testing
             try await eventually("/readyz to say the broker is up again", timeout: .seconds(10)) {
                 try await ingress.get("/readyz").json["broker"] as? String == "up"
             }
+            #expect(try await ingress.get("/metrics").bodyText.contains("switchyard_broker_blocked 0"))
 
             for (body, id) in [(stalled, "wh-stalled"), (blocked, "wh-blocked")] {
                 let retried = try await ingress.webhook(body: body, id: id)
