@@ -91,7 +91,7 @@ public final class AMQPChannel: Sendable {
         do throws(AMQPError) {
             try loop.submit(.publishBatch(channel: number, messages: messages, batch: batch, deadline: loop.confirmDeadline()))
         } catch {
-            for index in messages.indices { batch.complete(index, with: .failure(error)) }
+            batch.fail(messages.indices, with: error)
         }
     }
 

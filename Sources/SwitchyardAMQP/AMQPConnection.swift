@@ -53,7 +53,8 @@ public final class AMQPConnection: Sendable {
     public var isOpen: Bool { loop.isOpen }
 
     /// Why the broker blocks this connection's publishes (`connection.blocked`, a resource
-    /// alarm: `low on memory`, `low on disk`), while it does; nil otherwise. The broker reads
+    /// alarm: `low on memory`, `low on disk`), while it does; nil otherwise, and once the
+    /// connection is closed. The broker reads
     /// nothing more from a blocked connection that publishes, so a publish would wait until the
     /// alarm clears (or its confirm timeout passes). It tells connections that have published.
     public var blockedReason: String? { loop.blockedReason }

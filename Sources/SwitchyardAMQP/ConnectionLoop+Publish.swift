@@ -83,7 +83,7 @@ extension ConnectionLoop {
         guard let rest = unsentBatchRest, rest.deadline <= ContinuousClock.now else { return }
         unsentBatchRest = nil
         let error = AMQPError.confirmTimedOut(after: timeout, sent: false)
-        for index in rest.next..<rest.end { rest.batch.complete(index, with: .failure(error)) }
+        rest.batch.fail(rest.next..<rest.end, with: error)
     }
 
     /// Lays out an ack, nack or reject. A delivery on a channel that has closed needs none:

@@ -139,8 +139,9 @@ final class ConnectionLoop: @unchecked Sendable {
         configuration.confirmTimeout.map { ContinuousClock.now + $0 }
     }
 
-    /// Why the broker blocks the connection's publishes, while it does.
-    var blockedReason: String? { shared.withLock { $0.blockedReason } }
+    /// Why the broker blocks the connection's publishes, while it does and the connection is
+    /// open (a closed connection is blocked no more: its user connects anew).
+    var blockedReason: String? { shared.withLock { $0.closed == nil ? $0.blockedReason : nil } }
 
     /// Records the broker's `connection.blocked` (with its reason) or `connection.unblocked` (nil).
     func noteBlocked(_ reason: String?) {
@@ -309,7 +310,7 @@ final class ConnectionLoop: @unchecked Sendable {
             case .publish(_, _, let waiter, _):
                 waiter.resolve(.failure(error))
             case .publishBatch(_, let messages, let batch, _):
-                for index in messages.indices { batch.complete(index, with: .failure(error)) }
+                batch.fail(messages.indices, with: error)
             case .settle, .perform:
                 break
             }

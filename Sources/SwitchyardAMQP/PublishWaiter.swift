@@ -36,4 +36,9 @@ final class PublishBatch: @unchecked Sendable {
             outcomes(results)
         }
     }
+
+    /// Fails the publishes in `slots`, none of which was sent (or will be).
+    func fail(_ slots: Range<Int>, with error: AMQPError) {
+        for index in slots { complete(index, with: .failure(error)) }
+    }
 }

@@ -87,9 +87,10 @@ public actor BrokerPublisher: Service {
     /// Publishes `messages` (pipelined) and reports, for each, whether the broker confirmed it.
     /// Those whose connection was lost before their confirm are sent again on a new connection
     /// (to any node that answers) until confirmed or refused, for up to ``resendWindow``; when
-    /// no node answers, they fail at once, and so they do (``AMQPError/Code/blocked``, not sent)
-    /// while the broker blocks the connection under a resource alarm. Runs on the caller's executor, where the confirms
-    /// resume it (a transaction's connection thread, in the ingress).
+    /// no node answers, they fail at once, and so they do (``AMQPError/Code/blocked``, not
+    /// sent) while the broker blocks the connection under a resource alarm. Runs on the
+    /// caller's executor, where the confirms resume it (a transaction's connection thread, in
+    /// the ingress).
     public nonisolated(nonsending) func publishEach(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {
         var outcomes = [Result<Void, AMQPError>](
             repeating: .failure(AMQPError(.connectionClosed, "not published")), count: messages.count)

@@ -84,6 +84,10 @@ struct CreatedJobPublishingTests {
                         "committed, not published (the broker blocks publishers)")
                 #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after > now()") >= 1,
                         "the first row under its lease, its publish waiting for the confirm")
+                // Well inside the 5 s confirm timeout: only a refusal at once gives rows back this soon.
+                try await eventually("the later rows to be given back to the relay at once", timeout: .seconds(2)) {
+                    try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL AND relay_after = '-infinity'") >= 5
+                }
                 kill(tenants.ingress.process.processIdentifier, SIGKILL)
                 tenants.ingress.process.waitUntilExit()
             }
