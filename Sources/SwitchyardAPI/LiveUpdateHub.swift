@@ -1,25 +1,33 @@
-// One LISTEN connection per ingress that wakes the Server-Sent Event streams of a subject.
+// One connection per ingress that wakes the Server-Sent Event streams of a subject.
 
+import Foundation
 public import Logging
 public import ServiceLifecycle
+import SwitchyardCore
 import SwitchyardPostgres
 import Synchronization
 
 /// Wakes live-update streams when updates of their subject commit.
 ///
-/// The migrations' triggers append every status change and progress update to `live_updates`
-/// and `NOTIFY sy_live, '<subject id>'` in the same transaction; this hub LISTENs on one
-/// connection and pokes the streams of that subject, which then read what is new. Streams are
-/// also poked every ``heartbeat`` (they re-read and send a keep-alive comment) and all of them
-/// after the listening connection was re-established, so a notification lost while it was down
-/// delays an update by at most one heartbeat and never loses it. On graceful shutdown every
-/// stream ends, so long-lived responses don't hold the server open.
+/// The migrations' triggers append every status change and progress update to `live_updates`,
+/// numbered per subject; this hub asks, on one connection of its own and every
+/// ``pollInterval`` while any stream is open, for the last number of each subject that has a
+/// stream, and pokes the streams of the subjects whose number grew, which then read what is
+/// new. Streams are also poked every ``heartbeat`` (they re-read and send a keep-alive comment)
+/// and all of them after the hub's connection was re-established, so an update committed while
+/// it was down is read at once when it is back and never lost.
+///
+/// The triggers don't `NOTIFY`: a transaction that notifies takes a lock of the whole database
+/// server at its commit and holds it through the commit's write-ahead-log flush, so every
+/// status change of the fleet would commit one at a time. What the hub costs instead grows with
+/// the streams open, not with the fleet's writes: one indexed look-up per followed subject per
+/// poll, none while no stream is open. On graceful shutdown every stream ends, so long-lived
+/// responses don't hold the server open.
 public final class LiveUpdateHub: Service, Sendable {
-    /// The channel the triggers notify.
-    static let channel = "sy_live"
-
     /// How often idle streams are poked.
     public let heartbeat: Duration
+    /// How often the followed subjects are checked for new updates while a stream is open.
+    public let pollInterval: Duration
     private let databaseURL: String
     private let logger: Logger
     private let state = Mutex(State())
@@ -30,14 +38,17 @@ public final class LiveUpdateHub: Service, Sendable {
         var closed = false
     }
 
-    /// Creates the hub; ``run()`` starts listening.
+    /// Creates the hub; ``run()`` starts following.
     /// - Parameters:
-    ///   - databaseURL: For the LISTEN connection.
+    ///   - databaseURL: For the hub's own connection; its user must see every tenant's
+    ///     `live_updates` (the fleet's user does).
     ///   - heartbeat: How often idle streams are poked.
+    ///   - pollInterval: How often the followed subjects are checked for new updates.
     ///   - logger: Where to log connection trouble.
-    public init(databaseURL: String, heartbeat: Duration = .seconds(15), logger: Logger) {
+    public init(databaseURL: String, heartbeat: Duration = .seconds(15), pollInterval: Duration = .milliseconds(100), logger: Logger) {
         self.databaseURL = databaseURL
         self.heartbeat = heartbeat
+        self.pollInterval = pollInterval
         self.logger = logger
     }
 
@@ -68,7 +79,7 @@ public final class LiveUpdateHub: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.listen() }
+                group.addTask { await self.follow() }
                 group.addTask {
                     while (try? await Task.sleep(for: self.heartbeat)) != nil { self.poke(nil) }
                 }
@@ -77,19 +88,28 @@ public final class LiveUpdateHub: Service, Sendable {
         close()
     }
 
-    /// LISTENs until cancelled, reconnecting with capped backoff.
-    private func listen() async {
+    /// Polls the followed subjects until cancelled, reconnecting with capped backoff.
+    private func follow() async {
         var backoff = Duration.milliseconds(250)
         while !Task.isCancelled {
+            var connection: PostgresConnection?
             do {
-                let listener = try await PostgresListener.listen(url: databaseURL, channels: [Self.channel])
+                let open = try await PostgresConnection.connect(url: databaseURL)
+                connection = open
                 backoff = .milliseconds(250)
                 poke(nil)
-                for try await notification in listener.notifications { poke(notification.payload) }
+                var heads = LiveUpdateHeads()
+                while !Task.isCancelled {
+                    let subjects = state.withLock { Array($0.streams.keys) }
+                    for subject in try await heads.advanced(subjects, on: open) { poke(subject) }
+                    try await Task.sleep(for: pollInterval)
+                }
+            } catch is CancellationError {
             } catch {
-                logger.warning("live updates: LISTEN connection lost; reconnecting", metadata: ["error": "\(error)"])
+                logger.warning("live updates: the database connection was lost; reconnecting", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: backoff)
+            await connection?.close()
+            guard (try? await Task.sleep(for: backoff)) != nil else { return }
             backoff = min(backoff * 2, .seconds(5))
         }
     }

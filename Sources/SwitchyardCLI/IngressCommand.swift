@@ -52,7 +52,8 @@ struct IngressCommand: AsyncParsableCommand {
         let publisher = BrokerPublisher(
             configuration: configuration.amqp, confirmTimeout: .seconds(ingress.publishConfirmTimeout))
         let liveUpdates = LiveUpdateHub(
-            databaseURL: configuration.databaseURL, heartbeat: .seconds(ingress.sseHeartbeat), logger: logger)
+            databaseURL: configuration.databaseURL, heartbeat: .seconds(ingress.sseHeartbeat),
+            pollInterval: .milliseconds(ingress.ssePollMilliseconds), logger: logger)
         let consoleConfiguration = try ConsoleConfiguration()
         let console = consoleConfiguration.enabledOnIngress
             ? try makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)

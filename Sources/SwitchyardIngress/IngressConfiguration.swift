@@ -34,6 +34,10 @@ public struct IngressConfiguration: Sendable {
     /// Seconds between keep-alive comments on idle Server-Sent Event streams, which also re-read
     /// the subject and check the stream's API key (`SWITCHYARD_SSE_HEARTBEAT`, default 15).
     public var sseHeartbeat: Int
+    /// Milliseconds between the ingress's checks for new updates of the subjects its Server-Sent
+    /// Event streams follow, while any is open (`SWITCHYARD_SSE_POLL_MS`, default 100): the
+    /// longest an update waits before its streams read it.
+    public var ssePollMilliseconds: Int
     /// Seconds an HTTP connection may stay idle (no request in progress) before the server
     /// closes it (`SWITCHYARD_HTTP_IDLE_TIMEOUT`, default 60).
     public var idleTimeout: Int
@@ -64,6 +68,7 @@ public struct IngressConfiguration: Sendable {
         authFailureBurst = try variables.integer("SWITCHYARD_AUTH_FAILURE_BURST", default: 20, in: 1...1_000_000)
         sseMaxPerTenant = try variables.integer("SWITCHYARD_SSE_MAX_PER_TENANT", default: 100, in: 1...100_000)
         sseHeartbeat = try variables.integer("SWITCHYARD_SSE_HEARTBEAT", default: 15, in: 1...300)
+        ssePollMilliseconds = try variables.integer("SWITCHYARD_SSE_POLL_MS", default: 100, in: 10...10_000)
         idleTimeout = try HTTPIdleTimeout.seconds(variables)
         databaseAcquireTimeout = try variables.integer("SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT", default: 5, in: 1...300)
         publishConfirmTimeout = try variables.integer("SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT", default: 5, in: 1...300)

@@ -55,6 +55,29 @@ import Testing
         }
     }
 
+    @Test func theIngressReadsNewUpdatesWithoutAHeartbeatAndAfterLosingItsDatabaseConnection() async throws {
+        try await withFleet { fleet in
+            // With a heartbeat of 300 s only the hub's polls can bring the updates within the waits.
+            let tenants = try await JobAPITests.Tenants.start(fleet, environment: ["SWITCHYARD_SSE_HEARTBEAT": "300"])
+            let created = try await tenants.ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}")
+            let job = try #require(created.json["job_id"] as? String)
+            let stream = try await Self.follow(tenants, "/v1/jobs/\(job)/events")
+            #expect(try await stream.next()?.id == "1")
+            try await fleet.execute("UPDATE jobs SET status = 'running', updated_at = now() WHERE id = '\(job)'")
+            #expect(try await stream.next(timeout: .seconds(5))?.id == "2", "a poll finds the update")
+
+            let cut = try await fleet.count("""
+                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE query LIKE '%JOIN LATERAL (SELECT seq FROM live_updates%' AND pid <> pg_backend_pid()
+                """)
+            #expect(cut == 1, "the hub's connection is the one that polls")
+            try await fleet.execute("UPDATE jobs SET current_step_id = 'second', updated_at = now() WHERE id = '\(job)'")
+            #expect(try await stream.next(timeout: .seconds(10))?.id == "3", "the hub reconnects and finds it")
+            stream.close()
+            await tenants.ingress.client.shutdown()
+        }
+    }
+
     @Test func sigtermEndsOpenStreamsAndTheIngressExitsCleanly() async throws {
         try await withFleet { fleet in
             let tenants = try await JobAPITests.Tenants.start(fleet)
