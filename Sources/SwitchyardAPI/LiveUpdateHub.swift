@@ -96,17 +96,20 @@ public final class LiveUpdateHub: Service, Sendable {
             do {
                 let open = try await PostgresConnection.connect(url: databaseURL)
                 connection = open
-                backoff = .milliseconds(250)
                 poke(nil)
                 var heads = LiveUpdateHeads()
                 while !Task.isCancelled {
                     let subjects = state.withLock { Array($0.streams.keys) }
                     for subject in try await heads.advanced(subjects, on: open) { poke(subject) }
+                    // Reset only once a poll worked, so a connection that opens and then fails
+                    // at once is retried with backoff too.
+                    backoff = .milliseconds(250)
                     try await Task.sleep(for: pollInterval)
                 }
             } catch is CancellationError {
+                // The hub is stopping.
             } catch {
-                logger.warning("live updates: the database connection was lost; reconnecting", metadata: ["error": "\(error)"])
+                logger.warning("live updates: no database connection; reconnecting", metadata: ["error": "\(error)"])
             }
             await connection?.close()
             guard (try? await Task.sleep(for: backoff)) != nil else { return }

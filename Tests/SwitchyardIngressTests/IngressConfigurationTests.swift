@@ -37,6 +37,8 @@ import Testing
         ("SWITCHYARD_HTTP_BODY_LIMIT", "0"),
         ("SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT", "0"),
         ("SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT", "5s"),
+        ("SWITCHYARD_SSE_POLL_MS", "5"),
+        ("SWITCHYARD_SSE_POLL_MS", "0.1s"),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", " "),
         ("SWITCHYARD_WEBHOOK_TENANT_TAVUS", "acme corp"),
         ("SWITCHYARD_WEBHOOK_TENANT_KIRO", "-acme"),
