@@ -42,13 +42,12 @@ public final class LiveUpdateHub: Service, Sendable {
     /// - Parameters:
     ///   - databaseURL: For the hub's own connection; its user must see every tenant's
     ///     `live_updates` (the fleet's user does).
-    ///   - heartbeat: How often idle streams are poked.
-    ///   - pollInterval: How often the followed subjects are checked for new updates.
+    ///   - settings: How often idle streams are poked and followed subjects checked.
     ///   - logger: Where to log connection trouble.
-    public init(databaseURL: String, heartbeat: Duration = .seconds(15), pollInterval: Duration = .milliseconds(100), logger: Logger) {
+    public init(databaseURL: String, settings: LiveUpdateSettings = LiveUpdateSettings(), logger: Logger) {
         self.databaseURL = databaseURL
-        self.heartbeat = heartbeat
-        self.pollInterval = pollInterval
+        self.heartbeat = settings.heartbeat
+        self.pollInterval = settings.pollInterval
         self.logger = logger
     }
 

@@ -29,11 +29,12 @@ struct ConsoleCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try SwitchyardConfiguration()
         let consoleConfiguration = try ConsoleConfiguration()
+        let liveUpdateSettings = try LiveUpdateSettings(environment: ProcessInfo.processInfo.environment)
         bootstrapLogging(configuration)
         let logger = Logger(label: "switchyard.console")
         let topology = try await loadTopology(configuration)
         let pool = PostgresPool(configuration: .init(url: configuration.databaseURL, maxConnections: 8, acquireTimeout: .seconds(5)))
-        let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, logger: logger)
+        let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, settings: liveUpdateSettings, logger: logger)
         let console = try makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: pool), .init(service: console.application(port: port, idleTimeout: consoleConfiguration.idleTimeout)), .init(service: liveUpdates)],

@@ -51,9 +51,7 @@ struct IngressCommand: AsyncParsableCommand {
             sessionSettings: PostgresPool.acceptanceSettings))
         let publisher = BrokerPublisher(
             configuration: configuration.amqp, confirmTimeout: .seconds(ingress.publishConfirmTimeout))
-        let liveUpdates = LiveUpdateHub(
-            databaseURL: configuration.databaseURL, heartbeat: .seconds(ingress.sseHeartbeat),
-            pollInterval: .milliseconds(ingress.ssePollMilliseconds), logger: logger)
+        let liveUpdates = LiveUpdateHub(databaseURL: configuration.databaseURL, settings: ingress.liveUpdates, logger: logger)
         let consoleConfiguration = try ConsoleConfiguration()
         let console = consoleConfiguration.enabledOnIngress
             ? try makeConsole(configuration, consoleConfiguration, topology: topology, pool: pool, liveUpdates: liveUpdates, logger: logger)

@@ -2,7 +2,7 @@
 
 public import Foundation
 public import SwitchyardCore
-import SwitchyardAPI
+public import SwitchyardAPI
 
 /// How the ingress runs: port, body limit, and per webhook source its secrets and tenant.
 public struct IngressConfiguration: Sendable {
@@ -31,13 +31,9 @@ public struct IngressConfiguration: Sendable {
     /// Open Server-Sent Event streams per tenant (`SWITCHYARD_SSE_MAX_PER_TENANT`, default 100);
     /// beyond it a new stream is 429.
     public var sseMaxPerTenant: Int
-    /// Seconds between keep-alive comments on idle Server-Sent Event streams, which also re-read
-    /// the subject and check the stream's API key (`SWITCHYARD_SSE_HEARTBEAT`, default 15).
-    public var sseHeartbeat: Int
-    /// Milliseconds between the ingress's checks for new updates of the subjects its Server-Sent
-    /// Event streams follow, while any is open (`SWITCHYARD_SSE_POLL_MS`, default 100): the
-    /// longest an update waits before its streams read it.
-    public var ssePollMilliseconds: Int
+    /// The Server-Sent Event streams' heartbeat and polls (`SWITCHYARD_SSE_HEARTBEAT`,
+    /// `SWITCHYARD_SSE_POLL_MS`).
+    public var liveUpdates: LiveUpdateSettings
     /// Seconds an HTTP connection may stay idle (no request in progress) before the server
     /// closes it (`SWITCHYARD_HTTP_IDLE_TIMEOUT`, default 60).
     public var idleTimeout: Int
@@ -67,8 +63,7 @@ public struct IngressConfiguration: Sendable {
         authFailureRate = try variables.integer("SWITCHYARD_AUTH_FAILURE_RATE", default: 2, in: 1...1_000_000)
         authFailureBurst = try variables.integer("SWITCHYARD_AUTH_FAILURE_BURST", default: 20, in: 1...1_000_000)
         sseMaxPerTenant = try variables.integer("SWITCHYARD_SSE_MAX_PER_TENANT", default: 100, in: 1...100_000)
-        sseHeartbeat = try variables.integer("SWITCHYARD_SSE_HEARTBEAT", default: 15, in: 1...300)
-        ssePollMilliseconds = try variables.integer("SWITCHYARD_SSE_POLL_MS", default: 100, in: 10...10_000)
+        liveUpdates = try LiveUpdateSettings(environment: environment)
         idleTimeout = try HTTPIdleTimeout.seconds(variables)
         databaseAcquireTimeout = try variables.integer("SWITCHYARD_DATABASE_ACQUIRE_TIMEOUT", default: 5, in: 1...300)
         publishConfirmTimeout = try variables.integer("SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT", default: 5, in: 1...300)

@@ -30,6 +30,16 @@ import Testing
         #expect(outcome.standardError.split(separator: "\n").count == 1, "one line")
     }
 
+    /// `switchyard console` serves live-update streams too, and reads their settings as the
+    /// ingress does.
+    @Test(arguments: [("SWITCHYARD_SSE_POLL_MS", "5"), ("SWITCHYARD_SSE_HEARTBEAT", "0")])
+    func aBadLiveUpdateSettingStopsTheConsoleNamingIt(variable: String, value: String) throws {
+        let outcome = try SwitchyardProcess.run(["console", "--port", "18099"], environment: [variable: value])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains(variable), "\(outcome.standardError)")
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "one line")
+    }
+
     @Test(arguments: [
         ("SWITCHYARD_WEBHOOK_SECRET_TAVUS", "whsec_not base64!"),
         ("SWITCHYARD_WEBHOOK_SECRET_KIRO", " , "),
