@@ -56,7 +56,8 @@ public final class AMQPConnection: Sendable {
     /// alarm: `low on memory`, `low on disk`), while it does; nil otherwise, and once the
     /// connection is closed. The broker reads
     /// nothing more from a blocked connection that publishes, so a publish would wait until the
-    /// alarm clears (or its confirm timeout passes). It tells connections that have published.
+    /// alarm clears (or its confirm timeout or ``Configuration/blockedConfirmWait`` passes). It
+    /// tells connections that have published.
     public var blockedReason: String? { loop.blockedReason }
 
     /// Opens a channel.

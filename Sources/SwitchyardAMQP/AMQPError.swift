@@ -31,7 +31,9 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         /// ``AMQPConnection/Configuration/confirmTimeout``; it may still take the message.
         public static let confirmTimeout = Code("confirmTimeout")
         /// The broker blocks the connection's publishes (`connection.blocked`: a memory or disk
-        /// alarm), so a publish would wait until the alarm clears; it was not sent.
+        /// alarm), so a publish would wait until the alarm clears: it was not sent, or (past
+        /// ``AMQPConnection/Configuration/blockedConfirmWait``) it was and the broker may still
+        /// take it after the alarm.
         public static let blocked = Code("blocked")
         /// The broker cancelled a consumer (its queue was deleted, for example).
         public static let consumerCancelled = Code("consumerCancelled")
@@ -67,6 +69,13 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
 
     /// A publish that outlived the connection's confirm timeout: written and unconfirmed
     /// (`sent`; the broker may still take it), or never written.
+    /// A publish sent and still unconfirmed `wait` after the broker blocked its connection.
+    static func blockedUnconfirmed(reason: String, after wait: Duration) -> AMQPError {
+        AMQPError(
+            .blocked,
+            "the broker blocked the connection (\(reason)) and did not confirm the publish within \(wait) of it; it may take the message once the alarm clears")
+    }
+
     static func confirmTimedOut(after timeout: Duration, sent: Bool) -> AMQPError {
         AMQPError(
             .confirmTimeout,

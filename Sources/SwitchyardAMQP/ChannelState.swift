@@ -81,6 +81,17 @@ final class ChannelState {
         }
     }
 
+    /// Fails every publish awaiting its confirm with `error` and forgets them, the channel
+    /// staying open: a late ack or nack for one finds nothing and is ignored.
+    func failPending(with error: AMQPError) {
+        let waiting = pending
+        pendingBase += UInt64(pending.count)
+        pending.removeAll()
+        for entry in waiting {
+            entry?.waiter.resolve(.failure(entry?.returned ?? error))
+        }
+    }
+
     /// Marks a pending publish as returned by the broker.
     func markReturned(sequence: UInt64, _ error: AMQPError) {
         guard sequence >= pendingBase, sequence - pendingBase < UInt64(pending.count) else { return }

@@ -66,6 +66,9 @@ final class ConnectionLoop: @unchecked Sendable {
     private var awaitingWrite: [PublishWaiter] = []
     /// When the loop next looks for publishes past the confirm timeout.
     private var nextConfirmExpiry = ContinuousClock.now
+    /// Since when, and why, the broker blocks the connection (its `connection.blocked`),
+    /// until its `connection.unblocked`.
+    private var blockedSince: (instant: ContinuousClock.Instant, reason: String)?
     /// The publishes of the batch being laid out that are not laid out yet, while they have a
     /// deadline (see ``publishBatch(_:on:batch:deadline:)``).
     var unsentBatchRest: UnsentBatchRest?
@@ -143,8 +146,14 @@ final class ConnectionLoop: @unchecked Sendable {
     /// open (a closed connection is blocked no more: its user connects anew).
     var blockedReason: String? { shared.withLock { $0.closed == nil ? $0.blockedReason : nil } }
 
-    /// Records the broker's `connection.blocked` (with its reason) or `connection.unblocked` (nil).
+    /// Records the broker's `connection.blocked` (with its reason) or `connection.unblocked`
+    /// (nil). Loop thread only.
     func noteBlocked(_ reason: String?) {
+        if let reason {
+            if blockedSince == nil { blockedSince = (ContinuousClock.now, reason) }
+        } else {
+            blockedSince = nil
+        }
         shared.withLock { $0.blockedReason = reason }
     }
 
@@ -171,7 +180,7 @@ final class ConnectionLoop: @unchecked Sendable {
                 tearDown(failure)
                 break
             }
-            if let timeout = configuration.confirmTimeout { expireConfirms(timeout) }
+            if expiresConfirms { expireConfirms() }
             if !worked && read == 0 {
                 waitForActivity()
             }
@@ -218,8 +227,8 @@ final class ConnectionLoop: @unchecked Sendable {
             // While the broker takes nothing (a resource alarm), publishes keep their deadlines:
             // the loop can't run its turns, so it expires them between waits for room.
             try outgoing.write(to: socket, timeout: .seconds(max(30, configuration.heartbeat * 2))) {
+                if expiresConfirms { expireConfirms() }
                 guard let timeout = configuration.confirmTimeout else { return }
-                expireConfirms(timeout)
                 expireQueuedPublishes(timeout)
                 expireUnsentBatchRest(timeout)
             }
@@ -276,14 +285,30 @@ final class ConnectionLoop: @unchecked Sendable {
     /// sleeps at most a quarter of a second).
     private static let confirmExpiryInterval = Duration.milliseconds(50)
 
-    /// Fails the publishes that waited longer than `timeout` for their confirm.
-    private func expireConfirms(_ timeout: Duration) {
+    /// Whether publishes awaiting their confirm can fail before it: the configuration bounds
+    /// their wait.
+    private var expiresConfirms: Bool {
+        configuration.confirmTimeout != nil || configuration.blockedConfirmWait != nil
+    }
+
+    /// Fails the publishes that waited longer than the confirm timeout for their confirm, and
+    /// every one still waiting once the broker has blocked the connection for longer than
+    /// ``AMQPConnection/Configuration/blockedConfirmWait``.
+    private func expireConfirms() {
         let now = ContinuousClock.now
         guard now >= nextConfirmExpiry else { return }
         nextConfirmExpiry = now + Self.confirmExpiryInterval
-        let error = AMQPError.confirmTimedOut(after: timeout, sent: true)
-        for state in channels.values where state.confirmMode {
-            state.expireConfirms(at: now, failingWith: error)
+        if let timeout = configuration.confirmTimeout {
+            let error = AMQPError.confirmTimedOut(after: timeout, sent: true)
+            for state in channels.values where state.confirmMode {
+                state.expireConfirms(at: now, failingWith: error)
+            }
+        }
+        if let wait = configuration.blockedConfirmWait, let blockedSince, blockedSince.instant + wait <= now {
+            let error = AMQPError.blockedUnconfirmed(reason: blockedSince.reason, after: wait)
+            for state in channels.values where state.confirmMode {
+                state.failPending(with: error)
+            }
         }
     }
 

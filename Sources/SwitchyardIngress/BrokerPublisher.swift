@@ -27,18 +27,27 @@ public actor BrokerPublisher: Service {
     /// `switchyard_broker_blocked`: 1 while the broker blocks publishing, set at each scrape.
     private nonisolated let blocked = Gauge(label: "switchyard_broker_blocked")
 
+    /// How long publishes sent before the broker blocked the connection may still wait for
+    /// their confirms: the broker confirms what it took before the block as usual, in
+    /// milliseconds, and nothing after it until the alarm clears.
+    public static let blockedConfirmWait = Duration.milliseconds(500)
+
     /// Creates a publisher; it connects on first use.
     /// - Parameters:
     ///   - configuration: The broker's connection settings (one node or a cluster's nodes).
     ///   - resendWindow: How long a publish whose connection was lost keeps being sent again.
     ///   - confirmTimeout: How long a publish waits for its confirm before it fails with
     ///     ``AMQPError/Code/confirmTimeout`` (not sent again: the broker has it or will drop it).
+    ///     Once the broker has blocked the connection (a resource alarm), publishes still
+    ///     unconfirmed after ``blockedConfirmWait`` (or the timeout, if shorter) fail with
+    ///     ``AMQPError/Code/blocked`` instead of waiting out the timeout.
     public init(
         configuration: AMQPConnection.Configuration, resendWindow: Duration = .seconds(10), confirmTimeout: Duration = .seconds(5)
     ) {
         var configuration = configuration
         configuration.connectionName = "switchyard ingress"
         configuration.confirmTimeout = confirmTimeout
+        configuration.blockedConfirmWait = min(confirmTimeout, Self.blockedConfirmWait)
         self.configuration = configuration
         self.resendWindow = resendWindow
     }
@@ -88,7 +97,8 @@ public actor BrokerPublisher: Service {
     /// Those whose connection was lost before their confirm are sent again on a new connection
     /// (to any node that answers) until confirmed or refused, for up to ``resendWindow``; when
     /// no node answers, they fail at once, and so they do (``AMQPError/Code/blocked``, not
-    /// sent) while the broker blocks the connection under a resource alarm. Runs on the
+    /// sent) while the broker blocks the connection under a resource alarm; those it blocked
+    /// unconfirmed fail with `blocked` ``blockedConfirmWait`` after the block. Runs on the
     /// caller's executor, where the confirms resume it (a transaction's connection thread, in
     /// the ingress).
     public nonisolated(nonsending) func publishEach(_ messages: [AMQPOutgoingMessage]) async -> [Result<Void, AMQPError>] {

@@ -97,6 +97,48 @@ import Testing
         await publisher.close()
     }
 
+    /// With ``AMQPConnection/Configuration/blockedConfirmWait``, a publish the broker blocked
+    /// fails with `blocked` that long after the broker said so, not at the (much longer) confirm
+    /// timeout; so does one sent after the block. Once the alarm is lifted the broker takes both
+    /// after all, their late acks are ignored, and the channel publishes and confirms again.
+    @Test func aPublishTheBrokerBlockedFailsSoonAfterTheBlockNotAtTheTimeout() async throws {
+        let publisher = try await connectToTestBroker(
+            name: "blocked-confirm-wait", confirmTimeout: .seconds(20), blockedConfirmWait: .milliseconds(300))
+        let channel = try await publisher.openChannel(confirms: true)
+        let queue = try await makeQueue(channel, type: "quorum")
+        try await channel.publish(Array("before".utf8), exchange: "", routingKey: queue)
+
+        let (first, second) = try await ServicesControl.whileBrokerBlocksPublishers {
+            let first = try await timedPublish(channel, "during", to: queue)
+            let second = try await timedPublish(channel, "during again", to: queue)
+            return (first, second)
+        }
+        let (blocked, waited) = first
+        let failure = try #require(blocked, "the publish was confirmed under the alarm")
+        #expect(failure.code == .blocked, "\(failure)")
+        #expect(failure.message.contains("memory") && failure.message.contains("0.3 seconds"), "\(failure)")
+        #expect(waited < .seconds(10), "waited \(waited), the confirm timeout is 20 s")
+        let (blockedAgain, waitedAgain) = second
+        #expect(blockedAgain?.code == .blocked, "\(String(describing: blockedAgain))")
+        #expect(waitedAgain < .seconds(3), "waited \(waitedAgain), the broker had blocked the connection already")
+        #expect(publisher.isOpen)
+
+        try await eventually("the broker to unblock the connection", timeout: .seconds(10)) { publisher.blockedReason == nil }
+        try await channel.publish(Array("after".utf8), exchange: "", routingKey: queue)
+        let admin = try await connectToTestBroker(name: "blocked-confirm-wait-admin")
+        let adminChannel = try await admin.openChannel()
+        try await eventually("the blocked messages to be taken once the alarm is lifted", timeout: .seconds(30)) {
+            try await adminChannel.declareQueuePassive(queue).messageCount == 4
+        }
+        try await channel.publish(Array("last".utf8), exchange: "", routingKey: queue)
+        try await eventually("the last message to be counted", timeout: .seconds(10)) {
+            try await adminChannel.declareQueuePassive(queue).messageCount == 5
+        }
+        try await adminChannel.deleteQueue(queue)
+        await admin.close()
+        await publisher.close()
+    }
+
     /// Long enough under the alarm that the sockets' buffers fill, the loop waits in its write
     /// and runs no turns. A publish handed over meanwhile still fails at its deadline, without
     /// ever being sent; so does the large batch the write stopped in: the publishes it had laid

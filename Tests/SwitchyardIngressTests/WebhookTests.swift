@@ -70,15 +70,16 @@ import Testing
         }
     }
 
-    /// A broker that takes nothing (a memory alarm) holds no webhook longer than
-    /// `SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT`: the answer is a 503 with `Retry-After` and the
-    /// receipt is rolled back. That publish gets the ingress's connection blocked
-    /// (`connection.blocked`): `/readyz` says so, and the next webhook is refused at once,
-    /// unsent. The vendor's retries after the alarm are accepted; the copy the broker took late
-    /// carries the same message id, which consumers' inboxes absorb.
-    @Test func aBrokerThatConfirmsNothingIsA503AfterTheConfirmTimeoutThenAtOnceAndTheRetriesAreAccepted() async throws {
+    /// A broker that takes nothing (a memory alarm) holds no webhook for long: the first
+    /// publish under the alarm gets the ingress's connection blocked (`connection.blocked`),
+    /// and that webhook's answer is a 503 with `Retry-After` half a second after the block, not
+    /// at `SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT` (20 s here), its receipt rolled back. `/readyz`
+    /// says the broker blocks, and the next webhook is refused at once, unsent. The vendor's
+    /// retries after the alarm are accepted; the copy the broker took late carries the same
+    /// message id, which consumers' inboxes absorb.
+    @Test func aBrokerThatBlocksPublishingIsA503SoonAfterItsBlockThenAtOnceAndTheRetriesAreAccepted() async throws {
         try await withFleet { fleet in
-            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "3"])
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "20"])
             let warm = try await ingress.webhook(body: Self.conversationEnded, id: "wh-warm")
             #expect(warm.status == 200, "\(warm.bodyText)")
 
@@ -101,9 +102,9 @@ import Testing
             }
             #expect(refused.status == 503, "\(refused.bodyText)")
             #expect(refused.errorCode == "unavailable", "\(refused.bodyText)")
-            #expect(refused.bodyText.contains("did not confirm"), "\(refused.bodyText)")
+            #expect(refused.bodyText.contains("refuses events"), "\(refused.bodyText)")
             #expect(refused.header("Retry-After") == "5")
-            #expect(waited >= .seconds(3) && waited < .seconds(8), "answered after \(waited)")
+            #expect(waited < .seconds(5), "answered after \(waited), not soon after the block")
             #expect(ready.status == 200, "\(ready.bodyText)")
             #expect((ready.json["broker_blocked_reason"] as? String)?.contains("memory") == true, "\(ready.bodyText)")
             #expect(refusedAtOnce.status == 503, "\(refusedAtOnce.bodyText)")
@@ -114,7 +115,8 @@ import Testing
             #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id IN ('wh-stalled', 'wh-blocked')") == 0)
             try await eventually("the refusals to be logged", timeout: .seconds(10)) {
                 fleet.logs().contains("webhooks not accepted: the broker refused or did not confirm their events")
-                    && fleet.logs().contains("confirmTimeout") && fleet.logs().contains("AMQP blocked")
+                    && fleet.logs().contains("did not confirm the publish within 0.5 seconds")
+                    && fleet.logs().contains("nothing was sent")
             }
             try await eventually("/readyz to say the broker is up again", timeout: .seconds(10)) {
                 try await ingress.get("/readyz").json["broker"] as? String == "up"
