@@ -21,8 +21,8 @@ import Synchronization
 /// server at its commit and holds it through the commit's write-ahead-log flush, so every
 /// status change of the fleet would commit one at a time. What the hub costs instead grows with
 /// the streams open, not with the fleet's writes: one indexed look-up per followed subject per
-/// poll, none while no stream is open. On graceful shutdown every stream ends, so long-lived
-/// responses don't hold the server open.
+/// poll; while no stream is open it neither queries nor wakes for them. On graceful shutdown
+/// every stream ends, so long-lived responses don't hold the server open.
 public final class LiveUpdateHub: Service, Sendable {
     /// How often idle streams are poked.
     public let heartbeat: Duration
@@ -31,6 +31,9 @@ public final class LiveUpdateHub: Service, Sendable {
     private let databaseURL: String
     private let logger: Logger
     private let state = Mutex(State())
+    /// Told when a stream opens while none was: the polls wait for it instead of waking every
+    /// ``pollInterval`` for nothing.
+    private let firstStream = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     private struct State {
         var nextID = 0
@@ -56,16 +59,18 @@ public final class LiveUpdateHub: Service, Sendable {
     func pokes(for subjectID: String) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         continuation.yield()
-        let id = state.withLock { state -> Int? in
-            guard !state.closed else { return nil }
+        let (id, first) = state.withLock { state -> (Int?, Bool) in
+            guard !state.closed else { return (nil, false) }
+            let first = state.streams.isEmpty
             state.nextID += 1
             state.streams[subjectID, default: [:]][state.nextID] = continuation
-            return state.nextID
+            return (state.nextID, first)
         }
         guard let id else {
             continuation.finish()
             return stream
         }
+        if first { firstStream.continuation.yield() }
         continuation.onTermination = { [weak self] _ in
             self?.state.withLock { state in
                 state.streams[subjectID]?[id] = nil
@@ -87,9 +92,11 @@ public final class LiveUpdateHub: Service, Sendable {
         close()
     }
 
-    /// Polls the followed subjects until cancelled, reconnecting with capped backoff.
+    /// Polls the followed subjects until cancelled, reconnecting with capped backoff; while no
+    /// stream is open it waits for one.
     private func follow() async {
         var backoff = Duration.milliseconds(250)
+        var streamOpened = firstStream.stream.makeAsyncIterator()
         while !Task.isCancelled {
             var connection: PostgresConnection?
             do {
@@ -99,6 +106,11 @@ public final class LiveUpdateHub: Service, Sendable {
                 var heads = LiveUpdateHeads()
                 while !Task.isCancelled {
                     let subjects = state.withLock { Array($0.streams.keys) }
+                    if subjects.isEmpty {
+                        // A stream opened since the last look left its signal buffered.
+                        guard await streamOpened.next() != nil else { throw CancellationError() }
+                        continue
+                    }
                     for subject in try await heads.advanced(subjects, on: open) { poke(subject) }
                     // Reset only once a poll worked, so a connection that opens and then fails
                     // at once is retried with backoff too.
@@ -132,5 +144,6 @@ public final class LiveUpdateHub: Service, Sendable {
             return state.streams.values.flatMap(\.values)
         }
         for continuation in continuations { continuation.finish() }
+        firstStream.continuation.finish()
     }
 }
