@@ -111,7 +111,8 @@ let package = Package(
                 "SwitchyardCore", "Switchyard", "SwitchyardConcurrency", "SwitchyardPostgres",
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("NIOCore", "swift-nio"),
                 product("NIOHTTP1", "swift-nio"), product("NIOHTTPTypes", "swift-nio-extras"), product("HummingbirdCore", "hummingbird"),
-                product("Crypto", "swift-crypto"), product("Logging", "swift-log"), product("ServiceLifecycle", "swift-service-lifecycle"),
+                product("Crypto", "swift-crypto"), product("Logging", "swift-log"), product("Metrics", "swift-metrics"),
+                product("ServiceLifecycle", "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         // What a pipeline is: roles, events, live subjects, routes.

@@ -4,6 +4,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import Metrics
 public import SwitchyardPostgres
 
 /// The tenant and key behind a request.
@@ -16,8 +17,9 @@ public struct Caller: Sendable {
 
 /// Checks `Authorization: Bearer sy_...`, the key's token bucket, and the failures of the
 /// client's address. The keys of requests that arrive together are looked up in one query
-/// (``RequestGroups``); each look-up still reads the key's row after its request arrived, so a
-/// revoked key stops working at once.
+/// (``RequestGroups``, each group's size recorded in
+/// `switchyard_ingress_group_size{requests="key_lookups"}`); each look-up still reads the key's
+/// row after its request arrived, so a revoked key stops working at once.
 public struct CallerAuthentication: Sendable {
     let pool: PostgresPool
     /// Key look-ups by ``APIKeys/lookupHash(_:)``, grouped.
@@ -35,7 +37,9 @@ public struct CallerAuthentication: Sendable {
     ///   - failureBurst: Failed authentications per client address in a burst.
     public init(pool: PostgresPool, rate: Int, burst: Int, failureRate: Int, failureBurst: Int) {
         self.pool = pool
+        let sizes = Recorder(label: "switchyard_ingress_group_size", dimensions: [("requests", "key_lookups")])
         lookups = RequestGroups { hashes, answers in
+            sizes.record(hashes.count)
             do {
                 let callers = try await pool.withConnection { connection in try APIKeys.authenticate(hashes: Set(hashes), on: connection) }
                 answers.give { .success(callers[$0]) }

@@ -132,6 +132,8 @@ import Testing
             // Every keyed request, the refused ones and the retry included, went through a group.
             let metrics = try await ingress.get("/metrics").bodyText
             #expect(metrics.contains(#"switchyard_ingress_group_size_sum{requests="keyed_events"} 64.0"#), "\(metrics)")
+            // And so did every request's API key.
+            #expect(metrics.contains(#"switchyard_ingress_group_size_sum{requests="key_lookups"} 64.0"#), "\(metrics)")
             await ingress.client.shutdown()
         }
     }
