@@ -67,8 +67,6 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         self.libraryStatus = libraryStatus
     }
 
-    /// A publish that outlived the connection's confirm timeout: written and unconfirmed
-    /// (`sent`; the broker may still take it), or never written.
     /// A publish sent and still unconfirmed `wait` after the broker blocked its connection.
     static func blockedUnconfirmed(reason: String, after wait: Duration) -> AMQPError {
         AMQPError(
@@ -76,6 +74,8 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
             "the broker blocked the connection (\(reason)) and did not confirm the publish within \(wait) of it; it may take the message once the alarm clears")
     }
 
+    /// A publish that outlived the connection's confirm timeout: written and unconfirmed
+    /// (`sent`; the broker may still take it), or never written.
     static func confirmTimedOut(after timeout: Duration, sent: Bool) -> AMQPError {
         AMQPError(
             .confirmTimeout,
