@@ -11,7 +11,7 @@ import SwitchyardPostgres
 /// ``RequestGroups``.
 enum AcceptanceGroup {
     /// Accepts `members` in one transaction on `pool` (an acceptance pool,
-    /// ``PostgresPool/accept(_:logger:startingWith:_:)``) and answers each once.
+    /// ``PostgresPool/accept(_:log:startingWith:_:)``) and answers each once.
     ///
     /// The first member of each key owns it and decides for every member with that key
     /// (`answer` gets each member and the outcomes). Only the owners go to `first` and `record`,
@@ -22,16 +22,15 @@ enum AcceptanceGroup {
     /// - Parameters:
     ///   - members: The group.
     ///   - key: A member's row key.
-    ///   - what: What the members are, for the log (`webhooks' receipts`).
     ///   - pool: The acceptance pool.
     ///   - answers: Where the members are answered.
-    ///   - logger: Where a lost `COMMIT` is logged.
+    ///   - log: Where a database failure and a lost `COMMIT` are logged.
     ///   - first: The statement sent with the `BEGIN` (inserting the rows), given the owners.
     ///   - record: The rest of the transaction, given the owners and `first`'s rows.
     ///   - answer: A member's answer from what `record` returned.
     static func accept<Member: Sendable, Key: Hashable & Comparable, Outcomes: Sendable>(
-        _ members: [Member], by key: (Member) -> Key, what: String, on pool: PostgresPool, answers: GroupAnswers<Member, String>,
-        logger: Logger, startingWith first: ([Member]) -> PostgresStatement,
+        _ members: [Member], by key: (Member) -> Key, on pool: PostgresPool, answers: GroupAnswers<Member, String>,
+        log: AcceptanceLog, startingWith first: ([Member]) -> PostgresStatement,
         record: @escaping @Sendable ([Member], PostgresRows, isolated PostgresConnection) async throws -> Outcomes,
         answer: @escaping @Sendable (Outcomes, Member) -> Result<String, APIError>
     ) async {
@@ -41,13 +40,13 @@ enum AcceptanceGroup {
         }
         let ordered = owners.sorted { $0.key < $1.key }.map(\.value)
         do {
-            try await pool.accept("\(ordered.count) \(what)", logger: logger, startingWith: [first(ordered)]) { connection, rows in
+            try await pool.accept(ordered.count, log: log, startingWith: [first(ordered)]) { connection, rows in
                 let outcomes = try await record(ordered, rows[0], connection)
                 answers.give { answer(outcomes, $0) }
             }
         } catch {
             if !answers.give({ _ in .failure(error) }) {
-                logger.warning("answered \(what) not committed: a retry publishes their events again", metadata: ["count": "\(ordered.count)"])
+                log.notCommitted.log(to: log.logger, count: ordered.count, metadata: ["error": "\(error)"])
             }
         }
     }

@@ -7,34 +7,27 @@ import SwitchyardAPI
 public import SwitchyardPostgres
 
 extension PostgresPool {
-    /// The settings of the pool that ``accept(_:logger:_:)`` runs on: commits don't wait for
+    /// The settings of the pool that ``accept(_:log:startingWith:_:)`` runs on: commits don't wait for
     /// the WAL flush. The receipt only deduplicates, the event's durability is the broker's
     /// confirm, and a receipt lost in a crash only lets a redelivery publish the same message
     /// id again, which consumers' inboxes absorb. As a session setting it costs no round trip
     /// per request.
     public static let acceptanceSettings = ["synchronous_commit": "off"]
 
-    /// Runs `body` (record a receipt, publish with a confirm through
-    /// ``BrokerPublisher/accept(_:_:logger:)``, return the answer) in one transaction, so a
-    /// failed publish leaves no receipt; a database failure becomes a 503. Run it on a pool
-    /// made with ``acceptanceSettings``.
+    /// Runs `body` (record receipts or keys, publish with confirms, return the answers) in one
+    /// transaction, its first statements sent with its `BEGIN` in one round trip (`body` gets
+    /// their rows), so a failed publish leaves no receipt; a database failure becomes a 503. Run
+    /// it on a pool made with ``acceptanceSettings``.
     /// - Parameters:
-    ///   - what: What is being accepted, for the log.
-    ///   - logger: Where refusals are logged.
+    ///   - count: How many requests the transaction accepts, for the log.
+    ///   - log: Where a database failure is logged.
+    ///   - first: The statements sent with the `BEGIN`.
     ///   - body: The work, isolated to the transaction's connection.
     /// - Returns: The answer `body` returned.
     /// - Throws: ``APIError``: what `body` threw (a refused publish among them), 503
     ///   `unavailable` when the database failed.
     nonisolated func accept<Answer: Sendable>(
-        _ what: String, logger: Logger, _ body: @escaping @Sendable (isolated PostgresConnection) async throws -> Answer
-    ) async throws(APIError) -> Answer {
-        try await accept(what, logger: logger, startingWith: []) { connection, _ in try await body(connection) }
-    }
-
-    /// ``accept(_:logger:_:)`` with the transaction's first statements sent with its `BEGIN`,
-    /// in one round trip; `body` gets their rows.
-    nonisolated func accept<Answer: Sendable>(
-        _ what: String, logger: Logger, startingWith first: [PostgresStatement],
+        _ count: Int, log: AcceptanceLog, startingWith first: [PostgresStatement],
         _ body: @escaping @Sendable (isolated PostgresConnection, [PostgresRows]) async throws -> Answer
     ) async throws(APIError) -> Answer {
         do {
@@ -42,22 +35,21 @@ extension PostgresPool {
         } catch let error as APIError {
             throw error
         } catch {
-            logger.warning("\(what) not accepted: database failure", metadata: ["error": "\(error)"])
+            log.databaseFailure.log(to: log.logger, count: count, metadata: ["error": "\(error)"])
             throw APIError.unavailable("the database")
         }
     }
 }
 
 extension BrokerPublisher {
-    /// Publishes accepted events with confirms: the one place a refused publish becomes an
-    /// answer (inside ``PostgresPool/accept(_:logger:_:)``'s transaction or without one).
+    /// Publishes the events of one request that records nothing, with confirms.
     /// - Throws: ``APIError``: 503 `unroutable` when no queue takes an event, 422
     ///   `invalid_message` when one can't be sent, 503 `unavailable` when the broker failed.
-    nonisolated func accept(_ what: String, _ messages: [AMQPOutgoingMessage], logger: Logger) async throws(APIError) {
+    nonisolated func accept(_ messages: [AMQPOutgoingMessage], log: AcceptanceLog) async throws(APIError) {
         do {
             try await publish(messages)
         } catch {
-            logger.warning("\(what) not accepted: the broker did not confirm", metadata: ["error": "\(error)"])
+            log.refused.log(to: log.logger, metadata: ["error": "\(error)"])
             throw (error as? AMQPError).map(APIError.refusedPublish) ?? APIError.unavailable("the broker")
         }
     }

@@ -21,7 +21,8 @@ struct EventsController: Sendable {
     let publisher: BrokerPublisher
     let authentication: CallerAuthentication
     let eventsExchange: String
-    let logger: Logger
+    /// Where the events of requests without a key that the broker refused are logged.
+    let log: AcceptanceLog
 
     static let batchLimit = 500
 
@@ -73,7 +74,7 @@ struct EventsController: Sendable {
             stored = try await acceptor.accept(.init(tenantID: caller.tenantID, key: idempotencyKey, answer: answer, messages: messages))
         } else {
             // Nothing to record: no transaction, no round trip to the database.
-            try await publisher.accept("events", messages, logger: logger)
+            try await publisher.accept(messages, log: log)
             stored = answer
         }
         return Response(status: .accepted, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: stored)))

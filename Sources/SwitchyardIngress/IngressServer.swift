@@ -83,7 +83,7 @@ public struct IngressServer: Sendable {
         EventsController(
             configuration: configuration, acceptor: KeyedEventAcceptor(pool: acceptancePool, publisher: publisher, logger: logger),
             publisher: publisher, authentication: authentication,
-            eventsExchange: eventsExchange, logger: logger
+            eventsExchange: eventsExchange, log: AcceptanceLog("events", logger: logger)
         ).addRoutes(to: router)
         // Every pipeline's routes, and its subjects' live updates, from the registry.
         let creation = IdempotentCreation(

@@ -73,8 +73,9 @@ struct KeyedEventAcceptor: Sendable {
     private let groups: RequestGroups<Request, String>
 
     init(pool: PostgresPool, publisher: BrokerPublisher, logger: Logger) {
+        let log = AcceptanceLog("keyed events", logger: logger)
         groups = AcceptanceGroup.groups(of: "keyed_events") { group, answers in
-            await Self.run(group, answers: answers, pool: pool, publisher: publisher, logger: logger)
+            await Self.run(group, answers: answers, pool: pool, publisher: publisher, log: log)
         }
     }
 
@@ -91,13 +92,13 @@ struct KeyedEventAcceptor: Sendable {
     /// Accepts a group and answers each of its requests once; requests with one key in the
     /// group are decided by the first.
     private static func run(
-        _ requests: [Request], answers: GroupAnswers<Request, String>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
+        _ requests: [Request], answers: GroupAnswers<Request, String>, pool: PostgresPool, publisher: BrokerPublisher, log: AcceptanceLog
     ) async {
         await AcceptanceGroup.accept(
-            requests, by: \.id, what: "event requests' idempotency keys", on: pool, answers: answers, logger: logger,
+            requests, by: \.id, on: pool, answers: answers, log: log,
             startingWith: keyInsert,
             record: { owners, inserted, connection in
-                try await record(owners, inserted: inserted, publisher: publisher, logger: logger, on: connection)
+                try await record(owners, inserted: inserted, publisher: publisher, log: log, on: connection)
             },
             answer: { claims, request in claims[request.id]?.answer(request) ?? .failure(APIError.unavailable("the database")) })
     }
@@ -122,7 +123,7 @@ struct KeyedEventAcceptor: Sendable {
     /// Inside the transaction, the keys inserted: read the claims of the known ones, publish
     /// the fresh requests' events, delete the keys of the requests the broker refused (logged).
     private static func record(
-        _ requests: [Request], inserted: PostgresRows, publisher: BrokerPublisher, logger: Logger,
+        _ requests: [Request], inserted: PostgresRows, publisher: BrokerPublisher, log: AcceptanceLog,
         on connection: isolated PostgresConnection
     ) async throws -> [KeyID: Claim] {
         let fresh = Set(try inserted.map {
@@ -168,9 +169,7 @@ struct KeyedEventAcceptor: Sendable {
             }
         }
         if let firstRefusal {
-            logger.warning(
-                "keyed events not accepted: the broker refused or did not confirm their events",
-                metadata: ["count": "\(refused.count)", "error": "\(firstRefusal)"])
+            log.refused.log(to: log.logger, count: refused.count, metadata: ["error": "\(firstRefusal)"])
             try connection.execute(
                 """
                 DELETE FROM idempotency_keys i USING jsonb_to_recordset($1::jsonb) AS k(tenant_id uuid, scope text, key text)

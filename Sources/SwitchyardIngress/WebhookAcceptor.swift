@@ -13,7 +13,7 @@ import SwitchyardPostgres
 /// receipts are inserted in one statement, the fresh ones' events are published in one
 /// hand-over and confirmed, the receipts of events the broker refused are deleted again, the
 /// group is answered, and the transaction commits (without waiting for the WAL flush; see
-/// ``PostgresPool/accept(_:logger:_:)``). The answers don't wait for that `COMMIT`'s round
+/// ``PostgresPool/accept(_:log:startingWith:_:)``). The answers don't wait for that `COMMIT`'s round
 /// trip: the event is already durable in the broker, and a receipt the commit loses (as a
 /// database crash could lose it) only lets a redelivery publish the same message id again,
 /// which consumers' inboxes absorb. A redelivery that arrives before the commit waits for it
@@ -47,8 +47,9 @@ struct WebhookAcceptor: Sendable {
     private let groups: RequestGroups<Webhook, String>
 
     init(pool: PostgresPool, publisher: BrokerPublisher, logger: Logger) {
+        let log = AcceptanceLog("webhooks", logger: logger)
         groups = AcceptanceGroup.groups(of: "webhooks") { group, answers in
-            await Self.run(group, answers: answers, pool: pool, publisher: publisher, logger: logger)
+            await Self.run(group, answers: answers, pool: pool, publisher: publisher, log: log)
         }
     }
 
@@ -76,12 +77,12 @@ struct WebhookAcceptor: Sendable {
     /// Accepts a group and answers each of its webhooks once; two deliveries of one webhook in
     /// the group get the first's answer.
     private static func run(
-        _ webhooks: [Webhook], answers: GroupAnswers<Webhook, String>, pool: PostgresPool, publisher: BrokerPublisher, logger: Logger
+        _ webhooks: [Webhook], answers: GroupAnswers<Webhook, String>, pool: PostgresPool, publisher: BrokerPublisher, log: AcceptanceLog
     ) async {
         await AcceptanceGroup.accept(
-            webhooks, by: \.key, what: "webhooks' receipts", on: pool, answers: answers, logger: logger, startingWith: receiptInsert,
+            webhooks, by: \.key, on: pool, answers: answers, log: log, startingWith: receiptInsert,
             record: { owners, inserted, connection in
-                try await record(owners, inserted: inserted, publisher: publisher, logger: logger, on: connection)
+                try await record(owners, inserted: inserted, publisher: publisher, log: log, on: connection)
             },
             answer: { results, webhook in results[webhook.key] ?? .failure(APIError.unavailable("the database")) })
     }
@@ -106,7 +107,7 @@ struct WebhookAcceptor: Sendable {
     /// Inside the transaction, the receipts inserted: answer the known ones from their rows,
     /// publish the fresh events, delete the receipts of the events the broker refused (logged).
     private static func record(
-        _ webhooks: [Webhook], inserted: PostgresRows, publisher: BrokerPublisher, logger: Logger,
+        _ webhooks: [Webhook], inserted: PostgresRows, publisher: BrokerPublisher, log: AcceptanceLog,
         on connection: isolated PostgresConnection
     ) async throws -> [Key: Result<String, APIError>] {
         let fresh = Set(try inserted.map { Key(source: try $0.decode(String.self, at: 0), webhookID: try $0.decode(String.self, at: 1)) })
@@ -145,9 +146,7 @@ struct WebhookAcceptor: Sendable {
             }
         }
         if let firstRefusal {
-            logger.warning(
-                "webhooks not accepted: the broker refused or did not confirm their events",
-                metadata: ["count": "\(refused.count)", "error": "\(firstRefusal)"])
+            log.refused.log(to: log.logger, count: refused.count, metadata: ["error": "\(firstRefusal)"])
             try connection.execute(
                 """
                 DELETE FROM webhook_receipts w USING jsonb_to_recordset($1::jsonb) AS k(source text, webhook_id text)
