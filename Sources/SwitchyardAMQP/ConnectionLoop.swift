@@ -39,8 +39,9 @@ final class ConnectionLoop: @unchecked Sendable {
         var commands: [LoopCommand] = []
         var sleeping = false
         var closed: AMQPError?
-        /// The reason of the broker's `connection.blocked`, until its `connection.unblocked`.
-        var blockedReason: String?
+        /// The reason of the broker's `connection.blocked` and when it first came, until its
+        /// `connection.unblocked`.
+        var blocked: (reason: String, since: ContinuousClock.Instant)?
     }
 
     private let shared = Mutex(Shared())
@@ -66,9 +67,6 @@ final class ConnectionLoop: @unchecked Sendable {
     private var awaitingWrite: [PublishWaiter] = []
     /// When the loop next looks for publishes past the confirm timeout.
     private var nextConfirmExpiry = ContinuousClock.now
-    /// Since when, and why, the broker blocks the connection (its `connection.blocked`),
-    /// until its `connection.unblocked`.
-    private var blockedSince: (instant: ContinuousClock.Instant, reason: String)?
     /// The publishes of the batch being laid out that are not laid out yet, while they have a
     /// deadline (see ``publishBatch(_:on:batch:deadline:)``).
     var unsentBatchRest: UnsentBatchRest?
@@ -144,17 +142,15 @@ final class ConnectionLoop: @unchecked Sendable {
 
     /// Why the broker blocks the connection's publishes, while it does and the connection is
     /// open (a closed connection is blocked no more: its user connects anew).
-    var blockedReason: String? { shared.withLock { $0.closed == nil ? $0.blockedReason : nil } }
+    var blockedReason: String? { shared.withLock { $0.closed == nil ? $0.blocked?.reason : nil } }
 
     /// Records the broker's `connection.blocked` (with its reason) or `connection.unblocked`
-    /// (nil). Loop thread only.
+    /// (nil); a second `connection.blocked` keeps the time of the first.
     func noteBlocked(_ reason: String?) {
-        if let reason {
-            if blockedSince == nil { blockedSince = (ContinuousClock.now, reason) }
-        } else {
-            blockedSince = nil
+        let now = ContinuousClock.now
+        shared.withLock { shared in
+            shared.blocked = reason.map { (reason: $0, since: shared.blocked?.since ?? now) }
         }
-        shared.withLock { $0.blockedReason = reason }
     }
 
     /// Whether the connection is still usable.
@@ -304,8 +300,9 @@ final class ConnectionLoop: @unchecked Sendable {
                 state.expireConfirms(at: now, failingWith: error)
             }
         }
-        if let wait = configuration.blockedConfirmWait, let blockedSince, blockedSince.instant + wait <= now {
-            let error = AMQPError.blockedUnconfirmed(reason: blockedSince.reason, after: wait)
+        if let wait = configuration.blockedConfirmWait,
+           let blocked = shared.withLock({ $0.blocked }), blocked.since + wait <= now {
+            let error = AMQPError.blockedUnconfirmed(reason: blocked.reason, after: wait)
             for state in channels.values where state.confirmMode {
                 state.failPending(with: error)
             }

@@ -7,11 +7,11 @@ import SwitchyardAPI
 public import SwitchyardPostgres
 
 extension PostgresPool {
-    /// The settings of the pool that ``accept(_:log:startingWith:_:)`` runs on: commits don't wait for
-    /// the WAL flush. The receipt only deduplicates, the event's durability is the broker's
-    /// confirm, and a receipt lost in a crash only lets a redelivery publish the same message
-    /// id again, which consumers' inboxes absorb. As a session setting it costs no round trip
-    /// per request.
+    /// The settings of the pool that ``accept(_:log:startingWith:_:)`` runs on: commits don't
+    /// wait for the WAL flush. The receipt only deduplicates, the event's durability is the
+    /// broker's confirm, and a receipt lost in a crash only lets a redelivery publish the same
+    /// message id again, which consumers' inboxes absorb. As a session setting it costs no round
+    /// trip per request.
     public static let acceptanceSettings = ["synchronous_commit": "off"]
 
     /// Runs `body` (record receipts or keys, publish with confirms, return the answers) in one
