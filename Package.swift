@@ -90,8 +90,8 @@ let package = Package(
         .target(
             name: "SwitchyardProviders",
             dependencies: [
-                "SwitchyardCore", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime", product("Crypto", "swift-crypto"),
-                product("Logging", "swift-log"),
+                "SwitchyardCore", "Switchyard", "SwitchyardHTTP", "SwitchyardPostgres", "SwitchyardRuntime",
+                product("Crypto", "swift-crypto"), product("Logging", "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // Blob stores: large results (slide images) in a folder or an S3 bucket, signed with SigV4.
@@ -136,8 +136,8 @@ let package = Package(
         .target(
             name: "SwitchyardImages",
             dependencies: [
-                "SwitchyardCore", "SwitchyardAPI", "SwitchyardBlobStore", "SwitchyardGraphics", "SwitchyardHTTP", "SwitchyardPipeline",
-                "SwitchyardPostgres", "SwitchyardProviders", "SwitchyardRuntime", product("Crypto", "swift-crypto"),
+                "SwitchyardCore", "Switchyard", "SwitchyardAPI", "SwitchyardBlobStore", "SwitchyardGraphics", "SwitchyardHTTP",
+                "SwitchyardPipeline", "SwitchyardPostgres", "SwitchyardProviders", "SwitchyardRuntime", product("Crypto", "swift-crypto"),
                 product("Hummingbird", "hummingbird"), product("HTTPTypes", "swift-http-types"), product("Logging", "swift-log"),
             ],
             swiftSettings: swiftSettings),

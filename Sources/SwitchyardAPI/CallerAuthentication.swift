@@ -4,7 +4,9 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+public import Logging
 import Metrics
+import Switchyard
 public import SwitchyardPostgres
 
 /// The tenant and key behind a request.
@@ -31,19 +33,23 @@ public struct CallerAuthentication: Sendable {
     /// Creates the check.
     /// - Parameters:
     ///   - pool: Where API keys are looked up.
+    ///   - logger: Where look-ups the database failed are logged (at most once per
+    ///     ``ThrottledWarning/interval``, with the requests in between counted).
     ///   - rate: Requests per second per key, sustained.
     ///   - burst: Requests per key in a burst.
     ///   - failureRate: Failed authentications per second per client address, sustained.
     ///   - failureBurst: Failed authentications per client address in a burst.
-    public init(pool: PostgresPool, rate: Int, burst: Int, failureRate: Int, failureBurst: Int) {
+    public init(pool: PostgresPool, logger: Logger, rate: Int, burst: Int, failureRate: Int, failureBurst: Int) {
         self.pool = pool
         let sizes = Recorder(label: "switchyard_ingress_group_size", dimensions: [("requests", "key_lookups")])
+        let lookupFailure = ThrottledWarning("API keys not looked up: database failure; the requests are answered 503")
         lookups = RequestGroups { hashes, answers in
             sizes.record(hashes.count)
             do {
                 let callers = try await pool.withConnection { connection in try APIKeys.authenticate(hashes: Set(hashes), on: connection) }
                 answers.give { .success(callers[$0]) }
             } catch {
+                lookupFailure.log(to: logger, count: hashes.count, metadata: ["error": "\(error)"])
                 answers.give { _ in .failure(APIError.unavailable("the database")) }
             }
         }

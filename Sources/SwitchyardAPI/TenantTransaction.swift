@@ -2,6 +2,7 @@
 
 import HTTPTypes
 public import Logging
+import Switchyard
 public import SwitchyardPostgres
 
 extension PostgresPool {
@@ -9,12 +10,17 @@ extension PostgresPool {
     /// nothing and cannot bypass row-level security.
     static let apiRole = "switchyard_api"
 
+    /// A tenant query the database failed (one per request during an outage), for the
+    /// process's every route.
+    static let tenantQueryFailure = ThrottledWarning("tenant queries failed")
+
     /// Runs `body` in a transaction as ``apiRole`` with `switchyard.tenant_id` set to
     /// `tenantID`, so row-level security shows and accepts that tenant's rows only, however
     /// powerful the configured database user is. The queries in `body` name the tenant too.
     /// - Parameters:
     ///   - tenantID: The caller's tenant.
-    ///   - logger: Where database failures are logged.
+    ///   - logger: Where database failures are logged (at most once per
+    ///     ``ThrottledWarning/interval``, with the failures in between counted).
     ///   - body: The tenant's work, isolated to the transaction's connection.
     /// - Returns: What `body` returns.
     /// - Throws: ``APIError``: what `body` threw; 422 `invalid_value` when the database refused
@@ -34,7 +40,7 @@ extension PostgresPool {
         } catch let error as PostgresError where error.isInvalidValue {
             throw APIError(.unprocessableContent, "invalid_value", "the database refused a value of the request: \(error.message)")
         } catch {
-            logger.warning("tenant query failed", metadata: ["error": "\(error)"])
+            Self.tenantQueryFailure.log(to: logger, metadata: ["error": "\(error)"])
             throw APIError.unavailable("the database")
         }
     }

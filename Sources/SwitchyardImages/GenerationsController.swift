@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Switchyard
 import SwitchyardAPI
 import SwitchyardBlobStore
 import SwitchyardCore
@@ -22,6 +23,8 @@ import SwitchyardPostgres
 struct GenerationsController: RouteController {
     let context: RouteContext
     let blobs: any BlobStore
+    /// A slide the blob store did not give (one per request while it is down).
+    let slideNotRead = ThrottledWarning("reading slides from the blob store failed")
 
     static let slideCounts = 1...10
     static let defaultSlideCount = 5
@@ -75,7 +78,7 @@ struct GenerationsController: RouteController {
             do {
                 blob = try await blobs.get(stored.blobKey)
             } catch {
-                logger.warning("reading a slide from the blob store failed", metadata: ["key": "\(stored.blobKey)", "error": "\(error)"])
+                slideNotRead.log(to: logger, metadata: ["key": "\(stored.blobKey)", "error": "\(error)"])
                 throw APIError.unavailable("the blob store")
             }
             guard let blob else { throw APIError.notFound("slide") }

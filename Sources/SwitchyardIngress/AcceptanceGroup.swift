@@ -3,6 +3,7 @@
 
 import Logging
 import Metrics
+import Switchyard
 import SwitchyardAPI
 import SwitchyardCore
 import SwitchyardPostgres

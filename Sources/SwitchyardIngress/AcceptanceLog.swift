@@ -1,7 +1,7 @@
 // Where the ingress logs the requests it could not accept, without a line per request.
 
 import Logging
-import SwitchyardAPI
+import Switchyard
 
 /// The warnings of one kind of accepted request (webhooks, keyed events, events), each logged
 /// at most once per ``ThrottledWarning/interval`` with the requests held back in between

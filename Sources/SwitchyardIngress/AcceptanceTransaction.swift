@@ -2,6 +2,7 @@
 
 import HTTPTypes
 import Logging
+import Switchyard
 import SwitchyardAMQP
 import SwitchyardAPI
 public import SwitchyardPostgres

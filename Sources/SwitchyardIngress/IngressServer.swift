@@ -73,7 +73,7 @@ public struct IngressServer: Sendable {
     private func addRoutes(to router: Router<IngressRequestContext>) throws {
         router.add(middleware: RequestMetricsMiddleware())
         let authentication = CallerAuthentication(
-            pool: pool, rate: configuration.apiRate, burst: configuration.apiBurst,
+            pool: pool, logger: logger, rate: configuration.apiRate, burst: configuration.apiBurst,
             failureRate: configuration.authFailureRate, failureBurst: configuration.authFailureBurst)
         WebhookController(
             configuration: configuration, acceptor: WebhookAcceptor(pool: acceptancePool, publisher: publisher, logger: logger),

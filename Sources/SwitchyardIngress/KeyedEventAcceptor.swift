@@ -2,6 +2,7 @@
 // pipelined publish for many requests.
 
 import Logging
+import Switchyard
 import SwitchyardAMQP
 import SwitchyardAPI
 import SwitchyardCore

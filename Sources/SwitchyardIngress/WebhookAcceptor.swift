@@ -1,6 +1,7 @@
 // Accepting verified webhooks in groups: one transaction and one pipelined publish for many.
 
 import Logging
+import Switchyard
 import SwitchyardAMQP
 import SwitchyardAPI
 import SwitchyardCore

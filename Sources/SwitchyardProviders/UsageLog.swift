@@ -2,6 +2,7 @@
 
 public import Logging
 import Foundation
+import Switchyard
 import SwitchyardCore
 public import SwitchyardPostgres
 
@@ -19,6 +20,8 @@ public import SwitchyardPostgres
 public struct UsageLog: Sendable {
     let pool: PostgresPool
     let logger: Logger
+    /// A row the database did not take (one per call during an outage).
+    let notWritten = ThrottledWarning("api_usage rows not written")
 
     /// Creates a log writing to `pool`.
     public init(pool: PostgresPool, logger: Logger) {
@@ -55,13 +58,14 @@ public struct UsageLog: Sendable {
             statusCode = 200
         }
         let logger = logger
+        let notWritten = notWritten
         await pool.writeSoon(PostgresStatement(
             """
             INSERT INTO api_usage (tenant_id, project_id, api, endpoint, status_code, error, response_time_ms, offline, created_at)
             VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9::timestamptz)
             """, [tenantID, projectID, api, "\(provider): \(endpoint)", statusCode, failure, milliseconds, provider == "offline", ended])
         ) { error in
-            logger.warning("api_usage row not written", metadata: ["api": "\(api)", "error": "\(error)"])
+            notWritten.log(to: logger, metadata: ["api": "\(api)", "error": "\(error)"])
         }
         return try result.get()
     }

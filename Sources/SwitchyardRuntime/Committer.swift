@@ -68,6 +68,8 @@ final class Committer: Sendable {
     private let commitDuration = Metrics.Timer(label: "switchyard_commit_duration_seconds")
     /// `switchyard_commit_batch_size`: deliveries per transaction.
     private let batchSize = Recorder(label: "switchyard_commit_batch_size")
+    /// Commits over ``slowCommit`` (each commit while the database is slow).
+    private let slow = ThrottledWarning("slow commit")
     /// Commits slower than this are logged as warnings.
     static let slowCommit = Duration.milliseconds(100)
     /// One wake-up stream per batch loop; a new request wakes an idle one.
@@ -267,9 +269,7 @@ final class Committer: Sendable {
             commitDuration.recordNanoseconds(took.nanoseconds)
             batchSize.record(batch.count)
             if took > Self.slowCommit {
-                logger.warning("slow commit", metadata: [
-                    "duration_ms": "\(took / .milliseconds(1))", "deliveries": "\(batch.count)",
-                ])
+                slow.log(to: logger, metadata: ["duration_ms": "\(took / .milliseconds(1))", "deliveries": "\(batch.count)"])
             }
         }
         let outbox = outbox

@@ -59,6 +59,10 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
     private let confirmed = Mutex<[Confirmed]>([])
     private let confirmation = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let published = Counter(label: "switchyard_followups_published_total")
+    /// The warnings a refusing broker or a failing database would repeat per publish or mark.
+    private let notPublished = ThrottledWarning("follow-ups not published; the relay takes them over")
+    private let notGivenBack = ThrottledWarning("follow-ups could not be given back; the relay takes them when their lease passes")
+    private let notMarked = ThrottledWarning("published follow-ups could not be marked sent")
 
     /// Creates a worker session's publisher: a closed channel or connection ends ``run()``.
     /// - Parameters:
@@ -158,15 +162,11 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
     /// Gives a failed publish's rows back to the relays.
     /// - Throws: ``SessionFailure`` when the channel or its connection closed, on a worker's channel.
     private func recover(from failure: FailedPublish) async throws {
-        logger.warning("follow-ups not published; the relay takes them over", metadata: [
-            "rows": "\(failure.ids.count)", "error": "\(failure.error)",
-        ])
+        notPublished.log(to: logger, count: failure.ids.count, metadata: ["error": "\(failure.error)"])
         do {
             try await giveBack(failure.ids)
         } catch {
-            logger.warning("follow-ups could not be given back; the relay takes them when their lease passes", metadata: [
-                "error": "\(error)",
-            ])
+            notGivenBack.log(to: logger, count: failure.ids.count, metadata: ["error": "\(error)"])
         }
         if endsWhenClosed && (failure.error.code == .channelClosed || failure.error.code == .connectionClosed) {
             // Rows committed later fail on the closed channel and wait for their lease while
@@ -197,7 +197,7 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
             try await mark(rows)
         } catch {
             // The rows stay unmarked: a relay publishes them again once the lease has passed.
-            logger.warning("published follow-ups could not be marked sent", metadata: ["rows": "\(rows.count)", "error": "\(error)"])
+            notMarked.log(to: logger, count: rows.count, metadata: ["error": "\(error)"])
         }
     }
 

@@ -33,6 +33,8 @@ public struct OutboxRelay: Service {
     let logger: Logger
     private let published = Counter(label: "switchyard_outbox_published_total")
     private let backlog = Gauge(label: "switchyard_outbox_backlog")
+    /// A pass with rows the broker refused (each pass while a binding is missing).
+    private let notPublished = ThrottledWarning("outbox rows could not be published; each waits longer before its next try")
 
     /// Creates a relay.
     /// - Parameters:
@@ -176,7 +178,7 @@ public struct OutboxRelay: Service {
             throw SessionFailure(description: "publishing outbox rows failed: \(failure)")
         }
         if let failure {
-            logger.error("an outbox row could not be published", metadata: ["error": "\(failure)"])
+            notPublished.log(to: logger, metadata: ["error": "\(failure)"])
         }
         if published > 0 { self.published.increment(by: published) }
         return published

@@ -259,6 +259,13 @@ import Testing
             #expect(refused.status == 503 && refused.errorCode == "unavailable", "\(refused.bodyText)")
             #expect(Int(refused.header("Retry-After") ?? "") ?? 0 > 0)
             #expect(try await ingress.send(.get, "/v1/jobs", key: tenants.a.key).status == 503)
+            #expect(try await ingress.send(.get, "/v1/jobs", key: tenants.b.key).status == 503)
+            // The three failed look-ups came within the warning's interval: one line, not three.
+            let lookupFailure = "API keys not looked up: database failure"
+            try await eventually("the failed look-ups to be logged", timeout: .seconds(5)) {
+                !fleet.logLines(containing: lookupFailure).isEmpty
+            }
+            #expect(fleet.logLines(containing: lookupFailure).count == 1, "\(fleet.logs())")
             try await restart.value
             try await eventually("the API to work again", timeout: .seconds(20)) {
                 (try? await ingress.send(.post, "/v1/workflows/echo/jobs", key: tenants.a.key, body: "{}").status) == 201

@@ -150,6 +150,14 @@ public final class Fleet: Sendable {
         return files.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n").suffix(4_000).description
     }
 
+    /// The lines of every worker's whole log that contain `text`.
+    public func logLines(containing text: String) -> [Substring] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: logDirectory, includingPropertiesForKeys: nil)) ?? []
+        return files.flatMap { file in
+            ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains(text) }
+        }
+    }
+
     /// Sends SIGTERM to every running worker and waits for each to exit.
     public func stopAll() {
         for process in running {

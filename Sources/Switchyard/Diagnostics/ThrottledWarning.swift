@@ -1,13 +1,15 @@
-// A warning that an outage would otherwise log once per request.
+// A warning that an outage would otherwise log once per request or message.
 
 public import Logging
 import Synchronization
 
-/// A warning logged at most once per ``interval``: while the broker or the database is down, or
-/// the broker blocks publishing under a disk alarm, every request fails the same way, and a line
-/// per request would flood the log (and fill the disk the alarm is about). The first failure is
-/// logged at once; the ones within the interval after it are counted, and the next line logged
-/// says how many requests it held back (`held_back`), so no failure goes uncounted.
+/// A warning logged at most once per ``interval``: while the broker, the database or the blob
+/// store is down, or the broker blocks publishing under a disk alarm, every request (or every
+/// follow-up, or every usage row) fails the same way, and a line each would flood the log (and
+/// fill the disk the alarm is about). The first failure is logged at once; the ones within the
+/// interval after it are counted, and the next line logged says how many it held back
+/// (`held_back`), so no failure goes uncounted. `count` is what the line's own failure covers (a
+/// group's requests, a publish's rows).
 public final class ThrottledWarning: Sendable {
     /// The warning's text.
     public let message: Logger.Message
@@ -30,10 +32,10 @@ public final class ThrottledWarning: Sendable {
         self.interval = interval
     }
 
-    /// Logs the warning for `count` failed requests, or counts them into the next line.
+    /// Logs the warning for `count` failures, or counts them into the next line.
     /// - Parameters:
     ///   - logger: Where to log.
-    ///   - count: How many requests failed this way (a group's refusals).
+    ///   - count: How many things failed this way (a group's refused requests, a publish's rows).
     ///   - metadata: This failure's details (its error), made only when the line is logged.
     public func log(to logger: Logger, count: Int = 1, metadata: @autoclosure () -> Logger.Metadata) {
         let now = ContinuousClock.now

@@ -1,5 +1,5 @@
 import Logging
-import SwitchyardAPI
+import Switchyard
 import Synchronization
 import Testing
 
