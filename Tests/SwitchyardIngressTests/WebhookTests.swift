@@ -145,6 +145,50 @@ import Testing
         }
     }
 
+    /// A broker that takes a webhook's event and never confirms it, blocking nothing (the
+    /// queue stalled, as one that lost its quorum), holds the webhook for
+    /// `SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT` only: the answer is a 503 with `Retry-After`, the
+    /// receipt rolled back, and the shared connection stays up for the webhooks after it. Once
+    /// the queue goes on, its late confirm is ignored, the vendor's retry is accepted, and the
+    /// queue holds the late copy and the retry with one message id (which inboxes absorb).
+    @Test func aQueueThatStopsConfirmingIsA503AfterTheConfirmTimeoutAndTheRetryIsAccepted() async throws {
+        try await withFleet { fleet in
+            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "1"])
+            let warm = try await ingress.webhook(body: Self.conversationEnded, id: "wh-warm")
+            #expect(warm.status == 200, "\(warm.bodyText)")
+
+            let unconfirmed = Self.conversationEnded.replacingOccurrences(of: "conv-1", with: "conv-unconfirmed")
+            let (refused, waited, ready) = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name) {
+                let started = ContinuousClock.now
+                let answer = try await ingress.webhook(body: unconfirmed, id: "wh-unconfirmed", timeout: .seconds(30))
+                return (answer, ContinuousClock.now - started, try await ingress.get("/readyz"))
+            }
+            #expect(refused.status == 503, "\(refused.bodyText)")
+            #expect(refused.errorCode == "unavailable", "\(refused.bodyText)")
+            #expect(refused.bodyText.contains("did not confirm the event in time"), "\(refused.bodyText)")
+            #expect(refused.header("Retry-After") == "5")
+            #expect(waited >= .seconds(1) && waited < .seconds(4), "answered after \(waited), not at the 1 s timeout")
+            #expect(ready.json["broker"] as? String == "up", "nothing blocked the connection: \(ready.bodyText)")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-unconfirmed'") == 0)
+            try await eventually("the refusal to be logged", timeout: .seconds(10)) {
+                !fleet.logLines(containing: "did not confirm the publish within 1.0 seconds").isEmpty
+            }
+
+            let retried = try await ingress.webhook(body: unconfirmed, id: "wh-unconfirmed")
+            #expect(retried.status == 200, "\(retried.bodyText)")
+            #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-unconfirmed'") == 1)
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel()
+            var ids: [String] = []
+            while let message = try await channel.get(queue: "sy.work.analysis", autoAck: true) {
+                ids.append(message.properties.messageID ?? "none")
+            }
+            #expect(ids == ["wh-warm", "wh-unconfirmed", "wh-unconfirmed"], "the late copy, then the retry")
+            await connection.close()
+            await ingress.client.shutdown()
+        }
+    }
+
     /// The 200 goes out once the broker has confirmed the event, without waiting for the
     /// receipt's `COMMIT` to return: a deferred trigger holds that commit on a lock the test owns.
     @Test func theAnswerWaitsForTheConfirmNotForTheReceiptsCommit() async throws {

@@ -25,6 +25,29 @@ public enum ServicesControl {
         return result
     }
 
+    /// Runs `body` while every quorum queue of `vhost` (a test's: a plain name) on
+    /// `scripts/services`' one node takes messages and confirms none: their Raft servers
+    /// suspended (`sys:suspend`), as a queue that lost its quorum or whose disk stalled. The broker blocks no connection and closes nothing. The queues resume when
+    /// `body` returns or throws, and then confirm what they took.
+    public static func whileQueuesStopConfirming<T>(vhost: String, _ body: () async throws -> T) async throws -> T {
+        func each(_ call: String) throws {
+            try run("rabbitmqctl", "eval", """
+                [sys:\(call)(whereis(element(1, amqqueue:get_pid(Q)))) || Q <- rabbit_amqqueue:list(<<"\(vhost)">>),
+                 amqqueue:get_type(Q) =:= rabbit_quorum_queue].
+                """)
+        }
+        try each("suspend")
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            try? each("resume")
+            throw error
+        }
+        try each("resume")
+        return result
+    }
+
     /// Runs `scripts/NAME ARGS...` and waits for it.
     /// - Returns: Its output (standard output and errors together).
     /// - Throws: When it exits non-zero; the message holds its output.
