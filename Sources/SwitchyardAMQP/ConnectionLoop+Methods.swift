@@ -2,6 +2,7 @@
 // on the loop thread while other channels' frames are queued by rabbitmq-c for later.
 
 internal import CSwitchyardAMQP
+import Foundation
 
 extension ConnectionLoop {
     /// Runs one rabbitmq-c RPC on an open channel and converts its reply while the frame memory
@@ -99,9 +100,17 @@ extension ConnectionLoop {
         return try readFetchedContent(on: state)
     }
 
-    /// Closes the connection politely, then ends it.
+    /// How long ``closeByClient()`` waits for the broker's `close-ok`.
+    static let closeTimeout = 5.0
+
+    /// Closes the connection politely (waiting at most ``closeTimeout`` for the broker's
+    /// answer), then ends it.
     func closeByClient() {
         guard let connection else { return }
+        // The broker's close-ok is waited for at most this long: a broker whose queue stalls
+        // (one that lost its quorum) may not answer, and the socket is closed regardless.
+        var timeout = timeval(seconds: Self.closeTimeout)
+        amqp_set_rpc_timeout(connection, &timeout)
         _ = amqp_connection_close(connection, AMQP_REPLY_SUCCESS)
         failure = nil
         tearDown(AMQPError(.connectionClosed, "the connection was closed by the client"))

@@ -122,6 +122,22 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
         }
     }
 
+    /// Lets ``run()`` return now, without the outcomes of the publishes still awaiting them (a
+    /// queue that confirms nothing while the worker stops): their rows stay under their lease,
+    /// and a relay publishes them once it has passed (the inboxes absorb a copy the broker took
+    /// late). The rows confirmed until now are still marked; outcomes that come later change
+    /// nothing.
+    /// - Returns: How many publishes were still awaiting their outcomes.
+    @discardableResult
+    public func abandonUnconfirmed() -> Int {
+        let abandoned = progress.withLock { progress in
+            progress.isFinishing = true
+            return progress.inFlight
+        }
+        failures.continuation.finish()
+        return abandoned
+    }
+
     /// Lets ``run()`` return once every publish handed over has its outcome.
     public func finish() {
         let idle = progress.withLock { progress in

@@ -56,6 +56,13 @@ public struct OutboxRelay: Service {
         self.logger = logger
     }
 
+    /// How long a relayed row waits for the broker's confirm. A queue that confirms nothing (it
+    /// lost its quorum) then fails its rows, which are tried again later like refused ones,
+    /// instead of holding the rows of every other queue, and the relay's stop, for as long as
+    /// it stalls. The broker may still take a timed-out message: the next try publishes it
+    /// again with the same message id, which inboxes absorb.
+    static let confirmTimeout = Duration.seconds(10)
+
     public func run() async throws {
         await SessionSupervisor(name: "outbox relay", logger: logger).run { stop in
             try await session(until: stop)
@@ -65,6 +72,7 @@ public struct OutboxRelay: Service {
     private func session(until stop: StopSignal) async throws {
         var amqp = amqp
         amqp.connectionName = "switchyard relay"
+        amqp.confirmTimeout = Self.confirmTimeout
         let connection = try await AMQPConnection.connect(amqp)
         let listener: PostgresListener
         do {

@@ -195,6 +195,7 @@ public struct WorkerRuntime: Service {
         ])
 
         let handlersDone = StopSignal()
+        let followUpsDone = StopSignal()
         let tags = feeds.map(\.tag)
         let roleSlots = slots
         let buffers = slots.map(\.buffer)
@@ -209,7 +210,10 @@ public struct WorkerRuntime: Service {
                         if !stop.isTriggered { throw SessionFailure(description: "consumer \(feed.queue) ended") }
                     }
                 }
-                group.addTask { try await followUps.run() }
+                group.addTask {
+                    try await followUps.run()
+                    followUpsDone.trigger()
+                }
                 group.addTask {
                     await committer.run()
                     followUps.finish()
@@ -231,6 +235,7 @@ public struct WorkerRuntime: Service {
                     guard !Task.isCancelled else { return }
                     try await drain(tags, buffers: buffers, channel: channel, handlersDone: handlersDone)
                     committer.finish()
+                    await stopWaiting(for: followUps, done: followUpsDone)
                 }
             }
         } catch {
@@ -255,6 +260,24 @@ public struct WorkerRuntime: Service {
         guard handlersDone.isTriggered else {
             throw SessionFailure(description: "in-flight handlers did not finish within \(configuration.gracePeriod)")
         }
+    }
+}
+
+extension WorkerRuntime {
+    /// How long a stopping worker waits for the broker's confirms of its last follow-ups: as
+    /// long as their rows' lease, after which a relay publishes them anyway.
+    static let followUpConfirmWait = OutboxWriter.lease
+
+    /// Waits up to ``followUpConfirmWait`` for the follow-ups' confirms and marks, then leaves
+    /// the unconfirmed ones to the relays, so that a queue that confirms nothing (it lost its
+    /// quorum) can't hold a stopping worker until it is killed.
+    fileprivate func stopWaiting(for followUps: FollowUpPublisher, done: StopSignal) async {
+        await done.sleep(for: Self.followUpConfirmWait)
+        guard !done.isTriggered, !Task.isCancelled else { return }
+        let abandoned = followUps.abandonUnconfirmed()
+        logger.warning("stopping without the broker's confirms of some follow-ups; a relay publishes them as their lease passes", metadata: [
+            "publishes": "\(abandoned)", "waited_ms": "\(Self.followUpConfirmWait / .milliseconds(1))",
+        ])
     }
 }
 

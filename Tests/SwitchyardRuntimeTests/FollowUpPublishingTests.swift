@@ -31,6 +31,57 @@ import Testing
         }
     }
 
+    /// A worker stops within its grace periods while a queue its follow-ups go to confirms
+    /// nothing (its Raft server suspended, as a queue that lost its quorum): it waits for the
+    /// follow-ups' confirms as long as their lease, then leaves them to the relays; its relay's
+    /// publish of them times out, and closing the connections doesn't wait for a `close-ok` the
+    /// broker doesn't send. Once the queue goes on, the next worker's relay publishes the rows,
+    /// and each follow-up ran once.
+    @Test func aWorkerStopsWhileAQueueOfItsFollowUpsConfirmsNothing() async throws {
+        try await withFleet { fleet in
+            let worker = try fleet.startWorker(["probe"])
+            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+            let channel = try await connection.openChannel(confirms: true)
+            // A second queue for the probes' follow-ups, which stalls; sy.work.probe goes on.
+            try await channel.declareQueue("stalled-copy", arguments: ["x-queue-type": "quorum"])
+            try await channel.bindQueue("stalled-copy", exchange: "sy.events", routingKey: "probe.#")
+            try await fleet.publishProbes([#"{"v":1,"id":"warm","follow_up":"warm-next"}"#])
+            try await eventually("the warm-up to run", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id = 'warm-next'") == 1
+            }
+            let (status, stopped) = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name, queue: "stalled-copy") {
+                for index in 0..<5 {
+                    let event = OutgoingEvent(type: "probe.run", body: Array(#"{"v":1,"id":"first-\#(index)","follow_up":"next-\#(index)"}"#.utf8))
+                    try await channel.publish(AMQPOutgoingMessage(
+                        exchange: "", routingKey: "sy.work.probe", body: event.body, properties: event.properties(appID: "fleet-test")))
+                }
+                try await eventually("the probes to run", timeout: .seconds(20)) {
+                    try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'first-%'") == 5
+                }
+                let stopping = ContinuousClock.now
+                worker.terminate()
+                return (worker.exitStatus(within: .seconds(45)), ContinuousClock.now - stopping)
+            }
+            // The follow-ups' wait (the 5 s lease), the relay's confirm timeout (10 s) and a
+            // close-ok never sent (5 s) at most, one after the other.
+            #expect(status == 0, "the worker did not exit within 45 s of SIGTERM: \(fleet.logs())")
+            #expect(stopped < .seconds(30), "stopped after \(stopped)")
+            #expect(fleet.logLines(containing: "stopping without the broker's confirms of some follow-ups").count == 1, "\(fleet.logs())")
+            #expect(try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 5)
+
+            try fleet.startWorker(["probe"])
+            try await eventually("a relay to publish the rows once the queue goes on", timeout: .seconds(90)) {
+                try await fleet.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+            }
+            try await eventually("the copies to be absorbed", timeout: .seconds(20)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id LIKE 'next-%'") == 5
+            }
+            #expect(try await fleet.count("SELECT count(*) FROM probe_results") == 12, "each probe and follow-up ran once")
+            try await channel.deleteQueue("stalled-copy")
+            await connection.close()
+        }
+    }
+
     /// A follow-up the broker can't route (its binding is gone) is given back to the relay at
     /// once, before its lease would have passed, and goes out when the binding is back.
     @Test func aFollowUpTheBrokerRefusesIsGivenBackToTheRelay() async throws {

@@ -25,15 +25,21 @@ public enum ServicesControl {
         return result
     }
 
-    /// Runs `body` while every quorum queue of `vhost` (a test's: a plain name) on
-    /// `scripts/services`' one node takes messages and confirms none: their Raft servers
-    /// suspended (`sys:suspend`), as a queue that lost its quorum or whose disk stalled. The broker blocks no connection and closes nothing. The queues resume when
-    /// `body` returns or throws, and then confirm what they took.
-    public static func whileQueuesStopConfirming<T>(vhost: String, _ body: () async throws -> T) async throws -> T {
+    /// Runs `body` while quorum queues of `vhost` (a test's: plain names) on
+    /// `scripts/services`' one node take messages and confirm none: their Raft servers
+    /// suspended (`sys:suspend`), as a queue that lost its quorum or whose disk stalled. The
+    /// broker blocks no connection and closes nothing. The queues resume when `body` returns or
+    /// throws, and then confirm what they took.
+    /// - Parameters:
+    ///   - vhost: The queues' vhost.
+    ///   - queue: The one queue to stall; nil: every quorum queue of the vhost.
+    ///   - body: What runs while they stall.
+    public static func whileQueuesStopConfirming<T>(vhost: String, queue: String? = nil, _ body: () async throws -> T) async throws -> T {
+        let filter = queue.map { #", amqqueue:get_name(Q) =:= rabbit_misc:r(<<"\#(vhost)">>, queue, <<"\#($0)">>)"# } ?? ""
         func each(_ call: String) throws {
             try run("rabbitmqctl", "eval", """
                 [sys:\(call)(whereis(element(1, amqqueue:get_pid(Q)))) || Q <- rabbit_amqqueue:list(<<"\(vhost)">>),
-                 amqqueue:get_type(Q) =:= rabbit_quorum_queue].
+                 amqqueue:get_type(Q) =:= rabbit_quorum_queue\(filter)].
                 """)
         }
         try each("suspend")
