@@ -292,6 +292,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "Switchyard", "SwitchyardAMQP", "SwitchyardHTTP", "SwitchyardImages", "SwitchyardPipeline",
                 "SwitchyardPipelines", "SwitchyardPostgres", "SwitchyardRuntime", "SwitchyardTestSupport",
+                product("Logging", "swift-log"),
             ],
             swiftSettings: swiftSettings),
     ]
