@@ -79,9 +79,7 @@ import Testing
     /// message id, which consumers' inboxes absorb. The refusals are logged once, not once each.
     @Test func aBrokerThatBlocksPublishingIsA503SoonAfterItsBlockThenAtOnceAndTheRetriesAreAccepted() async throws {
         try await withFleet { fleet in
-            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "20"])
-            let warm = try await ingress.webhook(body: Self.conversationEnded, id: "wh-warm")
-            #expect(warm.status == 200, "\(warm.bodyText)")
+            let ingress = try await Self.warmIngress(fleet, confirmTimeout: 20)
 
             let stalled = Self.conversationEnded.replacingOccurrences(of: "conv-1", with: "conv-stalled")
             let blocked = Self.conversationEnded.replacingOccurrences(of: "conv-1", with: "conv-blocked")
@@ -133,14 +131,7 @@ import Testing
             #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id IN ('wh-stalled', 'wh-blocked')") == 2)
             // Confirms come in publish order: the late copy was taken before the retries'; the
             // webhook refused at once was never sent.
-            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
-            let channel = try await connection.openChannel()
-            var ids: [String] = []
-            while let message = try await channel.get(queue: "sy.work.analysis", autoAck: true) {
-                ids.append(message.properties.messageID ?? "none")
-            }
-            #expect(ids == ["wh-warm", "wh-stalled", "wh-stalled", "wh-blocked"])
-            await connection.close()
+            #expect(try await Self.takeMessageIDs(fleet) == ["wh-warm", "wh-stalled", "wh-stalled", "wh-blocked"])
             await ingress.client.shutdown()
         }
     }
@@ -153,9 +144,7 @@ import Testing
     /// queue holds the late copy and the retry with one message id (which inboxes absorb).
     @Test func aQueueThatStopsConfirmingIsA503AfterTheConfirmTimeoutAndTheRetryIsAccepted() async throws {
         try await withFleet { fleet in
-            let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "1"])
-            let warm = try await ingress.webhook(body: Self.conversationEnded, id: "wh-warm")
-            #expect(warm.status == 200, "\(warm.bodyText)")
+            let ingress = try await Self.warmIngress(fleet, confirmTimeout: 1)
 
             let unconfirmed = Self.conversationEnded.replacingOccurrences(of: "conv-1", with: "conv-unconfirmed")
             let (refused, waited, ready) = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name) {
@@ -177,14 +166,7 @@ import Testing
             let retried = try await ingress.webhook(body: unconfirmed, id: "wh-unconfirmed")
             #expect(retried.status == 200, "\(retried.bodyText)")
             #expect(try await fleet.count("SELECT count(*) FROM webhook_receipts WHERE webhook_id = 'wh-unconfirmed'") == 1)
-            let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
-            let channel = try await connection.openChannel()
-            var ids: [String] = []
-            while let message = try await channel.get(queue: "sy.work.analysis", autoAck: true) {
-                ids.append(message.properties.messageID ?? "none")
-            }
-            #expect(ids == ["wh-warm", "wh-unconfirmed", "wh-unconfirmed"], "the late copy, then the retry")
-            await connection.close()
+            #expect(try await Self.takeMessageIDs(fleet) == ["wh-warm", "wh-unconfirmed", "wh-unconfirmed"], "the late copy, then the retry")
             await ingress.client.shutdown()
         }
     }
@@ -346,5 +328,26 @@ import Testing
             await connection.close()
             await ingress.client.shutdown()
         }
+    }
+
+    /// An ingress whose publishes wait `confirmTimeout` seconds for their confirms, after it
+    /// accepted webhook `wh-warm` (its connection and channel open).
+    private static func warmIngress(_ fleet: Fleet, confirmTimeout: Int) async throws -> IngressHarness {
+        let ingress = try await IngressHarness.start(fleet, environment: ["SWITCHYARD_PUBLISH_CONFIRM_TIMEOUT": "\(confirmTimeout)"])
+        let warm = try await ingress.webhook(body: conversationEnded, id: "wh-warm")
+        #expect(warm.status == 200, "\(warm.bodyText)")
+        return ingress
+    }
+
+    /// Takes every message from the analysis queue and returns their message ids, in order.
+    private static func takeMessageIDs(_ fleet: Fleet) async throws -> [String] {
+        let connection = try await AMQPConnection.connect(url: fleet.vhost.amqpURL)
+        let channel = try await connection.openChannel()
+        var ids: [String] = []
+        while let message = try await channel.get(queue: "sy.work.analysis", autoAck: true) {
+            ids.append(message.properties.messageID ?? "none")
+        }
+        await connection.close()
+        return ids
     }
 }
