@@ -128,8 +128,7 @@ public final class FollowUpPublisher: LeasedOutboxPublisher {
     /// late). The rows confirmed until now are still marked; outcomes that come later change
     /// nothing.
     /// - Returns: How many publishes were still awaiting their outcomes.
-    @discardableResult
-    public func abandonUnconfirmed() -> Int {
+    func abandonUnconfirmed() -> Int {
         let abandoned = progress.withLock { progress in
             progress.isFinishing = true
             return progress.inFlight

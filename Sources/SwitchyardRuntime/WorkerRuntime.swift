@@ -270,11 +270,13 @@ extension WorkerRuntime {
 
     /// Waits up to ``followUpConfirmWait`` for the follow-ups' confirms and marks, then leaves
     /// the unconfirmed ones to the relays, so that a queue that confirms nothing (it lost its
-    /// quorum) can't hold a stopping worker until it is killed.
+    /// quorum) can't hold a stopping worker until it is killed. (Rows the committer hands over
+    /// after that, its last commits taking longer, wait for their lease the same way.)
     fileprivate func stopWaiting(for followUps: FollowUpPublisher, done: StopSignal) async {
         await done.sleep(for: Self.followUpConfirmWait)
         guard !done.isTriggered, !Task.isCancelled else { return }
         let abandoned = followUps.abandonUnconfirmed()
+        guard abandoned > 0 else { return }
         logger.warning("stopping without the broker's confirms of some follow-ups; a relay publishes them as their lease passes", metadata: [
             "publishes": "\(abandoned)", "waited_ms": "\(Self.followUpConfirmWait / .milliseconds(1))",
         ])

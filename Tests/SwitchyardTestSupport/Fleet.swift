@@ -144,18 +144,20 @@ public final class Fleet: Sendable {
         return depths
     }
 
-    /// Every worker's log, for failure messages.
+    /// The end of every worker's log, for failure messages.
     public func logs() -> String {
-        let files = (try? FileManager.default.contentsOfDirectory(at: logDirectory, includingPropertiesForKeys: nil)) ?? []
-        return files.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n").suffix(4_000).description
+        logTexts().joined(separator: "\n").suffix(4_000).description
     }
 
     /// The lines of every worker's whole log that contain `text`.
     public func logLines(containing text: String) -> [Substring] {
+        logTexts().flatMap { $0.split(separator: "\n").filter { $0.contains(text) } }
+    }
+
+    /// Each worker's whole log.
+    private func logTexts() -> [String] {
         let files = (try? FileManager.default.contentsOfDirectory(at: logDirectory, includingPropertiesForKeys: nil)) ?? []
-        return files.flatMap { file in
-            ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains(text) }
-        }
+        return files.compactMap { try? String(contentsOf: $0, encoding: .utf8) }
     }
 
     /// Sends SIGTERM to every running worker and waits for each to exit.

@@ -13,16 +13,9 @@ public enum ServicesControl {
     /// Runs `body` while the broker blocks every publisher (a memory alarm: the high watermark
     /// at 0), and lifts the alarm when `body` returns or throws.
     public static func whileBrokerBlocksPublishers<T>(_ body: () async throws -> T) async throws -> T {
-        try run("rabbitmqctl", "set_vm_memory_high_watermark", "0")
-        let result: T
-        do {
-            result = try await body()
-        } catch {
-            try? run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4")
-            throw error
-        }
-        try run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4")
-        return result
+        try await during(
+            { try run("rabbitmqctl", "set_vm_memory_high_watermark", "0") },
+            until: { try run("rabbitmqctl", "set_vm_memory_high_watermark", "0.4") }, body)
     }
 
     /// Runs `body` while quorum queues of `vhost` (a test's: plain names) on
@@ -42,15 +35,20 @@ public enum ServicesControl {
                  amqqueue:get_type(Q) =:= rabbit_quorum_queue\(filter)].
                 """)
         }
-        try each("suspend")
+        return try await during({ try each("suspend") }, until: { try each("resume") }, body)
+    }
+
+    /// Runs `body` between `start` and `end`; `end` runs also when `body` throws.
+    private static func during<T>(_ start: () throws -> Void, until end: () throws -> Void, _ body: () async throws -> T) async throws -> T {
+        try start()
         let result: T
         do {
             result = try await body()
         } catch {
-            try? each("resume")
+            try? end()
             throw error
         }
-        try each("resume")
+        try end()
         return result
     }
 
