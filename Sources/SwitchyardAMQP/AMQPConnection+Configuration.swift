@@ -54,10 +54,22 @@ extension AMQPConnection {
         /// connection waiting in a write reads nothing, `connection.blocked` included, and
         /// keeps only ``confirmTimeout``.
         public var blockedConfirmWait: Duration?
+        /// How long a synchronous method (opening a channel, a declare, a bind, a consume, a
+        /// `basic.get`, a cancel) waits for the broker's answer before the connection is given
+        /// up (closed, failing with ``AMQPError/Code/connectionClosed``); nil waits as long as
+        /// heartbeats arrive. A broker whose queue stalls (a quorum queue that lost its quorum)
+        /// may answer a consume only after a minute, or never, while the connection's thread
+        /// can do nothing else: its other channels' deliveries, confirms and publishes wait
+        /// too. URL parameter `rpc_timeout` (milliseconds; 0: none).
+        public var rpcTimeout: Duration? = Self.defaultRPCTimeout
 
         /// 16 MiB: the `max_message_size` that `scripts/services` and the deploy files give
         /// RabbitMQ (whose own default is 128 MiB).
         public static let defaultMessageLimit = 16 * 1024 * 1024
+
+        /// 30 s: far longer than any method takes on a healthy broker (a quorum queue's declare
+        /// on a loaded cluster takes a few seconds).
+        public static let defaultRPCTimeout = Duration.seconds(30)
 
         /// A broker node's address.
         public struct Node: Sendable, Hashable, CustomStringConvertible {
@@ -103,7 +115,7 @@ extension AMQPConnection {
             self.connectionName = connectionName
         }
 
-        /// Parses an AMQP URL: `amqp://user:password@host:port/vhost?heartbeat=30&connection_timeout=10`,
+        /// Parses an AMQP URL: `amqp://user:password@host:port/vhost?heartbeat=30&connection_timeout=10000&rpc_timeout=30000`,
         /// or a comma-separated list of such URLs, one per node of a cluster, which must agree on
         /// everything but host and port (a connection goes to a node that answers, tried in
         /// random order).
@@ -169,6 +181,11 @@ extension AMQPConnection {
                         throw invalid("connection_timeout must be a positive number of milliseconds")
                     }
                     connectTimeout = millis / 1000
+                case "rpc_timeout":
+                    guard let millis = item.value.flatMap(Int.init), millis >= 0 else {
+                        throw invalid("rpc_timeout must be a whole number of milliseconds (0: none)")
+                    }
+                    rpcTimeout = millis == 0 ? nil : .milliseconds(millis)
                 case "frame_max":
                     guard let size = item.value.flatMap(Int.init), size >= 4096 else {
                         throw invalid("frame_max must be at least 4096")

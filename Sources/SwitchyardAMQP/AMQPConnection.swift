@@ -71,7 +71,21 @@ public final class AMQPConnection: Sendable {
 
     /// Closes the connection: consumers end, unconfirmed publishes fail, unacked deliveries
     /// return to their queues. Safe to call more than once.
+    ///
+    /// Returns within about five seconds also when the broker doesn't answer: the close waits
+    /// that long for its `close-ok`, and a connection still waiting for another answer then
+    /// (a consume on a stalled queue, see ``Configuration/rpcTimeout``) has its socket shut
+    /// down, which fails that method at once.
     public func close() async {
-        _ = try? await loop.call { loop throws(AMQPError) in loop.closeByClient() }
+        let loop = loop
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await loop.call { loop throws(AMQPError) in loop.closeByClient() } }
+            group.addTask {
+                guard (try? await Task.sleep(for: .seconds(ConnectionLoop.closeTimeout))) != nil else { return }
+                loop.shutDownSocket()
+            }
+            await group.next()
+            group.cancelAll()
+        }
     }
 }

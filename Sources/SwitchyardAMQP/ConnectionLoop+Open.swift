@@ -69,6 +69,11 @@ extension ConnectionLoop {
             }
             throw AMQPError(.connectionFailed, error.message, replyCode: error.replyCode, libraryStatus: error.libraryStatus)
         }
+        if let rpcTimeout = configuration.rpcTimeout {
+            var timeout = timeval(rpcTimeout)
+            amqp_set_rpc_timeout(connection, &timeout)
+        }
+        keepSocketCopy()
     }
 
     /// The error an RPC reply stands for, or nil when it succeeded.
@@ -101,7 +106,11 @@ extension ConnectionLoop {
             }
         default:
             let status = reply.library_error
-            let error = AMQPError(.connectionClosed, "\(what): \(Self.describe(status))", libraryStatus: status)
+            // rabbitmq-c closes the socket of an RPC that timed out.
+            let why = configuration.rpcTimeout.flatMap { timeout in
+                status == AMQP_STATUS_TIMEOUT.rawValue ? "the broker did not answer within \(timeout); the connection was closed" : nil
+            } ?? Self.describe(status)
+            let error = AMQPError(.connectionClosed, "\(what): \(why)", libraryStatus: status)
             failure = failure ?? error
             return error
         }
@@ -143,5 +152,10 @@ extension timeval {
     init(seconds: Double) {
         let whole = seconds.rounded(.down)
         self.init(tv_sec: Int(whole), tv_usec: Int((seconds - whole) * 1_000_000))
+    }
+
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self.init(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
     }
 }

@@ -42,6 +42,10 @@ final class ConnectionLoop: @unchecked Sendable {
         /// The reason of the broker's `connection.blocked` and when it first came, until its
         /// `connection.unblocked`.
         var blocked: (reason: String, since: ContinuousClock.Instant)?
+        /// A descriptor of its own for the connection's socket while the connection is open,
+        /// for ``shutDownSocket()``: rabbitmq-c may close its own descriptor at any time (an
+        /// RPC that timed out), after which its number may belong to another file.
+        var socketCopy: Int32?
     }
 
     private let shared = Mutex(Shared())
@@ -156,6 +160,21 @@ final class ConnectionLoop: @unchecked Sendable {
     /// Whether the connection is still usable.
     var isOpen: Bool {
         shared.withLock { $0.closed == nil }
+    }
+
+    /// Keeps a descriptor of its own for the socket just opened (loop thread).
+    func keepSocketCopy() {
+        guard let connection else { return }
+        let copy = fcntl(amqp_get_sockfd(connection), F_DUPFD_CLOEXEC, 0)
+        shared.withLock { $0.socketCopy = copy >= 0 ? copy : nil }
+    }
+
+    /// Shuts the socket down from any thread, so that a loop thread waiting for the broker (an
+    /// RPC it doesn't answer, a write it doesn't read) fails at once and ends the connection.
+    func shutDownSocket() {
+        shared.withLock { shared in
+            if let copy = shared.socketCopy { _ = shutdown(copy, Int32(SHUT_RDWR)) }
+        }
     }
 
     // MARK: - The loop
@@ -401,6 +420,8 @@ final class ConnectionLoop: @unchecked Sendable {
         closedError = error
         let leftovers = shared.withLock { shared -> [LoopCommand] in
             shared.closed = error
+            if let copy = shared.socketCopy { close(copy) }
+            shared.socketCopy = nil
             defer { shared.commands = [] }
             return shared.commands
         }

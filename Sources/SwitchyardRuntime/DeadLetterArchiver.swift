@@ -39,13 +39,16 @@ public struct DeadLetterArchiver: Service {
         amqp.connectionName = "switchyard dead-letters on \(ProcessInfo.processInfo.hostName) pid \(getpid())"
         let connection = try await AMQPConnection.connect(amqp)
         do {
-            let channel = try await connection.openChannel()
             let queues = Set(topology.roles.values.map(\.deadLetterQueue)).sorted()
-            var consumers: [AMQPConsumer] = []
-            for queue in queues {
-                consumers.append(try await channel.consume(queue: queue, prefetch: 50))
-            }
-            let all = consumers
+            // A stop during the setup closes the connection: a stalled queue may not answer.
+            let (channel, all) = try await stop.interrupting({
+                let channel = try await connection.openChannel()
+                var consumers: [AMQPConsumer] = []
+                for queue in queues {
+                    consumers.append(try await channel.consume(queue: queue, prefetch: 50))
+                }
+                return (channel, consumers)
+            }, with: { await connection.close() })
             // A discarding group: the first child to throw cancels the others.
             try await withThrowingDiscardingTaskGroup { group in
                 for (queue, consumer) in zip(queues, all) {

@@ -150,8 +150,14 @@ public struct WorkerRuntime: Service {
     }
 
     private func consume(consuming: AMQPConnection, publishing: AMQPConnection, until stop: StopSignal) async throws {
-        let channel = try await consuming.openChannel()
-        let publisher = try await publishing.openChannel(confirms: true)
+        // A stop during the setup closes the connections: a stalled queue may not answer.
+        let closeConnections: @Sendable () async -> Void = {
+            await consuming.close()
+            await publishing.close()
+        }
+        let (channel, publisher) = try await stop.interrupting({
+            (try await consuming.openChannel(), try await publishing.openChannel(confirms: true))
+        }, with: closeConnections)
         // Follow-ups go out on the publishing connection right after their commit.
         let followUps = FollowUpPublisher(channel: publisher, pool: pool, signal: configuration.outboxSignal, logger: logger)
         let committer = Committer(
@@ -159,34 +165,7 @@ public struct WorkerRuntime: Service {
         let processor = DeliveryProcessor(
             topology: topology, retryPolicy: RetryPolicy(tiers: topology.retryTiers), committer: committer,
             consumerChannel: channel, publisher: publisher, workerID: configuration.workerID, logger: logger)
-
-        // Each role has its own buffer and its own handler slots, so a role whose handlers are
-        // slow (a tarpit URL, a hung provider) can't take the slots of another.
-        var feeds: [Feed] = []
-        var slots: [(buffer: LaneBuffer<Work>, count: Int)] = []
-        for role in roles {
-            let spec = try topology.role(role.name)
-            let buffer = LaneBuffer<Work>(laneCount: topology.lanes.count)
-            slots.append((buffer, configuration.slots(of: role.name)))
-            let roleMetrics = metrics[role.name] ?? WorkerMetrics(role: role.name)
-            for (lane, queue) in spec.workQueues.enumerated() {
-                // Deliveries go from the connection's thread straight into the role's buffer,
-                // which hands each to a waiting handler slot: no task in between.
-                let (endings, ending) = AsyncStream.makeStream(of: AMQPError?.self, bufferingPolicy: .bufferingNewest(1))
-                let tag = try await channel.consume(
-                    queue: queue, prefetch: configuration.prefetch(of: role.name),
-                    deliver: { delivery in
-                        buffer.push(Work(
-                            delivery: delivery, role: role, queue: queue, maxAttempts: spec.maxAttempts,
-                            handlerTimeout: spec.handlerTimeout, metrics: roleMetrics), lane: lane)
-                    },
-                    ended: { error in
-                        ending.yield(error)
-                        ending.finish()
-                    })
-                feeds.append(Feed(tag: tag, queue: queue, endings: endings))
-            }
-        }
+        let (feeds, slots) = try await stop.interrupting({ try await startConsumers(on: channel) }, with: closeConnections)
         configuration.readiness?.setConsuming(true)
         logger.info("consuming", metadata: [
             "queues": "\(feeds.map(\.queue).joined(separator: ","))",
@@ -244,6 +223,39 @@ public struct WorkerRuntime: Service {
             followUps.finish()
             throw error
         }
+    }
+
+    /// Starts a consumer on each work queue of each role, feeding the role's buffer.
+    /// - Returns: The consumers, and each role's buffer with its number of handler slots.
+    private func startConsumers(on channel: AMQPChannel) async throws -> ([Feed], [(buffer: LaneBuffer<Work>, count: Int)]) {
+        // Each role has its own buffer and its own handler slots, so a role whose handlers are
+        // slow (a tarpit URL, a hung provider) can't take the slots of another.
+        var feeds: [Feed] = []
+        var slots: [(buffer: LaneBuffer<Work>, count: Int)] = []
+        for role in roles {
+            let spec = try topology.role(role.name)
+            let buffer = LaneBuffer<Work>(laneCount: topology.lanes.count)
+            slots.append((buffer, configuration.slots(of: role.name)))
+            let roleMetrics = metrics[role.name] ?? WorkerMetrics(role: role.name)
+            for (lane, queue) in spec.workQueues.enumerated() {
+                // Deliveries go from the connection's thread straight into the role's buffer,
+                // which hands each to a waiting handler slot: no task in between.
+                let (endings, ending) = AsyncStream.makeStream(of: AMQPError?.self, bufferingPolicy: .bufferingNewest(1))
+                let tag = try await channel.consume(
+                    queue: queue, prefetch: configuration.prefetch(of: role.name),
+                    deliver: { delivery in
+                        buffer.push(Work(
+                            delivery: delivery, role: role, queue: queue, maxAttempts: spec.maxAttempts,
+                            handlerTimeout: spec.handlerTimeout, metrics: roleMetrics), lane: lane)
+                    },
+                    ended: { error in
+                        ending.yield(error)
+                        ending.finish()
+                    })
+                feeds.append(Feed(tag: tag, queue: queue, endings: endings))
+            }
+        }
+        return (feeds, slots)
     }
 
     /// Graceful stop: no new deliveries, requeue what no handler started, give in-flight

@@ -4,7 +4,7 @@ import Testing
 @Suite struct AMQPConfigurationTests {
     @Test func parsesAFullURL() throws {
         let configuration = try AMQPConnection.Configuration(
-            url: "amqp://bob:p%40ss@broker.internal:5681/prod%2Feu?heartbeat=10&connection_timeout=2500")
+            url: "amqp://bob:p%40ss@broker.internal:5681/prod%2Feu?heartbeat=10&connection_timeout=2500&rpc_timeout=1500")
         #expect(configuration.host == "broker.internal")
         #expect(configuration.port == 5681)
         #expect(configuration.user == "bob")
@@ -12,6 +12,8 @@ import Testing
         #expect(configuration.virtualHost == "prod/eu")
         #expect(configuration.heartbeat == 10)
         #expect(configuration.connectTimeout == 2.5)
+        #expect(configuration.rpcTimeout == .milliseconds(1500))
+        #expect(try AMQPConnection.Configuration(url: "amqp://localhost?rpc_timeout=0").rpcTimeout == nil)
     }
 
     @Test func defaultsFollowRabbitMQsURISpec() throws {
@@ -19,6 +21,7 @@ import Testing
         #expect(bare.port == 5672)
         #expect(bare.user == "guest")
         #expect(bare.virtualHost == "/")
+        #expect(bare.rpcTimeout == .seconds(30))
         #expect(try AMQPConnection.Configuration(url: "amqp://localhost/%2F").virtualHost == "/")
         #expect(try AMQPConnection.Configuration(url: "amqp://localhost/").virtualHost == "")
     }
@@ -29,6 +32,7 @@ import Testing
         ("amqp://localhost:99999", "out of range"),
         ("amqp://localhost/a/b", "one path segment"),
         ("amqp://localhost?heartbeat=soon", "heartbeat"),
+        ("amqp://localhost?rpc_timeout=-1", "rpc_timeout must be a whole number of milliseconds"),
         ("amqp://localhost?colour=blue", "colour"),
     ])
     func rejectsABadURLNamingTheProblem(url: String, expected: String) {

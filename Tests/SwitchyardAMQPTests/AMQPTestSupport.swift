@@ -6,13 +6,15 @@ import Testing
 /// Connects to the test broker, saying how to start it when it is not running.
 func connectToTestBroker(
     name: String = "switchyard-tests", messageLimit: Int = AMQPConnection.Configuration.defaultMessageLimit,
-    confirmTimeout: Duration? = nil, blockedConfirmWait: Duration? = nil
+    confirmTimeout: Duration? = nil, blockedConfirmWait: Duration? = nil,
+    rpcTimeout: Duration? = AMQPConnection.Configuration.defaultRPCTimeout
 ) async throws -> AMQPConnection {
     do {
         var configuration = try AMQPConnection.Configuration(url: TestEnvironment.amqpURL, connectionName: name)
         configuration.messageLimit = messageLimit
         configuration.confirmTimeout = confirmTimeout
         configuration.blockedConfirmWait = blockedConfirmWait
+        configuration.rpcTimeout = rpcTimeout
         return try await AMQPConnection.connect(configuration)
     } catch let error as AMQPError where error.code == .connectionFailed {
         throw AMQPError(.connectionFailed, "\(error.message); \(TestEnvironment.startHint)")

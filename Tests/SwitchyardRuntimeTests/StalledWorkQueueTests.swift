@@ -1,0 +1,52 @@
+import Foundation
+import SwitchyardTestSupport
+import Testing
+
+/// A worker whose work queue stalls (a quorum queue whose Raft server is suspended, as one that
+/// lost its quorum: the broker answers no `basic.consume` on it for a minute) while the worker
+/// starts.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct StalledWorkQueueTests {
+    /// SIGTERM ends the consume the broker doesn't answer: the worker closes its connections
+    /// and exits within seconds, not when the broker gives up on the queue.
+    @Test func aWorkerStopsWhileItsQueueAnswersNoConsume() async throws {
+        try await withFleet { fleet in
+            let (status, stopped) = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name, queue: "sy.work.probe") {
+                let worker = try fleet.startWorker(["probe"])
+                try await eventually("the worker to open its channels", timeout: .seconds(30)) {
+                    try ServicesControl.script("services", ["rabbitmqctl", "list_connections", "-p", fleet.vhost.name, "client_properties", "channels"])
+                        .split(separator: "\n").contains { $0.contains("(publish)") && $0.hasSuffix("\t1") }
+                }
+                // The consume follows the channels within milliseconds; the log below shows
+                // that it was under way when the worker stopped.
+                try await Task.sleep(for: .seconds(1))
+                let stopping = ContinuousClock.now
+                worker.terminate()
+                return (worker.exitStatus(within: .seconds(90)), ContinuousClock.now - stopping)
+            }
+            #expect(status == 0, "\(fleet.logs())")
+            #expect(stopped < .seconds(10), "stopped after \(stopped)")
+            let ended = fleet.logLines(containing: "worker session ended")
+            #expect(ended.count == 1 && ended[0].contains("consuming from queue 'sy.work.probe'"), "\(ended)")
+        }
+    }
+
+    /// With an RPC timeout of 2 s (`rpc_timeout` in the AMQP URL), the worker gives the
+    /// unanswered consume up, reconnects, and consumes once the queue goes on.
+    @Test func aWorkerWhoseQueueAnswersNoConsumeReconnectsAfterTheRPCTimeout() async throws {
+        try await withFleet { fleet in
+            let url = fleet.vhost.amqpURL + "?rpc_timeout=2000"
+            try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name, queue: "sy.work.probe") {
+                try fleet.startWorker(["probe"], environment: ["SWITCHYARD_AMQP_URL": url])
+                try await eventually("the worker to give the consume up", timeout: .seconds(20)) {
+                    fleet.logLines(containing: "worker session ended").contains {
+                        $0.contains("consuming from queue 'sy.work.probe': the broker did not answer within 2.0 seconds")
+                    }
+                }
+            }
+            try await fleet.publishProbes([#"{"v":1,"id":"after-the-stall"}"#])
+            try await eventually("the probe to run once the queue goes on", timeout: .seconds(30)) {
+                try await fleet.count("SELECT count(*) FROM probe_results WHERE id = 'after-the-stall'") == 1
+            }
+        }
+    }
+}
