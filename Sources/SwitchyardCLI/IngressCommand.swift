@@ -74,7 +74,9 @@ struct IngressCommand: AsyncParsableCommand {
             services.append(OutboxRelay(
                 pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, signal: relaySignal, logger: logger))
         }
-        services += [FollowUpPublishingService(followUps), try server.application(port: port), liveUpdates]
+        // Last: graceful shutdown reaches it first, and it bounds the whole stop.
+        services += [FollowUpPublishingService(followUps), try server.application(port: port), liveUpdates,
+                     StopDeadline(limit: StopDeadline.margin, logger: logger)]
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("ingress listening", metadata: ["port": "\(port ?? ingress.port)"])

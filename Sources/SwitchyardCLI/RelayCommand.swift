@@ -23,9 +23,11 @@ struct RelayCommand: AsyncParsableCommand {
         // The metrics backend first: the relay's metrics are made with it.
         let metricsServer = try metrics.services(logger: logger)
         let relay = OutboxRelay(pool: pool, databaseURL: configuration.databaseURL, amqp: configuration.amqp, logger: logger)
-        // Started in this order, stopped in reverse: the relay flushes, then the pool closes.
+        // Started in this order, stopped in reverse: the deadline starts its timer, the relay
+        // flushes, then the pool closes.
+        let deadline = StopDeadline(limit: StopDeadline.margin, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: ([pool] + metricsServer + [relay]).map { .init(service: $0) },
+            services: ([pool] + metricsServer + [relay, deadline]).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -116,6 +116,8 @@ struct WorkCommand: AsyncParsableCommand {
                     gracePeriod: .milliseconds(Int64(gracePeriod * 1000)), outboxSignal: outboxSignal, readiness: readiness),
                 logger: logger))
         }
+        // Last: graceful shutdown reaches it first, and it bounds the whole stop.
+        services.append(StopDeadline(limit: .milliseconds(Int64(gracePeriod * 1000)) + StopDeadline.margin, logger: logger))
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
