@@ -33,17 +33,9 @@ import Testing
     /// A server that takes the TCP connection and never answers (a listener that accepts
     /// nothing: the kernel completes the handshake) fails the connect after 10 s.
     @Test func aConnectNobodyAnswersGivesUpAfterTenSeconds() async throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = try boundLoopbackSocket()
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try #require(withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        })
         try #require(listen(listener, 8) == 0)
-        let port = UInt16(bigEndian: address.sin_port)
 
         let started = ContinuousClock.now
         let connect = Task { try await PostgresConnection.connect(url: "postgresql://nobody@127.0.0.1:\(port)/silent") }
