@@ -254,4 +254,3 @@ public actor PostgresConnection {
         return String(cString: message).trimmingWhiteSpace()
     }
 }
-

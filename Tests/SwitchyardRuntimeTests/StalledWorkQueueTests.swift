@@ -10,23 +10,24 @@ import Testing
     /// and exits within seconds, not when the broker gives up on the queue.
     @Test func aWorkerStopsWhileItsQueueAnswersNoConsume() async throws {
         try await withFleet { fleet in
-            let (status, stopped) = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name, queue: "sy.work.probe") {
-                let worker = try fleet.startWorker(["probe"])
-                try await eventually("the worker to open its channels", timeout: .seconds(30)) {
-                    try ServicesControl.script("services", ["rabbitmqctl", "list_connections", "-p", fleet.vhost.name, "client_properties", "channels"])
-                        .split(separator: "\n").contains { $0.contains("(publish)") && $0.hasSuffix("\t1") }
-                }
-                // The consume follows the channels within milliseconds; the log below shows
-                // that it was under way when the worker stopped.
-                try await Task.sleep(for: .seconds(1))
-                let stopping = ContinuousClock.now
-                worker.terminate()
-                return (worker.exitStatus(within: .seconds(90)), ContinuousClock.now - stopping)
+            let stopped = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name, queue: "sy.work.probe") {
+                try await stopDuringConsume(fleet, ["probe"], connection: "(publish)")
             }
-            #expect(status == 0, "\(fleet.logs())")
             #expect(stopped < .seconds(10), "stopped after \(stopped)")
             let ended = fleet.logLines(containing: "worker session ended")
             #expect(ended.count == 1 && ended[0].contains("consuming from queue 'sy.work.probe'"), "\(ended)")
+        }
+    }
+
+    /// The dead-letter archiver's setup is interrupted the same way.
+    @Test func theDeadLetterArchiverStopsWhileItsQueuesAnswerNoConsume() async throws {
+        try await withFleet { fleet in
+            let stopped = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name) {
+                try await stopDuringConsume(fleet, ["dead-letters"], connection: "switchyard dead-letters")
+            }
+            #expect(stopped < .seconds(10), "stopped after \(stopped)")
+            let ended = fleet.logLines(containing: "dead-letter archiver session ended")
+            #expect(ended.count == 1 && ended[0].contains("consuming from queue 'sy.dlq."), "\(ended)")
         }
     }
 
@@ -49,4 +50,22 @@ import Testing
             }
         }
     }
+}
+
+/// Starts `switchyard work ROLES`, waits until its connection named with `connection` has
+/// opened its channel (the consume follows within milliseconds; the callers' logs show that it
+/// was under way), sends SIGTERM and requires exit status 0.
+/// - Returns: How long the worker took to exit.
+private func stopDuringConsume(_ fleet: Fleet, _ roles: [String], connection: String) async throws -> Duration {
+    let worker = try fleet.startWorker(roles)
+    try await eventually("the worker to open its channels", timeout: .seconds(30)) {
+        try ServicesControl.script("services", ["rabbitmqctl", "list_connections", "-p", fleet.vhost.name, "client_properties", "channels"])
+            .split(separator: "\n").contains { $0.contains(connection) && $0.hasSuffix("\t1") }
+    }
+    try await Task.sleep(for: .seconds(1))
+    let stopping = ContinuousClock.now
+    worker.terminate()
+    let status = worker.exitStatus(within: .seconds(90))
+    try #require(status == 0, "\(fleet.logs())")
+    return ContinuousClock.now - stopping
 }
