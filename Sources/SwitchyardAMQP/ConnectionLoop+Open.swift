@@ -107,9 +107,11 @@ extension ConnectionLoop {
         default:
             let status = reply.library_error
             // rabbitmq-c closes the socket of an RPC that timed out.
-            let why = configuration.rpcTimeout.flatMap { timeout in
-                status == AMQP_STATUS_TIMEOUT.rawValue ? "the broker did not answer within \(timeout); the connection was closed" : nil
-            } ?? Self.describe(status)
+            let why = if status == AMQP_STATUS_TIMEOUT.rawValue, let timeout = configuration.rpcTimeout {
+                "the broker did not answer within \(timeout); the connection was closed"
+            } else {
+                Self.describe(status)
+            }
             let error = AMQPError(.connectionClosed, "\(what): \(why)", libraryStatus: status)
             failure = failure ?? error
             return error

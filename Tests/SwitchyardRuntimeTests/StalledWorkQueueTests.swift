@@ -6,28 +6,37 @@ import Testing
 /// lost its quorum: the broker answers no `basic.consume` on it for a minute) while the worker
 /// starts.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct StalledWorkQueueTests {
-    /// SIGTERM ends the consume the broker doesn't answer: the worker closes its connections
-    /// and exits within seconds, not when the broker gives up on the queue.
-    @Test func aWorkerStopsWhileItsQueueAnswersNoConsume() async throws {
-        try await withFleet { fleet in
-            let stopped = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name, queue: "sy.work.probe") {
-                try await stopDuringConsume(fleet, ["probe"], connection: "(publish)")
-            }
-            #expect(stopped < .seconds(10), "stopped after \(stopped)")
-            let ended = fleet.logLines(containing: "worker session ended")
-            #expect(ended.count == 1 && ended[0].contains("consuming from queue 'sy.work.probe'"), "\(ended)")
-        }
+    /// A process whose setup waits for a consume, and how its log names the failed session.
+    struct Setup: Sendable, CustomTestStringConvertible {
+        /// `switchyard work` roles.
+        var roles: [String]
+        /// The queue that stalls; nil: every quorum queue of the vhost.
+        var stalledQueue: String?
+        /// Part of the client-provided name of the connection whose channel opens last.
+        var connection: String
+        /// The session's name in "… session ended".
+        var session: String
+        /// The start of the queue name its failed consume names.
+        var queue: String
+
+        var testDescription: String { roles.joined(separator: " ") }
     }
 
-    /// The dead-letter archiver's setup is interrupted the same way.
-    @Test func theDeadLetterArchiverStopsWhileItsQueuesAnswerNoConsume() async throws {
+    /// SIGTERM ends the consume the broker doesn't answer: the worker (or the dead-letter
+    /// archiver) closes its connections and exits within seconds, not when the broker gives up
+    /// on the queue.
+    @Test(arguments: [
+        Setup(roles: ["probe"], stalledQueue: "sy.work.probe", connection: "(publish)", session: "worker", queue: "sy.work.probe'"),
+        Setup(roles: ["dead-letters"], stalledQueue: nil, connection: "switchyard dead-letters", session: "dead-letter archiver", queue: "sy.dlq."),
+    ])
+    func aProcessStopsWhileItsQueueAnswersNoConsume(_ setup: Setup) async throws {
         try await withFleet { fleet in
-            let stopped = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name) {
-                try await stopDuringConsume(fleet, ["dead-letters"], connection: "switchyard dead-letters")
+            let stopped = try await ServicesControl.whileQueuesStopConfirming(vhost: fleet.vhost.name, queue: setup.stalledQueue) {
+                try await stopDuringConsume(fleet, setup.roles, connection: setup.connection)
             }
             #expect(stopped < .seconds(10), "stopped after \(stopped)")
-            let ended = fleet.logLines(containing: "dead-letter archiver session ended")
-            #expect(ended.count == 1 && ended[0].contains("consuming from queue 'sy.dlq."), "\(ended)")
+            let ended = fleet.logLines(containing: "\(setup.session) session ended")
+            #expect(ended.count == 1 && ended[0].contains("consuming from queue '\(setup.queue)"), "\(ended)")
         }
     }
 
