@@ -5,7 +5,9 @@ import Testing
 /// The fault suite's short versions: `scripts/chaos --short` runs every scenario against the
 /// 3-node cluster, Postgres (with a standby for the failover) and real worker and ingress
 /// processes, then counts rows. Every scenario must lose nothing and do nothing twice; in
-/// `dlx-stall` the retry tier's dead-letter worker is stopped and the fleet must recover it.
+/// `dlx-stall` the retry tier's dead-letter worker is stopped and the fleet must recover it; in
+/// `pg-hang` and `queue-stall` the database or the work queue answers nothing for a while, and a
+/// worker stopped and another killed meanwhile must come back.
 @Suite(.serialized, .timeLimit(.minutes(15))) struct ChaosSuiteTests {
     struct Record {
         var scenario: String
@@ -15,7 +17,10 @@ import Testing
 
     @Test func everyScenarioLosesNothingAndDuplicatesNothing() throws {
         let records = try Self.runChaos()
-        let scenarios = ["worker-kill", "node-kill", "broker-restart", "pg-restart", "pg-failover", "ingress-kill", "dlx-stall"]
+        let scenarios = [
+            "worker-kill", "node-kill", "broker-restart", "pg-restart", "pg-failover", "ingress-kill", "dlx-stall",
+            "pg-hang", "queue-stall",
+        ]
         #expect(records.map(\.scenario) == scenarios.map { "chaos-\($0)" }, "one record per scenario")
         for record in records {
             let name = record.scenario
@@ -29,8 +34,9 @@ import Testing
         }
         #expect((records.first { $0.scenario == "chaos-dlx-stall" }?.int("stall_recoveries") ?? 0) >= 1,
                 "the stalled retry tier was noticed and recovered")
-        for name in ["chaos-worker-kill", "chaos-ingress-kill"] {
-            #expect((records.first { $0.scenario == name }?.int("process_restarts") ?? 0) >= 2, "\(name): killed processes came back")
+        for name in ["chaos-worker-kill", "chaos-ingress-kill", "chaos-pg-hang", "chaos-queue-stall"] {
+            #expect((records.first { $0.scenario == name }?.int("process_restarts") ?? 0) >= 2,
+                    "\(name): stopped and killed processes came back")
         }
     }
 

@@ -91,6 +91,8 @@ struct Chaos: Sendable {
                 ("duplicated", .int(counts.duplicated)), ("recovery_s", .double(recovery)),
                 ("drained", .string(drained ? "yes" : "no")), ("process_restarts", .int(restarts)),
                 ("faults", .int(faultTimes.count)), ("stall_recoveries", .int(counts.stallRecoveries)),
+                ("publish_failures", .string(ledger.failures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    .joined(separator: " "))),
             ])
     }
 
@@ -107,7 +109,7 @@ struct Chaos: Sendable {
             let victims = options.scenario == "worker-kill" ? workers : ingress!
             let end = ContinuousClock.now + options.faultSpan
             while ContinuousClock.now < end {
-                if await victims.killRandom() { times.append(.now) }
+                if await victims.signalRandom([SIGKILL]) > 0 { times.append(.now) }
                 try await Task.sleep(for: options.killInterval)
             }
         case "node-kill":
@@ -137,10 +139,50 @@ struct Chaos: Sendable {
                 element(2, sys:get_state(P)) =:= {resource, <<"/">>, queue, <<"\(tier)">>}].
                 """)
             guard stopped.contains("[ok]") else { throw ChaosError("the dead-letter worker of \(tier) was not found: \(stopped)") }
+        case "pg-hang":
+            // A database server that is up but answers nothing, as when its disk hangs; a worker
+            // is stopped (SIGTERM) and another killed while it does.
+            times.append(.now)
+            async let hang = tool("services", "postgres-hang", String(options.stallSeconds))
+            try await Task.sleep(for: .seconds(1))
+            await workers.signalRandom([SIGTERM, SIGKILL])
+            _ = try await hang
+        case "queue-stall":
+            // The work queue's leader takes commands and answers none (its Raft server suspended):
+            // no delivery, no confirm, no consume-ok; a worker is stopped and another killed, so
+            // its replacement consumes from the stalled queue.
+            times.append(.now)
+            try await whileQueueStalls("sy.work.probe", for: .seconds(options.stallSeconds)) {
+                try await Task.sleep(for: .seconds(1))
+                await workers.signalRandom([SIGTERM, SIGKILL])
+            }
         default:
             throw ChaosError("unknown scenario \(options.scenario)")
         }
         return times
+    }
+
+    /// Suspends the Raft server that leads `queue` (on whichever node), runs `body`, and resumes
+    /// it `duration` after the suspension, also when `body` throws. The resume goes to the
+    /// queue's server on every node, in case the leadership moved.
+    private func whileQueueStalls(_ queue: String, for duration: Duration, _ body: () async throws -> Void) async throws {
+        let match = #"Q <- rabbit_amqqueue:list(<<"/">>), amqqueue:get_name(Q) =:= rabbit_misc:r(<<"/">>, queue, <<"\#(queue)">>)"#
+        let suspended = try await tool("cluster", "rabbitmqctl", "1", "eval", "[sys:suspend(amqqueue:get_pid(Q)) || \(match)].")
+        guard suspended.contains("[ok]") else { throw ChaosError("the leader of \(queue) was not suspended: \(suspended)") }
+        let end = ContinuousClock.now + duration
+        func resume() async throws {
+            _ = try await tool("cluster", "rabbitmqctl", "1", "eval", """
+                [catch sys:resume({element(1, amqqueue:get_pid(Q)), N}, 5000) || \(match), N <- [node() | nodes()]].
+                """)
+        }
+        do {
+            try await body()
+            try await Task.sleep(until: end, clock: .continuous)
+        } catch {
+            try? await resume()
+            throw error
+        }
+        try await resume()
     }
 
     /// Runs `scripts/NAME ARGS...` on a thread of its own (the load and the sampler keep

@@ -10,15 +10,16 @@ import SwitchyardHTTP
 import SwitchyardIngress
 import Synchronization
 
-/// Which ids were sent and which the broker (or the ingress) confirmed.
+/// Which ids were sent and which the broker (or the ingress) confirmed, and why attempts failed.
 final class ChaosLedger: Sendable {
-    private let state = Mutex<(published: Int, confirmed: Set<Int>, attempts: Int)>((0, [], 0))
+    private let state = Mutex<(published: Int, confirmed: Set<Int>, attempts: Int, failures: [String: Int])>((0, [], 0, [:]))
 
     func published(_ number: Int) { state.withLock { $0.published = max($0.published, number + 1) } }
     func attempted() { state.withLock { $0.attempts += 1 } }
     func confirmed(_ number: Int) { state.withLock { _ = $0.confirmed.insert(number) } }
-    func isConfirmed(_ number: Int) -> Bool { state.withLock { $0.confirmed.contains(number) } }
-    var snapshot: (published: Int, confirmed: Set<Int>, attempts: Int) { state.withLock { $0 } }
+    /// Counts a failed attempt under `kind` (an AMQP error code, an HTTP status).
+    func failed(_ kind: String) { state.withLock { $0.failures[kind, default: 0] += 1 } }
+    var snapshot: (published: Int, confirmed: Set<Int>, attempts: Int, failures: [String: Int]) { state.withLock { $0 } }
 }
 
 /// Sends probe events and retries each until confirmed.
@@ -81,15 +82,28 @@ struct ChaosLoad: Sendable {
         case .broker(let publisher):
             let event = OutgoingEvent(type: "probe.run", body: Array(body(number).utf8), messageID: id(number))
             let outcomes = await publisher.publishEach([event.message(exchange: "sy.events", appID: "chaos")])
-            if case .success = outcomes.first { return true }
-            return false
+            if case .failure(let error) = outcomes.first {
+                ledger.failed("\(error.code)")
+                return false
+            }
+            return true
         case .ingress(let url, let apiKey, let client):
             let request = HTTPRequest(method: .post, url: url + "/v1/events", headers: [
                 HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", "Bearer \(apiKey)"),
                 HTTPHeader("Idempotency-Key", id(number)),
             ], body: Array(#"{"type":"probe.run","body":\#(body(number))}"#.utf8))
-            guard let response = try? await client.execute(request) else { return false }
-            return (200..<300).contains(response.status)
+            let response: HTTPResponse
+            do {
+                response = try await client.execute(request)
+            } catch {
+                ledger.failed((error as? HTTPClientError).map { "\($0.code)" } ?? "\(error)")
+                return false
+            }
+            guard (200..<300).contains(response.status) else {
+                ledger.failed("HTTP \(response.status)")
+                return false
+            }
+            return true
         }
     }
 }

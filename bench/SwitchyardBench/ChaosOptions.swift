@@ -9,6 +9,7 @@ struct ChaosOptions: Sendable {
         usage: SwitchyardBench chaos --scenario NAME --bin PATH --scripts DIR [--short] [--rate N]
                                      [--workers N] [--fail-share F] [--label TEXT]
           NAME: worker-kill | node-kill | broker-restart | pg-restart | pg-failover | ingress-kill | dlx-stall
+                | pg-hang | queue-stall
           --bin        the switchyard binary (workers and ingress are started from it)
           --scripts    the folder with scripts/cluster and scripts/services
           --short      the few-second version (the test suite's)
@@ -21,6 +22,7 @@ struct ChaosOptions: Sendable {
 
     static let scenarios = [
         "worker-kill", "node-kill", "broker-restart", "pg-restart", "pg-failover", "ingress-kill", "dlx-stall",
+        "pg-hang", "queue-stall",
     ]
 
     var scenario = ""
@@ -95,6 +97,9 @@ struct ChaosOptions: Sendable {
 
     /// node-kill: how long the killed node stays down.
     var nodeDowntime: Duration { short ? .seconds(6) : .seconds(20) }
+
+    /// pg-hang and queue-stall: how long the database or the work queue answers nothing.
+    var stallSeconds: Int { short ? 5 : 20 }
 
     /// How long, after the load, every confirmed event may take to land.
     var drainTimeout: Duration { .seconds(180) }

@@ -59,13 +59,18 @@ actor ProcessSupervisor {
         }
     }
 
-    /// SIGKILL to a random running process; false when none runs.
+    /// Sends each of `signals` to a different running process, chosen at random; how many were
+    /// sent (fewer when fewer processes run).
     @discardableResult
-    func killRandom() -> Bool {
-        let running = slots.indices.filter { slots[$0].process.isAlive() }
-        guard let index = running.randomElement() else { return false }
-        kill(slots[index].process.pid, SIGKILL)
-        return true
+    func signalRandom(_ signals: [Int32]) -> Int {
+        var running = slots.indices.filter { slots[$0].process.isAlive() }.shuffled()
+        var sent = 0
+        for signal in signals {
+            guard let index = running.popLast() else { break }
+            kill(slots[index].process.pid, signal)
+            sent += 1
+        }
+        return sent
     }
 
     /// Whether every slot's process runs.
