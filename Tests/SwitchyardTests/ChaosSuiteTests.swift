@@ -34,6 +34,11 @@ import Testing
         }
         #expect((records.first { $0.scenario == "chaos-dlx-stall" }?.int("stall_recoveries") ?? 0) >= 1,
                 "the stalled retry tier was noticed and recovered")
+        for name in ["chaos-pg-hang", "chaos-queue-stall"] {
+            // Nothing lands while the database or the queue answers nothing (5 s in the short form).
+            #expect((records.first { $0.scenario == name }?.fields["recovery_s"] as? NSNumber)?.doubleValue ?? 0 >= 4,
+                    "\(name): the hang or stall held the throughput back")
+        }
         for name in ["chaos-worker-kill", "chaos-ingress-kill", "chaos-pg-hang", "chaos-queue-stall"] {
             #expect((records.first { $0.scenario == name }?.int("process_restarts") ?? 0) >= 2,
                     "\(name): stopped and killed processes came back")
