@@ -4,7 +4,7 @@
 import Foundation
 import Glibc
 
-/// Keeps one process running per slot until stopped; kills on request.
+/// Keeps one process running per slot until stopped; signals (kills, stops) on request.
 actor ProcessSupervisor {
     private struct Slot {
         var process: WorkerProcess
