@@ -39,22 +39,11 @@ public enum ServicesControl {
     }
 
     /// Runs `body` while `scripts/services`' database server answers nothing, as one whose disk
-    /// hangs: the postmaster and its backends stopped (SIGSTOP), their sockets open (the kernel
-    /// still takes what is sent). They go on (SIGCONT) when `body` returns or throws.
+    /// hangs (`scripts/services postgres-pause`: the postmaster and its backends stopped, their
+    /// sockets open, so the kernel still takes what is sent). It goes on (`postgres-resume`) when
+    /// `body` returns or throws.
     public static func whileDatabaseHangs<T>(_ body: () async throws -> T) async throws -> T {
-        let status = try script("services", ["status"])
-        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("postgres: running (pid ") }),
-              let pid = line.dropFirst("postgres: running (pid ".count).split(separator: ",").first else {
-            throw ServicesControlError(message: "scripts/services status names no running postgres: \(status)")
-        }
-        func signal(_ name: String) throws {
-            // The postmaster first on the way down, last on the way up.
-            let steps = [("/bin/kill", ["-\(name)", String(pid)]), ("/usr/bin/pkill", ["-\(name)", "-P", String(pid)])]
-            for (tool, arguments) in name == "STOP" ? steps : steps.reversed() {
-                _ = try runCapturingOutput(URL(filePath: tool), arguments)
-            }
-        }
-        return try await during({ try signal("STOP") }, until: { try signal("CONT") }, body)
+        try await during({ try run("postgres-pause") }, until: { try run("postgres-resume") }, body)
     }
 
     /// Runs `body` between `start` and `end`; `end` runs also when `body` throws.

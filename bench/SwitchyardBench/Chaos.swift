@@ -139,20 +139,15 @@ struct Chaos: Sendable {
                 element(2, sys:get_state(P)) =:= {resource, <<"/">>, queue, <<"\(tier)">>}].
                 """)
             guard stopped.contains("[ok]") else { throw ChaosError("the dead-letter worker of \(tier) was not found: \(stopped)") }
-        case "pg-hang":
-            // A database server that is up but answers nothing, as when its disk hangs; a worker
-            // is stopped (SIGTERM) and another killed while it does.
+        case "pg-hang", "queue-stall":
+            // pg-hang: the database server is up but answers nothing, as when its disk hangs.
+            // queue-stall: the work queue's leader takes commands and answers none (its Raft
+            // server suspended): no delivery, no confirm, no consume-ok. In both a worker is
+            // stopped (SIGTERM) and another killed meanwhile, so a stop and a replacement's
+            // start wait on what answers nothing.
+            let fault = options.scenario == "pg-hang" ? Fault.databaseHang : Fault.queueStall("sy.work.probe")
             times.append(.now)
-            async let hang = tool("services", "postgres-hang", String(options.stallSeconds))
-            try await Task.sleep(for: .seconds(1))
-            await workers.signalRandom([SIGTERM, SIGKILL])
-            _ = try await hang
-        case "queue-stall":
-            // The work queue's leader takes commands and answers none (its Raft server suspended):
-            // no delivery, no confirm, no consume-ok; a worker is stopped and another killed, so
-            // its replacement consumes from the stalled queue.
-            times.append(.now)
-            try await whileQueueStalls("sy.work.probe", for: .seconds(options.stallSeconds)) {
+            try await during(fault, for: .seconds(options.stallSeconds)) {
                 try await Task.sleep(for: .seconds(1))
                 await workers.signalRandom([SIGTERM, SIGKILL])
             }
@@ -162,27 +157,46 @@ struct Chaos: Sendable {
         return times
     }
 
-    /// Suspends the Raft server that leads `queue` (on whichever node), runs `body`, and resumes
-    /// it `duration` after the suspension, also when `body` throws. The resume goes to the
-    /// queue's server on every node, in case the leadership moved.
-    private func whileQueueStalls(_ queue: String, for duration: Duration, _ body: () async throws -> Void) async throws {
-        let match = #"Q <- rabbit_amqqueue:list(<<"/">>), amqqueue:get_name(Q) =:= rabbit_misc:r(<<"/">>, queue, <<"\#(queue)">>)"#
-        let suspended = try await tool("cluster", "rabbitmqctl", "1", "eval", "[sys:suspend(amqqueue:get_pid(Q)) || \(match)].")
-        guard suspended.contains("[ok]") else { throw ChaosError("the leader of \(queue) was not suspended: \(suspended)") }
-        let end = ContinuousClock.now + duration
-        func resume() async throws {
-            _ = try await tool("cluster", "rabbitmqctl", "1", "eval", """
-                [catch sys:resume({element(1, amqqueue:get_pid(Q)), N}, 5000) || \(match), N <- [node() | nodes()]].
-                """)
+    /// A fault that lasts until it is ended.
+    private enum Fault {
+        /// `scripts/services postgres-pause`, ended by `postgres-resume`.
+        case databaseHang
+        /// The Raft server leading the queue suspended (`amqqueue:get_pid` names it on whichever
+        /// node), ended by a resume of the queue's server on every node, in case the leadership
+        /// moved.
+        case queueStall(String)
+    }
+
+    /// Starts `fault`, runs `body`, and ends the fault `duration` after it began, also when
+    /// `body` throws.
+    private func during(_ fault: Fault, for duration: Duration, _ body: () async throws -> Void) async throws {
+        let begin, end: () async throws -> Void
+        switch fault {
+        case .databaseHang:
+            begin = { _ = try await tool("services", "postgres-pause") }
+            end = { _ = try await tool("services", "postgres-resume") }
+        case .queueStall(let queue):
+            let match = #"Q <- rabbit_amqqueue:list(<<"/">>), amqqueue:get_name(Q) =:= rabbit_misc:r(<<"/">>, queue, <<"\#(queue)">>)"#
+            begin = {
+                let suspended = try await tool("cluster", "rabbitmqctl", "1", "eval", "[sys:suspend(amqqueue:get_pid(Q)) || \(match)].")
+                guard suspended.contains("[ok]") else { throw ChaosError("the leader of \(queue) was not suspended: \(suspended)") }
+            }
+            end = {
+                _ = try await tool("cluster", "rabbitmqctl", "1", "eval", """
+                    [catch sys:resume({element(1, amqqueue:get_pid(Q)), N}, 5000) || \(match), N <- [node() | nodes()]].
+                    """)
+            }
         }
+        try await begin()
+        let over = ContinuousClock.now + duration
         do {
             try await body()
-            try await Task.sleep(until: end, clock: .continuous)
+            try await Task.sleep(until: over, clock: .continuous)
         } catch {
-            try? await resume()
+            try? await end()
             throw error
         }
-        try await resume()
+        try await end()
     }
 
     /// Runs `scripts/NAME ARGS...` on a thread of its own (the load and the sampler keep
